@@ -1,0 +1,16 @@
+/**
+ * The record the form shows is not in the typed PCF context: model-driven apps put it on
+ * `mode.contextInfo` (and `page`). Both are undocumented, so they are read in this one place.
+ */
+import { normalizeGuid } from "../src/sources/webApi";
+
+interface WithRecordInfo {
+  mode: { contextInfo?: { entityId?: string; entityTypeName?: string } };
+  page?: { entityId?: string; entityTypeName?: string };
+}
+
+/** The id of the account on the form, or undefined on a new, unsaved form. */
+export function recordIdOf(context: ComponentFramework.Context<unknown>): string | undefined {
+  const extended = context as unknown as WithRecordInfo;
+  return normalizeGuid(extended.mode.contextInfo?.entityId) ?? normalizeGuid(extended.page?.entityId);
+}

@@ -1,0 +1,63 @@
+/**
+ * Holds the card's state for one account across the control's lifecycle: starts a resolution,
+ * ignores answers that arrive for an older request or after destroy, and reports changes.
+ */
+import { CardState } from "./components/Component.types";
+import { Resolution } from "../src/sources/resolver";
+
+export type Resolve = (accountId: string, fresh: boolean) => Promise<Resolution>;
+
+export class VerdictController {
+  private state: CardState = { kind: "new-record" };
+  private accountId: string | undefined;
+  private generation = 0;
+  private destroyed = false;
+
+  constructor(
+    private readonly resolve: Resolve,
+    private readonly onChange: () => void,
+  ) {}
+
+  get current(): CardState {
+    return this.state;
+  }
+
+  /** Called on every updateView; only a change of account starts a resolution. */
+  show(accountId: string | undefined): void {
+    if (accountId === this.accountId && this.state.kind !== "new-record") return;
+    this.accountId = accountId;
+    if (!accountId) {
+      this.generation++;
+      this.state = { kind: "new-record" };
+      return;
+    }
+    this.load(false);
+  }
+
+  retry = (): void => {
+    if (this.accountId) this.load(true);
+    this.onChange();
+  };
+
+  destroy(): void {
+    this.destroyed = true;
+    this.generation++;
+  }
+
+  private load(fresh: boolean): void {
+    const generation = ++this.generation;
+    const accountId = this.accountId as string;
+    this.state = this.state.kind === "ready" ? { ...this.state, refreshing: true } : { kind: "loading" };
+    if (fresh) this.state = { kind: "loading" };
+    this.resolve(accountId, fresh).then(
+      (resolution) => this.settle(generation, { kind: "ready", verdict: resolution.verdict, policyProblems: resolution.config.policyProblems }),
+      (error: unknown) => this.settle(generation, { kind: "error", message: error instanceof Error ? error.message : String(error) }),
+    );
+  }
+
+  private settle(generation: number, state: CardState): void {
+    if (this.destroyed || generation !== this.generation) return;
+    this.state = state;
+    this.onChange();
+  }
+}

@@ -1,0 +1,23 @@
+/** The props contract of the verdict card: a view model, no host types. */
+import { Verdict } from "../../src/core/types";
+
+/** Looks up a localized string by key and fills `{name}` placeholders. Output is plain text. */
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+export type CardState =
+  /** The form has no saved record yet: nothing to check. */
+  | { kind: "new-record" }
+  | { kind: "loading" }
+  /** The control itself failed (not a source): shown with Retry, outreach stays disabled. */
+  | { kind: "error"; message: string }
+  | { kind: "ready"; verdict: Verdict; policyProblems: string[]; refreshing?: boolean };
+
+export interface CardProps {
+  state: CardState;
+  t: Translate;
+  /** BCP 47 tag for dates, from the user's language. */
+  locale: string;
+  /** Width the form gives the control, in pixels (undefined when unknown). */
+  width?: number;
+  onRetry: () => void;
+}

@@ -1,0 +1,46 @@
+import * as React from "react";
+import { IInputs, IOutputs } from "./generated/ManifestTypes";
+import { VerdictCard } from "./components/VerdictCard";
+import { CardProps } from "./components/Component.types";
+import { LOCALES, makeTranslate } from "./components/format";
+import { recordIdOf } from "./ContextExtended";
+import { VerdictController } from "./VerdictController";
+import { resolveVerdict } from "../src/sources/resolver";
+
+/** Lifecycle only: context in, view model out. The rules live in src/core. */
+export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IOutputs> {
+  private context: ComponentFramework.Context<IInputs>;
+  private controller: VerdictController;
+
+  public init(context: ComponentFramework.Context<IInputs>): void {
+    this.context = context;
+    context.mode.trackContainerResize(true);
+    this.controller = new VerdictController(
+      (accountId) => resolveVerdict({ webApi: this.context.webAPI }, accountId, this.context.parameters.customerTenantId?.raw ?? undefined),
+      () => this.context.factory.requestRender(),
+    );
+  }
+
+  public updateView(context: ComponentFramework.Context<IInputs>): React.ReactElement {
+    this.context = context;
+    this.controller.show(recordIdOf(context));
+    const width = context.mode.allocatedWidth > 0 ? context.mode.allocatedWidth : undefined;
+    const props: CardProps = {
+      state: this.controller.current,
+      t: makeTranslate((key) => context.resources.getString(key)),
+      locale: LOCALES[context.userSettings.languageId] ?? "en-GB",
+      width,
+      onRetry: this.controller.retry,
+    };
+    return React.createElement(VerdictCard, props);
+  }
+
+  public getOutputs(): IOutputs {
+    // The control reads; it never writes the bound column (that would dirty the form).
+    return {};
+  }
+
+  public destroy(): void {
+    this.controller.destroy();
+  }
+}

@@ -1,0 +1,13 @@
+/** Unit, source and component tests. Browser tests live in test/browser and run with their own script. */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts", "**/*.test.tsx"],
+  testPathIgnorePatterns: ["/node_modules/", "/test/browser/"],
+  transform: {
+    "^.+\\.tsx?$": ["ts-jest", { tsconfig: { jsx: "react", module: "commonjs", moduleResolution: "node10", esModuleInterop: true, target: "es2020", verbatimModuleSyntax: false }, diagnostics: { warnOnly: false } }],
+  },
+  moduleNameMapper: { "^csv-parse/sync$": "<rootDir>/node_modules/csv-parse/dist/cjs/sync.cjs", "^csv-stringify/sync$": "<rootDir>/node_modules/csv-stringify/dist/cjs/sync.cjs" },
+  testTimeout: 20000,
+};
+module.exports.setupFilesAfterEnv = ["<rootDir>/test/setup.ts"];

@@ -1,0 +1,8 @@
+declare module "*.csv" {
+  const text: string;
+  export default text;
+}
+declare module "*.resx" {
+  const text: string;
+  export default text;
+}

@@ -1,0 +1,65 @@
+/**
+ * A PCF context for the playground: the parts the control uses, backed by the Dataverse
+ * emulator. It throws on anything the control is not expected to touch, so a new dependency on
+ * the host shows up here first.
+ */
+import { WebApiHost } from "../src/sources/webApi";
+
+export interface FakeContextOptions {
+  accountId: string | undefined;
+  accountName: string;
+  tenantId?: string;
+  languageId: number;
+  strings: Map<string, string>;
+  width: number;
+  webApi: WebApiHost;
+  requestRender: () => void;
+}
+
+function unimplemented(name: string): never {
+  throw new Error(`playground context: ${name} is not implemented`);
+}
+
+export function createContext(o: FakeContextOptions): ComponentFramework.Context<unknown> {
+  const property = (raw: string | undefined) => ({ raw: raw ?? null, formatted: raw ?? "", attributes: {}, error: false, errorMessage: "", security: { editable: false, readable: true, secured: false }, type: "SingleLine.Text" });
+  const context = {
+    parameters: { statusColumn: property(undefined), customerTenantId: property(o.tenantId) },
+    mode: {
+      allocatedWidth: o.width,
+      allocatedHeight: -1,
+      isControlDisabled: false,
+      isVisible: true,
+      label: "PartnerGuard",
+      setControlState: () => true,
+      setFullScreen: () => unimplemented("mode.setFullScreen"),
+      trackContainerResize: () => undefined,
+      contextInfo: { entityId: o.accountId, entityTypeName: "account", entityRecordName: o.accountName },
+    },
+    factory: { requestRender: o.requestRender, getPopupService: () => unimplemented("factory.getPopupService") },
+    resources: {
+      getString: (key: string) => o.strings.get(key) ?? key,
+      getResource: () => unimplemented("resources.getResource"),
+    },
+    userSettings: { languageId: o.languageId, userId: "{11111111-1111-4111-8111-111111111111}", userName: "Avery Seller", isRTL: false },
+    webAPI: {
+      retrieveMultipleRecords: (entity: string, options?: string, maxPageSize?: number) => o.webApi.retrieveMultipleRecords(entity, options, maxPageSize),
+      createRecord: (entity: string, data: Record<string, unknown>) => o.webApi.createRecord(entity, data),
+      retrieveRecord: () => unimplemented("webAPI.retrieveRecord"),
+      updateRecord: () => unimplemented("webAPI.updateRecord"),
+      deleteRecord: () => unimplemented("webAPI.deleteRecord"),
+    },
+  };
+  return context as unknown as ComponentFramework.Context<unknown>;
+}
+
+/** Parse a .resx file (as text) into key -> value. */
+export function parseResx(xml: string): Map<string, string> {
+  const doc = new DOMParser().parseFromString(xml, "application/xml");
+  const map = new Map<string, string>();
+  doc.querySelectorAll("data").forEach((node) => {
+    const name = node.getAttribute("name");
+    const value = node.querySelector("value")?.textContent;
+    if (name && value !== null && value !== undefined) map.set(name, value);
+  });
+  return map;
+}

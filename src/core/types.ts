@@ -1,0 +1,165 @@
+/** Domain types of the rules of engagement. Pure data: no I/O, no host types. */
+
+/** Relationship types in the default order of precedence (first wins). */
+export const RELATIONSHIP_TYPES = [
+  "csp-reseller",
+  "csp-indirect-reseller",
+  "cpor",
+  "dpor",
+  "pal",
+  "deal-registration",
+  "co-sell-referral",
+  "gdap",
+  "other",
+] as const;
+
+export type RelationshipType = (typeof RELATIONSHIP_TYPES)[number];
+
+export function isRelationshipType(value: unknown): value is RelationshipType {
+  return typeof value === "string" && (RELATIONSHIP_TYPES as readonly string[]).includes(value);
+}
+
+/** Where a piece of evidence was read. */
+export type SourceKind = "dataverse" | "graph" | "feed";
+
+/** A problem in the data itself (not a failed source): shown to the user, never thrown. */
+export interface DataNote {
+  code:
+    | "unknown-type"
+    | "unknown-status"
+    | "missing-start"
+    | "bad-date"
+    | "missing-partner"
+    | "duplicate"
+    | "parent-loop"
+    | "too-deep"
+    | "too-many-rows"
+    | "bad-row";
+  /** The association the note is about, when there is one. */
+  associationId?: string;
+  /** Free detail (a raw value, a count, a line number); plain text, never HTML. */
+  detail?: string;
+}
+
+/** One piece of evidence that a partner serves a customer. */
+export interface PartnerAssociation {
+  id: string;
+  /** The account the association is recorded on (the form's account or one of its ancestors). */
+  customerAccountId: string;
+  customerName?: string;
+  partnerId?: string;
+  partnerName?: string;
+  /** `"unknown"` when the source carried a type code we do not know; `rawType` keeps it. */
+  relationshipType: RelationshipType | "unknown";
+  rawType?: string;
+  /** `"unknown"` when the source carried a status we do not know. */
+  status: "active" | "inactive" | "unknown";
+  rawStatus?: string;
+  /** ISO 8601 strings as read; parsed by the policy (malformed ones become notes). */
+  startDate?: string;
+  endDate?: string;
+  /** Human label of the source, e.g. "Dataverse", "Partner feed", "Microsoft Graph". */
+  source: string;
+  sourceKind: SourceKind;
+  externalReference?: string;
+  partnerContactId?: string;
+  partnerContactName?: string;
+  /** 0 for the account itself, n for its n-th ancestor. */
+  depth: number;
+  /** When the source read it (Graph associations carry it). */
+  readAt?: string;
+}
+
+/** Why a source could not answer. */
+export type SourceFailureKind =
+  | "timeout"
+  | "unauthorized"
+  | "forbidden"
+  | "throttled"
+  | "network"
+  | "malformed"
+  | "server"
+  | "not-found"
+  | "invalid-input"
+  | "not-connected";
+
+export interface SourceFailure {
+  kind: SourceFailureKind;
+  /** Technical message for admins (plain text). */
+  message: string;
+}
+
+/** What one source returned: evidence, or a typed failure. Errors are values. */
+export type SourceOutcome =
+  | { source: string; sourceKind: SourceKind; ok: true; associations: PartnerAssociation[]; notes: DataNote[] }
+  | { source: string; sourceKind: SourceKind; ok: false; failure: SourceFailure };
+
+/** An outreach exception as read from Dataverse. */
+export interface OutreachException {
+  id: string;
+  accountId: string;
+  status: "pending" | "approved" | "rejected" | "cancelled";
+  validUntil?: string;
+  requestedBy?: string;
+  approvedBy?: string;
+  justification?: string;
+}
+
+export type EvidenceState = "active" | "future" | "pending" | "history";
+
+/** An association as the policy judged it. */
+export interface Evidence {
+  association: PartnerAssociation;
+  state: EvidenceState;
+  /** True when this evidence blocks direct outreach. */
+  blocks: boolean;
+  /** The end that applies: the end date, or the end of a protection window. */
+  effectiveEnd?: string;
+  /** True when `effectiveEnd` comes from a protection window rather than an end date. */
+  windowed: boolean;
+  expiringSoon: boolean;
+  /** Set when the association sits on an ancestor of the account. */
+  inheritedFrom?: { accountId: string; name?: string; depth: number };
+}
+
+export type ReasonCode =
+  | "active-partner"
+  | "expiring-soon"
+  | "history-only"
+  | "no-associations"
+  | "not-blocking-type"
+  | "unknown-type-blocks"
+  | "future-start"
+  | "source-failed"
+  | "fail-open"
+  | "allowed-by-exception"
+  | "hierarchy-ignored"
+  | "data-note";
+
+/** A reason behind the verdict. Every reason names the evidence (or the source) behind it. */
+export interface Reason {
+  code: ReasonCode;
+  evidenceIds: string[];
+  source?: string;
+  failure?: SourceFailure;
+  note?: DataNote;
+}
+
+export type Outreach = "allowed" | "blocked" | "unverified";
+
+export interface Verdict {
+  accountId: string;
+  outreach: Outreach;
+  /** The active association of highest precedence (absent when nothing blocks). */
+  partnerOfRecord?: Evidence;
+  /** All evidence, partner of record first, then active, then the rest (history last). */
+  evidence: Evidence[];
+  reasons: Reason[];
+  /** When the verdict will change by itself (a blocking end date, an exception's end). */
+  expiresAt?: string;
+  /** The exception that allows outreach, when one does. */
+  exception?: OutreachException;
+  /** Sources consulted, and whether each answered. */
+  sources: { source: string; ok: boolean }[];
+  evaluatedAt: string;
+}

@@ -1,0 +1,202 @@
+/**
+ * The rules of engagement: associations + policy + now -> verdict with reasons.
+ * Pure: the same input gives the same verdict, and nothing here reads a clock or the network.
+ */
+import { Policy, precedenceOf, ruleFor } from "./policy";
+import {
+  DataNote,
+  Evidence,
+  OutreachException,
+  PartnerAssociation,
+  Reason,
+  SourceOutcome,
+  Verdict,
+} from "./types";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface VerdictInput {
+  accountId: string;
+  outcomes: SourceOutcome[];
+  policy: Policy;
+  /** The moment the policy is evaluated at (ISO string or epoch ms). */
+  now: string | number;
+  /** Exceptions recorded for the account; only an approved one still valid counts. */
+  exceptions?: OutreachException[];
+}
+
+/** Parse an ISO 8601 date or date-time; undefined when absent or malformed. */
+export function parseDate(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())) return undefined;
+  const ms = Date.parse(value.trim());
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function isBlank(value: string | undefined): boolean {
+  return value === undefined || value.trim() === "";
+}
+
+/** Same partner, type, dates, source and reference: the same evidence recorded twice. */
+function contentKey(a: PartnerAssociation): string {
+  return [a.customerAccountId, a.partnerId ?? a.partnerName, a.relationshipType, a.startDate, a.endDate, a.sourceKind, a.externalReference]
+    .map((v) => (v ?? "").toLowerCase())
+    .join("|");
+}
+
+function judge(a: PartnerAssociation, policy: Policy, now: number, notes: DataNote[]): Evidence {
+  const start = parseDate(a.startDate);
+  const end = parseDate(a.endDate);
+  if (!isBlank(a.startDate) && start === undefined) notes.push({ code: "bad-date", associationId: a.id, detail: `start ${a.startDate}` });
+  if (!isBlank(a.endDate) && end === undefined) notes.push({ code: "bad-date", associationId: a.id, detail: `end ${a.endDate}` });
+  if (isBlank(a.startDate)) notes.push({ code: "missing-start", associationId: a.id });
+  if (a.relationshipType === "unknown") notes.push({ code: "unknown-type", associationId: a.id, detail: a.rawType });
+  if (a.status === "unknown") notes.push({ code: "unknown-status", associationId: a.id, detail: a.rawStatus });
+  if (isBlank(a.partnerName)) notes.push({ code: "missing-partner", associationId: a.id, detail: a.partnerId });
+
+  const rule = ruleFor(policy, a.relationshipType);
+  // A malformed end date cannot prove the association ended: treat it as open (the safe side).
+  let effectiveEnd = end;
+  let windowed = false;
+  if (effectiveEnd === undefined && isBlank(a.endDate) && rule?.protectionDays !== undefined && start !== undefined) {
+    effectiveEnd = start + rule.protectionDays * DAY_MS;
+    windowed = true;
+  }
+  const inheritedFrom = a.depth > 0 ? { accountId: a.customerAccountId, name: a.customerName, depth: a.depth } : undefined;
+  const base = {
+    association: a,
+    effectiveEnd: effectiveEnd === undefined ? undefined : new Date(effectiveEnd).toISOString(),
+    windowed,
+    inheritedFrom,
+  };
+
+  // Unknown status counts as active: a status we cannot read must not open outreach.
+  const activeStatus = a.status !== "inactive";
+  if (!activeStatus || (effectiveEnd !== undefined && effectiveEnd <= now)) {
+    return { ...base, state: "history", blocks: false, expiringSoon: false };
+  }
+  if (start !== undefined && start > now) return { ...base, state: "future", blocks: false, expiringSoon: false };
+  const blocks =
+    a.relationshipType === "unknown" ? policy.unknownRelationshipType === "block" : (rule?.blocks ?? true);
+  const expiringSoon = blocks && effectiveEnd !== undefined && effectiveEnd - now <= policy.expiringSoonDays * DAY_MS;
+  return { ...base, state: "active", blocks, expiringSoon };
+}
+
+function compareEvidence(policy: Policy) {
+  const stateRank = { active: 0, future: 1, pending: 2, history: 3 } as const;
+  return (x: Evidence, y: Evidence): number => {
+    if (x.blocks !== y.blocks) return x.blocks ? -1 : 1;
+    if (x.state !== y.state) return stateRank[x.state] - stateRank[y.state];
+    const p = precedenceOf(policy, x.association.relationshipType) - precedenceOf(policy, y.association.relationshipType);
+    if (p !== 0) return p;
+    // Ties go to the most recent start; a missing start sorts last.
+    const sx = parseDate(x.association.startDate) ?? -Infinity;
+    const sy = parseDate(y.association.startDate) ?? -Infinity;
+    if (sx !== sy) return sy - sx;
+    return x.association.id.localeCompare(y.association.id);
+  };
+}
+
+function validException(exceptions: OutreachException[] | undefined, accountId: string, now: number): OutreachException | undefined {
+  return (exceptions ?? [])
+    .filter((e) => e.accountId.toLowerCase() === accountId.toLowerCase() && e.status === "approved")
+    .filter((e) => {
+      const until = parseDate(e.validUntil);
+      return until !== undefined && until > now;
+    })
+    .sort((a, b) => (parseDate(b.validUntil) ?? 0) - (parseDate(a.validUntil) ?? 0))[0];
+}
+
+export function evaluate(input: VerdictInput): Verdict {
+  const { policy, accountId } = input;
+  const now = typeof input.now === "number" ? input.now : Date.parse(input.now);
+  const reasons: Reason[] = [];
+  const notes: DataNote[] = [];
+  const seenIds = new Set<string>();
+  const seenContent = new Set<string>();
+  const associations: PartnerAssociation[] = [];
+  let hierarchyIgnored = 0;
+
+  for (const outcome of input.outcomes) {
+    if (!outcome.ok) {
+      reasons.push({ code: "source-failed", evidenceIds: [], source: outcome.source, failure: outcome.failure });
+      continue;
+    }
+    notes.push(...outcome.notes);
+    for (const a of outcome.associations) {
+      if (seenIds.has(a.id)) continue; // the same row read twice (joins, pages): not a data problem
+      seenIds.add(a.id);
+      if (a.depth > 0 && (!policy.hierarchy.enabled || a.depth > policy.hierarchy.maxDepth)) {
+        hierarchyIgnored++;
+        continue;
+      }
+      const key = contentKey(a);
+      if (seenContent.has(key)) {
+        notes.push({ code: "duplicate", associationId: a.id });
+        continue;
+      }
+      seenContent.add(key);
+      associations.push(a);
+    }
+  }
+
+  const evidence = associations.map((a) => judge(a, policy, now, notes)).sort(compareEvidence(policy));
+  const blocking = evidence.filter((e) => e.blocks);
+  const failed = reasons.length > 0;
+  const partnerOfRecord = blocking[0];
+
+  for (const e of blocking) {
+    const id = e.association.id;
+    reasons.push({ code: e.association.relationshipType === "unknown" ? "unknown-type-blocks" : "active-partner", evidenceIds: [id] });
+    if (e.expiringSoon) reasons.push({ code: "expiring-soon", evidenceIds: [id] });
+  }
+  const activeNonBlocking = evidence.filter((e) => e.state === "active" && !e.blocks).map((e) => e.association.id);
+  if (activeNonBlocking.length) reasons.push({ code: "not-blocking-type", evidenceIds: activeNonBlocking });
+  const future = evidence.filter((e) => e.state === "future").map((e) => e.association.id);
+  if (future.length) reasons.push({ code: "future-start", evidenceIds: future });
+  const history = evidence.filter((e) => e.state === "history").map((e) => e.association.id);
+  if (history.length && !blocking.length) reasons.push({ code: "history-only", evidenceIds: history });
+  if (!evidence.length && !failed) reasons.push({ code: "no-associations", evidenceIds: [] });
+  if (hierarchyIgnored) {
+    reasons.push({ code: "hierarchy-ignored", evidenceIds: [], note: { code: "too-deep", detail: String(hierarchyIgnored) } });
+  }
+  for (const note of notes) reasons.push({ code: "data-note", evidenceIds: note.associationId ? [note.associationId] : [], note });
+
+  let outreach: Verdict["outreach"];
+  let exception: OutreachException | undefined;
+  let expiresAt: string | undefined;
+  if (blocking.length) {
+    exception = validException(input.exceptions, accountId, now);
+    if (exception) {
+      outreach = "allowed";
+      expiresAt = new Date(parseDate(exception.validUntil) as number).toISOString();
+      reasons.unshift({ code: "allowed-by-exception", evidenceIds: blocking.map((e) => e.association.id) });
+    } else {
+      outreach = "blocked";
+      // The verdict lifts by itself only when every blocking association has an end.
+      const ends = blocking.map((e) => (e.effectiveEnd === undefined ? undefined : Date.parse(e.effectiveEnd)));
+      if (ends.every((x) => x !== undefined)) expiresAt = new Date(Math.max(...(ends))).toISOString();
+    }
+  } else if (failed) {
+    if (policy.onSourceFailure === "fail-open") {
+      outreach = "allowed";
+      reasons.push({ code: "fail-open", evidenceIds: [] });
+    } else {
+      outreach = "unverified";
+    }
+  } else {
+    outreach = "allowed";
+  }
+
+  return {
+    accountId,
+    outreach,
+    partnerOfRecord,
+    evidence,
+    reasons,
+    expiresAt,
+    exception,
+    sources: input.outcomes.map((o) => ({ source: o.source, ok: o.ok })),
+    evaluatedAt: new Date(now).toISOString(),
+  };
+}

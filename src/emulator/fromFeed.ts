@@ -1,0 +1,101 @@
+/**
+ * Load a parsed partner feed into the Dataverse emulator, as PartnerGuard's tables would hold it
+ * after a `partnerguard sync`: accounts (customers and partners) with their parents, and one
+ * association row per partner row of the feed.
+ */
+import { FeedRow } from "../core/feed";
+import { Account, Association, AssociationSourceCodes, AssociationStatusCodes, RelationshipTypeCodes, OutreachAudit, OutreachExceptionTable } from "../schema";
+import { DataverseEmulator, EmulatorOptions, Record_, TableDefinition } from "./dataverseEmulator";
+
+export const TYPE_LABELS: Record<keyof typeof RelationshipTypeCodes, string> = {
+  "csp-reseller": "CSP reseller",
+  "csp-indirect-reseller": "CSP indirect reseller",
+  cpor: "CPOR claim",
+  dpor: "DPOR",
+  pal: "PAL",
+  "deal-registration": "Deal registration",
+  "co-sell-referral": "Co-sell referral",
+  gdap: "GDAP admin relationship",
+  other: "Other",
+};
+
+export const TABLES: Record<string, TableDefinition> = {
+  [Account.logicalName]: { primaryId: Account.id, primaryName: Account.name, hierarchyParent: Account.parent },
+  contact: { primaryId: "contactid", primaryName: "fullname" },
+  systemuser: { primaryId: "systemuserid", primaryName: "fullname" },
+  [Association.logicalName]: {
+    primaryId: Association.id,
+    primaryName: Association.name,
+    choices: {
+      [Association.relationshipType]: Object.fromEntries(
+        Object.entries(RelationshipTypeCodes).map(([k, code]) => [code, TYPE_LABELS[k as keyof typeof TYPE_LABELS]]),
+      ),
+      [Association.status]: { [AssociationStatusCodes.active]: "Active", [AssociationStatusCodes.inactive]: "Inactive" },
+      [Association.source]: {
+        [AssociationSourceCodes.manual]: "Registration",
+        [AssociationSourceCodes.feed]: "Partner feed",
+        [AssociationSourceCodes.graph]: "Graph sync",
+      },
+    },
+  },
+  [OutreachExceptionTable.logicalName]: { primaryId: OutreachExceptionTable.id },
+  [OutreachAudit.logicalName]: { primaryId: OutreachAudit.id, primaryName: OutreachAudit.name },
+  environmentvariabledefinition: { primaryId: "environmentvariabledefinitionid", primaryName: "schemaname" },
+  environmentvariablevalue: { primaryId: "environmentvariablevalueid" },
+};
+
+/** A stable GUID for a row of the feed (so deep links and tests can name associations). */
+export function stableGuid(seed: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < seed.length; i++) {
+    h1 = Math.imul(h1 ^ seed.charCodeAt(i), 16777619) >>> 0;
+    h2 = Math.imul(h2 ^ seed.charCodeAt(i), 2246822519) >>> 0;
+  }
+  const hex = (h1.toString(16).padStart(8, "0") + h2.toString(16).padStart(8, "0")).padEnd(32, "0");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(0, 12)}`;
+}
+
+function sourceCode(source: string | undefined): number {
+  const s = (source ?? "").toLowerCase();
+  if (s.includes("graph")) return AssociationSourceCodes.graph;
+  if (s.includes("registration") || s.includes("manual")) return AssociationSourceCodes.manual;
+  return AssociationSourceCodes.feed;
+}
+
+export function emulatorFromFeed(rows: FeedRow[], options: EmulatorOptions = {}): DataverseEmulator {
+  const emulator = new DataverseEmulator(TABLES, options);
+  const accounts = new Map<string, Record_>();
+  const account = (id: string): Record_ => {
+    const key = id.toLowerCase();
+    let row = accounts.get(key);
+    if (!row) {
+      row = { [Account.id]: key };
+      accounts.set(key, row);
+    }
+    return row;
+  };
+  for (const row of rows) {
+    const customer = account(row.customerAccountId);
+    if (row.customerName) customer[Account.name] = row.customerName;
+    if (row.parentAccountId) customer[Account.parent] = { $lookup: Account.logicalName, id: row.parentAccountId.toLowerCase() };
+    if (row.customerTenantId) customer[Account.tenantId] = row.customerTenantId;
+    const p = row.partner;
+    if (!p) continue;
+    if (p.partnerId && p.partnerName) account(p.partnerId)[Account.name] = p.partnerName;
+    emulator.insert(Association.logicalName, {
+      [Association.id]: stableGuid(`${row.line}|${p.source ?? ""}|${p.externalReference ?? ""}|${row.customerAccountId}`),
+      [Association.name]: `${p.partnerName ?? p.partnerId} – ${row.customerName ?? row.customerAccountId}`,
+      [Association.customer]: { $lookup: Account.logicalName, id: row.customerAccountId.toLowerCase() },
+      [Association.partner]: p.partnerId ? { $lookup: Account.logicalName, id: p.partnerId.toLowerCase() } : undefined,
+      [Association.relationshipType]: RelationshipTypeCodes[p.relationshipType],
+      [Association.status]: AssociationStatusCodes[p.status],
+      [Association.start]: p.startDate,
+      [Association.end]: p.endDate,
+      [Association.source]: sourceCode(p.source),
+      [Association.externalReference]: p.externalReference,
+    });
+  }
+  for (const row of accounts.values()) emulator.insert(Account.logicalName, row);
+  return emulator;
+}

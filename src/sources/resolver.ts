@@ -1,0 +1,105 @@
+/**
+ * The resolver runs the sources in parallel, each within the policy's time budget, and hands
+ * their outcomes to the pure core. A source that does not answer in time becomes a `timeout`
+ * failure (and so, by default, an `unverified` verdict): it never blocks the form.
+ */
+import { evaluate } from "../core/verdict";
+import { OutreachException, SourceOutcome, Verdict } from "../core/types";
+import { DATAVERSE_SOURCE, readDataverse } from "./dataverseSource";
+import { PartnerGuardConfig, configFromValues, readConfig } from "./configSource";
+import { DEFAULT_POLICY } from "../core/policy";
+import { WebApiHost } from "./webApi";
+
+/** An optional extra source (Microsoft Graph) run beside Dataverse. */
+export interface ExtraSource {
+  name: string;
+  /** Whether the source applies to this account under this configuration. */
+  appliesTo(config: PartnerGuardConfig, tenantId: string | undefined): boolean;
+  read(tenantId: string | undefined, signal: AbortSignal): Promise<SourceOutcome>;
+}
+
+export interface ResolverDeps {
+  webApi: WebApiHost;
+  extraSources?: ExtraSource[];
+  /** Returns the configuration; defaults to one Web API read per call. */
+  loadConfig?: () => Promise<PartnerGuardConfig>;
+  /** Reads exceptions for the account (issue: include the partner); none by default. */
+  loadExceptions?: (accountId: string) => Promise<OutreachException[]>;
+  clock?: () => number;
+}
+
+export interface Resolution {
+  verdict: Verdict;
+  config: PartnerGuardConfig;
+  /** The tenant id the resolution used (Graph), as given. */
+  tenantId?: string;
+}
+
+/** The longest budget a policy may set: the platform gives a Promise enable rule 10 s. */
+export const MAX_BUDGET_MS = 9000;
+
+/**
+ * Race a started source against what is left of the budget. The work gets an AbortSignal that
+ * fires at the deadline, so a late source stops instead of finishing in the background.
+ */
+export function withDeadline(
+  started: { promise: Promise<SourceOutcome>; controller: AbortController },
+  deadline: number,
+  clock: () => number,
+  source: Pick<SourceOutcome, "source" | "sourceKind">,
+): Promise<SourceOutcome> {
+  const ms = Math.max(0, deadline - clock());
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<SourceOutcome>((resolve) => {
+    timer = setTimeout(() => {
+      started.controller.abort();
+      resolve({ ...source, ok: false, failure: { kind: "timeout", message: `no answer within the time budget` } });
+    }, ms);
+  });
+  const run = started.promise.catch(
+    (error: unknown): SourceOutcome => ({ ...source, ok: false, failure: { kind: "network", message: String(error) } }),
+  );
+  return Promise.race([run, timeout]).finally(() => clearTimeout(timer));
+}
+
+function start(work: (signal: AbortSignal) => Promise<SourceOutcome>) {
+  const controller = new AbortController();
+  return { promise: work(controller.signal), controller };
+}
+
+/** A configuration read that hangs must not hang the verdict: defaults (fail-closed) apply. */
+function boundConfig(load: Promise<PartnerGuardConfig>): Promise<PartnerGuardConfig> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const fallback = new Promise<PartnerGuardConfig>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ ...configFromValues(new Map()), failure: { kind: "timeout", message: "configuration not read in time" } }),
+      DEFAULT_POLICY.sourceTimeoutMs,
+    );
+  });
+  return Promise.race([load, fallback]).finally(() => clearTimeout(timer));
+}
+
+export async function resolveVerdict(deps: ResolverDeps, accountId: string, tenantId?: string): Promise<Resolution> {
+  const clock = deps.clock ?? Date.now;
+  const configPromise = boundConfig((deps.loadConfig ?? (() => readConfig(deps.webApi)))());
+  const exceptionsPromise = deps.loadExceptions ? deps.loadExceptions(accountId).catch(() => []) : Promise.resolve([]);
+  // Dataverse starts at once, in parallel with the configuration read; its deadline is set
+  // by the policy's budget, counted from the start of the resolution.
+  const t0 = clock();
+  const dataverse = start((signal) => readDataverse(deps.webApi, accountId, { signal }));
+  const config = await configPromise;
+  const deadline = t0 + Math.min(config.policy.sourceTimeoutMs, MAX_BUDGET_MS);
+  const extras = (deps.extraSources ?? [])
+    .filter((s) => s.appliesTo(config, tenantId))
+    .map((s) => withDeadline(start((signal) => s.read(tenantId, signal)), deadline, clock, { source: s.name, sourceKind: "graph" }));
+  const pending = [withDeadline(dataverse, deadline, clock, { source: DATAVERSE_SOURCE, sourceKind: "dataverse" }), ...extras];
+  const outcomes = await Promise.all(pending);
+  const verdict = evaluate({
+    accountId,
+    outcomes,
+    policy: config.policy,
+    now: clock(),
+    exceptions: await exceptionsPromise,
+  });
+  return { verdict, config, tenantId };
+}

@@ -1,0 +1,68 @@
+/** @jest-environment jsdom */
+import { render, screen, waitFor } from "@testing-library/react";
+import { PartnerGuard } from "../../PartnerGuard/index";
+import { createContext } from "../../playground/fakeContext";
+import { DEMO, demoEmulator } from "../helpers/demo";
+import { resxStrings } from "../helpers/strings";
+
+function setup(accountId: string | undefined, latencyMs = 0) {
+  const emulator = demoEmulator({ latencyMs });
+  const requestRender = jest.fn();
+  const context = createContext({
+    accountId,
+    accountName: "x",
+    languageId: 1033,
+    strings: resxStrings(1033),
+    width: 400,
+    webApi: emulator,
+    requestRender,
+  });
+  const control = new PartnerGuard();
+  control.init(context as never);
+  return { control, context, emulator, requestRender };
+}
+
+describe("PartnerGuard lifecycle", () => {
+  test("init + updateView render the card; the verdict arrives through requestRender", async () => {
+    const { control, context, emulator, requestRender } = setup(DEMO.contoso);
+    const { rerender } = render(control.updateView(context as never));
+    expect(screen.getAllByText("Checking partner of record…").length).toBeGreaterThan(0);
+    await waitFor(() => expect(requestRender).toHaveBeenCalledTimes(1));
+    rerender(control.updateView(context as never));
+    expect(await screen.findByText(/Partner of record: Harbor Computer Services/)).toBeTruthy();
+    expect(emulator.requests).toHaveLength(2); // configuration + Dataverse source
+  });
+
+  test("further updateView calls for the same account cost no request", async () => {
+    const { control, context, emulator, requestRender } = setup(DEMO.contoso);
+    control.updateView(context as never);
+    await waitFor(() => expect(requestRender).toHaveBeenCalled());
+    for (let i = 0; i < 5; i++) control.updateView(context as never);
+    expect(emulator.requests).toHaveLength(2);
+  });
+
+  test("a new, unsaved form makes no request", () => {
+    const { control, context, emulator } = setup(undefined);
+    render(control.updateView(context as never));
+    expect(emulator.requests).toHaveLength(0);
+  });
+
+  test("after destroy, a late answer does not render", async () => {
+    const { control, context, emulator, requestRender } = setup(DEMO.contoso, 50);
+    control.updateView(context as never);
+    control.destroy();
+    await new Promise((r) => setTimeout(r, 120));
+    expect(emulator.requests).toHaveLength(2);
+    expect(requestRender).not.toHaveBeenCalled();
+  });
+
+  test("getOutputs never writes the bound column", () => {
+    const { control } = setup(DEMO.contoso);
+    expect(control.getOutputs()).toEqual({});
+  });
+
+  test("index.ts exports exactly the control class", async () => {
+    const mod = await import("../../PartnerGuard/index");
+    expect(Object.keys(mod)).toEqual(["PartnerGuard"]);
+  });
+});

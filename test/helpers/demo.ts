@@ -1,0 +1,23 @@
+import { readFileSync } from "fs";
+import { join } from "path";
+import { parseFeed } from "../../src/core/feed";
+import { emulatorFromFeed } from "../../src/emulator/fromFeed";
+import { EmulatorOptions } from "../../src/emulator/dataverseEmulator";
+
+export const DEMO = {
+  contoso: "a1000000-0000-4000-8000-000000000001",
+  litware: "a1000000-0000-4000-8000-000000000003",
+  tailspin: "a1000000-0000-4000-8000-000000000004",
+  woodgrove: "a1000000-0000-4000-8000-000000000005",
+  alpine: "a1000000-0000-4000-8000-000000000006",
+  coho: "a1000000-0000-4000-8000-000000000007",
+  wideWorld: "a1000000-0000-4000-8000-000000000008",
+  fabrikamHoldings: "a1000000-0000-4000-8000-000000000010",
+  fabrikamEurope: "a1000000-0000-4000-8000-000000000011",
+};
+
+export function demoEmulator(options: EmulatorOptions = {}) {
+  const { rows, errors } = parseFeed(readFileSync(join(__dirname, "../../data/demo-feed.csv"), "utf8"));
+  if (errors.length) throw new Error(`demo feed: ${JSON.stringify(errors)}`);
+  return emulatorFromFeed(rows, options);
+}

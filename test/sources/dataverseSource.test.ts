@@ -1,0 +1,151 @@
+import { readDataverse, buildFetchXml } from "../../src/sources/dataverseSource";
+import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
+import { TABLES } from "../../src/emulator/fromFeed";
+import { Account, Association } from "../../src/schema";
+import { DEMO, demoEmulator } from "../helpers/demo";
+
+const lookup = (table: string, id: string) => ({ $lookup: table, id });
+
+describe("Dataverse source", () => {
+  test("one request: account and ancestors eq-or-above, associations joined, only the needed columns", async () => {
+    const emulator = demoEmulator();
+    const outcome = await readDataverse(emulator, DEMO.fabrikamEurope);
+    expect(emulator.requests).toHaveLength(1);
+    const [request] = emulator.requests;
+    expect(request.entity).toBe("account");
+    expect(request.options).toBe(`?fetchXml=${buildFetchXml(DEMO.fabrikamEurope, 1, 5000)}`);
+    expect(request.options).toContain(`<condition attribute="accountid" operator="eq-or-above" value="${DEMO.fabrikamEurope}"/>`);
+    expect(request.options).toContain('link-type="outer"');
+    expect(request.options).not.toContain("all-attributes");
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.associations).toHaveLength(1);
+    expect(outcome.associations[0]).toMatchObject({
+      customerAccountId: DEMO.fabrikamHoldings,
+      customerName: "Fabrikam Holdings",
+      partnerName: "Northwind Partners",
+      relationshipType: "pal",
+      status: "active",
+      startDate: "2021-07-01",
+      endDate: "2027-06-30",
+      source: "Partner feed",
+      depth: 1,
+    });
+  });
+
+  test("the account's own associations have depth 0 and names from formatted values", async () => {
+    const outcome = await readDataverse(demoEmulator(), DEMO.contoso);
+    if (!outcome.ok) throw new Error("expected ok");
+    const seen = outcome.associations.map((a) => [a.partnerName, a.relationshipType, a.status, a.depth]);
+    expect(seen.sort()).toEqual([
+      ["Harbor Computer Services", "csp-reseller", "active", 0],
+      ["Northwind Partners", "dpor", "inactive", 0],
+    ]);
+  });
+
+  test("pages are followed when one page is full", async () => {
+    const emulator = new DataverseEmulator(TABLES);
+    const id = "c0000000-0000-4000-8000-000000000001";
+    emulator.insert(Account.logicalName, { [Account.id]: id, [Account.name]: "Big" });
+    for (let i = 0; i < 25; i++) {
+      emulator.insert(Association.logicalName, {
+        [Association.id]: `d0000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+        [Association.customer]: lookup("account", id),
+        [Association.relationshipType]: 100000006,
+        [Association.status]: 100000001,
+      });
+    }
+    const outcome = await readDataverse(emulator, id, { pageSize: 10 });
+    expect(emulator.requests.map((r) => /page="(\d+)"/.exec(r.options ?? "")?.[1])).toEqual(["1", "2", "3"]);
+    expect(outcome.ok && outcome.associations).toHaveLength(25);
+  });
+
+  test("an exactly full last page costs one more request that comes back empty", async () => {
+    const emulator = new DataverseEmulator(TABLES);
+    const id = "c0000000-0000-4000-8000-000000000001";
+    emulator.insert(Account.logicalName, { [Account.id]: id });
+    for (let i = 0; i < 9; i++) {
+      emulator.insert(Association.logicalName, {
+        [Association.id]: `d0000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+        [Association.customer]: lookup("account", id),
+      });
+    }
+    const outcome = await readDataverse(emulator, id, { pageSize: 3 });
+    expect(emulator.requests).toHaveLength(4);
+    expect(outcome.ok && outcome.associations).toHaveLength(9);
+  });
+
+  test.each([
+    [503, "server"],
+    [429, "throttled"],
+    [403, "forbidden"],
+    [401, "unauthorized"],
+  ] as const)("a %s becomes a %s failure, never a throw", async (status, kind) => {
+    const emulator = demoEmulator({ fault: () => ({ status, message: `HTTP ${status}` }) });
+    const outcome = await readDataverse(emulator, DEMO.contoso);
+    expect(outcome).toEqual({ source: "Dataverse", sourceKind: "dataverse", ok: false, failure: { kind, message: `HTTP ${status}` } });
+  });
+
+  test("a malformed answer is a malformed failure", async () => {
+    const host = { retrieveMultipleRecords: async () => ({ value: [] }) as never, createRecord: async () => ({ id: "" }) };
+    const outcome = await readDataverse(host, DEMO.contoso);
+    expect(!outcome.ok && outcome.failure.kind).toBe("malformed");
+  });
+
+  test("an id that is not a GUID is refused before any request", async () => {
+    const emulator = demoEmulator();
+    const outcome = await readDataverse(emulator, "x' or 1=1");
+    expect(!outcome.ok && outcome.failure.kind).toBe("invalid-input");
+    expect(emulator.requests).toHaveLength(0);
+  });
+
+  test("an account that is not there is not-found, not 'no partner'", async () => {
+    const outcome = await readDataverse(demoEmulator(), "a1000000-0000-4000-8000-0000000000ff");
+    expect(!outcome.ok && outcome.failure.kind).toBe("not-found");
+  });
+
+  describe("bad data", () => {
+    const child = "c0000000-0000-4000-8000-000000000001";
+    const parent = "c0000000-0000-4000-8000-000000000002";
+    function emulatorWith(rows: Record<string, unknown>[]) {
+      const e = new DataverseEmulator(TABLES);
+      e.insert(Account.logicalName, { [Account.id]: child, [Account.name]: "Child", [Account.parent]: lookup("account", parent) });
+      e.insert(Account.logicalName, { [Account.id]: parent, [Account.name]: "Parent", [Account.parent]: lookup("account", child) });
+      rows.forEach((r, i) =>
+        e.insert(Association.logicalName, {
+          [Association.id]: `d0000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+          [Association.customer]: lookup("account", child),
+          [Association.status]: 100000000,
+          ...r,
+        }),
+      );
+      return e;
+    }
+
+    test("a parent loop is read once and noted", async () => {
+      const outcome = await readDataverse(emulatorWith([]), child);
+      expect(outcome.ok && outcome.notes).toEqual([{ code: "parent-loop", detail: "Child" }]);
+    });
+
+    test("unknown type and status codes are kept as unknown with their raw value", async () => {
+      const outcome = await readDataverse(emulatorWith([{ [Association.relationshipType]: 999, [Association.status]: 5 }]), child);
+      expect(outcome.ok && outcome.associations[0]).toMatchObject({ relationshipType: "unknown", rawType: "999", status: "unknown", rawStatus: "5" });
+    });
+
+    test("a partner lookup to a deleted account has an id and no name", async () => {
+      const outcome = await readDataverse(
+        emulatorWith([{ [Association.partner]: lookup("account", "e0000000-0000-4000-8000-000000000009"), [Association.relationshipType]: 100000000 }]),
+        child,
+      );
+      expect(outcome.ok && outcome.associations[0]).toMatchObject({ partnerId: "e0000000-0000-4000-8000-000000000009", partnerName: undefined });
+    });
+
+    test("thousands of rows are read in pages", async () => {
+      const rows = Array.from({ length: 12000 }, () => ({ [Association.relationshipType]: 100000006 }));
+      const emulator = emulatorWith(rows);
+      const outcome = await readDataverse(emulator, child);
+      expect(emulator.requests).toHaveLength(3);
+      expect(outcome.ok && outcome.associations).toHaveLength(12000);
+    });
+  });
+});

@@ -1,0 +1,84 @@
+import { resolveVerdict, ExtraSource } from "../../src/sources/resolver";
+import { configFromValues } from "../../src/sources/configSource";
+import { EnvironmentVariables } from "../../src/schema";
+import { DEMO, demoEmulator } from "../helpers/demo";
+
+const NOW = Date.parse("2026-11-24T12:00:00Z");
+const clock = () => NOW;
+
+describe("resolveVerdict", () => {
+  test("form load: the configuration and the Dataverse source are read in parallel, one request each", async () => {
+    const emulator = demoEmulator({ latencyMs: 50 });
+    const { verdict } = await resolveVerdict({ webApi: emulator, clock }, DEMO.contoso);
+    expect(verdict.outreach).toBe("blocked");
+    expect(emulator.requests.map((r) => r.entity).sort()).toEqual(["account", "environmentvariabledefinition"]);
+    expect(emulator.maxInFlight).toBe(2);
+  });
+
+  test("a cached configuration costs no request", async () => {
+    const emulator = demoEmulator();
+    await resolveVerdict({ webApi: emulator, clock, loadConfig: async () => configFromValues(new Map()) }, DEMO.woodgrove);
+    expect(emulator.requests).toHaveLength(1);
+  });
+
+  test("the policy environment variable is applied", async () => {
+    const emulator = demoEmulator();
+    emulator.insert("environmentvariabledefinition", {
+      environmentvariabledefinitionid: "e1000000-0000-4000-8000-000000000001",
+      schemaname: EnvironmentVariables.policy,
+      defaultvalue: JSON.stringify({ relationshipTypes: [{ type: "csp-reseller", blocks: false }] }),
+    });
+    const { verdict, config } = await resolveVerdict({ webApi: emulator, clock }, DEMO.contoso);
+    expect(config.policyProblems).toEqual([]);
+    expect(verdict.outreach).toBe("allowed");
+  });
+
+  test("an environment variable value overrides its default", async () => {
+    const emulator = demoEmulator();
+    const defId = "e1000000-0000-4000-8000-000000000001";
+    emulator.insert("environmentvariabledefinition", { environmentvariabledefinitionid: defId, schemaname: EnvironmentVariables.policy, defaultvalue: "{}" });
+    emulator.insert("environmentvariablevalue", {
+      environmentvariablevalueid: "e2000000-0000-4000-8000-000000000001",
+      environmentvariabledefinitionid: { $lookup: "environmentvariabledefinition", id: defId },
+      value: JSON.stringify({ onSourceFailure: "fail-open" }),
+    });
+    const { config } = await resolveVerdict({ webApi: emulator, clock }, DEMO.contoso);
+    expect(config.policy.onSourceFailure).toBe("fail-open");
+  });
+
+  test("a source slower than the budget times out: unverified, within the budget", async () => {
+    const emulator = demoEmulator({ fault: (r) => (r.entity === "account" ? "hang" : undefined) });
+    const loadConfig = async () => {
+      const c = configFromValues(new Map([[EnvironmentVariables.policy, JSON.stringify({ sourceTimeoutMs: 500 })]]));
+      return c;
+    };
+    const started = Date.now();
+    const { verdict } = await resolveVerdict({ webApi: emulator, clock, loadConfig }, DEMO.contoso);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(verdict.outreach).toBe("unverified");
+    expect(verdict.reasons[0]).toMatchObject({ code: "source-failed", source: "Dataverse", failure: { kind: "timeout" } });
+  });
+
+  test("an unreadable configuration falls back to the fail-closed defaults", async () => {
+    const emulator = demoEmulator({ fault: (r) => (r.entity === "environmentvariabledefinition" ? { status: 403, message: "no read" } : undefined) });
+    const { verdict, config } = await resolveVerdict({ webApi: emulator, clock }, DEMO.contoso);
+    expect(config.failure?.kind).toBe("forbidden");
+    expect(config.policy.onSourceFailure).toBe("fail-closed");
+    expect(verdict.outreach).toBe("blocked");
+  });
+
+  test("an extra source runs in parallel and a throwing one fails closed", async () => {
+    const emulator = demoEmulator();
+    const throwing: ExtraSource = {
+      name: "Microsoft Graph",
+      appliesTo: () => true,
+      read: () => Promise.reject(new Error("socket hang up")),
+    };
+    const { verdict } = await resolveVerdict({ webApi: emulator, clock, extraSources: [throwing] }, DEMO.woodgrove, "t");
+    expect(verdict.outreach).toBe("unverified");
+    expect(verdict.sources).toEqual([
+      { source: "Dataverse", ok: true },
+      { source: "Microsoft Graph", ok: false },
+    ]);
+  });
+});
