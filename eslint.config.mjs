@@ -31,6 +31,7 @@ export default tseslint.config(
       "@typescript-eslint/no-unsafe-call": "off",
       "@typescript-eslint/unbound-method": "off",
       "@typescript-eslint/require-await": "off",
+      "@microsoft/power-apps/use-cached-webresource": "off",
     },
   },
 );

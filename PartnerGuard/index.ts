@@ -2,10 +2,10 @@ import * as React from "react";
 import { IInputs, IOutputs } from "./generated/ManifestTypes";
 import { VerdictCard } from "./components/VerdictCard";
 import { CardProps } from "./components/Component.types";
-import { LOCALES, makeTranslate } from "./components/format";
+import { LOCALES, makeTranslate } from "../src/text/verdictText";
 import { recordIdOf } from "./ContextExtended";
 import { VerdictController } from "./VerdictController";
-import { resolveVerdict } from "../src/sources/resolver";
+import { resolveForForm, sessionStorageOrUndefined } from "../src/sources/formResolution";
 
 /** Lifecycle only: context in, view model out. The rules live in src/core. */
 export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IOutputs> {
@@ -16,7 +16,13 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
     this.context = context;
     context.mode.trackContainerResize(true);
     this.controller = new VerdictController(
-      (accountId) => resolveVerdict({ webApi: this.context.webAPI }, accountId, this.context.parameters.customerTenantId?.raw ?? undefined),
+      (accountId, fresh) =>
+        resolveForForm(
+          { webApi: this.context.webAPI, storage: sessionStorageOrUndefined() },
+          accountId,
+          this.context.parameters.customerTenantId?.raw ?? undefined,
+          fresh,
+        ),
       () => this.context.factory.requestRender(),
     );
   }

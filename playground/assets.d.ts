@@ -6,3 +6,7 @@ declare module "*.resx" {
   const text: string;
   export default text;
 }
+declare module "*.xml" {
+  const text: string;
+  export default text;
+}

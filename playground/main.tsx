@@ -5,7 +5,7 @@
  */
 import * as React from "react";
 import * as ReactDOM from "react-dom";
-import { CommandBar, Dropdown, IDropdownOption, initializeIcons, Text } from "@fluentui/react";
+import { CommandBar, DefaultButton, Dialog, DialogFooter, DialogType, Dropdown, IDropdownOption, initializeIcons, MessageBar, MessageBarType, PrimaryButton, Text } from "@fluentui/react";
 import { parseFeed } from "../src/core/feed";
 import { emulatorFromFeed } from "../src/emulator/fromFeed";
 import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
@@ -16,6 +16,25 @@ import demoFeed from "../data/demo-feed.csv";
 import strings1033 from "../PartnerGuard/strings/PartnerGuard.1033.resx";
 import strings1031 from "../PartnerGuard/strings/PartnerGuard.1031.resx";
 import { installDemoClock } from "./demoClock";
+import { createFormContext, FakeFormContext, installFakeXrm } from "./fakeXrm";
+import ribbonXml from "../Solution/Entities/account/RibbonDiff.xml";
+import { forgetSharedResolutions, sharedSettled } from "../src/sources/sharedResolution";
+import { LOCALES, makeTranslate, verdictLine } from "../src/text/verdictText";
+import { OutreachAudit } from "../src/schema";
+
+/** The command-bar web resource, loaded by its own <script> tag like the platform does. */
+interface CommandScript {
+  Ribbon: { isOutreachEnabled(form: FakeFormContext): Promise<boolean>; startOutreach(form: FakeFormContext): Promise<void> };
+  Form: { onLoad(executionContext: { getFormContext(): FakeFormContext }): void };
+}
+const script = (): CommandScript => (window as unknown as { PartnerGuard: CommandScript }).PartnerGuard;
+
+/** Button texts come from the real RibbonDiffXml LocLabels. */
+function locLabel(id: string, languageId: number): string {
+  const doc = new DOMParser().parseFromString(ribbonXml, "application/xml");
+  const label = doc.querySelector(`LocLabel[Id="${id}"] Title[languagecode="${languageId}"]`);
+  return label?.getAttribute("description") ?? id;
+}
 
 const params = new URLSearchParams(window.location.search);
 const demoNow = installDemoClock(params.get("now"));
@@ -70,16 +89,85 @@ function ControlHost(props: { scenario: Scenario; languageId: number; width: num
   return <div ref={ref} className="pg-control-host" data-testid="control-host" />;
 }
 
+interface DialogState {
+  title: string;
+  text: string;
+  confirmLabel?: string;
+  cancelLabel?: string;
+  resolve: (confirmed: boolean) => void;
+}
+
+interface OpenedForm {
+  entityName: string;
+  parameters: Record<string, unknown>;
+}
+
+/** A new page load: nothing shared from the previous account, nothing in session storage. */
+function newPageLoad() {
+  forgetSharedResolutions();
+  sessionStorage.clear();
+}
+
 function App() {
   const [scenario, setScenario] = React.useState(() => findScenario(params.get("account"), names));
   const [languageId, setLanguageId] = React.useState(() => (params.get("lang") === "1031" ? 1031 : 1033));
   const [emulator, setEmulator] = React.useState(() => emulatorFor(scenario));
   const [reload, setReload] = React.useState(0);
+  const [outreachEnabled, setOutreachEnabled] = React.useState<boolean | undefined>(undefined);
+  const [dialog, setDialog] = React.useState<DialogState | undefined>(undefined);
+  const [opened, setOpened] = React.useState<OpenedForm[]>([]);
+  const [auditCount, setAuditCount] = React.useState(0);
+  const languageRef = React.useRef(languageId);
+  languageRef.current = languageId;
+  const t = React.useMemo(() => makeTranslate((k) => STRINGS[languageId].get(k) ?? k), [languageId]);
+
+  // Xrm for the web resource: the same emulator as the control; dialogs are Fluent dialogs here.
+  React.useEffect(() => {
+    installFakeXrm({
+      webApi: emulator,
+      strings: () => STRINGS[languageRef.current],
+      languageId: () => languageRef.current,
+      ui: {
+        alert: (title, text) => new Promise<void>((resolve) => setDialog({ title, text, resolve: () => resolve() })),
+        confirm: (title, text, confirmLabel, cancelLabel) => new Promise<boolean>((resolve) => setDialog({ title, text, confirmLabel, cancelLabel, resolve })),
+        openForm: (entityName, parameters) => setOpened((list) => [...list, { entityName, parameters }]),
+      },
+    });
+  }, [emulator]);
+
+  const formContext = React.useMemo(() => {
+    let form: FakeFormContext | undefined = undefined;
+    const evaluate = () => {
+      if (!form) return;
+      setOutreachEnabled(undefined);
+      void script().Ribbon.isOutreachEnabled(form).then(setOutreachEnabled);
+    };
+    form = createFormContext(scenario.accountId, names.get(scenario.accountId) ?? "", scenario.tenantId, evaluate);
+    return { form, evaluate };
+  }, [scenario, emulator, reload]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // Form load: OnLoad handler, then the platform evaluates the command's enable rule.
+  React.useEffect(() => {
+    setOpened([]);
+    setAuditCount(0);
+    script().Form.onLoad({ getFormContext: () => formContext.form });
+    formContext.evaluate();
+  }, [formContext]);
+
+  const startOutreach = () => {
+    void script()
+      .Ribbon.startOutreach(formContext.form)
+      .then(() => setAuditCount(emulator.table(OutreachAudit.logicalName).length));
+  };
+  const settled = sharedSettled(scenario.accountId);
+  const disabledReason = outreachEnabled === false && settled ? verdictLine(t, settled.verdict, LOCALES[languageId]) : undefined;
+  const lastAudit = auditCount ? emulator.table(OutreachAudit.logicalName)[auditCount - 1] : undefined;
   const width = Number(params.get("width") ?? 0) || 0;
   const accountName = names.get(scenario.accountId) ?? "";
   const parentId = feed.rows.find((r) => r.customerAccountId === scenario.accountId && r.parentAccountId)?.parentAccountId;
 
   const choose = (next: Scenario) => {
+    newPageLoad();
     setScenario(next);
     setEmulator(emulatorFor(next));
     const url = new URL(window.location.href);
@@ -121,9 +209,77 @@ function App() {
           ariaLabel="Account commands"
           items={[
             { key: "save", text: "Save", iconProps: { iconName: "Save" }, disabled: true },
-            { key: "refresh", text: "Refresh", iconProps: { iconName: "Refresh" }, onClick: () => { setEmulator(emulatorFor(scenario)); setReload((n) => n + 1); } },
+            {
+              key: "startOutreach",
+              text: locLabel("pg.account.StartOutreach.LabelText", languageId),
+              iconProps: { iconName: "Phone" },
+              disabled: outreachEnabled !== true,
+              onClick: startOutreach,
+              ariaDescription: disabledReason,
+              title: outreachEnabled ? locLabel("pg.account.StartOutreach.ToolTipTitle", languageId) : disabledReason,
+              "data-testid": "start-outreach",
+            },
+            {
+              key: "refresh",
+              text: "Refresh",
+              iconProps: { iconName: "Refresh" },
+              onClick: () => {
+                newPageLoad();
+                setEmulator(emulatorFor(scenario));
+                setReload((n) => n + 1);
+              },
+            },
           ]}
         />
+        {disabledReason ? (
+          <div className="pg-outreach-panel pg-outreach-reason" data-testid="outreach-reason">
+            <Text variant="small">
+              {locLabel("pg.account.StartOutreach.LabelText", languageId)}: {disabledReason}
+            </Text>
+          </div>
+        ) : null}
+        {lastAudit || opened.length ? (
+          <div className="pg-outreach-panel" data-testid="outreach-result">
+            {lastAudit ? (
+              <MessageBar messageBarType={MessageBarType.info} isMultiline delayedRender={false}>
+                Audit entry written: {lastAudit[OutreachAudit.name] as string} — sources: {lastAudit[OutreachAudit.sources] as string}
+              </MessageBar>
+            ) : null}
+            {opened.map((f, i) => (
+              <MessageBar key={i} messageBarType={MessageBarType.success} isMultiline delayedRender={false}>
+                Activity that would open: {f.entityName} “{String(f.parameters.subject)}” regarding {String(f.parameters.regardingobjectidname)}
+              </MessageBar>
+            ))}
+          </div>
+        ) : null}
+        <Dialog
+          hidden={!dialog}
+          onDismiss={() => {
+            dialog?.resolve(false);
+            setDialog(undefined);
+          }}
+          dialogContentProps={{ type: DialogType.normal, title: dialog?.title, subText: dialog?.text }}
+          modalProps={{ isBlocking: true }}
+        >
+          <DialogFooter>
+            {dialog?.confirmLabel ? (
+              <PrimaryButton
+                onClick={() => {
+                  dialog.resolve(true);
+                  setDialog(undefined);
+                }}
+                text={dialog.confirmLabel}
+              />
+            ) : null}
+            <DefaultButton
+              onClick={() => {
+                dialog?.resolve(false);
+                setDialog(undefined);
+              }}
+              text={dialog?.cancelLabel ?? "OK"}
+            />
+          </DialogFooter>
+        </Dialog>
         <div className="pg-header">
           <h1 className="pg-title">{accountName}</h1>
           <div className="pg-subtitle">Account · Account</div>
@@ -134,7 +290,7 @@ function App() {
         <div className="pg-sections">
           <section className="pg-section" aria-labelledby="pg-section-por">
             <h2 id="pg-section-por" className="pg-section-title">Partner of record</h2>
-            <ControlHost key={reload} scenario={scenario} languageId={languageId} width={width} emulator={emulator} />
+            <ControlHost key={`${reload}-${scenario.id}`} scenario={scenario} languageId={languageId} width={width} emulator={emulator} />
           </section>
           <section className="pg-section pg-section-info" aria-labelledby="pg-section-info">
             <h2 id="pg-section-info" className="pg-section-title">Account information</h2>

@@ -6,11 +6,13 @@ import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { buildWebResource, OUT as WEBRESOURCE_OUT } from "./build-webresource.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = path.join(root, "out", "playground");
 
 export async function buildPlayground() {
+  await buildWebResource();
   await build({
     entryPoints: { app: path.join(root, "playground/main.tsx") },
     outdir: outDir,
@@ -20,19 +22,21 @@ export async function buildPlayground() {
     target: "es2020",
     minify: true,
     sourcemap: "linked",
-    loader: { ".csv": "text", ".resx": "text" },
+    loader: { ".csv": "text", ".resx": "text", ".xml": "text" },
     alias: { "csv-parse/sync": "csv-parse/browser/esm/sync" },
     define: { "process.env.NODE_ENV": '"production"' },
     logLevel: "warning",
   });
 }
 
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".map": "application/json", ".woff": "font/woff", ".png": "image/png", ".svg": "image/svg+xml" };
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".map": "application/json", ".woff": "font/woff", ".png": "image/png", ".svg": "image/svg+xml", ".ico": "image/svg+xml" };
 
 function resolveFile(urlPath) {
   if (urlPath === "/" || urlPath === "/index.html") return path.join(root, "playground/index.html");
   if (urlPath === "/playground.css") return path.join(root, "playground/playground.css");
   if (/^\/app\.js(\.map)?$/.test(urlPath)) return path.join(outDir, urlPath.slice(1));
+  if (urlPath === "/webresources/pg_/scripts/outreach.js") return path.join(WEBRESOURCE_OUT, "scripts/outreach.js");
+  if (urlPath === "/favicon.ico") return path.join(root, "playground/favicon.svg");
   const font = /^\/fonts\/([\w.-]+\.woff)$/.exec(urlPath);
   if (font) return path.join(root, "node_modules/@fluentui/font-icons-mdl2/fonts", font[1]);
   return undefined;

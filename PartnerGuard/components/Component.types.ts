@@ -1,8 +1,9 @@
 /** The props contract of the verdict card: a view model, no host types. */
 import { Verdict } from "../../src/core/types";
 
-/** Looks up a localized string by key and fills `{name}` placeholders. Output is plain text. */
-export type Translate = (key: string, params?: Record<string, string | number>) => string;
+import { Translate } from "../../src/text/translate";
+
+export type { Translate };
 
 export type CardState =
   /** The form has no saved record yet: nothing to check. */

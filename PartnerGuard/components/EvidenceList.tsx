@@ -2,7 +2,7 @@ import * as React from "react";
 import { Icon, Text, mergeStyleSets } from "@fluentui/react";
 import { Evidence } from "../../src/core/types";
 import { Translate } from "./Component.types";
-import { evidenceDates, partnerLabel, typeLabel } from "./format";
+import { evidenceDates, partnerLabel, typeLabel } from "../../src/text/verdictText";
 
 export interface EvidenceListProps {
   items: Evidence[];

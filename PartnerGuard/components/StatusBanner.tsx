@@ -2,7 +2,7 @@ import * as React from "react";
 import { DefaultButton, MessageBar, MessageBarType } from "@fluentui/react";
 import { Verdict } from "../../src/core/types";
 import { Translate } from "./Component.types";
-import { verdictLine } from "./format";
+import { verdictLine } from "../../src/text/verdictText";
 
 export interface StatusBannerProps {
   verdict: Verdict;

@@ -3,7 +3,7 @@ import { ActionButton, DefaultButton, MessageBar, MessageBarType, Shimmer, Shimm
 import { CardProps } from "./Component.types";
 import { EvidenceList } from "./EvidenceList";
 import { StatusBanner } from "./StatusBanner";
-import { noteTexts, reasonText, formatDate, partnerLabel, typeLabel } from "./format";
+import { noteTexts, reasonText, formatDate, partnerLabel, typeLabel } from "../../src/text/verdictText";
 
 const styles = mergeStyleSets({
   card: { boxSizing: "border-box", width: "100%", maxWidth: "100%", minWidth: 0, padding: "4px 0" },

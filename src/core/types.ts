@@ -91,7 +91,15 @@ export interface SourceFailure {
 
 /** What one source returned: evidence, or a typed failure. Errors are values. */
 export type SourceOutcome =
-  | { source: string; sourceKind: SourceKind; ok: true; associations: PartnerAssociation[]; notes: DataNote[] }
+  | {
+      source: string;
+      sourceKind: SourceKind;
+      ok: true;
+      associations: PartnerAssociation[];
+      notes: DataNote[];
+      /** Outreach exceptions read with the associations (Dataverse only). */
+      exceptions?: OutreachException[];
+    }
   | { source: string; sourceKind: SourceKind; ok: false; failure: SourceFailure };
 
 /** An outreach exception as read from Dataverse. */

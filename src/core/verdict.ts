@@ -116,6 +116,7 @@ export function evaluate(input: VerdictInput): Verdict {
   const seenContent = new Set<string>();
   const associations: PartnerAssociation[] = [];
   let hierarchyIgnored = 0;
+  const exceptions: OutreachException[] = [...(input.exceptions ?? [])];
 
   for (const outcome of input.outcomes) {
     if (!outcome.ok) {
@@ -123,6 +124,7 @@ export function evaluate(input: VerdictInput): Verdict {
       continue;
     }
     notes.push(...outcome.notes);
+    exceptions.push(...(outcome.exceptions ?? []));
     for (const a of outcome.associations) {
       if (seenIds.has(a.id)) continue; // the same row read twice (joins, pages): not a data problem
       seenIds.add(a.id);
@@ -166,7 +168,7 @@ export function evaluate(input: VerdictInput): Verdict {
   let exception: OutreachException | undefined;
   let expiresAt: string | undefined;
   if (blocking.length) {
-    exception = validException(input.exceptions, accountId, now);
+    exception = validException(exceptions, accountId, now);
     if (exception) {
       outreach = "allowed";
       expiresAt = new Date(parseDate(exception.validUntil) as number).toISOString();

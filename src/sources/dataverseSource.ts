@@ -6,8 +6,8 @@
  * Reading the accounts themselves (not only the associations) gives every parent link of the
  * chain, so depth, "inherited from" and parent loops are worked out here, not guessed.
  */
-import { Account, Association, AssociationSourceCodes, AssociationStatusCodes, RelationshipTypeCodes } from "../schema";
-import { DataNote, PartnerAssociation, RelationshipType, SourceOutcome } from "../core/types";
+import { Account, Association, AssociationSourceCodes, AssociationStatusCodes, ExceptionStatusCodes, OutreachExceptionTable, RelationshipTypeCodes } from "../schema";
+import { DataNote, OutreachException, PartnerAssociation, RelationshipType, SourceOutcome } from "../core/types";
 import { FORMATTED, Row, WebApiHost, normalizeGuid, xmlAttr } from "./webApi";
 import { SourceError, toFailure } from "./failures";
 
@@ -17,6 +17,7 @@ export const PAGE_SIZE = 5000;
 export const MAX_PAGES = 10;
 
 const ALIAS = "pa";
+const EX = "ex";
 
 const ASSOCIATION_COLUMNS = [
   Association.id,
@@ -30,7 +31,32 @@ const ASSOCIATION_COLUMNS = [
   Association.partnerContact,
 ];
 
-export function buildFetchXml(accountId: string, page: number, pageSize: number): string {
+const EXCEPTION_COLUMNS = [
+  OutreachExceptionTable.id,
+  OutreachExceptionTable.status,
+  OutreachExceptionTable.validUntil,
+  OutreachExceptionTable.requester,
+  OutreachExceptionTable.approver,
+];
+
+/**
+ * Exceptions ride along in the same request: approved ones still valid at `nowIso`, and pending
+ * ones (the card shows them). Old exceptions are filtered out by the server, so the join stays small.
+ */
+function exceptionLink(nowIso: string): string {
+  const E = OutreachExceptionTable;
+  return (
+    `<link-entity name="${E.logicalName}" from="${E.account}" to="${Account.id}" link-type="outer" alias="${EX}">` +
+    EXCEPTION_COLUMNS.map((c) => `<attribute name="${c}"/>`).join("") +
+    `<filter type="or">` +
+    `<filter type="and"><condition attribute="${E.status}" operator="eq" value="${ExceptionStatusCodes.approved}"/>` +
+    `<condition attribute="${E.validUntil}" operator="gt" value="${xmlAttr(nowIso)}"/></filter>` +
+    `<condition attribute="${E.status}" operator="eq" value="${ExceptionStatusCodes.pending}"/>` +
+    `</filter></link-entity>`
+  );
+}
+
+export function buildFetchXml(accountId: string, page: number, pageSize: number, nowIso: string): string {
   const attrs = ASSOCIATION_COLUMNS.map((c) => `<attribute name="${c}"/>`).join("");
   return (
     `<fetch version="1.0" mapping="logical" no-lock="true" count="${pageSize}" page="${page}">` +
@@ -41,6 +67,7 @@ export function buildFetchXml(accountId: string, page: number, pageSize: number)
     attrs +
     `<order attribute="${Association.id}"/>` +
     `</link-entity>` +
+    exceptionLink(nowIso) +
     `<order attribute="${Account.id}"/>` +
     `</entity></fetch>`
   );
@@ -76,7 +103,29 @@ interface AccountNode {
 }
 
 /** Turn the joined rows into associations with depth, plus notes about the data. */
-export function mapRows(accountId: string, rows: Row[]): { associations: PartnerAssociation[]; notes: DataNote[] } {
+const EXCEPTION_STATUS = new Map<unknown, OutreachException["status"]>(
+  Object.entries(ExceptionStatusCodes).map(([status, code]) => [code, status as OutreachException["status"]]),
+);
+
+function mapExceptions(rows: Row[]): OutreachException[] {
+  const byId = new Map<string, OutreachException>();
+  for (const row of rows) {
+    const id = normalizeGuid(row[`${EX}.${OutreachExceptionTable.id}`]);
+    const status = EXCEPTION_STATUS.get(row[`${EX}.${OutreachExceptionTable.status}`]);
+    if (!id || !status || byId.has(id)) continue;
+    byId.set(id, {
+      id,
+      accountId: normalizeGuid(row[Account.id]) as string,
+      status,
+      validUntil: str(row[`${EX}.${OutreachExceptionTable.validUntil}`]),
+      requestedBy: lookup(row, OutreachExceptionTable.requester, EX).name,
+      approvedBy: lookup(row, OutreachExceptionTable.approver, EX).name,
+    });
+  }
+  return [...byId.values()];
+}
+
+export function mapRows(accountId: string, rows: Row[]): { associations: PartnerAssociation[]; notes: DataNote[]; exceptions: OutreachException[] } {
   const target = normalizeGuid(accountId) ?? accountId.toLowerCase();
   const accounts = new Map<string, AccountNode>();
   const notes: DataNote[] = [];
@@ -99,9 +148,12 @@ export function mapRows(accountId: string, rows: Row[]): { associations: Partner
   }
 
   const associations: PartnerAssociation[] = [];
+  const seen = new Set<string>();
   for (const row of rows) {
     const id = normalizeGuid(row[`${ALIAS}.${Association.id}`]);
     if (!id) continue; // an ancestor without associations (outer join)
+    if (seen.has(id)) continue; // the same association once per joined exception
+    seen.add(id);
     const customerId = normalizeGuid(row[Account.id]) as string;
     const d = depthOf.get(customerId);
     if (d === undefined) continue; // not on the account's chain (beyond a loop)
@@ -132,12 +184,14 @@ export function mapRows(accountId: string, rows: Row[]): { associations: Partner
       depth: d,
     });
   }
-  return { associations, notes };
+  return { associations, notes, exceptions: mapExceptions(rows) };
 }
 
 export interface DataverseSourceOptions {
   pageSize?: number;
   signal?: AbortSignal;
+  /** The moment exceptions must still be valid at (defaults to the real clock). */
+  now?: number;
 }
 
 /** Read the account's and its ancestors' associations. Never throws: failures are values. */
@@ -148,11 +202,12 @@ export async function readDataverse(host: WebApiHost, accountId: string, options
   if (!id) return { ...base, ok: false, failure: { kind: "invalid-input", message: `"${accountId}" is not an account id` } };
   try {
     const rows: Row[] = [];
+    const nowIso = new Date(options.now ?? Date.now()).toISOString();
     for (let page = 1; ; page++) {
       // Stop paging once the resolver's deadline has passed.
       if (options.signal?.aborted) throw new SourceError({ kind: "timeout", message: "stopped at the time budget" });
       // PCF and Xrm.WebApi take FetchXML unencoded after `?fetchXml=`.
-      const result = await host.retrieveMultipleRecords(Account.logicalName, `?fetchXml=${buildFetchXml(id, page, pageSize)}`);
+      const result = await host.retrieveMultipleRecords(Account.logicalName, `?fetchXml=${buildFetchXml(id, page, pageSize, nowIso)}`);
       if (!result || !Array.isArray(result.entities)) {
         throw new SourceError({ kind: "malformed", message: "the Web API answered without an entities list" });
       }

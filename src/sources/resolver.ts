@@ -86,7 +86,7 @@ export async function resolveVerdict(deps: ResolverDeps, accountId: string, tena
   // Dataverse starts at once, in parallel with the configuration read; its deadline is set
   // by the policy's budget, counted from the start of the resolution.
   const t0 = clock();
-  const dataverse = start((signal) => readDataverse(deps.webApi, accountId, { signal }));
+  const dataverse = start((signal) => readDataverse(deps.webApi, accountId, { signal, now: clock() }));
   const config = await configPromise;
   const deadline = t0 + Math.min(config.policy.sourceTimeoutMs, MAX_BUDGET_MS);
   const extras = (deps.extraSources ?? [])

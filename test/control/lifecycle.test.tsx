@@ -4,6 +4,7 @@ import { PartnerGuard } from "../../PartnerGuard/index";
 import { createContext } from "../../playground/fakeContext";
 import { DEMO, demoEmulator } from "../helpers/demo";
 import { resxStrings } from "../helpers/strings";
+import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
 
 function setup(accountId: string | undefined, latencyMs = 0) {
   const emulator = demoEmulator({ latencyMs });
@@ -21,6 +22,12 @@ function setup(accountId: string | undefined, latencyMs = 0) {
   control.init(context as never);
   return { control, context, emulator, requestRender };
 }
+
+beforeEach(() => {
+  // Each test is a new page load: nothing shared, nothing in session storage.
+  forgetSharedResolutions();
+  sessionStorage.clear();
+});
 
 describe("PartnerGuard lifecycle", () => {
   test("init + updateView render the card; the verdict arrives through requestRender", async () => {

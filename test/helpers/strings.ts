@@ -1,7 +1,7 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { XMLParser } from "fast-xml-parser";
-import { makeTranslate } from "../../PartnerGuard/components/format";
+import { makeTranslate } from "../../src/text/verdictText";
 import { Translate } from "../../PartnerGuard/components/Component.types";
 
 /** The control's real .resx strings, so tests read what a seller reads. */

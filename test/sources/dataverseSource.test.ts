@@ -1,7 +1,7 @@
 import { readDataverse, buildFetchXml } from "../../src/sources/dataverseSource";
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { TABLES } from "../../src/emulator/fromFeed";
-import { Account, Association } from "../../src/schema";
+import { Account, Association, ExceptionStatusCodes, OutreachExceptionTable } from "../../src/schema";
 import { DEMO, demoEmulator } from "../helpers/demo";
 
 const lookup = (table: string, id: string) => ({ $lookup: table, id });
@@ -9,11 +9,12 @@ const lookup = (table: string, id: string) => ({ $lookup: table, id });
 describe("Dataverse source", () => {
   test("one request: account and ancestors eq-or-above, associations joined, only the needed columns", async () => {
     const emulator = demoEmulator();
-    const outcome = await readDataverse(emulator, DEMO.fabrikamEurope);
+    const now = Date.parse("2026-11-24T12:00:00Z");
+    const outcome = await readDataverse(emulator, DEMO.fabrikamEurope, { now });
     expect(emulator.requests).toHaveLength(1);
     const [request] = emulator.requests;
     expect(request.entity).toBe("account");
-    expect(request.options).toBe(`?fetchXml=${buildFetchXml(DEMO.fabrikamEurope, 1, 5000)}`);
+    expect(request.options).toBe(`?fetchXml=${buildFetchXml(DEMO.fabrikamEurope, 1, 5000, "2026-11-24T12:00:00.000Z")}`);
     expect(request.options).toContain(`<condition attribute="accountid" operator="eq-or-above" value="${DEMO.fabrikamEurope}"/>`);
     expect(request.options).toContain('link-type="outer"');
     expect(request.options).not.toContain("all-attributes");
@@ -41,6 +42,30 @@ describe("Dataverse source", () => {
       ["Harbor Computer Services", "csp-reseller", "active", 0],
       ["Northwind Partners", "dpor", "inactive", 0],
     ]);
+  });
+
+  test("exceptions come in the same request: approved and still valid, or pending", async () => {
+    const emulator = demoEmulator();
+    const ex = (id: string, status: number, validUntil?: string) =>
+      emulator.insert(OutreachExceptionTable.logicalName, {
+        [OutreachExceptionTable.id]: id,
+        [OutreachExceptionTable.account]: lookup("account", DEMO.contoso),
+        [OutreachExceptionTable.status]: status,
+        [OutreachExceptionTable.validUntil]: validUntil,
+      });
+    ex("f0000000-0000-4000-8000-000000000001", ExceptionStatusCodes.approved, "2026-12-01T00:00:00Z");
+    ex("f0000000-0000-4000-8000-000000000002", ExceptionStatusCodes.approved, "2026-11-01T00:00:00Z");
+    ex("f0000000-0000-4000-8000-000000000003", ExceptionStatusCodes.pending);
+    ex("f0000000-0000-4000-8000-000000000004", ExceptionStatusCodes.rejected, "2026-12-31T00:00:00Z");
+    const outcome = await readDataverse(emulator, DEMO.contoso, { now: Date.parse("2026-11-24T12:00:00Z") });
+    expect(emulator.requests).toHaveLength(1);
+    if (!outcome.ok) throw new Error("expected ok");
+    expect(outcome.exceptions?.map((e) => [e.id.slice(-1), e.status]).sort()).toEqual([
+      ["1", "approved"],
+      ["3", "pending"],
+    ]);
+    // the association rows are not multiplied by the joined exceptions
+    expect(outcome.associations).toHaveLength(2);
   });
 
   test("pages are followed when one page is full", async () => {

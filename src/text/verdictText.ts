@@ -2,8 +2,8 @@
  * Verdict -> words. Pure functions, tested without React: every sentence the card shows is built
  * here from the .resx strings, so the card, its tests and the command bar's dialog agree.
  */
-import { Evidence, Reason, Verdict } from "../../src/core/types";
-import { Translate } from "./Component.types";
+import { Evidence, Reason, Verdict } from "../core/types";
+import { Translate } from "./translate";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -1,0 +1,38 @@
+/**
+ * How both faces on the account form (the control and the command-bar script) get a verdict:
+ * through the shared registry, with the configuration cached for the browser session.
+ */
+import { ExtraSource, Resolution, resolveVerdict } from "./resolver";
+import { readConfig } from "./configSource";
+import { cachedConfig, sharedResolve, SharedOptions } from "./sharedResolution";
+import { WebApiHost } from "./webApi";
+
+export interface FormResolutionDeps {
+  webApi: WebApiHost;
+  extraSources?: ExtraSource[];
+  storage?: SharedOptions["storage"];
+  scope?: object;
+}
+
+/** The page's session storage, or undefined where it is not available (blocked, Node). */
+export function sessionStorageOrUndefined(): Storage | undefined {
+  try {
+    return typeof sessionStorage === "undefined" ? undefined : sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+export function resolveForForm(deps: FormResolutionDeps, accountId: string, tenantId: string | undefined, fresh: boolean): Promise<Resolution> {
+  const storage = deps.storage;
+  return sharedResolve(
+    accountId,
+    () =>
+      resolveVerdict(
+        { webApi: deps.webApi, extraSources: deps.extraSources, loadConfig: () => cachedConfig(() => readConfig(deps.webApi), storage) },
+        accountId,
+        tenantId,
+      ),
+    { fresh, storage, scope: deps.scope },
+  );
+}

@@ -1,0 +1,194 @@
+/**
+ * One resolution per account per page load, shared by the control and the command-bar script.
+ *
+ * In the same window they share the in-flight promise through a registry kept under a
+ * `Symbol.for` key (no named global). Form scripts may run in another frame of the same origin;
+ * there the session storage is shared, so a settled resolution is stored there for a short time
+ * and an in-flight one leaves a "pending" marker that the other frame waits on instead of asking
+ * Dataverse again.
+ */
+import { Resolution } from "./resolver";
+
+export const STORAGE_PREFIX = "partnerguard:resolution:";
+/** A stored resolution is reused for this long: enough for one form load, short enough to stay fresh. */
+export const SHARED_TTL_MS = 60_000;
+const POLL_MS = 100;
+
+type Listener = (resolution: Resolution) => void;
+
+interface Entry {
+  promise: Promise<Resolution>;
+  settled?: Resolution;
+}
+
+interface Registry {
+  entries: Map<string, Entry>;
+  listeners: Map<string, Set<Listener>>;
+}
+
+const KEY = Symbol.for("partnerguard.sharedResolutions.v1");
+
+interface Stored {
+  state: "pending" | "settled";
+  at: number;
+  resolution?: Resolution;
+}
+
+export interface SharedOptions {
+  /** Ignore what is shared and resolve again (Retry, the command action). */
+  fresh?: boolean;
+  /** Session storage of the page; absent where there is none (Node). */
+  storage?: Pick<Storage, "getItem" | "setItem" | "removeItem">;
+  /** The object the registry hangs on (the window). */
+  scope?: object;
+  /** How long to wait for another frame's pending resolution before starting one. */
+  waitMs?: number;
+  clock?: () => number;
+}
+
+function registryOf(scope: object): Registry {
+  const holder = scope as { [KEY]?: Registry };
+  holder[KEY] ??= { entries: new Map(), listeners: new Map() };
+  return holder[KEY];
+}
+
+function key(accountId: string): string {
+  return accountId.toLowerCase();
+}
+
+function readStored(storage: SharedOptions["storage"], accountId: string): Stored | undefined {
+  try {
+    const raw = storage?.getItem(STORAGE_PREFIX + key(accountId));
+    if (!raw) return undefined;
+    const value = JSON.parse(raw) as Stored;
+    return value && (value.state === "pending" || value.state === "settled") && typeof value.at === "number" ? value : undefined;
+  } catch {
+    return undefined; // storage disabled or a foreign value: behave as if nothing is shared
+  }
+}
+
+function writeStored(storage: SharedOptions["storage"], accountId: string, value: Stored): void {
+  try {
+    storage?.setItem(STORAGE_PREFIX + key(accountId), JSON.stringify(value));
+  } catch {
+    // Storage full or disabled: sharing across frames is an optimisation, not a requirement.
+  }
+}
+
+function sameVerdict(a: Resolution | undefined, b: Resolution): boolean {
+  if (!a) return false;
+  const x = a.verdict;
+  const y = b.verdict;
+  return (
+    x.outreach === y.outreach &&
+    x.partnerOfRecord?.association.id === y.partnerOfRecord?.association.id &&
+    x.exception?.id === y.exception?.id &&
+    x.expiresAt === y.expiresAt
+  );
+}
+
+async function waitForOtherFrame(storage: SharedOptions["storage"], accountId: string, waitMs: number, clock: () => number): Promise<Resolution | undefined> {
+  const until = clock() + waitMs;
+  while (clock() < until) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    const stored = readStored(storage, accountId);
+    if (stored?.state === "settled" && stored.resolution) return stored.resolution;
+    if (!stored) return undefined; // the other frame gave up
+  }
+  return undefined;
+}
+
+/** Resolve through the shared registry: at most one resolution per account per page load. */
+export function sharedResolve(accountId: string, start: () => Promise<Resolution>, options: SharedOptions = {}): Promise<Resolution> {
+  const scope = options.scope ?? globalThis;
+  const clock = options.clock ?? Date.now;
+  const registry = registryOf(scope);
+  const id = key(accountId);
+  const existing = registry.entries.get(id);
+  if (existing && !options.fresh) return existing.promise;
+
+  const previous = existing?.settled;
+  const run = async (): Promise<Resolution> => {
+    if (!options.fresh) {
+      const stored = readStored(options.storage, id);
+      const age = stored ? clock() - stored.at : Infinity;
+      if (stored?.state === "settled" && stored.resolution && age < SHARED_TTL_MS) return stored.resolution;
+      if (stored?.state === "pending" && age < (options.waitMs ?? 9000)) {
+        const other = await waitForOtherFrame(options.storage, id, (options.waitMs ?? 9000) - age, clock);
+        if (other) return other;
+      }
+    }
+    writeStored(options.storage, id, { state: "pending", at: clock() });
+    try {
+      const resolution = await start();
+      writeStored(options.storage, id, { state: "settled", at: clock(), resolution });
+      return resolution;
+    } catch (error) {
+      try {
+        options.storage?.removeItem(STORAGE_PREFIX + id);
+      } catch {
+        // nothing to clean
+      }
+      throw error;
+    }
+  };
+  const entry: Entry = { promise: run() };
+  registry.entries.set(id, entry);
+  entry.promise.then(
+    (resolution) => {
+      entry.settled = resolution;
+      if (!sameVerdict(previous, resolution)) {
+        for (const listener of registry.listeners.get(id) ?? []) listener(resolution);
+      }
+    },
+    () => registry.entries.get(id) === entry && registry.entries.delete(id),
+  );
+  return entry.promise;
+}
+
+/** The settled resolution shared for an account, if any (no request). */
+export function sharedSettled(accountId: string, scope: object = globalThis): Resolution | undefined {
+  return registryOf(scope).entries.get(key(accountId))?.settled;
+}
+
+/** Be told when the account's verdict arrives or changes. Returns the unsubscribe function. */
+export function onSharedResolution(accountId: string, listener: Listener, scope: object = globalThis): () => void {
+  const registry = registryOf(scope);
+  const id = key(accountId);
+  const set = registry.listeners.get(id) ?? new Set<Listener>();
+  set.add(listener);
+  registry.listeners.set(id, set);
+  return () => set.delete(listener);
+}
+
+/** Session-scoped cache of the configuration (environment variables change rarely). */
+export const CONFIG_STORAGE_KEY = "partnerguard:config";
+export const CONFIG_TTL_MS = 10 * 60_000;
+
+export function cachedConfig<T>(load: () => Promise<T & { failure?: unknown }>, storage: SharedOptions["storage"], clock: () => number = Date.now): Promise<T> {
+  try {
+    const raw = storage?.getItem(CONFIG_STORAGE_KEY);
+    if (raw) {
+      const stored = JSON.parse(raw) as { at: number; config: T };
+      if (typeof stored.at === "number" && clock() - stored.at < CONFIG_TTL_MS) return Promise.resolve(stored.config);
+    }
+  } catch {
+    // unreadable cache: read again
+  }
+  return load().then((config) => {
+    // A configuration that could not be read is not cached: the next form load tries again.
+    if (!config.failure) {
+      try {
+        storage?.setItem(CONFIG_STORAGE_KEY, JSON.stringify({ at: clock(), config }));
+      } catch {
+        // storage unavailable
+      }
+    }
+    return config;
+  });
+}
+
+/** Drop everything shared in a scope (what a page unload does; tests start from a new page). */
+export function forgetSharedResolutions(scope: object = globalThis): void {
+  delete (scope as { [KEY]?: Registry })[KEY];
+}

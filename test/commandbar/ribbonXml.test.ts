@@ -1,0 +1,120 @@
+import { execFileSync } from "child_process";
+import { readFileSync } from "fs";
+import { join } from "path";
+import { runInNewContext } from "vm";
+import { XMLParser } from "fast-xml-parser";
+import { validateXML } from "xmllint-wasm";
+import { ScriptFunctions, WebResources } from "../../src/schema";
+
+const root = join(__dirname, "../..");
+const schemas = join(root, "../shared/schemas");
+const ribbonPath = join(root, "Solution/Entities/account/RibbonDiff.xml");
+const scriptPath = join(root, "out/webresources/pg_/scripts/outreach.js");
+
+let bundle: string;
+let globals: Record<string, unknown>;
+
+beforeAll(() => {
+  execFileSync(process.execPath, [join(root, "scripts/build-webresource.mjs")], { cwd: root });
+  bundle = readFileSync(scriptPath, "utf8");
+  globals = {};
+  runInNewContext(bundle, globals);
+});
+
+type Node = Record<string, unknown>;
+const parsed = () =>
+  new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (_n, _p, _l, isAttribute) => !isAttribute }).parse(readFileSync(ribbonPath, "utf8")) as Node;
+
+/** Every value of an attribute, anywhere in the document. */
+function attributeValues(node: unknown, name: string, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => attributeValues(n, name, out));
+  else if (node && typeof node === "object") {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === `@${name}` && typeof v === "string") out.push(v);
+      else attributeValues(v, name, out);
+    }
+  }
+  return out;
+}
+
+function resolveDotted(scope: Record<string, unknown>, dotted: string): unknown {
+  return dotted.split(".").reduce<unknown>((o, part) => (o && typeof o === "object" ? (o as Record<string, unknown>)[part] : undefined), scope);
+}
+
+describe("RibbonDiffXml of the account form", () => {
+  test("validates against RibbonCore.xsd", async () => {
+    const preload = ["RibbonTypes.xsd", "RibbonWSS.xsd"].map((f) => ({ fileName: f, contents: readFileSync(join(schemas, f), "utf8") }));
+    const result = await validateXML({
+      xml: [{ fileName: "RibbonDiff.xml", contents: readFileSync(ribbonPath, "utf8") }],
+      schema: [{ fileName: "RibbonCore.xsd", contents: readFileSync(join(schemas, "RibbonCore.xsd"), "utf8") }],
+      preload,
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  test("the validation catches a broken document (the check can fail)", async () => {
+    const broken = readFileSync(ribbonPath, "utf8").replace("<CustomRule ", "<CustomRules ");
+    const preload = ["RibbonTypes.xsd", "RibbonWSS.xsd"].map((f) => ({ fileName: f, contents: readFileSync(join(schemas, f), "utf8") }));
+    const result = await validateXML({ xml: [{ fileName: "b.xml", contents: broken }], schema: [{ fileName: "RibbonCore.xsd", contents: readFileSync(join(schemas, "RibbonCore.xsd"), "utf8") }], preload });
+    expect(result.valid).toBe(false);
+  });
+
+  test("every FunctionName exists in the built web resource, and is the one the schema names", () => {
+    const functions = attributeValues(parsed(), "FunctionName");
+    expect(functions.sort()).toEqual([ScriptFunctions.enableRule, ScriptFunctions.command].sort());
+    for (const name of functions) expect(typeof resolveDotted(globals, name)).toBe("function");
+    expect(typeof resolveDotted(globals, ScriptFunctions.onLoad)).toBe("function");
+  });
+
+  test("every Library is the command-bar web resource", () => {
+    const libraries = attributeValues(parsed(), "Library");
+    expect(libraries.length).toBeGreaterThan(0);
+    for (const library of libraries) expect(library).toBe(`$webresource:${WebResources.commandScript}`);
+  });
+
+  test("every $LocLabels reference is defined, in English and German", () => {
+    const doc = parsed();
+    const referenced = new Set(
+      ["LabelText", "Alt", "ToolTipTitle", "ToolTipDescription"].flatMap((a) => attributeValues(doc, a)).map((v) => v.replace(/^\$LocLabels:/, "")),
+    );
+    const labels = ((((doc.RibbonDiffXml as Node[])[0].LocLabels as Node[])[0].LocLabel ?? []) as Node[]).map((l) => ({
+      id: l["@Id"] as string,
+      languages: attributeValues(l, "languagecode"),
+    }));
+    for (const id of referenced) {
+      const label = labels.find((l) => l.id === id);
+      expect(label).toBeDefined();
+      expect(label?.languages.sort()).toEqual(["1031", "1033"]);
+    }
+  });
+
+  test("commands and rules referenced by id are defined", () => {
+    const doc = parsed();
+    const commands = attributeValues(doc, "Command");
+    const defined = attributeValues((doc.RibbonDiffXml as Node[])[0].CommandDefinitions, "Id");
+    for (const c of commands) expect(defined).toContain(c);
+    const rules = (doc.RibbonDiffXml as Node[])[0].RuleDefinitions as Node[];
+    const definedRules = attributeValues(rules, "Id");
+    const usedRules = attributeValues((doc.RibbonDiffXml as Node[])[0].CommandDefinitions, "Id").filter((id) => id.includes("Rule"));
+    for (const r of usedRules) expect(definedRules).toContain(r);
+  });
+
+  test("the button is at a real account form location and passes PrimaryControl", () => {
+    const xml = readFileSync(ribbonPath, "utf8");
+    expect(xml).toContain('Location="Mscrm.Form.account.MainTab.Save.Controls._children"');
+    expect(attributeValues(parsed(), "Value").filter((v) => v === "PrimaryControl")).toHaveLength(2);
+    expect(xml).toMatch(/<CustomRule [^>]*Default="false"/);
+  });
+});
+
+describe("the built web resource", () => {
+  test("defines exactly one global, PartnerGuard", () => {
+    expect(Object.keys(globals)).toEqual(["PartnerGuard"]);
+  });
+
+  test("is minified and carries no test code", () => {
+    expect(bundle).not.toMatch(/emulator|xrm-mock|jest/i);
+    expect(bundle.length / bundle.split("\n").length).toBeGreaterThan(1000); // long lines: minified
+  });
+});

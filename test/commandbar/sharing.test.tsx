@@ -1,0 +1,70 @@
+/** @jest-environment jsdom */
+import { render, waitFor } from "@testing-library/react";
+import { PartnerGuard } from "../../PartnerGuard/index";
+import { createContext } from "../../playground/fakeContext";
+import { Ribbon, Form } from "../../webresource/index";
+import { installXrm } from "../helpers/xrm";
+import { DEMO, demoEmulator } from "../helpers/demo";
+import { resxStrings } from "../helpers/strings";
+import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
+import * as ribbon from "../../webresource/ribbon";
+import { CommandHost } from "../../webresource/host";
+import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
+
+beforeEach(() => {
+  forgetSharedResolutions();
+  sessionStorage.clear();
+});
+
+function mountControl(emulator: DataverseEmulator, accountId: string) {
+  const requestRender = jest.fn();
+  const context = createContext({ accountId, accountName: "x", languageId: 1033, strings: resxStrings(1033), width: 400, webApi: emulator, requestRender });
+  const control = new PartnerGuard();
+  control.init(context as never);
+  render(control.updateView(context as never));
+  return { requestRender };
+}
+
+describe("one resolution per account per page load", () => {
+  test("control, OnLoad and enable rule in one window: the command bar costs no extra request", async () => {
+    const emulator = demoEmulator({ latencyMs: 30 });
+    const { form } = installXrm(emulator, DEMO.contoso);
+    const { requestRender } = mountControl(emulator, DEMO.contoso);
+    Form.onLoad({ getFormContext: () => form });
+    await expect(Ribbon.isOutreachEnabled(form as never)).resolves.toBe(false);
+    await waitFor(() => expect(requestRender).toHaveBeenCalled());
+    expect(emulator.requests.map((r) => r.entity).sort()).toEqual(["account", "environmentvariabledefinition"]);
+  });
+
+  test("another frame of the same origin (session storage only): waits for the pending resolution instead of asking again", async () => {
+    const emulator = demoEmulator({ latencyMs: 60 });
+    const { form } = installXrm(emulator, DEMO.woodgrove);
+    mountControl(emulator, DEMO.woodgrove); // starts the resolution in this "window"
+    const otherFrame: CommandHost = {
+      webApi: emulator,
+      getString: (k) => k,
+      languageId: 1033,
+      userId: "",
+      openForm: () => Promise.reject(new Error("not used")),
+      alert: () => Promise.reject(new Error("not used")),
+      confirm: () => Promise.reject(new Error("not used")),
+      storage: sessionStorage,
+      scope: {}, // a different window: no shared in-flight promise
+    };
+    await expect(ribbon.isOutreachEnabled(otherFrame, form as never)).resolves.toBe(true);
+    expect(emulator.requests.filter((r) => r.entity === "account")).toHaveLength(1);
+    // and once settled, yet another frame reads it from session storage, still without a request
+    await expect(ribbon.isOutreachEnabled({ ...otherFrame, scope: {} }, form as never)).resolves.toBe(true);
+    expect(emulator.requests.filter((r) => r.entity === "account")).toHaveLength(1);
+  });
+
+  test("the configuration is read once per session, not once per form load", async () => {
+    const emulator = demoEmulator();
+    const { form } = installXrm(emulator, DEMO.contoso);
+    await Ribbon.isOutreachEnabled(form);
+    forgetSharedResolutions(); // the next page load in the same session
+    sessionStorage.removeItem(`partnerguard:resolution:${DEMO.contoso}`);
+    await Ribbon.isOutreachEnabled(form);
+    expect(emulator.requests.map((r) => r.entity)).toEqual(["environmentvariabledefinition", "account", "account"]);
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * What the command-bar script needs from the model-driven app, as one small interface: the real
+ * one reads the global `Xrm`; tests and the playground pass their own.
+ */
+import { WebApiHost } from "../src/sources/webApi";
+import { SharedOptions } from "../src/sources/sharedResolution";
+import { WebResources } from "../src/schema";
+
+export interface CommandHost {
+  webApi: WebApiHost;
+  /** Localized string from the script's .resx web resources. */
+  getString(key: string): string;
+  languageId: number;
+  userId: string;
+  openForm(options: { entityName: string; formParameters?: Record<string, unknown> }, parameters: Record<string, unknown>): Promise<unknown>;
+  alert(title: string, text: string): Promise<void>;
+  /** Resolves true when the user chose the confirm button. */
+  confirm(title: string, text: string, confirmLabel: string, cancelLabel: string): Promise<boolean>;
+  storage?: SharedOptions["storage"];
+  scope?: object;
+}
+
+/** The host of the real platform. */
+export function xrmHost(): CommandHost {
+  const settings = Xrm.Utility.getGlobalContext().userSettings;
+  let storage: Storage | undefined;
+  try {
+    storage = sessionStorage;
+  } catch {
+    storage = undefined;
+  }
+  return {
+    webApi: Xrm.WebApi as unknown as WebApiHost,
+    getString: (key) => Xrm.Utility.getResourceString(WebResources.commandScript, key),
+    languageId: settings.languageId,
+    userId: settings.userId,
+    openForm: (options, parameters) => Promise.resolve(Xrm.Navigation.openForm(options as Xrm.Navigation.EntityFormOptions, parameters as Xrm.Utility.OpenParameters)),
+    alert: async (title, text) => {
+      await Xrm.Navigation.openAlertDialog({ title, text });
+    },
+    confirm: async (title, text, confirmButtonLabel, cancelButtonLabel) =>
+      (await Xrm.Navigation.openConfirmDialog({ title, text, confirmButtonLabel, cancelButtonLabel })).confirmed,
+    storage,
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * "Start outreach": the enable rule and the command action behind the account form's button.
+ * The rule only decides what the button shows; the action checks again and leaves an audit
+ * entry either way, because client-side gating is not security.
+ */
+import { AuditDecisionCodes, AuditVerdictCodes, Account, OUTREACH_ACTIVITY, OutreachAudit } from "../src/schema";
+import { resolveForForm } from "../src/sources/formResolution";
+import { Resolution } from "../src/sources/resolver";
+import { Verdict } from "../src/core/types";
+import { makeTranslate, LOCALES, partnerLabel, reasonText, verdictLine } from "../src/text/verdictText";
+import { Translate } from "../src/text/translate";
+import { normalizeGuid } from "../src/sources/webApi";
+import { CommandHost } from "./host";
+
+/**
+ * The platform counts a Promise rule as false after 10 s and does not document what a rejected
+ * promise does, so the rule answers within its own, shorter budget and never rejects.
+ */
+export const ENABLE_RULE_BUDGET_MS = 8000;
+
+export interface FormLike {
+  data: { entity: { getId(): string; getPrimaryAttributeValue?(): string } };
+  getAttribute(name: string): { getValue(): unknown } | null;
+  ui: { refreshRibbon(refreshAll?: boolean): void };
+}
+
+export function accountIdOf(form: FormLike): string | undefined {
+  return normalizeGuid(form.data.entity.getId());
+}
+
+function tenantIdOf(form: FormLike): string | undefined {
+  const value = form.getAttribute(Account.tenantId)?.getValue();
+  return typeof value === "string" && value.trim() ? value.trim() : undefined;
+}
+
+export function resolveForAccount(host: CommandHost, form: FormLike, accountId: string, fresh: boolean): Promise<Resolution> {
+  return resolveForForm({ webApi: host.webApi, storage: host.storage, scope: host.scope }, accountId, tenantIdOf(form), fresh);
+}
+
+/** Enable rule: true only for an `allowed` verdict, within the budget; false on anything else. */
+export async function isOutreachEnabled(host: CommandHost, form: FormLike, budgetMs = ENABLE_RULE_BUDGET_MS): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const accountId = accountIdOf(form);
+    if (!accountId) return false;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), budgetMs);
+    });
+    const decided = resolveForAccount(host, form, accountId, false).then((r) => r.verdict.outreach === "allowed");
+    return await Promise.race([decided, late]);
+  } catch {
+    return false; // fail closed; the card shows why
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function decisionOf(verdict: Verdict): keyof typeof AuditDecisionCodes {
+  if (verdict.outreach !== "allowed") return "blocked";
+  return verdict.exception ? "allowed-by-exception" : "allowed";
+}
+
+function auditRecord(t: Translate, verdict: Verdict, accountId: string, accountName: string, userId: string, now: number) {
+  const decision = decisionOf(verdict);
+  const reasons = verdict.reasons.map((r) => reasonText(t, verdict, r, now)).filter((r): r is string => !!r);
+  const sources = verdict.sources.map((s) => t(s.ok ? "Source_ok" : "Source_failed", { source: s.source })).join("; ");
+  const record: Record<string, unknown> = {
+    [OutreachAudit.name]: t("Outreach_AuditName", { account: accountName, decision: t(`Decision_${decision}`) }).slice(0, 200),
+    [`${OutreachAudit.accountNav}@odata.bind`]: `/${Account.entitySet}(${accountId})`,
+    [OutreachAudit.checkedOn]: new Date(now).toISOString(),
+    [OutreachAudit.verdict]: AuditVerdictCodes[verdict.outreach],
+    [OutreachAudit.decision]: AuditDecisionCodes[decision],
+    [OutreachAudit.reasons]: reasons.join("\n"),
+    [OutreachAudit.sources]: sources,
+  };
+  const seller = normalizeGuid(userId);
+  if (seller) record[`${OutreachAudit.sellerNav}@odata.bind`] = `/systemusers(${seller})`;
+  return record;
+}
+
+export type OutreachOutcome = "opened" | "blocked" | "engage" | "audit-failed" | "not-saved";
+
+/** Command action: check again, write the audit entry, then open the activity or explain. */
+export async function startOutreach(host: CommandHost, form: FormLike, now: () => number = Date.now): Promise<OutreachOutcome> {
+  const t = makeTranslate((key) => host.getString(key));
+  const locale = LOCALES[host.languageId] ?? "en-GB";
+  const accountId = accountIdOf(form);
+  if (!accountId) {
+    await host.alert(t("Outreach_BlockedTitle"), t("Outreach_NotSaved"));
+    return "not-saved";
+  }
+  const accountName = form.data.entity.getPrimaryAttributeValue?.() ?? "";
+  // The data may have changed since the form loaded: a fresh resolution, shared with the card.
+  const { verdict } = await resolveForAccount(host, form, accountId, true);
+  try {
+    await host.webApi.createRecord(OutreachAudit.logicalName, auditRecord(t, verdict, accountId, accountName, host.userId, now()));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? error);
+    await host.alert(t("Outreach_BlockedTitle"), t("Outreach_AuditFailed", { message }));
+    return "audit-failed";
+  }
+  if (verdict.outreach === "allowed") {
+    await host.openForm(
+      { entityName: OUTREACH_ACTIVITY },
+      { regardingobjectid: accountId, regardingobjectidname: accountName, regardingobjectidtype: Account.logicalName, subject: t("Outreach_Subject", { account: accountName }) },
+    );
+    return "opened";
+  }
+  const por = verdict.partnerOfRecord;
+  const text = por ? `${verdictLine(t, verdict, locale)}\n\n${t("Outreach_IncludePartner", { partner: partnerLabel(t, por) })}` : verdictLine(t, verdict, locale);
+  if (!por) {
+    await host.alert(t("Outreach_BlockedTitle"), text);
+    return "blocked";
+  }
+  const engage = await host.confirm(t("Outreach_BlockedTitle"), text, t("Outreach_EngagePartner"), t("Outreach_Close"));
+  if (!engage) return "blocked";
+  // Engaging the partner: a task regarding the account the partner manager can work from.
+  await host.openForm(
+    { entityName: "task" },
+    {
+      regardingobjectid: accountId,
+      regardingobjectidname: accountName,
+      regardingobjectidtype: Account.logicalName,
+      subject: t("Outreach_EngageSubject", { partner: partnerLabel(t, por), account: accountName }),
+    },
+  );
+  return "engage";
+}
