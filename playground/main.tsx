@@ -218,6 +218,7 @@ function App() {
               ariaDescription: disabledReason,
               title: outreachEnabled ? locLabel("pg.account.StartOutreach.ToolTipTitle", languageId) : disabledReason,
               "data-testid": "start-outreach",
+              "data-rule": outreachEnabled === undefined ? "evaluating" : "answered",
             },
             {
               key: "refresh",
