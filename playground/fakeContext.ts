@@ -45,7 +45,7 @@ export function createContext(o: FakeContextOptions): ComponentFramework.Context
       retrieveMultipleRecords: (entity: string, options?: string, maxPageSize?: number) => o.webApi.retrieveMultipleRecords(entity, options, maxPageSize),
       createRecord: (entity: string, data: Record<string, unknown>) => o.webApi.createRecord(entity, data),
       retrieveRecord: () => unimplemented("webAPI.retrieveRecord"),
-      updateRecord: () => unimplemented("webAPI.updateRecord"),
+      updateRecord: (entity: string, id: string, data: Record<string, unknown>) => o.webApi.updateRecord(entity, id, data),
       deleteRecord: () => unimplemented("webAPI.deleteRecord"),
     },
   };

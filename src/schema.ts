@@ -51,8 +51,11 @@ export const OutreachExceptionTable = {
   approverNav: "pg_ApproverId",
   /** Choice: ExceptionStatusCodes. */
   status: "pg_exceptionstatus",
-  /** Date and time until which an approved exception allows outreach. */
+  /** Date and time until which an approved exception allows outreach (set on approval). */
   validUntil: "pg_validuntil",
+  /** Whole number: the duration the seller asked for, in days. */
+  requestedDays: "pg_requesteddays",
+  createdOn: "createdon",
 } as const;
 
 export const ExceptionStatusCodes = { pending: 100000000, approved: 100000001, rejected: 100000002, cancelled: 100000003 } as const;
@@ -95,7 +98,17 @@ export const AuditDecisionCodes = {
   blocked: 100000000,
   allowed: 100000001,
   "allowed-by-exception": 100000002,
+  "engaged-partner": 100000003,
+  "exception-requested": 100000004,
+  "exception-approved": 100000005,
+  "exception-rejected": 100000006,
 } as const;
+
+/** The record "Engage partner" creates: a task regarding the account, for the partner manager. */
+export const ENGAGEMENT_ACTIVITY = { logicalName: "task", entitySet: "tasks", regardingAccountNav: "regardingobjectid_account_task" } as const;
+
+/** A partner engagement shows on the card for this many days. */
+export const ENGAGEMENT_RECENT_DAYS = 30;
 
 /** The activity "Start outreach" opens, regarding the account. */
 export const OUTREACH_ACTIVITY = "phonecall";

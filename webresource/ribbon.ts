@@ -3,12 +3,12 @@
  * The rule only decides what the button shows; the action checks again and leaves an audit
  * entry either way, because client-side gating is not security.
  */
-import { AuditDecisionCodes, AuditVerdictCodes, Account, OUTREACH_ACTIVITY, OutreachAudit } from "../src/schema";
+import { Account, OUTREACH_ACTIVITY } from "../src/schema";
+import { AuditDecision, writeAudit } from "../src/sources/audit";
 import { resolveForForm } from "../src/sources/formResolution";
 import { Resolution } from "../src/sources/resolver";
 import { Verdict } from "../src/core/types";
-import { makeTranslate, LOCALES, partnerLabel, reasonText, verdictLine } from "../src/text/verdictText";
-import { Translate } from "../src/text/translate";
+import { makeTranslate, LOCALES, partnerLabel, verdictLine } from "../src/text/verdictText";
 import { normalizeGuid } from "../src/sources/webApi";
 import { CommandHost } from "./host";
 
@@ -55,27 +55,9 @@ export async function isOutreachEnabled(host: CommandHost, form: FormLike, budge
   }
 }
 
-function decisionOf(verdict: Verdict): keyof typeof AuditDecisionCodes {
+function decisionOf(verdict: Verdict): AuditDecision {
   if (verdict.outreach !== "allowed") return "blocked";
   return verdict.exception ? "allowed-by-exception" : "allowed";
-}
-
-function auditRecord(t: Translate, verdict: Verdict, accountId: string, accountName: string, userId: string, now: number) {
-  const decision = decisionOf(verdict);
-  const reasons = verdict.reasons.map((r) => reasonText(t, verdict, r, now)).filter((r): r is string => !!r);
-  const sources = verdict.sources.map((s) => t(s.ok ? "Source_ok" : "Source_failed", { source: s.source })).join("; ");
-  const record: Record<string, unknown> = {
-    [OutreachAudit.name]: t("Outreach_AuditName", { account: accountName, decision: t(`Decision_${decision}`) }).slice(0, 200),
-    [`${OutreachAudit.accountNav}@odata.bind`]: `/${Account.entitySet}(${accountId})`,
-    [OutreachAudit.checkedOn]: new Date(now).toISOString(),
-    [OutreachAudit.verdict]: AuditVerdictCodes[verdict.outreach],
-    [OutreachAudit.decision]: AuditDecisionCodes[decision],
-    [OutreachAudit.reasons]: reasons.join("\n"),
-    [OutreachAudit.sources]: sources,
-  };
-  const seller = normalizeGuid(userId);
-  if (seller) record[`${OutreachAudit.sellerNav}@odata.bind`] = `/systemusers(${seller})`;
-  return record;
 }
 
 export type OutreachOutcome = "opened" | "blocked" | "engage" | "audit-failed" | "not-saved";
@@ -93,7 +75,7 @@ export async function startOutreach(host: CommandHost, form: FormLike, now: () =
   // The data may have changed since the form loaded: a fresh resolution, shared with the card.
   const { verdict } = await resolveForAccount(host, form, accountId, true);
   try {
-    await host.webApi.createRecord(OutreachAudit.logicalName, auditRecord(t, verdict, accountId, accountName, host.userId, now()));
+    await writeAudit(host.webApi, t, { verdict, decision: decisionOf(verdict), accountId, accountName, userId: host.userId, now: now() });
   } catch (error) {
     const message = error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? error);
     await host.alert(t("Outreach_BlockedTitle"), t("Outreach_AuditFailed", { message }));

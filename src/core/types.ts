@@ -99,6 +99,8 @@ export type SourceOutcome =
       notes: DataNote[];
       /** Outreach exceptions read with the associations (Dataverse only). */
       exceptions?: OutreachException[];
+      /** Recent partner engagements on the account (Dataverse only). */
+      engagements?: Engagement[];
     }
   | { source: string; sourceKind: SourceKind; ok: false; failure: SourceFailure };
 
@@ -108,9 +110,20 @@ export interface OutreachException {
   accountId: string;
   status: "pending" | "approved" | "rejected" | "cancelled";
   validUntil?: string;
+  /** Display names, when read. */
   requestedBy?: string;
   approvedBy?: string;
+  requesterId?: string;
+  requestedDays?: number;
+  reason?: string;
   justification?: string;
+  createdOn?: string;
+}
+
+/** The latest time a seller engaged the partner on the account (from the audit trail). */
+export interface Engagement {
+  on: string;
+  by?: string;
 }
 
 export type EvidenceState = "active" | "future" | "pending" | "history";
@@ -167,6 +180,10 @@ export interface Verdict {
   expiresAt?: string;
   /** The exception that allows outreach, when one does. */
   exception?: OutreachException;
+  /** A request waiting for an approver, when there is one. */
+  pendingException?: OutreachException;
+  /** The latest engagement of the partner on this account, when recent. */
+  engagement?: Engagement;
   /** Sources consulted, and whether each answered. */
   sources: { source: string; ok: boolean }[];
   evaluatedAt: string;

@@ -5,6 +5,7 @@
 import { Policy, precedenceOf, ruleFor } from "./policy";
 import {
   DataNote,
+  Engagement,
   Evidence,
   OutreachException,
   PartnerAssociation,
@@ -117,6 +118,7 @@ export function evaluate(input: VerdictInput): Verdict {
   const associations: PartnerAssociation[] = [];
   let hierarchyIgnored = 0;
   const exceptions: OutreachException[] = [...(input.exceptions ?? [])];
+  const engagements: Engagement[] = [];
 
   for (const outcome of input.outcomes) {
     if (!outcome.ok) {
@@ -125,6 +127,7 @@ export function evaluate(input: VerdictInput): Verdict {
     }
     notes.push(...outcome.notes);
     exceptions.push(...(outcome.exceptions ?? []));
+    engagements.push(...(outcome.engagements ?? []));
     for (const a of outcome.associations) {
       if (seenIds.has(a.id)) continue; // the same row read twice (joins, pages): not a data problem
       seenIds.add(a.id);
@@ -190,9 +193,16 @@ export function evaluate(input: VerdictInput): Verdict {
     outreach = "allowed";
   }
 
+  const pendingException = exceptions
+    .filter((e) => e.status === "pending" && e.accountId.toLowerCase() === accountId.toLowerCase())
+    .sort((a, b) => (b.createdOn ?? "").localeCompare(a.createdOn ?? ""))[0];
+  const engagement = engagements.sort((a, b) => b.on.localeCompare(a.on))[0];
+
   return {
     accountId,
     outreach,
+    pendingException,
+    engagement,
     partnerOfRecord,
     evidence,
     reasons,

@@ -28,7 +28,7 @@ export interface TableDefinition {
 }
 
 export interface RequestRecord {
-  operation: "retrieveMultipleRecords" | "createRecord";
+  operation: "retrieveMultipleRecords" | "createRecord" | "updateRecord";
   entity: string;
   options?: string;
   data?: Row;
@@ -126,7 +126,28 @@ export class DataverseEmulator implements WebApiHost {
       const def = this.definitions[entity];
       if (!def) throw new EmulatorError(404, `emulator: no table ${entity}`);
       const id = newGuid(++this.created);
-      const record: Record_ = { [def.primaryId]: id };
+      // Dataverse stamps createdon itself.
+      const record: Record_ = { [def.primaryId]: id, createdon: new Date(Date.now()).toISOString() };
+      this.assign(record, data);
+      this.table(entity).push(record);
+      return { id, entityType: entity };
+    });
+  }
+
+  updateRecord(entity: string, id: string, data: Row): Promise<{ id: string; entityType: string }> {
+    return this.answer({ operation: "updateRecord", entity, data, options: id }, () => {
+      const def = this.definitions[entity];
+      if (!def) throw new EmulatorError(404, `emulator: no table ${entity}`);
+      const record = this.table(entity).find((r) => this.idOf(r[def.primaryId]) === id.toLowerCase().replace(/[{}]/g, ""));
+      if (!record) throw new EmulatorError(404, `emulator: ${entity} ${id} does not exist`);
+      this.assign(record, data);
+      return { id, entityType: entity };
+    });
+  }
+
+  /** Column values and `nav@odata.bind` lookups, the way the Web API takes them. */
+  private assign(record: Record_, data: Row): void {
+    {
       for (const [key, value] of Object.entries(data)) {
         const bind = /^(.+)@odata\.bind$/.exec(key);
         if (bind && typeof value === "string") {
@@ -139,9 +160,7 @@ export class DataverseEmulator implements WebApiHost {
           record[key] = value as CellValue;
         }
       }
-      this.table(entity).push(record);
-      return { id, entityType: entity };
-    });
+    }
   }
 
   // ---- FetchXML evaluation -------------------------------------------------------------

@@ -23,6 +23,7 @@ export const TABLES: Record<string, TableDefinition> = {
   [Account.logicalName]: { primaryId: Account.id, primaryName: Account.name, hierarchyParent: Account.parent },
   contact: { primaryId: "contactid", primaryName: "fullname" },
   systemuser: { primaryId: "systemuserid", primaryName: "fullname" },
+  task: { primaryId: "activityid", primaryName: "subject" },
   [Association.logicalName]: {
     primaryId: Association.id,
     primaryName: Association.name,

@@ -6,8 +6,20 @@
  * Reading the accounts themselves (not only the associations) gives every parent link of the
  * chain, so depth, "inherited from" and parent loops are worked out here, not guessed.
  */
-import { Account, Association, AssociationSourceCodes, AssociationStatusCodes, ExceptionStatusCodes, OutreachExceptionTable, RelationshipTypeCodes } from "../schema";
-import { DataNote, OutreachException, PartnerAssociation, RelationshipType, SourceOutcome } from "../core/types";
+import {
+  Account,
+  Association,
+  AssociationSourceCodes,
+  AssociationStatusCodes,
+  AuditDecisionCodes,
+  ENGAGEMENT_RECENT_DAYS,
+  ExceptionReasonCodes,
+  ExceptionStatusCodes,
+  OutreachAudit,
+  OutreachExceptionTable,
+  RelationshipTypeCodes,
+} from "../schema";
+import { DataNote, Engagement, OutreachException, PartnerAssociation, RelationshipType, SourceOutcome } from "../core/types";
 import { FORMATTED, Row, WebApiHost, normalizeGuid, xmlAttr } from "./webApi";
 import { SourceError, toFailure } from "./failures";
 
@@ -18,6 +30,7 @@ export const MAX_PAGES = 10;
 
 const ALIAS = "pa";
 const EX = "ex";
+const EN = "en";
 
 const ASSOCIATION_COLUMNS = [
   Association.id,
@@ -37,7 +50,23 @@ const EXCEPTION_COLUMNS = [
   OutreachExceptionTable.validUntil,
   OutreachExceptionTable.requester,
   OutreachExceptionTable.approver,
+  OutreachExceptionTable.requestedDays,
+  OutreachExceptionTable.reasonCode,
+  OutreachExceptionTable.createdOn,
 ];
+
+/** Recent "engaged the partner" audit entries, for the card's "Partner engaged on … by …". */
+function engagementLink(nowIso: string): string {
+  const A = OutreachAudit;
+  const since = new Date(Date.parse(nowIso) - ENGAGEMENT_RECENT_DAYS * 86_400_000).toISOString();
+  return (
+    `<link-entity name="${A.logicalName}" from="${A.account}" to="${Account.id}" link-type="outer" alias="${EN}">` +
+    `<attribute name="${A.id}"/><attribute name="${A.checkedOn}"/><attribute name="${A.seller}"/>` +
+    `<filter type="and"><condition attribute="${A.decision}" operator="eq" value="${AuditDecisionCodes["engaged-partner"]}"/>` +
+    `<condition attribute="${A.checkedOn}" operator="ge" value="${since}"/></filter>` +
+    `</link-entity>`
+  );
+}
 
 /**
  * Exceptions ride along in the same request: approved ones still valid at `nowIso`, and pending
@@ -68,6 +97,7 @@ export function buildFetchXml(accountId: string, page: number, pageSize: number,
     `<order attribute="${Association.id}"/>` +
     `</link-entity>` +
     exceptionLink(nowIso) +
+    engagementLink(nowIso) +
     `<order attribute="${Account.id}"/>` +
     `</entity></fetch>`
   );
@@ -107,6 +137,19 @@ const EXCEPTION_STATUS = new Map<unknown, OutreachException["status"]>(
   Object.entries(ExceptionStatusCodes).map(([status, code]) => [code, status as OutreachException["status"]]),
 );
 
+const REASON_BY_CODE = new Map<unknown, string>(Object.entries(ExceptionReasonCodes).map(([reason, code]) => [code, reason]));
+
+function mapEngagements(rows: Row[], accountId: string): Engagement[] {
+  const byId = new Map<string, Engagement>();
+  for (const row of rows) {
+    const id = normalizeGuid(row[`${EN}.${OutreachAudit.id}`]);
+    const on = str(row[`${EN}.${OutreachAudit.checkedOn}`]);
+    if (!id || !on || byId.has(id) || normalizeGuid(row[Account.id]) !== accountId) continue;
+    byId.set(id, { on, by: lookup(row, OutreachAudit.seller, EN).name });
+  }
+  return [...byId.values()];
+}
+
 function mapExceptions(rows: Row[]): OutreachException[] {
   const byId = new Map<string, OutreachException>();
   for (const row of rows) {
@@ -119,13 +162,20 @@ function mapExceptions(rows: Row[]): OutreachException[] {
       status,
       validUntil: str(row[`${EX}.${OutreachExceptionTable.validUntil}`]),
       requestedBy: lookup(row, OutreachExceptionTable.requester, EX).name,
+      requesterId: lookup(row, OutreachExceptionTable.requester, EX).id,
       approvedBy: lookup(row, OutreachExceptionTable.approver, EX).name,
+      requestedDays: typeof row[`${EX}.${OutreachExceptionTable.requestedDays}`] === "number" ? (row[`${EX}.${OutreachExceptionTable.requestedDays}`] as number) : undefined,
+      reason: REASON_BY_CODE.get(row[`${EX}.${OutreachExceptionTable.reasonCode}`]),
+      createdOn: str(row[`${EX}.${OutreachExceptionTable.createdOn}`]),
     });
   }
   return [...byId.values()];
 }
 
-export function mapRows(accountId: string, rows: Row[]): { associations: PartnerAssociation[]; notes: DataNote[]; exceptions: OutreachException[] } {
+export function mapRows(
+  accountId: string,
+  rows: Row[],
+): { associations: PartnerAssociation[]; notes: DataNote[]; exceptions: OutreachException[]; engagements: Engagement[] } {
   const target = normalizeGuid(accountId) ?? accountId.toLowerCase();
   const accounts = new Map<string, AccountNode>();
   const notes: DataNote[] = [];
@@ -184,7 +234,7 @@ export function mapRows(accountId: string, rows: Row[]): { associations: Partner
       depth: d,
     });
   }
-  return { associations, notes, exceptions: mapExceptions(rows) };
+  return { associations, notes, exceptions: mapExceptions(rows), engagements: mapEngagements(rows, target) };
 }
 
 export interface DataverseSourceOptions {

@@ -8,6 +8,7 @@ export type Row = Record<string, unknown>;
 export interface WebApiHost {
   retrieveMultipleRecords(entityLogicalName: string, options?: string, maxPageSize?: number): Promise<{ entities: Row[]; nextLink?: string }>;
   createRecord(entityLogicalName: string, data: Row): Promise<{ id: string; entityType?: string }>;
+  updateRecord(entityLogicalName: string, id: string, data: Row): Promise<{ id: string; entityType?: string }>;
 }
 
 export const FORMATTED = "@OData.Community.Display.V1.FormattedValue";

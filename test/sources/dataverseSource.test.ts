@@ -112,7 +112,7 @@ describe("Dataverse source", () => {
   });
 
   test("a malformed answer is a malformed failure", async () => {
-    const host = { retrieveMultipleRecords: async () => ({ value: [] }) as never, createRecord: async () => ({ id: "" }) };
+    const host = { retrieveMultipleRecords: async () => ({ value: [] }) as never, createRecord: async () => ({ id: "" }), updateRecord: async () => ({ id: "" }) };
     const outcome = await readDataverse(host, DEMO.contoso);
     expect(!outcome.ok && outcome.failure.kind).toBe("malformed");
   });
