@@ -10,12 +10,20 @@ import { PartnerGuardConfig, configFromValues, readConfig } from "./configSource
 import { DEFAULT_POLICY } from "../core/policy";
 import { WebApiHost } from "./webApi";
 
+/** What an extra source knows of the resolution it runs in. */
+export interface ExtraSourceContext {
+  accountId: string;
+  config: PartnerGuardConfig;
+  /** What is left of the verdict's time budget when the source starts: waits past it are pointless. */
+  remainingMs: number;
+}
+
 /** An optional extra source (Microsoft Graph) run beside Dataverse. */
 export interface ExtraSource {
   name: string;
   /** Whether the source applies to this account under this configuration. */
   appliesTo(config: PartnerGuardConfig, tenantId: string | undefined): boolean;
-  read(tenantId: string | undefined, signal: AbortSignal): Promise<SourceOutcome>;
+  read(tenantId: string | undefined, signal: AbortSignal, context: ExtraSourceContext): Promise<SourceOutcome>;
 }
 
 export interface ResolverDeps {
@@ -91,7 +99,9 @@ export async function resolveVerdict(deps: ResolverDeps, accountId: string, tena
   const deadline = t0 + Math.min(config.policy.sourceTimeoutMs, MAX_BUDGET_MS);
   const extras = (deps.extraSources ?? [])
     .filter((s) => s.appliesTo(config, tenantId))
-    .map((s) => withDeadline(start((signal) => s.read(tenantId, signal)), deadline, clock, { source: s.name, sourceKind: "graph" }));
+    .map((s) =>
+      withDeadline(start((signal) => s.read(tenantId, signal, { accountId, config, remainingMs: deadline - clock() })), deadline, clock, { source: s.name, sourceKind: "graph" }),
+    );
   const pending = [withDeadline(dataverse, deadline, clock, { source: DATAVERSE_SOURCE, sourceKind: "dataverse" }), ...extras];
   const outcomes = await Promise.all(pending);
   const verdict = evaluate({
