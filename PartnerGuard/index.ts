@@ -6,19 +6,22 @@ import { LOCALES, makeTranslate } from "../src/text/verdictText";
 import { recordIdOf } from "./ContextExtended";
 import { VerdictController } from "./VerdictController";
 import { resolveForForm, sessionStorageOrUndefined } from "../src/sources/formResolution";
+import { GraphConnection, loginHintOf } from "./graphWiring";
 
 /** Lifecycle only: context in, view model out. The rules live in src/core. */
 export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IOutputs> {
   private context: ComponentFramework.Context<IInputs>;
   private controller: VerdictController;
+  private graph: GraphConnection;
 
   public init(context: ComponentFramework.Context<IInputs>): void {
     this.context = context;
     context.mode.trackContainerResize(true);
+    this.graph = new GraphConnection(() => loginHintOf(this.context));
     this.controller = new VerdictController(
       (accountId, fresh) =>
         resolveForForm(
-          { webApi: this.context.webAPI, storage: sessionStorageOrUndefined() },
+          { webApi: this.context.webAPI, extraSources: [this.graph.source], storage: sessionStorageOrUndefined() },
           accountId,
           this.context.parameters.customerTenantId?.raw ?? undefined,
           fresh,
@@ -37,9 +40,15 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
       locale: LOCALES[context.userSettings.languageId] ?? "en-GB",
       width,
       onRetry: this.controller.retry,
+      onConnectGraph: this.connectGraph,
     };
     return React.createElement(VerdictCard, props);
   }
+
+  /** The popup opens from this click (never on load); the verdict is resolved again after it. */
+  private connectGraph = (): void => {
+    void this.graph.connect().then(() => this.controller.retry());
+  };
 
   public getOutputs(): IOutputs {
     // The control reads; it never writes the bound column (that would dirty the form).

@@ -16,6 +16,7 @@ import demoFeed from "../data/demo-feed.csv";
 import strings1033 from "../PartnerGuard/strings/PartnerGuard.1033.resx";
 import strings1031 from "../PartnerGuard/strings/PartnerGuard.1031.resx";
 import { installDemoClock } from "./demoClock";
+import { installDemoGraph, withGraphSettings } from "./demoGraph";
 import { createFormContext, FakeFormContext, installFakeXrm } from "./fakeXrm";
 import ribbonXml from "../Solution/Entities/account/RibbonDiff.xml";
 import { forgetSharedResolutions, sharedSettled } from "../src/sources/sharedResolution";
@@ -39,6 +40,7 @@ function locLabel(id: string, languageId: number): string {
 const params = new URLSearchParams(window.location.search);
 const demoNow = installDemoClock(params.get("now"));
 initializeIcons("/fonts/");
+installDemoGraph(params.get("graph"));
 
 const STRINGS: Record<number, Map<string, string>> = { 1033: parseResx(strings1033), 1031: parseResx(strings1031) };
 const LANGUAGES: IDropdownOption[] = [
@@ -52,13 +54,13 @@ const names = new Map(feed.rows.map((r) => [r.customerAccountId, r.customerName 
 const latencyMs = Number(params.get("latency") ?? 350);
 
 function emulatorFor(scenario: Scenario): DataverseEmulator {
-  return emulatorFromFeed(feed.rows, {
+  return withGraphSettings(emulatorFromFeed(feed.rows, {
     latencyMs,
     fault: (request) =>
       scenario.sourceFailure && request.entity === "account" && request.options?.includes(scenario.accountId)
         ? { status: 503, message: "Service Unavailable (demo: source failure)" }
         : undefined,
-  });
+  }));
 }
 
 /** Mounts the control the way the platform does and re-renders on requestRender. */

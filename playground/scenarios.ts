@@ -20,6 +20,13 @@ export const SCENARIOS: Scenario[] = [
   { id: "many", accountId: "a1000000-0000-4000-8000-000000000006", label: "Many associations (Alpine Ski House)", expect: "blocked" },
   { id: "other", accountId: "a1000000-0000-4000-8000-000000000008", label: "Only a non-blocking relationship (Wide World Importers)", expect: "allowed" },
   { id: "failure", accountId: "a1000000-0000-4000-8000-000000000007", label: "Source failure (Coho Winery)", expect: "unverified", sourceFailure: true },
+  {
+    id: "graph",
+    accountId: "a1000000-0000-4000-8000-000000000020",
+    label: "Partner of record from Microsoft Graph (Proseware Inc)",
+    expect: "blocked",
+    tenantId: "4b827261-d21f-4aa9-b7db-7fa1f56fb163",
+  },
 ];
 
 /** Find a scenario by scenario id, account id or (part of) the account name. */

@@ -4,7 +4,7 @@
 import { build } from "esbuild";
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
 import { buildWebResource, OUT as WEBRESOURCE_OUT } from "./build-webresource.mjs";
 
@@ -27,6 +27,33 @@ export async function buildPlayground() {
     define: { "process.env.NODE_ENV": '"production"' },
     logLevel: "warning",
   });
+  // The local Microsoft Graph (src/emulator/graphDemo.ts), built for Node and served under /graph.
+  await build({
+    entryPoints: { graphDemo: path.join(root, "src/emulator/graphDemo.ts") },
+    outdir: outDir,
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    logLevel: "warning",
+  });
+}
+
+async function serveGraph(req, res, urlPath) {
+  const { handleGraphDemo } = await import(pathToFileURL(path.join(outDir, "graphDemo.mjs")).href);
+  let text = "";
+  for await (const chunk of req) text += chunk;
+  let body;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    res.writeHead(400, { "Content-Type": "application/json" }).end('{"error":{"code":"BadRequest","message":"Invalid JSON"}}');
+    return;
+  }
+  const query = new URL(req.url ?? "/", "http://localhost").search;
+  const answer = handleGraphDemo(req.method ?? "GET", `${urlPath}${query}`, body, `http://${req.headers.host}`);
+  res.writeHead(answer.status, { ...answer.headers, "Cache-Control": "no-store" }).end(JSON.stringify(answer.body));
 }
 
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".map": "application/json", ".woff": "font/woff", ".png": "image/png", ".svg": "image/svg+xml", ".ico": "image/svg+xml" };
@@ -46,6 +73,10 @@ export async function startPlayground({ port = Number(process.env.PORT ?? 8181),
   if (!skipBuild) await buildPlayground();
   const server = createServer(async (req, res) => {
     const urlPath = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (urlPath.startsWith("/graph/")) {
+      await serveGraph(req, res, urlPath);
+      return;
+    }
     const file = resolveFile(urlPath);
     if (!file) {
       res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");

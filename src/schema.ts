@@ -150,4 +150,13 @@ export const EnvironmentVariables = {
   graphEnabled: "pg_GraphEnabled",
   graphClientId: "pg_GraphClientId",
   graphTenantId: "pg_GraphTenantId",
+  /** Optional: space-separated Graph scopes; the three read permissions apply when unset. */
+  graphScopes: "pg_GraphScopes",
+} as const;
+
+/** The signed-in user's row: its UPN is the login hint for silent Graph sign-in. */
+export const SystemUser = {
+  logicalName: "systemuser",
+  id: "systemuserid",
+  domainName: "domainname",
 } as const;

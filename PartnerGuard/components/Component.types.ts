@@ -21,4 +21,6 @@ export interface CardProps {
   /** Width the form gives the control, in pixels (undefined when unknown). */
   width?: number;
   onRetry: () => void;
+  /** "Connect to Microsoft Graph": interactive sign-in, then a new resolution. */
+  onConnectGraph?: () => void;
 }

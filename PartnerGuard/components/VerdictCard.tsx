@@ -3,6 +3,7 @@ import { ActionButton, DefaultButton, MessageBar, MessageBarType, Shimmer, Shimm
 import { CardProps } from "./Component.types";
 import { EvidenceList } from "./EvidenceList";
 import { StatusBanner } from "./StatusBanner";
+import { GraphNotice } from "./GraphNotice";
 import { noteTexts, reasonText, formatDate, partnerLabel, typeLabel } from "../../src/text/verdictText";
 
 const styles = mergeStyleSets({
@@ -12,7 +13,7 @@ const styles = mergeStyleSets({
 });
 
 /** The partner-of-record card: verdict, warnings, evidence, reasons. */
-export const VerdictCard: React.FC<CardProps> = React.memo(({ state, t, locale, width, onRetry }) => {
+export const VerdictCard: React.FC<CardProps> = React.memo(({ state, t, locale, width, onRetry, onConnectGraph }) => {
   const [showHistory, setShowHistory] = React.useState(false);
   const onToggleHistory = React.useCallback(() => setShowHistory((v) => !v), []);
   const style = width ? { maxWidth: width } : undefined;
@@ -71,6 +72,7 @@ export const VerdictCard: React.FC<CardProps> = React.memo(({ state, t, locale, 
     <section className={styles.card} style={style} aria-label={t("Card_Title")} data-outreach={verdict.outreach}>
       <Stack tokens={{ childrenGap: 6 }}>
         <StatusBanner verdict={verdict} t={t} locale={locale} onRetry={onRetry} />
+        <GraphNotice verdict={verdict} t={t} onConnect={onConnectGraph} />
         {expiring.map((e) => (
           <MessageBar key={e.association.id} messageBarType={MessageBarType.warning} isMultiline className="pg-expiring">
             {t("Warning_ExpiringSoon", { type: typeLabel(t, e), partner: partnerLabel(t, e), end: formatDate(e.effectiveEnd, locale) })}

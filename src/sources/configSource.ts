@@ -16,6 +16,8 @@ export interface PartnerGuardConfig {
   graphEnabled: boolean;
   graphClientId?: string;
   graphTenantId?: string;
+  /** Scopes asked for the Graph token; absent when the environment variable is unset. */
+  graphScopes?: string[];
   /** Set when the configuration could not be read and defaults apply. */
   failure?: SourceFailure;
 }
@@ -43,6 +45,7 @@ export function configFromValues(values: Map<string, string>): PartnerGuardConfi
     graphEnabled,
     graphClientId: values.get(EnvironmentVariables.graphClientId),
     graphTenantId: values.get(EnvironmentVariables.graphTenantId),
+    graphScopes: values.get(EnvironmentVariables.graphScopes)?.split(/[\s,]+/).filter((s) => s !== ""),
   };
 }
 

@@ -9,13 +9,22 @@ import { DATAVERSE_SOURCE, readDataverse } from "./dataverseSource";
 import { PartnerGuardConfig, configFromValues, readConfig } from "./configSource";
 import { DEFAULT_POLICY } from "../core/policy";
 import { WebApiHost } from "./webApi";
+import { GRAPH_SOURCE as GRAPH_SOURCE_NAME } from "./graph/graphApi";
+
+/** What an extra source knows of the resolution it runs in. */
+export interface ExtraSourceContext {
+  accountId: string;
+  config: PartnerGuardConfig;
+  /** What is left of the verdict's time budget when the source starts: waits past it are pointless. */
+  remainingMs: number;
+}
 
 /** An optional extra source (Microsoft Graph) run beside Dataverse. */
 export interface ExtraSource {
   name: string;
   /** Whether the source applies to this account under this configuration. */
   appliesTo(config: PartnerGuardConfig, tenantId: string | undefined): boolean;
-  read(tenantId: string | undefined, signal: AbortSignal): Promise<SourceOutcome>;
+  read(tenantId: string | undefined, signal: AbortSignal, context: ExtraSourceContext): Promise<SourceOutcome>;
 }
 
 export interface ResolverDeps {
@@ -91,8 +100,17 @@ export async function resolveVerdict(deps: ResolverDeps, accountId: string, tena
   const deadline = t0 + Math.min(config.policy.sourceTimeoutMs, MAX_BUDGET_MS);
   const extras = (deps.extraSources ?? [])
     .filter((s) => s.appliesTo(config, tenantId))
-    .map((s) => withDeadline(start((signal) => s.read(tenantId, signal)), deadline, clock, { source: s.name, sourceKind: "graph" }));
+    .map((s) =>
+      withDeadline(start((signal) => s.read(tenantId, signal, { accountId, config, remainingMs: deadline - clock() })), deadline, clock, { source: s.name, sourceKind: "graph" }),
+    );
   const pending = [withDeadline(dataverse, deadline, clock, { source: DATAVERSE_SOURCE, sourceKind: "dataverse" }), ...extras];
+  // A face that cannot reach Graph (the command-bar script has no MSAL) must not read "allowed"
+  // where Graph would have been asked: Graph on + tenant id + no Graph source = not connected.
+  if (config.graphEnabled && tenantId?.trim() && !(deps.extraSources ?? []).some((s) => s.name === GRAPH_SOURCE_NAME)) {
+    pending.push(
+      Promise.resolve({ source: GRAPH_SOURCE_NAME, sourceKind: "graph", ok: false, failure: { kind: "not-connected", message: "Microsoft Graph is not available here" } }),
+    );
+  }
   const outcomes = await Promise.all(pending);
   const verdict = evaluate({
     accountId,

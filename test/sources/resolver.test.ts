@@ -82,3 +82,15 @@ describe("resolveVerdict", () => {
     ]);
   });
 });
+
+describe("a face without a Graph source", () => {
+  test("Graph on and a tenant id, but no Graph source here: not connected, outreach not allowed", async () => {
+    const emulator = demoEmulator();
+    const loadConfig = async () => configFromValues(new Map([[EnvironmentVariables.graphEnabled, "true"]]));
+    const { verdict } = await resolveVerdict({ webApi: emulator, clock, loadConfig }, DEMO.woodgrove, "52eaad04-13a2-4a2f-9ce8-93a294fadf36");
+    expect(verdict.outreach).toBe("unverified");
+    expect(verdict.reasons[0]).toMatchObject({ code: "source-failed", source: "Microsoft Graph", failure: { kind: "not-connected" } });
+    const withoutTenant = await resolveVerdict({ webApi: demoEmulator(), clock, loadConfig }, DEMO.woodgrove, undefined);
+    expect(withoutTenant.verdict.outreach).toBe("allowed");
+  });
+});

@@ -1,0 +1,44 @@
+import * as React from "react";
+import { MessageBar, MessageBarType, PrimaryButton } from "@fluentui/react";
+import { Verdict } from "../../src/core/types";
+import { GRAPH_SOURCE } from "../../src/sources/graph/graphApi";
+import { Translate } from "./Component.types";
+
+export interface GraphNoticeProps {
+  verdict: Verdict;
+  t: Translate;
+  /** Opens the sign-in popup, then resolves again. Absent where interactive sign-in is impossible. */
+  onConnect?: () => void;
+}
+
+/**
+ * What the seller can do about Microsoft Graph: connect when silent sign-in failed (the popup
+ * must come from this click, never from form load), or fix the account's tenant id.
+ */
+export const GraphNotice: React.FC<GraphNoticeProps> = ({ verdict, t, onConnect }) => {
+  const failure = verdict.reasons.find((r) => r.code === "source-failed" && r.source === GRAPH_SOURCE)?.failure;
+  if (failure?.kind === "not-connected" && onConnect) {
+    return (
+      <MessageBar
+        messageBarType={MessageBarType.info}
+        isMultiline
+        className="pg-graph-connect"
+        actions={
+          <div>
+            <PrimaryButton onClick={onConnect}>{t("Action_ConnectGraph")}</PrimaryButton>
+          </div>
+        }
+      >
+        {t("Graph_NotConnected")}
+      </MessageBar>
+    );
+  }
+  if (failure?.kind === "invalid-input") {
+    return (
+      <MessageBar messageBarType={MessageBarType.warning} isMultiline className="pg-graph-tenant">
+        {t("Graph_InvalidTenantId")}
+      </MessageBar>
+    );
+  }
+  return null;
+};

@@ -1,0 +1,34 @@
+/**
+ * Microsoft Graph in the playground: the control's Graph source talks to the local emulator
+ * the playground server serves under /graph (plain HTTP on 127.0.0.1, so nothing leaves the
+ * machine), with a fixed demo token instead of MSAL (there is no Entra sign-in here). Over
+ * http the Graph client sends no Authorization header at all, so the token never travels.
+ * `?graph=signed-out` starts signed out, to show the "Connect to Microsoft Graph" button.
+ */
+import { setGraphHost } from "../PartnerGuard/graphWiring";
+import { StaticTokenAuth } from "../src/sources/graph/graphAuth";
+import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
+import { EnvironmentVariables } from "../src/schema";
+import { DEMO_GRAPH_CLIENT_ID, DEMO_PARTNER_TENANT } from "../src/emulator/graphDemo";
+
+export function installDemoGraph(mode: string | null): void {
+  const auth = new StaticTokenAuth("playground-demo-token", mode !== "signed-out");
+  setGraphHost({ baseUrl: `${window.location.origin}/graph`, createAuth: () => auth });
+}
+
+/** The admin's Graph settings as environment variables; only accounts with a tenant id use them. */
+export function withGraphSettings(emulator: DataverseEmulator): DataverseEmulator {
+  const settings: [string, string][] = [
+    [EnvironmentVariables.graphEnabled, "yes"],
+    [EnvironmentVariables.graphClientId, DEMO_GRAPH_CLIENT_ID],
+    [EnvironmentVariables.graphTenantId, DEMO_PARTNER_TENANT],
+  ];
+  settings.forEach(([schemaname, defaultvalue], i) =>
+    emulator.insert("environmentvariabledefinition", {
+      environmentvariabledefinitionid: `e9000000-0000-4000-8000-00000000000${i}`,
+      schemaname,
+      defaultvalue,
+    }),
+  );
+  return emulator;
+}

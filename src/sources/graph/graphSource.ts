@@ -1,0 +1,164 @@
+/**
+ * The Microsoft Graph source: GDAP relationships and CSP contracts of the account's customer
+ * tenant, plus tenant names, in one `$batch` round trip (further ones only for pages and for
+ * throttled items). Everything that goes wrong comes back as a typed failure; a part that failed
+ * never turns into "no evidence".
+ */
+import type { FetchOptions } from "@microsoft/microsoft-graph-client";
+import { DataNote, PartnerAssociation, SourceFailure, SourceOutcome } from "../../core/types";
+import { evaluate } from "../../core/verdict";
+import { PartnerGuardConfig } from "../configSource";
+import { ExtraSource, ExtraSourceContext } from "../resolver";
+import { normalizeGuid } from "../webApi";
+import { BatchItemRequest, relativeNextLink } from "./batch";
+import { runBatch } from "./batchRunner";
+import { GRAPH_BASE_URL, GRAPH_SOURCE, contractsListUrl, gdapListUrl, tenantInformationUrl } from "./graphApi";
+import { GraphAuth } from "./graphAuth";
+import { createGraphClient } from "./graphClient";
+import { itemFailure, thrownFailure, worstFailure } from "./graphFailures";
+import { GraphMappingContext, Mapped, mapContract, mapGdapRelationship, parseCollection, parseTenantInformation } from "./mapping";
+
+export interface GraphSourceDeps {
+  /** The token provider for this configuration, or a failure when Graph is not set up. */
+  authFor(config: PartnerGuardConfig): GraphAuth | SourceFailure;
+  baseUrl?: string;
+  customHosts?: Set<string>;
+  fetchOptions?: FetchOptions;
+  clock?: () => number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+const LISTS = {
+  gdap: { label: "GDAP relationships", url: gdapListUrl, map: mapGdapRelationship },
+  contracts: { label: "contracts", url: contractsListUrl, map: mapContract },
+} as const;
+type ListId = keyof typeof LISTS;
+const isListId = (id: string): id is ListId => id in LISTS;
+
+/** More pages than this means something is wrong with the data (or the paging): stop. */
+export const MAX_ROUNDS = 10;
+
+function failed(failure: SourceFailure): SourceOutcome {
+  return { source: GRAPH_SOURCE, sourceKind: "graph", ok: false, failure };
+}
+
+function isFailure(value: GraphAuth | SourceFailure): value is SourceFailure {
+  return typeof (value as SourceFailure).kind === "string" && typeof (value as GraphAuth).getAccessToken !== "function";
+}
+
+export function createGraphSource(deps: GraphSourceDeps): ExtraSource {
+  const clock = deps.clock ?? Date.now;
+  const baseUrl = deps.baseUrl ?? GRAPH_BASE_URL;
+
+  async function read(tenantId: string | undefined, signal: AbortSignal, ctx: ExtraSourceContext): Promise<SourceOutcome> {
+    const customerTenantId = normalizeGuid(tenantId);
+    if (!customerTenantId) return failed({ kind: "invalid-input", message: `the customer tenant id "${tenantId ?? ""}" is not a GUID` });
+    const auth = deps.authFor(ctx.config);
+    if (isFailure(auth)) return failed(auth);
+    const deadline = clock() + ctx.remainingMs;
+    // No token, no request: the token is settled before the round trip, whatever the transport
+    // (the client itself asks the provider only for https hosts it trusts).
+    let token: string;
+    try {
+      token = await auth.getAccessToken();
+    } catch (error) {
+      return failed(thrownFailure(error));
+    }
+    const partnerTenantId = normalizeGuid(ctx.config.graphTenantId);
+    const client = createGraphClient({
+      auth: { getAccessToken: () => Promise.resolve(token) },
+      baseUrl,
+      customHosts: deps.customHosts,
+      fetchOptions: deps.fetchOptions,
+      deadline,
+      clock,
+    });
+
+    const items: Record<ListId, unknown[]> = { gdap: [], contracts: [] };
+    const failures = new Map<ListId, SourceFailure>();
+    const names: { customer?: string; partner?: string } = {};
+    const notes: DataNote[] = [];
+    let round: BatchItemRequest[] = [
+      { id: "gdap", method: "GET", url: LISTS.gdap.url(customerTenantId) },
+      { id: "contracts", method: "GET", url: LISTS.contracts.url(customerTenantId) },
+      { id: "customer", method: "GET", url: tenantInformationUrl(customerTenantId) },
+      ...(partnerTenantId ? [{ id: "partner", method: "GET" as const, url: tenantInformationUrl(partnerTenantId) }] : []),
+    ];
+    try {
+      for (let rounds = 0; round.length > 0; rounds++) {
+        if (rounds >= MAX_ROUNDS) {
+          for (const r of round) if (isListId(r.id)) failures.set(r.id, { kind: "malformed", message: `${LISTS[r.id].label}: more than ${MAX_ROUNDS} pages` });
+          break;
+        }
+        const responses = await runBatch(client, round, { signal, deadline, clock, sleep: deps.sleep });
+        const next: BatchItemRequest[] = [];
+        for (const request of round) {
+          const item = responses.get(request.id);
+          if (!item) continue;
+          const id = request.id;
+          if (!isListId(id)) {
+            // Names are cosmetic: a tenant Graph cannot name (404, no permission) just stays unnamed.
+            if (item.status === 200 && (id === "customer" || id === "partner")) names[id] = parseTenantInformation(item.body)?.displayName;
+            continue;
+          }
+          if (item.status < 200 || item.status >= 300) {
+            failures.set(id, itemFailure(LISTS[id].label, item.status, item.body));
+            continue;
+          }
+          const page = parseCollection(item.body);
+          if (!page) {
+            failures.set(id, { kind: "malformed", message: `${LISTS[id].label}: the answer is not a list` });
+            continue;
+          }
+          items[id].push(...page.items);
+          if (page.nextLink) {
+            const url = relativeNextLink(page.nextLink, baseUrl);
+            if (url) next.push({ id, method: "GET", url });
+            else failures.set(id, { kind: "malformed", message: `${LISTS[id].label}: unusable next link ${page.nextLink}` });
+          }
+        }
+        round = next;
+      }
+    } catch (error) {
+      return failed(thrownFailure(error));
+    }
+
+    const mapping: GraphMappingContext = {
+      accountId: ctx.accountId,
+      customerTenantId,
+      customerName: names.customer,
+      partnerTenantId,
+      partnerName: names.partner,
+      readAt: new Date(clock()).toISOString(),
+    };
+    const associations: PartnerAssociation[] = [];
+    for (const id of Object.keys(LISTS) as ListId[]) {
+      for (const raw of items[id]) {
+        const mapped: Mapped = LISTS[id].map(raw, mapping);
+        if ("association" in mapped) associations.push(mapped.association);
+        else if ("note" in mapped) notes.push(mapped.note);
+      }
+    }
+
+    const worst = worstFailure([...failures.values()]);
+    if (worst) {
+      // One part failed (say a 403 on contracts): what the other part read still counts when
+      // it blocks on its own, because more evidence can only add blocks. Otherwise the missing
+      // part might have blocked, so the whole source fails (closed).
+      const partial = evaluate({ accountId: ctx.accountId, outcomes: [ok(associations, notes)], policy: ctx.config.policy, now: clock() });
+      if (failures.size === Object.keys(LISTS).length || partial.outreach !== "blocked") return failed(worst);
+      notes.push({ code: "bad-row", detail: `${GRAPH_SOURCE}: ${worst.message}` });
+    }
+    return ok(associations, notes);
+  }
+
+  return {
+    name: GRAPH_SOURCE,
+    appliesTo: (config, tenantId) => config.graphEnabled && tenantId !== undefined && tenantId.trim() !== "",
+    read,
+  };
+}
+
+function ok(associations: PartnerAssociation[], notes: DataNote[]): SourceOutcome {
+  return { source: GRAPH_SOURCE, sourceKind: "graph", ok: true, associations, notes };
+}

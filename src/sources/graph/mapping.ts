@@ -1,0 +1,132 @@
+/**
+ * Graph rows -> PartnerAssociation. Pure: bodies arrive as `unknown` and are parsed here; an
+ * item we cannot read becomes a data note, never an exception.
+ */
+import { DataNote, PartnerAssociation, RelationshipType } from "../../core/types";
+import { GRAPH_SOURCE } from "./graphApi";
+
+/** Who the associations are about and who read them. */
+export interface GraphMappingContext {
+  /** The account on the form (Graph evidence is always on the account itself, depth 0). */
+  accountId: string;
+  customerTenantId: string;
+  customerName?: string;
+  /**
+   * The partner is the tenant that reads Graph (ours): GDAP relationships and contracts exist
+   * only in partner tenants. Its id and name come from the configuration and Graph.
+   */
+  partnerTenantId?: string;
+  partnerName?: string;
+  readAt: string;
+}
+
+export type Mapped = { association: PartnerAssociation } | { note: DataNote } | { skipped: string };
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const str = (value: unknown): string | undefined => (typeof value === "string" && value.trim() !== "" ? value : undefined);
+
+/** A list response: `value` plus the optional next page. */
+export function parseCollection(body: unknown): { items: unknown[]; nextLink?: string } | undefined {
+  if (!isObject(body) || !Array.isArray(body.value)) return undefined;
+  return { items: body.value, nextLink: str(body["@odata.nextLink"]) };
+}
+
+export function parseTenantInformation(body: unknown): { tenantId?: string; displayName?: string } | undefined {
+  if (!isObject(body)) return undefined;
+  return { tenantId: str(body.tenantId), displayName: str(body.displayName) };
+}
+
+/**
+ * GDAP statuses (delegatedAdminRelationshipStatus). In force = evidence; ended = history;
+ * not yet approved = no evidence. Anything else (unknownFutureValue, a value added later) is
+ * kept as "unknown", which the policy treats as active and lists under "Data to review".
+ */
+const GDAP_IN_FORCE = new Set(["active", "expiring", "terminationRequested", "terminating"]);
+const GDAP_ENDED = new Set(["expired", "terminated"]);
+const GDAP_PENDING = new Set(["activating", "approvalPending", "approved", "created"]);
+
+/** An auto-extension of zero (`PT0S`, `P0D`) means the relationship really ends at its end date. */
+function autoExtends(duration: unknown): boolean {
+  const d = str(duration);
+  return d !== undefined && /[1-9]/.test(d);
+}
+
+export function mapGdapRelationship(raw: unknown, ctx: GraphMappingContext): Mapped {
+  if (!isObject(raw) || !str(raw.id)) return { note: { code: "bad-row", detail: "a GDAP relationship without an id" } };
+  const id = raw.id as string;
+  const customer = isObject(raw.customer) ? raw.customer : {};
+  const customerTenant = str(customer.tenantId);
+  // The list is filtered on the customer; a row of another tenant is not evidence for this account.
+  if (customerTenant && customerTenant.toLowerCase() !== ctx.customerTenantId) return { skipped: `other tenant ${customerTenant}` };
+  const rawStatus = str(raw.status);
+  if (rawStatus && GDAP_PENDING.has(rawStatus)) return { skipped: `pending (${rawStatus})` };
+  const status = rawStatus && GDAP_IN_FORCE.has(rawStatus) ? "active" : rawStatus && GDAP_ENDED.has(rawStatus) ? "inactive" : "unknown";
+  const inForce = status === "active";
+  // A relationship that renews itself does not end at endDateTime while in force: showing that
+  // date would raise "expiring soon" for a partner who is staying.
+  const endDate = inForce && autoExtends(raw.autoExtendDuration) ? undefined : str(raw.endDateTime);
+  const indirectProvider = str(raw.indirectProviderTenantId);
+  return {
+    association: {
+      id: `graph-gdap-${id}`,
+      customerAccountId: ctx.accountId,
+      customerName: ctx.customerName ?? str(customer.displayName),
+      partnerId: ctx.partnerTenantId,
+      partnerName: ctx.partnerName,
+      relationshipType: "gdap",
+      status,
+      rawStatus: status === "unknown" ? (rawStatus ?? "(none)") : rawStatus,
+      startDate: str(raw.activatedDateTime) ?? str(raw.createdDateTime),
+      endDate,
+      source: GRAPH_SOURCE,
+      sourceKind: "graph",
+      externalReference: indirectProvider ? `${str(raw.displayName) ?? id} (indirect provider ${indirectProvider})` : (str(raw.displayName) ?? id),
+      depth: 0,
+      readAt: ctx.readAt,
+    },
+  };
+}
+
+/**
+ * Contract types (Graph `contract.contractType`):
+ * - ResellerPartner: resells to the customer (not exclusively) -> CSP reseller;
+ * - SyndicationPartner: exclusively resells and manages the tenant -> CSP reseller too (the
+ *   strongest tie; mapping it to a non-blocking type would open outreach by accident);
+ * - BreadthPartner: administers the tenant but may not resell -> admin relationship ("gdap").
+ * Any other value is kept as an unknown type (blocks by default, listed under "Data to review").
+ */
+const CONTRACT_TYPES: Record<string, RelationshipType> = {
+  ResellerPartner: "csp-reseller",
+  SyndicationPartner: "csp-reseller",
+  BreadthPartner: "gdap",
+};
+
+export function mapContract(raw: unknown, ctx: GraphMappingContext): Mapped {
+  if (!isObject(raw) || !str(raw.id)) return { note: { code: "bad-row", detail: "a contract without an id" } };
+  const id = raw.id as string;
+  const customerId = str(raw.customerId);
+  if (customerId && customerId.toLowerCase() !== ctx.customerTenantId) return { skipped: `other tenant ${customerId}` };
+  const rawType = str(raw.contractType);
+  const type = rawType !== undefined ? CONTRACT_TYPES[rawType] : undefined;
+  return {
+    association: {
+      id: `graph-contract-${id}`,
+      customerAccountId: ctx.accountId,
+      customerName: ctx.customerName ?? str(raw.displayName),
+      partnerId: ctx.partnerTenantId,
+      partnerName: ctx.partnerName,
+      relationshipType: type ?? "unknown",
+      rawType: type ? undefined : (rawType ?? "(none)"),
+      // A contract exists while the partnership does: Graph gives it no status and no dates.
+      status: "active",
+      source: GRAPH_SOURCE,
+      sourceKind: "graph",
+      externalReference: `contract ${id}`,
+      depth: 0,
+      readAt: ctx.readAt,
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/** @jest-environment jsdom */
+/**
+ * The Graph case through the real control: lifecycle, resolver (Dataverse and Graph in
+ * parallel), the card's "Connect to Microsoft Graph" button, against a local Graph over HTTP.
+ */
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { PartnerGuard } from "../../PartnerGuard/index";
+import { setGraphHost } from "../../PartnerGuard/graphWiring";
+import { createContext } from "../../playground/fakeContext";
+import { StaticTokenAuth } from "../../src/sources/graph/graphAuth";
+import { EnvironmentVariables } from "../../src/schema";
+import { DEMO, demoEmulator } from "../helpers/demo";
+import { resxStrings } from "../helpers/strings";
+import { CUSTOMER, PARTNER, contract, gdap, graphData } from "./fixtures";
+import { GraphServer, startGraphServer } from "./graphServer";
+import { nodeFetch } from "../helpers/nodeFetch";
+import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
+
+// jsdom has no fetch; the Graph client needs one (the browser's, in the real control).
+globalThis.fetch ??= nodeFetch as unknown as typeof fetch;
+
+let server: GraphServer;
+const auth = new StaticTokenAuth("demo", false);
+
+beforeAll(async () => {
+  server = await startGraphServer(graphData([gdap("active")], [contract("ResellerPartner")]));
+  setGraphHost({ baseUrl: server.baseUrl, createAuth: () => auth });
+});
+afterAll(() => server.close());
+
+function setup(tenantId: string) {
+  const emulator = demoEmulator();
+  const values: [string, string][] = [
+    [EnvironmentVariables.graphEnabled, "yes"],
+    [EnvironmentVariables.graphTenantId, PARTNER],
+  ];
+  values.forEach(([schemaname, defaultvalue], i) =>
+    emulator.insert("environmentvariabledefinition", { environmentvariabledefinitionid: `e1000000-0000-4000-8000-00000000000${i}`, schemaname, defaultvalue }),
+  );
+  let rerender: () => void = () => undefined;
+  const context = createContext({
+    accountId: DEMO.woodgrove,
+    accountName: "Woodgrove Foods",
+    tenantId,
+    languageId: 1033,
+    strings: resxStrings(1033),
+    width: 400,
+    webApi: emulator,
+    requestRender: () => rerender(),
+  });
+  const control = new PartnerGuard();
+  control.init(context as never);
+  const view = render(control.updateView(context as never));
+  rerender = () => view.rerender(control.updateView(context as never));
+  return { emulator };
+}
+
+beforeEach(() => {
+  // Each test is a new page load: nothing shared between the control and the command bar yet.
+  forgetSharedResolutions();
+  sessionStorage.clear();
+});
+
+test("not connected: unverified with a Connect button; the click connects and the Graph verdict blocks", async () => {
+  const { emulator } = setup(CUSTOMER);
+  const button = await screen.findByRole("button", { name: "Connect to Microsoft Graph" });
+  expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("unverified");
+  expect(server.requests).toHaveLength(0);
+  fireEvent.click(button);
+  expect(await screen.findByText(/Partner of record: Harbor Computer Services/)).toBeTruthy();
+  expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("blocked");
+  expect(screen.queryByRole("button", { name: "Connect to Microsoft Graph" })).toBeNull();
+  // One Graph round trip for the verdict, beside Dataverse's configuration + source reads.
+  expect(server.requests).toHaveLength(1);
+  expect(emulator.requests.map((r) => r.entity).filter((e) => e === "account")).toHaveLength(2);
+});
+
+test("a tenant id that is not a GUID says so on the card, and Graph is not called", async () => {
+  server.requests.length = 0;
+  setup("not-a-tenant");
+  expect(await screen.findByText(/is not a valid Microsoft Entra tenant id/)).toBeTruthy();
+  await waitFor(() => expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("unverified"));
+  expect(server.requests).toHaveLength(0);
+});
