@@ -39,27 +39,79 @@ export const OutreachExceptionTable = {
   logicalName: "pg_outreachexception",
   entitySet: "pg_outreachexceptions",
   id: "pg_outreachexceptionid",
+  name: "pg_name",
   account: "pg_accountid",
+  accountNav: "pg_AccountId",
   requester: "pg_requesterid",
+  requesterNav: "pg_RequesterId",
   justification: "pg_justification",
+  /** Choice: ExceptionReasonCodes. */
   reasonCode: "pg_reasoncode",
   approver: "pg_approverid",
+  approverNav: "pg_ApproverId",
+  /** Choice: ExceptionStatusCodes. */
   status: "pg_exceptionstatus",
+  /** Date and time until which an approved exception allows outreach. */
   validUntil: "pg_validuntil",
+} as const;
+
+export const ExceptionStatusCodes = { pending: 100000000, approved: 100000001, rejected: 100000002, cancelled: 100000003 } as const;
+
+export const ExceptionReasonCodes = {
+  "customer-asked": 100000000,
+  "partner-declined": 100000001,
+  "partner-inactive": 100000002,
+  other: 100000003,
 } as const;
 
 export const OutreachAudit = {
   logicalName: "pg_outreachaudit",
   entitySet: "pg_outreachaudits",
   id: "pg_outreachauditid",
+  /** Text: a one-line summary. */
   name: "pg_name",
+  /** Lookup to account; navigation property (for @odata.bind) below. */
   account: "pg_accountid",
+  accountNav: "pg_AccountId",
+  /** Lookup to systemuser: who acted. */
   seller: "pg_sellerid",
+  sellerNav: "pg_SellerId",
+  /** Date and time of the check. */
   checkedOn: "pg_checkedon",
+  /** Choice: AuditVerdictCodes. */
   verdict: "pg_verdict",
+  /** Multiline text: one reason per line, in the user's language. */
   reasons: "pg_reasons",
+  /** Text: the sources consulted and whether each answered. */
   sources: "pg_sources",
+  /** Choice: AuditDecisionCodes. */
   decision: "pg_decision",
+} as const;
+
+export const AuditVerdictCodes = { allowed: 100000000, blocked: 100000001, unverified: 100000002 } as const;
+
+/** What happened at the moment of outreach (and, later, engagements and exception decisions). */
+export const AuditDecisionCodes = {
+  blocked: 100000000,
+  allowed: 100000001,
+  "allowed-by-exception": 100000002,
+} as const;
+
+/** The activity "Start outreach" opens, regarding the account. */
+export const OUTREACH_ACTIVITY = "phonecall";
+
+/** Web resources of the solution (names as in Dataverse). */
+export const WebResources = {
+  commandScript: "pg_/scripts/outreach.js",
+  icon16: "pg_/icons/outreach16.svg",
+  icon32: "pg_/icons/outreach32.svg",
+} as const;
+
+/** Dotted global names the RibbonDiffXml and the form call into the command-bar script. */
+export const ScriptFunctions = {
+  enableRule: "PartnerGuard.Ribbon.isOutreachEnabled",
+  command: "PartnerGuard.Ribbon.startOutreach",
+  onLoad: "PartnerGuard.Form.onLoad",
 } as const;
 
 /** Choice values of pg_relationshiptype, in the default order of precedence. */
@@ -85,4 +137,39 @@ export const EnvironmentVariables = {
   graphEnabled: "pg_GraphEnabled",
   graphClientId: "pg_GraphClientId",
   graphTenantId: "pg_GraphTenantId",
+} as const;
+
+// ---- Solution packaging (issue 5): names the packer needs beyond the logical names above. ----
+
+/** Schema names (the casing Dataverse keeps for display, privileges and EntityInfo) of our tables. */
+export const TableSchemaNames = {
+  pg_partnerassociation: "pg_PartnerAssociation",
+  pg_outreachexception: "pg_OutreachException",
+  pg_outreachaudit: "pg_OutreachAudit",
+} as const;
+
+/** The solution and its publisher (the prefix is PUBLISHER_PREFIX; choice values start at 10000·0000). */
+export const SolutionIdentity = {
+  uniqueName: "PartnerGuard",
+  displayName: "PartnerGuard",
+  publisherUniqueName: "PartnerGuardPublisher",
+  publisherDisplayName: "PartnerGuard",
+  optionValuePrefix: 10000,
+} as const;
+
+/** Security roles the solution ships. */
+export const SecurityRoles = {
+  seller: "PartnerGuard Seller",
+  approver: "PartnerGuard Approver",
+  admin: "PartnerGuard Administrator",
+} as const;
+
+/** The PCF control as the platform names it: `<namespace>.<constructor>` of the manifest. */
+export const CONTROL_NAME = "PartnerGuard.PartnerGuard";
+
+/** Navigation properties (= lookup schema names) of the association's lookups, for @odata.bind. */
+export const AssociationNav = {
+  customer: "pg_CustomerAccountId",
+  partner: "pg_PartnerAccountId",
+  partnerContact: "pg_PartnerContactId",
 } as const;
