@@ -97,13 +97,14 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
 export function checkReferences(zipName: string, customizations: string, entries: Map<string, Uint8Array>, webResources: Map<string, string>): PackProblem[] {
   const problems: PackProblem[] = [];
   const at = (line: number, message: string) => problems.push({ file: `${zipName}/customizations.xml`, line, message });
-  const lookups = new Map<string, ReturnType<typeof scriptFunctions>>();
-  const functionsOf = (library: string) => {
+  type Lookup = ReturnType<typeof scriptFunctions> | { error: string };
+  const lookups = new Map<string, Lookup>();
+  const functionsOf = (library: string): Lookup => {
     if (!lookups.has(library)) {
       const file = webResources.get(library);
       lookups.set(library, file && entries.has(file) ? scriptFunctions(text(entries.get(file))) : { error: `web resource ${library} is not in the package` });
     }
-    return lookups.get(library) as ReturnType<typeof scriptFunctions>;
+    return lookups.get(library) as Lookup;
   };
   const checkFunction = (line: number, fn: string | undefined, library: string | undefined, where: string) => {
     if (!fn || !library) return at(line, `${where} needs a function name and a library`);
