@@ -118,6 +118,9 @@ export const WebResources = {
   commandScript: "pg_/scripts/outreach.js",
   icon16: "pg_/icons/outreach16.svg",
   icon32: "pg_/icons/outreach32.svg",
+  /** RESX web resources the script reads with Xrm.Utility.getResourceString (copies of the control's strings). */
+  strings1033: "pg_/strings/outreach.1033.resx",
+  strings1031: "pg_/strings/outreach.1031.resx",
 } as const;
 
 /** Dotted global names the RibbonDiffXml and the form call into the command-bar script. */
@@ -159,4 +162,39 @@ export const SystemUser = {
   logicalName: "systemuser",
   id: "systemuserid",
   domainName: "domainname",
+} as const;
+
+// ---- Solution packaging (issue 5): names the packer needs beyond the logical names above. ----
+
+/** Schema names (the casing Dataverse keeps for display, privileges and EntityInfo) of our tables. */
+export const TableSchemaNames = {
+  pg_partnerassociation: "pg_PartnerAssociation",
+  pg_outreachexception: "pg_OutreachException",
+  pg_outreachaudit: "pg_OutreachAudit",
+} as const;
+
+/** The solution and its publisher (the prefix is PUBLISHER_PREFIX; choice values start at 10000·0000). */
+export const SolutionIdentity = {
+  uniqueName: "PartnerGuard",
+  displayName: "PartnerGuard",
+  publisherUniqueName: "PartnerGuardPublisher",
+  publisherDisplayName: "PartnerGuard",
+  optionValuePrefix: 10000,
+} as const;
+
+/** Security roles the solution ships. */
+export const SecurityRoles = {
+  seller: "PartnerGuard Seller",
+  approver: "PartnerGuard Approver",
+  admin: "PartnerGuard Administrator",
+} as const;
+
+/** The PCF control as the platform names it: `<namespace>.<constructor>` of the manifest. */
+export const CONTROL_NAME = "PartnerGuard.PartnerGuard";
+
+/** Navigation properties (= lookup schema names) of the association's lookups, for @odata.bind. */
+export const AssociationNav = {
+  customer: "pg_CustomerAccountId",
+  partner: "pg_PartnerAccountId",
+  partnerContact: "pg_PartnerContactId",
 } as const;

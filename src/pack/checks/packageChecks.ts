@@ -1,0 +1,162 @@
+/**
+ * Checks on a packed zip's entries, the same ones the tests run: every named file exists and
+ * every file is named, every RootComponent resolves, every ribbon and form reference (function,
+ * library, LocLabel, command, rule, image) resolves, the control manifest and its bundle are there.
+ */
+import { PackProblem } from "../errors";
+import { ComponentType } from "../render/solutionManifest";
+import { ROOT_FILES } from "../assemble";
+import { elements, unescapeXml } from "../xmlScan";
+import { scriptFunctions } from "./scriptFunctions";
+
+const text = (bytes: Uint8Array | undefined) => (bytes ? Buffer.from(bytes).toString("utf8").replace(/^\uFEFF/, "") : "");
+const WEBRESOURCE = "$webresource:";
+const LOCLABEL = "$LocLabels:";
+
+export function checkPackage(zipName: string, entries: Map<string, Uint8Array>): PackProblem[] {
+  const problems: PackProblem[] = [];
+  const at = (file: string, line: number | undefined, message: string) => problems.push({ file: `${zipName}/${file}`, line, message });
+  for (const f of ROOT_FILES) if (!entries.has(f)) at(f, undefined, "missing at the zip root (import error 80048060)");
+  const customizations = text(entries.get("customizations.xml"));
+  const solution = text(entries.get("solution.xml"));
+
+  // Files named by customizations.xml and the control manifests, and nothing else.
+  const named = new Set<string>(ROOT_FILES);
+  const webResources = new Map<string, string>();
+  for (const w of elements(customizations, "WebResource")) {
+    const name = unescapeXml(elements(w.inner, "Name")[0]?.inner.trim() ?? "");
+    const fileName = (elements(w.inner, "FileName")[0]?.inner.trim() ?? "").replace(/^\//, "");
+    webResources.set(name, fileName);
+    named.add(fileName);
+    if (!entries.has(fileName)) at("customizations.xml", w.line, `web resource ${name} names ${fileName}, which is not in the zip`);
+  }
+  const controls = new Set<string>();
+  for (const c of elements(customizations, "CustomControl")) {
+    const name = elements(c.inner, "Name")[0]?.inner.trim() ?? "";
+    const manifestPath = (elements(c.inner, "FileName")[0]?.inner.trim() ?? "").replace(/^\//, "");
+    controls.add(name);
+    named.add(manifestPath);
+    const manifest = text(entries.get(manifestPath));
+    if (!manifest) {
+      at("customizations.xml", c.line, `control ${name} names ${manifestPath}, which is not in the zip`);
+      continue;
+    }
+    const dir = manifestPath.slice(0, manifestPath.lastIndexOf("/") + 1);
+    const code = elements(manifest, "code");
+    if (code.length === 0) at(manifestPath, undefined, "no <code> element: not a built manifest");
+    if (/ControlManifest\.Input/.test(manifestPath) || code.some((c2) => c2.attrs.path?.endsWith(".ts"))) at(manifestPath, undefined, "this is the input manifest; ship the built one (platform-facts C1)");
+    for (const r of [...code, ...elements(manifest, "resx"), ...elements(manifest, "css"), ...elements(manifest, "img"), ...elements(manifest, "html")]) {
+      const p = `${dir}${r.attrs.path ?? ""}`;
+      named.add(p);
+      if (!entries.has(p)) at(manifestPath, r.line, `names ${r.attrs.path}, which is not in the zip`);
+    }
+  }
+  const envVars = new Set<string>();
+  for (const name of entries.keys()) {
+    const m = /^environmentvariabledefinitions\/([^/]+)\/environmentvariabledefinition\.xml$/.exec(name);
+    if (m) {
+      envVars.add(m[1]);
+      named.add(name);
+      if (/^\s*<\?xml/.test(text(entries.get(name)))) at(name, 1, "no XML declaration allowed (platform-facts D5)");
+    }
+  }
+  for (const name of entries.keys()) if (!named.has(name)) at(name, undefined, "in the zip but named by no component");
+
+  // Root components resolve to something the package defines.
+  const entities = new Set(elements(customizations, "Entity").map((e) => (elements(e.inner, "Name")[0]?.inner.trim() ?? "").toLowerCase()));
+  const roles = new Set(elements(customizations, "Role").map((r) => (r.attrs.id ?? "").toLowerCase()));
+  const roots = elements(solution, "RootComponent");
+  if (roots.length === 0) at("solution.xml", undefined, "no RootComponents");
+  for (const r of roots) {
+    const { type, schemaName = "", id = "" } = r.attrs;
+    const ok =
+      type === String(ComponentType.entity) ? entities.has(schemaName.toLowerCase())
+      : type === String(ComponentType.role) ? roles.has(id.toLowerCase())
+      : type === String(ComponentType.webResource) ? webResources.has(schemaName)
+      : type === String(ComponentType.customControl) ? controls.has(schemaName)
+      : type === String(ComponentType.environmentVariable) ? envVars.has(schemaName)
+      : false;
+    if (!ok) at("solution.xml", r.line, `RootComponent type ${type} ${schemaName || id} resolves to nothing in the package`);
+  }
+  // ...and every component has its root component.
+  const rooted = new Set(roots.map((r) => `${r.attrs.type}:${(r.attrs.schemaName ?? r.attrs.id ?? "").toLowerCase()}`));
+  const need = [
+    ...[...webResources.keys()].map((n) => `${ComponentType.webResource}:${n.toLowerCase()}`),
+    ...[...controls].map((n) => `${ComponentType.customControl}:${n.toLowerCase()}`),
+    ...[...envVars].map((n) => `${ComponentType.environmentVariable}:${n.toLowerCase()}`),
+    ...[...roles].map((n) => `${ComponentType.role}:${n}`),
+    ...[...entities].map((n) => `${ComponentType.entity}:${n}`),
+  ];
+  for (const n of need) if (!rooted.has(n)) at("solution.xml", undefined, `no RootComponent for ${n.replace(":", " ")}`);
+
+  problems.push(...checkReferences(zipName, customizations, entries, webResources));
+  return problems;
+}
+
+/** Ribbon and form references: every one must match a definition exactly (platform-facts A7). */
+export function checkReferences(zipName: string, customizations: string, entries: Map<string, Uint8Array>, webResources: Map<string, string>): PackProblem[] {
+  const problems: PackProblem[] = [];
+  const at = (line: number, message: string) => problems.push({ file: `${zipName}/customizations.xml`, line, message });
+  type Lookup = ReturnType<typeof scriptFunctions> | { error: string };
+  const lookups = new Map<string, Lookup>();
+  const functionsOf = (library: string): Lookup => {
+    if (!lookups.has(library)) {
+      const file = webResources.get(library);
+      lookups.set(library, file && entries.has(file) ? scriptFunctions(text(entries.get(file))) : { error: `web resource ${library} is not in the package` });
+    }
+    return lookups.get(library) as Lookup;
+  };
+  const checkFunction = (line: number, fn: string | undefined, library: string | undefined, where: string) => {
+    if (!fn || !library) return at(line, `${where} needs a function name and a library`);
+    const lib = library.startsWith(WEBRESOURCE) ? library.slice(WEBRESOURCE.length) : library;
+    const lookup = functionsOf(lib);
+    if (typeof lookup !== "function") return at(line, `${where} ${fn}: ${lookup.error}`);
+    if (!lookup(fn)) at(line, `${where} ${fn} is not a function defined by ${lib}`);
+  };
+
+  for (const ribbon of elements(customizations, "RibbonDiffXml")) {
+    const base = ribbon.line - 1;
+    const inner = ribbon.inner;
+    const lineIn = (e: { line: number }) => base + e.line;
+    const labels = new Set(elements(inner, "LocLabel").map((l) => l.attrs.Id));
+    const commands = new Set(elements(inner, "CommandDefinition").map((c) => c.attrs.Id));
+    const ruleDefs = elements(inner, "RuleDefinitions")[0]?.inner ?? "";
+    const enableRules = new Set(elements(elements(ruleDefs, "EnableRules")[0]?.inner ?? "", "EnableRule").map((r) => r.attrs.Id));
+    const displayRules = new Set(elements(elements(ruleDefs, "DisplayRules")[0]?.inner ?? "", "DisplayRule").map((r) => r.attrs.Id));
+    for (const tag of ["CustomRule", "JavaScriptFunction"]) {
+      for (const f of elements(inner, tag)) checkFunction(lineIn(f), f.attrs.FunctionName, f.attrs.Library, tag);
+    }
+    for (const m of inner.matchAll(/([\w]+)="([^"]*)"/g)) {
+      const [, attr, value] = m;
+      const line = base + inner.slice(0, m.index).split("\n").length;
+      if (value.startsWith(LOCLABEL) && !labels.has(value.slice(LOCLABEL.length))) at(line, `${attr} references LocLabel ${value.slice(LOCLABEL.length)}, which is not defined`);
+      if (value.startsWith(WEBRESOURCE) && !webResources.has(value.slice(WEBRESOURCE.length))) at(line, `${attr} references web resource ${value.slice(WEBRESOURCE.length)}, which is not in the package`);
+      if (value !== value.trim()) at(line, `${attr}="${value}" has surrounding blanks; references must match exactly`);
+    }
+    for (const b of elements(inner, "Button")) if (b.attrs.Command && !commands.has(b.attrs.Command)) at(lineIn(b), `Button ${b.attrs.Id} uses command ${b.attrs.Command}, which is not defined`);
+    const commandDefs = elements(inner, "CommandDefinitions")[0]?.inner ?? "";
+    for (const r of elements(elements(commandDefs, "EnableRules")[0]?.inner ?? "", "EnableRule")) {
+      if (!enableRules.has(r.attrs.Id)) at(base + lineOfIn(inner, commandDefs, r.index), `EnableRule ${r.attrs.Id} is not defined under RuleDefinitions`);
+    }
+    for (const r of elements(elements(commandDefs, "DisplayRules")[0]?.inner ?? "", "DisplayRule")) {
+      if (!displayRules.has(r.attrs.Id)) at(base + lineOfIn(inner, commandDefs, r.index), `DisplayRule ${r.attrs.Id} is not defined under RuleDefinitions`);
+    }
+  }
+
+  // Form libraries and event handlers.
+  for (const form of elements(customizations, "form")) {
+    const base = form.line - 1;
+    const libraries = new Set(elements(form.inner, "Library").map((l) => l.attrs.name));
+    for (const l of elements(form.inner, "Library")) if (!webResources.has(l.attrs.name ?? "")) at(base + l.line, `form library ${l.attrs.name} is not in the package`);
+    for (const h of elements(form.inner, "Handler")) {
+      if (!libraries.has(h.attrs.libraryName)) at(base + h.line, `handler ${h.attrs.functionName} uses library ${h.attrs.libraryName}, which the form does not load`);
+      checkFunction(base + h.line, h.attrs.functionName, h.attrs.libraryName, "form handler");
+    }
+  }
+  return problems;
+}
+
+function lineOfIn(whole: string, part: string, index: number): number {
+  const start = whole.indexOf(part);
+  return whole.slice(0, start + index).split("\n").length;
+}

@@ -1,0 +1,41 @@
+/**
+ * customizations.xml against Microsoft's CustomizationsSolution.xsd (../shared/schemas, ~2018).
+ * Constructs newer than that schema which the package really needs are listed in ONE place,
+ * NEWER_THAN_SCHEMA, each with its reason; they are removed from a copy for validation only.
+ */
+import { readFile, readdir } from "node:fs/promises";
+import path from "node:path";
+import { validateXML } from "xmllint-wasm";
+import { PackProblem } from "../errors";
+
+export interface NewerConstruct {
+  /** What the schema does not know. */
+  construct: string;
+  /** Why the package carries it anyway. */
+  reason: string;
+  /** Removes it from the copy that is validated (must not change line numbers). */
+  strip: (xml: string) => string;
+}
+
+export const NEWER_THAN_SCHEMA: readonly NewerConstruct[] = [
+  {
+    construct: "<ImportExportXml OrganizationVersion|OrganizationSchemaType|CRMServerServiceabilityVersion>",
+    reason: "2020s exports put these on the root; a hand-edited Other/Customizations.xml copied from an export may carry them. We do not write them ourselves.",
+    strip: (xml) => xml.replace(/\s(OrganizationVersion|OrganizationSchemaType|CRMServerServiceabilityVersion)="[^"]*"/g, ""),
+  },
+];
+
+/** Default location of the schemas: beside the repository, as the design docs keep them. */
+export function defaultSchemasDir(root: string): string {
+  return process.env.PARTNERGUARD_SCHEMAS ?? path.resolve(root, "..", "shared", "schemas");
+}
+
+export async function validateCustomizations(xml: string, schemasDir: string, file = "customizations.xml"): Promise<PackProblem[]> {
+  const names = (await readdir(schemasDir)).filter((n) => n.endsWith(".xsd")).sort();
+  const preload = await Promise.all(names.map(async (fileName) => ({ fileName, contents: await readFile(path.join(schemasDir, fileName), "utf8") })));
+  const root = preload.find((p) => p.fileName === "CustomizationsSolution.xsd");
+  if (!root) return [{ file: schemasDir, message: "CustomizationsSolution.xsd not found" }];
+  const stripped = NEWER_THAN_SCHEMA.reduce((text, c) => c.strip(text), xml);
+  const result = await validateXML({ xml: [{ fileName: "customizations.xml", contents: stripped }], schema: [root], preload: preload.filter((p) => p !== root) });
+  return result.errors.map((e) => ({ file, line: e.loc?.lineNumber ?? undefined, message: `schema: ${e.message}` }));
+}

@@ -1,0 +1,51 @@
+/**
+ * Renders the model (src/pack/model) into the unpacked solution layout under Solution/:
+ * the files a Dataverse developer knows from `SolutionPackager /action:Extract`. Hand-kept files
+ * (Entities/account/RibbonDiff.xml, the icons) are not touched. A test checks Solution/ is current.
+ */
+import { ACCOUNT_COLUMNS, ACCOUNT_FORM, ACCOUNT_SCHEMA_NAME } from "./model/account";
+import { ENVIRONMENT_VARIABLES } from "./model/environmentVariables";
+import { ROLES } from "./model/roles";
+import { TABLES } from "./model/tables";
+import { WEB_RESOURCES } from "./model/webResources";
+import { renderDocument } from "./xml";
+import { renderExtendedEntity, renderTableEntity } from "./render/entity";
+import { formId, renderAccountForm, renderTableForm } from "./render/form";
+import { renderView, viewId } from "./render/view";
+import { renderRelationships } from "./render/relationships";
+import { renderRole } from "./render/role";
+import { renderEnvironmentVariable } from "./render/environmentVariable";
+import { renderWebResource } from "./render/webResource";
+import { renderSolutionManifest } from "./render/solutionManifest";
+import { renderCustomizationsSkeleton } from "./render/customizationsSkeleton";
+import { Account } from "../schema";
+
+/** Relative path (always `/`) → file content. */
+export type SolutionFiles = Map<string, string>;
+
+/** Version written into Other/Solution.xml; the packer replaces it with package.json's. */
+export const SOURCE_VERSION = "0.0.0.0";
+
+export function generateSolution(): SolutionFiles {
+  const files: SolutionFiles = new Map();
+  const put = (path: string, content: string) => {
+    if (files.has(path)) throw new Error(`generateSolution: two components render to ${path}`);
+    files.set(path, content);
+  };
+  put("Other/Solution.xml", renderDocument(renderSolutionManifest(SOURCE_VERSION)));
+  put("Other/Customizations.xml", renderDocument(renderCustomizationsSkeleton()));
+  put("Other/Relationships.xml", renderDocument(renderRelationships(TABLES)));
+  for (const table of TABLES) {
+    const dir = `Entities/${table.logicalName}`;
+    put(`${dir}/Entity.xml`, renderDocument(renderTableEntity(table)));
+    for (const form of table.forms) put(`${dir}/FormXml/main/${formId(table.logicalName, form.key)}.xml`, renderDocument(renderTableForm(table, form)));
+    for (const view of table.views) put(`${dir}/SavedQueries/${viewId(table.logicalName, view.key)}.xml`, renderDocument(renderView(table, view)));
+  }
+  const account = `Entities/${Account.logicalName}`;
+  put(`${account}/Entity.xml`, renderDocument(renderExtendedEntity(ACCOUNT_SCHEMA_NAME, { 1033: ACCOUNT_SCHEMA_NAME }, Account.logicalName, ACCOUNT_COLUMNS)));
+  put(`${account}/FormXml/main/${formId(Account.logicalName, ACCOUNT_FORM.key)}.xml`, renderDocument(renderAccountForm()));
+  for (const role of ROLES) put(`Roles/${role.name}.xml`, renderDocument(renderRole(role)));
+  for (const w of WEB_RESOURCES) put(`WebResources/${w.name}.data.xml`, renderDocument(renderWebResource(w)));
+  for (const v of ENVIRONMENT_VARIABLES) put(`environmentvariabledefinitions/${v.schemaName}/environmentvariabledefinition.xml`, renderDocument(renderEnvironmentVariable(v)));
+  return files;
+}

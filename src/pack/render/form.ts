@@ -1,0 +1,158 @@
+/** Main forms (FormXml) of our tables and the PartnerGuard account form. */
+import { el, XmlElement } from "../xml";
+import { stableGuid } from "../guid";
+import { Column, Labels, MainForm, Table } from "../model/types";
+import { ACCOUNT_FORM } from "../model/account";
+import { Account } from "../../schema";
+import { english, labelList } from "./labels";
+import { INTRODUCED_VERSION } from "./attributes";
+
+/** Class ids of the platform's standard form controls. */
+export const ControlClass = {
+  text: "{4273EDBD-AC1D-40d3-9FB2-095C621B552D}",
+  memo: "{E0DECE4B-6FC8-4a8f-A065-082708572369}",
+  lookup: "{270BD3DB-D9AF-4782-9025-509E298DEC0A}",
+  choice: "{3EF39988-22BB-4f0b-BBBE-64B5A3748AEE}",
+  datetime: "{5B773807-9FB2-42db-97C3-7A91EFF8ADFF}",
+  whole: "{C6D124CA-7EDA-4a60-AEA9-7FB8D318B68F}",
+  email: "{ADA2203E-B4CD-49be-9DDF-234642B43B52}",
+  url: "{71716B6C-711E-476c-8AB8-5D11542BFB47}",
+} as const;
+
+export const formId = (entity: string, key: string): string => stableGuid("form", entity, key);
+
+interface Cell {
+  column: string;
+  label: string;
+  classid: string;
+  uniqueid?: string;
+  showlabel?: boolean;
+}
+
+function cell(entity: string, formKey: string, c: Cell): XmlElement {
+  return el(
+    "cell",
+    { id: stableGuid("cell", entity, formKey, c.column), showlabel: c.showlabel === false ? "false" : undefined },
+    labelList("labels", "label", english(c.label)),
+    el("control", { id: c.column, classid: c.classid, datafieldname: c.column, uniqueid: c.uniqueid }),
+  );
+}
+
+function section(entity: string, formKey: string, name: string, label: Labels, cells: Cell[]): XmlElement {
+  return el(
+    "section",
+    { name, showlabel: "true", showbar: "false", id: stableGuid("section", entity, formKey, name), IsUserDefined: 0, columns: 1 },
+    labelList("labels", "label", label),
+    el("rows", {}, ...cells.map((c) => el("row", {}, cell(entity, formKey, c)))),
+  );
+}
+
+function systemForm(entity: string, key: string, name: Labels, sections: XmlElement[], extra: XmlElement[] = []): XmlElement {
+  return el(
+    "forms",
+    { type: "main" },
+    el(
+      "systemform",
+      {},
+      el("formid", {}, formId(entity, key)),
+      el("IntroducedVersion", {}, INTRODUCED_VERSION),
+      el("FormPresentation", {}, 1),
+      el("FormActivationState", {}, 1),
+      el(
+        "form",
+        {},
+        el(
+          "tabs",
+          {},
+          el(
+            "tab",
+            { name: "general", verticallayout: "true", id: stableGuid("tab", entity, key), IsUserDefined: 1 },
+            labelList("labels", "label", english("General")),
+            el("columns", {}, el("column", { width: "100%" }, el("sections", {}, ...sections))),
+          ),
+        ),
+        ...extra,
+      ),
+      el("IsCustomizable", {}, 1),
+      el("CanBeDeleted", {}, 1),
+      labelList("LocalizedNames", "LocalizedName", name),
+      labelList("Descriptions", "Description", english(`${name[1033]} main form.`)),
+    ),
+  );
+}
+
+const columnCell = (column: Column): Cell => ({ column: column.logicalName, label: column.label[1033], classid: ControlClass[column.kind] });
+
+export function renderTableForm(table: Table, form: MainForm): XmlElement {
+  const byName = new Map(table.columns.map((c) => [c.logicalName, c]));
+  const sections = form.sections.map((s, i) =>
+    section(
+      table.logicalName,
+      form.key,
+      `section_${i + 1}`,
+      s.label,
+      s.columns.map((name) => {
+        const column = byName.get(name);
+        if (!column) throw new Error(`form ${form.key} of ${table.logicalName} names unknown column ${name}`);
+        return columnCell(column);
+      }),
+    ),
+  );
+  return systemForm(table.logicalName, form.key, form.name, sections);
+}
+
+/**
+ * The account form: the PartnerGuard control first (bound to the status column, the tenant id
+ * column passed as its second property), then the usual account columns, and the command-bar
+ * script's OnLoad handler (it refreshes the command bar when the verdict arrives).
+ */
+export function renderAccountForm(): XmlElement {
+  const entity = Account.logicalName;
+  const f = ACCOUNT_FORM;
+  const controlUniqueId = stableGuid("control", entity, f.key, f.control);
+  const libraryId = stableGuid("library", entity, f.key, f.onLoad.library);
+  const guardSection = section(entity, f.key, "partnerguard", { 1033: "PartnerGuard" }, [
+    { column: Account.status, label: "PartnerGuard", classid: ControlClass.text, uniqueid: controlUniqueId, showlabel: false },
+  ]);
+  const accountSection = section(
+    entity,
+    f.key,
+    "account",
+    { 1033: "Account information", 1031: "Firmeninformationen" },
+    f.summaryColumns.map((c) => ({ column: c.column, label: c.label, classid: ControlClass[c.control] })),
+  );
+  const parameters = Object.entries(f.bindings).map(([property, column]) => el(property, { type: "SingleLine.Text" }, column));
+  // One entry per form factor (0 web, 1 tablet, 2 phone) plus the default text box.
+  const controlDescriptions = el(
+    "controlDescriptions",
+    {},
+    el(
+      "controlDescription",
+      { forControl: controlUniqueId },
+      el("customControl", { id: ControlClass.text }, el("parameters", {}, el("datafieldname", {}, Account.status))),
+      ...[0, 1, 2].map((formFactor) => el("customControl", { formFactor, name: f.control }, el("parameters", {}, ...parameters))),
+    ),
+  );
+  const formLibraries = el("formLibraries", {}, el("Library", { name: f.onLoad.library, libraryUniqueId: libraryId }));
+  const events = el(
+    "events",
+    {},
+    el(
+      "event",
+      { name: "onload", application: "false", active: "false" },
+      el(
+        "Handlers",
+        {},
+        el("Handler", {
+          functionName: f.onLoad.functionName,
+          libraryName: f.onLoad.library,
+          handlerUniqueId: stableGuid("handler", entity, f.key, f.onLoad.functionName),
+          enabled: "true",
+          parameters: "",
+          passExecutionContext: "true",
+        }),
+      ),
+    ),
+  );
+  return systemForm(entity, f.key, f.name, [guardSection, accountSection], [controlDescriptions, events, formLibraries]);
+}

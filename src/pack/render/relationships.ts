@@ -1,0 +1,65 @@
+/** One-to-many relationships behind our lookups (Other/Relationships.xml). */
+import { el, XmlElement } from "../xml";
+import { LookupTarget, Table } from "../model/types";
+import { english, labelList } from "./labels";
+import { INTRODUCED_VERSION } from "./attributes";
+
+/** Schema names of the standard tables our lookups point at. */
+export const TARGET_SCHEMA_NAMES: Record<LookupTarget, string> = { account: "Account", contact: "Contact", systemuser: "SystemUser" };
+
+export interface Relationship {
+  name: string;
+  table: Table;
+  attribute: string;
+  target: LookupTarget;
+}
+
+export function relationshipsOf(tables: readonly Table[]): Relationship[] {
+  return tables.flatMap((table) =>
+    table.columns.flatMap((c) =>
+      c.kind === "lookup"
+        ? [{ name: `${table.schemaName}_${c.schemaName ?? c.logicalName}_${TARGET_SCHEMA_NAMES[c.target]}`, table, attribute: c.schemaName ?? c.logicalName, target: c.target }]
+        : [],
+    ),
+  );
+}
+
+export function renderRelationship(r: Relationship): XmlElement {
+  // Removing a customer must not silently erase evidence or audit: RemoveLink keeps the rows.
+  return el(
+    "EntityRelationship",
+    { Name: r.name },
+    el("EntityRelationshipType", {}, "OneToMany"),
+    el("IsCustomizable", {}, 1),
+    el("IntroducedVersion", {}, INTRODUCED_VERSION),
+    el("IsHierarchical", {}, 0),
+    el("ReferencingEntityName", {}, r.table.schemaName),
+    el("ReferencedEntityName", {}, TARGET_SCHEMA_NAMES[r.target]),
+    el("CascadeAssign", {}, "NoCascade"),
+    el("CascadeDelete", {}, "RemoveLink"),
+    el("CascadeReparent", {}, "NoCascade"),
+    el("CascadeShare", {}, "NoCascade"),
+    el("CascadeUnshare", {}, "NoCascade"),
+    el("IsValidForAdvancedFind", {}, 1),
+    el("ReferencingAttributeName", {}, r.attribute),
+    el("RelationshipDescription", {}, labelList("Descriptions", "Description", english(""))),
+    el(
+      "EntityRelationshipRoles",
+      {},
+      el(
+        "EntityRelationshipRole",
+        {},
+        el("NavPaneDisplayOption", {}, "UseCollectionName"),
+        el("NavPaneArea", {}, "Details"),
+        el("NavPaneOrder", {}, 10000),
+        el("NavigationPropertyName", {}, r.attribute),
+        el("RelationshipRoleType", {}, 1),
+      ),
+      el("EntityRelationshipRole", {}, el("NavigationPropertyName", {}, r.name), el("RelationshipRoleType", {}, 0)),
+    ),
+  );
+}
+
+export function renderRelationships(tables: readonly Table[]): XmlElement {
+  return el("EntityRelationships", {}, ...relationshipsOf(tables).map(renderRelationship));
+}

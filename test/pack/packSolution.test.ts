@@ -1,0 +1,103 @@
+/** Packs a fixture repository and checks the zips the way an import would need them. */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { packSolution, zipName } from "../../src/pack/packSolution";
+import { unzipEntries } from "../../src/pack/zip";
+import { checkPackage } from "../../src/pack/checks/packageChecks";
+import { validateCustomizations } from "../../src/pack/checks/schemaValidation";
+import { elements } from "../../src/pack/xmlScan";
+import { DEFAULT_POLICY } from "../../src/core/policy";
+import { Account, CONTROL_NAME, EnvironmentVariables, ScriptFunctions, WebResources } from "../../src/schema";
+import { TABLES } from "../../src/pack/model/tables";
+import { ENVIRONMENT_VARIABLES } from "../../src/pack/model/environmentVariables";
+import { Fixture, SCHEMAS, listDir, makeFixture } from "./fixture";
+
+const text = (b: Uint8Array | undefined) => Buffer.from(b ?? new Uint8Array()).toString("utf8");
+
+describe("packSolution", () => {
+  let fx: Fixture;
+  let unmanaged: Map<string, Uint8Array>;
+  let managed: Map<string, Uint8Array>;
+  let paths: { managed: string; unmanaged: string };
+
+  beforeAll(async () => {
+    fx = await makeFixture("1.2.3");
+    paths = await packSolution({ root: fx.root, outDir: fx.out, schemasDir: SCHEMAS });
+    unmanaged = unzipEntries(new Uint8Array(await readFile(paths.unmanaged)));
+    managed = unzipEntries(new Uint8Array(await readFile(paths.managed)));
+  });
+  afterAll(() => fx.cleanup());
+
+  it("writes PartnerGuard_<version>_(un)managed.zip with the version of package.json, and nothing else", async () => {
+    expect(path.basename(paths.unmanaged)).toBe(zipName("1.2.3", false));
+    expect(path.basename(paths.managed)).toBe("PartnerGuard_1.2.3_managed.zip");
+    expect(await listDir(fx.out)).toEqual(["PartnerGuard_1.2.3_managed.zip", "PartnerGuard_1.2.3_unmanaged.zip"]);
+    expect(text(unmanaged.get("solution.xml"))).toContain("<Version>1.2.3</Version>");
+    expect(text(unmanaged.get("solution.xml"))).toContain("<Managed>0</Managed>");
+    expect(text(managed.get("solution.xml"))).toContain("<Managed>1</Managed>");
+  });
+
+  it("puts the root files first, [Content_Types].xml with a BOM, solution and customizations without declaration", () => {
+    expect([...unmanaged.keys()].slice(0, 3)).toEqual(["[Content_Types].xml", "solution.xml", "customizations.xml"]);
+    expect([...unmanaged.get("[Content_Types].xml")!.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(text(unmanaged.get("solution.xml")).startsWith("<ImportExportXml")).toBe(true);
+    expect(text(unmanaged.get("customizations.xml")).startsWith("<ImportExportXml")).toBe(true);
+    for (const name of unmanaged.keys()) expect(name).not.toMatch(/\\/);
+  });
+
+  it("passes every package check: files ↔ names, root components, ribbon and form references", () => {
+    expect(checkPackage("unmanaged", unmanaged)).toEqual([]);
+    expect(checkPackage("managed", managed)).toEqual([]);
+  });
+
+  it("customizations.xml validates against CustomizationsSolution.xsd", async () => {
+    expect(await validateCustomizations(text(unmanaged.get("customizations.xml")), SCHEMAS)).toEqual([]);
+  });
+
+  it("has a root component for every table, web resource, the control, every environment variable and role", () => {
+    const roots = elements(text(unmanaged.get("solution.xml")), "RootComponent").map((r) => `${r.attrs.type}:${r.attrs.schemaName ?? "id"}`);
+    for (const t of TABLES) expect(roots).toContain(`1:${t.logicalName}`);
+    expect(roots).toContain(`1:${Account.logicalName}`);
+    for (const w of Object.values(WebResources)) expect(roots).toContain(`61:${w}`);
+    expect(roots).toContain(`66:${CONTROL_NAME}`);
+    for (const v of Object.values(EnvironmentVariables)) expect(roots).toContain(`380:${v}`);
+    expect(roots.filter((r) => r === "20:id")).toHaveLength(3);
+  });
+
+  it("ships the built control: manifest, bundle and strings under Controls/<namespace>.<constructor>/", () => {
+    const dir = `Controls/${CONTROL_NAME}/`;
+    expect(text(unmanaged.get(`${dir}ControlManifest.xml`))).toContain('<code path="bundle.js"');
+    expect(unmanaged.has(`${dir}bundle.js`)).toBe(true);
+    expect(unmanaged.has(`${dir}strings/PartnerGuard.1033.resx`)).toBe(true);
+    expect(text(unmanaged.get("customizations.xml"))).toContain(`<FileName>/${dir}ControlManifest.xml</FileName>`);
+  });
+
+  it("gives environment variables their defaults: the policy is DEFAULT_POLICY as JSON, Graph off", () => {
+    const file = (name: string) => text(unmanaged.get(`environmentvariabledefinitions/${name}/environmentvariabledefinition.xml`));
+    expect(file(EnvironmentVariables.policy).startsWith(`<environmentvariabledefinition schemaname="${EnvironmentVariables.policy}">`)).toBe(true);
+    const policy = elements(file(EnvironmentVariables.policy), "defaultvalue")[0].inner.replace(/&quot;/g, '"');
+    expect(JSON.parse(policy)).toEqual(DEFAULT_POLICY);
+    expect(file(EnvironmentVariables.graphEnabled)).toContain("<defaultvalue>no</defaultvalue>");
+    expect(ENVIRONMENT_VARIABLES.map((v) => v.schemaName).sort()).toEqual(Object.values(EnvironmentVariables).sort());
+  });
+
+  it("binds the control on the account form near the top, with the tenant column and the OnLoad handler", () => {
+    const c = text(unmanaged.get("customizations.xml"));
+    const accountEntity = elements(c, "Entity").find((e) => e.inner.includes(`<entity Name="Account"`))!;
+    expect(accountEntity.inner).toContain(`<customControl formFactor="0" name="${CONTROL_NAME}">`);
+    expect(accountEntity.inner).toContain(`<statusColumn type="SingleLine.Text">${Account.status}</statusColumn>`);
+    expect(accountEntity.inner).toContain(`<customerTenantId type="SingleLine.Text">${Account.tenantId}</customerTenantId>`);
+    expect(accountEntity.inner).toContain(`functionName="${ScriptFunctions.onLoad}" libraryName="${WebResources.commandScript}"`);
+    expect(accountEntity.inner).toContain("<RibbonDiffXml>");
+    const sections = elements(accountEntity.inner, "section").map((s) => s.attrs.name);
+    expect(sections[0]).toBe("partnerguard");
+    expect(accountEntity.inner).not.toContain('unmodified="1"><attributes />');
+    expect(elements(accountEntity.inner, "systemform").some((f) => f.inner.includes("unmodified"))).toBe(false);
+  });
+
+  it("gives the same bytes twice", async () => {
+    const again = await packSolution({ root: fx.root, outDir: path.join(fx.root, "again"), schemasDir: SCHEMAS });
+    expect(Buffer.compare(await readFile(again.unmanaged), await readFile(paths.unmanaged))).toBe(0);
+    expect(Buffer.compare(await readFile(again.managed), await readFile(paths.managed))).toBe(0);
+  });
+});

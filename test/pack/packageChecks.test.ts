@@ -1,0 +1,71 @@
+/** checkPackage finds what an import would trip on: stray or missing files, dangling or missing root components. */
+import { cp, stat } from "node:fs/promises";
+import path from "node:path";
+import { assemble, ZipEntries } from "../../src/pack/assemble";
+import { checkPackage } from "../../src/pack/checks/packageChecks";
+import { readSource } from "../../src/pack/readSource";
+import { formatProblem } from "../../src/pack/errors";
+import { webResourceZipPath } from "../../src/pack/render/webResource";
+import { CONTROL_NAME, WebResources } from "../../src/schema";
+import { Fixture, REPO, makeFixture } from "./fixture";
+
+async function entriesOf(fx: Fixture): Promise<ZipEntries> {
+  const read = await readSource(fx.root);
+  if (!read.ok) throw new Error(read.problems.map(formatProblem).join("\n"));
+  const assembled = assemble(read.source, false);
+  if (!assembled.ok) throw new Error(assembled.problems.map(formatProblem).join("\n"));
+  return assembled.entries;
+}
+
+const replaceIn = (entries: ZipEntries, name: string, from: string, to: string) =>
+  entries.set(name, new Uint8Array(Buffer.from(Buffer.from(entries.get(name)!).toString("utf8").replace(from, to))));
+
+describe("checkPackage", () => {
+  let fx: Fixture;
+  let entries: ZipEntries;
+  beforeAll(async () => {
+    fx = await makeFixture();
+  });
+  beforeEach(async () => {
+    entries = await entriesOf(fx);
+  });
+  afterAll(() => fx.cleanup());
+
+  it("flags a file no component names", () => {
+    entries.set("WebResources/stray", new Uint8Array([1]));
+    expect(checkPackage("z", entries).map(formatProblem)).toEqual(["z/WebResources/stray: in the zip but named by no component"]);
+  });
+
+  it("flags a web resource whose file is missing", () => {
+    entries.delete(webResourceZipPath(WebResources.icon32));
+    expect(checkPackage("z", entries).map(formatProblem).join("\n")).toContain(`web resource ${WebResources.icon32} names ${webResourceZipPath(WebResources.icon32)}, which is not in the zip`);
+  });
+
+  it("flags a control whose bundle is missing", () => {
+    entries.delete(`Controls/${CONTROL_NAME}/bundle.js`);
+    expect(checkPackage("z", entries).map(formatProblem).join("\n")).toMatch(/ControlManifest\.xml:\d+: names bundle\.js, which is not in the zip/);
+  });
+
+  it("flags a root component that resolves to nothing, and a component without one", () => {
+    replaceIn(entries, "solution.xml", `schemaName="${WebResources.icon16}"`, 'schemaName="pg_/icons/gone.svg"');
+    const problems = checkPackage("z", entries).map(formatProblem).join("\n");
+    expect(problems).toMatch(/z\/solution\.xml:\d+: RootComponent type 61 pg_\/icons\/gone\.svg resolves to nothing/);
+    expect(problems).toContain(`no RootComponent for 61 ${WebResources.icon16}`);
+  });
+
+  it("flags a missing root file", () => {
+    entries.delete("[Content_Types].xml");
+    expect(checkPackage("z", entries).map(formatProblem)).toContain("z/[Content_Types].xml: missing at the zip root (import error 80048060)");
+  });
+
+  // CI runs `npm run build` before the tests: when the real control build is there, pack it too.
+  const built = path.join(REPO, "out", "controls", "PartnerGuard", "ControlManifest.xml");
+  it("accepts the real pcf-scripts output when it has been built", async () => {
+    const present = await stat(built).then(() => true, () => false);
+    if (!present) return;
+    await cp(path.dirname(built), path.join(fx.root, "out", "controls", "PartnerGuard"), { recursive: true });
+    const real = await entriesOf(fx);
+    expect(checkPackage("z", real)).toEqual([]);
+    expect(Buffer.from(real.get(`Controls/${CONTROL_NAME}/ControlManifest.xml`)!).toString("utf8")).toContain("<built-by");
+  });
+});

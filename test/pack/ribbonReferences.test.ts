@@ -1,0 +1,64 @@
+/** Every FunctionName, Library, LocLabel, command and rule the ribbon names must exist. */
+import { assemble } from "../../src/pack/assemble";
+import { checkPackage } from "../../src/pack/checks/packageChecks";
+import { readSource } from "../../src/pack/readSource";
+import { formatProblem } from "../../src/pack/errors";
+import { ScriptFunctions, WebResources } from "../../src/schema";
+import { FIXTURE_RIBBON, FIXTURE_SCRIPT, Fixture, makeFixture } from "./fixture";
+
+async function problemsWith(fx: Fixture, ribbon: string, script = FIXTURE_SCRIPT): Promise<string[]> {
+  await fx.write("Solution/Entities/account/RibbonDiff.xml", ribbon);
+  await fx.write(`out/webresources/${WebResources.commandScript}`, script);
+  const read = await readSource(fx.root);
+  if (!read.ok) return read.problems.map(formatProblem);
+  const assembled = assemble(read.source, false);
+  if (!assembled.ok) return assembled.problems.map(formatProblem);
+  return checkPackage("z", assembled.entries).map(formatProblem);
+}
+
+describe("ribbon and form references", () => {
+  let fx: Fixture;
+  beforeAll(async () => {
+    fx = await makeFixture();
+  });
+  afterAll(() => fx.cleanup());
+
+  it("accepts the fixture ribbon", async () => {
+    expect(await problemsWith(fx, FIXTURE_RIBBON)).toEqual([]);
+  });
+
+  it("finds a LocLabel that is not defined", async () => {
+    const problems = await problemsWith(fx, FIXTURE_RIBBON.replace('LabelText="$LocLabels:pg.test.Label"', 'LabelText="$LocLabels:pg.test.Missing"'));
+    expect(problems).toEqual([expect.stringMatching(/z\/customizations\.xml:\d+: LabelText references LocLabel pg\.test\.Missing, which is not defined/)]);
+  });
+
+  it("finds a library that is not a web resource of the package", async () => {
+    const problems = await problemsWith(fx, FIXTURE_RIBBON.replace(`Library="$webresource:${WebResources.commandScript}" Default`, 'Library="$webresource:pg_/scripts/other.js" Default'));
+    expect(problems.join("\n")).toContain("Library references web resource pg_/scripts/other.js, which is not in the package");
+  });
+
+  it("finds an enable rule function missing from the built script", async () => {
+    const script = FIXTURE_SCRIPT.replace("isOutreachEnabled:", "isOutreachOn:");
+    const problems = await problemsWith(fx, FIXTURE_RIBBON, script);
+    expect(problems.join("\n")).toContain(`CustomRule ${ScriptFunctions.enableRule} is not a function defined by ${WebResources.commandScript}`);
+  });
+
+  it("finds a form OnLoad handler missing from the built script", async () => {
+    const problems = await problemsWith(fx, FIXTURE_RIBBON, FIXTURE_SCRIPT.replace("Form:{onLoad", "Form:{onLoaded"));
+    expect(problems.join("\n")).toContain(`form handler ${ScriptFunctions.onLoad} is not a function defined by ${WebResources.commandScript}`);
+  });
+
+  it("finds a command and a rule that are not defined, and a reference with blanks", async () => {
+    const bad = FIXTURE_RIBBON.replace('Command="pg.test.Command"', 'Command="pg.test.Nope"').replace('<EnableRule Id="pg.test.EnableRule" />', '<EnableRule Id="pg.test.EnableRule " />');
+    const problems = (await problemsWith(fx, bad)).join("\n");
+    expect(problems).toContain("uses command pg.test.Nope, which is not defined");
+    expect(problems).toContain('Id="pg.test.EnableRule " has surrounding blanks');
+  });
+
+  it("falls back to the script's text when it needs the browser to load", async () => {
+    const needsBrowser = "document.title; " + FIXTURE_SCRIPT;
+    expect(await problemsWith(fx, FIXTURE_RIBBON, needsBrowser)).toEqual([]);
+    const problems = await problemsWith(fx, FIXTURE_RIBBON, needsBrowser.replace("startOutreach:", "beginOutreach:"));
+    expect(problems.join("\n")).toContain(`JavaScriptFunction ${ScriptFunctions.command} is not a function defined by ${WebResources.commandScript}`);
+  });
+});
