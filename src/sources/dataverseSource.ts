@@ -18,7 +18,8 @@ export const MAX_PAGES = 10;
 
 const ALIAS = "pa";
 
-const ASSOCIATION_COLUMNS = [
+/** The association columns the verdict needs (the batched reader of the command line selects the same). */
+export const ASSOCIATION_COLUMNS = [
   Association.id,
   Association.partner,
   Association.relationshipType,
