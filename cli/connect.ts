@@ -30,7 +30,8 @@ export function loadFeed(io: Io, file: string): FeedParseResult | CommandError {
   if (text instanceof CommandError) return text;
   const parsed = parseFeed(text);
   // A file where nothing parses (wrong header, not CSV or JSON) is unusable, not a feed with bad rows.
-  if (!parsed.rows.length && parsed.errors.some((e) => e.line <= 1)) {
+  if (!parsed.rows.length && (!parsed.errors.length || parsed.errors.some((e) => e.line <= 1))) {
+    if (!parsed.errors.length) return usageError(`the feed ${file} holds no rows`);
     return usageError(`the feed ${file} is unusable: ${parsed.errors.map((e) => `line ${e.line}: ${e.message}`).join("; ")}`);
   }
   return parsed;
