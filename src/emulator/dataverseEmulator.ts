@@ -337,7 +337,8 @@ export class DataverseEmulator implements WebApiHost {
       if (isLookup(value)) {
         const key = alias ? `${alias}.${column}` : `_${column}_value`;
         const target = this.definitions[value.$lookup];
-        const targetRow = this.tables.get(value.$lookup)?.find((r) => this.idOf(r[target.primaryId]) === value.id.toLowerCase());
+        const position = target && this.tables.has(value.$lookup) ? this.index(value.$lookup, target.primaryId).get(value.id.toLowerCase())?.[0] : undefined;
+        const targetRow = position === undefined ? undefined : this.table(value.$lookup)[position];
         const name = target?.primaryName ? targetRow?.[target.primaryName] : undefined;
         if (typeof name === "string") out[key + FORMATTED] = name;
         out[key + "@Microsoft.Dynamics.CRM.lookuplogicalname"] = value.$lookup;
@@ -427,7 +428,9 @@ export class DataverseEmulator implements WebApiHost {
   private ancestry(table: string, id: string, includeSelf: boolean): Set<string> {
     const def = this.definitions[table];
     if (!def.hierarchyParent) throw new EmulatorError(400, `emulator: ${table} has no hierarchical relationship`);
-    const byId = new Map(this.table(table).map((r) => [this.idOf(r[def.primaryId]) as string, r]));
+    const rows = this.table(table);
+    const index = this.index(table, def.primaryId);
+    const byId = { get: (id: string) => rows[index.get(id)?.[0] ?? -1] as Record_ | undefined, has: (id: string) => index.has(id) };
     const found = new Set<string>();
     let current: string | undefined = includeSelf ? id : this.idOf(byId.get(id)?.[def.hierarchyParent]);
     for (let level = 0; current && byId.has(current) && !found.has(current) && level <= 100; level++) {

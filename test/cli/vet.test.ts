@@ -27,7 +27,7 @@ const LIST = [
   "Broken id,not-a-guid,,,",
 ].join("\n");
 
-const rowsOf = (csv: string) => parse(csv, { columns: true }) as Record<string, string>[];
+const rowsOf = (csv: string) => parse<Record<string, string>>(csv, { columns: true });
 
 describe("partnerguard --help", () => {
   test.each([[[]], [["vet"]], [["check"]], [["sync"]], [["pack"]]])("%j --help prints usage and exits 0", async (args) => {
