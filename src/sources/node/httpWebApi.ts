@@ -157,6 +157,13 @@ export class HttpWebApi implements WebApiHost, FetchXmlPager {
     return { id, entityType: entityLogicalName };
   }
 
+  /** Update by id (PATCH with If-Match: * so a missing record is a 404, never a silent create). */
+  async updateRecord(entityLogicalName: string, id: string, data: Row): Promise<{ id: string; entityType?: string }> {
+    const set = HttpWebApi.entitySet(entityLogicalName);
+    await this.sendRaw("PATCH", `${set}(${encodeURIComponent(id.replace(/[{}]/g, ""))})`, data, { "If-Match": "*" });
+    return { id, entityType: entityLogicalName };
+  }
+
   /**
    * Upsert: PATCH on the alternate-key URL without If-Match creates or updates; the answer is
    * 204 either way, so the caller decides created/updated from what it read before writing.
