@@ -198,3 +198,25 @@ export const AssociationNav = {
   partner: "pg_PartnerAccountId",
   partnerContact: "pg_PartnerContactId",
 } as const;
+
+/** Entity set names (Web API URLs) by logical name (what PCF's webAPI takes), for the Node host. */
+export const EntitySets = {
+  [Account.logicalName]: Account.entitySet,
+  [Association.logicalName]: Association.entitySet,
+  [OutreachExceptionTable.logicalName]: OutreachExceptionTable.entitySet,
+  [OutreachAudit.logicalName]: OutreachAudit.entitySet,
+  environmentvariabledefinition: "environmentvariabledefinitions",
+} as const;
+
+/** The alternate key `partnerguard sync` upserts on: one row per source and external reference. */
+export const AssociationAlternateKey = [Association.source, Association.externalReference] as const;
+
+/**
+ * Navigation properties used to set the association's lookups with `@odata.bind`. The Web API
+ * names them after the lookup's schema name; the solution defines them in lower case, equal to
+ * the logical names, so these must change if Customizations.xml ever spells them otherwise.
+ */
+export const AssociationNavigation = {
+  customer: Association.customer,
+  partner: Association.partner,
+} as const;

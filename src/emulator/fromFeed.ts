@@ -4,7 +4,7 @@
  * association row per partner row of the feed.
  */
 import { FeedRow } from "../core/feed";
-import { Account, Association, AssociationSourceCodes, AssociationStatusCodes, RelationshipTypeCodes, OutreachAudit, OutreachExceptionTable } from "../schema";
+import { Account, Association, AssociationAlternateKey, AssociationSourceCodes, AssociationStatusCodes, RelationshipTypeCodes, OutreachAudit, OutreachExceptionTable } from "../schema";
 import { DataverseEmulator, EmulatorOptions, Record_, TableDefinition } from "./dataverseEmulator";
 
 export const TYPE_LABELS: Record<keyof typeof RelationshipTypeCodes, string> = {
@@ -27,6 +27,7 @@ export const TABLES: Record<string, TableDefinition> = {
   [Association.logicalName]: {
     primaryId: Association.id,
     primaryName: Association.name,
+    alternateKeys: [[...AssociationAlternateKey]],
     choices: {
       [Association.relationshipType]: Object.fromEntries(
         Object.entries(RelationshipTypeCodes).map(([k, code]) => [code, TYPE_LABELS[k as keyof typeof TYPE_LABELS]]),
@@ -57,7 +58,8 @@ export function stableGuid(seed: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(0, 12)}`;
 }
 
-function sourceCode(source: string | undefined): number {
+/** The pg_source choice for a feed row's free-text source (sync writes the same code). */
+export function sourceCode(source: string | undefined): number {
   const s = (source ?? "").toLowerCase();
   if (s.includes("graph")) return AssociationSourceCodes.graph;
   if (s.includes("registration") || s.includes("manual")) return AssociationSourceCodes.manual;

@@ -32,7 +32,8 @@ const ALIAS = "pa";
 const EX = "ex";
 const EN = "en";
 
-const ASSOCIATION_COLUMNS = [
+/** The association columns the verdict needs (the batched reader of the command line selects the same). */
+export const ASSOCIATION_COLUMNS = [
   Association.id,
   Association.partner,
   Association.relationshipType,

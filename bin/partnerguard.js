@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+"use strict";
+// The `partnerguard` command. Runs the bundle dist/cli.js (built by `npm run build:cli`, which
+// `npm install` runs through `prepare`); without it, runs the TypeScript source through tsx, so a
+// checkout works offline either way.
+const { existsSync } = require("fs");
+const { join } = require("path");
+
+const bundle = join(__dirname, "..", "dist", "cli.js");
+let cli;
+if (existsSync(bundle)) {
+  cli = require(bundle);
+} else {
+  require("tsx/cjs");
+  cli = require("../cli/main.ts");
+}
+cli.main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,118 @@
+/** `partnerguard check <account>`: one account's verdict and the reasons behind it. */
+import { Command } from "commander";
+import { CommandError, ExitCode, usageError } from "../exitCodes";
+import { CONNECTION, ConnectionOptions, addOptions } from "../options";
+import { Io } from "../io";
+import { Result, ResultSink } from "../result";
+import { connect, loadFeed, loadPolicy } from "../connect";
+import { evidenceLine, reasonTexts, t, verdictLine } from "../words";
+import { emulatorFromFeed } from "../../src/emulator/fromFeed";
+import { readDataverse } from "../../src/sources/dataverseSource";
+import { evaluate } from "../../src/core/verdict";
+import { AccountInfo, FetchXmlPager, matchAccounts } from "../../src/sources/node/batchSource";
+import { WebApiHost, normalizeGuid } from "../../src/sources/webApi";
+import { HttpWebApi } from "../../src/sources/node/httpWebApi";
+import { Verdict } from "../../src/core/types";
+
+export const CHECK = "check";
+
+interface CheckOptions extends ConnectionOptions {
+  feed?: string;
+  policy?: string;
+  asOf?: number;
+  json?: boolean;
+  failOnBlocked?: boolean;
+}
+
+export function checkCommand(io: () => Io, sink: ResultSink): Command {
+  const command = new Command(CHECK)
+    .description("print the verdict and its reasons for one account: the answer to \"why is this account blocked?\"")
+    .argument("<account>", "account id (GUID), account number, or exact account name")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  partnerguard check a1000000-0000-4000-8000-000000000001 --env https://contoso.crm.dynamics.com
+  partnerguard check "Fabrikam Europe GmbH" --feed data/demo-feed.csv --json`,
+    );
+  addOptions(command, [...CONNECTION, "feed", "policy", "asOf", "json", "failOnBlocked"]);
+  return command.action(async (account: string, options: CheckOptions) => {
+    sink.result = await runCheck(io(), account, options);
+  });
+}
+
+/** Find the one account a free-text argument names: by id, else account number, else name. */
+async function findAccount(pager: FetchXmlPager, text: string): Promise<AccountInfo | CommandError> {
+  const id = normalizeGuid(text);
+  for (const column of id ? (["accountId"] as const) : (["accountNumber", "name"] as const)) {
+    const value = id ?? text.trim().toLowerCase();
+    const found = await matchAccounts(pager, column, [value], { concurrency: 1 });
+    const failure = found.failed.get(value);
+    if (failure) return new CommandError(`cannot look up the account: ${failure.message}`, ExitCode.environment);
+    const accounts = found.byValue.get(value) ?? [];
+    if (accounts.length > 1) {
+      return usageError(`${accounts.length} accounts match "${text}": ${accounts.map((a) => `${a.name ?? ""} ${a.id}`.trim()).join("; ")}; give the account id`);
+    }
+    if (accounts.length === 1) return accounts[0];
+  }
+  return usageError(`no account matches "${text}" (by ${id ? "id" : "account number or name"})`);
+}
+
+export async function runCheck(io: Io, text: string, options: CheckOptions): Promise<Result> {
+  if (options.env && options.feed) return usageError("give either --env or --feed, not both");
+  if (!options.env && !options.feed) return usageError("give --env <url> to check in Dataverse, or --feed <file> to check offline");
+  let host: (WebApiHost & FetchXmlPager) | undefined;
+  let http: HttpWebApi | undefined;
+  if (options.feed) {
+    const feed = loadFeed(io, options.feed);
+    if (feed instanceof CommandError) return feed;
+    host = emulatorFromFeed(feed.rows);
+  } else {
+    const connected = connect(options, io);
+    if (connected instanceof CommandError) return connected;
+    host = http = connected;
+  }
+  const policy = await loadPolicy(io, options.policy, http);
+  if (policy instanceof CommandError) return policy;
+  const account = await findAccount(host, text);
+  if (account instanceof CommandError) return account;
+
+  // The control's own source: the account, its ancestors and their associations in one request.
+  const outcome = await readDataverse(host, account.id);
+  const verdict = evaluate({ accountId: account.id, outcomes: [outcome], policy: policy.policy, now: options.asOf ?? Date.now() });
+  if (options.json) io.out(JSON.stringify({ account, verdict, policyProblems: policy.problems }, null, 2));
+  else printVerdict(io, account, verdict, policy.problems);
+
+  const failure = outcome.ok ? undefined : outcome.failure;
+  if (failure && failure.kind !== "not-found" && failure.kind !== "invalid-input") {
+    return new CommandError(`Dataverse could not be read: ${failure.message}`, ExitCode.environment);
+  }
+  if (options.failOnBlocked && verdict.outreach !== "allowed") return ExitCode.blocked;
+  return ExitCode.ok;
+}
+
+function printVerdict(io: Io, account: AccountInfo, verdict: Verdict, policyProblems: string[]): void {
+  io.out(`${account.name ?? "(no name)"} (${account.id})`);
+  io.out(`${verdict.outreach.toUpperCase()}: ${verdictLine(verdict)}`);
+  const reasons = reasonTexts(verdict);
+  if (reasons.length) {
+    io.out(`\n${t("Reasons_Heading")}`);
+    for (const r of reasons) io.out(`  - ${r}`);
+  }
+  const current = verdict.evidence.filter((e) => e.state !== "history");
+  const history = verdict.evidence.filter((e) => e.state === "history");
+  io.out(`\n${t("Evidence_Heading")}`);
+  if (!verdict.evidence.length) io.out(`  ${t("Evidence_None")}`);
+  for (const e of current) io.out(`  - ${evidenceLine(e)}`);
+  if (history.length) {
+    io.out(`\n${t("Evidence_HistoryHeading")}`);
+    for (const e of history) io.out(`  - ${evidenceLine(e)}`);
+  }
+  const notes = verdict.reasons.filter((r) => r.code === "data-note" && r.note).map((r) => t(`Note_${r.note?.code ?? "bad-row"}`, { detail: r.note?.detail ?? "" }));
+  if (notes.length) {
+    io.out(`\n${t("Notes_Heading")}`);
+    for (const n of new Set(notes)) io.out(`  - ${n}`);
+  }
+  for (const p of policyProblems) io.out(`policy: ${p}`);
+  io.out(`\nEvaluated at ${verdict.evaluatedAt}.`);
+}

@@ -1,0 +1,163 @@
+/** `partnerguard vet <list.csv>`: vet an outreach list against Dataverse or a partner feed. */
+import { writeFileSync } from "fs";
+import { resolve } from "path";
+import { Command } from "commander";
+import { stringify } from "csv-stringify/sync";
+import { CommandError, ExitCode, usageError } from "../exitCodes";
+import { CONNECTION, ConnectionOptions, addOptions } from "../options";
+import { Io } from "../io";
+import { ResultSink, Result } from "../result";
+import { connect, loadFeed, loadPolicy, readInput } from "../connect";
+import { parseVetList, VetList } from "../vetList";
+import { COLUMN_WORDS, VetSummary, VettedRow, summarize, vetList } from "../vetRun";
+import { emulatorFromFeed } from "../../src/emulator/fromFeed";
+import { FetchXmlPager, MatchColumn } from "../../src/sources/node/batchSource";
+import { HttpWebApi } from "../../src/sources/node/httpWebApi";
+
+export const VET = "vet";
+
+interface VetOptions extends ConnectionOptions {
+  feed?: string;
+  policy?: string;
+  asOf?: number;
+  out?: string;
+  failOnBlocked?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  chunkSize: number;
+}
+
+export const OUTPUT_COLUMNS = ["verdict", "partnerOfRecord", "relationshipType", "reason", "matchedBy", "matchedAccountId"];
+
+export function vetCommand(io: () => Io, sink: ResultSink): Command {
+  const command = new Command(VET)
+    .description("vet an outreach list (CSV with a header): one verdict per row, a summary, and optionally a CSV with every row")
+    .argument("<list.csv>", "the list; matched on accountId, accountNumber, email (its domain), domain/website, or name")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  partnerguard vet campaign.csv --env https://contoso.crm.dynamics.com --out vetted.csv
+  partnerguard vet campaign.csv --feed partners.csv --as-of 2026-10-01 --fail-on-blocked`,
+    );
+  addOptions(command, [...CONNECTION, "feed", "policy", "asOf", "out", "failOnBlocked", "json", "quiet", "chunkSize"]);
+  return command.action(async (file: string, options: VetOptions) => {
+    sink.result = await runVet(io(), file, options);
+  });
+}
+
+export async function runVet(io: Io, file: string, options: VetOptions): Promise<Result> {
+  if (options.env && options.feed) return usageError("give either --env or --feed, not both");
+  if (!options.env && !options.feed) return usageError("give --env <url> to vet against Dataverse, or --feed <file> to vet offline");
+  const text = readInput(io, file, "list");
+  if (text instanceof CommandError) return text;
+  const list = parseVetList(text);
+  if (list instanceof CommandError) return list;
+
+  let pager: FetchXmlPager;
+  let host: HttpWebApi | undefined;
+  if (options.feed) {
+    const feed = loadFeed(io, options.feed);
+    if (feed instanceof CommandError) return feed;
+    for (const e of feed.errors) io.err(`feed ${options.feed} line ${e.line}: ${e.message} (row skipped)`);
+    pager = emulatorFromFeed(feed.rows);
+  } else {
+    const connected = connect(options, io);
+    if (connected instanceof CommandError) return connected;
+    pager = host = connected;
+  }
+  const policy = await loadPolicy(io, options.policy, host);
+  if (policy instanceof CommandError) return policy;
+  for (const p of policy.problems) if (!options.quiet) io.err(`policy: ${p}`);
+
+  const started = Date.now();
+  const rows = await vetList(pager, list, {
+    policy: policy.policy,
+    now: options.asOf ?? Date.now(),
+    chunkSize: options.chunkSize,
+    concurrency: options.concurrency,
+    progress: options.json ? undefined : io.progress("vet"),
+  });
+  const seconds = (Date.now() - started) / 1000;
+  const refused = (kind: string | undefined) => kind === "unauthorized" || kind === "forbidden";
+  const authFailure = rows.some((r) => refused(r.failure?.kind) || r.verdict?.reasons.some((x) => refused(x.failure?.kind)));
+
+  if (options.out) {
+    const table = [
+      [...list.header, ...OUTPUT_COLUMNS],
+      ...rows.map((r) => [
+        ...list.header.map((_, i) => r.row.cells[i] ?? ""),
+        r.outreach,
+        r.partnerOfRecord,
+        r.relationshipType,
+        r.reason,
+        r.row.match?.column ?? "",
+        r.accountId ?? "",
+      ]),
+    ];
+    try {
+      writeFileSync(resolve(io.cwd, options.out), stringify(table));
+    } catch (e) {
+      return usageError(`cannot write ${options.out}: ${(e as Error).message}`);
+    }
+  }
+
+  const summary = summarize(rows);
+  const requests = host?.stats;
+  if (options.json) {
+    io.out(JSON.stringify({ summary, columns: list.columns, requests, seconds, out: options.out, policy: policy.from, rows: options.out ? undefined : rows.map(jsonRow) }, null, 2));
+  } else {
+    printSummary(io, list, summary, rows, { seconds, requests, out: options.out, policyFrom: policy.from, source: options.feed ?? options.env ?? "" });
+  }
+  if (authFailure) return new CommandError("Dataverse refused the sign-in; rows were left unverified", ExitCode.environment);
+  if (options.failOnBlocked && summary.byOutreach.allowed < summary.rows) return ExitCode.blocked;
+  return ExitCode.ok;
+}
+
+function jsonRow(r: VettedRow) {
+  return {
+    line: r.row.line,
+    matchedBy: r.row.match?.column,
+    status: r.status,
+    accountId: r.accountId,
+    verdict: r.outreach,
+    partnerOfRecord: r.partnerOfRecord || undefined,
+    relationshipType: r.relationshipType || undefined,
+    reason: r.reason,
+  };
+}
+
+function printSummary(
+  io: Io,
+  list: VetList,
+  summary: VetSummary,
+  rows: VettedRow[],
+  run: { seconds: number; requests?: HttpWebApi["stats"]; out?: string; policyFrom: string; source: string },
+): void {
+  const used = (Object.entries(summary.byColumn) as [MatchColumn, number][]).map(
+    ([column, count]) => `${COLUMN_WORDS[column]} (column "${list.columns[column]}"): ${count} rows`,
+  );
+  io.out(`Vetted ${summary.rows} rows against ${run.source} in ${run.seconds.toFixed(1)} s (policy: ${run.policyFrom}).`);
+  io.out(`Matched on ${used.join(", ") || "nothing"}.`);
+  io.out(`  allowed     ${summary.byOutreach.allowed}`);
+  io.out(`  blocked     ${summary.byOutreach.blocked}`);
+  io.out(`  unverified  ${summary.byOutreach.unverified}` + unverifiedDetail(summary));
+  if (summary.topPartners.length) {
+    io.out("Top partners of record on blocked rows:");
+    for (const p of summary.topPartners) io.out(`  ${String(p.rows).padStart(6)}  ${p.partner}`);
+  }
+  const problems = rows.filter((r) => r.status !== "matched");
+  for (const r of problems.slice(0, 20)) io.out(`  line ${r.row.line}: ${r.status}: ${r.reason}`);
+  if (problems.length > 20) io.out(`  … and ${problems.length - 20} more rows that could not be matched (see --out)`);
+  if (run.requests) {
+    io.out(`Requests: ${run.requests.requests} (${run.requests.retries} retried after 429, waited ${(run.requests.throttledWaitMs / 1000).toFixed(1)} s; at most ${run.requests.maxInFlight} at once).`);
+  }
+  io.out(run.out ? `Every row with its verdict: ${run.out}` : "Write every row with its verdict with --out <file>.");
+}
+
+function unverifiedDetail(summary: VetSummary): string {
+  const parts = (["unmatched", "ambiguous", "invalid", "no-key", "failed"] as const)
+    .filter((s) => summary.byStatus[s])
+    .map((s) => `${summary.byStatus[s]} ${s}`);
+  return parts.length ? `  (${parts.join(", ")})` : "";
+}

@@ -1,0 +1,89 @@
+/**
+ * Options are data: one table drives parsing and `--help` for every command. Values are checked
+ * here (commander reports a bad one as a usage error), so actions receive typed, valid options.
+ */
+import { Command, InvalidArgumentError, Option } from "commander";
+import { parseDate } from "../src/core/verdict";
+import { MAX_CONCURRENCY } from "../src/sources/node/httpWebApi";
+
+export interface OptionSpec {
+  flags: string;
+  description: string;
+  parse?: (value: string) => unknown;
+  default?: unknown;
+}
+
+function isoDate(value: string): number {
+  const ms = parseDate(value);
+  if (ms === undefined) throw new InvalidArgumentError("expected an ISO 8601 date, e.g. 2026-11-24 or 2026-11-24T09:00:00Z");
+  return ms;
+}
+
+function wholeNumber(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+function envUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError("expected the environment URL, e.g. https://contoso.crm.dynamics.com");
+  }
+  // Plain HTTP only for a local server (tests, benches): a token must never travel in clear.
+  const local = url.hostname === "127.0.0.1" || url.hostname === "localhost" || url.hostname === "[::1]";
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && local)) throw new InvalidArgumentError("the environment URL must start with https://");
+  return url.origin;
+}
+
+export const OPTIONS = {
+  env: { flags: "--env <url>", description: "Dataverse environment URL, e.g. https://contoso.crm.dynamics.com", parse: envUrl },
+  feed: { flags: "--feed <file>", description: "vet offline against a partner feed file (CSV or JSON) instead of Dataverse" },
+  policy: { flags: "--policy <file>", description: "policy JSON file (default: the environment's pg_PartnerGuardPolicy, or the defaults offline)" },
+  asOf: { flags: "--as-of <date>", description: "evaluate the policy at this moment instead of now (ISO 8601)", parse: isoDate },
+  out: { flags: "--out <file>", description: "write every input row with verdict, partnerOfRecord, relationshipType, reason to this CSV" },
+  failOnBlocked: { flags: "--fail-on-blocked", description: "exit with code 1 when any row is blocked or unverified" },
+  json: { flags: "--json", description: "print JSON on stdout instead of text" },
+  quiet: { flags: "--quiet", description: "no progress bar and no notes on stderr" },
+  dryRun: { flags: "--dry-run", description: "print the plan (create, update, unchanged) and write nothing" },
+  graph: { flags: "--graph", description: "import GDAP relationships and CSP contracts from Microsoft Graph (not available in this version)" },
+  tenant: { flags: "--tenant <id>", description: "Entra tenant id or domain for sign-in (or PARTNERGUARD_TENANT_ID)" },
+  clientId: { flags: "--client-id <id>", description: "app registration (client) id for sign-in (or PARTNERGUARD_CLIENT_ID)" },
+  deviceCode: { flags: "--device-code", description: "sign in as a person with a device code, even when a client secret is set" },
+  concurrency: {
+    flags: "--concurrency <n>",
+    description: `requests in flight at once (1-${MAX_CONCURRENCY}; Dataverse allows 52 per user)`,
+    parse: wholeNumber(1, MAX_CONCURRENCY),
+    default: 8,
+  },
+  chunkSize: { flags: "--chunk-size <n>", description: "accounts per query (1-500)", parse: wholeNumber(1, 500), default: 200 },
+  outDir: { flags: "--out-dir <dir>", description: "where the solution zips are written", default: "out/solution" },
+} satisfies Record<string, OptionSpec>;
+
+export type OptionName = keyof typeof OPTIONS;
+
+export function addOptions(command: Command, names: OptionName[]): Command {
+  for (const name of names) {
+    const spec: OptionSpec = OPTIONS[name];
+    const option = new Option(spec.flags, spec.description);
+    if (spec.parse) option.argParser(spec.parse);
+    if (spec.default !== undefined) option.default(spec.default);
+    command.addOption(option);
+  }
+  return command;
+}
+
+/** The connection options every Dataverse command shares. */
+export const CONNECTION: OptionName[] = ["env", "tenant", "clientId", "deviceCode", "concurrency"];
+
+export interface ConnectionOptions {
+  env?: string;
+  tenant?: string;
+  clientId?: string;
+  deviceCode?: boolean;
+  concurrency: number;
+}

@@ -1,0 +1,168 @@
+/**
+ * From a partner feed to the writes that make pg_partnerassociation match it: one upsert per
+ * association keyed by source + external reference. Existing rows are read first and compared, so
+ * a second run with the same feed writes nothing (created / updated / unchanged).
+ */
+import { FeedError, FeedRow } from "../src/core/feed";
+import { parseDate } from "../src/core/verdict";
+import { Account, Association, AssociationAlternateKey, AssociationNavigation, AssociationStatusCodes, RelationshipTypeCodes } from "../src/schema";
+import { sourceCode } from "../src/emulator/fromFeed";
+import { Row, normalizeGuid, xmlAttr } from "../src/sources/webApi";
+import { FetchXmlPager, pool } from "../src/sources/node/batchSource";
+
+export interface Desired {
+  line: number;
+  source: number;
+  reference: string;
+  name: string;
+  customerId: string;
+  partnerId?: string;
+  type: number;
+  status: number;
+  start?: string;
+  end?: string;
+}
+
+export interface PlanItem {
+  action: "create" | "update" | "unchanged";
+  desired: Desired;
+  /** For an update: the columns that differ. */
+  changes: string[];
+}
+
+/** Characters the Web API does not accept in alternate-key values. */
+const UNSUPPORTED_KEY_CHARS = /[/<>*%&:\\?+]/;
+
+export const keyOf = (source: number, reference: string) => `${source}|${reference.toLowerCase()}`;
+
+export function desiredFromFeed(rows: FeedRow[]): { desired: Desired[]; errors: FeedError[]; accountOnly: number } {
+  const desired: Desired[] = [];
+  const errors: FeedError[] = [];
+  const firstLine = new Map<string, number>();
+  let accountOnly = 0;
+  for (const row of rows) {
+    const p = row.partner;
+    if (!p) {
+      accountOnly++;
+      continue;
+    }
+    const customerId = normalizeGuid(row.customerAccountId);
+    const partnerId = p.partnerId === undefined ? undefined : normalizeGuid(p.partnerId);
+    const fail = (message: string) => errors.push({ line: row.line, message });
+    if (!customerId) {
+      fail(`customerAccountId "${row.customerAccountId}" is not a Dataverse account id (GUID)`);
+      continue;
+    }
+    if (p.partnerId !== undefined && !partnerId) {
+      fail(`partnerId "${p.partnerId}" is not a Dataverse account id (GUID)`);
+      continue;
+    }
+    if (!p.externalReference) {
+      fail("externalReference is empty: sync upserts on source + externalReference");
+      continue;
+    }
+    if (UNSUPPORTED_KEY_CHARS.test(p.externalReference)) {
+      fail(`externalReference "${p.externalReference}" holds a character the Web API refuses in a key (/ < > * % & : \\ ? +)`);
+      continue;
+    }
+    const source = sourceCode(p.source);
+    const key = keyOf(source, p.externalReference);
+    const seen = firstLine.get(key);
+    if (seen !== undefined) {
+      fail(`same source and externalReference "${p.externalReference}" as line ${seen}; the first one counts`);
+      continue;
+    }
+    firstLine.set(key, row.line);
+    desired.push({
+      line: row.line,
+      source,
+      reference: p.externalReference,
+      name: `${p.partnerName ?? p.partnerId ?? ""} – ${row.customerName ?? row.customerAccountId}`.slice(0, 100),
+      customerId,
+      partnerId,
+      type: RelationshipTypeCodes[p.relationshipType],
+      status: AssociationStatusCodes[p.status],
+      start: p.startDate,
+      end: p.endDate,
+    });
+  }
+  return { desired, errors, accountOnly };
+}
+
+const EXISTING_COLUMNS = [
+  Association.id,
+  Association.name,
+  Association.customer,
+  Association.partner,
+  Association.relationshipType,
+  Association.status,
+  Association.start,
+  Association.end,
+  ...AssociationAlternateKey,
+];
+
+/** The associations that already carry the feed's references, by key. */
+export async function readExisting(pager: FetchXmlPager, desired: Desired[], chunkSize: number, concurrency: number): Promise<Map<string, Row>> {
+  const references = [...new Set(desired.map((d) => d.reference.toLowerCase()))];
+  const found = new Map<string, Row>();
+  const chunks: string[][] = [];
+  for (let i = 0; i < references.length; i += chunkSize) chunks.push(references.slice(i, i + chunkSize));
+  await pool(chunks, concurrency, async (chunk) => {
+    for (let page = 1; ; page++) {
+      const fetchXml =
+        `<fetch version="1.0" mapping="logical" no-lock="true" count="5000" page="${page}"><entity name="${Association.logicalName}">` +
+        EXISTING_COLUMNS.map((c) => `<attribute name="${c}"/>`).join("") +
+        `<filter type="and"><condition attribute="${Association.externalReference}" operator="in">${chunk.map((r) => `<value>${xmlAttr(r)}</value>`).join("")}</condition></filter>` +
+        `<order attribute="${Association.id}"/></entity></fetch>`;
+      const result = await pager.fetchXmlPage(Association.logicalName, fetchXml);
+      for (const row of result.entities) {
+        const source = row[Association.source];
+        const reference = row[Association.externalReference];
+        if (typeof source === "number" && typeof reference === "string") found.set(keyOf(source, reference), row);
+      }
+      if (!result.moreRecords) break;
+    }
+  });
+  return found;
+}
+
+const sameDate = (a: unknown, b: string | undefined) => (typeof a === "string" ? parseDate(a) : undefined) === parseDate(b);
+
+/** The columns where an existing row differs from the feed. */
+export function differences(existing: Row, d: Desired): string[] {
+  const changes: string[] = [];
+  if (existing[Association.name] !== d.name) changes.push(Association.name);
+  if (normalizeGuid(existing[`_${Association.customer}_value`]) !== d.customerId) changes.push(Association.customer);
+  if (normalizeGuid(existing[`_${Association.partner}_value`]) !== d.partnerId) changes.push(Association.partner);
+  if (existing[Association.relationshipType] !== d.type) changes.push(Association.relationshipType);
+  if (existing[Association.status] !== d.status) changes.push(Association.status);
+  if (!sameDate(existing[Association.start], d.start)) changes.push(Association.start);
+  if (!sameDate(existing[Association.end], d.end)) changes.push(Association.end);
+  return changes;
+}
+
+export function plan(desired: Desired[], existing: Map<string, Row>): PlanItem[] {
+  return desired.map((d) => {
+    const row = existing.get(keyOf(d.source, d.reference));
+    if (!row) return { action: "create", desired: d, changes: [] };
+    const changes = differences(row, d);
+    return { action: changes.length ? "update" : "unchanged", desired: d, changes };
+  });
+}
+
+/** The PATCH body: every column the feed sets (a missing date or partner clears it). Keys go in the URL. */
+export function upsertBody(d: Desired): Row {
+  return {
+    [Association.name]: d.name,
+    [`${AssociationNavigation.customer}@odata.bind`]: `/${Account.entitySet}(${d.customerId})`,
+    [`${AssociationNavigation.partner}@odata.bind`]: d.partnerId ? `/${Account.entitySet}(${d.partnerId})` : null,
+    [Association.relationshipType]: d.type,
+    [Association.status]: d.status,
+    [Association.start]: d.start ?? null,
+    [Association.end]: d.end ?? null,
+  };
+}
+
+export function upsertKey(d: Desired): Record<string, string | number> {
+  return { [Association.source]: d.source, [Association.externalReference]: d.reference };
+}

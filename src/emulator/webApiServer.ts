@@ -1,0 +1,194 @@
+/**
+ * The Dataverse emulator behind a real HTTP server on 127.0.0.1, answering the Web API requests
+ * the command line makes, the way Dataverse does (shared/design/dataverse-webapi-facts.md):
+ * FetchXML GET with `page`/`count` paging and `@Microsoft.Dynamics.CRM.morerecords`, annotations
+ * only when `Prefer: odata.include-annotations` asks for them, upsert by alternate key (PATCH,
+ * 204 with the key URL in OData-EntityId), create (POST), OData error bodies, bearer tokens.
+ * Anything else is answered 501 with a message naming it: a test can never pass against a
+ * request this server silently ignored. Faults (429 with Retry-After, 5xx) and latency are injected.
+ * Used by the CLI tests and bench/vet-43k.ts.
+ */
+import { createServer, IncomingMessage, ServerResponse } from "http";
+import { AddressInfo } from "net";
+import { DataverseEmulator, EmulatorError } from "./dataverseEmulator";
+import { EntitySets } from "../schema";
+import { Row } from "../sources/webApi";
+
+export const API_PREFIX = "/api/data/v9.2/";
+/** The documented GET URL limit; the status for going past it is not documented (we answer 414). */
+export const MAX_URL_LENGTH = 32768;
+
+export interface ServerRequest {
+  method: string;
+  /** Path and query after /api/data/v9.2/, decoded. */
+  resource: string;
+  entitySet: string;
+  /** The FetchXML of a GET, decoded. */
+  fetchXml?: string;
+  body?: unknown;
+  headers: IncomingMessage["headers"];
+}
+
+export interface InjectedFault {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export interface WebApiServerOptions {
+  emulator: DataverseEmulator;
+  /** The bearer token the server accepts; any other (or none) gets 401. */
+  token: string;
+  latencyMs?: number;
+  /** Return a fault for a request (it is recorded either way). */
+  fault?: (request: ServerRequest, index: number) => InjectedFault | undefined;
+}
+
+export interface WebApiServer {
+  url: string;
+  requests: ServerRequest[];
+  /** The most requests in flight at once. */
+  maxInFlight: number;
+  close(): Promise<void>;
+}
+
+const LOGICAL_BY_SET = new Map<string, string>(Object.entries(EntitySets).map(([logical, set]) => [set, logical]));
+
+function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    "OData-Version": "4.0",
+    ...(body === undefined ? {} : { "Content-Type": "application/json; odata.metadata=minimal" }),
+    ...headers,
+  });
+  res.end(body === undefined ? undefined : JSON.stringify(body));
+}
+
+function odataError(status: number, message: string, code = ""): InjectedFault {
+  return { status, body: { error: { code, message } } };
+}
+
+/** `k1=1,k2='a,b'` -> { k1: 1, k2: "a,b" }; undefined when it is not a key list. */
+export function parseKey(text: string): Record<string, string | number> | undefined {
+  const key: Record<string, string | number> = {};
+  const re = /\s*(\w+)\s*=\s*(?:'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?))\s*(,|$)/y;
+  let at = 0;
+  while (at < text.length) {
+    re.lastIndex = at;
+    const m = re.exec(text);
+    if (!m) return undefined;
+    key[m[1]] = m[2] !== undefined ? m[2].replace(/''/g, "'") : Number(m[3]);
+    at = re.lastIndex;
+    if (m[4] === "") break;
+  }
+  return Object.keys(key).length ? key : undefined;
+}
+
+function stripAnnotations(row: Row): Row {
+  return Object.fromEntries(Object.entries(row).filter(([k]) => !k.includes("@")));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export async function startWebApiServer(options: WebApiServerOptions): Promise<WebApiServer> {
+  const requests: ServerRequest[] = [];
+  let inFlight = 0;
+  const state = { maxInFlight: 0 };
+  const { emulator } = options;
+
+  async function handle(req: IncomingMessage, res: ServerResponse, base: string): Promise<void> {
+    const rawUrl = req.url ?? "/";
+    if (!rawUrl.startsWith(API_PREFIX)) return send(res, 404, { error: { code: "", message: `No HTTP resource was found that matches the request URI '${rawUrl}'.` } });
+    const rawResource = rawUrl.slice(API_PREFIX.length);
+    const [pathPart, queryPart = ""] = rawResource.split("?", 2);
+    const setMatch = /^(\w+)(?:\((.*)\))?$/.exec(decodeURIComponent(pathPart));
+    const text = await readBody(req);
+    let body: unknown;
+    if (text) {
+      try {
+        body = JSON.parse(text) as unknown;
+      } catch {
+        return send(res, 400, { error: { code: "0x80040216", message: "The request body is not valid JSON." } });
+      }
+    }
+    const query = new URLSearchParams(queryPart);
+    const request: ServerRequest = {
+      method: req.method ?? "GET",
+      resource: decodeURIComponent(rawResource),
+      entitySet: setMatch?.[1] ?? pathPart,
+      fetchXml: query.get("fetchXml") ?? undefined,
+      body,
+      headers: req.headers,
+    };
+    const index = requests.push(request) - 1;
+    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+
+    if (req.headers.authorization !== `Bearer ${options.token}`) {
+      res.writeHead(401, { "WWW-Authenticate": `Bearer authorization_uri=https://login.microsoftonline.com/common/oauth2/authorize, resource_id=${base}` });
+      return void res.end();
+    }
+    const fault = options.fault?.(request, index);
+    if (fault) return send(res, fault.status, fault.body, fault.headers);
+    if (rawUrl.length > MAX_URL_LENGTH) return send(res, 414, odataError(414, `URL longer than ${MAX_URL_LENGTH} characters`).body);
+
+    const logical = setMatch ? LOGICAL_BY_SET.get(setMatch[1]) : undefined;
+    if (!setMatch || !logical) return send(res, 404, { error: { code: "0x8006088a", message: `Resource not found for the segment '${pathPart}'.` } });
+
+    if (request.method === "GET" && setMatch[2] === undefined) {
+      if (!request.fetchXml) return send(res, 501, odataError(501, `emulator server: only FetchXML queries are implemented, got ?${queryPart}`).body);
+      const page = await emulator.fetchXmlPage(logical, request.fetchXml);
+      const annotations = /odata\.include-annotations/.test(String(req.headers.prefer ?? ""));
+      const value = page.entities.map((row) => ({ "@odata.etag": 'W/"1"', ...(annotations ? row : stripAnnotations(row)) }));
+      const envelope: Record<string, unknown> = { "@odata.context": `${base}${API_PREFIX}$metadata#${setMatch[1]}`, value };
+      if (page.moreRecords) {
+        // Like the service: both annotations on every page but the last (the cookie only on request).
+        if (annotations) envelope["@Microsoft.Dynamics.CRM.fetchxmlpagingcookie"] = '<cookie pagenumber="2" pagingcookie="" istracking="False" />';
+        envelope["@Microsoft.Dynamics.CRM.morerecords"] = true;
+      }
+      return send(res, 200, envelope);
+    }
+    if (request.method === "PATCH" && setMatch[2] !== undefined) {
+      const key = parseKey(setMatch[2]);
+      if (!key) return send(res, 501, odataError(501, `emulator server: PATCH by ${setMatch[2]} is not implemented (alternate keys only)`).body);
+      if (req.headers["if-match"] || req.headers["if-none-match"] === "*") {
+        return send(res, 501, odataError(501, "emulator server: conditional upsert is not implemented").body);
+      }
+      await emulator.upsertByKey(logical, key, (body ?? {}) as Row);
+      return send(res, 204, undefined, { "OData-EntityId": `${base}${API_PREFIX}${setMatch[1]}(${setMatch[2]})` });
+    }
+    if (request.method === "POST" && setMatch[2] === undefined) {
+      const created = await emulator.createRecord(logical, (body ?? {}) as Row);
+      return send(res, 204, undefined, { "OData-EntityId": `${base}${API_PREFIX}${setMatch[1]}(${created.id})` });
+    }
+    return send(res, 501, odataError(501, `emulator server: ${request.method} ${pathPart} is not implemented`).body);
+  }
+
+  const server = createServer((req, res) => {
+    inFlight++;
+    state.maxInFlight = Math.max(state.maxInFlight, inFlight);
+    const base = `http://${req.headers.host ?? "127.0.0.1"}`;
+    handle(req, res, base)
+      .catch((error: unknown) => {
+        const status = error instanceof EmulatorError ? error.status : 500;
+        if (!res.headersSent) send(res, status, { error: { code: "", message: error instanceof Error ? error.message : String(error) } });
+      })
+      .finally(() => inFlight--);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    get maxInFlight() {
+      return state.maxInFlight;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((e) => (e ? reject(e) : resolve()));
+      }),
+  };
+}

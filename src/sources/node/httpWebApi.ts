@@ -1,0 +1,246 @@
+/**
+ * The Web API over HTTP, for Node: the same `WebApiHost` the control gets from PCF, so
+ * `readDataverse` and `readConfig` run unchanged in the command line. Adds what a batch tool
+ * needs beside it: FetchXML paging on `@Microsoft.Dynamics.CRM.morerecords`, upsert by alternate
+ * key, bounded concurrency, and 429 `Retry-After` honoured a bounded number of times.
+ *
+ * Failures are thrown as `HttpError` (with `status`) so `toFailure` maps them to typed failures
+ * in one place; callers above the source turn them into values.
+ */
+import { Row, WebApiHost } from "../webApi";
+import { EntitySets } from "../../schema";
+import { FetchPage, FetchXmlPager } from "./batchSource";
+
+export const API_PATH = "/api/data/v9.2/";
+
+/** Simple FetchXML paging cannot go past 50,000 rows (10 pages of 5,000). */
+export const MAX_FETCH_PAGES = 10;
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+export interface HttpWebApiOptions {
+  /** The environment URL, e.g. https://contoso.crm.dynamics.com (a path after it is ignored). */
+  envUrl: string;
+  /** Returns a bearer token; called before each request (MSAL caches and refreshes). */
+  getToken: () => Promise<string>;
+  /** Requests in flight at once. Dataverse refuses a user's 53rd concurrent request. */
+  concurrency?: number;
+  /** How many times one request is retried after a 429. */
+  maxRetries?: number;
+  /** A `Retry-After` longer than this is not waited for: the request fails as throttled. */
+  maxRetryAfterMs?: number;
+  /** Per-request timeout. */
+  timeoutMs?: number;
+  /** Seam for the clock in tests of the waiting itself; defaults to a real timer. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface HttpStats {
+  requests: number;
+  retries: number;
+  throttledWaitMs: number;
+  maxInFlight: number;
+}
+
+
+/** The largest concurrency we allow: the service-protection limit is 52 per user. */
+export const MAX_CONCURRENCY = 52;
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Pull the OData error message out of an error body, whatever shape it came in. */
+export function odataErrorMessage(body: unknown): { message?: string; code?: string } {
+  if (isObject(body) && isObject(body.error)) {
+    const { message, code } = body.error;
+    return { message: typeof message === "string" ? message : undefined, code: typeof code === "string" ? code : undefined };
+  }
+  return {};
+}
+
+/** Retry-After is seconds (Dataverse) or an HTTP date (allowed by RFC 9110); missing means 2^attempt s. */
+export function retryAfterMs(header: string | null, attempt: number, now = Date.now()): number {
+  if (header !== null && header.trim() !== "") {
+    const seconds = Number(header.trim());
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const date = Date.parse(header);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  return 2 ** attempt * 1000;
+}
+
+/** Encode one alternate-key value the way the Web API reads it in a URL. */
+export function keyLiteral(value: string | number): string {
+  if (typeof value === "number") return String(value);
+  // Doubled quotes inside OData string literals; the rest is percent-encoded as a path segment.
+  return `'${encodeURIComponent(value.replace(/'/g, "''"))}'`;
+}
+
+class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  maxActive = 0;
+  constructor(private readonly limit: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    this.maxActive = Math.max(this.maxActive, this.active);
+    try {
+      return await work();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+export class HttpWebApi implements WebApiHost, FetchXmlPager {
+  readonly baseUrl: string;
+  private readonly semaphore: Semaphore;
+  private readonly stats_ = { requests: 0, retries: 0, throttledWaitMs: 0 };
+
+  constructor(private readonly options: HttpWebApiOptions) {
+    const url = new URL(options.envUrl);
+    this.baseUrl = `${url.protocol}//${url.host}${API_PATH}`;
+    const concurrency = options.concurrency ?? 8;
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+      throw new RangeError(`concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}`);
+    }
+    this.semaphore = new Semaphore(concurrency);
+  }
+
+  get stats(): HttpStats {
+    return { ...this.stats_, maxInFlight: this.semaphore.maxActive };
+  }
+
+  /** The entity set of a logical name; unknown tables fail loudly rather than guessing a plural. */
+  static entitySet(logicalName: string): string {
+    const set = (EntitySets as Record<string, string | undefined>)[logicalName];
+    if (!set) throw new HttpError(400, `no entity set is known for table ${logicalName}`);
+    return set;
+  }
+
+  async retrieveMultipleRecords(entityLogicalName: string, options = "", maxPageSize?: number): Promise<{ entities: Row[]; nextLink?: string }> {
+    const set = HttpWebApi.entitySet(entityLogicalName);
+    // PCF takes FetchXML unencoded after `?fetchXml=`; on the wire it must be URL-encoded.
+    const query = options.startsWith("?fetchXml=") ? `?fetchXml=${encodeURIComponent(options.slice("?fetchXml=".length))}` : options;
+    const body = await this.send("GET", set + query, undefined, maxPageSize ? { Prefer: `odata.maxpagesize=${maxPageSize}` } : {});
+    return { entities: parseValue(body), nextLink: isObject(body) && typeof body["@odata.nextLink"] === "string" ? body["@odata.nextLink"] : undefined };
+  }
+
+  /** One page of a FetchXML query, with the service's own "more records" flag. */
+  async fetchXmlPage(entityLogicalName: string, fetchXml: string): Promise<FetchPage> {
+    const set = HttpWebApi.entitySet(entityLogicalName);
+    const body = await this.send("GET", `${set}?fetchXml=${encodeURIComponent(fetchXml)}`);
+    return { entities: parseValue(body), moreRecords: isObject(body) && body["@Microsoft.Dynamics.CRM.morerecords"] === true };
+  }
+
+  async createRecord(entityLogicalName: string, data: Row): Promise<{ id: string; entityType?: string }> {
+    const set = HttpWebApi.entitySet(entityLogicalName);
+    const response = await this.sendRaw("POST", set, data);
+    const entityId = response.headers.get("OData-EntityId") ?? "";
+    const id = /\(([0-9a-f-]{36})\)\s*$/i.exec(entityId)?.[1];
+    if (!id) throw new HttpError(response.status, "the Web API created a record but sent no OData-EntityId");
+    return { id, entityType: entityLogicalName };
+  }
+
+  /** Update by id (PATCH with If-Match: * so a missing record is a 404, never a silent create). */
+  async updateRecord(entityLogicalName: string, id: string, data: Row): Promise<{ id: string; entityType?: string }> {
+    const set = HttpWebApi.entitySet(entityLogicalName);
+    await this.sendRaw("PATCH", `${set}(${encodeURIComponent(id.replace(/[{}]/g, ""))})`, data, { "If-Match": "*" });
+    return { id, entityType: entityLogicalName };
+  }
+
+  /**
+   * Upsert: PATCH on the alternate-key URL without If-Match creates or updates; the answer is
+   * 204 either way, so the caller decides created/updated from what it read before writing.
+   */
+  async upsertByKey(entityLogicalName: string, key: Record<string, string | number>, data: Row): Promise<void> {
+    const set = HttpWebApi.entitySet(entityLogicalName);
+    const keyPart = Object.entries(key)
+      .map(([column, value]) => `${column}=${keyLiteral(value)}`)
+      .join(",");
+    await this.sendRaw("PATCH", `${set}(${keyPart})`, data);
+  }
+
+  private async send(method: string, path: string, data?: Row, extraHeaders: Record<string, string> = {}): Promise<unknown> {
+    const response = await this.sendRaw(method, path, data, extraHeaders);
+    const text = await response.text();
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new SyntaxError(`the Web API answered ${method} ${path.split("?")[0]} with something that is not JSON`);
+    }
+  }
+
+  private sendRaw(method: string, path: string, data?: Row, extraHeaders: Record<string, string> = {}): Promise<Response> {
+    return this.semaphore.run(async () => {
+      const sleep = this.options.sleep ?? realSleep;
+      const maxRetries = this.options.maxRetries ?? 5;
+      for (let attempt = 0; ; attempt++) {
+        const token = await this.options.getToken();
+        this.stats_.requests++;
+        const response = await fetch(this.baseUrl + path, {
+          method,
+          headers: {
+            Accept: "application/json",
+            "OData-MaxVersion": "4.0",
+            "OData-Version": "4.0",
+            "If-None-Match": "null",
+            // Formatted values carry partner names and choice labels; the source reads them.
+            Prefer: 'odata.include-annotations="*"',
+            Authorization: `Bearer ${token}`,
+            ...(data ? { "Content-Type": "application/json" } : {}),
+            ...extraHeaders,
+          },
+          body: data ? JSON.stringify(data) : undefined,
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000),
+        });
+        if (response.ok) return response;
+        if (response.status === 429 && attempt < maxRetries) {
+          const wait = retryAfterMs(response.headers.get("Retry-After"), attempt);
+          if (wait <= (this.options.maxRetryAfterMs ?? 300_000)) {
+            await response.body?.cancel();
+            this.stats_.retries++;
+            this.stats_.throttledWaitMs += wait;
+            // The slot is held while waiting: backing off must lower our pressure, not hand it on.
+            await sleep(wait);
+            continue;
+          }
+        }
+        throw await httpError(response, method, path);
+      }
+    });
+  }
+}
+
+function parseValue(body: unknown): Row[] {
+  if (!isObject(body) || !Array.isArray(body.value)) throw new SyntaxError("the Web API answered without a value list");
+  return body.value.filter(isObject);
+}
+
+async function httpError(response: Response, method: string, path: string): Promise<HttpError> {
+  const text = await response.text().catch(() => "");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text) as unknown;
+  } catch {
+    parsed = undefined;
+  }
+  const { message, code } = odataErrorMessage(parsed);
+  const where = `${method} ${path.split("?")[0]}`;
+  return new HttpError(response.status, `${where}: HTTP ${response.status}${message ? `: ${message}` : ""}`, code);
+}

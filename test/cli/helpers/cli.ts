@@ -1,0 +1,86 @@
+/**
+ * Run the real `partnerguard` binary (bin/partnerguard.js -> dist/cli.js) as a child process,
+ * against a Web API server on 127.0.0.1 holding the demo data.
+ */
+import { execFile, execFileSync } from "child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { parseFeed } from "../../../src/core/feed";
+import { emulatorFromFeed } from "../../../src/emulator/fromFeed";
+import { DataverseEmulator } from "../../../src/emulator/dataverseEmulator";
+import { WebApiServerOptions, startWebApiServer } from "../../../src/emulator/webApiServer";
+import { Account } from "../../../src/schema";
+
+export const ROOT = join(__dirname, "../../..");
+export const BIN = join(ROOT, "bin/partnerguard.js");
+export const TOKEN = "test-token-4f1c9a";
+export const DEMO_FEED = join(ROOT, "data/demo-feed.csv");
+/** The demo scenarios' clock (README): their verdicts hold on this day. */
+export const DEMO_NOW = "2026-11-24";
+
+let built = false;
+/** Bundle the CLI once per test file, so the tests run today's source. */
+export function buildCli(): void {
+  if (built) return;
+  execFileSync(process.execPath, [join(ROOT, "scripts/build-cli.mjs")], { cwd: ROOT });
+  built = true;
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PARTNERGUARD_ACCESS_TOKEN: TOKEN, ...options.env };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export function tempDir(): { dir: string; write(name: string, content: string): string; read(name: string): string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "pg-cli-"));
+  return {
+    dir,
+    write: (name, content) => {
+      writeFileSync(join(dir, name), content);
+      return join(dir, name);
+    },
+    read: (name) => readFileSync(join(dir, name), "utf8"),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Extra accounts beside the demo feed's, to match by number, email and web domain. */
+export const EXTRA = {
+  contosoLabs: "e1000000-0000-4000-8000-000000000001",
+  twinA: "e1000000-0000-4000-8000-000000000002",
+  twinB: "e1000000-0000-4000-8000-000000000003",
+};
+
+export function demoDataverse(): DataverseEmulator {
+  const { rows } = parseFeed(readFileSync(DEMO_FEED, "utf8"));
+  const emulator = emulatorFromFeed(rows);
+  const parent = (id: string) => ({ $lookup: Account.logicalName, id });
+  emulator.insert(Account.logicalName, {
+    [Account.id]: EXTRA.contosoLabs,
+    [Account.name]: "Contoso Labs",
+    [Account.accountNumber]: "CL-0042",
+    [Account.website]: "https://www.contosolabs.example/about",
+    [Account.parent]: parent("a1000000-0000-4000-8000-000000000001"),
+  });
+  // Two accounts with the same name and domain: matching them must be reported as ambiguous.
+  for (const id of [EXTRA.twinA, EXTRA.twinB]) {
+    emulator.insert(Account.logicalName, { [Account.id]: id, [Account.name]: "Twin Traders", [Account.email]: "info@twins.example" });
+  }
+  return emulator;
+}
+
+export function demoServer(options: Partial<WebApiServerOptions> = {}) {
+  return startWebApiServer({ emulator: demoDataverse(), token: TOKEN, ...options });
+}

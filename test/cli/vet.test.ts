@@ -1,0 +1,151 @@
+/** `partnerguard vet` (and --help everywhere), spawned for real against a Web API on 127.0.0.1. */
+import { existsSync } from "fs";
+import { join } from "path";
+import { parse } from "csv-parse/sync";
+import { WebApiServer } from "../../src/emulator/webApiServer";
+import { DEMO } from "../helpers/demo";
+import { DEMO_FEED, DEMO_NOW, EXTRA, TOKEN, buildCli, demoServer, runCli, tempDir } from "./helpers/cli";
+
+let server: WebApiServer | undefined;
+let tmp: ReturnType<typeof tempDir>;
+beforeAll(buildCli);
+beforeEach(() => (tmp = tempDir()));
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  tmp.cleanup();
+});
+
+const LIST = [
+  "Company,Account ID,Account Number,Email,Website",
+  `Contoso,${DEMO.contoso},,,`,
+  `Fabrikam EU,${DEMO.fabrikamEurope},,,`,
+  `Litware,${DEMO.litware},,,`,
+  "Labs by number,,CL-0042,,",
+  "Labs by email,,,jo@contosolabs.example,",
+  "Woodgrove Foods,,,,",
+  "Twins,,,,twins.example",
+  "Nobody,,,,https://nobody.example",
+  "Broken id,not-a-guid,,,",
+].join("\n");
+
+const rowsOf = (csv: string) => parse<Record<string, string>>(csv, { columns: true });
+
+describe("partnerguard --help", () => {
+  test.each([[[]], [["vet"]], [["check"]], [["sync"]], [["pack"]]])("%j --help prints usage and exits 0", async (args) => {
+    const run = await runCli([...args, "--help"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: partnerguard/);
+  });
+});
+
+describe("partnerguard vet", () => {
+  test("vets every row against Dataverse in a few batched requests and writes them all", async () => {
+    server = await demoServer();
+    const list = tmp.write("list.csv", LIST);
+    const run = await runCli(["vet", list, "--env", server.url, "--out", "vetted.csv", "--as-of", DEMO_NOW], { cwd: tmp.dir });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const rows = rowsOf(tmp.read("vetted.csv"));
+    expect(rows.map((r) => [r.Company, r.verdict, r.partnerOfRecord, r.matchedBy])).toEqual([
+      ["Contoso", "blocked", "Harbor Computer Services", "accountId"],
+      ["Fabrikam EU", "blocked", "Northwind Partners", "accountId"],
+      ["Litware", "blocked", expect.any(String), "accountId"],
+      ["Labs by number", "blocked", "Harbor Computer Services", "accountNumber"],
+      ["Labs by email", "blocked", "Harbor Computer Services", "email"],
+      ["Woodgrove Foods", "allowed", "", "name"],
+      ["Twins", "unverified", "", "domain"],
+      ["Nobody", "unverified", "", "domain"],
+      ["Broken id", "unverified", "", "accountId"],
+    ]);
+    expect(rows[0]).toMatchObject({ relationshipType: "CSP reseller", reason: "Harbor Computer Services holds an active CSP reseller.", "Account ID": DEMO.contoso });
+    expect(rows[1].reason).toContain("Inherited from Fabrikam Holdings");
+    expect(rows[3].matchedAccountId).toBe(EXTRA.contosoLabs);
+    expect(rows[6].reason).toMatch(/^2 accounts match web domain twins.example/);
+    expect(rows[7].reason).toBe("no account matches web domain nobody.example");
+    expect(rows[8].reason).toContain("not an account id");
+    expect(run.stdout).toContain('account id (column "Account ID"): 4 rows');
+    expect(run.stdout).toMatch(/blocked\s+5/);
+    expect(run.stdout).toMatch(/unverified\s+3 {2}\(1 unmatched, 1 ambiguous, 1 invalid\)/);
+    expect(run.stdout).toContain("Harbor Computer Services");
+    // Batched: configuration, one query per match column, hierarchy levels, associations; never one per row.
+    const fetches = server.requests.map((r) => r.fetchXml ?? "");
+    expect(fetches.filter((f) => f.includes('operator="in"')).length).toBeGreaterThan(3);
+    expect(fetches.some((f) => f.includes('operator="eq-or-above"'))).toBe(false);
+    expect(server.requests.length).toBeLessThanOrEqual(9);
+    expect(run.stdout + run.stderr).not.toContain(TOKEN);
+  });
+
+  test("offline against the feed gives the verdicts Dataverse gives, hierarchy included", async () => {
+    server = await demoServer();
+    const list = tmp.write("list.csv", [`accountId`, ...Object.values(DEMO)].join("\n"));
+    const online = await runCli(["vet", list, "--env", server.url, "--out", "a.csv", "--as-of", DEMO_NOW], { cwd: tmp.dir });
+    const offline = await runCli(["vet", list, "--feed", DEMO_FEED, "--out", "b.csv", "--as-of", DEMO_NOW], { cwd: tmp.dir });
+    expect([online.code, offline.code]).toEqual([0, 0]);
+    expect(tmp.read("b.csv")).toEqual(tmp.read("a.csv"));
+    expect(rowsOf(tmp.read("b.csv")).map((r) => r.verdict)).toContain("allowed");
+  });
+
+  test("--as-of evaluates at another moment; --fail-on-blocked exits 1; --policy applies", async () => {
+    const list = tmp.write("list.csv", `accountId\n${DEMO.fabrikamEurope}\n`);
+    const later = await runCli(["vet", list, "--feed", DEMO_FEED, "--as-of", "2027-07-01", "--fail-on-blocked", "--json"], { cwd: tmp.dir });
+    expect(later.code).toBe(0);
+    expect(JSON.parse(later.stdout).summary.byOutreach).toEqual({ allowed: 1, blocked: 0, unverified: 0 });
+    const now = await runCli(["vet", list, "--feed", DEMO_FEED, "--as-of", DEMO_NOW, "--fail-on-blocked"], { cwd: tmp.dir });
+    expect(now.code).toBe(1);
+    const noHierarchy = tmp.write("policy.json", JSON.stringify({ hierarchy: { enabled: false } }));
+    const flat = await runCli(["vet", list, "--feed", DEMO_FEED, "--as-of", DEMO_NOW, "--policy", noHierarchy, "--fail-on-blocked"], { cwd: tmp.dir });
+    expect(flat.code).toBe(0);
+  });
+
+  test("429 with Retry-After is honoured during a run; a failing association query leaves rows unverified", async () => {
+    let associationQueries = 0;
+    server = await demoServer({
+      fault: (r, i) => {
+        if (i < 2) return { status: 429, headers: { "Retry-After": "0" } };
+        if (r.entitySet === "pg_partnerassociations" && associationQueries++ === 0) return { status: 503, body: { error: { code: "", message: "busy" } } };
+        return undefined;
+      },
+    });
+    const list = tmp.write("list.csv", `accountId\n${DEMO.contoso}\n${DEMO.woodgrove}\n`);
+    const run = await runCli(["vet", list, "--env", server.url, "--json", "--as-of", DEMO_NOW], { cwd: tmp.dir });
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.requests.retries).toBe(2);
+    expect(out.rows.map((r: { verdict: string }) => r.verdict)).toEqual(["unverified", "unverified"]);
+    expect(out.rows[0].reason).toBe("Dataverse could not be read (service error).");
+  });
+
+  test("usage and input errors exit 2; a refused sign-in exits 3", async () => {
+    const list = tmp.write("list.csv", `accountId\n${DEMO.contoso}\n`);
+    const cases: [string[], RegExp][] = [
+      [["vet", list], /--env <url>.*or --feed/],
+      [["vet", list, "--feed", DEMO_FEED, "--as-of", "yesterday"], /ISO 8601/],
+      [["vet", "missing.csv", "--feed", DEMO_FEED], /cannot read the list/],
+      [["vet", tmp.write("nocols.csv", "colour\nred\n"), "--feed", DEMO_FEED], /none of the columns/],
+      [["vet", list, "--feed", tmp.write("bad.json", "[{")], /unusable.*unreadable JSON/],
+      [["vet", list, "--feed", DEMO_FEED, "--policy", tmp.write("p.json", "{oops")], /not valid JSON/],
+      [["vet", list, "--env", "http://example.com"], /https/],
+      [["vet", list, "--feed", DEMO_FEED, "--concurrency", "100"], /1 to 52/],
+      [["vet", list, "--bogus"], /unknown option/],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => runCli(args, { cwd: tmp.dir })));
+    cases.forEach(([args, message], i) => {
+      expect({ args, code: runs[i].code }).toEqual({ args, code: 2 });
+      expect(runs[i].stderr).toMatch(message);
+    });
+    server = await demoServer();
+    const refused = await runCli(["vet", list, "--env", server.url], { cwd: tmp.dir, env: { PARTNERGUARD_ACCESS_TOKEN: "expired" } });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/HTTP 401/);
+    expect(refused.stdout + refused.stderr).not.toContain("expired");
+  });
+
+  test("pack runs the real packer: outside a project it names what is missing, exit 2, nothing written", async () => {
+    const run = await runCli(["pack", "--out-dir", "zips"], { cwd: tmp.dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/pack failed:/);
+    expect(run.stderr).toMatch(/Solution\//);
+    expect(existsSync(join(tmp.dir, "zips", "PartnerGuard_1.0.0_unmanaged.zip"))).toBe(false);
+  });
+});
