@@ -68,6 +68,8 @@ export interface PartnerAssociation {
   depth: number;
   /** When the source read it (Graph associations carry it). */
   readAt?: string;
+  /** The source never carries dates for this kind of evidence (Graph contracts): no "missing start" note. */
+  undated?: boolean;
 }
 
 /** Why a source could not answer. */

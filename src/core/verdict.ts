@@ -50,7 +50,7 @@ function judge(a: PartnerAssociation, policy: Policy, now: number, notes: DataNo
   const end = parseDate(a.endDate);
   if (!isBlank(a.startDate) && start === undefined) notes.push({ code: "bad-date", associationId: a.id, detail: `start ${a.startDate}` });
   if (!isBlank(a.endDate) && end === undefined) notes.push({ code: "bad-date", associationId: a.id, detail: `end ${a.endDate}` });
-  if (isBlank(a.startDate)) notes.push({ code: "missing-start", associationId: a.id });
+  if (isBlank(a.startDate) && !a.undated) notes.push({ code: "missing-start", associationId: a.id });
   if (a.relationshipType === "unknown") notes.push({ code: "unknown-type", associationId: a.id, detail: a.rawType });
   if (a.status === "unknown") notes.push({ code: "unknown-status", associationId: a.id, detail: a.rawStatus });
   if (isBlank(a.partnerName)) notes.push({ code: "missing-partner", associationId: a.id, detail: a.partnerId });

@@ -17,9 +17,10 @@ const EXPECTED_TEXT: Record<string, RegExp> = {
   many: /^Partner of record: Lucerne Publishing IT — CSP indirect reseller since 12 Feb 2024\. Direct outreach is disabled\.$/,
   other: /^No partner of record\. Outreach is allowed\.$/,
   failure: /^Partner status could not be verified\. Outreach stays disabled\.$/,
+  graph: /^Partner of record: Adatum Distribution — CSP reseller\. Direct outreach is disabled\.$/,
 };
 
-const EVIDENCE_ROWS: Record<string, number> = { active: 1, inherited: 1, expiring: 1, history: 0, none: 0, many: 4, other: 1, failure: 0 };
+const EVIDENCE_ROWS: Record<string, number> = { active: 1, inherited: 1, expiring: 1, history: 0, none: 0, many: 4, other: 1, failure: 0, graph: 2 };
 
 describe.each(SCENARIOS.map((s) => [s.id, s] as const))("scenario %s", (id, scenario) => {
   test("verdict, evidence, Start outreach state, no serious accessibility violation; screenshot", async () => {

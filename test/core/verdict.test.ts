@@ -222,6 +222,12 @@ describe("bad data", () => {
     expect(v.reasons.some((r) => r.note?.code === "missing-start")).toBe(true);
   });
 
+  test("evidence its source never dates (Graph contracts) is not noted as missing a start", () => {
+    const v = run([ok([association({ startDate: undefined, undated: true })])]);
+    expect(v.outreach).toBe("blocked");
+    expect(v.reasons.some((r) => r.note?.code === "missing-start")).toBe(false);
+  });
+
   test("a deleted partner account still blocks and is noted", () => {
     const v = run([ok([association({ partnerName: undefined })])]);
     expect(v.outreach).toBe("blocked");

@@ -122,6 +122,7 @@ export function mapContract(raw: unknown, ctx: GraphMappingContext): Mapped {
       rawType: type ? undefined : (rawType ?? "(none)"),
       // A contract exists while the partnership does: Graph gives it no status and no dates.
       status: "active",
+      undated: true,
       source: GRAPH_SOURCE,
       sourceKind: "graph",
       externalReference: `contract ${id}`,
