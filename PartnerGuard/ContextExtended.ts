@@ -5,7 +5,7 @@
 import { normalizeGuid } from "../src/sources/webApi";
 
 interface WithRecordInfo {
-  mode: { contextInfo?: { entityId?: string; entityTypeName?: string } };
+  mode: { contextInfo?: { entityId?: string; entityTypeName?: string; entityRecordName?: string } };
   page?: { entityId?: string; entityTypeName?: string };
 }
 
@@ -13,4 +13,10 @@ interface WithRecordInfo {
 export function recordIdOf(context: ComponentFramework.Context<unknown>): string | undefined {
   const extended = context as unknown as WithRecordInfo;
   return normalizeGuid(extended.mode.contextInfo?.entityId) ?? normalizeGuid(extended.page?.entityId);
+}
+
+/** The account's name as the form shows it (for audit entries and activity subjects). */
+export function recordNameOf(context: ComponentFramework.Context<unknown>): string | undefined {
+  const name = (context as unknown as WithRecordInfo).mode.contextInfo?.entityRecordName;
+  return typeof name === "string" && name.trim() ? name : undefined;
 }

@@ -12,6 +12,8 @@ export class VerdictController {
   private accountId: string | undefined;
   private generation = 0;
   private destroyed = false;
+  /** The last resolution shown, for the actions that act on it. */
+  resolution: Resolution | undefined;
 
   constructor(
     private readonly resolve: Resolve,
@@ -50,7 +52,10 @@ export class VerdictController {
     this.state = this.state.kind === "ready" ? { ...this.state, refreshing: true } : { kind: "loading" };
     if (fresh) this.state = { kind: "loading" };
     this.resolve(accountId, fresh).then(
-      (resolution) => this.settle(generation, { kind: "ready", verdict: resolution.verdict, policyProblems: resolution.config.policyProblems }),
+      (resolution) => {
+        if (!this.destroyed && generation === this.generation) this.resolution = resolution;
+        this.settle(generation, { kind: "ready", verdict: resolution.verdict, policyProblems: resolution.config.policyProblems });
+      },
       (error: unknown) => this.settle(generation, { kind: "error", message: error instanceof Error ? error.message : String(error) }),
     );
   }

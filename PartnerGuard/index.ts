@@ -3,7 +3,10 @@ import { IInputs, IOutputs } from "./generated/ManifestTypes";
 import { VerdictCard } from "./components/VerdictCard";
 import { CardProps } from "./components/Component.types";
 import { LOCALES, makeTranslate } from "../src/text/verdictText";
-import { recordIdOf } from "./ContextExtended";
+import { recordIdOf, recordNameOf } from "./ContextExtended";
+import { includeActions } from "./includeActions";
+import { IncludePartnerActions } from "./components/IncludePartner.types";
+import { ActionContext } from "../src/sources/partnerActions";
 import { VerdictController } from "./VerdictController";
 import { resolveForForm, sessionStorageOrUndefined } from "../src/sources/formResolution";
 import { GraphConnection, loginHintOf } from "./graphWiring";
@@ -13,6 +16,7 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
   private context: ComponentFramework.Context<IInputs>;
   private controller: VerdictController;
   private graph: GraphConnection;
+  private include: IncludePartnerActions;
 
   public init(context: ComponentFramework.Context<IInputs>): void {
     this.context = context;
@@ -28,13 +32,31 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
         ),
       () => this.context.factory.requestRender(),
     );
+    // Created once: the card keeps the same callbacks across renders.
+    this.include = includeActions(() => this.controller.resolution, this.actionContext, this.controller.retry);
   }
+
+  private actionContext = (): ActionContext | undefined => {
+    const context = this.context;
+    const accountId = recordIdOf(context);
+    if (!accountId) return undefined;
+    return {
+      host: context.webAPI,
+      t: makeTranslate((key) => context.resources.getString(key)),
+      actor: { userId: context.userSettings.userId, userName: context.userSettings.userName },
+      accountId,
+      accountName: recordNameOf(context) ?? "",
+      now: Date.now,
+    };
+  };
 
   public updateView(context: ComponentFramework.Context<IInputs>): React.ReactElement {
     this.context = context;
     this.controller.show(recordIdOf(context));
     const width = context.mode.allocatedWidth > 0 ? context.mode.allocatedWidth : undefined;
+    const include = recordIdOf(context) ? this.include : undefined;
     const props: CardProps = {
+      include,
       state: this.controller.current,
       t: makeTranslate((key) => context.resources.getString(key)),
       locale: LOCALES[context.userSettings.languageId] ?? "en-GB",

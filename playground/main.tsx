@@ -17,9 +17,10 @@ import strings1033 from "../PartnerGuard/strings/PartnerGuard.1033.resx";
 import strings1031 from "../PartnerGuard/strings/PartnerGuard.1031.resx";
 import { installDemoClock } from "./demoClock";
 import { installDemoGraph, withGraphSettings } from "./demoGraph";
+import { ApproverPanel, PLAYGROUND_USERS } from "./ApproverPanel";
 import { createFormContext, FakeFormContext, installFakeXrm } from "./fakeXrm";
 import ribbonXml from "../Solution/Entities/account/RibbonDiff.xml";
-import { forgetSharedResolutions, sharedSettled } from "../src/sources/sharedResolution";
+import { forgetSharedResolutions, onSharedResolution, sharedSettled } from "../src/sources/sharedResolution";
 import { LOCALES, makeTranslate, verdictLine } from "../src/text/verdictText";
 import { OutreachAudit } from "../src/schema";
 
@@ -54,13 +55,19 @@ const names = new Map(feed.rows.map((r) => [r.customerAccountId, r.customerName 
 const latencyMs = Number(params.get("latency") ?? 350);
 
 function emulatorFor(scenario: Scenario): DataverseEmulator {
-  return withGraphSettings(emulatorFromFeed(feed.rows, {
+  return withUsers(withGraphSettings(emulatorFromFeed(feed.rows, {
     latencyMs,
     fault: (request) =>
       scenario.sourceFailure && request.entity === "account" && request.options?.includes(scenario.accountId)
         ? { status: 503, message: "Service Unavailable (demo: source failure)" }
         : undefined,
-  }));
+  })));
+}
+
+/** The playground's people, so audit entries and requests show names. */
+function withUsers(emulator: DataverseEmulator): DataverseEmulator {
+  for (const u of PLAYGROUND_USERS) emulator.insert("systemuser", { systemuserid: u.id, fullname: u.name });
+  return emulator;
 }
 
 /** Mounts the control the way the platform does and re-renders on requestRender. */
@@ -155,6 +162,11 @@ function App() {
     script().Form.onLoad({ getFormContext: () => formContext.form });
     formContext.evaluate();
   }, [formContext]);
+
+  // Re-render the page (approver panel, reason text) whenever the control or the command bar
+  // settles a resolution, e.g. after a request was sent from the card.
+  const [, setSettled] = React.useState(0);
+  React.useEffect(() => onSharedResolution(scenario.accountId, () => setSettled((n) => n + 1)), [scenario]);
 
   const startOutreach = () => {
     void script()
@@ -295,6 +307,17 @@ function App() {
             <h2 id="pg-section-por" className="pg-section-title">Partner of record</h2>
             <ControlHost key={`${reload}-${scenario.id}`} scenario={scenario} languageId={languageId} width={width} emulator={emulator} />
           </section>
+          <ApproverPanel
+            key={`${reload}-${scenario.id}`}
+            emulator={emulator}
+            accountId={scenario.accountId}
+            accountName={accountName}
+            t={t}
+            onDecided={() => {
+              newPageLoad();
+              setReload((n) => n + 1);
+            }}
+          />
           <section className="pg-section pg-section-info" aria-labelledby="pg-section-info">
             <h2 id="pg-section-info" className="pg-section-title">Account information</h2>
             <dl className="pg-fields">

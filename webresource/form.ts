@@ -12,7 +12,7 @@ export function onLoad(host: CommandHost, form: FormLike): () => void {
   const accountId = accountIdOf(form);
   if (!accountId) return () => undefined;
   // refreshRibbon(false): this form's command bar only (true would refresh every bar on the page).
-  const unsubscribe = onSharedResolution(accountId, () => form.ui.refreshRibbon(false), host.scope ?? globalThis);
+  const unsubscribe = onSharedResolution(accountId, (_r, changed) => changed && form.ui.refreshRibbon(false), host.scope ?? globalThis);
   resolveForAccount(host, form, accountId, false).catch(() => undefined); // errors are the card's to show
   return unsubscribe;
 }

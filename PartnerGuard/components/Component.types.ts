@@ -2,6 +2,7 @@
 import { Verdict } from "../../src/core/types";
 
 import { Translate } from "../../src/text/translate";
+import { IncludePartnerActions } from "./IncludePartner.types";
 
 export type { Translate };
 
@@ -21,6 +22,8 @@ export interface CardProps {
   /** Width the form gives the control, in pixels (undefined when unknown). */
   width?: number;
   onRetry: () => void;
+  /** Engage the partner, request an exception, read the history; absent where the host cannot write. */
+  include?: IncludePartnerActions;
   /** "Connect to Microsoft Graph": interactive sign-in, then a new resolution. */
   onConnectGraph?: () => void;
 }

@@ -4,6 +4,7 @@ import { CardProps } from "./Component.types";
 import { EvidenceList } from "./EvidenceList";
 import { StatusBanner } from "./StatusBanner";
 import { GraphNotice } from "./GraphNotice";
+import { IncludePartner } from "./IncludePartner";
 import { noteTexts, reasonText, formatDate, partnerLabel, typeLabel } from "../../src/text/verdictText";
 
 const styles = mergeStyleSets({
@@ -13,7 +14,7 @@ const styles = mergeStyleSets({
 });
 
 /** The partner-of-record card: verdict, warnings, evidence, reasons. */
-export const VerdictCard: React.FC<CardProps> = React.memo(({ state, t, locale, width, onRetry, onConnectGraph }) => {
+export const VerdictCard: React.FC<CardProps> = React.memo(({ state, t, locale, width, onRetry, onConnectGraph, include }) => {
   const [showHistory, setShowHistory] = React.useState(false);
   const onToggleHistory = React.useCallback(() => setShowHistory((v) => !v), []);
   const style = width ? { maxWidth: width } : undefined;
@@ -83,6 +84,7 @@ export const VerdictCard: React.FC<CardProps> = React.memo(({ state, t, locale, 
             {t("Policy_Problems", { problems: state.policyProblems.join("; ") })}
           </MessageBar>
         ) : null}
+        {include ? <IncludePartner verdict={verdict} t={t} locale={locale} actions={include} /> : null}
         <h3 className={styles.heading}>{t("Evidence_Heading")}</h3>
         {current.length ? (
           <EvidenceList items={current} t={t} locale={locale} label={t("Evidence_Heading")} />

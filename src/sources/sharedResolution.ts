@@ -14,7 +14,8 @@ export const STORAGE_PREFIX = "partnerguard:resolution:";
 export const SHARED_TTL_MS = 60_000;
 const POLL_MS = 100;
 
-type Listener = (resolution: Resolution) => void;
+/** Told of every settled resolution; `changed` is false when the verdict is the same as before. */
+type Listener = (resolution: Resolution, changed: boolean) => void;
 
 interface Entry {
   promise: Promise<Resolution>;
@@ -137,9 +138,8 @@ export function sharedResolve(accountId: string, start: () => Promise<Resolution
   entry.promise.then(
     (resolution) => {
       entry.settled = resolution;
-      if (!sameVerdict(previous, resolution)) {
-        for (const listener of registry.listeners.get(id) ?? []) listener(resolution);
-      }
+      const changed = !sameVerdict(previous, resolution);
+      for (const listener of registry.listeners.get(id) ?? []) listener(resolution, changed);
     },
     () => registry.entries.get(id) === entry && registry.entries.delete(id),
   );
@@ -151,7 +151,7 @@ export function sharedSettled(accountId: string, scope: object = globalThis): Re
   return registryOf(scope).entries.get(key(accountId))?.settled;
 }
 
-/** Be told when the account's verdict arrives or changes. Returns the unsubscribe function. */
+/** Be told when the account's resolution settles (arrives, or comes back fresh). Returns the unsubscribe function. */
 export function onSharedResolution(accountId: string, listener: Listener, scope: object = globalThis): () => void {
   const registry = registryOf(scope);
   const id = key(accountId);

@@ -1,0 +1,49 @@
+import * as React from "react";
+import { DefaultButton, Dialog, DialogFooter, DialogType, MessageBar, MessageBarType, PrimaryButton, Spinner, SpinnerSize, Text, TextField } from "@fluentui/react";
+import { Translate } from "./Component.types";
+
+export interface EngageDialogProps {
+  partner: string;
+  contact?: string;
+  t: Translate;
+  onSubmit: (note: string) => Promise<void>;
+  onDismiss: () => void;
+}
+
+/** "Engage partner": prefilled with the partner of record and its contact; the seller adds a note. */
+export const EngageDialog: React.FC<EngageDialogProps> = ({ partner, contact, t, onSubmit, onDismiss }) => {
+  const [note, setNote] = React.useState("");
+  const [saving, setSaving] = React.useState(false);
+  const [error, setError] = React.useState<string | undefined>(undefined);
+  const submit = () => {
+    setSaving(true);
+    setError(undefined);
+    onSubmit(note).then(onDismiss, (e: unknown) => {
+      setSaving(false);
+      setError(t("Action_WriteFailed", { message: e instanceof Error ? e.message : String(e) }));
+    });
+  };
+  return (
+    <Dialog
+      hidden={false}
+      onDismiss={onDismiss}
+      dialogContentProps={{ type: DialogType.normal, title: t("Engage_Title", { partner }), subText: t("Engage_Text", { partner }) }}
+      modalProps={{ isBlocking: true, className: "pg-engage-dialog" }}
+    >
+      <Text block variant="medium" styles={{ root: { marginBottom: 8 } }}>
+        {contact ? t("Engage_Contact", { contact }) : t("Engage_NoContact")}
+      </Text>
+      <TextField label={t("Engage_Note")} multiline rows={3} value={note} onChange={(_, v) => setNote(v ?? "")} disabled={saving} />
+      {error ? (
+        <MessageBar messageBarType={MessageBarType.error} isMultiline delayedRender={false}>
+          {error}
+        </MessageBar>
+      ) : null}
+      <DialogFooter>
+        {saving ? <Spinner size={SpinnerSize.small} /> : null}
+        <PrimaryButton onClick={submit} disabled={saving} text={t("Engage_Submit")} />
+        <DefaultButton onClick={onDismiss} disabled={saving} text={t("Action_Cancel")} />
+      </DialogFooter>
+    </Dialog>
+  );
+};

@@ -1,0 +1,109 @@
+import * as React from "react";
+import { DefaultButton, Dialog, DialogFooter, DialogType, Dropdown, MessageBar, MessageBarType, PrimaryButton, SpinButton, Spinner, SpinnerSize, TextField } from "@fluentui/react";
+import { EXCEPTION_REASONS, ExceptionReason, RequestProblem } from "../../src/core/exceptions";
+import { Translate } from "./Component.types";
+import { ExceptionLimits } from "./IncludePartner.types";
+
+export interface ExceptionDialogProps {
+  t: Translate;
+  limits: ExceptionLimits;
+  onSubmit: (request: { justification: string; reason: ExceptionReason | undefined; days: number }) => Promise<RequestProblem[]>;
+  onDismiss: () => void;
+}
+
+export function problemText(t: Translate, p: RequestProblem | { code: string }): string {
+  const params: Record<string, number> | undefined = "min" in p ? { min: p.min } : "max" in p ? { max: p.max } : undefined;
+  return t(`Problem_${p.code}`, params);
+}
+
+/** "Request exception": justification (minimum length), reason code, duration bounded by policy. */
+export const ExceptionDialog: React.FC<ExceptionDialogProps> = ({ t, limits, onSubmit, onDismiss }) => {
+  const [justification, setJustification] = React.useState("");
+  const [reason, setReason] = React.useState<ExceptionReason | undefined>(undefined);
+  const [days, setDays] = React.useState(limits.defaultDays);
+  const [problems, setProblems] = React.useState<RequestProblem[]>([]);
+  const [error, setError] = React.useState<string | undefined>(undefined);
+  const [saving, setSaving] = React.useState(false);
+  const problem = (code: RequestProblem["code"]) => problems.find((p) => p.code === code);
+  const submit = () => {
+    setSaving(true);
+    setError(undefined);
+    onSubmit({ justification, reason, days }).then(
+      (found) => {
+        setSaving(false);
+        setProblems(found);
+        if (!found.length) onDismiss();
+      },
+      (e: unknown) => {
+        setSaving(false);
+        setError(t("Action_WriteFailed", { message: e instanceof Error ? e.message : String(e) }));
+      },
+    );
+  };
+  const pending = problem("already-pending");
+  const tooShort = problem("justification-too-short");
+  const noReason = problem("reason-missing");
+  const badDays = problem("days-out-of-range");
+  return (
+    <Dialog
+      hidden={false}
+      onDismiss={onDismiss}
+      dialogContentProps={{ type: DialogType.normal, title: t("Exception_Title"), subText: t("Exception_Text") }}
+      modalProps={{ isBlocking: true, className: "pg-exception-dialog" }}
+      minWidth={320}
+    >
+      <TextField
+        label={t("Exception_Justification")}
+        required
+        multiline
+        rows={3}
+        value={justification}
+        onChange={(_, v) => setJustification(v ?? "")}
+        description={t("Exception_JustificationHint", { min: limits.minJustificationLength })}
+        errorMessage={tooShort ? problemText(t, tooShort) : undefined}
+        disabled={saving}
+      />
+      <Dropdown
+        label={t("Exception_Reason")}
+        required
+        selectedKey={reason ?? null}
+        options={EXCEPTION_REASONS.map((r) => ({ key: r, text: t(`ExceptionReason_${r}`) }))}
+        onChange={(_, o) => o && setReason(o.key as ExceptionReason)}
+        errorMessage={noReason ? problemText(t, noReason) : undefined}
+        disabled={saving}
+      />
+      <SpinButton
+        label={t("Exception_Days", { max: limits.maxDays })}
+        min={1}
+        max={limits.maxDays}
+        step={1}
+        incrementButtonAriaLabel={t("Exception_DaysMore")}
+        decrementButtonAriaLabel={t("Exception_DaysLess")}
+        value={String(days)}
+        onChange={(_, v) => setDays(Number(v ?? limits.defaultDays))}
+        disabled={saving}
+        styles={{ root: { marginTop: 8 } }}
+      />
+      {badDays ? (
+        <MessageBar messageBarType={MessageBarType.error} delayedRender={false}>
+          {problemText(t, badDays)}
+        </MessageBar>
+      ) : null}
+      {pending ? (
+        <MessageBar messageBarType={MessageBarType.warning} isMultiline delayedRender={false}>
+          {problemText(t, pending)}
+        </MessageBar>
+      ) : null}
+      {error ? (
+        <MessageBar messageBarType={MessageBarType.error} isMultiline delayedRender={false}>
+          {error}
+        </MessageBar>
+      ) : null}
+      <DialogFooter>
+        {saving ? <Spinner size={SpinnerSize.small} /> : null}
+        <PrimaryButton onClick={submit} disabled={saving} text={t("Exception_Submit")} />
+        <DefaultButton onClick={onDismiss} disabled={saving} text={t("Action_Cancel")} />
+      </DialogFooter>
+    </Dialog>
+  );
+};

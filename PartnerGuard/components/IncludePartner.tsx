@@ -1,0 +1,80 @@
+import * as React from "react";
+import { ActionButton, DefaultButton, MessageBar, MessageBarType, PrimaryButton, Stack } from "@fluentui/react";
+import { Verdict } from "../../src/core/types";
+import { formatDate, partnerLabel } from "../../src/text/verdictText";
+import { Translate } from "./Component.types";
+import { IncludePartnerActions } from "./IncludePartner.types";
+import { EngageDialog } from "./EngageDialog";
+import { ExceptionDialog } from "./ExceptionDialog";
+import { HistoryList } from "./HistoryList";
+
+export interface IncludePartnerProps {
+  verdict: Verdict;
+  t: Translate;
+  locale: string;
+  actions: IncludePartnerActions;
+}
+
+/** A blocked verdict is never a dead end: engage the partner, or ask for a time-boxed exception. */
+export const IncludePartner: React.FC<IncludePartnerProps> = ({ verdict, t, locale, actions }) => {
+  const [dialog, setDialog] = React.useState<"engage" | "exception" | undefined>(undefined);
+  const [showHistory, setShowHistory] = React.useState(false);
+  const [sent, setSent] = React.useState(false);
+  const returnFocus = React.useRef<HTMLElement | null>(null);
+  const open = (which: "engage" | "exception") => {
+    returnFocus.current = document.activeElement as HTMLElement | null;
+    setDialog(which);
+  };
+  const close = () => {
+    setDialog(undefined);
+    // Focus goes back to the button that opened the dialog.
+    setTimeout(() => returnFocus.current?.focus(), 0);
+  };
+  const por = verdict.partnerOfRecord;
+  const pending = verdict.pendingException;
+  const canAct = verdict.outreach === "blocked" && por;
+  const loadHistory = React.useCallback(() => actions.loadHistory(), [actions]);
+  return (
+    <Stack tokens={{ childrenGap: 6 }} className="pg-include">
+      {verdict.engagement ? (
+        <MessageBar messageBarType={MessageBarType.info} delayedRender={false} className="pg-engaged">
+          {verdict.engagement.by
+            ? t("Engaged_Banner", { date: formatDate(verdict.engagement.on, locale), by: verdict.engagement.by })
+            : t("Engaged_BannerNoBy", { date: formatDate(verdict.engagement.on, locale) })}
+        </MessageBar>
+      ) : null}
+      {pending ? (
+        <MessageBar messageBarType={MessageBarType.info} isMultiline delayedRender={false} className="pg-pending">
+          {t("Exception_Pending", { date: formatDate(pending.createdOn, locale), by: pending.requestedBy ?? t("User_Unknown") })}
+        </MessageBar>
+      ) : sent ? (
+        <MessageBar messageBarType={MessageBarType.success} delayedRender={false}>
+          {t("Exception_Sent")}
+        </MessageBar>
+      ) : null}
+      <Stack horizontal wrap tokens={{ childrenGap: 8 }}>
+        {canAct ? <PrimaryButton text={t("Action_EngagePartner")} onClick={() => open("engage")} /> : null}
+        {canAct && !pending ? <DefaultButton text={t("Action_RequestException")} onClick={() => open("exception")} /> : null}
+        <ActionButton iconProps={{ iconName: "History" }} aria-expanded={showHistory} onClick={() => setShowHistory((v) => !v)}>
+          {t("Action_History")}
+        </ActionButton>
+      </Stack>
+      {showHistory ? <HistoryList t={t} locale={locale} load={loadHistory} /> : null}
+      {dialog === "engage" && por ? (
+        <EngageDialog partner={partnerLabel(t, por)} contact={por.association.partnerContactName} t={t} onSubmit={(note) => actions.engage(note)} onDismiss={close} />
+      ) : null}
+      {dialog === "exception" ? (
+        <ExceptionDialog
+          t={t}
+          limits={actions.limits}
+          onSubmit={async (request) => {
+            const problems = await actions.requestException(request);
+            if (!problems.length) setSent(true);
+            return problems;
+          }}
+          onDismiss={close}
+        />
+      ) : null}
+    </Stack>
+  );
+};

@@ -1,0 +1,105 @@
+/** @jest-environment jsdom */
+import * as React from "react";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { PartnerGuard } from "../../PartnerGuard/index";
+import { createContext } from "../../playground/fakeContext";
+import { DEMO, demoEmulator } from "../helpers/demo";
+import { resxStrings } from "../helpers/strings";
+import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
+import { EmulatorOptions } from "../../src/emulator/dataverseEmulator";
+import { OutreachAudit, OutreachExceptionTable } from "../../src/schema";
+
+beforeEach(() => {
+  forgetSharedResolutions();
+  sessionStorage.clear();
+});
+
+/** The real control, re-rendered whenever it asks to be (as the platform does). */
+function Host({ control, context }: { control: PartnerGuard; context: ComponentFramework.Context<unknown> }) {
+  const [, setTick] = React.useState(0);
+  (context.factory as unknown as { requestRender: () => void }).requestRender = () => setTick((n) => n + 1);
+  return control.updateView(context as never);
+}
+
+function mount(accountId: string, options: EmulatorOptions = {}) {
+  const emulator = demoEmulator(options);
+  emulator.insert("systemuser", { systemuserid: "11111111-1111-4111-8111-111111111111", fullname: "Avery Seller" });
+  const context = createContext({ accountId, accountName: "Contoso Pharmaceuticals", languageId: 1033, strings: resxStrings(1033), width: 500, webApi: emulator, requestRender: () => undefined });
+  const control = new PartnerGuard();
+  control.init(context as never);
+  render(<Host control={control} context={context} />);
+  return emulator;
+}
+
+const blocked = () => screen.findByText(/Partner of record: Harbor Computer Services/);
+
+describe("include the partner, from the card", () => {
+  test("Engage partner: a dialog prefilled with the partner, a note, then 'Partner engaged on … by …'", async () => {
+    const emulator = mount(DEMO.contoso);
+    await blocked();
+    fireEvent.click(screen.getByRole("button", { name: "Engage partner" }));
+    const dialog = await screen.findByRole("alertdialog");
+    expect(within(dialog).getByText("Engage Harbor Computer Services")).toBeTruthy();
+    fireEvent.change(within(dialog).getByLabelText("Note for the partner manager"), { target: { value: "Renewal in Q1; Harbor leads." } });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Record engagement" }));
+    expect(await screen.findByText(/^Partner engaged on .* by Avery Seller\.$/)).toBeTruthy();
+    expect(emulator.table("task")).toHaveLength(1);
+    expect(emulator.table(OutreachAudit.logicalName)[0][OutreachAudit.reasons]).toContain("Renewal in Q1; Harbor leads.");
+    await blocked(); // still blocked: the partner is included, not bypassed
+  });
+
+  test("Request exception: too short is refused in the dialog; a valid one shows as pending and the button goes", async () => {
+    const emulator = mount(DEMO.contoso);
+    await blocked();
+    fireEvent.click(screen.getByRole("button", { name: "Request exception" }));
+    const dialog = await screen.findByRole("alertdialog");
+    fireEvent.change(within(dialog).getByRole("textbox", { name: /Justification/ }), { target: { value: "asap" } });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Send request" }));
+    expect(await within(dialog).findByText("The justification needs at least 20 characters.")).toBeTruthy();
+    expect(await within(dialog).findByText("Choose a reason.")).toBeTruthy();
+    expect(emulator.table(OutreachExceptionTable.logicalName)).toHaveLength(0);
+
+    fireEvent.change(within(dialog).getByRole("textbox", { name: /Justification/ }), { target: { value: "The customer's CIO asked for a direct call." } });
+    fireEvent.click(within(dialog).getByRole("combobox", { name: /Reason/ }));
+    fireEvent.click(await screen.findByRole("option", { name: "Customer asked for direct contact" }));
+    fireEvent.click(within(dialog).getByRole("button", { name: "Send request" }));
+    expect(await screen.findByText(/^An exception requested on .* by Avery Seller is waiting for an approver\.$/)).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Request exception" })).toBeNull();
+    expect(emulator.table(OutreachExceptionTable.logicalName)).toHaveLength(1);
+  });
+
+  test("a write failure is shown in the dialog and outreach stays disabled", async () => {
+    mount(DEMO.contoso, { fault: (r) => (r.operation === "createRecord" ? { status: 403, message: "no create privilege" } : undefined) });
+    await blocked();
+    fireEvent.click(screen.getByRole("button", { name: "Engage partner" }));
+    const dialog = await screen.findByRole("alertdialog");
+    fireEvent.click(within(dialog).getByRole("button", { name: "Record engagement" }));
+    expect(await within(dialog).findByText("Could not save (no create privilege). Nothing was recorded; outreach stays as it was.")).toBeTruthy();
+    await blocked();
+  });
+
+  test("History lists the account's last audit entries on request", async () => {
+    const emulator = mount(DEMO.contoso);
+    emulator.insert(OutreachAudit.logicalName, {
+      [OutreachAudit.id]: "e0000000-0000-4000-8000-000000000001",
+      [OutreachAudit.account]: { $lookup: "account", id: DEMO.contoso },
+      [OutreachAudit.seller]: { $lookup: "systemuser", id: "11111111-1111-4111-8111-111111111111" },
+      [OutreachAudit.checkedOn]: "2026-11-20T09:00:00Z",
+      [OutreachAudit.decision]: 100000000,
+    });
+    await blocked();
+    await act(async () => {
+      fireEvent.click(screen.getByRole("button", { name: "History" }));
+    });
+    const list = await screen.findByRole("list", { name: "Recent PartnerGuard history" });
+    expect(list).toHaveTextContent("20 Nov 2026 · Avery Seller · blocked");
+  });
+
+  test("no actions where there is nothing to act on (no partner of record)", async () => {
+    mount(DEMO.woodgrove);
+    await screen.findByText("No partner of record. Outreach is allowed.");
+    expect(screen.queryByRole("button", { name: "Engage partner" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Request exception" })).toBeNull();
+    await waitFor(() => expect(screen.getByRole("button", { name: "History" })).toBeTruthy());
+  });
+});
