@@ -52,13 +52,14 @@ export const IncludePartner: React.FC<IncludePartnerProps> = ({ verdict, t, loca
           {t("Exception_Sent")}
         </MessageBar>
       ) : null}
-      <Stack horizontal wrap tokens={{ childrenGap: 8 }}>
+      {/* flex gap, not a wrapping Stack: its negative margins would overflow a narrow column */}
+      <div style={{ display: "flex", flexWrap: "wrap", gap: 8, alignItems: "center" }}>
         {canAct ? <PrimaryButton text={t("Action_EngagePartner")} onClick={() => open("engage")} /> : null}
         {canAct && !pending ? <DefaultButton text={t("Action_RequestException")} onClick={() => open("exception")} /> : null}
         <ActionButton iconProps={{ iconName: "History" }} aria-expanded={showHistory} onClick={() => setShowHistory((v) => !v)}>
           {t("Action_History")}
         </ActionButton>
-      </Stack>
+      </div>
       {showHistory ? <HistoryList t={t} locale={locale} load={loadHistory} /> : null}
       {dialog === "engage" && por ? (
         <EngageDialog partner={partnerLabel(t, por)} contact={por.association.partnerContactName} t={t} onSubmit={(note) => actions.engage(note)} onDismiss={close} />
