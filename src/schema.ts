@@ -143,6 +143,19 @@ export const RelationshipTypeCodes = {
   other: 100000008,
 } as const;
 
+/** English labels of pg_relationshiptype's choices (the solution's metadata and the emulator's formatted values). */
+export const RelationshipTypeLabels: Record<keyof typeof RelationshipTypeCodes, string> = {
+  "csp-reseller": "CSP reseller",
+  "csp-indirect-reseller": "CSP indirect reseller",
+  cpor: "CPOR claim",
+  dpor: "DPOR",
+  pal: "PAL",
+  "deal-registration": "Deal registration",
+  "co-sell-referral": "Co-sell referral",
+  gdap: "GDAP admin relationship",
+  other: "Other",
+};
+
 export const AssociationStatusCodes = { active: 100000000, inactive: 100000001 } as const;
 
 /** Choice values of pg_source. */

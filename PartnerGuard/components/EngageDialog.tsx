@@ -1,6 +1,7 @@
 import * as React from "react";
-import { DefaultButton, Dialog, DialogFooter, DialogType, MessageBar, MessageBarType, PrimaryButton, Spinner, SpinnerSize, Text, TextField } from "@fluentui/react";
+import { Dialog, DialogType, Text, TextField } from "@fluentui/react";
 import { Translate } from "./Component.types";
+import { SaveFooter } from "./SaveFooter";
 
 export interface EngageDialogProps {
   partner: string;
@@ -34,16 +35,7 @@ export const EngageDialog: React.FC<EngageDialogProps> = ({ partner, contact, t,
         {contact ? t("Engage_Contact", { contact }) : t("Engage_NoContact")}
       </Text>
       <TextField label={t("Engage_Note")} multiline rows={3} value={note} onChange={(_, v) => setNote(v ?? "")} disabled={saving} />
-      {error ? (
-        <MessageBar messageBarType={MessageBarType.error} isMultiline delayedRender={false}>
-          {error}
-        </MessageBar>
-      ) : null}
-      <DialogFooter>
-        {saving ? <Spinner size={SpinnerSize.small} /> : null}
-        <PrimaryButton onClick={submit} disabled={saving} text={t("Engage_Submit")} />
-        <DefaultButton onClick={onDismiss} disabled={saving} text={t("Action_Cancel")} />
-      </DialogFooter>
+      <SaveFooter saving={saving} error={error} submitText={t("Engage_Submit")} cancelText={t("Action_Cancel")} onSubmit={submit} onCancel={onDismiss} />
     </Dialog>
   );
 };

@@ -1,7 +1,8 @@
 import * as React from "react";
-import { DefaultButton, Dialog, DialogFooter, DialogType, Dropdown, MessageBar, MessageBarType, PrimaryButton, SpinButton, Spinner, SpinnerSize, TextField } from "@fluentui/react";
+import { Dialog, DialogType, Dropdown, MessageBar, MessageBarType, SpinButton, TextField } from "@fluentui/react";
 import { EXCEPTION_REASONS, ExceptionReason, RequestProblem } from "../../src/core/exceptions";
 import { Translate } from "./Component.types";
+import { SaveFooter } from "./SaveFooter";
 import { ExceptionLimits } from "./IncludePartner.types";
 
 export interface ExceptionDialogProps {
@@ -94,16 +95,7 @@ export const ExceptionDialog: React.FC<ExceptionDialogProps> = ({ t, limits, onS
           {problemText(t, pending)}
         </MessageBar>
       ) : null}
-      {error ? (
-        <MessageBar messageBarType={MessageBarType.error} isMultiline delayedRender={false}>
-          {error}
-        </MessageBar>
-      ) : null}
-      <DialogFooter>
-        {saving ? <Spinner size={SpinnerSize.small} /> : null}
-        <PrimaryButton onClick={submit} disabled={saving} text={t("Exception_Submit")} />
-        <DefaultButton onClick={onDismiss} disabled={saving} text={t("Action_Cancel")} />
-      </DialogFooter>
+      <SaveFooter saving={saving} error={error} submitText={t("Exception_Submit")} cancelText={t("Action_Cancel")} onSubmit={submit} onCancel={onDismiss} />
     </Dialog>
   );
 };

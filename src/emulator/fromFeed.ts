@@ -4,20 +4,10 @@
  * association row per partner row of the feed.
  */
 import { FeedRow } from "../core/feed";
-import { Account, Association, AssociationAlternateKey, AssociationSourceCodes, AssociationStatusCodes, RelationshipTypeCodes, OutreachAudit, OutreachExceptionTable } from "../schema";
+import { Account, Association, AssociationAlternateKey, AssociationSourceCodes, AssociationStatusCodes, RelationshipTypeCodes, RelationshipTypeLabels, OutreachAudit, OutreachExceptionTable } from "../schema";
 import { DataverseEmulator, EmulatorOptions, Record_, TableDefinition } from "./dataverseEmulator";
 
-export const TYPE_LABELS: Record<keyof typeof RelationshipTypeCodes, string> = {
-  "csp-reseller": "CSP reseller",
-  "csp-indirect-reseller": "CSP indirect reseller",
-  cpor: "CPOR claim",
-  dpor: "DPOR",
-  pal: "PAL",
-  "deal-registration": "Deal registration",
-  "co-sell-referral": "Co-sell referral",
-  gdap: "GDAP admin relationship",
-  other: "Other",
-};
+export const TYPE_LABELS = RelationshipTypeLabels;
 
 export const TABLES: Record<string, TableDefinition> = {
   [Account.logicalName]: { primaryId: Account.id, primaryName: Account.name, hierarchyParent: Account.parent },

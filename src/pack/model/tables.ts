@@ -13,21 +13,12 @@ import {
   PUBLISHER_PREFIX,
   RelationshipTypeCodes,
   TableSchemaNames,
+  RelationshipTypeLabels,
 } from "../../schema";
 import { ChoiceOption, Column, QueryType, Table, View } from "./types";
 import { systemViews } from "./systemViews";
 
-const RELATIONSHIP_LABELS: Record<keyof typeof RelationshipTypeCodes, string> = {
-  "csp-reseller": "CSP reseller",
-  "csp-indirect-reseller": "CSP indirect reseller",
-  cpor: "CPOR claim",
-  dpor: "DPOR",
-  pal: "PAL",
-  "deal-registration": "Deal registration",
-  "co-sell-referral": "Co-sell referral",
-  gdap: "GDAP admin relationship",
-  other: "Other",
-};
+const RELATIONSHIP_LABELS = RelationshipTypeLabels;
 
 /** Turns `{ key: code }` plus English labels into choice options, in code order. */
 function options<K extends string>(codes: Record<K, number>, labels: Record<K, string>): ChoiceOption[] {
