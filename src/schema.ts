@@ -128,6 +128,8 @@ export const ScriptFunctions = {
   enableRule: "PartnerGuard.Ribbon.isOutreachEnabled",
   command: "PartnerGuard.Ribbon.startOutreach",
   onLoad: "PartnerGuard.Form.onLoad",
+  /** OnSave of the outreach exception form: refuses one's own decision, completes an approval. */
+  exceptionOnSave: "PartnerGuard.Exception.onSave",
 } as const;
 
 /** Choice values of pg_relationshiptype, in the default order of precedence. */

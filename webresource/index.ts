@@ -6,6 +6,7 @@
 import { xrmHost } from "./host";
 import * as ribbon from "./ribbon";
 import * as form from "./form";
+import * as exceptionForm from "./exceptionForm";
 
 export const Ribbon = {
   isOutreachEnabled: (primaryControl: ribbon.FormLike): Promise<boolean> => {
@@ -21,5 +22,12 @@ export const Ribbon = {
 export const Form = {
   onLoad: (executionContext: { getFormContext(): ribbon.FormLike }): void => {
     form.onLoad(xrmHost(), executionContext.getFormContext());
+  },
+};
+
+export const Exception = {
+  /** OnSave of the outreach exception form (pass the execution context). */
+  onSave: (executionContext: exceptionForm.SaveEventLike): void => {
+    exceptionForm.onSave(xrmHost(), executionContext);
   },
 };

@@ -14,6 +14,8 @@ import {
   RelationshipTypeCodes,
   TableSchemaNames,
   RelationshipTypeLabels,
+  ScriptFunctions,
+  WebResources,
 } from "../../schema";
 import { ChoiceOption, Column, QueryType, Table, View } from "./types";
 import { systemViews } from "./systemViews";
@@ -251,6 +253,8 @@ export const TABLES: readonly Table[] = [
           { label: { 1033: "Request" }, columns: [OutreachExceptionTable.name, OutreachExceptionTable.account, OutreachExceptionTable.requester, OutreachExceptionTable.reasonCode, OutreachExceptionTable.justification] },
           { label: { 1033: "Decision" }, columns: [OutreachExceptionTable.requestedDays, OutreachExceptionTable.status, OutreachExceptionTable.approver, OutreachExceptionTable.validUntil] },
         ],
+        // Refuses a decision on one's own request; completes an approval (approver, valid until).
+        handlers: [{ event: "onsave", library: WebResources.commandScript, functionName: ScriptFunctions.exceptionOnSave }],
       },
     ],
     views: exceptionViews,

@@ -39,11 +39,19 @@ export interface FormSection {
   columns: string[];
 }
 
+export interface FormHandler {
+  event: "onload" | "onsave";
+  library: string;
+  functionName: string;
+}
+
 export interface MainForm {
   /** Stable key the form id is derived from. */
   key: string;
   name: Labels;
   sections: FormSection[];
+  /** Script handlers of the form (the execution context is passed). */
+  handlers?: FormHandler[];
 }
 
 /** `querytype` values of savedquery the platform uses for the system views of a table. */

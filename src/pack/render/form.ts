@@ -1,7 +1,7 @@
 /** Main forms (FormXml) of our tables and the PartnerGuard account form. */
 import { el, XmlElement } from "../xml";
 import { stableGuid } from "../guid";
-import { Column, Labels, MainForm, Table } from "../model/types";
+import { Column, FormHandler, Labels, MainForm, Table } from "../model/types";
 import { ACCOUNT_FORM } from "../model/account";
 import { Account } from "../../schema";
 import { english, labelList } from "./labels";
@@ -98,7 +98,42 @@ export function renderTableForm(table: Table, form: MainForm): XmlElement {
       }),
     ),
   );
-  return systemForm(table.logicalName, form.key, form.name, sections);
+  return systemForm(table.logicalName, form.key, form.name, sections, formEvents(table.logicalName, form.key, form.handlers ?? []));
+}
+
+/** `<events>` and `<formLibraries>` for a form's script handlers (none: nothing). */
+function formEvents(entity: string, key: string, handlers: FormHandler[]): XmlElement[] {
+  if (!handlers.length) return [];
+  const libraries = [...new Set(handlers.map((h) => h.library))];
+  const byEvent = ["onload", "onsave"].filter((e) => handlers.some((h) => h.event === e));
+  const events = el(
+    "events",
+    {},
+    ...byEvent.map((name) =>
+      el(
+        "event",
+        { name, application: "false", active: "false" },
+        el(
+          "Handlers",
+          {},
+          ...handlers
+            .filter((h) => h.event === name)
+            .map((h) =>
+              el("Handler", {
+                functionName: h.functionName,
+                libraryName: h.library,
+                handlerUniqueId: stableGuid("handler", entity, key, h.functionName),
+                enabled: "true",
+                parameters: "",
+                passExecutionContext: "true",
+              }),
+            ),
+        ),
+      ),
+    ),
+  );
+  const formLibraries = el("formLibraries", {}, ...libraries.map((name) => el("Library", { name, libraryUniqueId: stableGuid("library", entity, key, name) })));
+  return [events, formLibraries];
 }
 
 /**
@@ -110,7 +145,6 @@ export function renderAccountForm(): XmlElement {
   const entity = Account.logicalName;
   const f = ACCOUNT_FORM;
   const controlUniqueId = stableGuid("control", entity, f.key, f.control);
-  const libraryId = stableGuid("library", entity, f.key, f.onLoad.library);
   const guardSection = section(entity, f.key, "partnerguard", { 1033: "PartnerGuard" }, [
     { column: Account.status, label: "PartnerGuard", classid: ControlClass.text, uniqueid: controlUniqueId, showlabel: false },
   ]);
@@ -133,26 +167,5 @@ export function renderAccountForm(): XmlElement {
       ...[0, 1, 2].map((formFactor) => el("customControl", { formFactor, name: f.control }, el("parameters", {}, ...parameters))),
     ),
   );
-  const formLibraries = el("formLibraries", {}, el("Library", { name: f.onLoad.library, libraryUniqueId: libraryId }));
-  const events = el(
-    "events",
-    {},
-    el(
-      "event",
-      { name: "onload", application: "false", active: "false" },
-      el(
-        "Handlers",
-        {},
-        el("Handler", {
-          functionName: f.onLoad.functionName,
-          libraryName: f.onLoad.library,
-          handlerUniqueId: stableGuid("handler", entity, f.key, f.onLoad.functionName),
-          enabled: "true",
-          parameters: "",
-          passExecutionContext: "true",
-        }),
-      ),
-    ),
-  );
-  return systemForm(entity, f.key, f.name, [guardSection, accountSection], [controlDescriptions, events, formLibraries]);
+  return systemForm(entity, f.key, f.name, [guardSection, accountSection], [controlDescriptions, ...formEvents(entity, f.key, [{ event: "onload", ...f.onLoad }])]);
 }
