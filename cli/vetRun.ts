@@ -15,6 +15,7 @@ import {
   matchAccounts,
   outcomeFor,
   readAssociations,
+  readExceptions,
   walkHierarchy,
 } from "../src/sources/node/batchSource";
 import { DATAVERSE_SOURCE } from "../src/sources/dataverseSource";
@@ -78,13 +79,15 @@ export async function vetList(pager: FetchXmlPager, list: VetList, options: VetO
   const ids = [...hierarchy.accounts.keys()];
   progress?.phase("reading partner associations", Math.ceil(ids.length / chunk));
   const associations = await readAssociations(pager, ids, batch);
+  // Exceptions are the account's own (never inherited), so only the matched accounts are asked.
+  const exceptions = await readExceptions(pager, [...matched.keys()], batch);
   progress?.done();
 
   const verdicts = new Map<string, Verdict>();
   const verdictOf = (id: string) => {
     let v = verdicts.get(id);
     if (!v) {
-      v = evaluate({ accountId: id, outcomes: [outcomeFor(id, hierarchy, associations)], policy: options.policy, now: options.now });
+      v = evaluate({ accountId: id, outcomes: [outcomeFor(id, hierarchy, associations)], policy: options.policy, now: options.now, exceptions: exceptions.get(id) ?? [] });
       verdicts.set(id, v);
     }
     return v;

@@ -2,9 +2,10 @@
 import { existsSync } from "fs";
 import { join } from "path";
 import { parse } from "csv-parse/sync";
-import { WebApiServer } from "../../src/emulator/webApiServer";
+import { WebApiServer, startWebApiServer } from "../../src/emulator/webApiServer";
+import { ExceptionStatusCodes, OutreachExceptionTable } from "../../src/schema";
 import { DEMO } from "../helpers/demo";
-import { DEMO_FEED, DEMO_NOW, EXTRA, TOKEN, buildCli, demoServer, runCli, tempDir } from "./helpers/cli";
+import { DEMO_FEED, DEMO_NOW, EXTRA, TOKEN, buildCli, demoDataverse, demoServer, runCli, tempDir } from "./helpers/cli";
 
 let server: WebApiServer | undefined;
 let tmp: ReturnType<typeof tempDir>;
@@ -96,6 +97,23 @@ describe("partnerguard vet", () => {
     const noHierarchy = tmp.write("policy.json", JSON.stringify({ hierarchy: { enabled: false } }));
     const flat = await runCli(["vet", list, "--feed", DEMO_FEED, "--as-of", DEMO_NOW, "--policy", noHierarchy, "--fail-on-blocked"], { cwd: tmp.dir });
     expect(flat.code).toBe(0);
+  });
+
+  test("an approved exception valid on the day allows the account, the same as on the card; --as-of after its end blocks again", async () => {
+    const emulator = demoDataverse();
+    emulator.insert(OutreachExceptionTable.logicalName, {
+      [OutreachExceptionTable.id]: "f0000000-0000-4000-8000-000000000001",
+      [OutreachExceptionTable.account]: { $lookup: "account", id: DEMO.contoso },
+      [OutreachExceptionTable.status]: ExceptionStatusCodes.approved,
+      [OutreachExceptionTable.validUntil]: "2026-12-08T12:00:00Z",
+    });
+    server = await startWebApiServer({ emulator, token: TOKEN });
+    const list = tmp.write("exc.csv", `accountId\n${DEMO.contoso}\n`);
+    const env = { PARTNERGUARD_ACCESS_TOKEN: TOKEN };
+    const during = await runCli(["vet", list, "--env", server.url, "--as-of", DEMO_NOW, "--json"], { cwd: tmp.dir, env });
+    expect(JSON.parse(during.stdout).summary.byOutreach).toEqual({ allowed: 1, blocked: 0, unverified: 0 });
+    const after = await runCli(["vet", list, "--env", server.url, "--as-of", "2026-12-09", "--json"], { cwd: tmp.dir, env });
+    expect(JSON.parse(after.stdout).summary.byOutreach).toEqual({ allowed: 0, blocked: 1, unverified: 0 });
   });
 
   test("429 with Retry-After is honoured during a run; a failing association query leaves rows unverified", async () => {

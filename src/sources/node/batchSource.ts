@@ -7,8 +7,8 @@
  *
  * Failures stay values: a chunk that fails marks its accounts, whose verdicts become unverified.
  */
-import { Account, Association } from "../../schema";
-import { SourceFailure, SourceOutcome } from "../../core/types";
+import { Account, Association, ExceptionStatusCodes, OutreachExceptionTable } from "../../schema";
+import { OutreachException, SourceFailure, SourceOutcome } from "../../core/types";
 import { Row, normalizeGuid, xmlAttr } from "../webApi";
 import { ASSOCIATION_COLUMNS, DATAVERSE_SOURCE, mapRows } from "../dataverseSource";
 import { toFailure } from "../failures";
@@ -235,6 +235,35 @@ export async function readAssociations(pager: FetchXmlPager, accountIds: string[
     options.onStep?.("associations");
   });
   return { byAccount, failed };
+}
+
+/**
+ * Approved outreach exceptions of the given accounts (the verdict keeps those valid at its "now",
+ * so `--as-of` sees the exceptions valid on that day). A failed read leaves the accounts without
+ * exceptions: blocked stays blocked, the safe side.
+ */
+export async function readExceptions(pager: FetchXmlPager, accountIds: string[], options: BatchOptions = {}): Promise<Map<string, OutreachException[]>> {
+  const E = OutreachExceptionTable;
+  const byAccount = new Map<string, OutreachException[]>();
+  await pool(chunks(accountIds, options.chunkSize ?? DEFAULT_CHUNK), options.concurrency ?? 8, async (chunk) => {
+    try {
+      const approved = `<condition attribute="${E.status}" operator="eq" value="${ExceptionStatusCodes.approved}"/>`;
+      const filter = inFilter(E.account, chunk).replace("</filter>", `${approved}</filter>`);
+      const rows = await allPages(pager, E.logicalName, (page) => fetchXml(E.logicalName, [E.id, E.account, E.status, E.validUntil], filter, E.id, page));
+      for (const row of rows) {
+        const accountId = normalizeGuid(row[`_${E.account}_value`]);
+        const id = normalizeGuid(row[E.id]);
+        if (!accountId || !id) continue;
+        const list = byAccount.get(accountId) ?? [];
+        list.push({ id, accountId, status: "approved", validUntil: str(row[E.validUntil]) });
+        byAccount.set(accountId, list);
+      }
+    } catch {
+      // see above: no exceptions for this chunk
+    }
+    options.onStep?.("exceptions");
+  });
+  return byAccount;
 }
 
 /** Association row as read from its own table -> the link-entity shape `mapRows` reads (`pa.x`). */
