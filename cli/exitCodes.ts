@@ -8,8 +8,10 @@ export const ExitCode = {
   usage: 2,
   /** Dataverse could not be used: sign-in failed, unreachable, or writes failed. */
   environment: 3,
-  /** The command or option exists but is not available in this version (sync --graph, pack). */
+  /** The command or option exists but is not available in this version (pack without the packer). */
   notAvailable: 4,
+  /** `sync --graph`: Microsoft Graph could not be read for some accounts; the others were imported. */
+  graphPartial: 5,
   /** A bug: something the code did not expect. */
   internal: 70,
 } as const;

@@ -26,9 +26,11 @@ export function buildProgram(io: (quiet: boolean) => Io, sink: ResultSink): Comm
     "after",
     `
 Exit codes: 0 ran, 1 vet/check --fail-on-blocked found rows not clear for outreach,
-2 usage or input error, 3 Dataverse failed (sign-in, network, writes), 4 not available in this version.
+2 usage or input error, 3 Dataverse failed (sign-in, network, writes), 4 not available in this version,
+5 sync --graph: Graph could not be read for some accounts (the others were imported).
 Sign-in: PARTNERGUARD_CLIENT_ID (+ PARTNERGUARD_TENANT_ID, + PARTNERGUARD_CLIENT_SECRET for automation)
-or PARTNERGUARD_ACCESS_TOKEN.`,
+or PARTNERGUARD_ACCESS_TOKEN. Graph (sync --graph): PARTNERGUARD_GRAPH_TENANT_ID, _CLIENT_ID, _CLIENT_SECRET
+(else the Dataverse ones), or PARTNERGUARD_GRAPH_TOKEN.`,
   );
   return program;
 }

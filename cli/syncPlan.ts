@@ -31,7 +31,7 @@ export interface PlanItem {
 }
 
 /** Characters the Web API does not accept in alternate-key values. */
-const UNSUPPORTED_KEY_CHARS = /[/<>*%&:\\?+]/;
+export const UNSUPPORTED_KEY_CHARS = /[/<>*%&:\\?+]/;
 
 export const keyOf = (source: number, reference: string) => `${source}|${reference.toLowerCase()}`;
 

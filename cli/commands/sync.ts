@@ -1,11 +1,18 @@
-/** `partnerguard sync <feed>`: upsert a partner-of-record feed into pg_partnerassociation. */
+/**
+ * `partnerguard sync <feed>`: upsert a partner-of-record feed into pg_partnerassociation.
+ * `partnerguard sync --graph`: the same upsert, from Microsoft Graph for every account with a tenant id.
+ */
 import { Command } from "commander";
 import { CommandError, ExitCode, usageError } from "../exitCodes";
 import { CONNECTION, ConnectionOptions, addOptions } from "../options";
 import { Io } from "../io";
 import { Result, ResultSink } from "../result";
 import { connect, loadFeed } from "../connect";
-import { PlanItem, desiredFromFeed, plan, readExisting, upsertBody, upsertKey } from "../syncPlan";
+import { Desired, PlanItem, desiredFromFeed, plan, readExisting, upsertBody, upsertKey } from "../syncPlan";
+import { GraphProblem, TenantAccount, desiredFromGraph } from "../graphDesired";
+import { RawTenantAccount, graphSetup, readGraph, readTenantAccounts } from "../graphRead";
+import { HttpWebApi } from "../../src/sources/node/httpWebApi";
+import { normalizeGuid } from "../../src/sources/webApi";
 import { pool } from "../../src/sources/node/batchSource";
 import { toFailure } from "../../src/sources/failures";
 import { Association } from "../../src/schema";
@@ -15,25 +22,32 @@ export const SYNC = "sync";
 interface SyncOptions extends ConnectionOptions {
   dryRun?: boolean;
   graph?: boolean;
+  graphUrl?: string;
   json?: boolean;
   chunkSize: number;
 }
 
 export function syncCommand(io: () => Io, sink: ResultSink): Command {
   const command = new Command(SYNC)
-    .description("import a partner-of-record feed (CSV or JSON, the partner feed format) into Dataverse: upsert by source + externalReference")
+    .description(
+      "import a partner-of-record feed (CSV or JSON, the partner feed format), or with --graph the GDAP relationships and CSP contracts of every account with a tenant id, into Dataverse: upsert by source + externalReference",
+    )
     .argument("[feed]", "the feed file")
     .addHelpText(
       "after",
       `
 Rows with errors are reported with their line numbers and skipped; the good rows are imported.
 Running it twice with the same feed changes nothing the second time.
+--graph reads Microsoft Graph instead of a feed (sign-in: PARTNERGUARD_GRAPH_TENANT_ID,
+PARTNERGUARD_GRAPH_CLIENT_ID, PARTNERGUARD_GRAPH_CLIENT_SECRET, else the Dataverse ones); accounts
+Graph could not answer for are listed and the command exits 5 after importing the others.
 
 Examples:
   partnerguard sync partners.csv --env https://contoso.crm.dynamics.com --dry-run
-  partnerguard sync partners.json --env https://contoso.crm.dynamics.com`,
+  partnerguard sync partners.json --env https://contoso.crm.dynamics.com
+  partnerguard sync --graph --env https://contoso.crm.dynamics.com --dry-run`,
     );
-  addOptions(command, [...CONNECTION, "dryRun", "graph", "json", "chunkSize"]);
+  addOptions(command, [...CONNECTION, "dryRun", "graph", "graphUrl", "json", "chunkSize"]);
   return command.action(async (feed: string | undefined, options: SyncOptions) => {
     sink.result = await runSync(io(), feed, options);
   });
@@ -41,9 +55,10 @@ Examples:
 
 export async function runSync(io: Io, file: string | undefined, options: SyncOptions): Promise<Result> {
   if (options.graph) {
-    return new CommandError("sync --graph (GDAP relationships and CSP contracts from Microsoft Graph) is not available in this version", ExitCode.notAvailable);
+    if (file) return usageError("give either a feed file or --graph, not both");
+    return runGraphSync(io, options);
   }
-  if (!file) return usageError("give the feed file to import");
+  if (!file) return usageError("give the feed file to import (or --graph)");
   const feed = loadFeed(io, file);
   if (feed instanceof CommandError) return feed;
   const host = connect(options, io);
@@ -53,6 +68,67 @@ export async function runSync(io: Io, file: string | undefined, options: SyncOpt
   const bad = [...feed.errors, ...errors].sort((a, b) => a.line - b.line);
   for (const e of bad) io.err(`${file} line ${e.line}: ${e.message} (skipped)`);
 
+  const applied = await applyPlan(io, host, desired, options);
+  if (applied instanceof CommandError) return applied;
+  const { items, writes, failed, counts } = applied;
+  for (const f of failed) io.err(`${file} line ${f.desired.line}: not written: ${f.message}`);
+  const summary = {
+    dryRun: !!options.dryRun,
+    ...counts,
+    skipped: bad.length,
+    accountOnly,
+    requests: host.stats.requests,
+  };
+  if (options.json) {
+    io.out(
+      JSON.stringify(
+        {
+          ...summary,
+          plan: items.map((i) => ({
+            line: i.desired.line,
+            action: i.action,
+            externalReference: i.desired.reference,
+            changes: i.changes,
+          })),
+          errors: bad,
+          failures: failed.map((f) => ({
+            line: f.desired.line,
+            message: f.message,
+          })),
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    if (options.dryRun) {
+      io.out(`Plan for ${file} (dry run: nothing is written):`);
+      for (const i of writes) io.out(`  line ${i.desired.line}: ${i.action} ${i.desired.reference}${changeList(i)}`);
+    }
+    io.out(
+      `${countsLine(counts, !!options.dryRun)}, ${summary.skipped} bad rows skipped` +
+        (accountOnly ? `, ${accountOnly} rows declare accounts only (not imported)` : "") +
+        (failed.length ? `, ${failed.length} failed` : "") +
+        ".",
+    );
+  }
+  return failed.length ? notWritten(failed.length) : ExitCode.ok;
+}
+
+interface Applied {
+  items: PlanItem[];
+  writes: PlanItem[];
+  failed: { desired: Desired; message: string }[];
+  counts: {
+    created: number;
+    updated: number;
+    unchanged: number;
+    failed: number;
+  };
+}
+
+/** Read what exists, plan, and (unless a dry run) upsert what differs: the part both kinds of sync share. */
+async function applyPlan(io: Io, host: HttpWebApi, desired: Desired[], options: SyncOptions): Promise<Applied | CommandError> {
   let items: PlanItem[];
   try {
     items = plan(desired, await readExisting(host, desired, options.chunkSize, options.concurrency));
@@ -60,43 +136,157 @@ export async function runSync(io: Io, file: string | undefined, options: SyncOpt
     return new CommandError(`cannot read the existing associations: ${toFailure(error).message}`, ExitCode.environment);
   }
   const writes = items.filter((i) => i.action !== "unchanged");
-  const failed: { line: number; message: string }[] = [];
+  const failed: Applied["failed"] = [];
   if (!options.dryRun) {
     await pool(writes, options.concurrency, async (item) => {
       try {
         await host.upsertByKey(Association.logicalName, upsertKey(item.desired), upsertBody(item.desired));
       } catch (error) {
-        failed.push({ line: item.desired.line, message: toFailure(error).message });
+        failed.push({
+          desired: item.desired,
+          message: toFailure(error).message,
+        });
       }
     });
-    failed.sort((a, b) => a.line - b.line);
-    for (const f of failed) io.err(`${file} line ${f.line}: not written: ${f.message}`);
+    failed.sort((a, b) => a.desired.line - b.desired.line);
   }
-  const count = (action: PlanItem["action"]) => items.filter((i) => i.action === action && !failed.some((f) => f.line === i.desired.line)).length;
+  const count = (action: PlanItem["action"]) => items.filter((i) => i.action === action && !failed.some((f) => f.desired === i.desired)).length;
+  return {
+    items,
+    writes,
+    failed,
+    counts: {
+      created: count("create"),
+      updated: count("update"),
+      unchanged: count("unchanged"),
+      failed: failed.length,
+    },
+  };
+}
+
+const changeList = (i: PlanItem) => (i.changes.length ? ` (${i.changes.join(", ")})` : "");
+
+function countsLine(counts: Applied["counts"], dryRun: boolean): string {
+  const verb = dryRun ? "would be" : "";
+  return `${counts.created} ${verb} created, ${counts.updated} ${verb} updated, ${counts.unchanged} unchanged`.replace(/ {2}/g, " ");
+}
+
+const notWritten = (n: number) => new CommandError(`${n} associations could not be written`, ExitCode.environment);
+
+const who = (a: TenantAccount | { id: string; name: string }) => `account ${a.name} (${a.id})`;
+
+async function runGraphSync(io: Io, options: SyncOptions): Promise<Result> {
+  const host = connect(options, io);
+  if (host instanceof CommandError) return host;
+  const setup = graphSetup(
+    {
+      tenant: options.tenant,
+      clientId: options.clientId,
+      graphUrl: options.graphUrl,
+    },
+    io.env,
+  );
+  if (setup instanceof CommandError) return setup;
+
+  let raw: RawTenantAccount[];
+  try {
+    raw = await readTenantAccounts(host);
+  } catch (error) {
+    return new CommandError(`cannot read the accounts with a tenant id: ${toFailure(error).message}`, ExitCode.environment);
+  }
+  const accounts: TenantAccount[] = [];
+  const badTenants: { accountId: string; name: string; tenantId: string }[] = [];
+  // Our own tenant as an account: its id names the partner of every association, it is no customer.
+  const partnerAccounts = raw.filter((a) => setup.partnerTenantId !== undefined && normalizeGuid(a.tenantId) === setup.partnerTenantId);
+  const partnerAccountId = partnerAccounts.length === 1 ? partnerAccounts[0].id : undefined;
+  for (const a of raw) {
+    const tenantId = normalizeGuid(a.tenantId);
+    if (!tenantId) {
+      badTenants.push({ accountId: a.id, name: a.name, tenantId: a.tenantId });
+      io.err(`${who(a)}: tenant id "${a.tenantId}" is not a GUID (skipped)`);
+    } else if (tenantId !== setup.partnerTenantId) accounts.push({ ...a, tenantId });
+  }
+
+  const progress = io.progress("sync --graph");
+  progress?.phase("Microsoft Graph", accounts.length);
+  const graph = await readGraph(setup, accounts, options.concurrency, () => progress?.tick());
+  progress?.done();
+  for (const f of graph.failures) io.err(`${who(f.account)}, tenant ${f.account.tenantId}: Graph failed (${f.failure.kind}): ${f.failure.message}`);
+  for (const n of graph.notes) io.err(`${who(n.account)}: ${n.detail}`);
+  const { desired, problems } = desiredFromGraph(graph.reads, partnerAccountId);
+  for (const p of problems) io.err(`${who(p.account)}: ${p.message}`);
+
+  const applied = await applyPlan(io, host, desired, options);
+  if (applied instanceof CommandError) return applied;
+  const { items, writes, failed, counts } = applied;
+  const accountOf = new Map(desired.map((d) => [d, graph.reads.find((r) => r.account.id === d.customerId)?.account]));
+  for (const f of failed)
+    io.err(`${who(accountOf.get(f.desired) ?? { id: f.desired.customerId, name: f.desired.customerId })}: ${f.desired.reference}: not written: ${f.message}`);
   const summary = {
     dryRun: !!options.dryRun,
-    created: count("create"),
-    updated: count("update"),
-    unchanged: count("unchanged"),
-    failed: failed.length,
-    skipped: bad.length,
-    accountOnly,
+    accounts: raw.length,
+    readFromGraph: graph.reads.length,
+    graphFailed: graph.failures.length,
+    badTenantIds: badTenants.length,
+    ...counts,
+    reported: problems.length,
     requests: host.stats.requests,
   };
   if (options.json) {
-    io.out(JSON.stringify({ ...summary, plan: items.map((i) => ({ line: i.desired.line, action: i.action, externalReference: i.desired.reference, changes: i.changes })), errors: bad, failures: failed }, null, 2));
+    const problem = (p: GraphProblem) => ({
+      accountId: p.account.id,
+      message: p.message,
+    });
+    io.out(
+      JSON.stringify(
+        {
+          ...summary,
+          plan: items.map((i) => ({
+            accountId: i.desired.customerId,
+            action: i.action,
+            externalReference: i.desired.reference,
+            changes: i.changes,
+          })),
+          graphFailures: graph.failures.map((f) => ({
+            accountId: f.account.id,
+            name: f.account.name,
+            tenantId: f.account.tenantId,
+            kind: f.failure.kind,
+            message: f.failure.message,
+          })),
+          badTenants,
+          problems: problems.map(problem),
+          failures: failed.map((f) => ({
+            accountId: f.desired.customerId,
+            externalReference: f.desired.reference,
+            message: f.message,
+          })),
+        },
+        null,
+        2,
+      ),
+    );
   } else {
     if (options.dryRun) {
-      io.out(`Plan for ${file} (dry run: nothing is written):`);
-      for (const i of writes) io.out(`  line ${i.desired.line}: ${i.action} ${i.desired.reference}${i.changes.length ? ` (${i.changes.join(", ")})` : ""}`);
+      io.out("Plan from Microsoft Graph (dry run: nothing is written):");
+      for (const i of writes)
+        io.out(
+          `  ${who(accountOf.get(i.desired) ?? { id: i.desired.customerId, name: i.desired.customerId })}: ${i.action} ${i.desired.reference}${changeList(i)}`,
+        );
     }
-    const verb = options.dryRun ? "would be" : "";
     io.out(
-      `${summary.created} ${verb} created, ${summary.updated} ${verb} updated, ${summary.unchanged} unchanged, ${summary.skipped} bad rows skipped`.replace(/ {2}/g, " ") +
-        (accountOnly ? `, ${accountOnly} rows declare accounts only (not imported)` : "") +
+      `${raw.length} accounts with a tenant id: ${graph.reads.length} read from Graph, ${graph.failures.length} Graph failed, ${badTenants.length} bad tenant ids. ` +
+        `${countsLine(counts, !!options.dryRun)}` +
+        (problems.length ? `, ${problems.length} associations reported` : "") +
         (failed.length ? `, ${failed.length} failed` : "") +
         ".",
     );
   }
-  return failed.length ? new CommandError(`${failed.length} associations could not be written`, ExitCode.environment) : ExitCode.ok;
+  if (failed.length) return notWritten(failed.length);
+  if (graph.failures.length)
+    return new CommandError(
+      `Microsoft Graph could not be read for ${graph.failures.length} of ${accounts.length} accounts (the others were imported)`,
+      ExitCode.graphPartial,
+    );
+  return ExitCode.ok;
 }

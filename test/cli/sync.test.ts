@@ -67,10 +67,7 @@ describe("partnerguard sync", () => {
     expect(out.plan[0].changes).toEqual(["pg_associationstatus", "pg_enddate"]);
   });
 
-  test("--graph is not available in this version; a write the service refuses exits 3", async () => {
-    const graph = await runCli(["sync", "--graph", "--env", "https://contoso.crm.dynamics.com"]);
-    expect(graph.code).toBe(4);
-    expect(graph.stderr).toMatch(/not available in this version/);
+  test("a write the service refuses exits 3", async () => {
     server = await demoServer();
     const unknownAccount = "f0000000-0000-4000-8000-000000000001";
     const feed = tmp.write("feed.csv", [HEADER, `${unknownAccount},Ghost,,,${P},Harbor,pal,active,2026-01-01,,G-1,feed`].join("\n"));

@@ -1,0 +1,100 @@
+/**
+ * From what Microsoft Graph says about each account's tenant to the same `Desired` rows the feed
+ * sync builds, so plan, dry run, idempotence and the upsert by alternate key are the feed's code.
+ * Pure: no I/O, every problem comes back as a value for the command to report.
+ */
+import { PartnerAssociation } from "../src/core/types";
+import { AssociationSourceCodes, AssociationStatusCodes, RelationshipTypeCodes } from "../src/schema";
+import { Desired, UNSUPPORTED_KEY_CHARS, keyOf } from "./syncPlan";
+
+/** An account that carries a customer tenant id, as read from Dataverse. */
+export interface TenantAccount {
+  id: string;
+  name: string;
+  tenantId: string;
+}
+
+/** What Graph answered for one account. */
+export interface GraphRead {
+  account: TenantAccount;
+  associations: PartnerAssociation[];
+}
+
+export interface GraphProblem {
+  account: TenantAccount;
+  message: string;
+}
+
+/** pg_externalreference is a text column of 100 characters. */
+export const MAX_REFERENCE = 100;
+
+/** Dataverse keeps start and end as DateOnly columns: Graph's instants become their UTC day. */
+export function dayOf(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * The key the row is upserted on: the association's external reference (the GDAP relationship's
+ * name, "contract <id>"). A name the key cannot hold (too long with its indirect provider, or a
+ * character the Web API refuses) falls back to the association's Graph id, which is stable too.
+ */
+export function referenceOf(a: PartnerAssociation): string {
+  const reference = a.externalReference ?? a.id;
+  return reference.length > MAX_REFERENCE || UNSUPPORTED_KEY_CHARS.test(reference) ? a.id : reference;
+}
+
+/**
+ * `partnerAccountId`: the Dataverse account of the partner tenant (ours), when one account carries
+ * that tenant id. Rows are numbered from 1 in the order read (the plan's "line").
+ */
+export function desiredFromGraph(reads: GraphRead[], partnerAccountId?: string): { desired: Desired[]; problems: GraphProblem[] } {
+  const desired: Desired[] = [];
+  const problems: GraphProblem[] = [];
+  const first = new Map<string, TenantAccount>();
+  for (const { account, associations } of reads) {
+    for (const a of associations) {
+      const reference = referenceOf(a);
+      if (a.relationshipType === "unknown") {
+        // pg_relationshiptype has no value for it, and "other" would not block: leave it to the
+        // card's live Graph read, which lists it under "Data to review".
+        problems.push({
+          account,
+          message: `${reference}: relationship type "${a.rawType ?? ""}" is unknown to PartnerGuard (not imported)`,
+        });
+        continue;
+      }
+      const key = keyOf(AssociationSourceCodes.graph, reference);
+      const seen = first.get(key);
+      if (seen) {
+        problems.push({
+          account,
+          message: `${reference}: same external reference as on account ${seen.name} (${seen.id}); the first one counts`,
+        });
+        continue;
+      }
+      first.set(key, account);
+      if (a.status === "unknown") {
+        problems.push({
+          account,
+          message: `${reference}: status "${a.rawStatus ?? ""}" is unknown; imported as active (it blocks until reviewed)`,
+        });
+      }
+      desired.push({
+        line: desired.length + 1,
+        source: AssociationSourceCodes.graph,
+        reference,
+        name: `${a.partnerName ?? "Microsoft Graph"} – ${account.name}`.slice(0, 100),
+        customerId: account.id,
+        partnerId: partnerAccountId,
+        type: RelationshipTypeCodes[a.relationshipType],
+        // The Graph mapping counts an unknown status as in force; so does the import (fail closed).
+        status: a.status === "inactive" ? AssociationStatusCodes.inactive : AssociationStatusCodes.active,
+        start: dayOf(a.startDate),
+        end: dayOf(a.endDate),
+      });
+    }
+  }
+  return { desired, problems };
+}
