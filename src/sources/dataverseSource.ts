@@ -232,6 +232,8 @@ export function mapRows(
       externalReference: str(row[`${ALIAS}.${Association.externalReference}`]),
       partnerContactId: contact.id,
       partnerContactName: contact.name,
+      // Contracts synced from Graph carry no dates by nature: not a gap to review.
+      undated: row[`${ALIAS}.${Association.source}`] === AssociationSourceCodes.graph || undefined,
       depth: d,
     });
   }
