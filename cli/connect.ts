@@ -9,6 +9,9 @@ import { authConfig, tokenProvider } from "../src/sources/node/auth";
 import { FeedParseResult, parseFeed } from "../src/core/feed";
 import { Policy, parsePolicy } from "../src/core/policy";
 import { readConfig } from "../src/sources/configSource";
+import { WebApiHost } from "../src/sources/webApi";
+import { FetchXmlPager } from "../src/sources/node/batchSource";
+import { emulatorFromFeed } from "../src/emulator/fromFeed";
 
 export function readInput(io: Io, file: string, what: string): string | CommandError {
   try {
@@ -64,4 +67,35 @@ export async function loadPolicy(io: Io, file: string | undefined, host: HttpWeb
     }
   }
   return { policy: config.policy, problems: config.policyProblems, from: `environment variable of ${host.baseUrl}` };
+}
+
+/** Where `vet` and `check` read from: a partner feed loaded into the emulator, or Dataverse. */
+export interface OpenedSource {
+  /** The reader both commands use. */
+  host: WebApiHost & FetchXmlPager;
+  /** Set when reading Dataverse (its request stats, its configuration). */
+  http?: HttpWebApi;
+  policy: LoadedPolicy;
+}
+
+export async function openSource(
+  io: Io,
+  options: ConnectionOptions & { feed?: string; policy?: string },
+  onFeedError: (line: number, message: string) => void,
+): Promise<OpenedSource | CommandError> {
+  let host: WebApiHost & FetchXmlPager;
+  let http: HttpWebApi | undefined;
+  if (options.feed) {
+    const feed = loadFeed(io, options.feed);
+    if (feed instanceof CommandError) return feed;
+    for (const e of feed.errors) onFeedError(e.line, e.message);
+    host = emulatorFromFeed(feed.rows);
+  } else {
+    const connected = connect(options, io);
+    if (connected instanceof CommandError) return connected;
+    host = http = connected;
+  }
+  const policy = await loadPolicy(io, options.policy, http);
+  if (policy instanceof CommandError) return policy;
+  return { host, http, policy };
 }

@@ -4,14 +4,12 @@ import { CommandError, ExitCode, usageError } from "../exitCodes";
 import { CONNECTION, ConnectionOptions, addOptions } from "../options";
 import { Io } from "../io";
 import { Result, ResultSink } from "../result";
-import { connect, loadFeed, loadPolicy } from "../connect";
+import { openSource } from "../connect";
 import { evidenceLine, reasonTexts, t, verdictLine } from "../words";
-import { emulatorFromFeed } from "../../src/emulator/fromFeed";
 import { readDataverse } from "../../src/sources/dataverseSource";
 import { evaluate } from "../../src/core/verdict";
 import { AccountInfo, FetchXmlPager, matchAccounts } from "../../src/sources/node/batchSource";
-import { WebApiHost, normalizeGuid } from "../../src/sources/webApi";
-import { HttpWebApi } from "../../src/sources/node/httpWebApi";
+import { normalizeGuid } from "../../src/sources/webApi";
 import { Verdict } from "../../src/core/types";
 
 export const CHECK = "check";
@@ -61,19 +59,10 @@ async function findAccount(pager: FetchXmlPager, text: string): Promise<AccountI
 export async function runCheck(io: Io, text: string, options: CheckOptions): Promise<Result> {
   if (options.env && options.feed) return usageError("give either --env or --feed, not both");
   if (!options.env && !options.feed) return usageError("give --env <url> to check in Dataverse, or --feed <file> to check offline");
-  let host: (WebApiHost & FetchXmlPager) | undefined;
-  let http: HttpWebApi | undefined;
-  if (options.feed) {
-    const feed = loadFeed(io, options.feed);
-    if (feed instanceof CommandError) return feed;
-    host = emulatorFromFeed(feed.rows);
-  } else {
-    const connected = connect(options, io);
-    if (connected instanceof CommandError) return connected;
-    host = http = connected;
-  }
-  const policy = await loadPolicy(io, options.policy, http);
-  if (policy instanceof CommandError) return policy;
+  // Bad feed rows are left out; check shows only the account it was asked about.
+  const opened = await openSource(io, options, () => undefined);
+  if (opened instanceof CommandError) return opened;
+  const { host, policy } = opened;
   const account = await findAccount(host, text);
   if (account instanceof CommandError) return account;
 

@@ -7,11 +7,10 @@ import { CommandError, ExitCode, usageError } from "../exitCodes";
 import { CONNECTION, ConnectionOptions, addOptions } from "../options";
 import { Io } from "../io";
 import { ResultSink, Result } from "../result";
-import { connect, loadFeed, loadPolicy, readInput } from "../connect";
+import { openSource, readInput } from "../connect";
 import { parseVetList, VetList } from "../vetList";
 import { COLUMN_WORDS, VetSummary, VettedRow, summarize, vetList } from "../vetRun";
-import { emulatorFromFeed } from "../../src/emulator/fromFeed";
-import { FetchXmlPager, MatchColumn } from "../../src/sources/node/batchSource";
+import { MatchColumn } from "../../src/sources/node/batchSource";
 import { HttpWebApi } from "../../src/sources/node/httpWebApi";
 
 export const VET = "vet";
@@ -54,20 +53,9 @@ export async function runVet(io: Io, file: string, options: VetOptions): Promise
   const list = parseVetList(text);
   if (list instanceof CommandError) return list;
 
-  let pager: FetchXmlPager;
-  let host: HttpWebApi | undefined;
-  if (options.feed) {
-    const feed = loadFeed(io, options.feed);
-    if (feed instanceof CommandError) return feed;
-    for (const e of feed.errors) io.err(`feed ${options.feed} line ${e.line}: ${e.message} (row skipped)`);
-    pager = emulatorFromFeed(feed.rows);
-  } else {
-    const connected = connect(options, io);
-    if (connected instanceof CommandError) return connected;
-    pager = host = connected;
-  }
-  const policy = await loadPolicy(io, options.policy, host);
-  if (policy instanceof CommandError) return policy;
+  const opened = await openSource(io, options, (line, message) => io.err(`feed ${options.feed} line ${line}: ${message} (row skipped)`));
+  if (opened instanceof CommandError) return opened;
+  const { host: pager, http: host, policy } = opened;
   for (const p of policy.problems) if (!options.quiet) io.err(`policy: ${p}`);
 
   const started = Date.now();
