@@ -3,8 +3,9 @@
  * The rule only decides what the button shows; the action checks again and leaves an audit
  * entry either way, because client-side gating is not security.
  */
-import { Account, OUTREACH_ACTIVITY } from "../src/schema";
-import { AuditDecision, writeAudit } from "../src/sources/audit";
+import { Account, ENGAGEMENT_ACTIVITY, OUTREACH_ACTIVITY } from "../src/schema";
+import { AuditDecision, AuditInput, writeAudit } from "../src/sources/audit";
+import { Translate } from "../src/text/translate";
 import { resolveForForm } from "../src/sources/formResolution";
 import { Resolution } from "../src/sources/resolver";
 import { Verdict } from "../src/core/types";
@@ -60,6 +61,18 @@ function decisionOf(verdict: Verdict): AuditDecision {
   return verdict.exception ? "allowed-by-exception" : "allowed";
 }
 
+/** Writes the audit entry; when it cannot, says so and answers false (nothing may open then). */
+async function auditOrExplain(host: CommandHost, t: Translate, input: AuditInput): Promise<boolean> {
+  try {
+    await writeAudit(host.webApi, t, input);
+    return true;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? error);
+    await host.alert(t("Outreach_BlockedTitle"), t("Outreach_AuditFailed", { message }));
+    return false;
+  }
+}
+
 export type OutreachOutcome = "opened" | "blocked" | "engage" | "audit-failed" | "not-saved";
 
 /** Command action: check again, write the audit entry, then open the activity or explain. */
@@ -74,13 +87,8 @@ export async function startOutreach(host: CommandHost, form: FormLike, now: () =
   const accountName = form.data.entity.getPrimaryAttributeValue?.() ?? "";
   // The data may have changed since the form loaded: a fresh resolution, shared with the card.
   const { verdict } = await resolveForAccount(host, form, accountId, true);
-  try {
-    await writeAudit(host.webApi, t, { verdict, decision: decisionOf(verdict), accountId, accountName, userId: host.userId, now: now() });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? error);
-    await host.alert(t("Outreach_BlockedTitle"), t("Outreach_AuditFailed", { message }));
-    return "audit-failed";
-  }
+  const audit = (decision: AuditDecision) => auditOrExplain(host, t, { verdict, decision, accountId, accountName, userId: host.userId, now: now() });
+  if (!(await audit(decisionOf(verdict)))) return "audit-failed";
   if (verdict.outreach === "allowed") {
     await host.openForm(
       { entityName: OUTREACH_ACTIVITY },
@@ -96,9 +104,11 @@ export async function startOutreach(host: CommandHost, form: FormLike, now: () =
   }
   const engage = await host.confirm(t("Outreach_BlockedTitle"), text, t("Outreach_EngagePartner"), t("Outreach_Close"));
   if (!engage) return "blocked";
-  // Engaging the partner: a task regarding the account the partner manager can work from.
+  // The seller chose to include the partner: that choice is audited like the card's engagement,
+  // then a task regarding the account opens for the partner manager (the seller saves it).
+  if (!(await audit("engaged-partner"))) return "audit-failed";
   await host.openForm(
-    { entityName: "task" },
+    { entityName: ENGAGEMENT_ACTIVITY.logicalName },
     {
       regardingobjectid: accountId,
       regardingobjectidname: accountName,

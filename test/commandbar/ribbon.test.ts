@@ -102,6 +102,8 @@ describe("command PartnerGuard.Ribbon.startOutreach", () => {
     const { form, recorded } = installXrm(emulator, DEMO.contoso, { confirm: true });
     await ribbon.startOutreach(xrmHost(), form);
     expect(audits(emulator)[0]).toMatchObject({ [OutreachAudit.decision]: AuditDecisionCodes.blocked, [OutreachAudit.verdict]: AuditVerdictCodes.blocked });
+    // choosing to engage the partner is audited too
+    expect(audits(emulator)[1]).toMatchObject({ [OutreachAudit.decision]: AuditDecisionCodes["engaged-partner"] });
     expect(recorded.confirms).toHaveLength(1);
     expect(recorded.confirms[0].text).toContain("Partner of record: Harbor Computer Services — CSP reseller since 3 Mar 2019.");
     expect(recorded.confirms[0].text).toContain("engage Harbor Computer Services");
