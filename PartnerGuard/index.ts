@@ -7,6 +7,7 @@ import { recordIdOf, recordNameOf } from "./ContextExtended";
 import { includeActions } from "./includeActions";
 import { IncludePartnerActions } from "./components/IncludePartner.types";
 import { ActionContext } from "../src/sources/partnerActions";
+import { SourceFailure } from "../src/core/types";
 import { VerdictController } from "./VerdictController";
 import { resolveForForm, sessionStorageOrUndefined } from "../src/sources/formResolution";
 import { GraphConnection, loginHintOf } from "./graphWiring";
@@ -17,6 +18,7 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
   private controller: VerdictController;
   private graph: GraphConnection;
   private include: IncludePartnerActions;
+  private graphConnectFailure: SourceFailure | undefined;
 
   public init(context: ComponentFramework.Context<IInputs>): void {
     this.context = context;
@@ -63,13 +65,19 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
       width,
       onRetry: this.controller.retry,
       onConnectGraph: this.connectGraph,
+      graphConnectFailure: this.graphConnectFailure,
     };
     return React.createElement(VerdictCard, props);
   }
 
   /** The popup opens from this click (never on load); the verdict is resolved again after it. */
   private connectGraph = (): void => {
-    void this.graph.connect().then(() => this.controller.retry());
+    void this.graph.connect().then((failure) => {
+      // A sign-in that did not complete is said next to the button; the verdict stays as it was.
+      this.graphConnectFailure = failure;
+      if (failure) this.context.factory.requestRender();
+      else this.controller.retry();
+    });
   };
 
   public getOutputs(): IOutputs {

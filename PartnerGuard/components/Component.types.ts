@@ -1,5 +1,5 @@
 /** The props contract of the verdict card: a view model, no host types. */
-import { Verdict } from "../../src/core/types";
+import { SourceFailure, Verdict } from "../../src/core/types";
 
 import { Translate } from "../../src/text/translate";
 import { IncludePartnerActions } from "./IncludePartner.types";
@@ -26,4 +26,6 @@ export interface CardProps {
   include?: IncludePartnerActions;
   /** "Connect to Microsoft Graph": interactive sign-in, then a new resolution. */
   onConnectGraph?: () => void;
+  /** Why the last "Connect to Microsoft Graph" did not complete, shown beside the button. */
+  graphConnectFailure?: SourceFailure;
 }

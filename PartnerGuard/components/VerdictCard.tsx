@@ -14,7 +14,7 @@ const styles = mergeStyleSets({
 });
 
 /** The partner-of-record card: verdict, warnings, evidence, reasons. */
-export const VerdictCard: React.FC<CardProps> = React.memo(({ state, t, locale, width, onRetry, onConnectGraph, include }) => {
+export const VerdictCard: React.FC<CardProps> = React.memo(({ state, t, locale, width, onRetry, onConnectGraph, graphConnectFailure, include }) => {
   const [showHistory, setShowHistory] = React.useState(false);
   const onToggleHistory = React.useCallback(() => setShowHistory((v) => !v), []);
   const style = width ? { maxWidth: width } : undefined;
@@ -73,7 +73,7 @@ export const VerdictCard: React.FC<CardProps> = React.memo(({ state, t, locale, 
     <section className={styles.card} style={style} aria-label={t("Card_Title")} data-outreach={verdict.outreach}>
       <Stack tokens={{ childrenGap: 6 }}>
         <StatusBanner verdict={verdict} t={t} locale={locale} onRetry={onRetry} />
-        <GraphNotice verdict={verdict} t={t} onConnect={onConnectGraph} />
+        <GraphNotice verdict={verdict} t={t} onConnect={onConnectGraph} connectFailure={graphConnectFailure} />
         {expiring.map((e) => (
           <MessageBar key={e.association.id} messageBarType={MessageBarType.warning} isMultiline className="pg-expiring">
             {t("Warning_ExpiringSoon", { type: typeLabel(t, e), partner: partnerLabel(t, e), end: formatDate(e.effectiveEnd, locale) })}

@@ -7,7 +7,7 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { PartnerGuard } from "../../PartnerGuard/index";
 import { setGraphHost } from "../../PartnerGuard/graphWiring";
 import { createContext } from "../../playground/fakeContext";
-import { StaticTokenAuth } from "../../src/sources/graph/graphAuth";
+import { GraphAuthError, InteractiveGraphAuth, StaticTokenAuth } from "../../src/sources/graph/graphAuth";
 import { EnvironmentVariables } from "../../src/schema";
 import { DEMO, demoEmulator } from "../helpers/demo";
 import { resxStrings } from "../helpers/strings";
@@ -28,11 +28,11 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function setup(tenantId: string) {
+function setup(tenantId: string, partnerTenant = PARTNER) {
   const emulator = demoEmulator();
   const values: [string, string][] = [
     [EnvironmentVariables.graphEnabled, "yes"],
-    [EnvironmentVariables.graphTenantId, PARTNER],
+    [EnvironmentVariables.graphTenantId, partnerTenant],
   ];
   values.forEach(([schemaname, defaultvalue], i) =>
     emulator.insert("environmentvariabledefinition", { environmentvariabledefinitionid: `e1000000-0000-4000-8000-00000000000${i}`, schemaname, defaultvalue }),
@@ -81,4 +81,21 @@ test("a tenant id that is not a GUID says so on the card, and Graph is not calle
   expect(await screen.findByText(/is not a valid Microsoft Entra tenant id/)).toBeTruthy();
   await waitFor(() => expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("unverified"));
   expect(server.requests).toHaveLength(0);
+});
+
+test("a sign-in that does not complete says why next to the button, and the verdict stays unverified", async () => {
+  // Consent missing: MSAL's popup ends with an error the provider turns into a typed failure.
+  const refusing: InteractiveGraphAuth = {
+    getAccessToken: () => Promise.reject(new GraphAuthError("not-connected", "no session")),
+    connect: () => Promise.resolve({ kind: "forbidden", message: "AADSTS65001: consent required" }),
+  };
+  setGraphHost({ baseUrl: server.baseUrl, createAuth: () => refusing });
+  try {
+    setup(CUSTOMER, "0f1e2d3c-4b5a-4968-8776-655443322110"); // another app registration: a provider of its own
+    fireEvent.click(await screen.findByRole("button", { name: "Connect to Microsoft Graph" }));
+    expect(await screen.findByText(/Sign-in to Microsoft Graph did not complete: access is not granted; ask your admin\./)).toBeTruthy();
+    expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("unverified");
+  } finally {
+    setGraphHost({ baseUrl: server.baseUrl, createAuth: () => auth });
+  }
 });
