@@ -37,7 +37,13 @@ export class VerdictController {
   }
 
   retry = (): void => {
-    if (this.accountId) this.load(true);
+    if (this.accountId) this.load(true, false);
+    this.onChange();
+  };
+
+  /** After the seller wrote something (an engagement, a request): a fresh verdict, the card stays up. */
+  refresh = (): void => {
+    if (this.accountId) this.load(true, true);
     this.onChange();
   };
 
@@ -46,11 +52,10 @@ export class VerdictController {
     this.generation++;
   }
 
-  private load(fresh: boolean): void {
+  private load(fresh: boolean, keepCard = false): void {
     const generation = ++this.generation;
     const accountId = this.accountId as string;
-    this.state = this.state.kind === "ready" ? { ...this.state, refreshing: true } : { kind: "loading" };
-    if (fresh) this.state = { kind: "loading" };
+    this.state = this.state.kind === "ready" && keepCard ? { ...this.state, refreshing: true } : { kind: "loading" };
     this.resolve(accountId, fresh).then(
       (resolution) => {
         if (!this.destroyed && generation === this.generation) this.resolution = resolution;

@@ -35,7 +35,7 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
       () => this.context.factory.requestRender(),
     );
     // Created once: the card keeps the same callbacks across renders.
-    this.include = includeActions(() => this.controller.resolution, this.actionContext, this.controller.retry);
+    this.include = includeActions(() => this.controller.resolution, this.actionContext, this.controller.refresh);
   }
 
   private actionContext = (): ActionContext | undefined => {

@@ -15,11 +15,20 @@ export interface EngageDialogProps {
 export const EngageDialog: React.FC<EngageDialogProps> = ({ partner, contact, t, onSubmit, onDismiss }) => {
   const [note, setNote] = React.useState("");
   const [saving, setSaving] = React.useState(false);
+  // The card may refresh (and this dialog go) while a write is answered: no state updates then.
+  const mounted = React.useRef(true);
+  React.useEffect(
+    () => () => {
+      mounted.current = false;
+    },
+    [],
+  );
   const [error, setError] = React.useState<string | undefined>(undefined);
   const submit = () => {
     setSaving(true);
     setError(undefined);
     onSubmit(note).then(onDismiss, (e: unknown) => {
+      if (!mounted.current) return;
       setSaving(false);
       setError(t("Action_WriteFailed", { message: e instanceof Error ? e.message : String(e) }));
     });

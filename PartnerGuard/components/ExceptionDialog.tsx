@@ -25,17 +25,27 @@ export const ExceptionDialog: React.FC<ExceptionDialogProps> = ({ t, limits, onS
   const [problems, setProblems] = React.useState<RequestProblem[]>([]);
   const [error, setError] = React.useState<string | undefined>(undefined);
   const [saving, setSaving] = React.useState(false);
+  // The card may refresh (and this dialog go) while a write is answered: no state updates then.
+  const mounted = React.useRef(true);
+  React.useEffect(
+    () => () => {
+      mounted.current = false;
+    },
+    [],
+  );
   const problem = (code: RequestProblem["code"]) => problems.find((p) => p.code === code);
   const submit = () => {
     setSaving(true);
     setError(undefined);
     onSubmit({ justification, reason, days }).then(
       (found) => {
+        if (!found.length) return onDismiss();
+        if (!mounted.current) return;
         setSaving(false);
         setProblems(found);
-        if (!found.length) onDismiss();
       },
       (e: unknown) => {
+        if (!mounted.current) return;
         setSaving(false);
         setError(t("Action_WriteFailed", { message: e instanceof Error ? e.message : String(e) }));
       },
