@@ -5,6 +5,6 @@ module.exports = {
   roots: ["<rootDir>/test/browser"],
   testPathIgnorePatterns: ["/node_modules/"],
   setupFilesAfterEnv: [],
-  testTimeout: 60000,
+  testTimeout: 120000,
   maxWorkers: 1,
 };

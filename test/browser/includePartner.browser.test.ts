@@ -9,7 +9,7 @@ afterAll(async () => h?.stop());
 
 describe("include the partner, in the browser", () => {
   test("request, own approval refused, approval, then Start outreach is allowed by exception", async () => {
-    const { page, problems } = await openPage(h, "?account=active");
+    const { page, problems } = await openPage(h, "?account=active&latency=50");
     await verdictText(page);
     await page.getByRole("button", { name: "Request exception" }).click();
     const dialog = page.getByRole("alertdialog", { name: "Request an outreach exception" });
@@ -41,7 +41,7 @@ describe("include the partner, in the browser", () => {
   });
 
   test("keyboard only: Engage partner opens a dialog that keeps focus inside, Escape closes it and focus returns", async () => {
-    const { page } = await openPage(h, "?account=inherited");
+    const { page } = await openPage(h, "?account=inherited&latency=50");
     await verdictText(page);
     let name = "";
     for (let i = 0; i < 40 && name !== "Engage partner"; i++) {
@@ -53,6 +53,8 @@ describe("include the partner, in the browser", () => {
     const dialog = page.getByRole("alertdialog", { name: "Engage Northwind Partners" });
     // (the dialog's own box is the zero-height modal root: wait for its content)
     await dialog.getByRole("button", { name: "Record engagement" }).waitFor();
+    // Opening the dialog moves focus into it (Fluent's focus trap activates after the open animation).
+    await page.waitForFunction(() => !!document.activeElement?.closest('[role="alertdialog"]'));
     for (let i = 0; i < 8; i++) {
       await page.keyboard.press("Tab");
       expect(await page.evaluate(() => !!document.activeElement?.closest('[role="alertdialog"]'))).toBe(true);
@@ -64,7 +66,7 @@ describe("include the partner, in the browser", () => {
   });
 
   test("engaging the partner with the keyboard records it on the card", async () => {
-    const { page } = await openPage(h, "?account=expiring");
+    const { page } = await openPage(h, "?account=expiring&latency=50");
     await verdictText(page);
     await page.getByRole("button", { name: "Engage partner" }).focus();
     await page.keyboard.press("Enter");
