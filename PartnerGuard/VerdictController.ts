@@ -4,6 +4,7 @@
  */
 import { CardState } from "./components/Component.types";
 import { Resolution } from "../src/sources/resolver";
+import { messageOf } from "../src/sources/failures";
 
 export type Resolve = (accountId: string, fresh: boolean) => Promise<Resolution>;
 
@@ -61,7 +62,7 @@ export class VerdictController {
         if (!this.destroyed && generation === this.generation) this.resolution = resolution;
         this.settle(generation, { kind: "ready", verdict: resolution.verdict, policyProblems: resolution.config.policyProblems });
       },
-      (error: unknown) => this.settle(generation, { kind: "error", message: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => this.settle(generation, { kind: "error", message: messageOf(error) }),
     );
   }
 

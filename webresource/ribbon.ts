@@ -12,6 +12,7 @@ import { Verdict } from "../src/core/types";
 import { makeTranslate, LOCALES, partnerLabel, verdictLine } from "../src/text/verdictText";
 import { normalizeGuid } from "../src/sources/webApi";
 import { CommandHost } from "./host";
+import { messageOf } from "../src/sources/failures";
 
 /**
  * The platform counts a Promise rule as false after 10 s and does not document what a rejected
@@ -67,8 +68,7 @@ async function auditOrExplain(host: CommandHost, t: Translate, input: AuditInput
     await writeAudit(host.webApi, t, input);
     return true;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? error);
-    await host.alert(t("Outreach_BlockedTitle"), t("Outreach_AuditFailed", { message }));
+    await host.alert(t("Outreach_BlockedTitle"), t("Outreach_AuditFailed", { message: messageOf(error) }));
     return false;
   }
 }

@@ -4,6 +4,7 @@ import { EXCEPTION_REASONS, ExceptionReason, RequestProblem } from "../../src/co
 import { Translate } from "./Component.types";
 import { SaveFooter } from "./SaveFooter";
 import { ExceptionLimits } from "./IncludePartner.types";
+import { messageOf } from "../../src/sources/failures";
 
 export interface ExceptionDialogProps {
   t: Translate;
@@ -47,7 +48,7 @@ export const ExceptionDialog: React.FC<ExceptionDialogProps> = ({ t, limits, onS
       (e: unknown) => {
         if (!mounted.current) return;
         setSaving(false);
-        setError(t("Action_WriteFailed", { message: e instanceof Error ? e.message : String(e) }));
+        setError(t("Action_WriteFailed", { message: messageOf(e) }));
       },
     );
   };

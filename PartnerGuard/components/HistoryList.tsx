@@ -3,6 +3,7 @@ import { MessageBar, MessageBarType, Spinner, SpinnerSize, Text } from "@fluentu
 import { HistoryEntry } from "../../src/sources/audit";
 import { formatDate } from "../../src/text/verdictText";
 import { Translate } from "./Component.types";
+import { messageOf } from "../../src/sources/failures";
 
 export interface HistoryListProps {
   t: Translate;
@@ -18,7 +19,7 @@ export const HistoryList: React.FC<HistoryListProps> = ({ t, locale, load }) => 
     let live = true;
     load().then(
       (e) => live && setEntries(e),
-      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => live && setError(messageOf(e)),
     );
     return () => {
       live = false;

@@ -7,7 +7,6 @@ import { FeedRow } from "../core/feed";
 import { Account, Association, AssociationAlternateKey, AssociationSourceCodes, AssociationStatusCodes, RelationshipTypeCodes, RelationshipTypeLabels, OutreachAudit, OutreachExceptionTable } from "../schema";
 import { DataverseEmulator, EmulatorOptions, Record_, TableDefinition } from "./dataverseEmulator";
 
-export const TYPE_LABELS = RelationshipTypeLabels;
 
 export const TABLES: Record<string, TableDefinition> = {
   [Account.logicalName]: { primaryId: Account.id, primaryName: Account.name, hierarchyParent: Account.parent },
@@ -20,7 +19,7 @@ export const TABLES: Record<string, TableDefinition> = {
     alternateKeys: [[...AssociationAlternateKey]],
     choices: {
       [Association.relationshipType]: Object.fromEntries(
-        Object.entries(RelationshipTypeCodes).map(([k, code]) => [code, TYPE_LABELS[k as keyof typeof TYPE_LABELS]]),
+        Object.entries(RelationshipTypeCodes).map(([k, code]) => [code, RelationshipTypeLabels[k as keyof typeof RelationshipTypeLabels]]),
       ),
       [Association.status]: { [AssociationStatusCodes.active]: "Active", [AssociationStatusCodes.inactive]: "Inactive" },
       [Association.source]: {

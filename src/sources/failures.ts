@@ -14,7 +14,8 @@ function statusOf(error: unknown): number | undefined {
   return undefined;
 }
 
-function messageOf(error: unknown): string {
+/** The message of anything thrown: an Error, or the plain objects PCF's and Xrm's Web API reject with. */
+export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === "object" && error !== null && typeof (error as { message?: unknown }).message === "string") {
     return (error as { message: string }).message;

@@ -20,7 +20,6 @@ import {
 import { ChoiceOption, Column, QueryType, Table, View } from "./types";
 import { systemViews } from "./systemViews";
 
-const RELATIONSHIP_LABELS = RelationshipTypeLabels;
 
 /** Turns `{ key: code }` plus English labels into choice options, in code order. */
 function options<K extends string>(codes: Record<K, number>, labels: Record<K, string>): ChoiceOption[] {
@@ -48,7 +47,7 @@ const associationColumns: Column[] = [
     label: { 1033: "Relationship type" },
     description: "Kind of partner relationship; its precedence comes from the policy.",
     required: true,
-    options: options(RelationshipTypeCodes, RELATIONSHIP_LABELS),
+    options: options(RelationshipTypeCodes, RelationshipTypeLabels),
   },
   {
     kind: "choice",
