@@ -4,7 +4,7 @@
  * failure (and so, by default, an `unverified` verdict): it never blocks the form.
  */
 import { evaluate } from "../core/verdict";
-import { OutreachException, SourceOutcome, Verdict } from "../core/types";
+import { SourceOutcome, Verdict } from "../core/types";
 import { DATAVERSE_SOURCE, readDataverse } from "./dataverseSource";
 import { PartnerGuardConfig, configFromValues, readConfig } from "./configSource";
 import { DEFAULT_POLICY } from "../core/policy";
@@ -32,8 +32,6 @@ export interface ResolverDeps {
   extraSources?: ExtraSource[];
   /** Returns the configuration; defaults to one Web API read per call. */
   loadConfig?: () => Promise<PartnerGuardConfig>;
-  /** Reads exceptions for the account (issue: include the partner); none by default. */
-  loadExceptions?: (accountId: string) => Promise<OutreachException[]>;
   clock?: () => number;
 }
 
@@ -91,7 +89,6 @@ function boundConfig(load: Promise<PartnerGuardConfig>): Promise<PartnerGuardCon
 export async function resolveVerdict(deps: ResolverDeps, accountId: string, tenantId?: string): Promise<Resolution> {
   const clock = deps.clock ?? Date.now;
   const configPromise = boundConfig((deps.loadConfig ?? (() => readConfig(deps.webApi)))());
-  const exceptionsPromise = deps.loadExceptions ? deps.loadExceptions(accountId).catch(() => []) : Promise.resolve([]);
   // Dataverse starts at once, in parallel with the configuration read; its deadline is set
   // by the policy's budget, counted from the start of the resolution.
   const t0 = clock();
@@ -117,7 +114,6 @@ export async function resolveVerdict(deps: ResolverDeps, accountId: string, tena
     outcomes,
     policy: config.policy,
     now: clock(),
-    exceptions: await exceptionsPromise,
   });
   return { verdict, config, tenantId };
 }
