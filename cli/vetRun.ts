@@ -80,7 +80,7 @@ export async function vetList(pager: FetchXmlPager, list: VetList, options: VetO
   progress?.phase("reading partner associations", Math.ceil(ids.length / chunk));
   const associations = await readAssociations(pager, ids, batch);
   // Exceptions are the account's own (never inherited), so only the matched accounts are asked.
-  const exceptions = await readExceptions(pager, [...matched.keys()], batch);
+  const exceptions = await readExceptions(pager, [...matched.keys()], { ...batch, now: options.now });
   progress?.done();
 
   const verdicts = new Map<string, Verdict>();

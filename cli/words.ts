@@ -6,6 +6,7 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { XMLParser } from "fast-xml-parser";
 import { Evidence, Reason, Verdict } from "../src/core/types";
+import { REQUEST_OPEN_DAYS } from "../src/core/exceptions";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -75,6 +76,10 @@ export function reasonText(verdict: Verdict, reason: Reason): string | undefined
       return t("Reason_source-failed", { source: reason.source ?? "", failure: t(`Failure_${reason.failure?.kind ?? "network"}`) });
     case "hierarchy-ignored":
       return t("Reason_hierarchy-ignored", { count: reason.note?.detail ?? "" });
+    case "exception-not-counted":
+      return reason.ignoredDecision
+        ? t(`Reason_exception-not-counted_${reason.ignoredDecision.code}`, { by: reason.ignoredDecision.by ?? t("User_Unknown"), days: REQUEST_OPEN_DAYS })
+        : undefined;
     case "data-note":
       return reason.note ? t(`Note_${reason.note.code}`, { detail: reason.note.detail ?? "" }) : undefined;
     default:

@@ -1,25 +1,28 @@
 /**
- * The approver's side, for the playground: in Dataverse an approver decides from the "Pending
- * outreach exceptions" view or the exception's form; here a small panel does the same through
- * the real decision code (src/sources/partnerActions), so the whole flow can be shown.
+ * The approver's side, for the playground: in Dataverse an approver decides by adding a decision
+ * to a request (its form, or the "Pending outreach exceptions" view); here a small panel does
+ * the same through the real decision code (src/sources/partnerActions), acting through the Web
+ * API as the chosen user with that user's roles, so the rules hold exactly as on the platform.
  */
 import * as React from "react";
 import { DefaultButton, Dropdown, MessageBar, MessageBarType, PrimaryButton, Stack, Text } from "@fluentui/react";
-import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
-import { ExceptionStatusCodes, OutreachExceptionTable } from "../src/schema";
 import { decideException } from "../src/sources/partnerActions";
 import { resolveVerdict } from "../src/sources/resolver";
 import { configFromValues } from "../src/sources/configSource";
 import { DEFAULT_POLICY } from "../src/core/policy";
+import { ExceptionState } from "../src/core/types";
 import { Translate } from "../src/text/translate";
+import { WebApiHost } from "../src/sources/webApi";
+import { messageOf } from "../src/sources/failures";
 
 export const PLAYGROUND_USERS = [
-  { id: "11111111-1111-4111-8111-111111111111", name: "Avery Seller", role: "seller" },
-  { id: "22222222-2222-4222-8222-222222222222", name: "Jordan Approver", role: "approver" },
+  { id: "11111111-1111-4111-8111-111111111111", name: "Avery Seller", roles: ["seller"] },
+  { id: "22222222-2222-4222-8222-222222222222", name: "Jordan Approver", roles: ["seller", "approver"] },
 ] as const;
 
 interface Props {
-  emulator: DataverseEmulator;
+  /** The Web API as the given user (the emulator enforcing that user's roles). */
+  hostFor: (userId: string) => WebApiHost;
   accountId: string;
   accountName: string;
   t: Translate;
@@ -27,33 +30,38 @@ interface Props {
   onDecided: () => void;
 }
 
-export const ApproverPanel: React.FC<Props> = ({ emulator, accountId, accountName, t, onDecided }) => {
+export const ApproverPanel: React.FC<Props> = ({ hostFor, accountId, accountName, t, onDecided }) => {
   const [actingAs, setActingAs] = React.useState<string>(PLAYGROUND_USERS[1].id);
   const [message, setMessage] = React.useState<{ type: MessageBarType; text: string } | undefined>(undefined);
-  const [, setTick] = React.useState(0);
-  const pending = emulator
-    .table(OutreachExceptionTable.logicalName)
-    .filter((e) => e[OutreachExceptionTable.status] === ExceptionStatusCodes.pending && (e[OutreachExceptionTable.account] as { id?: string })?.id === accountId);
+  const [pending, setPending] = React.useState<ExceptionState | undefined>(undefined);
+  const user = PLAYGROUND_USERS.find((u) => u.id === actingAs) ?? PLAYGROUND_USERS[1];
+  const host = hostFor(user.id);
+
+  React.useEffect(() => {
+    let live = true;
+    resolveVerdict({ webApi: host, loadConfig: async () => configFromValues(new Map()) }, accountId).then(
+      ({ verdict }) => live && setPending(verdict.pendingException),
+      (e: unknown) => live && setMessage({ type: MessageBarType.error, text: messageOf(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [host, accountId]);
 
   const decide = async (approve: boolean) => {
+    if (!pending) return;
     setMessage(undefined);
-    const { verdict } = await resolveVerdict({ webApi: emulator, loadConfig: async () => configFromValues(new Map()) }, accountId);
-    const exception = verdict.pendingException;
-    if (!exception) return;
-    const user = PLAYGROUND_USERS.find((u) => u.id === actingAs) ?? PLAYGROUND_USERS[1];
-    const result = await decideException(
-      { host: emulator, t, actor: { userId: user.id, userName: user.name }, accountId, accountName, now: Date.now },
-      verdict,
-      exception,
-      approve,
-      DEFAULT_POLICY,
-    );
-    if (!result.ok) {
-      setMessage({ type: MessageBarType.error, text: result.problems.map((p) => t(`Problem_${p.code}`)).join(" ") });
-      return;
+    try {
+      const result = await decideException({ host, t, actor: { userId: user.id, userName: user.name }, accountId, accountName, now: Date.now }, pending, approve, DEFAULT_POLICY);
+      if (!result.ok) {
+        setMessage({ type: MessageBarType.error, text: result.problems.map((p) => t(`Problem_${p.code}`)).join(" ") });
+        return;
+      }
+      onDecided();
+    } catch (e) {
+      // The server refused (e.g. the user holds no approver role): shown as the platform says it.
+      setMessage({ type: MessageBarType.error, text: t("Action_WriteFailed", { message: messageOf(e) }) });
     }
-    setTick((n) => n + 1);
-    onDecided();
   };
 
   return (
@@ -65,21 +73,19 @@ export const ApproverPanel: React.FC<Props> = ({ emulator, accountId, accountNam
         <Dropdown
           label="Acting as"
           selectedKey={actingAs}
-          options={PLAYGROUND_USERS.map((u) => ({ key: u.id, text: `${u.name} (${u.role})` }))}
+          options={PLAYGROUND_USERS.map((u) => ({ key: u.id, text: `${u.name} (${u.roles.join(", ")})` }))}
           onChange={(_, o) => o && setActingAs(String(o.key))}
         />
-        {pending.length ? (
-          pending.map((e) => (
-            <div key={e[OutreachExceptionTable.id] as string} className="pg-pending-request">
-              <Text block variant="small">
-                {e[OutreachExceptionTable.justification] as string} — {e[OutreachExceptionTable.requestedDays] as number} days
-              </Text>
-              <Stack horizontal tokens={{ childrenGap: 8 }}>
-                <PrimaryButton text="Approve" onClick={() => void decide(true)} />
-                <DefaultButton text="Reject" onClick={() => void decide(false)} />
-              </Stack>
-            </div>
-          ))
+        {pending ? (
+          <div className="pg-pending-request">
+            <Text block variant="small">
+              {pending.request.justification ?? ""} — {pending.request.requestedBy ?? t("User_Unknown")}, {pending.request.requestedDays ?? "?"} days
+            </Text>
+            <Stack horizontal tokens={{ childrenGap: 8 }}>
+              <PrimaryButton text="Approve" onClick={() => void decide(true)} />
+              <DefaultButton text="Reject" onClick={() => void decide(false)} />
+            </Stack>
+          </div>
         ) : (
           <Text variant="small">No pending exception requests for this account.</Text>
         )}

@@ -309,7 +309,7 @@ function App() {
           </section>
           <ApproverPanel
             key={`${reload}-${scenario.id}`}
-            emulator={emulator}
+            hostFor={() => emulator}
             accountId={scenario.accountId}
             accountName={accountName}
             t={t}

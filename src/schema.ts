@@ -35,6 +35,25 @@ export const Association = {
   partnerContact: "pg_partnercontactid",
 } as const;
 
+/**
+ * The columns every Dataverse row carries that only the server sets: who created it and when,
+ * who owns it. The trust boundary rests on these (README, "Security model").
+ */
+export const ServerColumns = {
+  createdBy: "createdby",
+  createdOn: "createdon",
+  modifiedBy: "modifiedby",
+  modifiedOn: "modifiedon",
+  owner: "ownerid",
+  /** Data migration may set it on create: `createdon` is then a past moment ("not later than"). */
+  overriddenCreatedOn: "overriddencreatedon",
+} as const;
+
+/**
+ * A seller's request to reach out despite a partner of record. Immutable once created: it holds
+ * only what the seller asks; who asked and when are `createdby`/`createdon`. Decisions on it are
+ * rows of their own (OutreachDecision), which only approvers can create.
+ */
 export const OutreachExceptionTable = {
   logicalName: "pg_outreachexception",
   entitySet: "pg_outreachexceptions",
@@ -42,23 +61,41 @@ export const OutreachExceptionTable = {
   name: "pg_name",
   account: "pg_accountid",
   accountNav: "pg_AccountId",
-  requester: "pg_requesterid",
-  requesterNav: "pg_RequesterId",
   justification: "pg_justification",
   /** Choice: ExceptionReasonCodes. */
   reasonCode: "pg_reasoncode",
-  approver: "pg_approverid",
-  approverNav: "pg_ApproverId",
-  /** Choice: ExceptionStatusCodes. */
-  status: "pg_exceptionstatus",
-  /** Date and time until which an approved exception allows outreach (set on approval). */
-  validUntil: "pg_validuntil",
   /** Whole number: the duration the seller asked for, in days. */
   requestedDays: "pg_requesteddays",
-  createdOn: "createdon",
+  createdOn: ServerColumns.createdOn,
+  createdBy: ServerColumns.createdBy,
 } as const;
 
-export const ExceptionStatusCodes = { pending: 100000000, approved: 100000001, rejected: 100000002, cancelled: 100000003 } as const;
+/**
+ * An approver's decision on a request: approve for a number of days, or reject. Nobody can
+ * change or delete a decision; `createdby`/`createdon` say who decided and when, and the verdict
+ * counts an approval only when its creator is not the request's creator, for at most the
+ * policy's `exceptions.maxDays` from `createdon`.
+ */
+export const OutreachDecision = {
+  logicalName: "pg_outreachdecision",
+  entitySet: "pg_outreachdecisions",
+  id: "pg_outreachdecisionid",
+  name: "pg_name",
+  exception: "pg_exceptionid",
+  exceptionNav: "pg_ExceptionId",
+  /** Choice: DecisionCodes. */
+  decision: "pg_decision",
+  /** Whole number: days the approval lasts from its creation (capped by the policy when read). */
+  days: "pg_days",
+  note: "pg_note",
+  createdOn: ServerColumns.createdOn,
+  createdBy: ServerColumns.createdBy,
+} as const;
+
+export const DecisionCodes = { approved: 100000000, rejected: 100000001 } as const;
+
+/** A request nobody decided within this many days lapses (the rule lives in the core). */
+export { REQUEST_OPEN_DAYS } from "./core/exceptions";
 
 export const ExceptionReasonCodes = {
   "customer-asked": 100000000,
@@ -67,6 +104,10 @@ export const ExceptionReasonCodes = {
   other: 100000003,
 } as const;
 
+/**
+ * The audit trail. Who acted and when are the server's `createdby`/`createdon`: no column a
+ * client fills says either. Sellers create rows; nobody changes them; admins may delete them.
+ */
 export const OutreachAudit = {
   logicalName: "pg_outreachaudit",
   entitySet: "pg_outreachaudits",
@@ -76,11 +117,6 @@ export const OutreachAudit = {
   /** Lookup to account; navigation property (for @odata.bind) below. */
   account: "pg_accountid",
   accountNav: "pg_AccountId",
-  /** Lookup to systemuser: who acted. */
-  seller: "pg_sellerid",
-  sellerNav: "pg_SellerId",
-  /** Date and time of the check. */
-  checkedOn: "pg_checkedon",
   /** Choice: AuditVerdictCodes. */
   verdict: "pg_verdict",
   /** Multiline text: one reason per line, in the user's language. */
@@ -89,6 +125,8 @@ export const OutreachAudit = {
   sources: "pg_sources",
   /** Choice: AuditDecisionCodes. */
   decision: "pg_decision",
+  createdOn: ServerColumns.createdOn,
+  createdBy: ServerColumns.createdBy,
 } as const;
 
 export const AuditVerdictCodes = { allowed: 100000000, blocked: 100000001, unverified: 100000002 } as const;
@@ -128,8 +166,6 @@ export const ScriptFunctions = {
   enableRule: "PartnerGuard.Ribbon.isOutreachEnabled",
   command: "PartnerGuard.Ribbon.startOutreach",
   onLoad: "PartnerGuard.Form.onLoad",
-  /** OnSave of the outreach exception form: refuses one's own decision, completes an approval. */
-  exceptionOnSave: "PartnerGuard.Exception.onSave",
 } as const;
 
 /** Choice values of pg_relationshiptype, in the default order of precedence. */
@@ -186,6 +222,7 @@ export const TableSchemaNames = {
   pg_partnerassociation: "pg_PartnerAssociation",
   pg_outreachexception: "pg_OutreachException",
   pg_outreachaudit: "pg_OutreachAudit",
+  pg_outreachdecision: "pg_OutreachDecision",
 } as const;
 
 /** The solution and its publisher (the prefix is PUBLISHER_PREFIX; choice values start at 10000·0000). */
@@ -220,6 +257,9 @@ export const EntitySets = {
   [Association.logicalName]: Association.entitySet,
   [OutreachExceptionTable.logicalName]: OutreachExceptionTable.entitySet,
   [OutreachAudit.logicalName]: OutreachAudit.entitySet,
+  [OutreachDecision.logicalName]: OutreachDecision.entitySet,
+  task: "tasks",
+  systemuser: "systemusers",
   environmentvariabledefinition: "environmentvariabledefinitions",
 } as const;
 

@@ -6,7 +6,6 @@
 import { xrmHost } from "./host";
 import * as ribbon from "./ribbon";
 import * as form from "./form";
-import * as exceptionForm from "./exceptionForm";
 
 export const Ribbon = {
   isOutreachEnabled: (primaryControl: ribbon.FormLike): Promise<boolean> => {
@@ -22,12 +21,5 @@ export const Ribbon = {
 export const Form = {
   onLoad: (executionContext: { getFormContext(): ribbon.FormLike }): void => {
     form.onLoad(xrmHost(), executionContext.getFormContext());
-  },
-};
-
-export const Exception = {
-  /** OnSave of the outreach exception form (pass the execution context). */
-  onSave: (executionContext: exceptionForm.SaveEventLike): void => {
-    exceptionForm.onSave(xrmHost(), executionContext);
   },
 };

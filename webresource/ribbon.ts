@@ -87,7 +87,7 @@ export async function startOutreach(host: CommandHost, form: FormLike, now: () =
   const accountName = form.data.entity.getPrimaryAttributeValue?.() ?? "";
   // The data may have changed since the form loaded: a fresh resolution, shared with the card.
   const { verdict } = await resolveForAccount(host, form, accountId, true);
-  const audit = (decision: AuditDecision) => auditOrExplain(host, t, { verdict, decision, accountId, accountName, userId: host.userId, now: now() });
+  const audit = (decision: AuditDecision) => auditOrExplain(host, t, { verdict, decision, accountId, accountName, now: now() });
   if (!(await audit(decisionOf(verdict)))) return "audit-failed";
   if (verdict.outreach === "allowed") {
     await host.openForm(

@@ -45,7 +45,7 @@ export const IncludePartner: React.FC<IncludePartnerProps> = ({ verdict, t, loca
       ) : null}
       {pending ? (
         <MessageBar messageBarType={MessageBarType.info} isMultiline delayedRender={false} className="pg-pending">
-          {t("Exception_Pending", { date: formatDate(pending.createdOn, locale), by: pending.requestedBy ?? t("User_Unknown") })}
+          {t("Exception_Pending", { date: formatDate(pending.request.createdOn, locale), by: pending.request.requestedBy ?? t("User_Unknown") })}
         </MessageBar>
       ) : sent ? (
         <MessageBar messageBarType={MessageBarType.success} delayedRender={false}>

@@ -67,8 +67,9 @@ export async function runCheck(io: Io, text: string, options: CheckOptions): Pro
   if (account instanceof CommandError) return account;
 
   // The control's own source: the account, its ancestors and their associations in one request.
-  const outcome = await readDataverse(host, account.id);
-  const verdict = evaluate({ accountId: account.id, outcomes: [outcome], policy: policy.policy, now: options.asOf ?? Date.now() });
+  const now = options.asOf ?? Date.now();
+  const outcome = await readDataverse(host, account.id, { now });
+  const verdict = evaluate({ accountId: account.id, outcomes: [outcome], policy: policy.policy, now });
   if (options.json) io.out(JSON.stringify({ account, verdict, policyProblems: policy.problems }, null, 2));
   else printVerdict(io, account, verdict, policy.problems);
 

@@ -1,12 +1,22 @@
 /**
- * The rules for outreach exceptions: what a valid request is, and who may decide on it.
- * Pure: the faces turn the problems into words; Dataverse roles enforce the same on the server.
+ * The rules for outreach exceptions: what a valid request is, who may decide on it, and what a
+ * decision is worth when the verdict reads it. Pure: the faces turn the problems into words.
+ *
+ * The trust boundary lives here. Roles let sellers create requests and approvers create
+ * decisions; nobody can change either. What a role cannot express is applied when the rows are
+ * read, from the server-set `createdby`/`createdon` only: a decision by the request's own creator
+ * does not count, an approval lasts at most the policy's `maxDays` from its `createdon`, and a
+ * decision whose creator, time or value cannot be read counts as absent.
  */
 import { Policy } from "./policy";
-import { OutreachException } from "./types";
+import { ExceptionDecision, ExceptionState, IgnoredDecisionCode, OutreachException } from "./types";
+import { parseDate } from "./dates";
 
 export const EXCEPTION_REASONS = ["customer-asked", "partner-declined", "partner-inactive", "other"] as const;
 export type ExceptionReason = (typeof EXCEPTION_REASONS)[number];
+
+/** A request nobody decided within this many days lapses: a later decision on it does not count. */
+export const REQUEST_OPEN_DAYS = 30;
 
 export interface ExceptionRequest {
   accountId: string;
@@ -24,7 +34,7 @@ export type RequestProblem =
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Everything wrong with a request; empty when it may be created. */
-export function checkRequest(request: ExceptionRequest, policy: Policy, existing: OutreachException[]): RequestProblem[] {
+export function checkRequest(request: ExceptionRequest, policy: Policy, existing: ExceptionState[]): RequestProblem[] {
   const problems: RequestProblem[] = [];
   const min = policy.exceptions.minJustificationLength;
   if (request.justification.trim().length < min) problems.push({ code: "justification-too-short", min });
@@ -32,23 +42,84 @@ export function checkRequest(request: ExceptionRequest, policy: Policy, existing
   if (!Number.isInteger(request.days) || request.days < 1 || request.days > policy.exceptions.maxDays) {
     problems.push({ code: "days-out-of-range", max: policy.exceptions.maxDays });
   }
-  if (existing.some((e) => e.status === "pending" && e.accountId.toLowerCase() === request.accountId.toLowerCase())) {
+  if (existing.some((e) => e.status === "pending" && e.request.accountId.toLowerCase() === request.accountId.toLowerCase())) {
     problems.push({ code: "already-pending" });
   }
   return problems;
 }
 
-/** When an exception approved `now` for `days` days ends. */
-export function validUntil(now: number, days: number): string {
-  return new Date(now + days * DAY_MS).toISOString();
+/** When an approval created at `decidedOn` for `days` days ends. */
+export function validUntil(decidedOn: number, days: number): string {
+  return new Date(decidedOn + days * DAY_MS).toISOString();
+}
+
+/** The days an approval counts for: what the approver gave, never more than the policy allows. */
+export function approvedDays(decision: ExceptionDecision, policy: Policy): number | undefined {
+  const days = decision.days;
+  if (days === undefined || !Number.isInteger(days) || days < 1) return undefined;
+  return Math.min(days, policy.exceptions.maxDays);
 }
 
 export type DecisionProblem = { code: "own-request" } | { code: "not-pending" };
 
-/** Whether `approverId` may approve or reject `exception`: never one's own request, only pending ones. */
-export function checkDecision(exception: OutreachException, approverId: string): DecisionProblem[] {
+/** Whether `deciderId` may approve or reject the request: never one's own request, only pending ones. */
+export function checkDecision(state: ExceptionState, deciderId: string): DecisionProblem[] {
   const problems: DecisionProblem[] = [];
-  if (exception.requesterId && exception.requesterId.toLowerCase() === approverId.toLowerCase()) problems.push({ code: "own-request" });
-  if (exception.status !== "pending") problems.push({ code: "not-pending" });
+  const requester = state.request.createdBy;
+  if (!requester || requester.toLowerCase() === deciderId.toLowerCase()) problems.push({ code: "own-request" });
+  if (state.status !== "pending") problems.push({ code: "not-pending" });
   return problems;
+}
+
+function sameUser(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/** Why a decision does not count, or undefined when it does. */
+function ignoreReason(decision: ExceptionDecision, request: OutreachException, requestedOn: number | undefined, policy: Policy): IgnoredDecisionCode | undefined {
+  const decidedOn = parseDate(decision.createdOn);
+  if (decision.decision === "unknown" || decidedOn === undefined) return "unreadable";
+  if (decision.decision === "approved" && approvedDays(decision, policy) === undefined) return "unreadable";
+  if (!decision.createdBy?.trim()) return "unknown-decider";
+  if (!request.createdBy?.trim() || requestedOn === undefined) return "unknown-requester";
+  if (sameUser(decision.createdBy, request.createdBy)) return "own-request";
+  // `createdon` can be backdated on create (data migration), never moved later: a decision
+  // "before" its request is not one the rules know how to read.
+  if (decidedOn < requestedOn) return "unreadable";
+  if (decidedOn - requestedOn > REQUEST_OPEN_DAYS * DAY_MS) return "after-lapse";
+  return undefined;
+}
+
+/**
+ * Judge a request at `now` from its decisions. Decisions made after `now` do not exist yet
+ * (a list vetted "as of" an earlier day). The latest decision that counts wins; at the same
+ * moment a rejection wins over an approval (the safe side).
+ */
+export function judgeException(request: OutreachException, policy: Policy, now: number): ExceptionState {
+  const requestedOn = parseDate(request.createdOn);
+  const ignored: ExceptionState["ignored"] = [];
+  const counted: { decision: ExceptionDecision; at: number }[] = [];
+  for (const decision of request.decisions) {
+    const at = parseDate(decision.createdOn);
+    if (at !== undefined && at > now) continue;
+    const code = ignoreReason(decision, request, requestedOn, policy);
+    if (code) ignored.push({ decision, code });
+    else counted.push({ decision, at: at as number });
+  }
+  counted.sort((x, y) => x.at - y.at || (x.decision.decision === y.decision.decision ? 0 : x.decision.decision === "rejected" ? 1 : -1));
+  const latest = counted[counted.length - 1];
+  if (!latest) {
+    const open = requestedOn !== undefined && now - requestedOn <= REQUEST_OPEN_DAYS * DAY_MS;
+    return { request, status: open ? "pending" : "lapsed", ignored };
+  }
+  if (latest.decision.decision === "rejected") return { request, status: "rejected", decision: latest.decision, ignored };
+  const until = latest.at + (approvedDays(latest.decision, policy) as number) * DAY_MS;
+  return {
+    request,
+    status: until > now ? "approved" : "expired",
+    decision: latest.decision,
+    validUntil: new Date(until).toISOString(),
+    approvedBy: latest.decision.createdByName,
+    ignored,
+  };
 }

@@ -4,7 +4,7 @@
  * Bad rows are reported with their line numbers and skipped; good rows are kept.
  */
 import { parse } from "csv-parse/sync";
-import { parseDate } from "./verdict";
+import { parseDate } from "./dates";
 import { RELATIONSHIP_TYPES, RelationshipType, isRelationshipType } from "./types";
 
 export const FEED_COLUMNS = [

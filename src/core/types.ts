@@ -106,20 +106,56 @@ export type SourceOutcome =
     }
   | { source: string; sourceKind: SourceKind; ok: false; failure: SourceFailure };
 
-/** An outreach exception as read from Dataverse. */
+/**
+ * A seller's request for an outreach exception, as read from Dataverse. Who asked and when are
+ * the server's `createdby`/`createdon`; the request itself never changes after creation.
+ */
 export interface OutreachException {
   id: string;
   accountId: string;
-  status: "pending" | "approved" | "rejected" | "cancelled";
-  validUntil?: string;
-  /** Display names, when read. */
+  /** `createdby`: the requester's user id (absent when it could not be read). */
+  createdBy?: string;
+  /** The requester's display name, when read. */
   requestedBy?: string;
-  approvedBy?: string;
-  requesterId?: string;
+  /** `createdon` (server-set). */
+  createdOn?: string;
   requestedDays?: number;
   reason?: string;
   justification?: string;
+  /** Every decision recorded on the request, as read. */
+  decisions: ExceptionDecision[];
+}
+
+/** An approver's decision on a request: a row only approvers can create, and nobody can change. */
+export interface ExceptionDecision {
+  id: string;
+  exceptionId: string;
+  /** `"unknown"` when the choice value could not be read: it never approves. */
+  decision: "approved" | "rejected" | "unknown";
+  /** Days the approval lasts from `createdOn` (capped by the policy's `exceptions.maxDays`). */
+  days?: number;
+  /** `createdby`: the decider's user id; a decision without one does not count. */
+  createdBy?: string;
+  createdByName?: string;
+  /** `createdon`: the moment of the decision, set by the server. */
   createdOn?: string;
+}
+
+/** Why a decision on a request does not count. */
+export type IgnoredDecisionCode = "own-request" | "unknown-decider" | "unreadable" | "after-lapse" | "unknown-requester";
+
+/** A request as the rules judged it at `now`. */
+export interface ExceptionState {
+  request: OutreachException;
+  status: "pending" | "approved" | "rejected" | "expired" | "lapsed";
+  /** The counted decision behind `status` (absent while pending or lapsed). */
+  decision?: ExceptionDecision;
+  /** For an approval: when it stops allowing outreach. */
+  validUntil?: string;
+  /** Display name of the approver, when read. */
+  approvedBy?: string;
+  /** Decisions that exist but do not count, and why. */
+  ignored: { decision: ExceptionDecision; code: IgnoredDecisionCode }[];
 }
 
 /** The latest time a seller engaged the partner on the account (from the audit trail). */
@@ -156,6 +192,7 @@ export type ReasonCode =
   | "source-failed"
   | "fail-open"
   | "allowed-by-exception"
+  | "exception-not-counted"
   | "hierarchy-ignored"
   | "data-note";
 
@@ -166,6 +203,8 @@ export interface Reason {
   source?: string;
   failure?: SourceFailure;
   note?: DataNote;
+  /** For `exception-not-counted`: the decision that was ignored, and why. */
+  ignoredDecision?: { decisionId: string; exceptionId: string; code: IgnoredDecisionCode; by?: string };
 }
 
 export type Outreach = "allowed" | "blocked" | "unverified";
@@ -180,10 +219,10 @@ export interface Verdict {
   reasons: Reason[];
   /** When the verdict will change by itself (a blocking end date, an exception's end). */
   expiresAt?: string;
-  /** The exception that allows outreach, when one does. */
-  exception?: OutreachException;
+  /** The approved exception that allows outreach, when one does. */
+  exception?: ExceptionState;
   /** A request waiting for an approver, when there is one. */
-  pendingException?: OutreachException;
+  pendingException?: ExceptionState;
   /** The latest engagement of the partner on this account, when recent. */
   engagement?: Engagement;
   /** Sources consulted, and whether each answered. */

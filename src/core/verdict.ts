@@ -3,16 +3,21 @@
  * Pure: the same input gives the same verdict, and nothing here reads a clock or the network.
  */
 import { Policy, precedenceOf, ruleFor } from "./policy";
+import { parseDate } from "./dates";
+import { judgeException } from "./exceptions";
 import {
   DataNote,
   Engagement,
   Evidence,
+  ExceptionState,
   OutreachException,
   PartnerAssociation,
   Reason,
   SourceOutcome,
   Verdict,
 } from "./types";
+
+export { parseDate };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -22,16 +27,8 @@ export interface VerdictInput {
   policy: Policy;
   /** The moment the policy is evaluated at (ISO string or epoch ms). */
   now: string | number;
-  /** Exceptions recorded for the account; only an approved one still valid counts. */
+  /** Requests recorded for the account, with their decisions; only an approval that counts opens outreach. */
   exceptions?: OutreachException[];
-}
-
-/** Parse an ISO 8601 date or date-time; undefined when absent or malformed. */
-export function parseDate(value: string | undefined): number | undefined {
-  if (value === undefined || value.trim() === "") return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())) return undefined;
-  const ms = Date.parse(value.trim());
-  return Number.isNaN(ms) ? undefined : ms;
 }
 
 function isBlank(value: string | undefined): boolean {
@@ -98,14 +95,14 @@ function compareEvidence(policy: Policy) {
   };
 }
 
-function validException(exceptions: OutreachException[] | undefined, accountId: string, now: number): OutreachException | undefined {
-  return (exceptions ?? [])
-    .filter((e) => e.accountId.toLowerCase() === accountId.toLowerCase() && e.status === "approved")
-    .filter((e) => {
-      const until = parseDate(e.validUntil);
-      return until !== undefined && until > now;
-    })
-    .sort((a, b) => (parseDate(b.validUntil) ?? 0) - (parseDate(a.validUntil) ?? 0))[0];
+/** The account's requests as the rules judge them at `now` (requests made after `now` do not exist yet). */
+function judgeRequests(exceptions: OutreachException[], accountId: string, policy: Policy, now: number): ExceptionState[] {
+  const seen = new Set<string>();
+  return exceptions
+    .filter((e) => e.accountId.toLowerCase() === accountId.toLowerCase())
+    .filter((e) => !seen.has(e.id) && seen.add(e.id))
+    .filter((e) => (parseDate(e.createdOn) ?? -Infinity) <= now)
+    .map((e) => judgeException(e, policy, now));
 }
 
 export function evaluate(input: VerdictInput): Verdict {
@@ -168,15 +165,29 @@ export function evaluate(input: VerdictInput): Verdict {
   for (const note of notes) reasons.push({ code: "data-note", evidenceIds: note.associationId ? [note.associationId] : [], note });
 
   let outreach: Verdict["outreach"];
-  let exception: OutreachException | undefined;
+  let exception: ExceptionState | undefined;
   let expiresAt: string | undefined;
+  const requests = judgeRequests(exceptions, accountId, policy, now);
   if (blocking.length) {
-    exception = validException(exceptions, accountId, now);
+    exception = requests
+      .filter((r) => r.status === "approved")
+      .sort((a, b) => (parseDate(b.validUntil) ?? 0) - (parseDate(a.validUntil) ?? 0))[0];
     if (exception) {
       outreach = "allowed";
-      expiresAt = new Date(parseDate(exception.validUntil) as number).toISOString();
+      expiresAt = exception.validUntil;
       reasons.unshift({ code: "allowed-by-exception", evidenceIds: blocking.map((e) => e.association.id) });
     } else {
+      // An approval that exists but does not count is said out loud, so nobody waits on it.
+      for (const r of requests) {
+        for (const { decision, code } of r.ignored) {
+          if (decision.decision !== "approved") continue;
+          reasons.push({
+            code: "exception-not-counted",
+            evidenceIds: [],
+            ignoredDecision: { decisionId: decision.id, exceptionId: r.request.id, code, by: decision.createdByName },
+          });
+        }
+      }
       outreach = "blocked";
       // The verdict lifts by itself only when every blocking association has an end.
       const ends = blocking.map((e) => (e.effectiveEnd === undefined ? undefined : Date.parse(e.effectiveEnd)));
@@ -193,9 +204,9 @@ export function evaluate(input: VerdictInput): Verdict {
     outreach = "allowed";
   }
 
-  const pendingException = exceptions
-    .filter((e) => e.status === "pending" && e.accountId.toLowerCase() === accountId.toLowerCase())
-    .sort((a, b) => (b.createdOn ?? "").localeCompare(a.createdOn ?? ""))[0];
+  const pendingException = requests
+    .filter((r) => r.status === "pending")
+    .sort((a, b) => (parseDate(b.request.createdOn) ?? 0) - (parseDate(a.request.createdOn) ?? 0))[0];
   const engagement = engagements.sort((a, b) => b.on.localeCompare(a.on))[0];
 
   return {

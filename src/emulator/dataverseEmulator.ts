@@ -5,10 +5,20 @@
  * `_x_value` (root) or `alias.x` (link-entity) with formatted values. It records every request and
  * throws on anything it does not implement, so a test can never pass against a silent stub.
  *
+ * Every created row carries the server-set columns (serverColumns.ts). The emulator itself runs
+ * as the system user, which holds every privilege; `as(persona)` answers as a signed-in user
+ * whose security roles are enforced (security.ts).
+ *
  * Used by the playground (in the browser), the tests, and the local Web API server of bench/.
  */
 import { XMLParser } from "fast-xml-parser";
+import { ServerColumns, SystemUser } from "../schema";
 import { FORMATTED, Row, WebApiHost } from "../sources/webApi";
+import { EmulatorError } from "./emulatorError";
+import { Persona, PersonaAccess } from "./security";
+import { createdColumns, isServerSet, modifiedColumns } from "./serverColumns";
+
+export { EmulatorError } from "./emulatorError";
 
 export interface LookupValue {
   $lookup: string; // target table
@@ -27,13 +37,22 @@ export interface TableDefinition {
   hierarchyParent?: string;
   /** Alternate keys (each a list of columns) that PATCH by key may use. */
   alternateKeys?: string[][];
+  /**
+   * Lookup columns -> target table. The Web API has no plain property by a lookup's name, so a body
+   * sets these only with `@odata.bind`, to a row of that table (a plain value would skip Append/AppendTo).
+   */
+  lookups?: Record<string, string>;
+  /** Relationships with cascade delete: rows of `table` whose lookup `column` points at a deleted row go with it. */
+  cascadeDelete?: { table: string; column: string }[];
 }
 
 export interface RequestRecord {
-  operation: "retrieveMultipleRecords" | "createRecord" | "updateRecord" | "upsert";
+  operation: "retrieveMultipleRecords" | "createRecord" | "updateRecord" | "upsert" | "deleteRecord";
   entity: string;
   options?: string;
   data?: Row;
+  /** The persona's user id, for a request made through `as(persona)`. */
+  userId?: string;
 }
 
 export interface Fault {
@@ -45,16 +64,45 @@ export interface EmulatorOptions {
   /** Return a fault (or "hang" for a request that never answers) for a request. */
   fault?: (request: RequestRecord) => Fault | "hang" | undefined;
   latencyMs?: number;
+  /** The server's clock (ms since the epoch) for createdon/modifiedon; Date.now when absent. */
+  clock?: () => number;
 }
 
-export class EmulatorError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
+/** The user the unsecured emulator acts as (the system or application user); no systemuser row is inserted for it. */
+export const SYSTEM_USER_ID = "00000000-0000-4000-a000-000000000001";
+
+/** The Web API the emulator answers, for the system user or a persona (the HTTP server serves either). */
+export interface EmulatorHost extends WebApiHost {
+  retrieveMultipleRecords(entity: string, options?: string): Promise<{ entities: Row[]; nextLink?: string }>;
+  createRecord(entity: string, data: Row): Promise<{ id: string; entityType: string }>;
+  updateRecord(entity: string, id: string, data: Row): Promise<{ id: string; entityType: string }>;
+  /** Delete a row and, by the tables' cascadeDelete rules, the rows that go with it. */
+  deleteRecord(entity: string, id: string): Promise<{ id: string; entityType: string }>;
+  upsertByKey(entity: string, key: Record<string, string | number>, data: Row): Promise<{ id: string; created: boolean }>;
+  fetchXmlPage(entity: string, fetchXml: string): Promise<{ entities: Row[]; moreRecords: boolean }>;
 }
+
+/** Who performs an operation: the system user (no checks), or a persona whose privileges are checked. */
+interface Caller {
+  userId: string;
+  access?: PersonaAccess;
+}
+
+const SYSTEM: Caller = { userId: SYSTEM_USER_ID };
+
+/** A create or update body, read. */
+interface Body {
+  /** Columns to store (server-set columns left out). */
+  values: Record_;
+  /** Lookups the body sets (`x@odata.bind`) or clears (null), by column: these need Append/AppendTo. */
+  lookups: Map<string, LookupValue | null>;
+  /** `ownerid@odata.bind`: setting the owner is an assignment, not an append. */
+  owner?: LookupValue;
+  overriddenCreatedOn?: unknown;
+}
+
+/** Which rows of a table a query returns to the caller. */
+type Visible = (table: string, row: Record_) => boolean;
 
 type XmlNode = Record<string, unknown>;
 
@@ -73,7 +121,9 @@ function newGuid(counter: number): string {
   return `00000000-0000-4000-8000-${hex}`;
 }
 
-export class DataverseEmulator implements WebApiHost {
+const linksOf = (node: XmlNode): XmlNode[] => (node["link-entity"] as XmlNode[] | undefined) ?? [];
+
+export class DataverseEmulator implements EmulatorHost {
   readonly requests: RequestRecord[] = [];
   /** The most requests that were in flight at once (proves parallel reads). */
   maxInFlight = 0;
@@ -102,14 +152,69 @@ export class DataverseEmulator implements WebApiHost {
     return rows;
   }
 
+  /** Put a row in as it is (test data): no server columns, no checks. */
   insert(name: string, record: Record_): void {
     this.table(name).push(record);
     this.indexes.clear();
   }
 
-  private async answer<T>(request: RequestRecord, work: () => T): Promise<T> {
-    this.requests.push(request);
-    const fault = this.options.fault?.(request);
+  retrieveMultipleRecords(entity: string, options?: string): Promise<{ entities: Row[]; nextLink?: string }> {
+    return this.retrieve(SYSTEM, entity, options);
+  }
+
+  createRecord(entity: string, data: Row): Promise<{ id: string; entityType: string }> {
+    return this.create(SYSTEM, entity, data);
+  }
+
+  updateRecord(entity: string, id: string, data: Row): Promise<{ id: string; entityType: string }> {
+    return this.update(SYSTEM, entity, id, data);
+  }
+
+  deleteRecord(entity: string, id: string): Promise<{ id: string; entityType: string }> {
+    return this.delete(SYSTEM, entity, id);
+  }
+
+  /**
+   * Upsert by alternate key (PATCH on `set(key=value,...)` without If-Match): key values in the URL
+   * win on update; on create, body values for key columns are used, else the URL's are copied in.
+   */
+  upsertByKey(entity: string, key: Record<string, string | number>, data: Row): Promise<{ id: string; created: boolean }> {
+    return this.upsert(SYSTEM, entity, key, data);
+  }
+
+  /** One page of a FetchXML query with the Web API's "more records" flag (the HTTP server uses it). */
+  fetchXmlPage(entity: string, fetchXml: string): Promise<{ entities: Row[]; moreRecords: boolean }> {
+    return this.page(SYSTEM, entity, fetchXml);
+  }
+
+  /**
+   * The Web API as the persona sees it: every call is checked against the persona's privileges
+   * (its roles from ROLES plus its base privileges) and recorded with its user id. The persona
+   * gets a systemuser row, so lookups to it come back with its name.
+   */
+  as(persona: Persona): EmulatorHost {
+    const access = new PersonaAccess(persona);
+    const caller: Caller = { userId: access.userId, access };
+    const users = this.tables.get(SystemUser.logicalName);
+    if (users && !users.some((u) => this.idOf(u[SystemUser.id]) === caller.userId)) {
+      this.insert(SystemUser.logicalName, { [SystemUser.id]: caller.userId, fullname: persona.name });
+    }
+    return {
+      retrieveMultipleRecords: (entity, options) => this.retrieve(caller, entity, options),
+      createRecord: (entity, data) => this.create(caller, entity, data),
+      updateRecord: (entity, id, data) => this.update(caller, entity, id, data),
+      deleteRecord: (entity, id) => this.delete(caller, entity, id),
+      upsertByKey: (entity, key, data) => this.upsert(caller, entity, key, data),
+      fetchXmlPage: (entity, fetchXml) => this.page(caller, entity, fetchXml),
+    };
+  }
+
+  // ---- Operations, as a caller ----------------------------------------------------------
+
+  private async answer<T>(caller: Caller, request: RequestRecord, work: () => T): Promise<T> {
+    const recorded = caller.access ? { ...request, userId: caller.userId } : request;
+    this.requests.push(recorded);
+    const fault = this.options.fault?.(recorded);
     this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
     try {
       if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
@@ -121,75 +226,45 @@ export class DataverseEmulator implements WebApiHost {
     }
   }
 
-  retrieveMultipleRecords(entity: string, options?: string): Promise<{ entities: Row[]; nextLink?: string }> {
-    return this.answer({ operation: "retrieveMultipleRecords", entity, options }, () => {
+  private retrieve(caller: Caller, entity: string, options: string | undefined): Promise<{ entities: Row[]; nextLink?: string }> {
+    return this.answer(caller, { operation: "retrieveMultipleRecords", entity, options }, () => {
       if (!options?.startsWith("?fetchXml=")) throw new Error(`emulator: only FetchXML queries are implemented, got ${options}`);
-      return { entities: this.fetch(entity, options.slice("?fetchXml=".length)) };
+      return { entities: this.evaluate(caller, entity, options.slice("?fetchXml=".length)).entities };
     });
   }
 
-  createRecord(entity: string, data: Row): Promise<{ id: string; entityType: string }> {
-    return this.answer({ operation: "createRecord", entity, data }, () => {
-      const def = this.definitions[entity];
-      if (!def) throw new EmulatorError(404, `emulator: no table ${entity}`);
-      const id = newGuid(++this.created);
-      // Dataverse stamps createdon itself.
-      const record: Record_ = { [def.primaryId]: id, createdon: new Date(Date.now()).toISOString() };
-      Object.assign(record, this.columnsOf(data, false));
-      this.table(entity).push(record);
-      this.indexes.clear();
+  private page(caller: Caller, entity: string, fetchXml: string): Promise<{ entities: Row[]; moreRecords: boolean }> {
+    return this.answer(caller, { operation: "retrieveMultipleRecords", entity, options: `?fetchXml=${fetchXml}` }, () => {
+      const { entities, total, end } = this.evaluate(caller, entity, fetchXml);
+      return { entities, moreRecords: end < total };
+    });
+  }
+
+  private create(caller: Caller, entity: string, data: Row): Promise<{ id: string; entityType: string }> {
+    return this.answer(caller, { operation: "createRecord", entity, data }, () => {
+      this.definition(entity);
+      caller.access?.require("Create", entity);
+      // The platform refuses a lookup to a record that does not exist; the system user's writes
+      // are not checked (test data may point at rows a test never inserts).
+      const id = this.insertNew(caller, entity, this.columnsOf(entity, data, caller.access !== undefined), {});
       return { id, entityType: entity };
     });
   }
 
-  updateRecord(entity: string, id: string, data: Row): Promise<{ id: string; entityType: string }> {
-    return this.answer({ operation: "updateRecord", entity, data, options: id }, () => {
-      const def = this.definitions[entity];
-      if (!def) throw new EmulatorError(404, `emulator: no table ${entity}`);
-      const record = this.table(entity).find((r) => this.idOf(r[def.primaryId]) === id.toLowerCase().replace(/[{}]/g, ""));
-      if (!record) throw new EmulatorError(404, `emulator: ${entity} ${id} does not exist`);
-      Object.assign(record, this.columnsOf(data, false));
-      this.indexes.clear();
+  private update(caller: Caller, entity: string, id: string, data: Row): Promise<{ id: string; entityType: string }> {
+    return this.answer(caller, { operation: "updateRecord", entity, data, options: id }, () => {
+      this.definition(entity);
+      caller.access?.require("Write", entity);
+      const record = this.find(entity, id);
+      caller.access?.requireOn("Write", entity, record, this.rowId(entity, record));
+      this.writeExisting(caller, entity, record, this.columnsOf(entity, data, caller.access !== undefined));
       return { id, entityType: entity };
     });
   }
 
-  /** Body columns of a create or update; `@odata.bind` becomes a lookup. */
-  private columnsOf(data: Row, checkTargets: boolean): Record_ {
-    const record: Record_ = {};
-    for (const [key, value] of Object.entries(data)) {
-      const bind = /^(.+)@odata\.bind$/.exec(key);
-      if (bind && value === null) {
-        record[bind[1].toLowerCase()] = null; // clears the lookup
-      } else if (bind && typeof value === "string") {
-        const m = /^\/?(\w+)\(([^)]+)\)$/.exec(value);
-        if (!m) throw new EmulatorError(400, `emulator: bad @odata.bind value ${value}`);
-        const target = Object.keys(this.definitions).find((t) => `${t}s` === m[1] || t === m[1]);
-        if (!target) throw new EmulatorError(400, `emulator: unknown entity set ${m[1]}`);
-        const id = m[2].toLowerCase();
-        const targetKey = this.definitions[target].primaryId;
-        if (checkTargets && !this.table(target).some((r) => this.idOf(r[targetKey]) === id)) {
-          // The platform refuses a lookup to a record that does not exist.
-          throw new EmulatorError(404, `${target} With Id = ${id} Does Not Exist`);
-        }
-        record[bind[1].toLowerCase()] = { $lookup: target, id };
-      } else if (value !== null && typeof value === "object") {
-        throw new EmulatorError(400, `emulator: column ${key} holds an object; only @odata.bind lookups are implemented`);
-      } else {
-        record[key] = value as CellValue;
-      }
-    }
-    return record;
-  }
-
-  /**
-   * Upsert by alternate key (PATCH on `set(key=value,...)` without If-Match): key values in the URL
-   * win on update; on create, body values for key columns are used, else the URL's are copied in.
-   */
-  upsertByKey(entity: string, key: Record<string, string | number>, data: Row): Promise<{ id: string; created: boolean }> {
-    return this.answer({ operation: "upsert", entity, options: JSON.stringify(key), data }, () => {
-      const def = this.definitions[entity];
-      if (!def) throw new EmulatorError(404, `emulator: no table ${entity}`);
+  private upsert(caller: Caller, entity: string, key: Record<string, string | number>, data: Row): Promise<{ id: string; created: boolean }> {
+    return this.answer(caller, { operation: "upsert", entity, options: JSON.stringify(key), data }, () => {
+      const def = this.definition(entity);
       const columns = Object.keys(key).sort();
       if (!(def.alternateKeys ?? []).some((k) => k.length === columns.length && [...k].sort().every((c, i) => c === columns[i]))) {
         throw new EmulatorError(
@@ -197,56 +272,208 @@ export class DataverseEmulator implements WebApiHost {
           `The key in the request URI is not valid for resource 'Microsoft.Dynamics.CRM.${entity}'. Ensure that the names and number of key properties match the declared or alternate key properties for the resource 'Microsoft.Dynamics.CRM.${entity}'.`,
         );
       }
-      const values = this.columnsOf(data, true);
       const same = (r: Record_) => columns.every((c) => String(this.sortable(r[c])) === String(this.sortable(key[c])));
       const existing = this.table(entity).find(same);
-      this.indexes.clear();
       if (existing) {
-        Object.assign(existing, values, key);
-        return { id: this.idOf(existing[def.primaryId]) ?? "", created: false };
+        const id = this.rowId(entity, existing);
+        caller.access?.requireOn("Write", entity, existing, id);
+        this.writeExisting(caller, entity, existing, this.columnsOf(entity, data, true), key);
+        return { id, created: false };
       }
-      const id = newGuid(++this.created);
-      this.table(entity).push({ ...key, ...values, [def.primaryId]: id });
-      return { id, created: true };
+      caller.access?.require("Create", entity);
+      return { id: this.insertNew(caller, entity, this.columnsOf(entity, data, true), key), created: true };
     });
   }
 
-  /** One page of a FetchXML query with the Web API's "more records" flag (the HTTP server uses it). */
-  fetchXmlPage(entity: string, fetchXml: string): Promise<{ entities: Row[]; moreRecords: boolean }> {
-    return this.answer({ operation: "retrieveMultipleRecords", entity, options: `?fetchXml=${fetchXml}` }, () => {
-      const { entities, total, end } = this.evaluate(entity, fetchXml);
-      return { entities, moreRecords: end < total };
+  private delete(caller: Caller, entity: string, id: string): Promise<{ id: string; entityType: string }> {
+    return this.answer(caller, { operation: "deleteRecord", entity, options: id }, () => {
+      this.definition(entity);
+      caller.access?.require("Delete", entity);
+      const doomed = this.withCascade(entity, this.find(entity, id), new Set());
+      // Every row that would go needs Delete: one refusal refuses the whole delete, nothing is removed.
+      for (const { table, row } of doomed) caller.access?.requireOn("Delete", table, row, this.rowId(table, row));
+      for (const { table, row } of doomed) {
+        const rows = this.table(table);
+        rows.splice(rows.indexOf(row), 1);
+      }
+      this.indexes.clear();
+      return { id, entityType: entity };
     });
+  }
+
+  /** Store a new row: body values under the server columns; the caller's privileges checked first. */
+  private insertNew(caller: Caller, entity: string, body: Body, key: Record_): string {
+    const def = this.definition(entity);
+    const owner = body.owner?.id ?? caller.userId;
+    const record: Record_ = {
+      [def.primaryId]: newGuid(++this.created),
+      ...key,
+      ...body.values,
+      ...createdColumns(caller.userId, this.now(), body.overriddenCreatedOn),
+      [ServerColumns.owner]: { $lookup: SystemUser.logicalName, id: owner },
+    };
+    const id = this.rowId(entity, record);
+    // A body may choose the new row's id; an id in use is the platform's duplicate-key refusal.
+    if (this.index(entity, def.primaryId).has(id)) throw new EmulatorError(412, "A record with matching key values already exists.", "0x80040237");
+    const { access } = caller;
+    if (access) {
+      // Creating a row owned by someone else is creating it and assigning it: the Create depth must
+      // cover the owner (Basic: only oneself) and Assign is needed too.
+      if (owner !== caller.userId) access.require("Assign", entity);
+      access.requireOn("Create", entity, record, id);
+      this.checkAppends(access, entity, record, id, body.lookups);
+    }
+    this.table(entity).push(record);
+    this.indexes.clear();
+    return id;
+  }
+
+  /** Update a row (PATCH by id, or the update half of an upsert) the caller may write. */
+  private writeExisting(caller: Caller, entity: string, record: Record_, body: Body, key: Record_ = {}): void {
+    const def = this.definition(entity);
+    const id = this.rowId(entity, record);
+    const { access } = caller;
+    if (body.owner) throw new EmulatorError(400, `emulator: ownerid cannot be changed by an update of ${entity}; use Assign`);
+    const newId = body.values[def.primaryId];
+    if (newId !== undefined && this.idOf(newId) !== id) throw new EmulatorError(400, `emulator: the body's ${def.primaryId} does not match the record updated`);
+    if (access) this.checkAppends(access, entity, record, id, body.lookups);
+    // overriddencreatedon only means something on create: an update leaves createdon alone.
+    Object.assign(record, body.values, key, modifiedColumns(caller.userId, this.now()));
+    this.indexes.clear();
+  }
+
+  /**
+   * Setting or clearing a lookup needs Append on the row; setting one needs AppendTo on the target
+   * row too, at a depth that covers it (platform-facts.md F).
+   */
+  private checkAppends(access: PersonaAccess, entity: string, record: Record_, id: string, lookups: Map<string, LookupValue | null>): void {
+    if (!lookups.size) return;
+    access.requireOn("Append", entity, record, id);
+    for (const target of lookups.values()) {
+      if (target) access.requireOn("AppendTo", target.$lookup, this.find(target.$lookup, target.id), target.id);
+    }
+  }
+
+  /** The row and, recursively, the rows its tables' cascade-delete relationships take with it. */
+  private withCascade(table: string, row: Record_, seen: Set<Record_>): { table: string; row: Record_ }[] {
+    seen.add(row);
+    const id = this.rowId(table, row);
+    const doomed = [{ table, row }];
+    for (const rule of this.definition(table).cascadeDelete ?? []) {
+      for (const child of this.table(rule.table)) {
+        const link = child[rule.column];
+        if (isLookup(link) && link.$lookup === table && link.id.toLowerCase() === id && !seen.has(child)) doomed.push(...this.withCascade(rule.table, child, seen));
+      }
+    }
+    return doomed;
+  }
+
+  /** Body columns of a create or update; `@odata.bind` becomes a lookup; server-set columns are dropped. */
+  private columnsOf(entity: string, data: Row, checkTargets: boolean): Body {
+    const declared = this.definition(entity).lookups ?? {};
+    const body: Body = { values: {}, lookups: new Map() };
+    for (const [key, value] of Object.entries(data)) {
+      const bind = /^(.+)@odata\.bind$/.exec(key);
+      const column = bind ? bind[1].toLowerCase() : key;
+      if (isServerSet(column)) continue; // the server's value wins (serverColumns.ts)
+      if (column === ServerColumns.overriddenCreatedOn) {
+        body.overriddenCreatedOn = value;
+      } else if (column === ServerColumns.owner) {
+        if (!bind || typeof value !== "string") throw new EmulatorError(400, "emulator: the owner is set with ownerid@odata.bind to systemusers(<id>)");
+        body.owner = this.lookupOf(value, checkTargets);
+        if (body.owner.$lookup !== SystemUser.logicalName) throw new EmulatorError(400, `emulator: only users own rows here (teams are not emulated), got ${value}`);
+      } else if (bind && value === null) {
+        body.values[column] = null; // clears the lookup
+        body.lookups.set(column, null);
+      } else if (bind) {
+        if (typeof value !== "string") throw new EmulatorError(400, `emulator: bad @odata.bind value ${JSON.stringify(value)}`);
+        const target = this.lookupOf(value, checkTargets);
+        const expected = Object.hasOwn(declared, column) ? declared[column] : undefined;
+        if (expected && target.$lookup !== expected) throw new EmulatorError(400, `emulator: ${column} of ${entity} looks up ${expected}, not ${target.$lookup}`);
+        body.values[column] = target;
+        body.lookups.set(column, target);
+      } else if (Object.hasOwn(declared, key)) {
+        throw new EmulatorError(400, `Could not find a property named '${key}' on type 'Microsoft.Dynamics.CRM.${entity}'.`, "0x0");
+      } else if (value !== null && typeof value === "object") {
+        throw new EmulatorError(400, `emulator: column ${key} holds an object; only @odata.bind lookups are implemented`);
+      } else {
+        body.values[key] = value as CellValue;
+      }
+    }
+    return body;
+  }
+
+  /** `/accounts(<id>)` -> a lookup to that account. */
+  private lookupOf(reference: string, checkTarget: boolean): LookupValue {
+    const m = /^\/?(\w+)\(([^)]+)\)$/.exec(reference);
+    if (!m) throw new EmulatorError(400, `emulator: bad @odata.bind value ${reference}`);
+    const target = Object.keys(this.definitions).find((t) => `${t}s` === m[1] || t === m[1]);
+    if (!target) throw new EmulatorError(400, `emulator: unknown entity set ${m[1]}`);
+    const id = m[2].toLowerCase().replace(/[{}]/g, "");
+    if (checkTarget) this.find(target, id); // the platform refuses a lookup to a record that does not exist
+    return { $lookup: target, id };
+  }
+
+  private definition(entity: string): TableDefinition {
+    if (!Object.hasOwn(this.definitions, entity)) throw new EmulatorError(404, `emulator: no table ${entity}`);
+    return this.definitions[entity];
+  }
+
+  /** The row with the id; 404 in the platform's words when there is none. */
+  private find(entity: string, id: string): Record_ {
+    const key = id.toLowerCase().replace(/[{}]/g, "");
+    const position = this.index(entity, this.definition(entity).primaryId).get(key)?.[0];
+    if (position === undefined) throw new EmulatorError(404, `${entity} With Id = ${key} Does Not Exist`, "0x80040217");
+    return this.table(entity)[position];
+  }
+
+  private rowId(entity: string, row: Record_): string {
+    return this.idOf(row[this.definition(entity).primaryId]) ?? "";
+  }
+
+  private now(): number {
+    const { clock } = this.options;
+    return clock ? clock() : Date.now();
   }
 
   // ---- FetchXML evaluation -------------------------------------------------------------
 
-  private fetch(entitySet: string, fetchXml: string): Row[] {
-    return this.evaluate(entitySet, fetchXml).entities;
-  }
-
-  private evaluate(entitySet: string, fetchXml: string): { entities: Row[]; total: number; end: number } {
+  private evaluate(caller: Caller, entitySet: string, fetchXml: string): { entities: Row[]; total: number; end: number } {
     const doc = parser.parse(fetchXml) as XmlNode;
     const fetch = doc.fetch as XmlNode | undefined;
     if (!fetch) throw new EmulatorError(400, "emulator: not a FetchXML document");
     const entity = fetch.entity as XmlNode;
     const name = String(entity.name);
     if (name !== entitySet) throw new EmulatorError(400, `emulator: entity ${name} does not match the queried table ${entitySet}`);
-    const def = this.definitions[name];
-    if (!def) throw new EmulatorError(404, `emulator: no table ${name}`);
-    const roots = this.candidates(name, entity.filter as XmlNode[] | undefined).filter((r) =>
-      this.matchesFilters(name, r, entity.filter as XmlNode[] | undefined),
-    );
+    this.definition(name);
+    const visible = this.visibility(caller, name, entity);
+    const roots = this.candidates(name, entity.filter as XmlNode[] | undefined).filter((r) => visible(name, r) && this.matchesFilters(name, r, entity.filter as XmlNode[] | undefined));
     const orders = (entity.order as XmlNode[] | undefined) ?? [];
     roots.sort((a, b) => this.compareBy(orders, a, b));
     let rows = roots.map((root) => ({ root, values: this.project(name, root, entity, undefined) }));
-    for (const link of (entity["link-entity"] as XmlNode[] | undefined) ?? []) {
-      rows = rows.flatMap(({ root, values }) => this.join(root, link).map((extra) => ({ root, values: { ...values, ...extra } })));
+    for (const link of linksOf(entity)) {
+      rows = rows.flatMap(({ root, values }) => this.join(root, link, visible).map((extra) => ({ root, values: { ...values, ...extra } })));
     }
     const count = fetch.count !== undefined ? Number(fetch.count) : 5000;
     const page = fetch.page !== undefined ? Number(fetch.page) : 1;
     if (count > 5000) throw new EmulatorError(400, "emulator: count cannot exceed 5000");
     return { entities: rows.slice((page - 1) * count, page * count).map((r) => r.values), total: rows.length, end: page * count };
+  }
+
+  /**
+   * Which rows of the query's tables the caller reads: every table in it (root and link-entities,
+   * nested too) needs prvRead, or the whole query is refused; rows beyond the Read depth are absent.
+   */
+  private visibility(caller: Caller, table: string, node: XmlNode): Visible {
+    const { access } = caller;
+    if (!access) return () => true;
+    const filters = new Map<string, (row: Record_) => boolean>();
+    const walk = (t: string, n: XmlNode): void => {
+      if (!filters.has(t)) filters.set(t, access.readable(t));
+      for (const link of linksOf(n)) walk(String(link.name), link);
+    };
+    walk(table, node);
+    return (t, row) => filters.get(t)?.(row) ?? false;
   }
 
   /** Positions of rows whose column holds the value (lower case; lookups by id). */
@@ -310,28 +537,23 @@ export class DataverseEmulator implements WebApiHost {
     return set;
   }
 
-  private join(parent: Record_, link: XmlNode): Row[] {
+  /** The link-entity's rows for a parent row; rows the caller does not read are absent (outer: no columns, inner: no row). */
+  private join(parent: Record_, link: XmlNode, visible: Visible): Row[] {
     const table = String(link.name);
-    const def = this.definitions[table];
-    if (!def) throw new EmulatorError(404, `emulator: no table ${table}`);
+    this.definition(table);
     const from = String(link.from);
     const to = String(link.to);
     const alias = typeof link.alias === "string" ? link.alias : table;
     const key = this.idOf(parent[to]);
     const rowsOf = this.table(table);
-    const matches = (key === undefined ? [] : (this.index(table, from).get(key) ?? []).map((p) => rowsOf[p])).filter((r) =>
-      this.matchesFilters(table, r, link.filter as XmlNode[] | undefined),
+    const matches = (key === undefined ? [] : (this.index(table, from).get(key) ?? []).map((p) => rowsOf[p])).filter(
+      (r) => visible(table, r) && this.matchesFilters(table, r, link.filter as XmlNode[] | undefined),
     );
     matches.sort((a, b) => this.compareBy((link.order as XmlNode[] | undefined) ?? [], a, b));
     if (!matches.length) return link["link-type"] === "outer" ? [{}] : [];
-    return matches.flatMap((m) => {
-      const own = this.project(table, m, link, alias);
-      const nested = ((link["link-entity"] as XmlNode[] | undefined) ?? []).reduce<Row[]>(
-        (acc, inner) => acc.flatMap((row) => this.join(m, inner).map((extra) => ({ ...row, ...extra }))),
-        [own],
-      );
-      return nested;
-    });
+    return matches.flatMap((m) =>
+      linksOf(link).reduce<Row[]>((acc, inner) => acc.flatMap((row) => this.join(m, inner, visible).map((extra) => ({ ...row, ...extra }))), [this.project(table, m, link, alias)]),
+    );
   }
 
   private idOf(value: CellValue): string | undefined {

@@ -4,19 +4,39 @@
  * association row per partner row of the feed.
  */
 import { FeedRow } from "../core/feed";
-import { Account, Association, AssociationAlternateKey, AssociationSourceCodes, AssociationStatusCodes, RelationshipTypeCodes, RelationshipTypeLabels, OutreachAudit, OutreachExceptionTable } from "../schema";
+import {
+  Account,
+  Association,
+  AssociationAlternateKey,
+  AssociationSourceCodes,
+  AssociationStatusCodes,
+  AuditDecisionCodes,
+  AuditVerdictCodes,
+  DecisionCodes,
+  OutreachAudit,
+  OutreachDecision,
+  OutreachExceptionTable,
+  RelationshipTypeCodes,
+  RelationshipTypeLabels,
+} from "../schema";
 import { DataverseEmulator, EmulatorOptions, Record_, TableDefinition } from "./dataverseEmulator";
 
+/** `{ key: code }` with English labels -> choice labels by code (the solution's labels, for formatted values). */
+function labels<K extends string>(codes: Record<K, number>, english: Record<K, string>): Record<number, string> {
+  return Object.fromEntries((Object.keys(codes) as K[]).map((key) => [codes[key], english[key]]));
+}
 
 export const TABLES: Record<string, TableDefinition> = {
-  [Account.logicalName]: { primaryId: Account.id, primaryName: Account.name, hierarchyParent: Account.parent },
+  [Account.logicalName]: { primaryId: Account.id, primaryName: Account.name, hierarchyParent: Account.parent, lookups: { [Account.parent]: Account.logicalName } },
   contact: { primaryId: "contactid", primaryName: "fullname" },
   systemuser: { primaryId: "systemuserid", primaryName: "fullname" },
   task: { primaryId: "activityid", primaryName: "subject" },
+  phonecall: { primaryId: "activityid", primaryName: "subject" },
   [Association.logicalName]: {
     primaryId: Association.id,
     primaryName: Association.name,
     alternateKeys: [[...AssociationAlternateKey]],
+    lookups: { [Association.customer]: Account.logicalName, [Association.partner]: Account.logicalName, [Association.partnerContact]: "contact" },
     choices: {
       [Association.relationshipType]: Object.fromEntries(
         Object.entries(RelationshipTypeCodes).map(([k, code]) => [code, RelationshipTypeLabels[k as keyof typeof RelationshipTypeLabels]]),
@@ -29,8 +49,36 @@ export const TABLES: Record<string, TableDefinition> = {
       },
     },
   },
-  [OutreachExceptionTable.logicalName]: { primaryId: OutreachExceptionTable.id },
-  [OutreachAudit.logicalName]: { primaryId: OutreachAudit.id, primaryName: OutreachAudit.name },
+  [OutreachExceptionTable.logicalName]: {
+    primaryId: OutreachExceptionTable.id,
+    primaryName: OutreachExceptionTable.name,
+    lookups: { [OutreachExceptionTable.account]: Account.logicalName },
+    // A decision means nothing without its request (the solution's relationship cascades delete).
+    cascadeDelete: [{ table: OutreachDecision.logicalName, column: OutreachDecision.exception }],
+  },
+  [OutreachDecision.logicalName]: {
+    primaryId: OutreachDecision.id,
+    primaryName: OutreachDecision.name,
+    lookups: { [OutreachDecision.exception]: OutreachExceptionTable.logicalName },
+    choices: { [OutreachDecision.decision]: labels(DecisionCodes, { approved: "Approved", rejected: "Rejected" }) },
+  },
+  [OutreachAudit.logicalName]: {
+    primaryId: OutreachAudit.id,
+    primaryName: OutreachAudit.name,
+    lookups: { [OutreachAudit.account]: Account.logicalName },
+    choices: {
+      [OutreachAudit.verdict]: labels(AuditVerdictCodes, { allowed: "Allowed", blocked: "Blocked", unverified: "Could not be verified" }),
+      [OutreachAudit.decision]: labels(AuditDecisionCodes, {
+        blocked: "Blocked",
+        allowed: "Allowed",
+        "allowed-by-exception": "Allowed by exception",
+        "engaged-partner": "Partner engaged",
+        "exception-requested": "Exception requested",
+        "exception-approved": "Exception approved",
+        "exception-rejected": "Exception rejected",
+      }),
+    },
+  },
   environmentvariabledefinition: { primaryId: "environmentvariabledefinitionid", primaryName: "schemaname" },
   environmentvariablevalue: { primaryId: "environmentvariablevalueid" },
 };

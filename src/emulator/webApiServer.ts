@@ -3,16 +3,19 @@
  * the command line makes, the way Dataverse does (shared/design/dataverse-webapi-facts.md):
  * FetchXML GET with `page`/`count` paging and `@Microsoft.Dynamics.CRM.morerecords`, annotations
  * only when `Prefer: odata.include-annotations` asks for them, upsert by alternate key (PATCH,
- * 204 with the key URL in OData-EntityId), create (POST), OData error bodies, bearer tokens.
+ * 204 with the key URL in OData-EntityId), create (POST), update and delete by id (PATCH and
+ * DELETE on `set(<guid>)`), OData error bodies, bearer tokens. The server's own token runs as the
+ * system (application) user; a token in `users` runs as that persona, its security roles enforced.
  * Anything else is answered 501 with a message naming it: a test can never pass against a
  * request this server silently ignored. Faults (429 with Retry-After, 5xx) and latency are injected.
  * Used by the CLI tests and bench/vet-43k.ts.
  */
 import { createServer, IncomingMessage, ServerResponse } from "http";
 import { AddressInfo } from "net";
-import { DataverseEmulator, EmulatorError } from "./dataverseEmulator";
+import { DataverseEmulator, EmulatorError, EmulatorHost } from "./dataverseEmulator";
+import { Persona, PRIVILEGE_DENIED_CODE } from "./security";
 import { EntitySets } from "../schema";
-import { Row } from "../sources/webApi";
+import { Row, normalizeGuid } from "../sources/webApi";
 
 export const API_PREFIX = "/api/data/v9.2/";
 /** The documented GET URL limit; the status for going past it is not documented (we answer 414). */
@@ -37,8 +40,10 @@ export interface InjectedFault {
 
 export interface WebApiServerOptions {
   emulator: DataverseEmulator;
-  /** The bearer token the server accepts; any other (or none) gets 401. */
+  /** The bearer token of the system (application) user: its requests are not checked. */
   token: string;
+  /** Bearer token -> the persona its requests run as. Any token neither here nor `token` gets 401. */
+  users?: Record<string, Persona>;
   latencyMs?: number;
   /** Return a fault for a request (it is recorded either way). */
   fault?: (request: ServerRequest, index: number) => InjectedFault | undefined;
@@ -98,6 +103,22 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
   let inFlight = 0;
   const state = { maxInFlight: 0 };
   const { emulator } = options;
+  const personaHosts = new Map<string, EmulatorHost>();
+
+  /** Who the bearer token signs in: the system user (the emulator itself), a persona, or nobody. */
+  function hostFor(authorization: string | undefined): EmulatorHost | undefined {
+    const token = /^Bearer (.+)$/.exec(authorization ?? "")?.[1];
+    if (token === undefined) return undefined;
+    if (token === options.token) return emulator;
+    const persona = options.users && Object.hasOwn(options.users, token) ? options.users[token] : undefined;
+    if (!persona) return undefined;
+    let host = personaHosts.get(token);
+    if (!host) {
+      host = emulator.as(persona);
+      personaHosts.set(token, host);
+    }
+    return host;
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse, base: string): Promise<void> {
     const rawUrl = req.url ?? "/";
@@ -126,7 +147,8 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
     const index = requests.push(request) - 1;
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
 
-    if (req.headers.authorization !== `Bearer ${options.token}`) {
+    const host = hostFor(req.headers.authorization);
+    if (!host) {
       res.writeHead(401, { "WWW-Authenticate": `Bearer authorization_uri=https://login.microsoftonline.com/common/oauth2/authorize, resource_id=${base}` });
       return void res.end();
     }
@@ -139,7 +161,7 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
 
     if (request.method === "GET" && setMatch[2] === undefined) {
       if (!request.fetchXml) return send(res, 501, odataError(501, `emulator server: only FetchXML queries are implemented, got ?${queryPart}`).body);
-      const page = await emulator.fetchXmlPage(logical, request.fetchXml);
+      const page = await host.fetchXmlPage(logical, request.fetchXml);
       const annotations = /odata\.include-annotations/.test(String(req.headers.prefer ?? ""));
       const value = page.entities.map((row) => ({ "@odata.etag": 'W/"1"', ...(annotations ? row : stripAnnotations(row)) }));
       const envelope: Record<string, unknown> = { "@odata.context": `${base}${API_PREFIX}$metadata#${setMatch[1]}`, value };
@@ -150,17 +172,32 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
       }
       return send(res, 200, envelope);
     }
+    const id = setMatch[2] === undefined ? undefined : normalizeGuid(setMatch[2]);
+    if (request.method === "PATCH" && id !== undefined) {
+      // Update only: without If-Match the platform would create a missing row (upsert by id); the
+      // emulator answers 404 instead, like `If-Match: *`.
+      const ifMatch = req.headers["if-match"];
+      if ((ifMatch && ifMatch !== "*") || req.headers["if-none-match"]) {
+        return send(res, 501, odataError(501, "emulator server: conditional update by id is only implemented with If-Match: *").body);
+      }
+      await host.updateRecord(logical, id, (body ?? {}) as Row);
+      return send(res, 204, undefined, { "OData-EntityId": `${base}${API_PREFIX}${setMatch[1]}(${id})` });
+    }
+    if (request.method === "DELETE" && id !== undefined) {
+      await host.deleteRecord(logical, id);
+      return send(res, 204);
+    }
     if (request.method === "PATCH" && setMatch[2] !== undefined) {
       const key = parseKey(setMatch[2]);
       if (!key) return send(res, 501, odataError(501, `emulator server: PATCH by ${setMatch[2]} is not implemented (alternate keys only)`).body);
       if (req.headers["if-match"] || req.headers["if-none-match"] === "*") {
         return send(res, 501, odataError(501, "emulator server: conditional upsert is not implemented").body);
       }
-      await emulator.upsertByKey(logical, key, (body ?? {}) as Row);
+      await host.upsertByKey(logical, key, (body ?? {}) as Row);
       return send(res, 204, undefined, { "OData-EntityId": `${base}${API_PREFIX}${setMatch[1]}(${setMatch[2]})` });
     }
     if (request.method === "POST" && setMatch[2] === undefined) {
-      const created = await emulator.createRecord(logical, (body ?? {}) as Row);
+      const created = await host.createRecord(logical, (body ?? {}) as Row);
       return send(res, 204, undefined, { "OData-EntityId": `${base}${API_PREFIX}${setMatch[1]}(${created.id})` });
     }
     return send(res, 501, odataError(501, `emulator server: ${request.method} ${pathPart} is not implemented`).body);
@@ -173,7 +210,9 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
     handle(req, res, base)
       .catch((error: unknown) => {
         const status = error instanceof EmulatorError ? error.status : 500;
-        if (!res.headersSent) send(res, status, { error: { code: "", message: error instanceof Error ? error.message : String(error) } });
+        // The platform's code when the error carries one; a privilege refusal otherwise says 0x80040220.
+        const code = (error instanceof EmulatorError ? error.code : undefined) ?? (status === 403 ? PRIVILEGE_DENIED_CODE : "");
+        if (!res.headersSent) send(res, status, { error: { code, message: error instanceof Error ? error.message : String(error) } });
       })
       .finally(() => inFlight--);
   });

@@ -1,7 +1,9 @@
 /**
  * Renders the model (src/pack/model) into the unpacked solution layout under Solution/:
  * the files a Dataverse developer knows from `SolutionPackager /action:Extract`. Hand-kept files
- * (Entities/account/RibbonDiff.xml, the icons) are not touched. A test checks Solution/ is current.
+ * (Entities/account/RibbonDiff.xml, the icons) are not touched. A generated file the model no
+ * longer renders (a removed form, view, table, role...) is stale and is deleted by
+ * `npm run solution:generate`. A test checks Solution/ is current.
  */
 import { ACCOUNT_COLUMNS, ACCOUNT_FORM, ACCOUNT_SCHEMA_NAME } from "./model/account";
 import { ENVIRONMENT_VARIABLES } from "./model/environmentVariables";
@@ -48,4 +50,25 @@ export function generateSolution(): SolutionFiles {
   for (const w of WEB_RESOURCES) put(`WebResources/${w.name}.data.xml`, renderDocument(renderWebResource(w)));
   for (const v of ENVIRONMENT_VARIABLES) put(`environmentvariabledefinitions/${v.schemaName}/environmentvariabledefinition.xml`, renderDocument(renderEnvironmentVariable(v)));
   return files;
+}
+
+/**
+ * Paths (relative to Solution/) of the kinds generateSolution writes. Anything else there is
+ * hand-kept: RibbonDiff.xml, web resource contents such as the icons.
+ */
+const GENERATED_PATHS = [
+  /^Other\/[^/]+\.xml$/,
+  /^Entities\/[^/]+\/Entity\.xml$/,
+  /^Entities\/[^/]+\/FormXml\/[^/]+\/[^/]+\.xml$/,
+  /^Entities\/[^/]+\/SavedQueries\/[^/]+\.xml$/,
+  /^Roles\/[^/]+\.xml$/,
+  /^WebResources\/.+\.data\.xml$/,
+  /^environmentvariabledefinitions\/[^/]+\/environmentvariabledefinition\.xml$/,
+];
+
+export const isGeneratedPath = (rel: string): boolean => GENERATED_PATHS.some((re) => re.test(rel));
+
+/** Files under Solution/ (relative, `/`) that are of a generated kind but no longer rendered. */
+export function staleFiles(existing: Iterable<string>, rendered: SolutionFiles): string[] {
+  return [...existing].filter((rel) => isGeneratedPath(rel) && !rendered.has(rel)).sort();
 }

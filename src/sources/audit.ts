@@ -1,9 +1,10 @@
 /**
- * The audit trail: every outreach decision, engagement and exception decision becomes one
- * pg_outreachaudit row. Sellers may create rows; no one but admins may change or delete them
- * (security roles of the solution).
+ * The audit trail: every outreach decision and engagement becomes one pg_outreachaudit row, and
+ * every exception decision is a pg_outreachdecision row. Who acted and when are the server's
+ * `createdby`/`createdon` on both: nothing a client writes says either. Nobody can change a
+ * row; only admins can delete (security roles of the solution).
  */
-import { Account, AuditDecisionCodes, AuditVerdictCodes, OutreachAudit } from "../schema";
+import { Account, AuditDecisionCodes, AuditVerdictCodes, DecisionCodes, OutreachAudit, OutreachDecision, OutreachExceptionTable } from "../schema";
 import { Verdict } from "../core/types";
 import { Translate } from "../text/translate";
 import { reasonText } from "../text/verdictText";
@@ -16,7 +17,7 @@ export interface AuditInput {
   decision: AuditDecision;
   accountId: string;
   accountName: string;
-  userId: string;
+  /** The moment the reasons are worded for ("ends in 3 days"); the row's time is the server's. */
   now: number;
   /** Extra lines after the reasons (a note, a justification). */
   details?: string[];
@@ -26,18 +27,14 @@ export function auditRecord(t: Translate, input: AuditInput): Row {
   const { verdict, decision } = input;
   const reasons = verdict.reasons.map((r) => reasonText(t, verdict, r, input.now)).filter((r): r is string => !!r);
   const sources = verdict.sources.map((s) => t(s.ok ? "Source_ok" : "Source_failed", { source: s.source })).join("; ");
-  const record: Row = {
+  return {
     [OutreachAudit.name]: t("Outreach_AuditName", { account: input.accountName, decision: t(`Decision_${decision}`) }).slice(0, 200),
     [`${OutreachAudit.accountNav}@odata.bind`]: `/${Account.entitySet}(${input.accountId})`,
-    [OutreachAudit.checkedOn]: new Date(input.now).toISOString(),
     [OutreachAudit.verdict]: AuditVerdictCodes[verdict.outreach],
     [OutreachAudit.decision]: AuditDecisionCodes[decision],
     [OutreachAudit.reasons]: [...reasons, ...(input.details ?? [])].join("\n"),
     [OutreachAudit.sources]: sources,
   };
-  const seller = normalizeGuid(input.userId);
-  if (seller) record[`${OutreachAudit.sellerNav}@odata.bind`] = `/systemusers(${seller})`;
-  return record;
 }
 
 export function writeAudit(host: WebApiHost, t: Translate, input: AuditInput): Promise<unknown> {
@@ -46,27 +43,59 @@ export function writeAudit(host: WebApiHost, t: Translate, input: AuditInput): P
 
 export interface HistoryEntry {
   id: string;
+  /** `createdon` of the row. */
   on: string;
+  /** Display name of `createdby`. */
   by?: string;
-  decision?: string;
+  decision?: AuditDecision;
   name?: string;
 }
 
-/** The account's latest audit entries, newest first: one request, made when the seller asks. */
+function text(row: Row, key: string): string | undefined {
+  return typeof row[key] === "string" ? (row[key]) : undefined;
+}
+
+const AUDIT_DECISIONS = new Map<unknown, AuditDecision>(Object.entries(AuditDecisionCodes).map(([k, v]) => [v, k as AuditDecision]));
+
+/**
+ * The account's latest entries, newest first: audit rows and exception decisions (wherever an
+ * approver made them: the card, the decision form, the Web API), read in parallel when the seller asks.
+ */
 export async function readHistory(host: WebApiHost, accountId: string, top = 10): Promise<HistoryEntry[]> {
   const A = OutreachAudit;
-  const fetchXml =
+  const D = OutreachDecision;
+  const E = OutreachExceptionTable;
+  const id = normalizeGuid(accountId) ?? "";
+  const audits =
     `<fetch version="1.0" no-lock="true" count="${top}" page="1"><entity name="${A.logicalName}">` +
-    `<attribute name="${A.id}"/><attribute name="${A.name}"/><attribute name="${A.checkedOn}"/><attribute name="${A.seller}"/><attribute name="${A.decision}"/>` +
-    `<filter><condition attribute="${A.account}" operator="eq" value="${normalizeGuid(accountId) ?? ""}"/></filter>` +
-    `<order attribute="${A.checkedOn}" descending="true"/></entity></fetch>`;
-  const result = await host.retrieveMultipleRecords(A.logicalName, `?fetchXml=${fetchXml}`);
-  const decisions = new Map<unknown, string>(Object.entries(AuditDecisionCodes).map(([k, v]) => [v, k]));
-  return result.entities.map((row) => ({
-    id: String(row[A.id] as string),
-    on: typeof row[A.checkedOn] === "string" ? (row[A.checkedOn] as string) : "",
-    by: typeof row[`_${A.seller}_value${FORMATTED}`] === "string" ? (row[`_${A.seller}_value${FORMATTED}`] as string) : undefined,
-    decision: decisions.get(row[A.decision]),
-    name: typeof row[A.name] === "string" ? (row[A.name] as string) : undefined,
-  }));
+    `<attribute name="${A.id}"/><attribute name="${A.name}"/><attribute name="${A.createdOn}"/><attribute name="${A.createdBy}"/><attribute name="${A.decision}"/>` +
+    `<filter><condition attribute="${A.account}" operator="eq" value="${id}"/></filter>` +
+    `<order attribute="${A.createdOn}" descending="true"/><order attribute="${A.id}"/></entity></fetch>`;
+  const decisions =
+    `<fetch version="1.0" no-lock="true" count="${top}" page="1"><entity name="${D.logicalName}">` +
+    `<attribute name="${D.id}"/><attribute name="${D.name}"/><attribute name="${D.createdOn}"/><attribute name="${D.createdBy}"/><attribute name="${D.decision}"/>` +
+    `<link-entity name="${E.logicalName}" from="${E.id}" to="${D.exception}" link-type="inner" alias="ex">` +
+    `<filter><condition attribute="${E.account}" operator="eq" value="${id}"/></filter></link-entity>` +
+    `<order attribute="${D.createdOn}" descending="true"/><order attribute="${D.id}"/></entity></fetch>`;
+  const [auditRows, decisionRows] = await Promise.all([
+    host.retrieveMultipleRecords(A.logicalName, `?fetchXml=${audits}`),
+    host.retrieveMultipleRecords(D.logicalName, `?fetchXml=${decisions}`),
+  ]);
+  const entries: HistoryEntry[] = [
+    ...auditRows.entities.map((row) => ({
+      id: String(row[A.id]),
+      on: text(row, A.createdOn) ?? "",
+      by: text(row, `_${A.createdBy}_value${FORMATTED}`),
+      decision: AUDIT_DECISIONS.get(row[A.decision]),
+      name: text(row, A.name),
+    })),
+    ...decisionRows.entities.map((row) => ({
+      id: String(row[D.id]),
+      on: text(row, D.createdOn) ?? "",
+      by: text(row, `_${D.createdBy}_value${FORMATTED}`),
+      decision: row[D.decision] === DecisionCodes.approved ? ("exception-approved" as const) : row[D.decision] === DecisionCodes.rejected ? ("exception-rejected" as const) : undefined,
+      name: text(row, D.name),
+    })),
+  ];
+  return entries.sort((a, b) => b.on.localeCompare(a.on)).slice(0, top);
 }

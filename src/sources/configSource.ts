@@ -49,18 +49,31 @@ export function configFromValues(values: Map<string, string>): PartnerGuardConfi
   };
 }
 
-export async function readConfig(host: WebApiHost): Promise<PartnerGuardConfig> {
+/** The raw values of PartnerGuard's environment variables (current value, else default), or why they could not be read. */
+export type ConfigValues = { ok: true; values: Record<string, string> } | { ok: false; failure: SourceFailure };
+
+export async function readConfigValues(host: WebApiHost): Promise<ConfigValues> {
   try {
     const result = await host.retrieveMultipleRecords("environmentvariabledefinition", `?fetchXml=${buildConfigFetchXml()}`);
-    const values = new Map<string, string>();
+    const values: Record<string, string> = {};
     for (const row of result.entities) {
       const name = row.schemaname;
       const value = typeof row["v.value"] === "string" ? row["v.value"] : row.defaultvalue;
-      if (typeof name === "string" && typeof value === "string") values.set(name, value);
+      if (typeof name === "string" && typeof value === "string") values[name] = value;
     }
-    return configFromValues(values);
+    return { ok: true, values };
   } catch (error) {
-    // Defaults are fail-closed, so an unreadable configuration never opens outreach.
-    return { ...configFromValues(new Map()), failure: toFailure(error) };
+    return { ok: false, failure: toFailure(error) };
   }
+}
+
+/** The configuration from raw values: the one parser every face uses, whether they came from Dataverse or a cache. */
+export function configFromRead(read: ConfigValues): PartnerGuardConfig {
+  // Defaults are fail-closed, so an unreadable configuration never opens outreach.
+  if (!read.ok) return { ...configFromValues(new Map()), failure: read.failure };
+  return configFromValues(new Map(Object.entries(read.values)));
+}
+
+export async function readConfig(host: WebApiHost): Promise<PartnerGuardConfig> {
+  return configFromRead(await readConfigValues(host));
 }

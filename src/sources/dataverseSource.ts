@@ -12,14 +12,16 @@ import {
   AssociationSourceCodes,
   AssociationStatusCodes,
   AuditDecisionCodes,
+  DecisionCodes,
   ENGAGEMENT_RECENT_DAYS,
   ExceptionReasonCodes,
-  ExceptionStatusCodes,
   OutreachAudit,
+  OutreachDecision,
   OutreachExceptionTable,
   RelationshipTypeCodes,
 } from "../schema";
-import { DataNote, Engagement, OutreachException, PartnerAssociation, RelationshipType, SourceOutcome } from "../core/types";
+import { DataNote, Engagement, ExceptionDecision, OutreachException, PartnerAssociation, RelationshipType, SourceOutcome } from "../core/types";
+import { REQUEST_OPEN_DAYS } from "../core/exceptions";
 import { FORMATTED, Row, WebApiHost, normalizeGuid, xmlAttr } from "./webApi";
 import { SourceError, toFailure } from "./failures";
 
@@ -30,6 +32,7 @@ export const MAX_PAGES = 10;
 
 const ALIAS = "pa";
 const EX = "ex";
+const DC = "dc";
 const EN = "en";
 
 /** The association columns the verdict needs (the batched reader of the command line selects the same). */
@@ -45,44 +48,56 @@ export const ASSOCIATION_COLUMNS = [
   Association.partnerContact,
 ];
 
-const EXCEPTION_COLUMNS = [
+export const EXCEPTION_COLUMNS = [
   OutreachExceptionTable.id,
-  OutreachExceptionTable.status,
-  OutreachExceptionTable.validUntil,
-  OutreachExceptionTable.requester,
-  OutreachExceptionTable.approver,
   OutreachExceptionTable.requestedDays,
   OutreachExceptionTable.reasonCode,
   OutreachExceptionTable.createdOn,
+  OutreachExceptionTable.createdBy,
 ];
 
-/** Recent "engaged the partner" audit entries, for the card's "Partner engaged on … by …". */
+export const DECISION_COLUMNS = [OutreachDecision.id, OutreachDecision.decision, OutreachDecision.days, OutreachDecision.createdOn, OutreachDecision.createdBy];
+
+/** The longest an exception can matter: open for REQUEST_OPEN_DAYS, then approved for at most 365 days. */
+export const EXCEPTION_LOOKBACK_DAYS = REQUEST_OPEN_DAYS + 365;
+
+/** Recent "engaged the partner" audit entries, for the card's "Partner engaged on … by …" (who and when: server-set). */
 function engagementLink(nowIso: string): string {
   const A = OutreachAudit;
   const since = new Date(Date.parse(nowIso) - ENGAGEMENT_RECENT_DAYS * 86_400_000).toISOString();
   return (
     `<link-entity name="${A.logicalName}" from="${A.account}" to="${Account.id}" link-type="outer" alias="${EN}">` +
-    `<attribute name="${A.id}"/><attribute name="${A.checkedOn}"/><attribute name="${A.seller}"/>` +
+    `<attribute name="${A.id}"/><attribute name="${A.createdOn}"/><attribute name="${A.createdBy}"/>` +
     `<filter type="and"><condition attribute="${A.decision}" operator="eq" value="${AuditDecisionCodes["engaged-partner"]}"/>` +
-    `<condition attribute="${A.checkedOn}" operator="ge" value="${since}"/></filter>` +
+    `<condition attribute="${A.createdOn}" operator="ge" value="${since}"/></filter>` +
+    `</link-entity>`
+  );
+}
+
+/** A request's decisions, as a link-entity inside the request's (the Web API reads one level of nesting as `alias.column`). */
+export function decisionLink(alias: string, to: string): string {
+  const D = OutreachDecision;
+  return (
+    `<link-entity name="${D.logicalName}" from="${D.exception}" to="${to}" link-type="outer" alias="${alias}">` +
+    DECISION_COLUMNS.map((c) => `<attribute name="${c}"/>`).join("") +
     `</link-entity>`
   );
 }
 
 /**
- * Exceptions ride along in the same request: approved ones still valid at `nowIso`, and pending
- * ones (the card shows them). Old exceptions are filtered out by the server, so the join stays small.
+ * Requests ride along in the same request, with their decisions: those recent enough to matter
+ * at `nowIso` (pending, or approved and possibly still valid). The verdict judges them from
+ * server-set columns only (src/core/exceptions.ts).
  */
 function exceptionLink(nowIso: string): string {
   const E = OutreachExceptionTable;
+  const since = new Date(Date.parse(nowIso) - EXCEPTION_LOOKBACK_DAYS * 86_400_000).toISOString();
   return (
     `<link-entity name="${E.logicalName}" from="${E.account}" to="${Account.id}" link-type="outer" alias="${EX}">` +
     EXCEPTION_COLUMNS.map((c) => `<attribute name="${c}"/>`).join("") +
-    `<filter type="or">` +
-    `<filter type="and"><condition attribute="${E.status}" operator="eq" value="${ExceptionStatusCodes.approved}"/>` +
-    `<condition attribute="${E.validUntil}" operator="gt" value="${xmlAttr(nowIso)}"/></filter>` +
-    `<condition attribute="${E.status}" operator="eq" value="${ExceptionStatusCodes.pending}"/>` +
-    `</filter></link-entity>`
+    `<filter type="and"><condition attribute="${E.createdOn}" operator="ge" value="${xmlAttr(since)}"/></filter>` +
+    decisionLink(DC, E.id) +
+    `</link-entity>`
   );
 }
 
@@ -134,41 +149,74 @@ interface AccountNode {
 }
 
 /** Turn the joined rows into associations with depth, plus notes about the data. */
-const EXCEPTION_STATUS = new Map<unknown, OutreachException["status"]>(
-  Object.entries(ExceptionStatusCodes).map(([status, code]) => [code, status as OutreachException["status"]]),
-);
-
 const REASON_BY_CODE = new Map<unknown, string>(Object.entries(ExceptionReasonCodes).map(([reason, code]) => [code, reason]));
 
 function mapEngagements(rows: Row[], accountId: string): Engagement[] {
   const byId = new Map<string, Engagement>();
   for (const row of rows) {
     const id = normalizeGuid(row[`${EN}.${OutreachAudit.id}`]);
-    const on = str(row[`${EN}.${OutreachAudit.checkedOn}`]);
+    const on = str(row[`${EN}.${OutreachAudit.createdOn}`]);
     if (!id || !on || byId.has(id) || normalizeGuid(row[Account.id]) !== accountId) continue;
-    byId.set(id, { on, by: lookup(row, OutreachAudit.seller, EN).name });
+    byId.set(id, { on, by: lookup(row, OutreachAudit.createdBy, EN).name });
   }
   return [...byId.values()];
 }
 
-function mapExceptions(rows: Row[]): OutreachException[] {
+const DECISION_BY_CODE = new Map<unknown, ExceptionDecision["decision"]>(
+  Object.entries(DecisionCodes).map(([decision, code]) => [code, decision as ExceptionDecision["decision"]]),
+);
+
+/** A decision from the columns under `alias` of a row; undefined when the row carries none. */
+export function decisionFrom(row: Row, alias: string, exceptionId: string): ExceptionDecision | undefined {
+  const D = OutreachDecision;
+  const id = normalizeGuid(row[`${alias}.${D.id}`]);
+  if (!id) return undefined;
+  const days = row[`${alias}.${D.days}`];
+  const by = lookup(row, D.createdBy, alias);
+  return {
+    id,
+    exceptionId,
+    decision: DECISION_BY_CODE.get(row[`${alias}.${D.decision}`]) ?? "unknown",
+    days: typeof days === "number" ? days : undefined,
+    createdBy: by.id,
+    createdByName: by.name,
+    createdOn: str(row[`${alias}.${D.createdOn}`]),
+  };
+}
+
+/**
+ * Requests and their decisions from rows under the aliases `ex` (request) and `dc` (decision).
+ * `accountOf` says which account a row's request belongs to.
+ */
+export function mapExceptions(rows: Row[], accountOf: (row: Row) => string | undefined, exAlias = EX, dcAlias = DC): OutreachException[] {
+  const E = OutreachExceptionTable;
   const byId = new Map<string, OutreachException>();
+  const decisionIds = new Set<string>();
   for (const row of rows) {
-    const id = normalizeGuid(row[`${EX}.${OutreachExceptionTable.id}`]);
-    const status = EXCEPTION_STATUS.get(row[`${EX}.${OutreachExceptionTable.status}`]);
-    if (!id || !status || byId.has(id)) continue;
-    byId.set(id, {
-      id,
-      accountId: normalizeGuid(row[Account.id]) as string,
-      status,
-      validUntil: str(row[`${EX}.${OutreachExceptionTable.validUntil}`]),
-      requestedBy: lookup(row, OutreachExceptionTable.requester, EX).name,
-      requesterId: lookup(row, OutreachExceptionTable.requester, EX).id,
-      approvedBy: lookup(row, OutreachExceptionTable.approver, EX).name,
-      requestedDays: typeof row[`${EX}.${OutreachExceptionTable.requestedDays}`] === "number" ? (row[`${EX}.${OutreachExceptionTable.requestedDays}`] as number) : undefined,
-      reason: REASON_BY_CODE.get(row[`${EX}.${OutreachExceptionTable.reasonCode}`]),
-      createdOn: str(row[`${EX}.${OutreachExceptionTable.createdOn}`]),
-    });
+    const id = normalizeGuid(row[`${exAlias}.${E.id}`]);
+    const accountId = accountOf(row);
+    if (!id || !accountId) continue;
+    let request = byId.get(id);
+    if (!request) {
+      const by = lookup(row, E.createdBy, exAlias);
+      const days = row[`${exAlias}.${E.requestedDays}`];
+      request = {
+        id,
+        accountId,
+        createdBy: by.id,
+        requestedBy: by.name,
+        createdOn: str(row[`${exAlias}.${E.createdOn}`]),
+        requestedDays: typeof days === "number" ? days : undefined,
+        reason: REASON_BY_CODE.get(row[`${exAlias}.${E.reasonCode}`]),
+        decisions: [],
+      };
+      byId.set(id, request);
+    }
+    const decision = decisionFrom(row, dcAlias, id);
+    if (decision && !decisionIds.has(decision.id)) {
+      decisionIds.add(decision.id);
+      request.decisions.push(decision);
+    }
   }
   return [...byId.values()];
 }
@@ -237,7 +285,7 @@ export function mapRows(
       depth: d,
     });
   }
-  return { associations, notes, exceptions: mapExceptions(rows), engagements: mapEngagements(rows, target) };
+  return { associations, notes, exceptions: mapExceptions(rows, (row) => normalizeGuid(row[Account.id])), engagements: mapEngagements(rows, target) };
 }
 
 export interface DataverseSourceOptions {

@@ -3,8 +3,8 @@
  * through the shared registry, with the configuration cached for the browser session.
  */
 import { ExtraSource, Resolution, resolveVerdict } from "./resolver";
-import { readConfig } from "./configSource";
-import { cachedConfig, sharedResolve, SharedOptions } from "./sharedResolution";
+import { configFromRead, readConfigValues } from "./configSource";
+import { cachedConfigValues, sharedResolve, SharedOptions } from "./sharedResolution";
 import { WebApiHost } from "./webApi";
 
 export interface FormResolutionDeps {
@@ -29,7 +29,12 @@ export function resolveForForm(deps: FormResolutionDeps, accountId: string, tena
     accountId,
     () =>
       resolveVerdict(
-        { webApi: deps.webApi, extraSources: deps.extraSources, loadConfig: () => cachedConfig(() => readConfig(deps.webApi), storage) },
+        {
+          webApi: deps.webApi,
+          extraSources: deps.extraSources,
+          // A fresh resolution (the command's re-check, Retry) reads the policy from Dataverse, never from the cache.
+          loadConfig: () => cachedConfigValues(() => readConfigValues(deps.webApi), storage, { fresh }).then(configFromRead),
+        },
         accountId,
         tenantId,
       ),

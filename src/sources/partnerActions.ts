@@ -1,11 +1,12 @@
 /**
  * Including the partner: the writes behind "Engage partner", "Request exception" and an
- * approver's decision. Each checks the rules of src/core/exceptions first, then writes the
- * record and its audit entry; a failed write throws so the face can keep outreach disabled and say so.
+ * approver's decision. Each checks the rules of src/core/exceptions first, then writes; a failed
+ * write throws so the face can keep outreach disabled and say so. None of them says who or when:
+ * the server stamps `createdby`/`createdon`, and the verdict reads only those.
  */
-import { Account, ENGAGEMENT_ACTIVITY, ExceptionReasonCodes, ExceptionStatusCodes, OutreachExceptionTable } from "../schema";
+import { Account, DecisionCodes, ENGAGEMENT_ACTIVITY, ExceptionReasonCodes, OutreachDecision, OutreachExceptionTable } from "../schema";
 import { DecisionProblem, ExceptionRequest, RequestProblem, checkDecision, checkRequest, validUntil } from "../core/exceptions";
-import { OutreachException, Verdict } from "../core/types";
+import { ExceptionState, Verdict } from "../core/types";
 import { Policy } from "../core/policy";
 import { Translate } from "../text/translate";
 import { partnerLabel } from "../text/verdictText";
@@ -26,11 +27,6 @@ export interface ActionContext {
   now: () => number;
 }
 
-function userBind(userId: string): string | undefined {
-  const id = normalizeGuid(userId);
-  return id ? `/systemusers(${id})` : undefined;
-}
-
 /** Record that the seller engaged the partner of record: a task for the partner manager, plus an audit entry. */
 export async function engagePartner(ctx: ActionContext, verdict: Verdict, note: string): Promise<{ on: string; by?: string }> {
   const por = verdict.partnerOfRecord;
@@ -49,7 +45,6 @@ export async function engagePartner(ctx: ActionContext, verdict: Verdict, note: 
     decision: "engaged-partner",
     accountId: ctx.accountId,
     accountName: ctx.accountName,
-    userId: ctx.actor.userId,
     now,
     details: note.trim() ? [note.trim()] : [],
   });
@@ -71,17 +66,13 @@ export async function requestException(ctx: ActionContext, verdict: Verdict, pol
     [E.justification]: request.justification.trim(),
     [E.reasonCode]: ExceptionReasonCodes[request.reason as keyof typeof ExceptionReasonCodes],
     [E.requestedDays]: request.days,
-    [E.status]: ExceptionStatusCodes.pending,
   };
-  const requester = userBind(ctx.actor.userId);
-  if (requester) record[`${E.requesterNav}@odata.bind`] = requester;
   const created = await ctx.host.createRecord(E.logicalName, record);
   await writeAudit(ctx.host, ctx.t, {
     verdict,
     decision: "exception-requested",
     accountId: ctx.accountId,
     accountName: ctx.accountName,
-    userId: ctx.actor.userId,
     now: ctx.now(),
     details: [request.justification.trim()],
   });
@@ -90,25 +81,22 @@ export async function requestException(ctx: ActionContext, verdict: Verdict, pol
 
 export type DecisionResult = { ok: true; validUntil?: string } | { ok: false; problems: DecisionProblem[] };
 
-/** An approver approves (valid from now for the requested days) or rejects a pending request. */
-export async function decideException(ctx: ActionContext, verdict: Verdict, exception: OutreachException, approve: boolean, policy: Policy): Promise<DecisionResult> {
-  const problems = checkDecision(exception, ctx.actor.userId);
+/**
+ * An approver approves (from the decision's creation, for the requested days within the policy's
+ * maximum) or rejects a pending request by creating a decision row. The row is its own audit
+ * entry: who and when are its server-set `createdby`/`createdon`, and nobody can change it.
+ */
+export async function decideException(ctx: ActionContext, state: ExceptionState, approve: boolean, policy: Policy): Promise<DecisionResult> {
+  const problems = checkDecision(state, ctx.actor.userId);
   if (problems.length) return { ok: false, problems };
-  const E = OutreachExceptionTable;
-  const days = Math.min(exception.requestedDays ?? policy.exceptions.defaultDays, policy.exceptions.maxDays);
-  const until = approve ? validUntil(ctx.now(), days) : undefined;
-  const update: Record<string, unknown> = { [E.status]: approve ? ExceptionStatusCodes.approved : ExceptionStatusCodes.rejected };
-  if (until) update[E.validUntil] = until;
-  const approver = userBind(ctx.actor.userId);
-  if (approver) update[`${E.approverNav}@odata.bind`] = approver;
-  await ctx.host.updateRecord(E.logicalName, exception.id, update);
-  await writeAudit(ctx.host, ctx.t, {
-    verdict,
-    decision: approve ? "exception-approved" : "exception-rejected",
-    accountId: ctx.accountId,
-    accountName: ctx.accountName,
-    userId: ctx.actor.userId,
-    now: ctx.now(),
-  });
-  return { ok: true, validUntil: until };
+  const D = OutreachDecision;
+  const days = Math.min(state.request.requestedDays ?? policy.exceptions.defaultDays, policy.exceptions.maxDays);
+  const record: Record<string, unknown> = {
+    [D.name]: ctx.t(approve ? "Decision_NameApproved" : "Decision_NameRejected", { account: ctx.accountName }).slice(0, 200),
+    [`${D.exceptionNav}@odata.bind`]: `/${OutreachExceptionTable.entitySet}(${normalizeGuid(state.request.id) ?? state.request.id})`,
+    [D.decision]: approve ? DecisionCodes.approved : DecisionCodes.rejected,
+  };
+  if (approve) record[D.days] = days;
+  await ctx.host.createRecord(D.logicalName, record);
+  return { ok: true, validUntil: approve ? validUntil(ctx.now(), days) : undefined };
 }

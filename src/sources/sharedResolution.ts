@@ -83,7 +83,8 @@ function sameVerdict(a: Resolution | undefined, b: Resolution): boolean {
   return (
     x.outreach === y.outreach &&
     x.partnerOfRecord?.association.id === y.partnerOfRecord?.association.id &&
-    x.exception?.id === y.exception?.id &&
+    x.exception?.request.id === y.exception?.request.id &&
+    x.pendingException?.request.id === y.pendingException?.request.id &&
     x.expiresAt === y.expiresAt
   );
 }
@@ -161,30 +162,51 @@ export function onSharedResolution(accountId: string, listener: Listener, scope:
   return () => set.delete(listener);
 }
 
-/** Session-scoped cache of the configuration (environment variables change rarely). */
+/**
+ * Session-scoped cache of the raw environment variable values (they change rarely). Only raw
+ * strings are kept: whoever reads them parses them with the policy's own parser, and the
+ * command's fresh re-check never reads the cache at all, so nothing planted in storage can
+ * widen what the admin's policy allows at the moment of outreach.
+ */
 export const CONFIG_STORAGE_KEY = "partnerguard:config";
 export const CONFIG_TTL_MS = 10 * 60_000;
 
-export function cachedConfig<T>(load: () => Promise<T & { failure?: unknown }>, storage: SharedOptions["storage"], clock: () => number = Date.now): Promise<T> {
+type Values = Record<string, string>;
+
+function readCachedValues(storage: SharedOptions["storage"], now: number): Values | undefined {
   try {
     const raw = storage?.getItem(CONFIG_STORAGE_KEY);
-    if (raw) {
-      const stored = JSON.parse(raw) as { at: number; config: T };
-      if (typeof stored.at === "number" && clock() - stored.at < CONFIG_TTL_MS) return Promise.resolve(stored.config);
-    }
+    if (!raw) return undefined;
+    const stored = JSON.parse(raw) as unknown;
+    if (typeof stored !== "object" || stored === null) return undefined;
+    const { at, values } = stored as { at?: unknown; values?: unknown };
+    if (typeof at !== "number" || !(now - at >= 0 && now - at < CONFIG_TTL_MS)) return undefined;
+    if (typeof values !== "object" || values === null || Array.isArray(values)) return undefined;
+    const entries = Object.entries(values as Record<string, unknown>);
+    return entries.every(([, v]) => typeof v === "string") ? (Object.fromEntries(entries) as Values) : undefined;
   } catch {
-    // unreadable cache: read again
+    return undefined; // unreadable cache: read again
   }
-  return load().then((config) => {
-    // A configuration that could not be read is not cached: the next form load tries again.
-    if (!config.failure) {
+}
+
+export function cachedConfigValues<R extends { ok: true; values: Values } | { ok: false }>(
+  load: () => Promise<R>,
+  storage: SharedOptions["storage"],
+  options: { fresh?: boolean; clock?: () => number } = {},
+): Promise<R | { ok: true; values: Values }> {
+  const clock = options.clock ?? Date.now;
+  const cached = options.fresh ? undefined : readCachedValues(storage, clock());
+  if (cached) return Promise.resolve({ ok: true, values: cached });
+  return load().then((read) => {
+    // Values that could not be read are not cached: the next form load tries again.
+    if (read.ok) {
       try {
-        storage?.setItem(CONFIG_STORAGE_KEY, JSON.stringify({ at: clock(), config }));
+        storage?.setItem(CONFIG_STORAGE_KEY, JSON.stringify({ at: clock(), values: read.values }));
       } catch {
         // storage unavailable
       }
     }
-    return config;
+    return read;
   });
 }
 

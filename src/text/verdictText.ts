@@ -4,6 +4,7 @@
  */
 import { Evidence, Reason, Verdict } from "../core/types";
 import { Translate } from "./translate";
+import { REQUEST_OPEN_DAYS } from "../core/exceptions";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -91,6 +92,11 @@ export function reasonText(t: Translate, verdict: Verdict, reason: Reason, now: 
       });
     case "hierarchy-ignored":
       return t("Reason_hierarchy-ignored", { count: reason.note?.detail ?? "" });
+    case "exception-not-counted": {
+      const ignored = reason.ignoredDecision;
+      if (!ignored) return undefined;
+      return t(`Reason_exception-not-counted_${ignored.code}`, { by: ignored.by ?? t("User_Unknown"), days: REQUEST_OPEN_DAYS });
+    }
     case "data-note":
       return undefined;
     default:

@@ -3,7 +3,8 @@ import { existsSync } from "fs";
 import { join } from "path";
 import { parse } from "csv-parse/sync";
 import { WebApiServer, startWebApiServer } from "../../src/emulator/webApiServer";
-import { ExceptionStatusCodes, OutreachExceptionTable } from "../../src/schema";
+import { DecisionCodes, OutreachDecision, OutreachExceptionTable } from "../../src/schema";
+import { PERSONAS } from "../../src/emulator/personas";
 import { DEMO } from "../helpers/demo";
 import { DEMO_FEED, DEMO_NOW, EXTRA, TOKEN, buildCli, demoDataverse, demoServer, runCli, tempDir } from "./helpers/cli";
 
@@ -99,18 +100,27 @@ describe("partnerguard vet", () => {
     expect(flat.code).toBe(0);
   });
 
-  test("an approved exception valid on the day allows the account, the same as on the card; --as-of after its end blocks again", async () => {
+  test("an approval valid on the day allows the account, the same as on the card; --as-of after its end (createdon + 14 days) blocks again", async () => {
     const emulator = demoDataverse();
-    emulator.insert(OutreachExceptionTable.logicalName, {
-      [OutreachExceptionTable.id]: "f0000000-0000-4000-8000-000000000001",
-      [OutreachExceptionTable.account]: { $lookup: "account", id: DEMO.contoso },
-      [OutreachExceptionTable.status]: ExceptionStatusCodes.approved,
-      [OutreachExceptionTable.validUntil]: "2026-12-08T12:00:00Z",
+    // Recorded through the Web API as the people involved: the server stamps who and when.
+    let now = Date.parse("2026-11-23T12:00:00Z");
+    emulator.setOptions({ clock: () => now });
+    const request = await emulator.as(PERSONAS.seller).createRecord(OutreachExceptionTable.logicalName, {
+      [OutreachExceptionTable.name]: "Exception request: Contoso Pharmaceuticals",
+      [`${OutreachExceptionTable.accountNav}@odata.bind`]: `/accounts(${DEMO.contoso})`,
+      [OutreachExceptionTable.requestedDays]: 14,
+    });
+    now = Date.parse("2026-11-24T12:00:00Z");
+    await emulator.as(PERSONAS.approver).createRecord(OutreachDecision.logicalName, {
+      [OutreachDecision.name]: "Exception approved",
+      [`${OutreachDecision.exceptionNav}@odata.bind`]: `/pg_outreachexceptions(${request.id})`,
+      [OutreachDecision.decision]: DecisionCodes.approved,
+      [OutreachDecision.days]: 14,
     });
     server = await startWebApiServer({ emulator, token: TOKEN });
     const list = tmp.write("exc.csv", `accountId\n${DEMO.contoso}\n`);
     const env = { PARTNERGUARD_ACCESS_TOKEN: TOKEN };
-    const during = await runCli(["vet", list, "--env", server.url, "--as-of", DEMO_NOW, "--json"], { cwd: tmp.dir, env });
+    const during = await runCli(["vet", list, "--env", server.url, "--as-of", "2026-11-25", "--json"], { cwd: tmp.dir, env });
     expect(JSON.parse(during.stdout).summary.byOutreach).toEqual({ allowed: 1, blocked: 0, unverified: 0 });
     const after = await runCli(["vet", list, "--env", server.url, "--as-of", "2026-12-09", "--json"], { cwd: tmp.dir, env });
     expect(JSON.parse(after.stdout).summary.byOutreach).toEqual({ allowed: 0, blocked: 1, unverified: 0 });

@@ -4,8 +4,10 @@ import { Ribbon, Form } from "../../webresource/index";
 import * as ribbon from "../../webresource/ribbon";
 import { xrmHost } from "../../webresource/host";
 import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
-import { AuditDecisionCodes, AuditVerdictCodes, OutreachAudit } from "../../src/schema";
+import { AuditDecisionCodes, AuditVerdictCodes, DecisionCodes, OutreachAudit, OutreachDecision, OutreachExceptionTable } from "../../src/schema";
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
+import { PERSONAS } from "../../src/emulator/personas";
+import { Persona } from "../../src/emulator/security";
 
 beforeEach(() => forgetSharedResolutions());
 
@@ -22,19 +24,19 @@ describe("enable rule PartnerGuard.Ribbon.isOutreachEnabled", () => {
     ["blocked (expiring soon)", DEMO.litware, false],
   ])("%s -> %s", async (_name, accountId, enabled) => {
     const emulator = demoEmulator();
-    const { form } = installXrm(emulator, accountId);
+    const { form } = installXrm(emulator.as(PERSONAS.seller), accountId);
     await expect(Ribbon.isOutreachEnabled(form as never)).resolves.toBe(enabled);
   });
 
   test("unverified (Dataverse 503) -> false", async () => {
     const emulator = demoEmulator({ fault: (r) => (r.entity === "account" ? { status: 503, message: "down" } : undefined) });
-    const { form } = installXrm(emulator, DEMO.woodgrove);
+    const { form } = installXrm(emulator.as(PERSONAS.seller), DEMO.woodgrove);
     await expect(Ribbon.isOutreachEnabled(form as never)).resolves.toBe(false);
   });
 
   test("a resolution slower than the budget resolves false within the budget, never rejects", async () => {
     const emulator = demoEmulator({ fault: () => "hang" });
-    const { form } = installXrm(emulator, DEMO.woodgrove);
+    const { form } = installXrm(emulator.as(PERSONAS.seller), DEMO.woodgrove);
     const started = Date.now();
     await expect(ribbon.isOutreachEnabled(xrmHost(), form as never, 200)).resolves.toBe(false);
     expect(Date.now() - started).toBeLessThan(2000);
@@ -42,7 +44,7 @@ describe("enable rule PartnerGuard.Ribbon.isOutreachEnabled", () => {
 
   test("a host that throws resolves false", async () => {
     const emulator = demoEmulator();
-    const { form } = installXrm(emulator, DEMO.woodgrove);
+    const { form } = installXrm(emulator.as(PERSONAS.seller), DEMO.woodgrove);
     (Xrm as unknown as { WebApi: unknown }).WebApi = {
       retrieveMultipleRecords: () => {
         throw new TypeError("Xrm.WebApi is broken");
@@ -53,20 +55,33 @@ describe("enable rule PartnerGuard.Ribbon.isOutreachEnabled", () => {
 
   test("a new, unsaved account -> false without a request", async () => {
     const emulator = demoEmulator();
-    const { form } = installXrm(emulator, undefined);
+    const { form } = installXrm(emulator.as(PERSONAS.seller), undefined);
     await expect(Ribbon.isOutreachEnabled(form as never)).resolves.toBe(false);
     expect(emulator.requests).toHaveLength(0);
   });
 
-  test("an approved exception still valid enables it", async () => {
+  test("an approval by another user, still valid, enables it; the approver's own approval of their own request does not", async () => {
     const emulator = demoEmulator();
-    emulator.insert("pg_outreachexception", {
-      pg_outreachexceptionid: "f0000000-0000-4000-8000-000000000001",
-      pg_accountid: { $lookup: "account", id: DEMO.contoso },
-      pg_exceptionstatus: 100000001,
-      pg_validuntil: new Date(Date.now() + 86400000).toISOString(),
-    });
-    const { form } = installXrm(emulator, DEMO.contoso);
+    const ask = (persona: Persona) =>
+      emulator.as(persona).createRecord(OutreachExceptionTable.logicalName, {
+        [OutreachExceptionTable.name]: "Exception request: Contoso Pharmaceuticals",
+        [`${OutreachExceptionTable.accountNav}@odata.bind`]: `/accounts(${DEMO.contoso})`,
+        [OutreachExceptionTable.requestedDays]: 7,
+      });
+    const approve = (id: string) =>
+      emulator.as(PERSONAS.approver).createRecord(OutreachDecision.logicalName, {
+        [OutreachDecision.name]: "Exception approved",
+        [`${OutreachDecision.exceptionNav}@odata.bind`]: `/pg_outreachexceptions(${id})`,
+        [OutreachDecision.decision]: DecisionCodes.approved,
+        [OutreachDecision.days]: 7,
+      });
+    await approve((await ask(PERSONAS.approver)).id);
+    const own = installXrm(emulator.as(PERSONAS.seller), DEMO.contoso);
+    await expect(Ribbon.isOutreachEnabled(own.form as never)).resolves.toBe(false);
+    await approve((await ask(PERSONAS.seller)).id);
+    forgetSharedResolutions(); // a new page load
+
+    const { form } = installXrm(emulator.as(PERSONAS.seller), DEMO.contoso);
     await expect(Ribbon.isOutreachEnabled(form as never)).resolves.toBe(true);
   });
 });
@@ -74,7 +89,7 @@ describe("enable rule PartnerGuard.Ribbon.isOutreachEnabled", () => {
 describe("command PartnerGuard.Ribbon.startOutreach", () => {
   test("allowed: checks again, writes the audit entry, opens a phone call regarding the account", async () => {
     const emulator = demoEmulator();
-    const { form, recorded } = installXrm(emulator, DEMO.woodgrove, { name: "Woodgrove Foods" });
+    const { form, recorded } = installXrm(emulator.as(PERSONAS.seller), DEMO.woodgrove, { name: "Woodgrove Foods" });
     await Ribbon.isOutreachEnabled(form);
     const before = emulator.requests.filter((r) => r.entity === "account").length;
     await Ribbon.startOutreach(form);
@@ -84,7 +99,7 @@ describe("command PartnerGuard.Ribbon.startOutreach", () => {
       [OutreachAudit.verdict]: AuditVerdictCodes.allowed,
       [OutreachAudit.decision]: AuditDecisionCodes.allowed,
       [OutreachAudit.account]: { $lookup: "account", id: DEMO.woodgrove },
-      [OutreachAudit.seller]: { $lookup: "systemuser", id: "11111111-1111-4111-8111-111111111111" },
+      [OutreachAudit.createdBy]: { $lookup: "systemuser", id: PERSONAS.seller.id },
       [OutreachAudit.sources]: "Dataverse: read",
       [OutreachAudit.name]: "Outreach check: Woodgrove Foods — allowed",
     });
@@ -99,7 +114,7 @@ describe("command PartnerGuard.Ribbon.startOutreach", () => {
 
   test("no longer allowed: the dialog names the partner and offers to engage; the blocked attempt is audited", async () => {
     const emulator = demoEmulator();
-    const { form, recorded } = installXrm(emulator, DEMO.contoso, { confirm: true });
+    const { form, recorded } = installXrm(emulator.as(PERSONAS.seller), DEMO.contoso, { confirm: true });
     await ribbon.startOutreach(xrmHost(), form);
     expect(audits(emulator)[0]).toMatchObject({ [OutreachAudit.decision]: AuditDecisionCodes.blocked, [OutreachAudit.verdict]: AuditVerdictCodes.blocked });
     // choosing to engage the partner is audited too
@@ -114,7 +129,7 @@ describe("command PartnerGuard.Ribbon.startOutreach", () => {
 
   test("data changed since the form loaded: the fresh check wins over the shared one", async () => {
     const emulator = demoEmulator();
-    const { form, recorded } = installXrm(emulator, DEMO.woodgrove);
+    const { form, recorded } = installXrm(emulator.as(PERSONAS.seller), DEMO.woodgrove);
     await expect(Ribbon.isOutreachEnabled(form as never)).resolves.toBe(true);
     emulator.insert("pg_partnerassociation", {
       pg_partnerassociationid: "d0000000-0000-4000-8000-000000000001",
@@ -129,7 +144,7 @@ describe("command PartnerGuard.Ribbon.startOutreach", () => {
 
   test("unverified: explains, opens nothing, and audits", async () => {
     const emulator = demoEmulator({ fault: (r) => (r.entity === "account" ? { status: 503, message: "down" } : undefined) });
-    const { form, recorded } = installXrm(emulator, DEMO.woodgrove);
+    const { form, recorded } = installXrm(emulator.as(PERSONAS.seller), DEMO.woodgrove);
     await expect(ribbon.startOutreach(xrmHost(), form as never)).resolves.toBe("blocked");
     expect(recorded.alerts[0].text).toBe("Partner status could not be verified. Outreach stays disabled.");
     expect(recorded.forms).toEqual([]);
@@ -138,7 +153,7 @@ describe("command PartnerGuard.Ribbon.startOutreach", () => {
 
   test("an audit write that fails keeps outreach closed and says so", async () => {
     const emulator = demoEmulator({ fault: (r) => (r.operation === "createRecord" ? { status: 403, message: "no create privilege" } : undefined) });
-    const { form, recorded } = installXrm(emulator, DEMO.woodgrove);
+    const { form, recorded } = installXrm(emulator.as(PERSONAS.seller), DEMO.woodgrove);
     await expect(ribbon.startOutreach(xrmHost(), form as never)).resolves.toBe("audit-failed");
     expect(recorded.forms).toEqual([]);
     expect(recorded.alerts[0].text).toContain("could not be recorded (no create privilege)");
@@ -148,7 +163,7 @@ describe("command PartnerGuard.Ribbon.startOutreach", () => {
 describe("form OnLoad PartnerGuard.Form.onLoad", () => {
   test("refreshes this form's command bar when the verdict arrives, once", async () => {
     const emulator = demoEmulator();
-    const { form, recorded } = installXrm(emulator, DEMO.contoso);
+    const { form, recorded } = installXrm(emulator.as(PERSONAS.seller), DEMO.contoso);
     Form.onLoad({ getFormContext: () => form });
     await Ribbon.isOutreachEnabled(form);
     await new Promise((r) => setTimeout(r, 0));
@@ -158,7 +173,7 @@ describe("form OnLoad PartnerGuard.Form.onLoad", () => {
 
   test("a verdict that changes after load (Retry, a fresh check) refreshes again; the same verdict does not", async () => {
     const emulator = demoEmulator();
-    const { form, recorded } = installXrm(emulator, DEMO.woodgrove);
+    const { form, recorded } = installXrm(emulator.as(PERSONAS.seller), DEMO.woodgrove);
     Form.onLoad({ getFormContext: () => form });
     await Ribbon.isOutreachEnabled(form);
     await new Promise((r) => setTimeout(r, 0));

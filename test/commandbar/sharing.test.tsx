@@ -10,6 +10,7 @@ import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
 import * as ribbon from "../../webresource/ribbon";
 import { CommandHost } from "../../webresource/host";
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
+import { PERSONAS } from "../../src/emulator/personas";
 
 beforeEach(() => {
   forgetSharedResolutions();
@@ -28,7 +29,7 @@ function mountControl(emulator: DataverseEmulator, accountId: string) {
 describe("one resolution per account per page load", () => {
   test("control, OnLoad and enable rule in one window: the command bar costs no extra request", async () => {
     const emulator = demoEmulator({ latencyMs: 30 });
-    const { form } = installXrm(emulator, DEMO.contoso);
+    const { form } = installXrm(emulator.as(PERSONAS.seller), DEMO.contoso);
     const { requestRender } = mountControl(emulator, DEMO.contoso);
     Form.onLoad({ getFormContext: () => form });
     await expect(Ribbon.isOutreachEnabled(form as never)).resolves.toBe(false);
@@ -38,7 +39,7 @@ describe("one resolution per account per page load", () => {
 
   test("another frame of the same origin (session storage only): waits for the pending resolution instead of asking again", async () => {
     const emulator = demoEmulator({ latencyMs: 60 });
-    const { form } = installXrm(emulator, DEMO.woodgrove);
+    const { form } = installXrm(emulator.as(PERSONAS.seller), DEMO.woodgrove);
     mountControl(emulator, DEMO.woodgrove); // starts the resolution in this "window"
     const otherFrame: CommandHost = {
       webApi: emulator,
@@ -60,7 +61,7 @@ describe("one resolution per account per page load", () => {
 
   test("the configuration is read once per session, not once per form load", async () => {
     const emulator = demoEmulator();
-    const { form } = installXrm(emulator, DEMO.contoso);
+    const { form } = installXrm(emulator.as(PERSONAS.seller), DEMO.contoso);
     await Ribbon.isOutreachEnabled(form);
     forgetSharedResolutions(); // the next page load in the same session
     sessionStorage.removeItem(`partnerguard:resolution:${DEMO.contoso}`);

@@ -8,6 +8,7 @@ import { resxStrings } from "../helpers/strings";
 import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
 import { EmulatorOptions } from "../../src/emulator/dataverseEmulator";
 import { OutreachAudit, OutreachExceptionTable } from "../../src/schema";
+import { PERSONAS } from "../../src/emulator/personas";
 
 beforeEach(() => {
   forgetSharedResolutions();
@@ -23,8 +24,8 @@ function Host({ control, context }: { control: PartnerGuard; context: ComponentF
 
 function mount(accountId: string, options: EmulatorOptions = {}) {
   const emulator = demoEmulator(options);
-  emulator.insert("systemuser", { systemuserid: "11111111-1111-4111-8111-111111111111", fullname: "Avery Seller" });
-  const context = createContext({ accountId, accountName: "Contoso Pharmaceuticals", languageId: 1033, strings: resxStrings(1033), width: 500, webApi: emulator, requestRender: () => undefined });
+  // The card acts as the signed-in seller, with the seller's roles enforced.
+  const context = createContext({ accountId, accountName: "Contoso Pharmaceuticals", languageId: 1033, strings: resxStrings(1033), width: 500, webApi: emulator.as(PERSONAS.seller), requestRender: () => undefined });
   const control = new PartnerGuard();
   control.init(context as never);
   render(<Host control={control} context={context} />);
@@ -83,8 +84,8 @@ describe("include the partner, from the card", () => {
     emulator.insert(OutreachAudit.logicalName, {
       [OutreachAudit.id]: "e0000000-0000-4000-8000-000000000001",
       [OutreachAudit.account]: { $lookup: "account", id: DEMO.contoso },
-      [OutreachAudit.seller]: { $lookup: "systemuser", id: "11111111-1111-4111-8111-111111111111" },
-      [OutreachAudit.checkedOn]: "2026-11-20T09:00:00Z",
+      [OutreachAudit.createdBy]: { $lookup: "systemuser", id: PERSONAS.seller.id },
+      [OutreachAudit.createdOn]: "2026-11-20T09:00:00Z",
       [OutreachAudit.decision]: 100000000,
     });
     await blocked();

@@ -171,23 +171,36 @@ describe("sources that fail", () => {
 });
 
 describe("exceptions", () => {
-  const approved = { id: "ex-1", accountId: "acc-1", status: "approved", validUntil: "2026-12-01" } as const;
+  const SELLER = "11111111-1111-4111-8111-111111111111";
+  const APPROVER = "22222222-2222-4222-8222-222222222222";
+  const approval = { id: "dc-1", exceptionId: "ex-1", decision: "approved", days: 14, createdBy: APPROVER, createdByName: "Jordan Approver", createdOn: "2026-11-20T00:00:00Z" } as const;
+  const approved = { id: "ex-1", accountId: "acc-1", createdBy: SELLER, createdOn: "2026-11-19T00:00:00Z", decisions: [approval] };
 
-  test("an approved exception still valid allows outreach and says until when", () => {
+  test("an approval that counts allows outreach and says until when (createdon + days)", () => {
     const v = run([ok([association({})])], { exceptions: [approved] });
     expect(v.outreach).toBe("allowed");
-    expect(v.exception?.id).toBe("ex-1");
-    expect(v.expiresAt).toBe("2026-12-01T00:00:00.000Z");
+    expect(v.exception?.request.id).toBe("ex-1");
+    expect(v.expiresAt).toBe("2026-12-04T00:00:00.000Z");
     expect(v.reasons[0].code).toBe("allowed-by-exception");
   });
 
   test.each([
-    ["expired", { ...approved, validUntil: "2026-11-01" }],
-    ["pending", { ...approved, status: "pending" }],
-    ["rejected", { ...approved, status: "rejected" }],
+    ["expired", { ...approved, decisions: [{ ...approval, days: 3 }] }],
+    ["pending", { ...approved, decisions: [] }],
+    ["rejected", { ...approved, decisions: [{ ...approval, decision: "rejected" as const }] }],
     ["for another account", { ...approved, accountId: "acc-2" }],
-  ] as const)("a %s exception does not", (_name, exception) => {
+    ["made after now", { ...approved, createdOn: "2026-11-25T00:00:00Z", decisions: [{ ...approval, createdOn: "2026-11-25T01:00:00Z" }] }],
+  ])("a %s exception does not", (_name, exception) => {
     expect(run([ok([association({})])], { exceptions: [exception] }).outreach).toBe("blocked");
+  });
+
+  test("an approval by the requester does not count, and the reason says so", () => {
+    const own = { ...approved, decisions: [{ ...approval, createdBy: SELLER, createdByName: "Avery Seller" }] };
+    const v = run([ok([association({})])], { exceptions: [own] });
+    expect(v.outreach).toBe("blocked");
+    expect(v.exception).toBeUndefined();
+    expect(v.pendingException?.request.id).toBe("ex-1");
+    expect(v.reasons.find((r) => r.code === "exception-not-counted")?.ignoredDecision).toEqual({ decisionId: "dc-1", exceptionId: "ex-1", code: "own-request", by: "Avery Seller" });
   });
 
   test("an exception does not turn an unverified verdict into allowed", () => {

@@ -4,7 +4,7 @@
  * own stubs throw "not implemented").
  */
 import { XrmMockGenerator } from "xrm-mock";
-import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
+import { WebApiHost } from "../../src/sources/webApi";
 import { resxStrings } from "./strings";
 
 export interface Recorded {
@@ -14,14 +14,15 @@ export interface Recorded {
   refreshes: (boolean | undefined)[];
 }
 
-export function installXrm(emulator: DataverseEmulator, accountId: string | undefined, options: { confirm?: boolean; name?: string } = {}) {
+/** `webApi`: the emulator as the signed-in seller (`emulator.as(persona)`), or the emulator itself. */
+export function installXrm(webApi: WebApiHost, accountId: string | undefined, options: { confirm?: boolean; name?: string } = {}) {
   XrmMockGenerator.initialise({ entity: { id: accountId ? `{${accountId.toUpperCase()}}` : "", entityName: "account", primaryValue: options.name ?? "Contoso Pharmaceuticals" } });
   XrmMockGenerator.Attribute.createString("pg_customertenantid", "");
   const recorded: Recorded = { forms: [], alerts: [], confirms: [], refreshes: [] };
   const strings = resxStrings(1033);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- patching a fake of the platform global
   const xrm = Xrm as unknown as Record<string, any>;
-  xrm.WebApi = emulator;
+  xrm.WebApi = webApi;
   xrm.Utility.getResourceString = (webResource: string, key: string) => {
     if (webResource !== "pg_/scripts/outreach.js") throw new Error(`unexpected web resource ${webResource}`);
     return strings.get(key) ?? "";

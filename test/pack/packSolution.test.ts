@@ -7,7 +7,7 @@ import { checkPackage } from "../../src/pack/checks/packageChecks";
 import { validateCustomizations } from "../../src/pack/checks/schemaValidation";
 import { elements } from "../../src/pack/xmlScan";
 import { DEFAULT_POLICY } from "../../src/core/policy";
-import { Account, CONTROL_NAME, EnvironmentVariables, ScriptFunctions, WebResources } from "../../src/schema";
+import { Account, CONTROL_NAME, EnvironmentVariables, OutreachDecision, OutreachExceptionTable, ScriptFunctions, TableSchemaNames, WebResources } from "../../src/schema";
 import { TABLES } from "../../src/pack/model/tables";
 import { ENVIRONMENT_VARIABLES } from "../../src/pack/model/environmentVariables";
 import { Fixture, SCHEMAS, listDir, makeFixture } from "./fixture";
@@ -54,6 +54,46 @@ describe("packSolution", () => {
     expect(await validateCustomizations(text(unmanaged.get("customizations.xml")), SCHEMAS)).toEqual([]);
   });
 
+  it("validates for real: the XSD refuses a cascade or a FetchXML operator it does not know", async () => {
+    const xml = text(unmanaged.get("customizations.xml"));
+    const bad = xml.replace("<CascadeDelete>Cascade</CascadeDelete>", "<CascadeDelete>Always</CascadeDelete>").replace('operator="last-x-days"', 'operator="in-the-last-days"');
+    const problems = (await validateCustomizations(bad, SCHEMAS)).map((p) => p.message).join("\n");
+    expect(problems).toMatch(/CascadeDelete.*Always/);
+    expect(problems).toMatch(/operator.*in-the-last-days/);
+  });
+
+  it("ships the decision table like the others: columns, form, views, root component", () => {
+    const c = text(unmanaged.get("customizations.xml"));
+    const entity = elements(c, "Entity").find((e) => elements(e.inner, "Name")[0]?.inner === TableSchemaNames.pg_outreachdecision)!;
+    expect(entity).toBeDefined();
+    const columns = elements(entity.inner, "attribute").map((a) => a.attrs.PhysicalName).filter(Boolean);
+    expect(columns).toEqual(expect.arrayContaining([OutreachDecision.id, OutreachDecision.name, OutreachDecision.exceptionNav, OutreachDecision.decision, OutreachDecision.days, OutreachDecision.note]));
+    expect(elements(entity.inner, "systemform")).toHaveLength(1);
+    expect(elements(entity.inner, "savedquery").map((q) => elements(q.inner, "LocalizedName")[0].attrs.description)).toContain("Decisions");
+    expect(elements(text(unmanaged.get("solution.xml")), "RootComponent").map((r) => r.attrs.schemaName)).toContain(OutreachDecision.logicalName);
+  });
+
+  it("cascades deleting a request to its decisions and keeps every other row when what it points at goes", () => {
+    const relationships = elements(text(unmanaged.get("customizations.xml")), "EntityRelationship").map((r) => ({
+      from: elements(r.inner, "ReferencingEntityName")[0].inner,
+      to: elements(r.inner, "ReferencedEntityName")[0].inner,
+      lookup: elements(r.inner, "ReferencingAttributeName")[0].inner,
+      onDelete: elements(r.inner, "CascadeDelete")[0].inner,
+    }));
+    expect(relationships).toContainEqual({ from: TableSchemaNames.pg_outreachdecision, to: TableSchemaNames.pg_outreachexception, lookup: OutreachDecision.exceptionNav, onDelete: "Cascade" });
+    expect(relationships.filter((r) => r.onDelete !== "RemoveLink")).toHaveLength(1);
+  });
+
+  it("lists as pending only requests without a decision", () => {
+    const c = text(unmanaged.get("customizations.xml"));
+    const pending = elements(c, "savedquery").find((q) => q.inner.includes('description="Pending outreach exceptions"'))!;
+    const fetch = elements(pending.inner, "fetch")[0].inner;
+    expect(elements(fetch, "entity")[0].attrs.name).toBe(OutreachExceptionTable.logicalName);
+    const link = elements(fetch, "link-entity")[0];
+    expect(link.attrs).toMatchObject({ name: OutreachDecision.logicalName, from: OutreachDecision.exception, to: OutreachExceptionTable.id, "link-type": "outer" });
+    expect(fetch).toContain(`<condition entityname="${link.attrs.alias}" attribute="${OutreachDecision.id}" operator="null" />`);
+  });
+
   it("has a root component for every table, web resource, the control, every environment variable and role", () => {
     const roots = elements(text(unmanaged.get("solution.xml")), "RootComponent").map((r) => `${r.attrs.type}:${r.attrs.schemaName ?? "id"}`);
     for (const t of TABLES) expect(roots).toContain(`1:${t.logicalName}`);
@@ -62,6 +102,7 @@ describe("packSolution", () => {
     expect(roots).toContain(`66:${CONTROL_NAME}`);
     for (const v of Object.values(EnvironmentVariables)) expect(roots).toContain(`380:${v}`);
     expect(roots.filter((r) => r === "20:id")).toHaveLength(3);
+    expect(roots.filter((r) => r.startsWith("1:pg_")).sort()).toEqual(Object.keys(TableSchemaNames).map((t) => `1:${t}`).sort());
   });
 
   it("ships the built control: manifest, bundle and strings under Controls/<namespace>.<constructor>/", () => {

@@ -6,7 +6,7 @@ import { checkPackage } from "../../src/pack/checks/packageChecks";
 import { readSource } from "../../src/pack/readSource";
 import { formatProblem } from "../../src/pack/errors";
 import { webResourceZipPath } from "../../src/pack/render/webResource";
-import { CONTROL_NAME, WebResources } from "../../src/schema";
+import { CONTROL_NAME, OutreachDecision, WebResources } from "../../src/schema";
 import { Fixture, REPO, makeFixture } from "./fixture";
 
 async function entriesOf(fx: Fixture): Promise<ZipEntries> {
@@ -56,6 +56,40 @@ describe("checkPackage", () => {
   it("flags a missing root file", () => {
     entries.delete("[Content_Types].xml");
     expect(checkPackage("z", entries).map(formatProblem)).toContain("z/[Content_Types].xml: missing at the zip root (import error 80048060)");
+  });
+
+  it("accepts system columns (createdby, createdon) in views and forms of our tables", () => {
+    const c = Buffer.from(entries.get("customizations.xml")!).toString("utf8");
+    expect(c).toContain('<cell name="createdby"');
+    expect(c).toMatch(/<control id="createdon" [^>]*datafieldname="createdon" disabled="true"/);
+    expect(checkPackage("z", entries)).toEqual([]);
+  });
+
+  it("flags a view or form naming a column its table does not have", () => {
+    replaceIn(entries, "customizations.xml", '<cell name="pg_requesteddays"', '<cell name="pg_validuntil"');
+    replaceIn(entries, "customizations.xml", 'datafieldname="pg_note"', 'datafieldname="pg_approverid"');
+    const problems = checkPackage("z", entries).map(formatProblem);
+    expect(problems).toEqual([
+      expect.stringMatching(/^z\/customizations\.xml:\d+: form control pg_note names column pg_approverid, which pg_outreachdecision does not have$/),
+      expect.stringMatching(/^z\/customizations\.xml:\d+: view "[^"]+" of pg_outreachexception: grid cell names column pg_validuntil, which pg_outreachexception does not have$/),
+    ]);
+    // The line named is the one with the reference.
+    const lines = Buffer.from(entries.get("customizations.xml")!).toString("utf8").split("\n");
+    for (const p of problems) expect(lines[Number(/:(\d+):/.exec(p)![1]) - 1]).toMatch(/pg_validuntil|pg_approverid/);
+  });
+
+  it("flags a no-decision condition on a column the decision table lacks", () => {
+    replaceIn(entries, "customizations.xml", `attribute="${OutreachDecision.id}" operator="null"`, `attribute="pg_decisionid" operator="null"`);
+    expect(checkPackage("z", entries).map(formatProblem)).toEqual([
+      expect.stringMatching(/view "Pending outreach exceptions" of pg_outreachexception: fetch condition on decision names column pg_decisionid, which pg_outreachdecision does not have$/),
+    ]);
+  });
+
+  it("flags a condition on a linked table no link-entity of the view is aliased as", () => {
+    replaceIn(entries, "customizations.xml", 'alias="decision"', 'alias="d"');
+    expect(checkPackage("z", entries).map(formatProblem)).toEqual([
+      expect.stringMatching(/view "Pending outreach exceptions" of pg_outreachexception: condition on entityname decision, which no link-entity of the view is aliased as$/),
+    ]);
   });
 
   // CI runs `npm run build` before the tests: when the real control build is there, pack it too.

@@ -3,6 +3,7 @@ import { assemble } from "../../src/pack/assemble";
 import { checkPackage } from "../../src/pack/checks/packageChecks";
 import { readSource } from "../../src/pack/readSource";
 import { formatProblem } from "../../src/pack/errors";
+import { elements } from "../../src/pack/xmlScan";
 import { ScriptFunctions, WebResources } from "../../src/schema";
 import { FIXTURE_RIBBON, FIXTURE_SCRIPT, Fixture, makeFixture } from "./fixture";
 
@@ -46,6 +47,22 @@ describe("ribbon and form references", () => {
   it("finds a form OnLoad handler missing from the built script", async () => {
     const problems = await problemsWith(fx, FIXTURE_RIBBON, FIXTURE_SCRIPT.replace("Form:{onLoad", "Form:{onLoaded"));
     expect(problems.join("\n")).toContain(`form handler ${ScriptFunctions.onLoad} is not a function defined by ${WebResources.commandScript}`);
+  });
+
+  it("wires form handlers only on the account form: requests are never saved again, so their form has no OnSave", async () => {
+    await fx.write("Solution/Entities/account/RibbonDiff.xml", FIXTURE_RIBBON);
+    await fx.write(`out/webresources/${WebResources.commandScript}`, FIXTURE_SCRIPT);
+    const read = await readSource(fx.root);
+    if (!read.ok) throw new Error(read.problems.map(formatProblem).join("\n"));
+    const assembled = assemble(read.source, false);
+    if (!assembled.ok) throw new Error(assembled.problems.map(formatProblem).join("\n"));
+    const xml = Buffer.from(assembled.entries.get("customizations.xml")!).toString("utf8");
+    const withHandlers = elements(xml, "Entity")
+      .filter((e) => elements(e.inner, "Handler").length > 0)
+      .map((e) => elements(e.inner, "Name")[0].inner);
+    expect(withHandlers).toEqual(["Account"]);
+    expect(elements(xml, "event").map((e) => e.attrs.name)).toEqual(["onload"]);
+    expect(elements(xml, "Handler").map((h) => h.attrs.functionName)).toEqual([ScriptFunctions.onLoad]);
   });
 
   it("finds a command and a rule that are not defined, and a reference with blanks", async () => {

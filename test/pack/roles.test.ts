@@ -1,27 +1,30 @@
 /** Packed roles carry exactly the privileges listed in src/pack/model/roles.ts, and the listed ones keep their promises. */
 import { assemble } from "../../src/pack/assemble";
 import { readSource } from "../../src/pack/readSource";
-import { ROLES } from "../../src/pack/model/roles";
+import { Depth, ROLES } from "../../src/pack/model/roles";
+import { TABLES } from "../../src/pack/model/tables";
+import { TARGET_SCHEMA_NAMES } from "../../src/pack/render/relationships";
 import { elements } from "../../src/pack/xmlScan";
 import { SecurityRoles, TableSchemaNames } from "../../src/schema";
 import { Fixture, makeFixture } from "./fixture";
 
-describe("security roles", () => {
-  let fx: Fixture;
-  let packed: Map<string, Map<string, string>>;
-  beforeAll(async () => {
-    fx = await makeFixture();
-    const read = await readSource(fx.root);
-    if (!read.ok) throw new Error(JSON.stringify(read.problems));
-    const assembled = assemble(read.source, true);
-    if (!assembled.ok) throw new Error(JSON.stringify(assembled.problems));
-    const xml = Buffer.from(assembled.entries.get("customizations.xml")!).toString("utf8");
-    packed = new Map(
-      elements(xml, "Role").map((r) => [r.attrs.name, new Map(elements(r.inner, "RolePrivilege").map((p) => [p.attrs.name, p.attrs.level]))]),
-    );
-  });
-  afterAll(() => fx.cleanup());
+/** Role name → privilege name → level, as packed (managed) from this repository's Solution/. */
+let packed: Map<string, Map<string, string>>;
+let fx: Fixture;
+beforeAll(async () => {
+  fx = await makeFixture();
+  const read = await readSource(fx.root);
+  if (!read.ok) throw new Error(JSON.stringify(read.problems));
+  const assembled = assemble(read.source, true);
+  if (!assembled.ok) throw new Error(JSON.stringify(assembled.problems));
+  const xml = Buffer.from(assembled.entries.get("customizations.xml")!).toString("utf8");
+  packed = new Map(
+    elements(xml, "Role").map((r) => [r.attrs.name, new Map(elements(r.inner, "RolePrivilege").map((p) => [p.attrs.name, p.attrs.level]))]),
+  );
+});
+afterAll(() => fx.cleanup());
 
+describe("security roles", () => {
   it("packs the three roles and no other", () => {
     expect([...packed.keys()].sort()).toEqual(Object.values(SecurityRoles).sort());
   });
@@ -41,9 +44,87 @@ describe("security roles", () => {
     expect(seller).not.toContain(`prvWrite${TableSchemaNames.pg_partnerassociation}`);
   });
 
-  it("lets approvers decide exceptions but not change associations", () => {
+  it("lets approvers decide exceptions (create decisions on them) but not change associations", () => {
     const approver = ROLES.find((r) => r.key === "approver")!.privileges;
-    expect(approver).toContainEqual({ name: `prvWrite${TableSchemaNames.pg_outreachexception}`, depth: "Global" });
+    expect(approver).toEqual(
+      expect.arrayContaining([
+        { name: `prvCreate${TableSchemaNames.pg_outreachdecision}`, depth: "Basic" },
+        { name: `prvAppend${TableSchemaNames.pg_outreachdecision}`, depth: "Basic" },
+        { name: `prvAppendTo${TableSchemaNames.pg_outreachexception}`, depth: "Global" },
+      ]),
+    );
     expect(approver.map((p) => p.name).filter((n) => n.endsWith(TableSchemaNames.pg_partnerassociation))).toEqual([`prvRead${TableSchemaNames.pg_partnerassociation}`]);
+  });
+});
+
+/** The trust boundary as privileges (README, "Security model"): checked on the model and on what is packed. */
+describe("security roles: requests, decisions and audit entries", () => {
+  const immutable = [TableSchemaNames.pg_outreachexception, TableSchemaNames.pg_outreachdecision, TableSchemaNames.pg_outreachaudit];
+  const privilegesOf = (key: string) => ROLES.find((r) => r.key === key)!.privileges;
+  const depthOf = (key: string, name: string): Depth | undefined => privilegesOf(key).find((p) => p.name === name)?.depth;
+
+  it("ships the decision table", () => {
+    expect(TABLES.map((t) => t.schemaName)).toContain(TableSchemaNames.pg_outreachdecision);
+  });
+
+  it.each(immutable)("gives no role Write on %s: nobody changes a request, decision or audit entry", (table) => {
+    for (const role of ROLES) {
+      expect(role.privileges.map((p) => p.name)).not.toContain(`prvWrite${table}`);
+      expect([...packed.get(role.name)!.keys()]).not.toContain(`prvWrite${table}`);
+    }
+  });
+
+  it("lets only approvers create decisions", () => {
+    const creators = ROLES.filter((r) => r.privileges.some((p) => p.name === `prvCreate${TableSchemaNames.pg_outreachdecision}`)).map((r) => r.key);
+    expect(creators).toEqual(["approver"]);
+    const packedCreators = [...packed].filter(([, privileges]) => privileges.has(`prvCreate${TableSchemaNames.pg_outreachdecision}`)).map(([name]) => name);
+    expect(packedCreators).toEqual([SecurityRoles.approver]);
+  });
+
+  it.each(ROLES.map((r) => [r.key, r.name] as const))("lets %s read every request, decision and audit entry (Global), so the verdict is the same for everyone", (key, name) => {
+    for (const table of immutable) {
+      expect({ table, depth: depthOf(key, `prvRead${table}`) }).toEqual({ table, depth: "Global" });
+      expect({ table, depth: packed.get(name)!.get(`prvRead${table}`) }).toEqual({ table, depth: "Global" });
+    }
+  });
+
+  it("does not limit the seller to its own requests and decisions (Basic read would hide other sellers' decisions from the verdict)", () => {
+    expect(depthOf("seller", `prvRead${TableSchemaNames.pg_outreachexception}`)).toBe("Global");
+    expect(depthOf("seller", `prvRead${TableSchemaNames.pg_outreachdecision}`)).toBe("Global");
+  });
+
+  it("lets whoever deletes a request also delete its decisions (the relationship cascades)", () => {
+    for (const table of TABLES) {
+      for (const column of table.columns) {
+        if (column.kind !== "lookup" || column.onDelete !== "cascade") continue;
+        const target = TARGET_SCHEMA_NAMES[column.target];
+        for (const role of ROLES.filter((r) => r.privileges.some((p) => p.name === `prvDelete${target}`))) {
+          expect({ role: role.key, depth: depthOf(role.key, `prvDelete${table.schemaName}`) }).toEqual({ role: role.key, depth: depthOf(role.key, `prvDelete${target}`) });
+        }
+      }
+    }
+  });
+
+  it("gives a role that creates rows Append on them and AppendTo on what their required lookups point at", () => {
+    for (const role of ROLES) {
+      const names = role.privileges.map((p) => p.name);
+      for (const table of TABLES.filter((t) => names.includes(`prvCreate${t.schemaName}`))) {
+        expect(names).toContain(`prvAppend${table.schemaName}`);
+        for (const column of table.columns) {
+          if (column.kind === "lookup" && column.required) expect({ role: role.key, column: column.logicalName, names }).toEqual({ role: role.key, column: column.logicalName, names: expect.arrayContaining([`prvAppendTo${TARGET_SCHEMA_NAMES[column.target]}`]) });
+        }
+      }
+    }
+  });
+
+  it("names only tables the solution ships or the platform tables it relies on", () => {
+    const known = new Set([...TABLES.map((t) => t.schemaName), "Account", "EnvironmentVariableDefinition"]);
+    const actions = ["Create", "Read", "Write", "Delete", "AppendTo", "Append", "Assign", "Share"];
+    for (const role of ROLES) {
+      for (const p of role.privileges) {
+        const action = actions.find((a) => p.name.startsWith(`prv${a}`));
+        expect({ privilege: p.name, table: action && known.has(p.name.slice(`prv${action}`.length)) }).toEqual({ privilege: p.name, table: true });
+      }
+    }
   });
 });

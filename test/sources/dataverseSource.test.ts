@@ -1,7 +1,7 @@
 import { readDataverse, buildFetchXml } from "../../src/sources/dataverseSource";
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { TABLES } from "../../src/emulator/fromFeed";
-import { Account, Association, ExceptionStatusCodes, OutreachExceptionTable } from "../../src/schema";
+import { Account, Association, DecisionCodes, OutreachDecision, OutreachExceptionTable } from "../../src/schema";
 import { DEMO, demoEmulator } from "../helpers/demo";
 
 const lookup = (table: string, id: string) => ({ $lookup: table, id });
@@ -44,27 +44,45 @@ describe("Dataverse source", () => {
     ]);
   });
 
-  test("exceptions come in the same request: approved and still valid, or pending", async () => {
+  test("requests and their decisions come in the same request, with server-set who and when; old requests stay out", async () => {
     const emulator = demoEmulator();
-    const ex = (id: string, status: number, validUntil?: string) =>
+    const seller = lookup("systemuser", "11111111-1111-4111-8111-111111111111");
+    const approver = lookup("systemuser", "22222222-2222-4222-8222-222222222222");
+    emulator.insert("systemuser", { systemuserid: "22222222-2222-4222-8222-222222222222", fullname: "Jordan Approver" });
+    const ex = (id: string, createdon: string) =>
       emulator.insert(OutreachExceptionTable.logicalName, {
         [OutreachExceptionTable.id]: id,
         [OutreachExceptionTable.account]: lookup("account", DEMO.contoso),
-        [OutreachExceptionTable.status]: status,
-        [OutreachExceptionTable.validUntil]: validUntil,
+        [OutreachExceptionTable.requestedDays]: 7,
+        createdby: seller,
+        createdon,
       });
-    ex("f0000000-0000-4000-8000-000000000001", ExceptionStatusCodes.approved, "2026-12-01T00:00:00Z");
-    ex("f0000000-0000-4000-8000-000000000002", ExceptionStatusCodes.approved, "2026-11-01T00:00:00Z");
-    ex("f0000000-0000-4000-8000-000000000003", ExceptionStatusCodes.pending);
-    ex("f0000000-0000-4000-8000-000000000004", ExceptionStatusCodes.rejected, "2026-12-31T00:00:00Z");
+    ex("f0000000-0000-4000-8000-000000000001", "2026-11-20T00:00:00Z");
+    ex("f0000000-0000-4000-8000-000000000002", "2026-11-23T00:00:00Z");
+    ex("f0000000-0000-4000-8000-000000000003", "2024-01-01T00:00:00Z"); // older than any approval can last
+    for (const days of [7, 14]) {
+      emulator.insert(OutreachDecision.logicalName, {
+        [OutreachDecision.id]: `d0000000-0000-4000-8000-00000000000${days === 7 ? 1 : 2}`,
+        [OutreachDecision.exception]: lookup(OutreachExceptionTable.logicalName, "f0000000-0000-4000-8000-000000000001"),
+        [OutreachDecision.decision]: DecisionCodes.approved,
+        [OutreachDecision.days]: days,
+        createdby: approver,
+        createdon: "2026-11-21T00:00:00Z",
+      });
+    }
     const outcome = await readDataverse(emulator, DEMO.contoso, { now: Date.parse("2026-11-24T12:00:00Z") });
     expect(emulator.requests).toHaveLength(1);
     if (!outcome.ok) throw new Error("expected ok");
-    expect(outcome.exceptions?.map((e) => [e.id.slice(-1), e.status]).sort()).toEqual([
-      ["1", "approved"],
-      ["3", "pending"],
+    const requests = [...(outcome.exceptions ?? [])].sort((a, b) => a.id.localeCompare(b.id));
+    expect(requests.map((e) => [e.id.slice(-1), e.createdBy, e.requestedDays, e.decisions.length])).toEqual([
+      ["1", "11111111-1111-4111-8111-111111111111", 7, 2],
+      ["2", "11111111-1111-4111-8111-111111111111", 7, 0],
     ]);
-    // the association rows are not multiplied by the joined exceptions
+    expect(requests[0].decisions.map((d) => [d.decision, d.days, d.createdBy, d.createdByName, d.createdOn]).sort()).toEqual([
+      ["approved", 14, "22222222-2222-4222-8222-222222222222", "Jordan Approver", "2026-11-21T00:00:00Z"],
+      ["approved", 7, "22222222-2222-4222-8222-222222222222", "Jordan Approver", "2026-11-21T00:00:00Z"],
+    ]);
+    // the association rows are not multiplied by the joined requests and decisions
     expect(outcome.associations).toHaveLength(2);
   });
 

@@ -1,12 +1,14 @@
 /**
  * Checks on a packed zip's entries, the same ones the tests run: every named file exists and
  * every file is named, every RootComponent resolves, every ribbon and form reference (function,
- * library, LocLabel, command, rule, image) resolves, the control manifest and its bundle are there.
+ * library, LocLabel, command, rule, image) resolves, the control manifest and its bundle are there,
+ * and every column a view or form of our tables names exists.
  */
 import { PackProblem } from "../errors";
 import { ComponentType } from "../render/solutionManifest";
 import { ROOT_FILES } from "../assemble";
-import { elements, unescapeXml } from "../xmlScan";
+import { elements, lineOf, ScannedElement, unescapeXml } from "../xmlScan";
+import { SYSTEM_COLUMNS } from "../model/systemColumns";
 import { scriptFunctions } from "./scriptFunctions";
 
 const text = (bytes: Uint8Array | undefined) => (bytes ? Buffer.from(bytes).toString("utf8").replace(/^\uFEFF/, "") : "");
@@ -90,6 +92,82 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
   for (const n of need) if (!rooted.has(n)) at("solution.xml", undefined, `no RootComponent for ${n.replace(":", " ")}`);
 
   problems.push(...checkReferences(zipName, customizations, entries, webResources));
+  problems.push(...checkColumnReferences(zipName, customizations));
+  return problems;
+}
+
+/** Child elements `tag` of `parent` (an element of `whole`), with indexes into `whole`. */
+function children(whole: string, parent: ScannedElement, tag: string): ScannedElement[] {
+  const base = whole.indexOf(">", parent.index) + 1;
+  return elements(parent.inner, tag).map((e) => ({ ...e, index: base + e.index }));
+}
+
+/** `<link-entity>` elements blanked out (same length, so indexes stay): what is left is the root entity's own. */
+const withoutLinks = (inner: string) => inner.replace(/<link-entity\b[^>]*?(\/>|>[\s\S]*?<\/link-entity>)/g, (m) => m.replace(/[^\n]/g, " "));
+
+/**
+ * Views and forms of the tables the package defines (not the standard ones it only extends, whose
+ * columns it does not list) may name only the table's columns, as listed in its Entity.xml, and
+ * the system columns every table has (createdby, createdon, modifiedby, modifiedon, ownerid,
+ * statecode). A view's link-entity must join columns that exist, and a condition on a linked
+ * table must name a link's alias. Otherwise the import fails or the view shows nothing.
+ */
+export function checkColumnReferences(zipName: string, customizations: string): PackProblem[] {
+  const c = customizations;
+  const problems: PackProblem[] = [];
+  const at = (index: number, message: string) => problems.push({ file: `${zipName}/customizations.xml`, line: lineOf(c, index), message });
+
+  // Logical name → columns, for each table the package defines.
+  const tables = new Map<string, Set<string>>();
+  const ours: { entity: ScannedElement; table: string }[] = [];
+  for (const entity of elements(c, "Entity")) {
+    const info = children(c, entity, "EntityInfo")[0];
+    const definition = info && children(c, info, "entity")[0];
+    if (!definition || definition.attrs.unmodified === "1") continue;
+    const table = (definition.attrs.Name ?? "").toLowerCase();
+    const columns = new Set(Object.keys(SYSTEM_COLUMNS));
+    for (const a of children(c, definition, "attribute")) columns.add((elements(a.inner, "LogicalName")[0]?.inner ?? a.attrs.PhysicalName ?? "").trim().toLowerCase());
+    tables.set(table, columns);
+    ours.push({ entity, table });
+  }
+  const check = (index: number, name: string | undefined, where: string, table: string) => {
+    const columns = tables.get(table);
+    if (columns && name !== undefined && !columns.has(name.toLowerCase())) at(index, `${where} names column ${name}, which ${table} does not have`);
+  };
+
+  for (const { entity, table } of ours) {
+    for (const query of children(c, entity, "savedquery")) {
+      const view = `view "${elements(query.inner, "LocalizedName")[0]?.attrs.description ?? ""}" of ${table}`;
+      for (const cell of children(c, query, "cell")) check(cell.index, cell.attrs.name, `${view}: grid cell`, table);
+      const fetch = children(c, query, "fetch")[0];
+      const root = fetch && children(c, fetch, "entity")[0];
+      if (!root) continue;
+      const aliases = new Map<string, string>();
+      for (const link of children(c, root, "link-entity")) {
+        const linked = (link.attrs.name ?? "").toLowerCase();
+        if (link.attrs.alias) aliases.set(link.attrs.alias, linked);
+        check(link.index, link.attrs.to, `${view}: link-entity ${linked} (to)`, table);
+        check(link.index, link.attrs.from, `${view}: link-entity ${linked} (from)`, linked);
+        for (const x of [...children(c, link, "attribute"), ...children(c, link, "order"), ...children(c, link, "condition")]) {
+          check(x.index, x.attrs.name ?? x.attrs.attribute, `${view}: link-entity ${linked}`, linked);
+        }
+      }
+      const own = { ...root, inner: withoutLinks(root.inner) };
+      for (const x of children(c, own, "attribute")) check(x.index, x.attrs.name, `${view}: fetch attribute`, table);
+      for (const x of children(c, own, "order")) check(x.index, x.attrs.attribute, `${view}: fetch order`, table);
+      for (const x of children(c, own, "condition")) {
+        const alias = x.attrs.entityname;
+        if (alias === undefined) check(x.index, x.attrs.attribute, `${view}: fetch condition`, table);
+        else if (!aliases.has(alias)) at(x.index, `${view}: condition on entityname ${alias}, which no link-entity of the view is aliased as`);
+        else check(x.index, x.attrs.attribute, `${view}: fetch condition on ${alias}`, aliases.get(alias) as string);
+      }
+    }
+    for (const form of children(c, entity, "systemform")) {
+      for (const control of children(c, form, "control")) {
+        if (control.attrs.datafieldname) check(control.index, control.attrs.datafieldname, `form control ${control.attrs.id ?? ""}`, table);
+      }
+    }
+  }
   return problems;
 }
 

@@ -3,7 +3,7 @@
  * exactly these privileges and nothing more. Privilege names follow the platform's pattern
  * `prv<Action><EntitySchemaName>`; depth is the access level the role grants.
  */
-import { EnvironmentVariables, SecurityRoles, TableSchemaNames } from "../../schema";
+import { SecurityRoles, TableSchemaNames } from "../../schema";
 
 export type Action = "Create" | "Read" | "Write" | "Delete" | "Append" | "AppendTo" | "Assign" | "Share";
 export type Depth = "Basic" | "Local" | "Deep" | "Global";
@@ -22,30 +22,41 @@ export interface RoleDefinition {
 
 const association = TableSchemaNames.pg_partnerassociation;
 const exception = TableSchemaNames.pg_outreachexception;
+const decision = TableSchemaNames.pg_outreachdecision;
 const audit = TableSchemaNames.pg_outreachaudit;
 
 const grant = (table: string, depth: Depth, ...actions: Action[]): Privilege[] =>
   actions.map((action) => ({ name: `prv${action}${table}`, depth }));
 
-/** Standard tables the seller's lookups point at (the audit row appends to account). */
+/** Our rows look up accounts (requests, audit entries): setting such a lookup needs AppendTo on Account. */
 const APPEND_TO_ACCOUNT: Privilege = { name: "prvAppendToAccount", depth: "Global" };
-/** Reading environment variables: every role needs it, the form reads the policy. */
-const READ_ENV: Privilege[] = [
-  { name: "prvReadEnvironmentVariableDefinition", depth: "Global" },
-  { name: "prvReadEnvironmentVariableValue", depth: "Global" },
-];
+/**
+ * Reading environment variables: the form reads the policy. Access to a definition's values comes
+ * with the definition (there is no separate value privilege to grant).
+ */
+const READ_ENV: Privilege[] = [{ name: "prvReadEnvironmentVariableDefinition", depth: "Global" }];
 
+/**
+ * The trust boundary, as privileges (README, "Security model"):
+ * - requests, decisions and audit entries are never written after creation: no role has Write on them;
+ * - only approvers create decisions; "not on one's own request" and "at most maxDays" are applied
+ *   by the verdict from the server-set `createdby`/`createdon`, since a role cannot express them;
+ * - every role reads every request, decision and audit entry (Global), so the verdict on an
+ *   account is the same whoever reads it;
+ * - deleting a request deletes its decisions (cascade); only admins delete, for retention.
+ */
 export const ROLES: readonly RoleDefinition[] = [
   {
     key: "seller",
     name: SecurityRoles.seller,
-    description: "Reads partner associations; requests exceptions; writes audit entries it can never change or delete.",
+    description: "Reads partner associations, requests and decisions; requests exceptions and writes audit entries, never changes either.",
     privileges: [
       ...grant(association, "Global", "Read"),
-      // Own requests only: create, read and edit (to cancel) the seller's own exceptions.
-      ...grant(exception, "Basic", "Create", "Read", "Write", "Append"),
-      // Audit: create and read own rows; no Write, no Delete, on purpose.
-      ...grant(audit, "Basic", "Create", "Read", "Append"),
+      ...grant(exception, "Basic", "Create", "Append"),
+      ...grant(exception, "Global", "Read"),
+      ...grant(decision, "Global", "Read"),
+      ...grant(audit, "Basic", "Create", "Append"),
+      ...grant(audit, "Global", "Read"),
       APPEND_TO_ACCOUNT,
       ...READ_ENV,
     ],
@@ -53,10 +64,12 @@ export const ROLES: readonly RoleDefinition[] = [
   {
     key: "approver",
     name: SecurityRoles.approver,
-    description: "Approves or rejects outreach exceptions; reads associations and the audit trail.",
+    description: "Approves or rejects other people's outreach exception requests by creating decisions; reads associations and the audit trail.",
     privileges: [
       ...grant(association, "Global", "Read"),
-      ...grant(exception, "Global", "Read", "Write", "Append"),
+      ...grant(exception, "Global", "Read", "AppendTo"),
+      ...grant(decision, "Basic", "Create", "Append"),
+      ...grant(decision, "Global", "Read"),
       ...grant(audit, "Global", "Read"),
       ...READ_ENV,
     ],
@@ -64,20 +77,17 @@ export const ROLES: readonly RoleDefinition[] = [
   {
     key: "admin",
     name: SecurityRoles.admin,
-    description: "Manages partner associations (manual entry, feed imports, Graph sync) and the PartnerGuard configuration.",
+    description: "Manages partner associations (manual entry, feed imports, Graph sync) and the PartnerGuard configuration; purges old requests and audit entries.",
     privileges: [
       ...grant(association, "Global", "Create", "Read", "Write", "Delete", "Append", "AppendTo", "Assign", "Share"),
-      ...grant(exception, "Global", "Create", "Read", "Write", "Delete", "Append", "Assign"),
-      // Admins read and, to purge per retention rules, delete audit rows; they never rewrite them.
+      // Admins read and, for retention, delete requests (their decisions go with them) and audit rows; they never rewrite them.
+      ...grant(exception, "Global", "Read", "Delete"),
+      // Cascade delete of a request needs Delete on its decisions too.
+      ...grant(decision, "Global", "Read", "Delete"),
       ...grant(audit, "Global", "Read", "Delete"),
       APPEND_TO_ACCOUNT,
       ...READ_ENV,
       { name: "prvWriteEnvironmentVariableDefinition", depth: "Global" },
-      { name: "prvCreateEnvironmentVariableValue", depth: "Global" },
-      { name: "prvWriteEnvironmentVariableValue", depth: "Global" },
     ],
   },
 ];
-
-/** Configuration the admin role manages: listed so the README and tests name the same things. */
-export const ADMIN_CONFIGURATION = Object.values(EnvironmentVariables);

@@ -5,9 +5,9 @@
  */
 import { QueryType, View } from "./types";
 
-export function systemViews(primaryName: string, columns: string[]): View[] {
+/** `order` defaults to the primary name; a log-like table (audit, decisions) lists newest first. */
+export function systemViews(primaryName: string, columns: string[], order: View["order"] = [{ attribute: primaryName, descending: false }]): View[] {
   const active = [{ attribute: "statecode", operator: "eq", value: 0 } as const];
-  const order = [{ attribute: primaryName, descending: false }];
   const all = [primaryName, ...columns];
   return [
     { key: "active", name: { 1033: "Active rows" }, queryType: QueryType.public, isDefault: true, columns: all, conditions: active, order },

@@ -1,4 +1,4 @@
-/** The three PartnerGuard tables, their forms, views and keys, named from src/schema.ts. */
+/** The PartnerGuard tables, their forms, views and keys, named from src/schema.ts. */
 import {
   Association,
   AssociationNav,
@@ -6,20 +6,20 @@ import {
   AssociationStatusCodes,
   AuditDecisionCodes,
   AuditVerdictCodes,
+  DecisionCodes,
   ExceptionReasonCodes,
-  ExceptionStatusCodes,
   OutreachAudit,
+  OutreachDecision,
   OutreachExceptionTable,
   PUBLISHER_PREFIX,
+  REQUEST_OPEN_DAYS,
   RelationshipTypeCodes,
+  ServerColumns,
   TableSchemaNames,
   RelationshipTypeLabels,
-  ScriptFunctions,
-  WebResources,
 } from "../../schema";
 import { ChoiceOption, Column, QueryType, Table, View } from "./types";
 import { systemViews } from "./systemViews";
-
 
 /** Turns `{ key: code }` plus English labels into choice options, in code order. */
 function options<K extends string>(codes: Record<K, number>, labels: Record<K, string>): ChoiceOption[] {
@@ -100,10 +100,13 @@ const associationViews: View[] = [
   },
 ];
 
+/** Who asked and when: the server's columns, shown on requests, decisions and audit rows alike. */
+const createdByOn = [ServerColumns.createdBy, ServerColumns.createdOn];
+const newestFirst = [{ attribute: ServerColumns.createdOn, descending: true }];
+
 const exceptionColumns: Column[] = [
   nameColumn(OutreachExceptionTable.name, "Name"),
   { kind: "lookup", logicalName: OutreachExceptionTable.account, schemaName: OutreachExceptionTable.accountNav, target: "account", label: { 1033: "Account" }, description: "The account a seller asks to reach out to.", required: true },
-  { kind: "lookup", logicalName: OutreachExceptionTable.requester, schemaName: OutreachExceptionTable.requesterNav, target: "systemuser", label: { 1033: "Requested by" }, description: "The seller asking.", required: true },
   { kind: "memo", maxLength: 4000, logicalName: OutreachExceptionTable.justification, label: { 1033: "Justification" }, description: "Why outreach is needed despite the partner of record.", required: true },
   {
     kind: "choice",
@@ -117,22 +120,6 @@ const exceptionColumns: Column[] = [
       other: "Other",
     }),
   },
-  { kind: "lookup", logicalName: OutreachExceptionTable.approver, schemaName: OutreachExceptionTable.approverNav, target: "systemuser", label: { 1033: "Approver" }, description: "Who approved or rejected the request." },
-  {
-    kind: "choice",
-    logicalName: OutreachExceptionTable.status,
-    label: { 1033: "Exception status" },
-    description: "Pending until an approver decides.",
-    required: true,
-    options: options(ExceptionStatusCodes, { pending: "Pending", approved: "Approved", rejected: "Rejected", cancelled: "Cancelled" }),
-  },
-  {
-    kind: "datetime",
-    dateOnly: false,
-    logicalName: OutreachExceptionTable.validUntil,
-    label: { 1033: "Valid until" },
-    description: "Set on approval: the moment an approved exception stops allowing outreach.",
-  },
   {
     kind: "whole",
     min: 1,
@@ -145,25 +132,72 @@ const exceptionColumns: Column[] = [
 ];
 
 const exceptionViews: View[] = [
-  ...systemViews(OutreachExceptionTable.name, [OutreachExceptionTable.account, OutreachExceptionTable.requester, OutreachExceptionTable.status, OutreachExceptionTable.validUntil]),
+  ...systemViews(OutreachExceptionTable.name, [OutreachExceptionTable.account, OutreachExceptionTable.reasonCode, OutreachExceptionTable.requestedDays, ...createdByOn]),
   {
+    // Open requests: created within REQUEST_OPEN_DAYS (older ones lapse) and not decided yet.
     key: "pending",
     name: { 1033: "Pending outreach exceptions" },
     queryType: QueryType.public,
     isDefault: false,
-    columns: [OutreachExceptionTable.account, OutreachExceptionTable.requester, OutreachExceptionTable.reasonCode, OutreachExceptionTable.validUntil, "createdon"],
+    columns: [OutreachExceptionTable.account, OutreachExceptionTable.reasonCode, OutreachExceptionTable.requestedDays, ...createdByOn],
+    // "No decision": an outer link to the decisions with the linked key null.
+    links: [{ table: OutreachDecision.logicalName, from: OutreachDecision.exception, to: OutreachExceptionTable.id, alias: "decision", type: "outer" }],
     conditions: [
       { attribute: "statecode", operator: "eq", value: 0 },
-      { attribute: OutreachExceptionTable.status, operator: "eq", value: ExceptionStatusCodes.pending },
+      { attribute: ServerColumns.createdOn, operator: "last-x-days", value: REQUEST_OPEN_DAYS },
+      { entityname: "decision", attribute: OutreachDecision.id, operator: "null" },
     ],
-    order: [{ attribute: "createdon", descending: false }],
+    order: [{ attribute: ServerColumns.createdOn, descending: false }],
+  },
+];
+
+const decisionColumns: Column[] = [
+  nameColumn(OutreachDecision.name, "Name"),
+  {
+    kind: "lookup",
+    logicalName: OutreachDecision.exception,
+    schemaName: OutreachDecision.exceptionNav,
+    target: "pg_outreachexception",
+    // A decision means nothing without its request: deleting a request deletes its decisions.
+    onDelete: "cascade",
+    label: { 1033: "Outreach exception" },
+    description: "The request decided on.",
+    required: true,
+  },
+  {
+    kind: "choice",
+    logicalName: OutreachDecision.decision,
+    label: { 1033: "Decision" },
+    description: "Approved or rejected.",
+    required: true,
+    options: options(DecisionCodes, { approved: "Approved", rejected: "Rejected" }),
+  },
+  {
+    kind: "whole",
+    min: 1,
+    max: 365,
+    logicalName: OutreachDecision.days,
+    label: { 1033: "Days" },
+    description: "How long an approval lasts from its creation; the verdict caps it at the policy's maximum.",
+  },
+  { kind: "memo", maxLength: 2000, logicalName: OutreachDecision.note, label: { 1033: "Note" }, description: "The approver's note on the decision." },
+];
+
+const decisionViews: View[] = [
+  ...systemViews(OutreachDecision.name, [OutreachDecision.exception, OutreachDecision.decision, OutreachDecision.days, ...createdByOn], newestFirst),
+  {
+    key: "decisions",
+    name: { 1033: "Decisions" },
+    queryType: QueryType.public,
+    isDefault: false,
+    columns: [OutreachDecision.exception, OutreachDecision.decision, OutreachDecision.days, ...createdByOn],
+    conditions: [],
+    order: newestFirst,
   },
 ];
 
 const auditColumns: Column[] = [
   nameColumn(OutreachAudit.name, "Summary"),
-  { kind: "lookup", logicalName: OutreachAudit.seller, schemaName: OutreachAudit.sellerNav, target: "systemuser", label: { 1033: "Seller" }, description: "Who started (or tried to start) outreach.", required: true },
-  { kind: "datetime", dateOnly: false, logicalName: OutreachAudit.checkedOn, label: { 1033: "Checked on" }, description: "When the verdict was checked.", required: true },
   { kind: "lookup", logicalName: OutreachAudit.account, schemaName: OutreachAudit.accountNav, target: "account", label: { 1033: "Account" }, description: "The account checked.", required: true },
   {
     kind: "choice",
@@ -194,18 +228,16 @@ const auditColumns: Column[] = [
 ];
 
 const auditViews: View[] = [
-  ...systemViews(OutreachAudit.name, [OutreachAudit.checkedOn, OutreachAudit.seller, OutreachAudit.account, OutreachAudit.decision]),
+  ...systemViews(OutreachAudit.name, [ServerColumns.createdOn, ServerColumns.createdBy, OutreachAudit.account, OutreachAudit.decision], newestFirst),
   {
+    // The seller is who created the row (createdby), the moment of the check its createdon.
     key: "by-seller",
     name: { 1033: "Outreach audit by seller" },
     queryType: QueryType.public,
     isDefault: false,
-    columns: [OutreachAudit.seller, OutreachAudit.checkedOn, OutreachAudit.account, OutreachAudit.verdict, OutreachAudit.decision],
+    columns: [ServerColumns.createdBy, ServerColumns.createdOn, OutreachAudit.account, OutreachAudit.verdict, OutreachAudit.decision],
     conditions: [],
-    order: [
-      { attribute: OutreachAudit.seller, descending: false },
-      { attribute: OutreachAudit.checkedOn, descending: true },
-    ],
+    order: [{ attribute: ServerColumns.createdBy, descending: false }, ...newestFirst],
   },
 ];
 
@@ -240,7 +272,7 @@ export const TABLES: readonly Table[] = [
     entitySet: OutreachExceptionTable.entitySet,
     displayName: { 1033: "Outreach exception", 1031: "Ansprache-Ausnahme" },
     pluralName: { 1033: "Outreach exceptions", 1031: "Ansprache-Ausnahmen" },
-    description: "A seller's request to reach out despite a partner of record, and its approval.",
+    description: "A seller's request to reach out despite a partner of record. Never changed once created; approvers decide on it with outreach decisions.",
     primaryId: OutreachExceptionTable.id,
     primaryName: OutreachExceptionTable.name,
     columns: exceptionColumns,
@@ -249,14 +281,46 @@ export const TABLES: readonly Table[] = [
         key: "main",
         name: { 1033: "Outreach exception" },
         sections: [
-          { label: { 1033: "Request" }, columns: [OutreachExceptionTable.name, OutreachExceptionTable.account, OutreachExceptionTable.requester, OutreachExceptionTable.reasonCode, OutreachExceptionTable.justification] },
-          { label: { 1033: "Decision" }, columns: [OutreachExceptionTable.requestedDays, OutreachExceptionTable.status, OutreachExceptionTable.approver, OutreachExceptionTable.validUntil] },
+          {
+            label: { 1033: "Request" },
+            columns: [
+              OutreachExceptionTable.name,
+              OutreachExceptionTable.account,
+              OutreachExceptionTable.reasonCode,
+              OutreachExceptionTable.justification,
+              OutreachExceptionTable.requestedDays,
+              ...createdByOn,
+            ],
+          },
         ],
-        // Refuses a decision on one's own request; completes an approval (approver, valid until).
-        handlers: [{ event: "onsave", library: WebResources.commandScript, functionName: ScriptFunctions.exceptionOnSave }],
       },
     ],
     views: exceptionViews,
+    keys: [],
+  },
+  {
+    logicalName: OutreachDecision.logicalName,
+    schemaName: TableSchemaNames.pg_outreachdecision,
+    entitySet: OutreachDecision.entitySet,
+    displayName: { 1033: "Outreach decision", 1031: "Ansprache-Entscheidung" },
+    pluralName: { 1033: "Outreach decisions", 1031: "Ansprache-Entscheidungen" },
+    description: "An approver's decision on an outreach exception request. Only approvers create decisions; nobody changes them.",
+    primaryId: OutreachDecision.id,
+    primaryName: OutreachDecision.name,
+    columns: decisionColumns,
+    forms: [
+      {
+        key: "main",
+        name: { 1033: "Outreach decision" },
+        sections: [
+          {
+            label: { 1033: "Decision" },
+            columns: [OutreachDecision.name, OutreachDecision.exception, OutreachDecision.decision, OutreachDecision.days, OutreachDecision.note, ...createdByOn],
+          },
+        ],
+      },
+    ],
+    views: decisionViews,
     keys: [],
   },
   {
@@ -274,7 +338,7 @@ export const TABLES: readonly Table[] = [
         key: "main",
         name: { 1033: "Outreach audit" },
         sections: [
-          { label: { 1033: "Check" }, columns: [OutreachAudit.name, OutreachAudit.seller, OutreachAudit.checkedOn, OutreachAudit.account] },
+          { label: { 1033: "Check" }, columns: [OutreachAudit.name, OutreachAudit.account, ...createdByOn] },
           { label: { 1033: "Outcome" }, columns: [OutreachAudit.verdict, OutreachAudit.decision, OutreachAudit.reasons, OutreachAudit.sources] },
         ],
       },

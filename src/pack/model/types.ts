@@ -18,7 +18,14 @@ export type Column =
   | ColumnBase<"whole"> & { min: number; max: number }
   | ColumnBase<"datetime"> & { dateOnly: boolean }
   | ColumnBase<"choice"> & { options: ChoiceOption[] }
-  | ColumnBase<"lookup"> & { target: LookupTarget };
+  | ColumnBase<"lookup"> & {
+      target: LookupTarget;
+      /**
+       * What deleting the target row does to rows that point at it: `removeLink` (default) clears
+       * the lookup and keeps the row; `cascade` deletes the row with its target.
+       */
+      onDelete?: "cascade" | "removeLink";
+    };
 
 export interface ColumnBase<K extends string> {
   kind: K;
@@ -30,12 +37,12 @@ export interface ColumnBase<K extends string> {
   required?: boolean;
 }
 
-/** Tables a lookup of ours may point to. Schema names are the platform's. */
-export type LookupTarget = "account" | "contact" | "systemuser";
+/** Tables a lookup of ours may point to: the platform's standard ones and our own. */
+export type LookupTarget = "account" | "contact" | "systemuser" | "pg_outreachexception";
 
 export interface FormSection {
   label: Labels;
-  /** Column logical names, one per row. */
+  /** Column logical names, one per row: the table's own columns or system columns (read-only). */
   columns: string[];
 }
 
@@ -58,9 +65,26 @@ export interface MainForm {
 export const QueryType = { public: 0, advancedFind: 1, associated: 2, quickFind: 4, lookup: 64 } as const;
 
 export interface ViewCondition {
+  /** Alias of one of the view's `links` when the column is the linked table's; else the view's table. */
+  entityname?: string;
   attribute: string;
-  operator: "eq" | "ne" | "next-x-days" | "on-or-after" | "eq-userid";
+  operator: "eq" | "ne" | "null" | "not-null" | "last-x-days" | "next-x-days" | "on-or-after" | "eq-userid";
   value?: string | number;
+}
+
+/**
+ * A table joined to the view's rows (`<link-entity>`), for conditions only: no columns are read
+ * from it. An outer link plus a `null` condition on its primary key means "has no such row".
+ */
+export interface ViewLink {
+  /** Logical name of the linked table. */
+  table: string;
+  /** Column of the linked table... */
+  from: string;
+  /** ...equal to this column of the view's table. */
+  to: string;
+  alias: string;
+  type: "inner" | "outer";
 }
 
 export interface View {
@@ -68,8 +92,10 @@ export interface View {
   name: Labels;
   queryType: (typeof QueryType)[keyof typeof QueryType];
   isDefault: boolean;
+  /** Grid columns: the table's own columns or system columns (createdby, createdon...). */
   columns: string[];
   conditions: ViewCondition[];
+  links?: ViewLink[];
   order: { attribute: string; descending: boolean }[];
 }
 

@@ -3,6 +3,7 @@ import { el, XmlElement } from "../xml";
 import { stableGuid } from "../guid";
 import { Column, FormHandler, Labels, MainForm, Table } from "../model/types";
 import { ACCOUNT_FORM } from "../model/account";
+import { SYSTEM_COLUMNS, isSystemColumn } from "../model/systemColumns";
 import { Account } from "../../schema";
 import { english, labelList } from "./labels";
 import { INTRODUCED_VERSION } from "./attributes";
@@ -27,6 +28,8 @@ interface Cell {
   classid: string;
   uniqueid?: string;
   showlabel?: boolean;
+  /** Read-only on the form (the system columns: only the server sets them). */
+  disabled?: boolean;
 }
 
 function cell(entity: string, formKey: string, c: Cell): XmlElement {
@@ -34,7 +37,7 @@ function cell(entity: string, formKey: string, c: Cell): XmlElement {
     "cell",
     { id: stableGuid("cell", entity, formKey, c.column), showlabel: c.showlabel === false ? "false" : undefined },
     labelList("labels", "label", english(c.label)),
-    el("control", { id: c.column, classid: c.classid, datafieldname: c.column, uniqueid: c.uniqueid }),
+    el("control", { id: c.column, classid: c.classid, datafieldname: c.column, disabled: c.disabled ? "true" : undefined, uniqueid: c.uniqueid }),
   );
 }
 
@@ -83,6 +86,9 @@ function systemForm(entity: string, key: string, name: Labels, sections: XmlElem
 
 const columnCell = (column: Column): Cell => ({ column: column.logicalName, label: column.label[1033], classid: ControlClass[column.kind] });
 
+/** A column the platform sets (createdby, createdon...): shown, never edited. */
+const systemCell = (name: string): Cell => ({ column: name, label: SYSTEM_COLUMNS[name].label[1033], classid: ControlClass[SYSTEM_COLUMNS[name].kind], disabled: true });
+
 export function renderTableForm(table: Table, form: MainForm): XmlElement {
   const byName = new Map(table.columns.map((c) => [c.logicalName, c]));
   const sections = form.sections.map((s, i) =>
@@ -93,8 +99,9 @@ export function renderTableForm(table: Table, form: MainForm): XmlElement {
       s.label,
       s.columns.map((name) => {
         const column = byName.get(name);
-        if (!column) throw new Error(`form ${form.key} of ${table.logicalName} names unknown column ${name}`);
-        return columnCell(column);
+        if (column) return columnCell(column);
+        if (isSystemColumn(name)) return systemCell(name);
+        throw new Error(`form ${form.key} of ${table.logicalName} names unknown column ${name}`);
       }),
     ),
   );

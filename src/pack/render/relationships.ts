@@ -3,29 +3,48 @@ import { el, XmlElement } from "../xml";
 import { LookupTarget, Table } from "../model/types";
 import { english, labelList } from "./labels";
 import { INTRODUCED_VERSION } from "./attributes";
+import { TableSchemaNames } from "../../schema";
 
-/** Schema names of the standard tables our lookups point at. */
-export const TARGET_SCHEMA_NAMES: Record<LookupTarget, string> = { account: "Account", contact: "Contact", systemuser: "SystemUser" };
+/** Schema names of the tables our lookups point at: the platform's standard ones and our own. */
+export const TARGET_SCHEMA_NAMES: Record<LookupTarget, string> = {
+  account: "Account",
+  contact: "Contact",
+  systemuser: "SystemUser",
+  pg_outreachexception: TableSchemaNames.pg_outreachexception,
+};
+
+/** `CascadeDelete` values of the customization schema, by the lookup's `onDelete`. */
+const CASCADE_DELETE = { cascade: "Cascade", removeLink: "RemoveLink" } as const;
 
 export interface Relationship {
   name: string;
   table: Table;
   attribute: string;
   target: LookupTarget;
+  /** What deleting the target row does to the referencing rows (the lookup column decides). */
+  cascadeDelete: (typeof CASCADE_DELETE)[keyof typeof CASCADE_DELETE];
 }
 
 export function relationshipsOf(tables: readonly Table[]): Relationship[] {
   return tables.flatMap((table) =>
-    table.columns.flatMap((c) =>
+    table.columns.flatMap((c): Relationship[] =>
       c.kind === "lookup"
-        ? [{ name: `${table.schemaName}_${c.schemaName ?? c.logicalName}_${TARGET_SCHEMA_NAMES[c.target]}`, table, attribute: c.schemaName ?? c.logicalName, target: c.target }]
+        ? [
+            {
+              name: `${table.schemaName}_${c.schemaName ?? c.logicalName}_${TARGET_SCHEMA_NAMES[c.target]}`,
+              table,
+              attribute: c.schemaName ?? c.logicalName,
+              target: c.target,
+              // By default removing a customer must not silently erase evidence or audit: RemoveLink keeps the rows.
+              cascadeDelete: CASCADE_DELETE[c.onDelete ?? "removeLink"],
+            },
+          ]
         : [],
     ),
   );
 }
 
 export function renderRelationship(r: Relationship): XmlElement {
-  // Removing a customer must not silently erase evidence or audit: RemoveLink keeps the rows.
   return el(
     "EntityRelationship",
     { Name: r.name },
@@ -36,7 +55,7 @@ export function renderRelationship(r: Relationship): XmlElement {
     el("ReferencingEntityName", {}, r.table.schemaName),
     el("ReferencedEntityName", {}, TARGET_SCHEMA_NAMES[r.target]),
     el("CascadeAssign", {}, "NoCascade"),
-    el("CascadeDelete", {}, "RemoveLink"),
+    el("CascadeDelete", {}, r.cascadeDelete),
     el("CascadeReparent", {}, "NoCascade"),
     el("CascadeShare", {}, "NoCascade"),
     el("CascadeUnshare", {}, "NoCascade"),

@@ -7,10 +7,10 @@
  *
  * Failures stay values: a chunk that fails marks its accounts, whose verdicts become unverified.
  */
-import { Account, Association, ExceptionStatusCodes, OutreachExceptionTable } from "../../schema";
+import { Account, Association, OutreachExceptionTable } from "../../schema";
 import { OutreachException, SourceFailure, SourceOutcome } from "../../core/types";
 import { Row, normalizeGuid, xmlAttr } from "../webApi";
-import { ASSOCIATION_COLUMNS, DATAVERSE_SOURCE, mapRows } from "../dataverseSource";
+import { ASSOCIATION_COLUMNS, DATAVERSE_SOURCE, EXCEPTION_COLUMNS, EXCEPTION_LOOKBACK_DAYS, decisionLink, mapExceptions, mapRows } from "../dataverseSource";
 import { toFailure } from "../failures";
 
 export interface FetchPage {
@@ -238,25 +238,28 @@ export async function readAssociations(pager: FetchXmlPager, accountIds: string[
 }
 
 /**
- * Approved outreach exceptions of the given accounts (the verdict keeps those valid at its "now",
- * so `--as-of` sees the exceptions valid on that day). A failed read leaves the accounts without
- * exceptions: blocked stays blocked, the safe side.
+ * Outreach exception requests of the given accounts with their decisions, judged by the verdict
+ * at its "now" like the card judges them (so `--as-of` sees what counted on that day). A failed
+ * read leaves the accounts without exceptions: blocked stays blocked, the safe side.
  */
-export async function readExceptions(pager: FetchXmlPager, accountIds: string[], options: BatchOptions = {}): Promise<Map<string, OutreachException[]>> {
+export async function readExceptions(
+  pager: FetchXmlPager,
+  accountIds: string[],
+  options: BatchOptions & { now?: number } = {},
+): Promise<Map<string, OutreachException[]>> {
   const E = OutreachExceptionTable;
   const byAccount = new Map<string, OutreachException[]>();
+  const since = new Date((options.now ?? Date.now()) - EXCEPTION_LOOKBACK_DAYS * 86_400_000).toISOString();
   await pool(chunks(accountIds, options.chunkSize ?? DEFAULT_CHUNK), options.concurrency ?? 8, async (chunk) => {
     try {
-      const approved = `<condition attribute="${E.status}" operator="eq" value="${ExceptionStatusCodes.approved}"/>`;
-      const filter = inFilter(E.account, chunk).replace("</filter>", `${approved}</filter>`);
-      const rows = await allPages(pager, E.logicalName, (page) => fetchXml(E.logicalName, [E.id, E.account, E.status, E.validUntil], filter, E.id, page));
-      for (const row of rows) {
-        const accountId = normalizeGuid(row[`_${E.account}_value`]);
-        const id = normalizeGuid(row[E.id]);
-        if (!accountId || !id) continue;
-        const list = byAccount.get(accountId) ?? [];
-        list.push({ id, accountId, status: "approved", validUntil: str(row[E.validUntil]) });
-        byAccount.set(accountId, list);
+      const recent = `<condition attribute="${E.createdOn}" operator="ge" value="${since}"/>`;
+      const filter = inFilter(E.account, chunk).replace("</filter>", `${recent}</filter>${decisionLink("dc", E.id)}`);
+      const rows = await allPages(pager, E.logicalName, (page) => fetchXml(E.logicalName, [...EXCEPTION_COLUMNS, E.account], filter, E.id, page));
+      const requests = mapExceptions(rows.map((row) => asLinked(row, "ex")), (row) => normalizeGuid(row[`ex.${E.account}`]));
+      for (const request of requests) {
+        const list = byAccount.get(request.accountId) ?? [];
+        list.push(request);
+        byAccount.set(request.accountId, list);
       }
     } catch {
       // see above: no exceptions for this chunk
@@ -266,13 +269,20 @@ export async function readExceptions(pager: FetchXmlPager, accountIds: string[],
   return byAccount;
 }
 
-/** Association row as read from its own table -> the link-entity shape `mapRows` reads (`pa.x`). */
-function asLinked(row: Row): Row {
+/**
+ * A row as read from its own table -> the link-entity shape the mappers read (`alias.x`).
+ * Columns of nested link-entities (already `other.x`) are kept as they are.
+ */
+function asLinked(row: Row, alias: string): Row {
   const out: Row = {};
   for (const [key, value] of Object.entries(row)) {
     if (key.startsWith("@")) continue;
+    if (/^\w+\./.test(key)) {
+      out[key] = value;
+      continue;
+    }
     const lookup = /^_(\w+)_value(@.*)?$/.exec(key);
-    out[lookup ? `pa.${lookup[1]}${lookup[2] ?? ""}` : `pa.${key}`] = value;
+    out[lookup ? `${alias}.${lookup[1]}${lookup[2] ?? ""}` : `${alias}.${key}`] = value;
   }
   return out;
 }
@@ -291,7 +301,7 @@ export function outcomeFor(accountId: string, hierarchy: Hierarchy, associations
     const accountRow: Row = { [Account.id]: account.id, [Account.name]: account.name, [`_${Account.parent}_value`]: account.parentId };
     const linked = associations.byAccount.get(id) ?? [];
     if (!linked.length) rows.push(accountRow);
-    for (const a of linked) rows.push({ ...accountRow, ...asLinked(a) });
+    for (const a of linked) rows.push({ ...accountRow, ...asLinked(a, "pa") });
   }
   if (!rows.some((r) => r[Account.id] === accountId)) {
     return { ...base, ok: false, failure: { kind: "not-found", message: `account ${accountId} was not found or is not readable` } };
