@@ -14,11 +14,11 @@ import { ExceptionState } from "../src/core/types";
 import { Translate } from "../src/text/translate";
 import { WebApiHost } from "../src/sources/webApi";
 import { messageOf } from "../src/sources/failures";
+import { PERSONAS } from "../src/emulator/personas";
+import { onSharedResolution } from "../src/sources/sharedResolution";
 
-export const PLAYGROUND_USERS = [
-  { id: "11111111-1111-4111-8111-111111111111", name: "Avery Seller", roles: ["seller"] },
-  { id: "22222222-2222-4222-8222-222222222222", name: "Jordan Approver", roles: ["seller", "approver"] },
-] as const;
+/** The signed-in seller (the card and the command bar act as this user) and the approver. */
+export const PLAYGROUND_USERS = [PERSONAS.seller, PERSONAS.approver] as const;
 
 interface Props {
   /** The Web API as the given user (the emulator enforcing that user's roles). */
@@ -34,6 +34,9 @@ export const ApproverPanel: React.FC<Props> = ({ hostFor, accountId, accountName
   const [actingAs, setActingAs] = React.useState<string>(PLAYGROUND_USERS[1].id);
   const [message, setMessage] = React.useState<{ type: MessageBarType; text: string } | undefined>(undefined);
   const [pending, setPending] = React.useState<ExceptionState | undefined>(undefined);
+  // Read again whenever the form settles a verdict (e.g. the card just sent a request).
+  const [settled, setSettled] = React.useState(0);
+  React.useEffect(() => onSharedResolution(accountId, () => setSettled((n) => n + 1)), [accountId]);
   const user = PLAYGROUND_USERS.find((u) => u.id === actingAs) ?? PLAYGROUND_USERS[1];
   const host = hostFor(user.id);
 
@@ -46,7 +49,7 @@ export const ApproverPanel: React.FC<Props> = ({ hostFor, accountId, accountName
     return () => {
       live = false;
     };
-  }, [host, accountId]);
+  }, [host, accountId, settled]);
 
   const decide = async (approve: boolean) => {
     if (!pending) return;

@@ -23,6 +23,7 @@ import ribbonXml from "../Solution/Entities/account/RibbonDiff.xml";
 import { forgetSharedResolutions, onSharedResolution, sharedSettled } from "../src/sources/sharedResolution";
 import { LOCALES, makeTranslate, verdictLine } from "../src/text/verdictText";
 import { OutreachAudit } from "../src/schema";
+import { WebApiHost } from "../src/sources/webApi";
 
 /** The command-bar web resource, loaded by its own <script> tag like the platform does. */
 interface CommandScript {
@@ -70,6 +71,23 @@ function withUsers(emulator: DataverseEmulator): DataverseEmulator {
   return emulator;
 }
 
+/**
+ * The Web API as each playground user, with that user's PartnerGuard roles enforced (the same
+ * rules as the platform: a seller cannot decide, nobody rewrites a decision or an audit entry).
+ * One host per user and emulator, so React effects keyed on the host do not run again.
+ */
+/** Who is signed in to the form: Avery Seller (fakeContext and fakeXrm say the same). */
+const SIGNED_IN = PLAYGROUND_USERS[0].id;
+const hostsByEmulator = new WeakMap<DataverseEmulator, Map<string, WebApiHost>>();
+function hostFor(emulator: DataverseEmulator, userId: string): WebApiHost {
+  const hosts = hostsByEmulator.get(emulator) ?? new Map<string, WebApiHost>();
+  hostsByEmulator.set(emulator, hosts);
+  const persona = PLAYGROUND_USERS.find((u) => u.id === userId) ?? PLAYGROUND_USERS[0];
+  const host = hosts.get(persona.id) ?? emulator.as(persona);
+  hosts.set(persona.id, host);
+  return host;
+}
+
 /** Mounts the control the way the platform does and re-renders on requestRender. */
 function ControlHost(props: { scenario: Scenario; languageId: number; width: number; emulator: DataverseEmulator }) {
   const ref = React.useRef<HTMLDivElement>(null);
@@ -85,7 +103,7 @@ function ControlHost(props: { scenario: Scenario; languageId: number; width: num
       languageId,
       strings: STRINGS[languageId],
       width,
-      webApi: emulator,
+      webApi: hostFor(emulator, SIGNED_IN),
       requestRender: () => setTimeout(render, 0),
     });
     control.init(context as never);
@@ -133,7 +151,7 @@ function App() {
   // Xrm for the web resource: the same emulator as the control; dialogs are Fluent dialogs here.
   React.useEffect(() => {
     installFakeXrm({
-      webApi: emulator,
+      webApi: hostFor(emulator, SIGNED_IN),
       strings: () => STRINGS[languageRef.current],
       languageId: () => languageRef.current,
       ui: {
@@ -309,7 +327,7 @@ function App() {
           </section>
           <ApproverPanel
             key={`${reload}-${scenario.id}`}
-            hostFor={() => emulator}
+            hostFor={(userId) => hostFor(emulator, userId)}
             accountId={scenario.accountId}
             accountName={accountName}
             t={t}

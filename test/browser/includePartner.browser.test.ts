@@ -28,7 +28,7 @@ describe("include the partner, in the browser", () => {
     await page.getByText("You cannot approve or reject your own request.").waitFor();
 
     await page.getByRole("combobox", { name: "Acting as" }).click();
-    await page.getByRole("option", { name: "Jordan Approver (approver)" }).click();
+    await page.getByRole("option", { name: "Jordan Approver (seller, approver)" }).click();
     await page.getByRole("button", { name: "Approve" }).click();
     expect(await page.getByText(/^Outreach allowed by an approved exception until 8 Dec 2026\./).first().textContent()).toContain("Harbor Computer Services");
     const button = await settledButton(page);
