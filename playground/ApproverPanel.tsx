@@ -14,6 +14,7 @@ import { ExceptionState } from "../src/core/types";
 import { Translate } from "../src/text/translate";
 import { WebApiHost } from "../src/sources/webApi";
 import { messageOf } from "../src/sources/failures";
+import { writeFailureText } from "../src/text/failureText";
 import { PERSONAS } from "../src/emulator/personas";
 import { onSharedResolution } from "../src/sources/sharedResolution";
 
@@ -63,7 +64,7 @@ export const ApproverPanel: React.FC<Props> = ({ hostFor, accountId, accountName
       onDecided();
     } catch (e) {
       // The server refused (e.g. the user holds no approver role): shown as the platform says it.
-      setMessage({ type: MessageBarType.error, text: t("Action_WriteFailed", { message: messageOf(e) }) });
+      setMessage({ type: MessageBarType.error, text: writeFailureText(t, e) });
     }
   };
 

@@ -2,7 +2,7 @@ import * as React from "react";
 import { Dialog, DialogType, Text, TextField } from "@fluentui/react";
 import { Translate } from "./Component.types";
 import { SaveFooter } from "./SaveFooter";
-import { messageOf } from "../../src/sources/failures";
+import { writeFailureText } from "../../src/text/failureText";
 
 export interface EngageDialogProps {
   partner: string;
@@ -31,7 +31,7 @@ export const EngageDialog: React.FC<EngageDialogProps> = ({ partner, contact, t,
     onSubmit(note).then(onDismiss, (e: unknown) => {
       if (!mounted.current) return;
       setSaving(false);
-      setError(t("Action_WriteFailed", { message: messageOf(e) }));
+      setError(writeFailureText(t, e));
     });
   };
   return (

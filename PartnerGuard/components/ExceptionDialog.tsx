@@ -4,7 +4,7 @@ import { EXCEPTION_REASONS, ExceptionReason, RequestProblem } from "../../src/co
 import { Translate } from "./Component.types";
 import { SaveFooter } from "./SaveFooter";
 import { ExceptionLimits } from "./IncludePartner.types";
-import { messageOf } from "../../src/sources/failures";
+import { writeFailureText } from "../../src/text/failureText";
 
 export interface ExceptionDialogProps {
   t: Translate;
@@ -48,7 +48,7 @@ export const ExceptionDialog: React.FC<ExceptionDialogProps> = ({ t, limits, onS
       (e: unknown) => {
         if (!mounted.current) return;
         setSaving(false);
-        setError(t("Action_WriteFailed", { message: messageOf(e) }));
+        setError(writeFailureText(t, e));
       },
     );
   };

@@ -9,6 +9,7 @@ import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
 import { EmulatorOptions } from "../../src/emulator/dataverseEmulator";
 import { OutreachAudit, OutreachExceptionTable } from "../../src/schema";
 import { PERSONAS } from "../../src/emulator/personas";
+import { Persona, SALES_BASE_PRIVILEGES } from "../../src/emulator/security";
 
 beforeEach(() => {
   forgetSharedResolutions();
@@ -22,10 +23,10 @@ function Host({ control, context }: { control: PartnerGuard; context: ComponentF
   return control.updateView(context as never);
 }
 
-function mount(accountId: string, options: EmulatorOptions = {}) {
+function mount(accountId: string, options: EmulatorOptions = {}, persona: Persona = PERSONAS.seller) {
   const emulator = demoEmulator(options);
   // The card acts as the signed-in seller, with the seller's roles enforced.
-  const context = createContext({ accountId, accountName: "Contoso Pharmaceuticals", languageId: 1033, strings: resxStrings(1033), width: 500, webApi: emulator.as(PERSONAS.seller), requestRender: () => undefined });
+  const context = createContext({ accountId, accountName: "Contoso Pharmaceuticals", languageId: 1033, strings: resxStrings(1033), width: 500, webApi: emulator.as(persona), requestRender: () => undefined });
   const control = new PartnerGuard();
   control.init(context as never);
   render(<Host control={control} context={context} />);
@@ -70,12 +71,27 @@ describe("include the partner, from the card", () => {
   });
 
   test("a write failure is shown in the dialog and outreach stays disabled", async () => {
-    mount(DEMO.contoso, { fault: (r) => (r.operation === "createRecord" ? { status: 403, message: "no create privilege" } : undefined) });
+    mount(DEMO.contoso, { fault: (r) => (r.operation === "createRecord" ? { status: 503, message: "Service Unavailable" } : undefined) });
     await blocked();
     fireEvent.click(screen.getByRole("button", { name: "Engage partner" }));
     const dialog = await screen.findByRole("alertdialog");
     fireEvent.click(within(dialog).getByRole("button", { name: "Record engagement" }));
-    expect(await within(dialog).findByText("Could not save (no create privilege). Nothing was recorded; outreach stays as it was.")).toBeTruthy();
+    expect(await within(dialog).findByText("Could not save (Service Unavailable). Nothing was recorded; outreach stays as it was.")).toBeTruthy();
+    await blocked();
+  });
+
+  test("a user without the PartnerGuard Seller role (an approver only) is refused by the server, and told so in words", async () => {
+    const approverOnly = { id: "55555555-5555-4555-8555-555555555555", name: "Riley Approver", roles: ["approver" as const], base: SALES_BASE_PRIVILEGES };
+    const emulator = mount(DEMO.contoso, {}, approverOnly);
+    await blocked();
+    fireEvent.click(screen.getByRole("button", { name: "Request exception" }));
+    const dialog = await screen.findByRole("alertdialog");
+    fireEvent.change(within(dialog).getByLabelText(/Justification/), { target: { value: "The customer's CIO asked us to call directly about the renewal." } });
+    fireEvent.click(within(dialog).getByRole("combobox", { name: /Reason/ }));
+    fireEvent.click(await screen.findByRole("option", { name: "Customer asked for direct contact" }));
+    fireEvent.click(within(dialog).getByRole("button", { name: "Send request" }));
+    expect(await within(dialog).findByText(/^Dataverse refused: your security roles do not allow this \(Principal user .* is missing prvCreatepg_OutreachException privilege/)).toBeTruthy();
+    expect(emulator.table(OutreachExceptionTable.logicalName)).toEqual([]);
     await blocked();
   });
 

@@ -1,0 +1,20 @@
+/**
+ * A write that failed, in words a seller understands. The server refusing for lack of a privilege
+ * (the roles are the trust boundary) is told as such, with the platform's message kept for admins.
+ */
+import { Translate } from "./translate";
+import { messageOf } from "../sources/failures";
+
+/** Privilege errors as the Web API, PCF's webAPI and Xrm.WebApi report them (HTTP 403, or the error code alone). */
+const PRIVILEGE_CODES = new Set<unknown>([-2147220960, -2147187962, "0x80040220", "0x80048306"]);
+
+export function isPrivilegeError(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const e = error as { status?: unknown; statusCode?: unknown; httpStatusCode?: unknown; errorCode?: unknown; code?: unknown };
+  return [e.status, e.statusCode, e.httpStatusCode].includes(403) || PRIVILEGE_CODES.has(e.errorCode) || PRIVILEGE_CODES.has(e.code);
+}
+
+export function writeFailureText(t: Translate, error: unknown): string {
+  const message = messageOf(error);
+  return isPrivilegeError(error) ? t("Action_NoPrivilege", { message }) : t("Action_WriteFailed", { message });
+}
