@@ -11,6 +11,7 @@ export type Resolve = (accountId: string, fresh: boolean) => Promise<Resolution>
 export class VerdictController {
   private state: CardState = { kind: "new-record" };
   private accountId: string | undefined;
+  private tenantId: string | undefined;
   private generation = 0;
   private destroyed = false;
   /** The last resolution shown, for the actions that act on it. */
@@ -25,10 +26,12 @@ export class VerdictController {
     return this.state;
   }
 
-  /** Called on every updateView; only a change of account starts a resolution. */
-  show(accountId: string | undefined): void {
-    if (accountId === this.accountId && this.state.kind !== "new-record") return;
+  /** Called on every updateView; only a change of account or of its customer tenant id starts a resolution. */
+  show(accountId: string | undefined, tenantId?: string): void {
+    const tenant = tenantId?.trim() || undefined;
+    if (accountId === this.accountId && tenant === this.tenantId && this.state.kind !== "new-record") return;
     this.accountId = accountId;
+    this.tenantId = tenant;
     if (!accountId) {
       this.generation++;
       this.state = { kind: "new-record" };

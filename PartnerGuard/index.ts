@@ -54,7 +54,8 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
 
   public updateView(context: ComponentFramework.Context<IInputs>): React.ReactElement {
     this.context = context;
-    this.controller.show(recordIdOf(context));
+    // An edited tenant id on the form is a different question for Graph: resolve again.
+    this.controller.show(recordIdOf(context), context.parameters.customerTenantId?.raw ?? undefined);
     const width = context.mode.allocatedWidth > 0 ? context.mode.allocatedWidth : undefined;
     const include = recordIdOf(context) ? this.include : undefined;
     const props: CardProps = {

@@ -4,7 +4,7 @@
  * itself evaluates the rules, so nothing is refreshed unconditionally, and a verdict that had
  * already settled before OnLoad needs no refresh.
  */
-import { onSharedResolution } from "../src/sources/sharedResolution";
+import { replaceFormListener } from "../src/sources/sharedResolution";
 import { CommandHost } from "./host";
 import { FormLike, accountIdOf, resolveForAccount } from "./ribbon";
 
@@ -12,7 +12,8 @@ export function onLoad(host: CommandHost, form: FormLike): () => void {
   const accountId = accountIdOf(form);
   if (!accountId) return () => undefined;
   // refreshRibbon(false): this form's command bar only (true would refresh every bar on the page).
-  const unsubscribe = onSharedResolution(accountId, (_r, changed) => changed && form.ui.refreshRibbon(false), host.scope ?? globalThis);
+  // The previous record's listener goes: its form context is stale once another record is open.
+  const unsubscribe = replaceFormListener(accountId, (_r, changed) => changed && form.ui.refreshRibbon(false), host.scope ?? globalThis);
   resolveForAccount(host, form, accountId, false).catch(() => undefined); // errors are the card's to show
   return unsubscribe;
 }

@@ -26,6 +26,8 @@ export interface Policy {
   graph: { enabled: boolean };
   /** Budget for all sources together on form load, in milliseconds. */
   sourceTimeoutMs: number;
+  /** How long a verdict already resolved in the window is reused (moving between records, both faces). */
+  freshnessSeconds: number;
   exceptions: { defaultDays: number; maxDays: number; minJustificationLength: number };
 }
 
@@ -41,6 +43,7 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
   unknownRelationshipType: "block",
   graph: { enabled: false },
   sourceTimeoutMs: 5000,
+  freshnessSeconds: 30,
   exceptions: { defaultDays: 14, maxDays: 30, minJustificationLength: 20 },
 });
 
@@ -137,6 +140,7 @@ export function parsePolicy(input: unknown): PolicyParseResult {
     "unknownRelationshipType",
     "graph",
     "sourceTimeoutMs",
+    "freshnessSeconds",
     "exceptions",
     "$schema",
   ]);
@@ -152,6 +156,7 @@ export function parsePolicy(input: unknown): PolicyParseResult {
     unknownRelationshipType: oneOf(raw, "unknownRelationshipType", ["block", "ignore"] as const, d.unknownRelationshipType, problems),
     graph: { enabled: bool(graph, "enabled", d.graph.enabled, problems, "graph.") },
     sourceTimeoutMs: intIn(raw, "sourceTimeoutMs", 500, 9000, d.sourceTimeoutMs, problems, ""),
+    freshnessSeconds: intIn(raw, "freshnessSeconds", 0, 600, d.freshnessSeconds, problems, ""),
     exceptions: {
       defaultDays: intIn(exceptions, "defaultDays", 1, 365, d.exceptions.defaultDays, problems, "exceptions."),
       maxDays: intIn(exceptions, "maxDays", 1, 365, d.exceptions.maxDays, problems, "exceptions."),

@@ -6,6 +6,7 @@ import { ExtraSource, Resolution, resolveVerdict } from "./resolver";
 import { configFromRead, readConfigValues } from "./configSource";
 import { cachedConfigValues, sharedResolve, SharedOptions } from "./sharedResolution";
 import { WebApiHost } from "./webApi";
+import { DATAVERSE_SOURCE } from "./dataverseSource";
 
 export interface FormResolutionDeps {
   webApi: WebApiHost;
@@ -25,8 +26,9 @@ export function sessionStorageOrUndefined(): Storage | undefined {
 
 export function resolveForForm(deps: FormResolutionDeps, accountId: string, tenantId: string | undefined, fresh: boolean): Promise<Resolution> {
   const storage = deps.storage;
+  const sources = [DATAVERSE_SOURCE, ...(deps.extraSources ?? []).map((s) => s.name)];
   return sharedResolve(
-    accountId,
+    { accountId, tenantId, sources },
     () =>
       resolveVerdict(
         {

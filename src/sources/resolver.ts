@@ -40,6 +40,8 @@ export interface Resolution {
   config: PartnerGuardConfig;
   /** The tenant id the resolution used (Graph), as given. */
   tenantId?: string;
+  /** Sources that applied to this account but the face could not ask (the command bar has no Graph). */
+  unaskedSources: string[];
 }
 
 /** The longest budget a policy may set: the platform gives a Promise enable rule 10 s. */
@@ -103,7 +105,9 @@ export async function resolveVerdict(deps: ResolverDeps, accountId: string, tena
   const pending = [withDeadline(dataverse, deadline, clock, { source: DATAVERSE_SOURCE, sourceKind: "dataverse" }), ...extras];
   // A face that cannot reach Graph (the command-bar script has no MSAL) must not read "allowed"
   // where Graph would have been asked: Graph on + tenant id + no Graph source = not connected.
+  const unaskedSources: string[] = [];
   if (config.graphEnabled && tenantId?.trim() && !(deps.extraSources ?? []).some((s) => s.name === GRAPH_SOURCE_NAME)) {
+    unaskedSources.push(GRAPH_SOURCE_NAME);
     pending.push(
       Promise.resolve({ source: GRAPH_SOURCE_NAME, sourceKind: "graph", ok: false, failure: { kind: "not-connected", message: "Microsoft Graph is not available here" } }),
     );
@@ -115,5 +119,5 @@ export async function resolveVerdict(deps: ResolverDeps, accountId: string, tena
     policy: config.policy,
     now: clock(),
   });
-  return { verdict, config, tenantId };
+  return { verdict, config, tenantId, unaskedSources };
 }

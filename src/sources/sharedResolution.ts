@@ -1,78 +1,165 @@
 /**
- * One resolution per account per page load, shared by the control and the command-bar script.
+ * One resolution per account, shared by the faces on the form (the control and the command-bar
+ * script), with the lifecycle the Unified Interface needs: it is a single-page app, so the
+ * window (and this registry) lives on while the seller moves between records.
  *
- * In the same window they share the in-flight promise through a registry kept under a
- * `Symbol.for` key (no named global). Form scripts may run in another frame of the same origin;
- * there the session storage is shared, so a settled resolution is stored there for a short time
- * and an in-flight one leaves a "pending" marker that the other frame waits on instead of asking
- * Dataverse again.
+ * - An entry is keyed by account + customer tenant id, and remembers which sources its face could
+ *   ask. A face may reuse an entry that asked at least what it can ask, or one whose resolution
+ *   shows that the sources it lacked did not apply (e.g. the command bar's Dataverse-only verdict
+ *   on an account without a tenant id); otherwise it resolves itself (the card still asks Graph).
+ * - A settled entry is reused only within the policy's freshness bound (`freshnessSeconds`):
+ *   reopening an account later reads it again.
+ * - Newest wins: a resolution started earlier that settles after a newer one changes nothing.
+ * - Other frames of the same page load share through session storage: a settled resolution, or a
+ *   "pending" marker with an owner and a short lease its owner renews; a marker whose owner died
+ *   (a reload, a closed frame) expires within the lease instead of stalling the next resolution.
+ *   Entries from an earlier page load (before a browser reload) are never reused.
  */
 import { Resolution } from "./resolver";
 
 export const STORAGE_PREFIX = "partnerguard:resolution:";
-/** A stored resolution is reused for this long: enough for one form load, short enough to stay fresh. */
-export const SHARED_TTL_MS = 60_000;
+/** A pending marker's lease: its owner renews it while the resolution runs. */
+export const PENDING_LEASE_MS = 2000;
 const POLL_MS = 100;
 
-/** Told of every settled resolution; `changed` is false when the verdict is the same as before. */
+/** Told of every resolution that becomes the account's newest; `changed` is false when the verdict is the same as before. */
 type Listener = (resolution: Resolution, changed: boolean) => void;
 
+export interface ShareKey {
+  accountId: string;
+  tenantId?: string;
+  /** Names of the sources the face can ask (e.g. ["Dataverse", "Microsoft Graph"]). */
+  sources: string[];
+}
+
 interface Entry {
+  seq: number;
+  tenantId: string;
+  sources: string[];
   promise: Promise<Resolution>;
   settled?: Resolution;
+  settledAt?: number;
+}
+
+interface AccountEntries {
+  entries: Entry[];
+  /** The newest resolution that settled, and its sequence number. */
+  newest?: { seq: number; resolution: Resolution };
 }
 
 interface Registry {
-  entries: Map<string, Entry>;
+  accounts: Map<string, AccountEntries>;
   listeners: Map<string, Set<Listener>>;
+  seq: number;
+  /** This window's id, the owner of its pending markers. */
+  owner: string;
+  /** Unsubscribe of the form handler registered last (the Unified Interface never unloads a form script). */
+  formListener?: () => void;
 }
 
-const KEY = Symbol.for("partnerguard.sharedResolutions.v1");
+const KEY = Symbol.for("partnerguard.sharedResolutions.v2");
 
-interface Stored {
-  state: "pending" | "settled";
-  at: number;
-  resolution?: Resolution;
-}
+type StoredState =
+  | { state: "pending"; page: string; owner: string; until: number; tenantId: string; sources: string[] }
+  | { state: "settled"; page: string; at: number; tenantId: string; sources: string[]; resolution: Resolution };
 
 export interface SharedOptions {
-  /** Ignore what is shared and resolve again (Retry, the command action). */
+  /** Ignore what is shared and resolve again (Retry, the command action, after a write). */
   fresh?: boolean;
   /** Session storage of the page; absent where there is none (Node). */
   storage?: Pick<Storage, "getItem" | "setItem" | "removeItem">;
   /** The object the registry hangs on (the window). */
   scope?: object;
-  /** How long to wait for another frame's pending resolution before starting one. */
-  waitMs?: number;
   clock?: () => number;
 }
 
 function registryOf(scope: object): Registry {
   const holder = scope as { [KEY]?: Registry };
-  holder[KEY] ??= { entries: new Map(), listeners: new Map() };
+  holder[KEY] ??= { accounts: new Map(), listeners: new Map(), seq: 0, owner: Math.random().toString(36).slice(2) };
   return holder[KEY];
 }
 
-function key(accountId: string): string {
-  return accountId.toLowerCase();
+/**
+ * The page load this window belongs to: frames of one page share their top window's time origin.
+ * Where the top window cannot be read (another origin, Node), the window's own registry stands for it.
+ */
+function pageLoadOf(registry: Registry): string {
+  try {
+    const top = (globalThis as { top?: { performance?: { timeOrigin?: number } } }).top;
+    const origin = top?.performance?.timeOrigin;
+    if (typeof origin === "number") return `page-${origin}`;
+  } catch {
+    // a top window of another origin: fall back to this window
+  }
+  return `window-${registry.owner}`;
 }
 
-function readStored(storage: SharedOptions["storage"], accountId: string): Stored | undefined {
+const norm = (value: string | undefined) => (value ?? "").trim().toLowerCase();
+
+function accountOf(registry: Registry, accountId: string): AccountEntries {
+  const id = norm(accountId);
+  let account = registry.accounts.get(id);
+  if (!account) {
+    account = { entries: [] };
+    registry.accounts.set(id, account);
+  }
+  return account;
+}
+
+/** How long a settled resolution may be reused: the policy's bound, counted from when it settled. */
+function freshFor(resolution: Resolution): number {
+  return resolution.config.policy.freshnessSeconds * 1000;
+}
+
+/** Whether a face that can ask `wanted` may use what was resolved with `asked`. */
+function covers(asked: string[], wanted: string[], resolution?: Resolution): boolean {
+  const missing = wanted.filter((s) => !asked.includes(s));
+  if (!missing.length) return true;
+  // Sources the face could ask but the resolver did not: fine when they did not apply there.
+  return !!resolution && !missing.some((s) => resolution.unaskedSources.includes(s));
+}
+
+function readStored(storage: SharedOptions["storage"], accountId: string): StoredState | undefined {
   try {
-    const raw = storage?.getItem(STORAGE_PREFIX + key(accountId));
+    const raw = storage?.getItem(STORAGE_PREFIX + norm(accountId));
     if (!raw) return undefined;
-    const value = JSON.parse(raw) as Stored;
-    return value && (value.state === "pending" || value.state === "settled") && typeof value.at === "number" ? value : undefined;
+    const value = JSON.parse(raw) as Partial<StoredState> & Record<string, unknown>;
+    if (typeof value.page !== "string" || typeof value.tenantId !== "string" || !Array.isArray(value.sources)) return undefined;
+    if (value.state === "pending" && typeof value.owner === "string" && typeof value.until === "number") return value as StoredState;
+    if (value.state === "settled" && typeof value.at === "number" && isResolution(value.resolution)) return value as StoredState;
+    return undefined;
   } catch {
     return undefined; // storage disabled or a foreign value: behave as if nothing is shared
   }
 }
 
-function writeStored(storage: SharedOptions["storage"], accountId: string, value: Stored): void {
+/** Enough of a Resolution's shape to use it; anything else in storage is ignored. */
+function isResolution(value: unknown): value is Resolution {
+  if (typeof value !== "object" || value === null) return false;
+  const r = value as { verdict?: { outreach?: unknown; reasons?: unknown; evidence?: unknown }; config?: { policy?: { freshnessSeconds?: unknown } }; unaskedSources?: unknown };
+  return (
+    ["allowed", "blocked", "unverified"].includes(r.verdict?.outreach as string) &&
+    Array.isArray(r.verdict?.reasons) &&
+    Array.isArray(r.verdict?.evidence) &&
+    typeof r.config?.policy?.freshnessSeconds === "number" &&
+    Array.isArray(r.unaskedSources)
+  );
+}
+
+function writeStored(storage: SharedOptions["storage"], accountId: string, value: StoredState): void {
   try {
-    storage?.setItem(STORAGE_PREFIX + key(accountId), JSON.stringify(value));
+    storage?.setItem(STORAGE_PREFIX + norm(accountId), JSON.stringify(value));
   } catch {
     // Storage full or disabled: sharing across frames is an optimisation, not a requirement.
+  }
+}
+
+function removeStored(storage: SharedOptions["storage"], accountId: string, owner: string): void {
+  try {
+    const stored = readStored(storage, accountId);
+    if (stored?.state === "pending" && stored.owner === owner) storage?.removeItem(STORAGE_PREFIX + norm(accountId));
+  } catch {
+    // nothing to clean
   }
 }
 
@@ -89,77 +176,109 @@ function sameVerdict(a: Resolution | undefined, b: Resolution): boolean {
   );
 }
 
-async function waitForOtherFrame(storage: SharedOptions["storage"], accountId: string, waitMs: number, clock: () => number): Promise<Resolution | undefined> {
-  const until = clock() + waitMs;
-  while (clock() < until) {
+/** Another frame's resolution of this page load, waited for while its owner keeps the lease. */
+async function fromOtherFrame(options: SharedOptions, key: ShareKey, page: string, clock: () => number): Promise<Resolution | undefined> {
+  for (;;) {
+    const stored = readStored(options.storage, key.accountId);
+    if (!stored || stored.page !== page || stored.tenantId !== norm(key.tenantId)) return undefined;
+    if (stored.state === "settled") {
+      const usable = clock() - stored.at < freshFor(stored.resolution) && covers(stored.sources, key.sources, stored.resolution);
+      return usable ? stored.resolution : undefined;
+    }
+    if (stored.until <= clock() || !covers(stored.sources, key.sources)) return undefined; // a dead owner, or it asks less
     await new Promise((r) => setTimeout(r, POLL_MS));
-    const stored = readStored(storage, accountId);
-    if (stored?.state === "settled" && stored.resolution) return stored.resolution;
-    if (!stored) return undefined; // the other frame gave up
   }
-  return undefined;
 }
 
-/** Resolve through the shared registry: at most one resolution per account per page load. */
-export function sharedResolve(accountId: string, start: () => Promise<Resolution>, options: SharedOptions = {}): Promise<Resolution> {
+/** Resolve through the shared registry: reuse what is fresh and covers this face, else resolve. */
+export function sharedResolve(key: ShareKey, start: () => Promise<Resolution>, options: SharedOptions = {}): Promise<Resolution> {
   const scope = options.scope ?? globalThis;
   const clock = options.clock ?? Date.now;
   const registry = registryOf(scope);
-  const id = key(accountId);
-  const existing = registry.entries.get(id);
-  if (existing && !options.fresh) return existing.promise;
+  const account = accountOf(registry, key.accountId);
+  const tenantId = norm(key.tenantId);
+  const page = pageLoadOf(registry);
 
-  const previous = existing?.settled;
-  const run = async (): Promise<Resolution> => {
-    if (!options.fresh) {
-      const stored = readStored(options.storage, id);
-      const age = stored ? clock() - stored.at : Infinity;
-      if (stored?.state === "settled" && stored.resolution && age < SHARED_TTL_MS) return stored.resolution;
-      if (stored?.state === "pending" && age < (options.waitMs ?? 9000)) {
-        const other = await waitForOtherFrame(options.storage, id, (options.waitMs ?? 9000) - age, clock);
-        if (other) return other;
-      }
+  if (!options.fresh) {
+    const now = clock();
+    const candidates = account.entries
+      .filter((e) => e.tenantId === tenantId && (!e.settled || now - (e.settledAt as number) < freshFor(e.settled)))
+      .sort((a, b) => b.seq - a.seq);
+    const covering = candidates.find((e) => covers(e.sources, key.sources, e.settled));
+    if (covering) return covering.promise;
+    // One that asked less may still do, once it shows what applied: wait for it rather than ask twice.
+    const narrower = candidates.find((e) => !e.settled);
+    if (narrower) {
+      return narrower.promise.then(
+        (r) => (covers(narrower.sources, key.sources, r) ? r : sharedResolve(key, start, { ...options, fresh: true })),
+        () => sharedResolve(key, start, { ...options, fresh: true }),
+      );
     }
-    writeStored(options.storage, id, { state: "pending", at: clock() });
+  }
+
+  const seq = ++registry.seq;
+  const own = async (): Promise<Resolution> => {
+    const lease = () => writeStored(options.storage, key.accountId, { state: "pending", page, owner: registry.owner, until: clock() + PENDING_LEASE_MS, tenantId, sources: key.sources });
+    lease(); // synchronously, so a frame that asks right after this one sees the marker
+    const renew = setInterval(lease, PENDING_LEASE_MS / 2);
     try {
-      const resolution = await start();
-      writeStored(options.storage, id, { state: "settled", at: clock(), resolution });
-      return resolution;
-    } catch (error) {
-      try {
-        options.storage?.removeItem(STORAGE_PREFIX + id);
-      } catch {
-        // nothing to clean
-      }
-      throw error;
+      return await start();
+    } finally {
+      clearInterval(renew);
     }
   };
-  const entry: Entry = { promise: run() };
-  registry.entries.set(id, entry);
+  const run = (): Promise<Resolution> => {
+    if (options.fresh || !readStored(options.storage, key.accountId)) return own();
+    return fromOtherFrame(options, key, page, clock).then((other) => other ?? own());
+  };
+  const entry: Entry = { seq, tenantId, sources: key.sources, promise: run() };
+  account.entries.push(entry);
   entry.promise.then(
     (resolution) => {
       entry.settled = resolution;
+      entry.settledAt = clock();
+      // Newest wins: an older resolution that settles late changes nothing shared.
+      if (account.newest && account.newest.seq > seq) return;
+      const previous = account.newest?.resolution;
+      account.newest = { seq, resolution };
+      account.entries = account.entries.filter((e) => e === entry || e.seq > seq);
+      writeStored(options.storage, key.accountId, { state: "settled", page, at: clock(), tenantId, sources: key.sources, resolution });
       const changed = !sameVerdict(previous, resolution);
-      for (const listener of registry.listeners.get(id) ?? []) listener(resolution, changed);
+      for (const listener of [...(registry.listeners.get(norm(key.accountId)) ?? [])]) listener(resolution, changed);
     },
-    () => registry.entries.get(id) === entry && registry.entries.delete(id),
+    () => {
+      account.entries = account.entries.filter((e) => e !== entry);
+      removeStored(options.storage, key.accountId, registry.owner);
+    },
   );
   return entry.promise;
 }
 
-/** The settled resolution shared for an account, if any (no request). */
+/** The newest settled resolution shared for an account, if any (no request). */
 export function sharedSettled(accountId: string, scope: object = globalThis): Resolution | undefined {
-  return registryOf(scope).entries.get(key(accountId))?.settled;
+  return registryOf(scope).accounts.get(norm(accountId))?.newest?.resolution;
 }
 
-/** Be told when the account's resolution settles (arrives, or comes back fresh). Returns the unsubscribe function. */
+/** Be told when the account's newest resolution settles. Returns the unsubscribe function. */
 export function onSharedResolution(accountId: string, listener: Listener, scope: object = globalThis): () => void {
   const registry = registryOf(scope);
-  const id = key(accountId);
+  const id = norm(accountId);
   const set = registry.listeners.get(id) ?? new Set<Listener>();
   set.add(listener);
   registry.listeners.set(id, set);
   return () => set.delete(listener);
+}
+
+/**
+ * The form script's listener: the Unified Interface runs OnLoad for every record opened in the
+ * window and never tells a script its form is gone, so each OnLoad replaces the previous one.
+ */
+export function replaceFormListener(accountId: string, listener: Listener, scope: object = globalThis): () => void {
+  const registry = registryOf(scope);
+  registry.formListener?.();
+  const unsubscribe = onSharedResolution(accountId, listener, scope);
+  registry.formListener = unsubscribe;
+  return unsubscribe;
 }
 
 /**
@@ -210,7 +329,7 @@ export function cachedConfigValues<R extends { ok: true; values: Values } | { ok
   });
 }
 
-/** Drop everything shared in a scope (what a page unload does; tests start from a new page). */
+/** Drop everything shared in a scope (what a browser reload does; tests start from a new page). */
 export function forgetSharedResolutions(scope: object = globalThis): void {
   delete (scope as { [KEY]?: Registry })[KEY];
 }
