@@ -1,7 +1,10 @@
 /**
- * Dataverse source: the account, its ancestors and all their partner associations in one
- * FetchXML request (account rows filtered `eq-or-above`, associations joined with an outer
- * link-entity), paged with `page`/`count` when one page is not enough.
+ * Dataverse source: three FetchXML requests issued together (one round trip of latency):
+ * the account, its ancestors and all their partner associations (account rows filtered
+ * `eq-or-above`, associations joined with an outer link-entity), paged with `page`/`count` when
+ * one page is not enough; the account's recent exception requests with their decisions; and its
+ * latest partner engagement. Separate queries, so one-to-many joins never multiply each other's
+ * rows toward the 50,000-row limit.
  *
  * Reading the accounts themselves (not only the associations) gives every parent link of the
  * chain, so depth, "inherited from" and parent loops are worked out here, not guessed.
@@ -61,19 +64,6 @@ export const DECISION_COLUMNS = [OutreachDecision.id, OutreachDecision.decision,
 /** The longest an exception can matter: open for REQUEST_OPEN_DAYS, then approved for at most 365 days. */
 export const EXCEPTION_LOOKBACK_DAYS = REQUEST_OPEN_DAYS + 365;
 
-/** Recent "engaged the partner" audit entries, for the card's "Partner engaged on … by …" (who and when: server-set). */
-function engagementLink(nowIso: string): string {
-  const A = OutreachAudit;
-  const since = new Date(Date.parse(nowIso) - ENGAGEMENT_RECENT_DAYS * 86_400_000).toISOString();
-  return (
-    `<link-entity name="${A.logicalName}" from="${A.account}" to="${Account.id}" link-type="outer" alias="${EN}">` +
-    `<attribute name="${A.id}"/><attribute name="${A.createdOn}"/><attribute name="${A.createdBy}"/>` +
-    `<filter type="and"><condition attribute="${A.decision}" operator="eq" value="${AuditDecisionCodes["engaged-partner"]}"/>` +
-    `<condition attribute="${A.createdOn}" operator="ge" value="${since}"/></filter>` +
-    `</link-entity>`
-  );
-}
-
 /** A request's decisions, as a link-entity inside the request's (the Web API reads one level of nesting as `alias.column`). */
 export function decisionLink(alias: string, to: string): string {
   const D = OutreachDecision;
@@ -84,39 +74,75 @@ export function decisionLink(alias: string, to: string): string {
   );
 }
 
-/**
- * Requests ride along in the same request, with their decisions: those recent enough to matter
- * at `nowIso` (pending, or approved and possibly still valid). The verdict judges them from
- * server-set columns only (src/core/exceptions.ts).
- */
-function exceptionLink(nowIso: string): string {
-  const E = OutreachExceptionTable;
-  const since = new Date(Date.parse(nowIso) - EXCEPTION_LOOKBACK_DAYS * 86_400_000).toISOString();
-  return (
-    `<link-entity name="${E.logicalName}" from="${E.account}" to="${Account.id}" link-type="outer" alias="${EX}">` +
-    EXCEPTION_COLUMNS.map((c) => `<attribute name="${c}"/>`).join("") +
-    `<filter type="and"><condition attribute="${E.createdOn}" operator="ge" value="${xmlAttr(since)}"/></filter>` +
-    decisionLink(DC, E.id) +
-    `</link-entity>`
-  );
-}
+/** Fetch attributes from a list of columns. */
+const attributes = (columns: readonly string[]) => columns.map((c) => `<attribute name="${c}"/>`).join("");
 
-export function buildFetchXml(accountId: string, page: number, pageSize: number, nowIso: string): string {
-  const attrs = ASSOCIATION_COLUMNS.map((c) => `<attribute name="${c}"/>`).join("");
+export function buildFetchXml(accountId: string, page: number, pageSize: number): string {
   return (
     `<fetch version="1.0" mapping="logical" no-lock="true" count="${pageSize}" page="${page}">` +
     `<entity name="${Account.logicalName}">` +
     `<attribute name="${Account.id}"/><attribute name="${Account.name}"/><attribute name="${Account.parent}"/>` +
     `<filter type="and"><condition attribute="${Account.id}" operator="eq-or-above" value="${xmlAttr(accountId)}"/></filter>` +
     `<link-entity name="${Association.logicalName}" from="${Association.customer}" to="${Account.id}" link-type="outer" alias="${ALIAS}">` +
-    attrs +
+    attributes(ASSOCIATION_COLUMNS) +
     `<order attribute="${Association.id}"/>` +
     `</link-entity>` +
-    exceptionLink(nowIso) +
-    engagementLink(nowIso) +
     `<order attribute="${Account.id}"/>` +
     `</entity></fetch>`
   );
+}
+
+/**
+ * The account's requests recent enough to matter at `nowIso` (pending, or approved and possibly
+ * still valid), each with its decisions. The verdict judges them from server-set columns only.
+ */
+export function buildExceptionsFetchXml(accountId: string, page: number, pageSize: number, nowIso: string): string {
+  const E = OutreachExceptionTable;
+  const since = new Date(Date.parse(nowIso) - EXCEPTION_LOOKBACK_DAYS * 86_400_000).toISOString();
+  return (
+    `<fetch version="1.0" mapping="logical" no-lock="true" count="${pageSize}" page="${page}">` +
+    `<entity name="${E.logicalName}">` +
+    attributes(EXCEPTION_COLUMNS) +
+    `<filter type="and"><condition attribute="${E.account}" operator="eq" value="${xmlAttr(accountId)}"/>` +
+    `<condition attribute="${E.createdOn}" operator="ge" value="${xmlAttr(since)}"/></filter>` +
+    decisionLink(DC, E.id) +
+    `<order attribute="${E.id}"/>` +
+    `</entity></fetch>`
+  );
+}
+
+/** The account's latest "engaged the partner" audit entry of the last ENGAGEMENT_RECENT_DAYS (who and when: server-set). */
+export function buildEngagementFetchXml(accountId: string, nowIso: string): string {
+  const A = OutreachAudit;
+  const since = new Date(Date.parse(nowIso) - ENGAGEMENT_RECENT_DAYS * 86_400_000).toISOString();
+  return (
+    `<fetch version="1.0" mapping="logical" no-lock="true" count="1" page="1">` +
+    `<entity name="${A.logicalName}">` +
+    attributes([A.id, A.createdOn, A.createdBy]) +
+    `<filter type="and"><condition attribute="${A.account}" operator="eq" value="${xmlAttr(accountId)}"/>` +
+    `<condition attribute="${A.decision}" operator="eq" value="${AuditDecisionCodes["engaged-partner"]}"/>` +
+    `<condition attribute="${A.createdOn}" operator="ge" value="${since}"/></filter>` +
+    `<order attribute="${A.createdOn}" descending="true"/>` +
+    `</entity></fetch>`
+  );
+}
+
+/**
+ * A row as read from its own table -> the shape the mappers read for a link-entity (`alias.x`,
+ * lookups `alias.x` instead of `_x_value`). Columns of nested link-entities (`other.x`) stay.
+ */
+export function aliased(row: Row, alias: string): Row {
+  const out: Row = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (key.startsWith("@")) continue;
+    if (/^\w+\./.test(key)) {
+      out[key] = value;
+      continue;
+    }
+    const lookup = /^_(\w+)_value(@.*)?$/.exec(key);
+    out[lookup ? `${alias}.${lookup[1]}${lookup[2] ?? ""}` : `${alias}.${key}`] = value;
+  }
+  return out;
 }
 
 const TYPE_BY_CODE = new Map<number, RelationshipType>(
@@ -301,28 +327,47 @@ export async function readDataverse(host: WebApiHost, accountId: string, options
   const base = { source: DATAVERSE_SOURCE, sourceKind: "dataverse" as const };
   const id = normalizeGuid(accountId);
   if (!id) return { ...base, ok: false, failure: { kind: "invalid-input", message: `"${accountId}" is not an account id` } };
+  const nowIso = new Date(options.now ?? Date.now()).toISOString();
   try {
-    const rows: Row[] = [];
-    const nowIso = new Date(options.now ?? Date.now()).toISOString();
-    for (let page = 1; ; page++) {
-      // Stop paging once the resolver's deadline has passed.
-      if (options.signal?.aborted) throw new SourceError({ kind: "timeout", message: "stopped at the time budget" });
-      // PCF and Xrm.WebApi take FetchXML unencoded after `?fetchXml=`.
-      const result = await host.retrieveMultipleRecords(Account.logicalName, `?fetchXml=${buildFetchXml(id, page, pageSize, nowIso)}`);
-      if (!result || !Array.isArray(result.entities)) {
-        throw new SourceError({ kind: "malformed", message: "the Web API answered without an entities list" });
-      }
-      rows.push(...result.entities);
-      if (result.entities.length < pageSize) break;
-      if (page >= MAX_PAGES) {
-        throw new SourceError({ kind: "malformed", message: `more than ${MAX_PAGES * pageSize} rows for one account hierarchy` });
-      }
-    }
+    // Issued together: the latency is one round trip, and no query's rows multiply another's.
+    const [rows, exceptionRows, engagementRows] = await Promise.all([
+      allPages(host, Account.logicalName, (page) => buildFetchXml(id, page, pageSize), pageSize, options.signal),
+      allPages(host, OutreachExceptionTable.logicalName, (page) => buildExceptionsFetchXml(id, page, pageSize, nowIso), pageSize, options.signal),
+      allPages(host, OutreachAudit.logicalName, () => buildEngagementFetchXml(id, nowIso), 1, options.signal, 1),
+    ]);
     if (!rows.some((r) => normalizeGuid(r[Account.id]) === id)) {
       return { ...base, ok: false, failure: { kind: "not-found", message: `account ${id} was not found or is not readable` } };
     }
-    return { ...base, ok: true, ...mapRows(id, rows) };
+    const exceptions = mapExceptions(
+      exceptionRows.map((row) => aliased(row, EX)),
+      () => id,
+    );
+    const engagements = mapEngagements(
+      engagementRows.map((row) => ({ ...aliased(row, EN), [Account.id]: id })),
+      id,
+    );
+    return { ...base, ok: true, ...mapRows(id, rows), exceptions, engagements };
   } catch (error) {
     return { ...base, ok: false, failure: toFailure(error) };
+  }
+}
+
+/**
+ * Every page of one query (simple paging), stopping at the deadline. Past `maxPages` pages of a
+ * paged query the account is not readable within the platform's 50,000-row limit.
+ */
+async function allPages(host: WebApiHost, entity: string, build: (page: number) => string, pageSize: number, signal?: AbortSignal, maxPages = MAX_PAGES): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (let page = 1; ; page++) {
+    // Stop paging once the resolver's deadline has passed.
+    if (signal?.aborted) throw new SourceError({ kind: "timeout", message: "stopped at the time budget" });
+    // PCF and Xrm.WebApi take FetchXML unencoded after `?fetchXml=`.
+    const result = await host.retrieveMultipleRecords(entity, `?fetchXml=${build(page)}`);
+    if (!result || !Array.isArray(result.entities)) {
+      throw new SourceError({ kind: "malformed", message: "the Web API answered without an entities list" });
+    }
+    rows.push(...result.entities);
+    if (result.entities.length < pageSize || maxPages === 1) return rows;
+    if (page >= maxPages) throw new SourceError({ kind: "malformed", message: `more than ${maxPages * pageSize} rows for one account (${entity})` });
   }
 }

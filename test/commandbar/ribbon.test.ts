@@ -168,7 +168,7 @@ describe("form OnLoad PartnerGuard.Form.onLoad", () => {
     await Ribbon.isOutreachEnabled(form);
     await new Promise((r) => setTimeout(r, 0));
     expect(recorded.refreshes).toEqual([false]);
-    expect(emulator.requests).toHaveLength(2); // OnLoad and the rule share one resolution
+    expect(emulator.requests).toHaveLength(4); // OnLoad and the rule share one resolution (configuration + three queries)
   });
 
   test("a verdict that changes after load (Retry, a fresh check) refreshes again; the same verdict does not", async () => {

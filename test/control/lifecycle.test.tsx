@@ -37,7 +37,7 @@ describe("PartnerGuard lifecycle", () => {
     await waitFor(() => expect(requestRender).toHaveBeenCalledTimes(1));
     rerender(control.updateView(context as never));
     expect(await screen.findByText(/Partner of record: Harbor Computer Services/)).toBeTruthy();
-    expect(emulator.requests).toHaveLength(2); // configuration + Dataverse source
+    expect(emulator.requests).toHaveLength(4); // configuration + the Dataverse source's three queries
   });
 
   test("further updateView calls for the same account cost no request", async () => {
@@ -45,7 +45,7 @@ describe("PartnerGuard lifecycle", () => {
     control.updateView(context as never);
     await waitFor(() => expect(requestRender).toHaveBeenCalled());
     for (let i = 0; i < 5; i++) control.updateView(context as never);
-    expect(emulator.requests).toHaveLength(2);
+    expect(emulator.requests).toHaveLength(4);
   });
 
   test("a new, unsaved form makes no request", () => {
@@ -59,7 +59,7 @@ describe("PartnerGuard lifecycle", () => {
     control.updateView(context as never);
     control.destroy();
     await new Promise((r) => setTimeout(r, 120));
-    expect(emulator.requests).toHaveLength(2);
+    expect(emulator.requests).toHaveLength(4);
     expect(requestRender).not.toHaveBeenCalled();
   });
 

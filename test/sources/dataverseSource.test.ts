@@ -7,14 +7,16 @@ import { DEMO, demoEmulator } from "../helpers/demo";
 const lookup = (table: string, id: string) => ({ $lookup: table, id });
 
 describe("Dataverse source", () => {
-  test("one request: account and ancestors eq-or-above, associations joined, only the needed columns", async () => {
-    const emulator = demoEmulator();
+  test("three queries issued together (one round trip): account and ancestors eq-or-above with associations joined, requests, the latest engagement", async () => {
+    const emulator = demoEmulator({ latencyMs: 20 });
     const now = Date.parse("2026-11-24T12:00:00Z");
     const outcome = await readDataverse(emulator, DEMO.fabrikamEurope, { now });
-    expect(emulator.requests).toHaveLength(1);
-    const [request] = emulator.requests;
-    expect(request.entity).toBe("account");
-    expect(request.options).toBe(`?fetchXml=${buildFetchXml(DEMO.fabrikamEurope, 1, 5000, "2026-11-24T12:00:00.000Z")}`);
+    expect(emulator.requests.map((r) => r.entity)).toEqual(["account", "pg_outreachexception", "pg_outreachaudit"]);
+    expect(emulator.maxInFlight).toBe(3);
+    const [request, exceptions, engagement] = emulator.requests;
+    expect(request.options).toBe(`?fetchXml=${buildFetchXml(DEMO.fabrikamEurope, 1, 5000)}`);
+    expect(exceptions.options).toContain(`<condition attribute="pg_accountid" operator="eq" value="${DEMO.fabrikamEurope}"/>`);
+    expect(engagement.options).toContain('count="1"');
     expect(request.options).toContain(`<condition attribute="accountid" operator="eq-or-above" value="${DEMO.fabrikamEurope}"/>`);
     expect(request.options).toContain('link-type="outer"');
     expect(request.options).not.toContain("all-attributes");
@@ -44,7 +46,7 @@ describe("Dataverse source", () => {
     ]);
   });
 
-  test("requests and their decisions come in the same request, with server-set who and when; old requests stay out", async () => {
+  test("requests come with their decisions in one query, with server-set who and when; old requests stay out", async () => {
     const emulator = demoEmulator();
     const seller = lookup("systemuser", "11111111-1111-4111-8111-111111111111");
     const approver = lookup("systemuser", "22222222-2222-4222-8222-222222222222");
@@ -71,7 +73,7 @@ describe("Dataverse source", () => {
       });
     }
     const outcome = await readDataverse(emulator, DEMO.contoso, { now: Date.parse("2026-11-24T12:00:00Z") });
-    expect(emulator.requests).toHaveLength(1);
+    expect(emulator.requests).toHaveLength(3);
     if (!outcome.ok) throw new Error("expected ok");
     const requests = [...(outcome.exceptions ?? [])].sort((a, b) => a.id.localeCompare(b.id));
     expect(requests.map((e) => [e.id.slice(-1), e.createdBy, e.requestedDays, e.decisions.length])).toEqual([
@@ -99,7 +101,7 @@ describe("Dataverse source", () => {
       });
     }
     const outcome = await readDataverse(emulator, id, { pageSize: 10 });
-    expect(emulator.requests.map((r) => /page="(\d+)"/.exec(r.options ?? "")?.[1])).toEqual(["1", "2", "3"]);
+    expect(emulator.requests.filter((r) => r.entity === "account").map((r) => /page="(\d+)"/.exec(r.options ?? "")?.[1])).toEqual(["1", "2", "3"]);
     expect(outcome.ok && outcome.associations).toHaveLength(25);
   });
 
@@ -114,7 +116,7 @@ describe("Dataverse source", () => {
       });
     }
     const outcome = await readDataverse(emulator, id, { pageSize: 3 });
-    expect(emulator.requests).toHaveLength(4);
+    expect(emulator.requests.filter((r) => r.entity === "account")).toHaveLength(4);
     expect(outcome.ok && outcome.associations).toHaveLength(9);
   });
 
@@ -187,7 +189,7 @@ describe("Dataverse source", () => {
       const rows = Array.from({ length: 12000 }, () => ({ [Association.relationshipType]: 100000006 }));
       const emulator = emulatorWith(rows);
       const outcome = await readDataverse(emulator, child);
-      expect(emulator.requests).toHaveLength(3);
+      expect(emulator.requests.filter((r) => r.entity === "account")).toHaveLength(3);
       expect(outcome.ok && outcome.associations).toHaveLength(12000);
     });
   });

@@ -7,18 +7,18 @@ const NOW = Date.parse("2026-11-24T12:00:00Z");
 const clock = () => NOW;
 
 describe("resolveVerdict", () => {
-  test("form load: the configuration and the Dataverse source are read in parallel, one request each", async () => {
+  test("form load: the configuration and the Dataverse source's three queries are all in flight at once (one round trip)", async () => {
     const emulator = demoEmulator({ latencyMs: 50 });
     const { verdict } = await resolveVerdict({ webApi: emulator, clock }, DEMO.contoso);
     expect(verdict.outreach).toBe("blocked");
-    expect(emulator.requests.map((r) => r.entity).sort()).toEqual(["account", "environmentvariabledefinition"]);
-    expect(emulator.maxInFlight).toBe(2);
+    expect(emulator.requests.map((r) => r.entity).sort()).toEqual(["account", "environmentvariabledefinition", "pg_outreachaudit", "pg_outreachexception"]);
+    expect(emulator.maxInFlight).toBe(4);
   });
 
   test("a cached configuration costs no request", async () => {
     const emulator = demoEmulator();
     await resolveVerdict({ webApi: emulator, clock, loadConfig: async () => configFromValues(new Map()) }, DEMO.woodgrove);
-    expect(emulator.requests).toHaveLength(1);
+    expect(emulator.requests.map((r) => r.entity)).not.toContain("environmentvariabledefinition");
   });
 
   test("the policy environment variable is applied", async () => {
