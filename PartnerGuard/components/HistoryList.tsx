@@ -28,7 +28,7 @@ export const HistoryList: React.FC<HistoryListProps> = ({ t, locale, load }) => 
   if (error) {
     return (
       <MessageBar messageBarType={MessageBarType.error} delayedRender={false}>
-        {t("Action_WriteFailed", { message: error })}
+        {t("History_ReadFailed", { message: error })}
       </MessageBar>
     );
   }

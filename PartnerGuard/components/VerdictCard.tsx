@@ -89,7 +89,8 @@ export const VerdictCard: React.FC<CardProps> = React.memo(({ state, t, locale, 
         {current.length ? (
           <EvidenceList items={current} t={t} locale={locale} label={t("Evidence_Heading")} />
         ) : !history.length ? (
-          <Text variant="small">{t("Evidence_None")}</Text>
+          // "Nothing recorded" only when every source answered: a failed source proves nothing.
+          <Text variant="small">{t(verdict.sources.every((s) => s.ok) ? "Evidence_None" : "Evidence_NoneReadable")}</Text>
         ) : null}
         {history.length ? (
           <>

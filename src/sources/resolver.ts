@@ -44,6 +44,9 @@ export interface Resolution {
   unaskedSources: string[];
 }
 
+/** The configuration (environment variables) as a source of the verdict: its failure is said like any other. */
+export const CONFIGURATION_SOURCE = "PartnerGuard configuration";
+
 /** The longest budget a policy may set: the platform gives a Promise enable rule 10 s. */
 export const MAX_BUDGET_MS = 9000;
 
@@ -103,6 +106,9 @@ export async function resolveVerdict(deps: ResolverDeps, accountId: string, tena
       withDeadline(start((signal) => s.read(tenantId, signal, { accountId, config, remainingMs: deadline - clock() })), deadline, clock, { source: s.name, sourceKind: "graph" }),
     );
   const pending = [withDeadline(dataverse, deadline, clock, { source: DATAVERSE_SOURCE, sourceKind: "dataverse" }), ...extras];
+  // An unreadable configuration is a failed source, never a silent default: the admin's policy
+  // may be stricter than the defaults, so the verdict cannot be "allowed" without it.
+  if (config.failure) pending.push(Promise.resolve({ source: CONFIGURATION_SOURCE, sourceKind: "dataverse", ok: false, failure: config.failure }));
   // A face that cannot reach Graph (the command-bar script has no MSAL) must not read "allowed"
   // where Graph would have been asked: Graph on + tenant id + no Graph source = not connected.
   const unaskedSources: string[] = [];

@@ -52,6 +52,9 @@ describe("VerdictCard", () => {
     const onRetry = show(ready([failed]));
     await expectVerdict("Partner status could not be verified. Outreach stays disabled.");
     expect(screen.getByText("Dataverse could not be read (service error).")).toBeTruthy();
+    // A source that failed proves nothing: never "no associations are recorded".
+    expect(screen.queryByText("No partner associations are recorded for this account or its parents.")).toBeNull();
+    expect(screen.getByText("No partner associations could be read: a source did not answer (see above).")).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: "Retry" }));
     expect(onRetry).toHaveBeenCalledTimes(1);
   });

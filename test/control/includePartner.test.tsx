@@ -7,7 +7,7 @@ import { DEMO, demoEmulator } from "../helpers/demo";
 import { resxStrings } from "../helpers/strings";
 import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
 import { EmulatorOptions } from "../../src/emulator/dataverseEmulator";
-import { OutreachAudit, OutreachExceptionTable } from "../../src/schema";
+import { OutreachDecision, OutreachAudit, OutreachExceptionTable } from "../../src/schema";
 import { PERSONAS } from "../../src/emulator/personas";
 import { Persona, SALES_BASE_PRIVILEGES } from "../../src/emulator/security";
 
@@ -110,6 +110,15 @@ describe("include the partner, from the card", () => {
     });
     const list = await screen.findByRole("list", { name: "Recent PartnerGuard history" });
     expect(list).toHaveTextContent("20 Nov 2026 · Avery Seller · blocked");
+  });
+
+  test("a history that cannot be read says so (not 'could not save')", async () => {
+    mount(DEMO.contoso, { fault: (r) => (r.entity === OutreachDecision.logicalName ? { status: 503, message: "Service Unavailable" } : undefined) });
+    await blocked();
+    await act(async () => {
+      fireEvent.click(screen.getByRole("button", { name: "History" }));
+    });
+    expect(await screen.findByText("The history could not be loaded (Service Unavailable). Nothing has changed; try again later.")).toBeTruthy();
   });
 
   test("no actions where there is nothing to act on (no partner of record)", async () => {

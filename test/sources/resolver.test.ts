@@ -1,4 +1,4 @@
-import { resolveVerdict, ExtraSource } from "../../src/sources/resolver";
+import { CONFIGURATION_SOURCE, resolveVerdict, ExtraSource } from "../../src/sources/resolver";
 import { configFromValues } from "../../src/sources/configSource";
 import { EnvironmentVariables } from "../../src/schema";
 import { DEMO, demoEmulator } from "../helpers/demo";
@@ -94,3 +94,19 @@ describe("a face without a Graph source", () => {
     expect(withoutTenant.verdict.outreach).toBe("allowed");
   });
 });
+
+describe("an unreadable configuration", () => {
+  test("is a failed source, never a silent default: no partner is not 'allowed' without the admin's policy", async () => {
+    const emulator = demoEmulator({ fault: (r) => (r.entity === "environmentvariabledefinition" ? { status: 403, message: "no read privilege on environment variables" } : undefined) });
+    const { verdict } = await resolveVerdict({ webApi: emulator, clock }, DEMO.woodgrove);
+    expect(verdict.outreach).toBe("unverified");
+    expect(verdict.reasons).toContainEqual(expect.objectContaining({ code: "source-failed", source: CONFIGURATION_SOURCE, failure: expect.objectContaining({ kind: "forbidden" }) }));
+    expect(verdict.sources).toContainEqual({ source: CONFIGURATION_SOURCE, ok: false });
+  });
+
+  test("evidence that blocks still blocks", async () => {
+    const emulator = demoEmulator({ fault: (r) => (r.entity === "environmentvariabledefinition" ? { status: 503, message: "Service Unavailable" } : undefined) });
+    expect((await resolveVerdict({ webApi: emulator, clock }, DEMO.contoso)).verdict.outreach).toBe("blocked");
+  });
+});
+
