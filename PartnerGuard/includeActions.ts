@@ -4,7 +4,21 @@
  * the shared registry, the command bar) shows what changed.
  */
 import { IncludePartnerActions } from "./components/IncludePartner.types";
-import { ActionContext, engagePartner, requestException } from "../src/sources/partnerActions";
+import { ActionContext, PartlySavedError, engagePartner, requestException } from "../src/sources/partnerActions";
+import { withTimeout } from "../src/sources/failures";
+
+/** Reading the history is on demand; a hung read must end in words, not a spinner forever. */
+const HISTORY_TIMEOUT_MS = 15_000;
+
+/** After a partial success the record exists: show it (e.g. the pending request), then tell what is missing. */
+async function refreshingOnPartial<T>(work: Promise<T>, refresh: () => void): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof PartlySavedError) refresh();
+    throw error;
+  }
+}
 import { readHistory } from "../src/sources/audit";
 import { Resolution } from "../src/sources/resolver";
 import { DEFAULT_POLICY } from "../src/core/policy";
@@ -22,19 +36,19 @@ export function includeActions(resolution: () => Resolution | undefined, context
     },
     engage: async (note) => {
       const { r, c } = need();
-      await engagePartner(c, r.verdict, note);
+      await refreshingOnPartial(engagePartner(c, r.verdict, note), refresh);
       refresh();
     },
     requestException: async (request) => {
       const { r, c } = need();
-      const result = await requestException(c, r.verdict, r.config.policy, request);
+      const result = await refreshingOnPartial(requestException(c, r.verdict, r.config.policy, request), refresh);
       if (!result.ok) return result.problems;
       refresh();
       return [];
     },
     loadHistory: () => {
       const c = context();
-      return c ? readHistory(c.host, c.accountId) : Promise.resolve([]);
+      return c ? withTimeout(readHistory(c.host, c.accountId), HISTORY_TIMEOUT_MS, "reading the history") : Promise.resolve([]);
     },
   };
 }

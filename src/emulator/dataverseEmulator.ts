@@ -58,6 +58,8 @@ export interface RequestRecord {
 export interface Fault {
   status: number;
   message: string;
+  /** Seconds, as the service's Retry-After header says them on 429 (service protection). */
+  retryAfterSeconds?: number;
 }
 
 export interface EmulatorOptions {
@@ -219,7 +221,7 @@ export class DataverseEmulator implements EmulatorHost {
     try {
       if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
       if (fault === "hang") return await new Promise<T>(() => undefined);
-      if (fault) throw new EmulatorError(fault.status, fault.message);
+      if (fault) throw Object.assign(new EmulatorError(fault.status, fault.message), { retryAfter: fault.retryAfterSeconds });
       return work();
     } finally {
       this.inFlight--;

@@ -26,7 +26,7 @@ import {
 import { DataNote, Engagement, ExceptionDecision, OutreachException, PartnerAssociation, RelationshipType, SourceOutcome } from "../core/types";
 import { REQUEST_OPEN_DAYS } from "../core/exceptions";
 import { FORMATTED, Row, WebApiHost, normalizeGuid, xmlAttr } from "./webApi";
-import { SourceError, toFailure } from "./failures";
+import { SourceError, retryAfterMsOf, toFailure } from "./failures";
 
 export const DATAVERSE_SOURCE = "Dataverse";
 export const PAGE_SIZE = 5000;
@@ -317,6 +317,9 @@ export function mapRows(
 export interface DataverseSourceOptions {
   pageSize?: number;
   signal?: AbortSignal;
+  /** The verdict's deadline (epoch ms by `clock`): a throttled read is retried only when its wait fits before it. */
+  deadline?: number;
+  clock?: () => number;
   /** The moment exceptions must still be valid at (defaults to the real clock). */
   now?: number;
 }
@@ -331,9 +334,9 @@ export async function readDataverse(host: WebApiHost, accountId: string, options
   try {
     // Issued together: the latency is one round trip, and no query's rows multiply another's.
     const [rows, exceptionRows, engagementRows] = await Promise.all([
-      allPages(host, Account.logicalName, (page) => buildFetchXml(id, page, pageSize), pageSize, options.signal),
-      allPages(host, OutreachExceptionTable.logicalName, (page) => buildExceptionsFetchXml(id, page, pageSize, nowIso), pageSize, options.signal),
-      allPages(host, OutreachAudit.logicalName, () => buildEngagementFetchXml(id, nowIso), 1, options.signal, 1),
+      allPages(host, Account.logicalName, (page) => buildFetchXml(id, page, pageSize), pageSize, options),
+      allPages(host, OutreachExceptionTable.logicalName, (page) => buildExceptionsFetchXml(id, page, pageSize, nowIso), pageSize, options),
+      allPages(host, OutreachAudit.logicalName, () => buildEngagementFetchXml(id, nowIso), 1, options, 1),
     ]);
     if (!rows.some((r) => normalizeGuid(r[Account.id]) === id)) {
       return { ...base, ok: false, failure: { kind: "not-found", message: `account ${id} was not found or is not readable` } };
@@ -353,16 +356,41 @@ export async function readDataverse(host: WebApiHost, accountId: string, options
 }
 
 /**
+ * A read the service throttled (429) or found busy (503) is tried again after its Retry-After,
+ * as often as the wait still fits before the verdict's deadline; otherwise the failure stands.
+ */
+async function retrying<T>(read: () => Promise<T>, options: DataverseSourceOptions): Promise<T> {
+  for (;;) {
+    try {
+      return await read();
+    } catch (error) {
+      const wait = retryAfterMsOf(error);
+      const deadline = options.deadline ?? 0;
+      const now = (options.clock ?? Date.now)();
+      if (wait === undefined || options.signal?.aborted || now + wait >= deadline - 100) throw error;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+/**
  * Every page of one query (simple paging), stopping at the deadline. Past `maxPages` pages of a
  * paged query the account is not readable within the platform's 50,000-row limit.
  */
-async function allPages(host: WebApiHost, entity: string, build: (page: number) => string, pageSize: number, signal?: AbortSignal, maxPages = MAX_PAGES): Promise<Row[]> {
+async function allPages(
+  host: WebApiHost,
+  entity: string,
+  build: (page: number) => string,
+  pageSize: number,
+  options: DataverseSourceOptions,
+  maxPages = MAX_PAGES,
+): Promise<Row[]> {
   const rows: Row[] = [];
   for (let page = 1; ; page++) {
     // Stop paging once the resolver's deadline has passed.
-    if (signal?.aborted) throw new SourceError({ kind: "timeout", message: "stopped at the time budget" });
+    if (options.signal?.aborted) throw new SourceError({ kind: "timeout", message: "stopped at the time budget" });
     // PCF and Xrm.WebApi take FetchXML unencoded after `?fetchXml=`.
-    const result = await host.retrieveMultipleRecords(entity, `?fetchXml=${build(page)}`);
+    const result = await retrying(() => host.retrieveMultipleRecords(entity, `?fetchXml=${build(page)}`), options);
     if (!result || !Array.isArray(result.entities)) {
       throw new SourceError({ kind: "malformed", message: "the Web API answered without an entities list" });
     }

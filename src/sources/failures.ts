@@ -36,3 +36,23 @@ export function toFailure(error: unknown): SourceFailure {
   if (error instanceof SyntaxError) return { kind: "malformed", message };
   return { kind: "network", message };
 }
+
+/** When a throttled or busy read may be tried again, in ms; undefined when it is not that kind of failure. */
+export function retryAfterMsOf(error: unknown): number | undefined {
+  const status = statusOf(error);
+  if (status !== 429 && status !== 503) return undefined;
+  const e = error as { retryAfter?: unknown; headers?: Record<string, unknown> };
+  const raw = e.retryAfter ?? e.headers?.["retry-after"];
+  const seconds = typeof raw === "number" ? raw : typeof raw === "string" ? Number(raw) : NaN;
+  // The browser hosts do not always pass the header on: then a short pause, never a long one.
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000;
+}
+
+/** Reject with a `timeout` failure when `work` has not settled within `ms` (the work itself cannot be recalled). */
+export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SourceError({ kind: "timeout", message: `${what}: no answer within ${Math.round(ms / 1000)} s` })), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}

@@ -12,6 +12,36 @@ import { Translate } from "../text/translate";
 import { partnerLabel } from "../text/verdictText";
 import { writeAudit } from "./audit";
 import { WebApiHost, normalizeGuid } from "./webApi";
+import { messageOf, withTimeout } from "./failures";
+
+/** A write that has not answered in this time is told as such (it may still have been saved). */
+export const WRITE_TIMEOUT_MS = 15_000;
+
+/**
+ * The record was written but its audit entry was not: the two are separate requests (the browser
+ * hosts have no change set across tables), so a partial success is stated exactly, never as
+ * "nothing was recorded", and the record is not written twice on a retry.
+ */
+export class PartlySavedError extends Error {
+  constructor(
+    readonly saved: "task" | "exception",
+    override readonly cause: unknown,
+  ) {
+    super(messageOf(cause));
+  }
+}
+
+function write(ctx: ActionContext, entity: string, data: Record<string, unknown>) {
+  return withTimeout(ctx.host.createRecord(entity, data), WRITE_TIMEOUT_MS, `saving ${entity}`);
+}
+
+async function auditAfter(saved: PartlySavedError["saved"], audit: () => Promise<unknown>): Promise<void> {
+  try {
+    await audit();
+  } catch (error) {
+    throw new PartlySavedError(saved, error);
+  }
+}
 
 export interface Actor {
   userId: string;
@@ -34,20 +64,26 @@ export async function engagePartner(ctx: ActionContext, verdict: Verdict, note: 
   const partner = partnerLabel(ctx.t, por);
   const contact = por.association.partnerContactName;
   const description = [note.trim(), contact ? ctx.t("Evidence_Contact", { contact }) : undefined].filter(Boolean).join("\n\n");
-  await ctx.host.createRecord(ENGAGEMENT_ACTIVITY.logicalName, {
+  await write(ctx, ENGAGEMENT_ACTIVITY.logicalName, {
     subject: ctx.t("Outreach_EngageSubject", { partner, account: ctx.accountName }).slice(0, 200),
     description,
     [`${ENGAGEMENT_ACTIVITY.regardingAccountNav}@odata.bind`]: `/${Account.entitySet}(${ctx.accountId})`,
   });
   const now = ctx.now();
-  await writeAudit(ctx.host, ctx.t, {
-    verdict,
-    decision: "engaged-partner",
-    accountId: ctx.accountId,
-    accountName: ctx.accountName,
-    now,
-    details: note.trim() ? [note.trim()] : [],
-  });
+  await auditAfter("task", () =>
+    withTimeout(
+      writeAudit(ctx.host, ctx.t, {
+        verdict,
+        decision: "engaged-partner",
+        accountId: ctx.accountId,
+        accountName: ctx.accountName,
+        now,
+        details: note.trim() ? [note.trim()] : [],
+      }),
+      WRITE_TIMEOUT_MS,
+      "saving the audit entry",
+    ),
+  );
   return { on: new Date(now).toISOString(), by: ctx.actor.userName };
 }
 
@@ -67,15 +103,21 @@ export async function requestException(ctx: ActionContext, verdict: Verdict, pol
     [E.reasonCode]: ExceptionReasonCodes[request.reason as keyof typeof ExceptionReasonCodes],
     [E.requestedDays]: request.days,
   };
-  const created = await ctx.host.createRecord(E.logicalName, record);
-  await writeAudit(ctx.host, ctx.t, {
-    verdict,
-    decision: "exception-requested",
-    accountId: ctx.accountId,
-    accountName: ctx.accountName,
-    now: ctx.now(),
-    details: [request.justification.trim()],
-  });
+  const created = await write(ctx, E.logicalName, record);
+  await auditAfter("exception", () =>
+    withTimeout(
+      writeAudit(ctx.host, ctx.t, {
+        verdict,
+        decision: "exception-requested",
+        accountId: ctx.accountId,
+        accountName: ctx.accountName,
+        now: ctx.now(),
+        details: [request.justification.trim()],
+      }),
+      WRITE_TIMEOUT_MS,
+      "saving the audit entry",
+    ),
+  );
   return { ok: true, id: created.id };
 }
 
@@ -97,6 +139,6 @@ export async function decideException(ctx: ActionContext, state: ExceptionState,
     [D.decision]: approve ? DecisionCodes.approved : DecisionCodes.rejected,
   };
   if (approve) record[D.days] = days;
-  await ctx.host.createRecord(D.logicalName, record);
+  await write(ctx, D.logicalName, record);
   return { ok: true, validUntil: approve ? validUntil(ctx.now(), days) : undefined };
 }

@@ -97,7 +97,9 @@ export async function resolveVerdict(deps: ResolverDeps, accountId: string, tena
   // Dataverse starts at once, in parallel with the configuration read; its deadline is set
   // by the policy's budget, counted from the start of the resolution.
   const t0 = clock();
-  const dataverse = start((signal) => readDataverse(deps.webApi, accountId, { signal, now: clock() }));
+  // Its retries must fit the budget; the policy's own budget is known only once the configuration
+  // is read, so until then the default budget bounds them (a stricter policy cuts it at its deadline).
+  const dataverse = start((signal) => readDataverse(deps.webApi, accountId, { signal, now: clock(), clock, deadline: t0 + DEFAULT_POLICY.sourceTimeoutMs }));
   const config = await configPromise;
   const deadline = t0 + Math.min(config.policy.sourceTimeoutMs, MAX_BUDGET_MS);
   const extras = (deps.extraSources ?? [])

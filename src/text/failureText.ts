@@ -3,7 +3,8 @@
  * (the roles are the trust boundary) is told as such, with the platform's message kept for admins.
  */
 import { Translate } from "./translate";
-import { messageOf } from "../sources/failures";
+import { SourceError, messageOf } from "../sources/failures";
+import { PartlySavedError } from "../sources/partnerActions";
 
 /** Privilege errors as the Web API, PCF's webAPI and Xrm.WebApi report them (HTTP 403, or the error code alone). */
 const PRIVILEGE_CODES = new Set<unknown>([-2147220960, -2147187962, "0x80040220", "0x80048306"]);
@@ -15,6 +16,9 @@ export function isPrivilegeError(error: unknown): boolean {
 }
 
 export function writeFailureText(t: Translate, error: unknown): string {
+  if (error instanceof PartlySavedError) return t(`Action_PartlySaved_${error.saved}`, { message: error.message });
   const message = messageOf(error);
+  // No answer is not "nothing was recorded": the write may have gone through.
+  if (error instanceof SourceError && error.failure.kind === "timeout") return t("Action_WriteTimedOut", { message });
   return isPrivilegeError(error) ? t("Action_NoPrivilege", { message }) : t("Action_WriteFailed", { message });
 }

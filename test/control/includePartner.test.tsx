@@ -112,6 +112,22 @@ describe("include the partner, from the card", () => {
     expect(list).toHaveTextContent("20 Nov 2026 · Avery Seller · blocked");
   });
 
+  test("the request saved but its audit entry refused: said exactly, the request shows as pending, no second request", async () => {
+    const emulator = mount(DEMO.contoso, { fault: (r) => (r.operation === "createRecord" && r.entity === OutreachAudit.logicalName ? { status: 503, message: "Service Unavailable" } : undefined) });
+    await blocked();
+    fireEvent.click(screen.getByRole("button", { name: "Request exception" }));
+    const dialog = await screen.findByRole("alertdialog");
+    fireEvent.change(within(dialog).getByRole("textbox", { name: /Justification/ }), { target: { value: "The customer's CIO asked for a direct call." } });
+    fireEvent.click(within(dialog).getByRole("combobox", { name: /Reason/ }));
+    fireEvent.click(await screen.findByRole("option", { name: "Customer asked for direct contact" }));
+    fireEvent.click(within(dialog).getByRole("button", { name: "Send request" }));
+    expect(
+      await within(dialog).findByText("Your request was sent and waits for an approver, but its audit entry could not be written (Service Unavailable). Do not send it again; tell your administrator."),
+    ).toBeTruthy();
+    expect(emulator.table(OutreachExceptionTable.logicalName)).toHaveLength(1);
+    expect(await screen.findByText(/^An exception requested on .* by Avery Seller is waiting for an approver\.$/)).toBeTruthy();
+  });
+
   test("a history that cannot be read says so (not 'could not save')", async () => {
     mount(DEMO.contoso, { fault: (r) => (r.entity === OutreachDecision.logicalName ? { status: 503, message: "Service Unavailable" } : undefined) });
     await blocked();

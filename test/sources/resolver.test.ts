@@ -110,3 +110,24 @@ describe("an unreadable configuration", () => {
   });
 });
 
+
+describe("throttling on form load", () => {
+  test("a 429 whose Retry-After fits the budget is waited out and the read tried again", async () => {
+    let refused = 0;
+    const emulator = demoEmulator({
+      fault: (r) => (r.entity === "account" && refused++ === 0 ? { status: 429, message: "Number of requests exceeded the limit", retryAfterSeconds: 0.2 } : undefined),
+    });
+    const { verdict } = await resolveVerdict({ webApi: emulator, loadConfig: async () => configFromValues(new Map()) }, DEMO.contoso);
+    expect(verdict.outreach).toBe("blocked");
+    expect(emulator.requests.filter((r) => r.entity === "account")).toHaveLength(2);
+  });
+
+  test("a Retry-After past the budget is not waited for: could not be verified, said as throttled", async () => {
+    const emulator = demoEmulator({ fault: (r) => (r.entity === "account" ? { status: 429, message: "Number of requests exceeded the limit", retryAfterSeconds: 30 } : undefined) });
+    const started = Date.now();
+    const { verdict } = await resolveVerdict({ webApi: emulator, loadConfig: async () => configFromValues(new Map()) }, DEMO.woodgrove);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(verdict.outreach).toBe("unverified");
+    expect(verdict.reasons).toContainEqual(expect.objectContaining({ code: "source-failed", failure: expect.objectContaining({ kind: "throttled" }) }));
+  });
+});
