@@ -20,9 +20,9 @@ import { installDemoGraph, withGraphSettings } from "./demoGraph";
 import { ApproverPanel, PLAYGROUND_USERS } from "./ApproverPanel";
 import { createFormContext, FakeFormContext, installFakeXrm } from "./fakeXrm";
 import ribbonXml from "../Solution/Entities/account/RibbonDiff.xml";
-import { forgetSharedResolutions, onSharedResolution, sharedSettled } from "../src/sources/sharedResolution";
+import { onSharedResolution, sharedSettled, simulateReload } from "../src/sources/sharedResolution";
 import { LOCALES, makeTranslate, verdictLine } from "../src/text/verdictText";
-import { OutreachAudit } from "../src/schema";
+import { EnvironmentVariables, OutreachAudit } from "../src/schema";
 import { WebApiHost } from "../src/sources/webApi";
 
 /** The command-bar web resource, loaded by its own <script> tag like the platform does. */
@@ -55,14 +55,34 @@ if (feed.errors.length) console.error("demo feed has bad rows", feed.errors);
 const names = new Map(feed.rows.map((r) => [r.customerAccountId, r.customerName ?? r.customerAccountId]));
 const latencyMs = Number(params.get("latency") ?? 350);
 
-function emulatorFor(scenario: Scenario): DataverseEmulator {
-  return withUsers(withGraphSettings(emulatorFromFeed(feed.rows, {
-    latencyMs,
-    fault: (request) =>
-      scenario.sourceFailure && request.entity === "account" && request.options?.includes(scenario.accountId)
-        ? { status: 503, message: "Service Unavailable (demo: source failure)" }
-        : undefined,
-  })));
+/**
+ * The org's Dataverse: one for the whole session, like the platform's. Moving between accounts
+ * keeps it (and everything written), and so does a reload; the "source failure" scenario's
+ * account answers 503.
+ */
+function orgEmulator(): DataverseEmulator {
+  const failing = SCENARIOS.filter((s) => s.sourceFailure).map((s) => s.accountId);
+  const emulator = withUsers(
+    withGraphSettings(
+      emulatorFromFeed(feed.rows, {
+        latencyMs,
+        fault: (request) =>
+          request.entity === "account" && failing.some((id) => request.options?.includes(id)) ? { status: 503, message: "Service Unavailable (demo: source failure)" } : undefined,
+      }),
+    ),
+  );
+  // ?freshness=N: the admin's freshness bound (seconds), to see a changed verdict sooner when coming back to an account.
+  const freshness = params.get("freshness");
+  if (freshness !== null) {
+    emulator.insert("environmentvariabledefinition", {
+      environmentvariabledefinitionid: "e9000000-0000-4000-8000-0000000000f1",
+      schemaname: EnvironmentVariables.policy,
+      defaultvalue: JSON.stringify({ freshnessSeconds: Number(freshness) }),
+    });
+  }
+  // For the browser tests: another user changing data while the seller is elsewhere.
+  (window as unknown as { partnerguardPlayground?: { emulator: DataverseEmulator } }).partnerguardPlayground = { emulator };
+  return emulator;
 }
 
 /** The playground's people, so audit entries and requests show names. */
@@ -129,16 +149,15 @@ interface OpenedForm {
   parameters: Record<string, unknown>;
 }
 
-/** A new page load: nothing shared from the previous account, nothing in session storage. */
-function newPageLoad() {
-  forgetSharedResolutions();
-  sessionStorage.clear();
+/** A browser reload: the window starts afresh; session storage and the org's data stay. */
+function reloadPage() {
+  simulateReload();
 }
 
 function App() {
   const [scenario, setScenario] = React.useState(() => findScenario(params.get("account"), names));
   const [languageId, setLanguageId] = React.useState(() => (params.get("lang") === "1031" ? 1031 : 1033));
-  const [emulator, setEmulator] = React.useState(() => emulatorFor(scenario));
+  const [emulator] = React.useState(orgEmulator);
   const [reload, setReload] = React.useState(0);
   const [outreachEnabled, setOutreachEnabled] = React.useState<boolean | undefined>(undefined);
   const [dialog, setDialog] = React.useState<DialogState | undefined>(undefined);
@@ -198,10 +217,10 @@ function App() {
   const accountName = names.get(scenario.accountId) ?? "";
   const parentId = feed.rows.find((r) => r.customerAccountId === scenario.accountId && r.parentAccountId)?.parentAccountId;
 
+  // Opening another account navigates in the same window, as the Unified Interface does: the
+  // shared registry, session storage and the org's data all stay.
   const choose = (next: Scenario) => {
-    newPageLoad();
     setScenario(next);
-    setEmulator(emulatorFor(next));
     const url = new URL(window.location.href);
     url.searchParams.set("account", next.id);
     window.history.replaceState(null, "", url.toString());
@@ -256,9 +275,16 @@ function App() {
               key: "refresh",
               text: "Refresh",
               iconProps: { iconName: "Refresh" },
+              // The form's Refresh reopens the record in the same window.
+              onClick: () => setReload((n) => n + 1),
+            },
+            {
+              key: "reload",
+              text: "Reload page",
+              iconProps: { iconName: "Sync" },
+              "data-testid": "reload-page",
               onClick: () => {
-                newPageLoad();
-                setEmulator(emulatorFor(scenario));
+                reloadPage();
                 setReload((n) => n + 1);
               },
             },
@@ -332,7 +358,8 @@ function App() {
             accountName={accountName}
             t={t}
             onDecided={() => {
-              newPageLoad();
+              // The seller sees a decision made elsewhere by reloading the page.
+              reloadPage();
               setReload((n) => n + 1);
             }}
           />

@@ -83,11 +83,14 @@ function registryOf(scope: object): Registry {
  * The page load this window belongs to: frames of one page share their top window's time origin.
  * Where the top window cannot be read (another origin, Node), the window's own registry stands for it.
  */
+/** Set by `simulateReload` (the playground's "Reload page"): a browser reload gives a new time origin. */
+const RELOADED = Symbol.for("partnerguard.pageReload");
+
 function pageLoadOf(registry: Registry): string {
   try {
-    const top = (globalThis as { top?: { performance?: { timeOrigin?: number } } }).top;
+    const top = (globalThis as { top?: { performance?: { timeOrigin?: number }; [RELOADED]?: string } }).top;
     const origin = top?.performance?.timeOrigin;
-    if (typeof origin === "number") return `page-${origin}`;
+    if (typeof origin === "number") return `page-${origin}${top?.[RELOADED] ?? ""}`;
   } catch {
     // a top window of another origin: fall back to this window
   }
@@ -329,7 +332,16 @@ export function cachedConfigValues<R extends { ok: true; values: Values } | { ok
   });
 }
 
-/** Drop everything shared in a scope (what a browser reload does; tests start from a new page). */
+/** Drop everything shared in a scope (tests start from a new page). */
 export function forgetSharedResolutions(scope: object = globalThis): void {
   delete (scope as { [KEY]?: Registry })[KEY];
+}
+
+/**
+ * What a browser reload does to PartnerGuard's state, for the playground: the window's registry is
+ * gone and the page load is a new one, while session storage stays (and is then not trusted).
+ */
+export function simulateReload(): void {
+  forgetSharedResolutions(globalThis);
+  (globalThis as { [RELOADED]?: string })[RELOADED] = `-reload-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
