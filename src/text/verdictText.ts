@@ -3,7 +3,7 @@
  * here from the .resx strings, so the card, its tests and the command bar's dialog agree.
  */
 import { Evidence, Reason, Verdict } from "../core/types";
-import { Translate } from "./translate";
+import { Translate, formatMessage } from "./translate";
 import { REQUEST_OPEN_DAYS } from "../core/exceptions";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -14,7 +14,7 @@ export function makeTranslate(getString: (key: string) => string): Translate {
     const template = getString(key);
     // A missing key comes back as the key itself (PCF) or empty: fall back to the key so it shows.
     const text = template && template !== "" ? template : key;
-    return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
+    return params ? formatMessage(text, params) : text;
   };
 }
 
