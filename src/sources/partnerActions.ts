@@ -10,7 +10,7 @@ import { ExceptionState, Verdict } from "../core/types";
 import { Policy } from "../core/policy";
 import { Translate } from "../text/translate";
 import { partnerLabel } from "../text/verdictText";
-import { writeAudit } from "./audit";
+import { AuditInput, writeAudit } from "./audit";
 import { WebApiHost, normalizeGuid } from "./webApi";
 import { messageOf, withTimeout } from "./failures";
 
@@ -35,9 +35,10 @@ function write(ctx: ActionContext, entity: string, data: Record<string, unknown>
   return withTimeout(ctx.host.createRecord(entity, data), WRITE_TIMEOUT_MS, `saving ${entity}`);
 }
 
-async function auditAfter(saved: PartlySavedError["saved"], audit: () => Promise<unknown>): Promise<void> {
+/** The audit entry of a record just saved: its failure is a partial success, said as such. */
+async function auditAfter(saved: PartlySavedError["saved"], ctx: ActionContext, input: AuditInput): Promise<void> {
   try {
-    await audit();
+    await withTimeout(writeAudit(ctx.host, ctx.t, input), WRITE_TIMEOUT_MS, "saving the audit entry");
   } catch (error) {
     throw new PartlySavedError(saved, error);
   }
@@ -70,20 +71,14 @@ export async function engagePartner(ctx: ActionContext, verdict: Verdict, note: 
     [`${ENGAGEMENT_ACTIVITY.regardingAccountNav}@odata.bind`]: `/${Account.entitySet}(${ctx.accountId})`,
   });
   const now = ctx.now();
-  await auditAfter("task", () =>
-    withTimeout(
-      writeAudit(ctx.host, ctx.t, {
-        verdict,
-        decision: "engaged-partner",
-        accountId: ctx.accountId,
-        accountName: ctx.accountName,
-        now,
-        details: note.trim() ? [note.trim()] : [],
-      }),
-      WRITE_TIMEOUT_MS,
-      "saving the audit entry",
-    ),
-  );
+  await auditAfter("task", ctx, {
+    verdict,
+    decision: "engaged-partner",
+    accountId: ctx.accountId,
+    accountName: ctx.accountName,
+    now,
+    details: note.trim() ? [note.trim()] : [],
+  });
   return { on: new Date(now).toISOString(), by: ctx.actor.userName };
 }
 
@@ -104,20 +99,14 @@ export async function requestException(ctx: ActionContext, verdict: Verdict, pol
     [E.requestedDays]: request.days,
   };
   const created = await write(ctx, E.logicalName, record);
-  await auditAfter("exception", () =>
-    withTimeout(
-      writeAudit(ctx.host, ctx.t, {
-        verdict,
-        decision: "exception-requested",
-        accountId: ctx.accountId,
-        accountName: ctx.accountName,
-        now: ctx.now(),
-        details: [request.justification.trim()],
-      }),
-      WRITE_TIMEOUT_MS,
-      "saving the audit entry",
-    ),
-  );
+  await auditAfter("exception", ctx, {
+    verdict,
+    decision: "exception-requested",
+    accountId: ctx.accountId,
+    accountName: ctx.accountName,
+    now: ctx.now(),
+    details: [request.justification.trim()],
+  });
   return { ok: true, id: created.id };
 }
 
