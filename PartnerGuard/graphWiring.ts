@@ -2,21 +2,29 @@
  * The control's side of the Graph source: one token provider per app registration for the
  * window (so a re-mounted control does not start MSAL again), the login hint from the user's
  * row, and the "Connect to Microsoft Graph" click that may open the sign-in popup.
+ *
+ * MSAL and the Graph client are not in the control's bundle: they come from the web resource
+ * pg_/scripts/graph.js, loaded the first time Graph applies to an account (Graph enabled and a
+ * tenant id on the account). With Graph off, nothing of them is loaded.
  */
-import { SourceFailure } from "../src/core/types";
+import { SourceFailure, SourceOutcome } from "../src/core/types";
 import { PartnerGuardConfig } from "../src/sources/configSource";
 import { ExtraSource } from "../src/sources/resolver";
 import { normalizeGuid } from "../src/sources/webApi";
-import { EnvironmentVariables, SystemUser } from "../src/schema";
-import { createGraphSource } from "../src/sources/graph/graphSource";
+import { EnvironmentVariables, SystemUser, WebResources } from "../src/schema";
+import { GRAPH_SOURCE } from "../src/sources/graph/graphApi";
 import { InteractiveGraphAuth } from "../src/sources/graph/graphAuth";
-import { MsalBrowserAuth } from "../src/sources/graph/msalBrowserAuth";
+import { redirectUriFor } from "../src/sources/graph/redirectUri";
+import { silentSignInTimeoutMs } from "../src/sources/graph/graphBudget";
+import { GraphModule, graphApplies, loadGraphModule } from "../src/sources/graph/graphModule";
 import { ACCESS_NOT_GRANTED } from "../src/sources/graph/graphFailures";
 
 /** Where Graph is and how tokens are had; Dynamics uses the defaults, the playground its own. */
 export interface GraphHost {
   baseUrl?: string;
   createAuth?: (config: PartnerGuardConfig) => InteractiveGraphAuth;
+  /** How the Graph module arrives; by default the web resource pg_/scripts/graph.js of the org. */
+  loadGraph?: () => Promise<GraphModule>;
 }
 
 let host: GraphHost = {};
@@ -25,6 +33,13 @@ let host: GraphHost = {};
 export function setGraphHost(next: GraphHost): void {
   host = next;
 }
+
+/** The Graph script on the org's origin, where Dynamics serves the solution's web resources. */
+export function graphScriptUrl(origin: string): string {
+  return `${origin.replace(/\/+$/, "")}/WebResources/${WebResources.graphScript}`;
+}
+
+const loadFromOrg = (): Promise<GraphModule> => loadGraphModule(graphScriptUrl(window.location.origin));
 
 const auths = new Map<string, InteractiveGraphAuth>();
 
@@ -42,30 +57,51 @@ export function loginHintOf(context: ComponentFramework.Context<unknown>): Promi
 
 export class GraphConnection {
   readonly source: ExtraSource;
+  private inner: ExtraSource | undefined;
   private last: InteractiveGraphAuth | undefined;
 
   constructor(private readonly loginHint: () => Promise<string | undefined>) {
-    this.source = createGraphSource({ baseUrl: host.baseUrl, authFor: (config) => this.authFor(config) });
+    this.source = {
+      name: GRAPH_SOURCE,
+      appliesTo: graphApplies,
+      read: (tenantId, signal, ctx) => this.read(tenantId, signal, ctx),
+    };
   }
 
-  private authFor(config: PartnerGuardConfig): InteractiveGraphAuth | SourceFailure {
+  private async read(...args: Parameters<ExtraSource["read"]>): Promise<SourceOutcome> {
+    let module: GraphModule;
+    try {
+      module = await (host.loadGraph ?? loadFromOrg)();
+    } catch (error) {
+      // Fails closed like any unreadable source; the name tells the admin which file is missing.
+      const why = error instanceof Error ? error.message : String(error);
+      return { source: GRAPH_SOURCE, sourceKind: "graph", ok: false, failure: { kind: "network", message: `the web resource ${WebResources.graphScript} did not load (${why})` } };
+    }
+    this.inner ??= module.createGraphSource({ baseUrl: host.baseUrl, authFor: (config) => this.authFor(config, module) });
+    return this.inner.read(...args);
+  }
+
+  private authFor(config: PartnerGuardConfig, module: GraphModule): InteractiveGraphAuth | SourceFailure {
     const clientId = normalizeGuid(config.graphClientId);
     const tenantId = normalizeGuid(config.graphTenantId);
     if (!host.createAuth && (!clientId || !tenantId)) {
       const names = `${EnvironmentVariables.graphClientId}, ${EnvironmentVariables.graphTenantId}`;
       return { kind: "forbidden", message: `${ACCESS_NOT_GRANTED} (Graph is enabled but ${names} are not set to GUIDs)` };
     }
-    const key = [clientId, tenantId, ...(config.graphScopes ?? [])].join("|");
+    const silentTimeoutMs = silentSignInTimeoutMs(config.policy.sourceTimeoutMs);
+    const key = [clientId, tenantId, silentTimeoutMs, ...(config.graphScopes ?? [])].join("|");
     let auth = auths.get(key);
     if (!auth) {
       auth = host.createAuth
         ? host.createAuth(config)
-        : new MsalBrowserAuth({
+        : module.createMsalAuth({
             clientId: clientId as string,
             tenantId: tenantId as string,
             scopes: config.graphScopes,
-            redirectUri: window.location.origin,
+            // The org's origin: controls are not iframed, so this is the Dynamics page's own.
+            redirectUri: redirectUriFor(window.location.origin),
             loginHint: this.loginHint,
+            silentTimeoutMs,
           });
       auths.set(key, auth);
     }

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, statSync } from "fs";
 import { join } from "path";
 import { performance } from "perf_hooks";
+import { gzipSync } from "zlib";
 import { evaluate } from "../src/core/verdict";
 import { DEFAULT_POLICY } from "../src/core/policy";
 import { PartnerAssociation, RELATIONSHIP_TYPES } from "../src/core/types";
@@ -14,7 +15,7 @@ import { resolveForForm } from "../src/sources/formResolution";
 import { readDataverse } from "../src/sources/dataverseSource";
 import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
 import { TABLES } from "../src/emulator/fromFeed";
-import { Account, Association, AuditDecisionCodes, DecisionCodes, OutreachAudit, OutreachDecision, OutreachExceptionTable } from "../src/schema";
+import { Account, Association, AuditDecisionCodes, DecisionCodes, OutreachAudit, OutreachDecision, OutreachExceptionTable, WebResources } from "../src/schema";
 import { WebApiHost } from "../src/sources/webApi";
 
 const root = join(__dirname, "..");
@@ -24,7 +25,18 @@ function bundleSize(): string {
   if (!existsSync(file)) return "n/a (run `npm run build:prod` first)";
   const text = readFileSync(file, "utf8");
   const mode = text.includes("eval(") ? "development build" : "production build";
-  return `${statSync(file).size} bytes (${mode})`;
+  return `${sizeOf(file)} (${mode})`;
+}
+
+/** Bytes and gzipped bytes (what travels when the server compresses) of a built file. */
+function sizeOf(file: string): string {
+  if (!existsSync(file)) return "n/a (run `npm run build:prod` first)";
+  return `${statSync(file).size.toLocaleString("en")} bytes, ${gzipSync(readFileSync(file)).length.toLocaleString("en")} gzipped`;
+}
+
+/** The web resources built beside the control: the Graph module is loaded only when Graph applies. */
+function webResourceSize(name: string): string {
+  return sizeOf(join(root, "out/webresources", name));
 }
 
 /** A session storage for Node: what the browser gives the control and the script. */
@@ -123,6 +135,8 @@ async function main() {
   const time = verdictTime(500, 200);
   console.log("PartnerGuard form-load bench");
   console.log(`  bundle.js (control):                 ${bundleSize()}`);
+  console.log(`  ${WebResources.graphScript} (MSAL + Graph client, loaded only when Graph applies): ${webResourceSize(WebResources.graphScript)}`);
+  console.log(`  ${WebResources.authRedirectScript} (sign-in redirect bridge): ${webResourceSize(WebResources.authRedirectScript)}`);
   console.log(`  requests, first form load of a session: ${requests.first} (configuration + Dataverse's three queries, all in flight at once; control and command bar share them)`);
   console.log(`  requests, next form load:              ${requests.next} (configuration cached for the session)`);
   console.log(`  account with 100 associations, 5 requests, 300 audit entries: ${heavy.requests} requests, ${heavy.inFlight} in flight at once (one round trip), ${heavy.rows} rows (${heavy.outcome})`);

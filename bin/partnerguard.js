@@ -6,6 +6,16 @@
 const { existsSync } = require("fs");
 const { join } = require("path");
 
+// A reader that stops early (`partnerguard vet … --json | head`) closes the pipe: that is the
+// reader's choice, not a failure, so end quietly with 0 instead of an EPIPE stack trace (and
+// never with 1, which means "blocked").
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error) => {
+    if (error && error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
+}
+
 const bundle = join(__dirname, "..", "dist", "cli.js");
 let cli;
 if (existsSync(bundle)) {

@@ -9,16 +9,22 @@ import { authConfig, tokenProvider } from "../src/sources/node/auth";
 import { FeedParseResult, parseFeed } from "../src/core/feed";
 import { Policy, parsePolicy } from "../src/core/policy";
 import { readConfig } from "../src/sources/configSource";
-import { WebApiHost } from "../src/sources/webApi";
-import { FetchXmlPager } from "../src/sources/node/batchSource";
-import { emulatorFromFeed } from "../src/emulator/fromFeed";
+import { EvidenceStore } from "../src/sources/node/batchSource";
+import { storeFromFeed } from "../src/sources/node/feedSource";
+import { Delimiter, decodeText, isBinary } from "./csvFile";
 
+/** A text file as Excel may have saved it (BOM, UTF-16, Windows-1252); a binary file is an input error. */
 export function readInput(io: Io, file: string, what: string): string | CommandError {
+  let bytes: Buffer;
   try {
-    return readFileSync(resolve(io.cwd, file), "utf8");
+    bytes = readFileSync(resolve(io.cwd, file));
   } catch (e) {
     return usageError(`cannot read the ${what} ${file}: ${(e as Error).message}`);
   }
+  const decoded = decodeText(bytes);
+  // One line, no echo of the bytes: a binary file's content would garble the terminal.
+  if (isBinary(decoded)) return usageError(`the ${what} ${file} line ${decoded.line}: not a text file (binary byte at offset ${decoded.offset}); save it as CSV`);
+  return decoded.text;
 }
 
 export function connect(options: ConnectionOptions, io: Io): HttpWebApi | CommandError {
@@ -28,14 +34,16 @@ export function connect(options: ConnectionOptions, io: Io): HttpWebApi | Comman
   return new HttpWebApi({ envUrl: options.env, getToken: tokenProvider(auth, options.env, io.err), concurrency: options.concurrency });
 }
 
-export function loadFeed(io: Io, file: string): FeedParseResult | CommandError {
+export function loadFeed(io: Io, file: string, delimiter?: Delimiter): FeedParseResult | CommandError {
   const text = readInput(io, file, "feed");
   if (text instanceof CommandError) return text;
-  const parsed = parseFeed(text);
+  const parsed = parseFeed(text, { delimiter });
   // A file where nothing parses (wrong header, not CSV or JSON) is unusable, not a feed with bad rows.
   if (!parsed.rows.length && (!parsed.errors.length || parsed.errors.some((e) => e.line <= 1))) {
     if (!parsed.errors.length) return usageError(`the feed ${file} holds no rows`);
-    return usageError(`the feed ${file} is unusable: ${parsed.errors.map((e) => `line ${e.line}: ${e.message}`).join("; ")}`);
+    const shown = parsed.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`);
+    const more = parsed.errors.length > 3 ? `; and ${parsed.errors.length - 3} more` : "";
+    return usageError(`the feed ${file} is unusable: ${shown.join("; ")}${more}`);
   }
   return parsed;
 }
@@ -69,33 +77,25 @@ export async function loadPolicy(io: Io, file: string | undefined, host: HttpWeb
   return { policy: config.policy, problems: config.policyProblems, from: `environment variable of ${host.baseUrl}` };
 }
 
-/** Where `vet` and `check` read from: a partner feed loaded into the emulator, or Dataverse. */
-export interface OpenedSource {
-  /** The reader both commands use. */
-  host: WebApiHost & FetchXmlPager;
-  /** Set when reading Dataverse (its request stats, its configuration). */
-  http?: HttpWebApi;
-  policy: LoadedPolicy;
-}
+/** Where `vet` and `check` read from: a partner feed, mapped straight into rows in memory, or Dataverse. */
+export type OpenedSource = { policy: LoadedPolicy } & ({ kind: "feed"; store: EvidenceStore } | { kind: "dataverse"; http: HttpWebApi });
 
 export async function openSource(
   io: Io,
   options: ConnectionOptions & { feed?: string; policy?: string },
   onFeedError: (line: number, message: string) => void,
 ): Promise<OpenedSource | CommandError> {
-  let host: WebApiHost & FetchXmlPager;
-  let http: HttpWebApi | undefined;
   if (options.feed) {
     const feed = loadFeed(io, options.feed);
     if (feed instanceof CommandError) return feed;
     for (const e of feed.errors) onFeedError(e.line, e.message);
-    host = emulatorFromFeed(feed.rows);
-  } else {
-    const connected = connect(options, io);
-    if (connected instanceof CommandError) return connected;
-    host = http = connected;
+    const policy = await loadPolicy(io, options.policy, undefined);
+    if (policy instanceof CommandError) return policy;
+    return { kind: "feed", store: storeFromFeed(feed.rows), policy };
   }
+  const http = connect(options, io);
+  if (http instanceof CommandError) return http;
   const policy = await loadPolicy(io, options.policy, http);
   if (policy instanceof CommandError) return policy;
-  return { host, http, policy };
+  return { kind: "dataverse", http, policy };
 }

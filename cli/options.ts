@@ -5,6 +5,8 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseDate } from "../src/core/verdict";
 import { MAX_CONCURRENCY } from "../src/sources/node/httpWebApi";
+import { isCalendarDate } from "../src/core/feed";
+import { Delimiter, parseDelimiter } from "./csvFile";
 
 export interface OptionSpec {
   flags: string;
@@ -14,9 +16,17 @@ export interface OptionSpec {
 }
 
 function isoDate(value: string): number {
+  // Date.parse rolls 2026-02-30 over to 2 March: a typo must not move the day silently.
+  if (/^\d{4}-\d{2}-\d{2}/.test(value.trim()) && !isCalendarDate(value)) throw new InvalidArgumentError(`${value.slice(0, 10)} is not a day of the calendar`);
   const ms = parseDate(value);
   if (ms === undefined) throw new InvalidArgumentError("expected an ISO 8601 date, e.g. 2026-11-24 or 2026-11-24T09:00:00Z");
   return ms;
+}
+
+function delimiter(value: string): Delimiter {
+  const d = parseDelimiter(value);
+  if (!d) throw new InvalidArgumentError('expected "," ";" or "tab"');
+  return d;
 }
 
 function wholeNumber(min: number, max: number) {
@@ -45,10 +55,19 @@ export const OPTIONS = {
   feed: { flags: "--feed <file>", description: "vet offline against a partner feed file (CSV or JSON) instead of Dataverse" },
   policy: { flags: "--policy <file>", description: "policy JSON file (default: the environment's pg_PartnerGuardPolicy, or the defaults offline)" },
   asOf: { flags: "--as-of <date>", description: "evaluate the policy at this moment instead of now (ISO 8601)", parse: isoDate },
-  out: { flags: "--out <file>", description: "write every input row with verdict, partnerOfRecord, relationshipType, reason to this CSV" },
+  out: {
+    flags: "--out <file>",
+    description: "write every input row with verdict, partnerOfRecord, relationshipType, reason, matchedBy, matchedAccountId to this CSV (Excel-safe: formulas escaped)",
+  },
+  delimiter: { flags: "--delimiter <char>", description: 'the list\'s delimiter: "," ";" or "tab" (default: sniffed from the header; --out uses the same)', parse: delimiter },
+  noBom: { flags: "--no-bom", description: "write --out without the UTF-8 byte order mark (by default it is written, so Excel reads UTF-8)" },
   failOnBlocked: { flags: "--fail-on-blocked", description: "exit with code 1 when any row is blocked or unverified" },
   json: { flags: "--json", description: "print JSON on stdout instead of text" },
   quiet: { flags: "--quiet", description: "no progress bar and no notes on stderr" },
+  fullSnapshot: {
+    flags: "--full-snapshot",
+    description: "the feed is complete for its sources: set active associations of those sources that it no longer holds inactive (with --dry-run: list them)",
+  },
   dryRun: { flags: "--dry-run", description: "print the plan (create, update, unchanged) and write nothing" },
   graph: { flags: "--graph", description: "import GDAP relationships and CSP contracts from Microsoft Graph for every account with a tenant id (instead of a feed)" },
   graphUrl: { flags: "--graph-url <url>", description: "Microsoft Graph root (or PARTNERGUARD_GRAPH_URL; default https://graph.microsoft.com)" },
@@ -59,9 +78,9 @@ export const OPTIONS = {
     flags: "--concurrency <n>",
     description: `requests in flight at once (1-${MAX_CONCURRENCY}; Dataverse allows 52 per user)`,
     parse: wholeNumber(1, MAX_CONCURRENCY),
-    default: 8,
+    default: 16,
   },
-  chunkSize: { flags: "--chunk-size <n>", description: "accounts per query (1-500)", parse: wholeNumber(1, 500), default: 200 },
+  chunkSize: { flags: "--chunk-size <n>", description: "at most this many values per query (1-500; the 32 KB URL limit may cut a chunk shorter)", parse: wholeNumber(1, 500), default: 500 },
   outDir: { flags: "--out-dir <dir>", description: "where the solution zips are written", default: "out/solution" },
 } satisfies Record<string, OptionSpec>;
 

@@ -6,7 +6,7 @@
 import { FeedError, FeedRow } from "../src/core/feed";
 import { parseDate } from "../src/core/verdict";
 import { Account, Association, AssociationAlternateKey, AssociationNavigation, AssociationStatusCodes, RelationshipTypeCodes } from "../src/schema";
-import { sourceCode } from "../src/emulator/fromFeed";
+import { sourceCode } from "../src/sources/node/feedSource";
 import { Row, normalizeGuid, xmlAttr } from "../src/sources/webApi";
 import { FetchXmlPager, pool } from "../src/sources/node/batchSource";
 
@@ -82,11 +82,19 @@ export function desiredFromFeed(rows: FeedRow[]): { desired: Desired[]; errors: 
       partnerId,
       type: RelationshipTypeCodes[p.relationshipType],
       status: AssociationStatusCodes[p.status],
-      start: p.startDate,
-      end: p.endDate,
+      start: dateOnly(p.startDate),
+      end: dateOnly(p.endDate),
     });
   }
   return { desired, errors, accountOnly };
+}
+
+/**
+ * pg_startdate and pg_enddate are date-only columns (behavior DateOnly): the Web API types them
+ * Edm.Date and refuses a value with a time part. The day the feed wrote is the day meant.
+ */
+export function dateOnly(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : /^\d{4}-\d{2}-\d{2}/.exec(value.trim())?.[0];
 }
 
 const EXISTING_COLUMNS = [
@@ -101,12 +109,27 @@ const EXISTING_COLUMNS = [
   ...AssociationAlternateKey,
 ];
 
+/** Room for the encoded values of one query: the 32,768-character GET limit less the rest of the URL. */
+const EXISTING_URL_BUDGET = 30_000;
+
 /** The associations that already carry the feed's references, by key. */
 export async function readExisting(pager: FetchXmlPager, desired: Desired[], chunkSize: number, concurrency: number): Promise<Map<string, Row>> {
   const references = [...new Set(desired.map((d) => d.reference.toLowerCase()))];
   const found = new Map<string, Row>();
+  // Cut by count and by the encoded URL (references run to 100 characters: 500 of them would pass 32 KB).
   const chunks: string[][] = [];
-  for (let i = 0; i < references.length; i += chunkSize) chunks.push(references.slice(i, i + chunkSize));
+  let length = 0;
+  for (const reference of references) {
+    const cost = encodeURIComponent(`<value>${xmlAttr(reference)}</value>`).length;
+    const last = chunks[chunks.length - 1];
+    if (!last || last.length >= chunkSize || length + cost > EXISTING_URL_BUDGET) {
+      chunks.push([reference]);
+      length = cost;
+    } else {
+      last.push(reference);
+      length += cost;
+    }
+  }
   await pool(chunks, concurrency, async (chunk) => {
     for (let page = 1; ; page++) {
       const fetchXml =
@@ -165,4 +188,41 @@ export function upsertBody(d: Desired): Row {
 
 export function upsertKey(d: Desired): Record<string, string | number> {
   return { [Association.source]: d.source, [Association.externalReference]: d.reference };
+}
+
+/** An association the feed no longer carries: `--full-snapshot` sets it inactive. */
+export interface Stale {
+  id: string;
+  source: number;
+  reference: string;
+  name?: string;
+}
+
+/**
+ * Active associations of the given sources whose key the feed does not hold (a partner that lost
+ * the account must stop blocking). Simple paging: at most 50,000 active rows per run.
+ */
+export async function readStale(pager: FetchXmlPager, sources: number[], present: Set<string>): Promise<Stale[]> {
+  const stale: Stale[] = [];
+  const filter =
+    `<filter type="and"><condition attribute="${Association.status}" operator="eq" value="${AssociationStatusCodes.active}"/>` +
+    `<condition attribute="${Association.source}" operator="in">${sources.map((s) => `<value>${s}</value>`).join("")}</condition></filter>`;
+  for (let page = 1; ; page++) {
+    const fetchXml =
+      `<fetch version="1.0" mapping="logical" no-lock="true" count="5000" page="${page}"><entity name="${Association.logicalName}">` +
+      [Association.id, Association.name, ...AssociationAlternateKey].map((c) => `<attribute name="${c}"/>`).join("") +
+      filter +
+      `<order attribute="${Association.id}"/></entity></fetch>`;
+    const result = await pager.fetchXmlPage(Association.logicalName, fetchXml);
+    for (const row of result.entities) {
+      const id = normalizeGuid(row[Association.id]);
+      const source = row[Association.source];
+      const reference = row[Association.externalReference];
+      if (!id || typeof source !== "number" || typeof reference !== "string") continue;
+      const name = row[Association.name];
+      if (!present.has(keyOf(source, reference))) stale.push({ id, source, reference, name: typeof name === "string" ? name : undefined });
+    }
+    if (!result.moreRecords) return stale;
+    if (page >= 10) throw new Error("more than 50,000 active associations of this source: a full snapshot cannot be compared in one run");
+  }
 }

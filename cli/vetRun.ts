@@ -1,23 +1,13 @@
 /**
- * Vet a whole list: match rows to accounts, walk the hierarchy, read associations (all batched,
- * see batchSource), then one verdict per distinct account with the same core as the control.
+ * Vet a whole list: match rows to accounts (each match query brings the accounts' associations
+ * and exceptions along), walk the hierarchy level by level (with the ancestors' associations),
+ * then one verdict per distinct account with the same core as the control. See batchSource.
  */
 import { evaluate } from "../src/core/verdict";
 import { Policy } from "../src/core/policy";
 import { Outreach, SourceFailure, Verdict } from "../src/core/types";
-import {
-  AccountInfo,
-  BatchOptions,
-  DEFAULT_CHUNK,
-  DOMAIN_CHUNK,
-  FetchXmlPager,
-  MatchColumn,
-  matchAccounts,
-  outcomeFor,
-  readAssociations,
-  readExceptions,
-  walkHierarchy,
-} from "../src/sources/node/batchSource";
+import { AccountInfo, BatchOptions, EvidenceStore, FetchXmlPager, MatchColumn, MatchResult, matchAccounts, outcomeFor, walkHierarchy } from "../src/sources/node/batchSource";
+import { matchInStore } from "../src/sources/node/feedSource";
 import { DATAVERSE_SOURCE } from "../src/sources/dataverseSource";
 import { ListRow, MATCH_ORDER, VetList } from "./vetList";
 import { Progress } from "./io";
@@ -49,6 +39,7 @@ export interface VetOptions extends BatchOptions {
 const COLUMN_WORDS: Record<MatchColumn, string> = {
   accountId: "account id",
   accountNumber: "account number",
+  tenantId: "customer tenant id",
   email: "email domain",
   domain: "web domain",
   name: "account name",
@@ -58,44 +49,41 @@ function unverified(row: ListRow, status: MatchStatus, reason: string, extra: Pa
   return { row, status, outreach: "unverified", partnerOfRecord: "", relationshipType: "", reason, ...extra };
 }
 
-export async function vetList(pager: FetchXmlPager, list: VetList, options: VetOptions): Promise<VettedRow[]> {
+/** Dataverse, read in batches; or a feed already in memory (offline). */
+export type VetSource = { pager: FetchXmlPager } | { store: EvidenceStore };
+
+export async function vetList(source: VetSource, list: VetList, options: VetOptions): Promise<VettedRow[]> {
   const { progress } = options;
   const batch: BatchOptions = { ...options, onStep: () => progress?.tick() };
-  const chunk = options.chunkSize ?? DEFAULT_CHUNK;
+  const store = "store" in source ? source.store : new EvidenceStore();
+  const at = new Date(options.now).toISOString();
 
-  const matches = new Map<MatchColumn, Awaited<ReturnType<typeof matchAccounts>>>();
+  const matches = new Map<MatchColumn, MatchResult>();
   for (const column of MATCH_ORDER) {
     const values = [...new Set(list.rows.flatMap((r) => (r.match?.column === column && "value" in r.match ? [r.match.value] : [])))];
     if (!values.length) continue;
-    const size = column === "email" || column === "domain" ? Math.min(chunk, DOMAIN_CHUNK) : chunk;
-    progress?.phase(`matching by ${COLUMN_WORDS[column]}`, Math.ceil(values.length / size));
-    matches.set(column, await matchAccounts(pager, column, values, batch));
+    progress?.phase(`matching by ${COLUMN_WORDS[column]}`);
+    matches.set(column, "pager" in source ? await matchAccounts(source.pager, column, values, { ...batch, evidence: { store, at } }) : matchInStore(store, column, values));
   }
-
-  const matched = new Map<string, AccountInfo>();
-  for (const m of matches.values()) for (const list_ of m.byValue.values()) if (list_.length === 1) matched.set(list_[0].id, list_[0]);
-  progress?.phase("reading parent accounts");
-  const hierarchy = await walkHierarchy(pager, [...matched.values()], batch);
-  const ids = [...hierarchy.accounts.keys()];
-  progress?.phase("reading partner associations", Math.ceil(ids.length / chunk));
-  const associations = await readAssociations(pager, ids, batch);
-  // Exceptions are the account's own (never inherited), so only the matched accounts are asked.
-  const exceptions = await readExceptions(pager, [...matched.keys()], { ...batch, now: options.now });
+  if ("pager" in source) {
+    progress?.phase("reading parent accounts");
+    await walkHierarchy(source.pager, store, batch);
+  }
   progress?.done();
 
   const verdicts = new Map<string, Verdict>();
   const verdictOf = (id: string) => {
     let v = verdicts.get(id);
     if (!v) {
-      v = evaluate({ accountId: id, outcomes: [outcomeFor(id, hierarchy, associations)], policy: options.policy, now: options.now, exceptions: exceptions.get(id) ?? [] });
+      v = evaluate({ accountId: id, outcomes: [outcomeFor(id, store)], policy: options.policy, now: options.now });
       verdicts.set(id, v);
     }
     return v;
   };
 
-  return list.rows.map((row): VettedRow => {
+  const vetRow = (row: ListRow): VettedRow => {
     const match = row.match;
-    if (!match) return unverified(row, "no-key", "no account id, number, email, domain or name on this row");
+    if (!match) return unverified(row, "no-key", "no account id, account number, tenant id, email, domain or name on this row");
     if ("invalid" in match) return unverified(row, "invalid", `cannot match: ${match.invalid}`);
     const found = matches.get(match.column);
     const failure: SourceFailure | undefined = found?.failed.get(match.value);
@@ -119,7 +107,15 @@ export async function vetList(pager: FetchXmlPager, list: VetList, options: VetO
       relationshipType: por ? typeLabel(por) : "",
       reason: mainReason(verdict),
     };
-  });
+  };
+  // Tens of thousands of verdicts are seconds of CPU: hand the event loop back now and then, so
+  // a progress bar redraws and open keep-alive sockets are not left unserved for long.
+  const out: VettedRow[] = [];
+  for (let i = 0; i < list.rows.length; i++) {
+    out.push(vetRow(list.rows[i]));
+    if (i % 2000 === 1999) await new Promise((r) => setImmediate(r));
+  }
+  return out;
 }
 
 export interface VetSummary {

@@ -7,13 +7,20 @@
  */
 import { setGraphHost } from "../PartnerGuard/graphWiring";
 import { StaticTokenAuth } from "../src/sources/graph/graphAuth";
+import { createGraphSource } from "../src/sources/graph/graphSource";
 import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
 import { EnvironmentVariables } from "../src/schema";
 import { DEMO_GRAPH_CLIENT_ID, DEMO_PARTNER_TENANT } from "../src/emulator/graphDemo";
 
 export function installDemoGraph(mode: string | null): void {
   const auth = new StaticTokenAuth("playground-demo-token", mode !== "signed-out");
-  setGraphHost({ baseUrl: `${window.location.origin}/graph`, createAuth: () => auth });
+  // The playground bundles the Graph source itself (in Dynamics it is the web resource
+  // pg_/scripts/graph.js); its "MSAL" is the demo token, as there is no Entra here.
+  setGraphHost({
+    baseUrl: `${window.location.origin}/graph`,
+    createAuth: () => auth,
+    loadGraph: () => Promise.resolve({ createGraphSource, createMsalAuth: () => auth }),
+  });
 }
 
 /** The admin's Graph settings as environment variables; only accounts with a tenant id use them. */

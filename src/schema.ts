@@ -159,6 +159,12 @@ export const WebResources = {
   /** RESX web resources the script reads with Xrm.Utility.getResourceString (copies of the control's strings). */
   strings1033: "pg_/strings/outreach.1033.resx",
   strings1031: "pg_/strings/outreach.1031.resx",
+  /** The page at the Graph sign-in's redirect URI: runs MSAL's redirect bridge (an HTML web resource). */
+  authRedirect: "pg_/auth/redirect.html",
+  /** Its script (a relative `<script src>` from the page, so the two must stay side by side). */
+  authRedirectScript: "pg_/auth/redirect.js",
+  /** MSAL Browser and the Graph client, loaded by the control only when Graph applies to the account. */
+  graphScript: "pg_/scripts/graph.js",
 } as const;
 
 /** Dotted global names the RibbonDiffXml and the form call into the command-bar script. */
@@ -274,4 +280,14 @@ export const AssociationAlternateKey = [Association.source, Association.external
 export const AssociationNavigation = {
   customer: Association.customer,
   partner: Association.partner,
+} as const;
+
+/**
+ * The model-driven app the solution ships (approvers and admins work there): the unique names of
+ * the app module and of its site map, `<publisherprefix>_<Name>` as the app designer writes them.
+ */
+export const ModelDrivenApp = {
+  uniqueName: "pg_PartnerGuard",
+  siteMapUniqueName: "pg_PartnerGuard",
+  displayName: "PartnerGuard",
 } as const;

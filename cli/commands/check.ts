@@ -5,10 +5,12 @@ import { CONNECTION, ConnectionOptions, addOptions } from "../options";
 import { Io } from "../io";
 import { Result, ResultSink } from "../result";
 import { openSource } from "../connect";
-import { evidenceLine, reasonTexts, t, verdictLine } from "../words";
+import { evidenceLine, noteTexts, reasonTexts, t, verdictLine } from "../words";
+import { unseenEvidence } from "../unseen";
 import { readDataverse } from "../../src/sources/dataverseSource";
 import { evaluate } from "../../src/core/verdict";
-import { AccountInfo, FetchXmlPager, matchAccounts } from "../../src/sources/node/batchSource";
+import { AccountInfo, EvidenceStore, FetchXmlPager, matchAccounts, normalizeName, outcomeFor } from "../../src/sources/node/batchSource";
+import { matchInStore } from "../../src/sources/node/feedSource";
 import { normalizeGuid } from "../../src/sources/webApi";
 import { Verdict } from "../../src/core/types";
 
@@ -40,11 +42,11 @@ Examples:
 }
 
 /** Find the one account a free-text argument names: by id, else account number, else name. */
-async function findAccount(pager: FetchXmlPager, text: string): Promise<AccountInfo | CommandError> {
+async function findAccount(source: { pager: FetchXmlPager } | { store: EvidenceStore }, text: string): Promise<AccountInfo | CommandError> {
   const id = normalizeGuid(text);
   for (const column of id ? (["accountId"] as const) : (["accountNumber", "name"] as const)) {
-    const value = id ?? text.trim().toLowerCase();
-    const found = await matchAccounts(pager, column, [value], { concurrency: 1 });
+    const value = id ?? (column === "name" ? normalizeName(text) : text.trim().toLowerCase());
+    const found = "pager" in source ? await matchAccounts(source.pager, column, [value], { concurrency: 1 }) : matchInStore(source.store, column, [value]);
     const failure = found.failed.get(value);
     if (failure) return new CommandError(`cannot look up the account: ${failure.message}`, ExitCode.environment);
     const accounts = found.byValue.get(value) ?? [];
@@ -62,16 +64,21 @@ export async function runCheck(io: Io, text: string, options: CheckOptions): Pro
   // Bad feed rows are left out; check shows only the account it was asked about.
   const opened = await openSource(io, options, () => undefined);
   if (opened instanceof CommandError) return opened;
-  const { host, policy } = opened;
-  const account = await findAccount(host, text);
+  const { policy } = opened;
+  const account = await findAccount(opened.kind === "dataverse" ? { pager: opened.http } : { store: opened.store }, text);
   if (account instanceof CommandError) return account;
 
-  // The control's own source: the account, its ancestors and their associations in one request.
+  // Online, the control's own source (the account, its ancestors, their associations, and the
+  // exceptions as of --as-of); offline, the feed's rows through the same mapper.
   const now = options.asOf ?? Date.now();
-  const outcome = await readDataverse(host, account.id, { now });
+  const outcome = opened.kind === "dataverse" ? await readDataverse(opened.http, account.id, { now }) : outcomeFor(account.id, opened.store);
   const verdict = evaluate({ accountId: account.id, outcomes: [outcome], policy: policy.policy, now });
-  if (options.json) io.out(JSON.stringify({ account, verdict, policyProblems: policy.problems }, null, 2));
-  else printVerdict(io, account, verdict, policy.problems);
+  const unseen = unseenEvidence(options.feed);
+  if (options.json) io.out(JSON.stringify({ account, verdict, policyProblems: policy.problems, unseen }, null, 2));
+  else {
+    printVerdict(io, account, verdict, policy.problems);
+    for (const u of unseen) io.out(`Not seen: ${u}`);
+  }
 
   const failure = outcome.ok ? undefined : outcome.failure;
   if (failure && failure.kind !== "not-found" && failure.kind !== "invalid-input") {
@@ -98,10 +105,10 @@ function printVerdict(io: Io, account: AccountInfo, verdict: Verdict, policyProb
     io.out(`\n${t("Evidence_HistoryHeading")}`);
     for (const e of history) io.out(`  - ${evidenceLine(e)}`);
   }
-  const notes = verdict.reasons.filter((r) => r.code === "data-note" && r.note).map((r) => t(`Note_${r.note?.code ?? "bad-row"}`, { detail: r.note?.detail ?? "" }));
+  const notes = noteTexts(verdict);
   if (notes.length) {
     io.out(`\n${t("Notes_Heading")}`);
-    for (const n of new Set(notes)) io.out(`  - ${n}`);
+    for (const n of notes) io.out(`  - ${n}`);
   }
   for (const p of policyProblems) io.out(`policy: ${p}`);
   io.out(`\nEvaluated at ${verdict.evaluatedAt}.`);

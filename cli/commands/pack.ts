@@ -3,7 +3,7 @@
  * written separately; it is loaded at run time so this command builds and type-checks without it.
  */
 import { existsSync } from "fs";
-import { join } from "path";
+import { join, resolve } from "path";
 import { pathToFileURL } from "url";
 import { Command } from "commander";
 import { CommandError, ExitCode } from "../exitCodes";
@@ -43,7 +43,8 @@ export async function runPack(io: Io, options: { outDir: string }, candidates = 
   if (!packSolution) return new CommandError(`${file} does not export packSolution`, ExitCode.notAvailable);
   let result: unknown;
   try {
-    result = await packSolution({ root: io.cwd, outDir: join(io.cwd, options.outDir) });
+    // resolve, not join: an absolute --out-dir is taken as it is.
+    result = await packSolution({ root: io.cwd, outDir: resolve(io.cwd, options.outDir) });
   } catch (e) {
     // The packer names every problem with its file and line: pass them on as a usage error.
     if (e instanceof Error && e.name === "PackError") return new CommandError(e.message, ExitCode.usage);

@@ -8,14 +8,14 @@ import { CONNECTION, ConnectionOptions, addOptions } from "../options";
 import { Io } from "../io";
 import { Result, ResultSink } from "../result";
 import { connect, loadFeed } from "../connect";
-import { Desired, PlanItem, desiredFromFeed, plan, readExisting, upsertBody, upsertKey } from "../syncPlan";
+import { Desired, PlanItem, Stale, desiredFromFeed, keyOf, plan, readExisting, readStale, upsertBody, upsertKey } from "../syncPlan";
 import { GraphProblem, TenantAccount, desiredFromGraph } from "../graphDesired";
 import { RawTenantAccount, graphSetup, readGraph, readTenantAccounts } from "../graphRead";
 import { HttpWebApi } from "../../src/sources/node/httpWebApi";
 import { normalizeGuid } from "../../src/sources/webApi";
 import { pool } from "../../src/sources/node/batchSource";
 import { toFailure } from "../../src/sources/failures";
-import { Association } from "../../src/schema";
+import { Association, AssociationStatusCodes } from "../../src/schema";
 
 export const SYNC = "sync";
 
@@ -25,6 +25,7 @@ interface SyncOptions extends ConnectionOptions {
   graphUrl?: string;
   json?: boolean;
   chunkSize: number;
+  fullSnapshot?: boolean;
 }
 
 export function syncCommand(io: () => Io, sink: ResultSink): Command {
@@ -45,9 +46,10 @@ Graph could not answer for are listed and the command exits 5 after importing th
 Examples:
   partnerguard sync partners.csv --env https://contoso.crm.dynamics.com --dry-run
   partnerguard sync partners.json --env https://contoso.crm.dynamics.com
+  partnerguard sync partners.csv --env https://contoso.crm.dynamics.com --full-snapshot --dry-run
   partnerguard sync --graph --env https://contoso.crm.dynamics.com --dry-run`,
     );
-  addOptions(command, [...CONNECTION, "dryRun", "graph", "graphUrl", "json", "chunkSize"]);
+  addOptions(command, [...CONNECTION, "dryRun", "fullSnapshot", "graph", "graphUrl", "json", "chunkSize"]);
   return command.action(async (feed: string | undefined, options: SyncOptions) => {
     sink.result = await runSync(io(), feed, options);
   });
@@ -56,6 +58,7 @@ Examples:
 export async function runSync(io: Io, file: string | undefined, options: SyncOptions): Promise<Result> {
   if (options.graph) {
     if (file) return usageError("give either a feed file or --graph, not both");
+    if (options.fullSnapshot) return new CommandError("--full-snapshot is available for feed files only in this version", ExitCode.notAvailable);
     return runGraphSync(io, options);
   }
   if (!file) return usageError("give the feed file to import (or --graph)");
@@ -67,16 +70,41 @@ export async function runSync(io: Io, file: string | undefined, options: SyncOpt
   const { desired, errors, accountOnly } = desiredFromFeed(feed.rows);
   const bad = [...feed.errors, ...errors].sort((a, b) => a.line - b.line);
   for (const e of bad) io.err(`${file} line ${e.line}: ${e.message} (skipped)`);
+  // A snapshot with holes would switch off what the skipped rows meant to keep: refuse it whole.
+  if (options.fullSnapshot && bad.length) {
+    return usageError(`--full-snapshot: ${bad.length} rows of ${file} were skipped (listed above); their associations would be set inactive. Fix them, or run without --full-snapshot`);
+  }
 
   const applied = await applyPlan(io, host, desired, options);
   if (applied instanceof CommandError) return applied;
   const { items, writes, failed, counts } = applied;
   for (const f of failed) io.err(`${file} line ${f.desired.line}: not written: ${f.message}`);
+
+  let stale: Stale[] = [];
+  let staleFailed = 0;
+  if (options.fullSnapshot && desired.length) {
+    try {
+      stale = await readStale(host, [...new Set(desired.map((d) => d.source))], new Set(desired.map((d) => keyOf(d.source, d.reference))));
+    } catch (error) {
+      return new CommandError(`--full-snapshot: cannot read the existing associations: ${toFailure(error).message}`, ExitCode.environment);
+    }
+    if (!options.dryRun) {
+      await pool(stale, options.concurrency, async (s) => {
+        try {
+          await host.updateRecord(Association.logicalName, s.id, { [Association.status]: AssociationStatusCodes.inactive });
+        } catch (error) {
+          staleFailed++;
+          io.err(`not set inactive: ${s.reference} (${s.id}): ${toFailure(error).message}`);
+        }
+      });
+    }
+  }
   const summary = {
     dryRun: !!options.dryRun,
     ...counts,
     skipped: bad.length,
     accountOnly,
+    ...(options.fullSnapshot ? { setInactive: stale.length - staleFailed } : {}),
     requests: host.stats.requests,
   };
   if (options.json) {
@@ -91,6 +119,7 @@ export async function runSync(io: Io, file: string | undefined, options: SyncOpt
             changes: i.changes,
           })),
           errors: bad,
+          stale: options.fullSnapshot ? stale.map((x) => ({ id: x.id, externalReference: x.reference })) : undefined,
           failures: failed.map((f) => ({
             line: f.desired.line,
             message: f.message,
@@ -104,15 +133,17 @@ export async function runSync(io: Io, file: string | undefined, options: SyncOpt
     if (options.dryRun) {
       io.out(`Plan for ${file} (dry run: nothing is written):`);
       for (const i of writes) io.out(`  line ${i.desired.line}: ${i.action} ${i.desired.reference}${changeList(i)}`);
+      for (const x of stale) io.out(`  set inactive ${x.reference} (no longer in the feed)`);
     }
     io.out(
       `${countsLine(counts, !!options.dryRun)}, ${summary.skipped} bad rows skipped` +
+        (options.fullSnapshot ? `, ${stale.length - staleFailed} ${options.dryRun ? "would be " : ""}set inactive (no longer in the feed)` : "") +
         (accountOnly ? `, ${accountOnly} rows declare accounts only (not imported)` : "") +
         (failed.length ? `, ${failed.length} failed` : "") +
         ".",
     );
   }
-  return failed.length ? notWritten(failed.length) : ExitCode.ok;
+  return failed.length || staleFailed ? notWritten(failed.length + staleFailed) : ExitCode.ok;
 }
 
 interface Applied {

@@ -5,5 +5,15 @@ export function parseDate(value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === "") return undefined;
   if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())) return undefined;
   const ms = Date.parse(value.trim());
-  return Number.isNaN(ms) ? undefined : ms;
+  // A calendar day that does not exist (30 February) is malformed, not the 2nd of March.
+  return Number.isNaN(ms) || !isCalendarDate(value) ? undefined : ms;
+}
+
+/** The day a `YYYY-MM-DD…` string names exists (`Date.parse` rolls 2026-02-30 over to 2 March). */
+export function isCalendarDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value.trim());
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
 }

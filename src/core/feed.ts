@@ -4,7 +4,7 @@
  * Bad rows are reported with their line numbers and skipped; good rows are kept.
  */
 import { parse } from "csv-parse/sync";
-import { parseDate } from "./dates";
+import { isCalendarDate, parseDate } from "./dates";
 import { RELATIONSHIP_TYPES, RelationshipType, isRelationshipType } from "./types";
 
 export const FEED_COLUMNS = [
@@ -60,7 +60,21 @@ function text(value: unknown): string | undefined {
   return s === "" ? undefined : s;
 }
 
-function validateRow(raw: Record<string, unknown>, line: number): FeedRow | FeedError {
+/**
+ * The day a date names exists: `Date.parse` rolls 2026-02-30 over to 2 March, which would move an
+ * end date silently. Only the `YYYY-MM-DD` part is checked; the rest is `parseDate`'s.
+ */
+export { isCalendarDate };
+
+/** An ISO 8601 date the rules can read and whose day exists; undefined otherwise. */
+export function parseFeedDate(value: string): number | undefined {
+  return isCalendarDate(value) ? parseDate(value) : undefined;
+}
+
+/** A row whose association is unusable still declares its account and parent: keep those. */
+type Validated = { row: FeedRow; error?: FeedError } | FeedError;
+
+function validateRow(raw: Record<string, unknown>, line: number): Validated {
   const v = (key: FeedColumn) => text(raw[key]);
   const customerAccountId = v("customerAccountId");
   if (!customerAccountId) return { line, message: "customerAccountId is empty" };
@@ -76,21 +90,23 @@ function validateRow(raw: Record<string, unknown>, line: number): FeedRow | Feed
   }
   const partnerId = v("partnerId");
   const partnerName = v("partnerName");
-  if (!partnerId && !partnerName) return row;
+  if (!partnerId && !partnerName) return { row };
+  // From here on a problem is the association's: the account and its parent stay declared, so the
+  // account still matches and its children still inherit from the rest of its chain.
+  const bad = (message: string): Validated => ({ row, error: { line, message: `${message} (association skipped; the account and its parent are kept)` } });
   const type = v("relationshipType");
-  if (!isRelationshipType(type)) {
-    return { line, message: `relationshipType "${type ?? ""}" is not one of ${RELATIONSHIP_TYPES.join(", ")}` };
-  }
+  if (!isRelationshipType(type)) return bad(`relationshipType "${type ?? ""}" is not one of ${RELATIONSHIP_TYPES.join(", ")}`);
   const status = v("status");
-  if (status !== "active" && status !== "inactive") return { line, message: `status "${status ?? ""}" is not active or inactive` };
+  if (status !== "active" && status !== "inactive") return bad(`status "${status ?? ""}" is not active or inactive`);
   for (const key of ["startDate", "endDate"] as const) {
     const value = v(key);
-    if (value !== undefined && parseDate(value) === undefined) return { line, message: `${key} "${value}" is not an ISO 8601 date` };
+    if (value !== undefined && /^\d{4}-\d{2}-\d{2}/.test(value.trim()) && !isCalendarDate(value)) return bad(`${key} "${value}" is not a day of the calendar`);
+    if (value !== undefined && parseDate(value) === undefined) return bad(`${key} "${value}" is not an ISO 8601 date`);
   }
   const startDate = v("startDate");
   const endDate = v("endDate");
   if (startDate && endDate && (parseDate(endDate) as number) < (parseDate(startDate) as number)) {
-    return { line, message: `endDate ${endDate} is before startDate ${startDate}` };
+    return bad(`endDate ${endDate} is before startDate ${startDate}`);
   }
   row.partner = {
     partnerId,
@@ -102,7 +118,7 @@ function validateRow(raw: Record<string, unknown>, line: number): FeedRow | Feed
     externalReference: v("externalReference"),
     source: v("source"),
   };
-  return row;
+  return { row };
 }
 
 function collect(records: { raw: unknown; line: number }[], errors: FeedError[]): FeedParseResult {
@@ -113,17 +129,42 @@ function collect(records: { raw: unknown; line: number }[], errors: FeedError[])
       continue;
     }
     const result = validateRow(raw as Record<string, unknown>, line);
-    if ("message" in result) errors.push(result);
-    else rows.push(result);
+    if ("message" in result) {
+      errors.push(result);
+      continue;
+    }
+    rows.push(result.row);
+    if (result.error) errors.push(result.error);
   }
   return { rows, errors };
 }
 
-export function parseFeedCsv(content: string): FeedParseResult {
+/** The delimiters a feed may use: Excel writes `;` where the decimal separator is a comma, tab for "Unicode text". */
+export type CsvDelimiter = "," | ";" | "\t";
+
+/**
+ * The candidate that occurs most often outside quotes in the header line (a header names
+ * columns: no stray delimiters). Comma when the header holds none of them.
+ */
+export function sniffDelimiter(text: string): CsvDelimiter {
+  const counts: Record<CsvDelimiter, number> = { ",": 0, ";": 0, "\t": 0 };
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === "\n" || ch === "\r")) break;
+    else if (!quoted && (ch === "," || ch === ";" || ch === "\t")) counts[ch]++;
+  }
+  const best = (Object.entries(counts) as [CsvDelimiter, number][]).sort((a, b) => b[1] - a[1])[0];
+  return best[1] > 0 ? best[0] : ",";
+}
+
+export function parseFeedCsv(content: string, options: { delimiter?: CsvDelimiter } = {}): FeedParseResult {
   const errors: FeedError[] = [];
   let records: { raw: unknown; line: number }[];
+  const delimiter = options.delimiter ?? sniffDelimiter(content.replace(/^\uFEFF/, ""));
   try {
     const parsed: { record: Record<string, string>; info: { lines: number } }[] = parse(content, {
+      delimiter,
       columns: (header: string[]) => header.map((h) => h.trim()),
       skip_empty_lines: true,
       relax_column_count: true,
@@ -138,7 +179,8 @@ export function parseFeedCsv(content: string): FeedParseResult {
   if (records.length) {
     const header = Object.keys(records[0].raw as object);
     if (!header.includes("customerAccountId")) {
-      return { rows: [], errors: [{ line: 1, message: "header has no customerAccountId column" }] };
+      const shown = header.join(delimiter === "\t" ? " <tab> " : delimiter);
+      return { rows: [], errors: [{ line: 1, message: `header (${shown.slice(0, 120)}) has no customerAccountId column (read with delimiter "${delimiter === "\t" ? "tab" : delimiter}")` }] };
     }
   }
   return collect(records, errors);
@@ -158,7 +200,7 @@ export function parseFeedJson(content: string): FeedParseResult {
   );
 }
 
-/** Parse by content: JSON when it starts with `[`, CSV otherwise. */
-export function parseFeed(content: string): FeedParseResult {
-  return content.trimStart().startsWith("[") ? parseFeedJson(content) : parseFeedCsv(content);
+/** Parse by content: JSON when it starts with `[`, CSV otherwise (delimiter sniffed unless given). */
+export function parseFeed(content: string, options: { delimiter?: CsvDelimiter } = {}): FeedParseResult {
+  return content.replace(/^\uFEFF/, "").trimStart().startsWith("[") ? parseFeedJson(content.replace(/^\uFEFF/, "")) : parseFeedCsv(content, options);
 }

@@ -83,25 +83,9 @@ export const TABLES: Record<string, TableDefinition> = {
   environmentvariablevalue: { primaryId: "environmentvariablevalueid" },
 };
 
-/** A stable GUID for a row of the feed (so deep links and tests can name associations). */
-export function stableGuid(seed: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (let i = 0; i < seed.length; i++) {
-    h1 = Math.imul(h1 ^ seed.charCodeAt(i), 16777619) >>> 0;
-    h2 = Math.imul(h2 ^ seed.charCodeAt(i), 2246822519) >>> 0;
-  }
-  const hex = (h1.toString(16).padStart(8, "0") + h2.toString(16).padStart(8, "0")).padEnd(32, "0");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(0, 12)}`;
-}
-
-/** The pg_source choice for a feed row's free-text source (sync writes the same code). */
-export function sourceCode(source: string | undefined): number {
-  const s = (source ?? "").toLowerCase();
-  if (s.includes("graph")) return AssociationSourceCodes.graph;
-  if (s.includes("registration") || s.includes("manual")) return AssociationSourceCodes.manual;
-  return AssociationSourceCodes.feed;
-}
+// One mapping of a feed row to Dataverse values, shared with the command line's offline reader.
+export { sourceCode, stableGuid } from "../sources/node/feedSource";
+import { sourceCode, stableGuid } from "../sources/node/feedSource";
 
 export function emulatorFromFeed(rows: FeedRow[], options: EmulatorOptions = {}): DataverseEmulator {
   const emulator = new DataverseEmulator(TABLES, options);

@@ -20,6 +20,8 @@ import { Row, normalizeGuid } from "../sources/webApi";
 export const API_PREFIX = "/api/data/v9.2/";
 /** The documented GET URL limit; the status for going past it is not documented (we answer 414). */
 export const MAX_URL_LENGTH = 32768;
+/** Request heads the server reads (URL + headers): room for a URL past the limit, so it gets its 414. */
+export const MAX_HEADER_BYTES = 64 * 1024;
 
 export interface ServerRequest {
   method: string;
@@ -203,7 +205,10 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
     return send(res, 501, odataError(501, `emulator server: ${request.method} ${pathPart} is not implemented`).body);
   }
 
-  const server = createServer((req, res) => {
+  // Node refuses request heads over 16 KB (431, before any handler runs), so a 20 KB FetchXML GET
+  // that Dataverse serves would fail here alone. Take heads up to 64 KB and let the documented
+  // URL limit (MAX_URL_LENGTH, answered 414 below) be the only one that binds.
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     inFlight++;
     state.maxInFlight = Math.max(state.maxInFlight, inFlight);
     const base = `http://${req.headers.host ?? "127.0.0.1"}`;

@@ -6,8 +6,16 @@ export type Translate = (key: string, params?: Record<string, string | number>) 
  * `{count, plural, =0 {…} one {# item} other {# items}}` (`#` is the number). English and German
  * share the plural categories one/other, so the rules of either serve both.
  */
+const PLURAL_RULES = new Map<string, Intl.PluralRules>();
+
 export function formatMessage(template: string, params: Record<string, string | number> = {}, locale = "en"): string {
-  const rules = new Intl.PluralRules(locale);
+  // Most messages have no plural: the simple placeholder pass is all they need.
+  if (!template.includes(", plural,")) return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  let rules = PLURAL_RULES.get(locale);
+  if (!rules) {
+    rules = new Intl.PluralRules(locale);
+    PLURAL_RULES.set(locale, rules);
+  }
   let out = "";
   for (let i = 0; i < template.length; ) {
     const plural = /^\{(\w+),\s*plural,/.exec(template.slice(i));

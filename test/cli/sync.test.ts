@@ -98,3 +98,59 @@ describe("partnerguard check", () => {
     expect(down.stdout).toContain("Dataverse could not be read (service error).");
   });
 });
+
+describe("partnerguard sync: dates", () => {
+  test("a feed's timestamps are written to the date-only columns as days (Edm.Date refuses a time part)", async () => {
+    server = await demoServer();
+    const feed = tmp.write("feed.csv", [HEADER, `${C},Woodgrove Foods,,,${P},Harbor Computer Services,dpor,active,2026-01-01T10:30:00Z,2026-12-31T23:00:00+02:00,DPOR-9,feed`].join("\n"));
+    const run = await runCli(["sync", feed, "--env", server.url]);
+    expect(run.code).toBe(0);
+    const [patch] = server.requests.filter((r) => r.method === "PATCH");
+    expect(patch.body).toMatchObject({ pg_startdate: "2026-01-01", pg_enddate: "2026-12-31" });
+    const again = await runCli(["sync", feed, "--env", server.url, "--json"]);
+    expect(JSON.parse(again.stdout)).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+  });
+});
+
+describe("partnerguard sync --full-snapshot", () => {
+  test("active associations of the feed's sources that it no longer holds are set inactive; other sources are left alone", async () => {
+    server = await demoServer();
+    await runCli(["sync", tmp.write("first.csv", [HEADER, ...GOOD].join("\n")), "--env", server.url]);
+    // The partner lost Woodgrove: the next complete feed of that source no longer has DPOR-1.
+    const next = tmp.write("next.csv", [HEADER, `${C},Woodgrove Foods,,,${P},Harbor Computer Services,pal,inactive,2020-01-01,2021-01-01,PAL-1,Partner Center feed`].join("\n"));
+    const patches = () => server?.requests.filter((r) => r.method === "PATCH") ?? [];
+    const before = patches().length;
+
+    const dry = await runCli(["sync", next, "--env", server.url, "--full-snapshot", "--dry-run", "--json"]);
+    expect(dry.code).toBe(0);
+    const plan = JSON.parse(dry.stdout) as { stale: { id: string; externalReference: string }[]; setInactive: number };
+    expect(plan.stale.map((x) => x.externalReference)).toContain("DPOR-1");
+    expect(patches()).toHaveLength(before);
+
+    const run = await runCli(["sync", next, "--env", server.url, "--full-snapshot", "--json"]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).setInactive).toBe(plan.stale.length);
+    const deactivations = patches().slice(before);
+    expect(deactivations).toHaveLength(plan.stale.length);
+    for (const p of deactivations) expect(p.body).toEqual({ pg_associationstatus: 100000001 });
+    // Registration and Graph rows are another source's snapshot: untouched.
+    const ids = new Set(plan.stale.map((x) => x.id));
+    expect(deactivations.every((p) => ids.has(/\(([0-9a-f-]{36})\)/.exec(p.resource)?.[1] ?? ""))).toBe(true);
+
+    // Woodgrove is no longer blocked by the partner that lost it.
+    const check = await runCli(["check", C, "--env", server.url, "--as-of", DEMO_NOW, "--json"]);
+    expect(JSON.parse(check.stdout).verdict.outreach).toBe("allowed");
+    const again = await runCli(["sync", next, "--env", server.url, "--full-snapshot", "--json"]);
+    expect(JSON.parse(again.stdout).setInactive).toBe(0);
+  });
+
+  test("a feed with skipped rows is refused as a snapshot (exit 2, nothing written); --graph has no snapshot yet (exit 4)", async () => {
+    server = await demoServer();
+    const run = await runCli(["sync", tmp.write("bad.csv", [HEADER, ...GOOD, BAD[0]].join("\n")), "--env", server.url, "--full-snapshot"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--full-snapshot: 1 rows of .* were skipped/);
+    expect(server.requests.filter((r) => r.method !== "GET")).toHaveLength(0);
+    const graph = await runCli(["sync", "--graph", "--env", server.url, "--full-snapshot"]);
+    expect(graph.code).toBe(4);
+  });
+});

@@ -64,6 +64,8 @@ async function start(accounts: (typeof ACCOUNTS)[keyof typeof ACCOUNTS][]): Prom
     ],
     [contract("ResellerPartner")],
   );
+  // The demo data's Proseware account names a real tenant too: Graph knows it, with nothing for this partner.
+  data.tenants.push({ tenantId: "4b827261-d21f-4aa9-b7db-7fa1f56fb163", displayName: "Proseware Inc", defaultDomainName: "proseware.onmicrosoft.com" });
   graph = await startGraphServer(data, {
     // The partner app has no access to one customer: Graph answers 403 on its lists.
     fault: (path) =>

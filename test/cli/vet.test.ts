@@ -31,7 +31,7 @@ const LIST = [
   "Broken id,not-a-guid,,,",
 ].join("\n");
 
-const rowsOf = (csv: string) => parse<Record<string, string>>(csv, { columns: true });
+const rowsOf = (csv: string) => parse<Record<string, string>>(csv, { columns: true, bom: true });
 
 describe("partnerguard --help", () => {
   test.each([[[]], [["vet"]], [["check"]], [["sync"]], [["pack"]]])("%j --help prints usage and exits 0", async (args) => {
@@ -124,14 +124,20 @@ describe("partnerguard vet", () => {
     expect(JSON.parse(during.stdout).summary.byOutreach).toEqual({ allowed: 1, blocked: 0, unverified: 0 });
     const after = await runCli(["vet", list, "--env", server.url, "--as-of", "2026-12-09", "--json"], { cwd: tmp.dir, env });
     expect(JSON.parse(after.stdout).summary.byOutreach).toEqual({ allowed: 0, blocked: 1, unverified: 0 });
+    // check reads the same approval as of the same day: the two commands agree.
+    const checkDuring = await runCli(["check", DEMO.contoso, "--env", server.url, "--as-of", "2026-11-25", "--json"], { cwd: tmp.dir, env });
+    expect(JSON.parse(checkDuring.stdout).verdict.outreach).toBe("allowed");
+    const checkAfter = await runCli(["check", DEMO.contoso, "--env", server.url, "--as-of", "2026-12-09", "--json"], { cwd: tmp.dir, env });
+    expect(JSON.parse(checkAfter.stdout).verdict.outreach).toBe("blocked");
   });
 
-  test("429 with Retry-After is honoured during a run; a failing association query leaves rows unverified", async () => {
-    let associationQueries = 0;
+  test("429 with Retry-After is honoured during a run; a failed account query is tried again before its rows become unverified", async () => {
+    let accountQueries = 0;
     server = await demoServer({
       fault: (r, i) => {
         if (i < 2) return { status: 429, headers: { "Retry-After": "0" } };
-        if (r.entitySet === "pg_partnerassociations" && associationQueries++ === 0) return { status: 503, body: { error: { code: "", message: "busy" } } };
+        // One 500 (not retried by the HTTP layer): the chunk itself is read again.
+        if (r.entitySet === "accounts" && accountQueries++ === 0) return { status: 500, body: { error: { code: "", message: "busy" } } };
         return undefined;
       },
     });
@@ -140,8 +146,21 @@ describe("partnerguard vet", () => {
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
     expect(out.requests.retries).toBe(2);
+    expect(out.rows.map((r: { verdict: string }) => r.verdict)).toEqual(["blocked", "allowed"]);
+  });
+
+  test("an account query that keeps failing leaves its rows unverified, with the cause", async () => {
+    server = await demoServer({
+      fault: (r) => (r.entitySet === "accounts" ? { status: 503, body: { error: { code: "", message: "busy" } } } : undefined),
+    });
+    const list = tmp.write("list.csv", `accountId\n${DEMO.contoso}\n${DEMO.woodgrove}\n`);
+    const run = await runCli(["vet", list, "--env", server.url, "--json", "--as-of", DEMO_NOW], { cwd: tmp.dir });
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
     expect(out.rows.map((r: { verdict: string }) => r.verdict)).toEqual(["unverified", "unverified"]);
     expect(out.rows[0].reason).toBe("Dataverse could not be read (service error).");
+    // Each read: sent 3 times by the HTTP layer (2 retries after 503), the chunk tried twice.
+    expect(out.requests.errorRetries).toBe(4);
   });
 
   test("usage and input errors exit 2; a refused sign-in exits 3", async () => {

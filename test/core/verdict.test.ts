@@ -270,3 +270,15 @@ describe("bad data", () => {
     expect(v.reasons).toEqual([{ code: "no-associations", evidenceIds: [] }]);
   });
 });
+
+describe("dates", () => {
+  test.each(["2026-02-30", "2025-02-29", "2026-04-31", "2026-13-01"])("%s is not a day: a bad date, never another day", (end) => {
+    const v = evaluate({ accountId: "acc-1", outcomes: [ok([association({ endDate: end })])], policy: DEFAULT_POLICY, now: NOW });
+    expect(v.outreach).toBe("blocked"); // an unreadable end cannot end an association
+    expect(v.reasons.some((r) => r.note?.code === "bad-date")).toBe(true);
+  });
+  test("29 February of a leap year is a day", () => {
+    const v = evaluate({ accountId: "acc-1", outcomes: [ok([association({ endDate: "2024-02-29" })])], policy: DEFAULT_POLICY, now: NOW });
+    expect(v.outreach).toBe("allowed");
+  });
+});

@@ -11,6 +11,8 @@ import { EnvironmentVariables } from "../../src/schema";
 export const CUSTOMER = "52eaad04-13a2-4a2f-9ce8-93a294fadf36";
 export const PARTNER = "8777b240-c6f0-4469-9e98-a3205431b836";
 export const EMPTY_CUSTOMER = "6babcaad-604b-40ac-a9d7-9fd97c0b779f";
+/** A well-formed tenant id that names no tenant: Graph's findTenantInformationByTenantId answers 404. */
+export const UNKNOWN_TENANT = "0d3f1a52-7c9e-4b8a-9f21-3e5d6c7b8a90";
 export const ACCOUNT = "a1000000-0000-4000-8000-000000000005";
 
 let seq = 0;
@@ -51,6 +53,8 @@ export function graphData(relationships: Record<string, unknown>[] = [], contrac
     tenants: [
       { tenantId: CUSTOMER, displayName: "Contoso, Ltd", defaultDomainName: "CONTOSO18839.onmicrosoft.com" },
       { tenantId: PARTNER, displayName: "Harbor Computer Services", defaultDomainName: "harbor.onmicrosoft.com" },
+      // A real tenant with no relationship to the partner: Graph names it, the lists are empty.
+      { tenantId: EMPTY_CUSTOMER, displayName: "Woodgrove Foods", defaultDomainName: "woodgrove.onmicrosoft.com" },
     ],
     relationships,
     contracts,

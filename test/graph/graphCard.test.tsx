@@ -15,24 +15,33 @@ import { CUSTOMER, PARTNER, contract, gdap, graphData } from "./fixtures";
 import { GraphServer, startGraphServer } from "./graphServer";
 import { nodeFetch } from "../helpers/nodeFetch";
 import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
+import { createGraphSource } from "../../src/sources/graph/graphSource";
+import { GraphModule } from "../../src/sources/graph/graphModule";
 
 // jsdom has no fetch; the Graph client needs one (the browser's, in the real control).
 globalThis.fetch ??= nodeFetch as unknown as typeof fetch;
 
 let server: GraphServer;
 const auth = new StaticTokenAuth("demo", false);
+/** Stands in for the web resource pg_/scripts/graph.js (the real module's source, no MSAL here); counts loads. */
+let graphLoads = 0;
+const loadGraph = (): Promise<GraphModule> => {
+  graphLoads++;
+  return Promise.resolve({ createGraphSource, createMsalAuth: () => auth });
+};
 
 beforeAll(async () => {
   server = await startGraphServer(graphData([gdap("active")], [contract("ResellerPartner")]));
-  setGraphHost({ baseUrl: server.baseUrl, createAuth: () => auth });
+  setGraphHost({ baseUrl: server.baseUrl, createAuth: () => auth, loadGraph });
 });
 afterAll(() => server.close());
 
-function setup(tenantId: string, partnerTenant = PARTNER) {
+function setup(tenantId: string, partnerTenant = PARTNER, policy?: Record<string, unknown>) {
   const emulator = demoEmulator();
   const values: [string, string][] = [
     [EnvironmentVariables.graphEnabled, "yes"],
     [EnvironmentVariables.graphTenantId, partnerTenant],
+    ...(policy ? [[EnvironmentVariables.policy, JSON.stringify(policy)] as [string, string]] : []),
   ];
   values.forEach(([schemaname, defaultvalue], i) =>
     emulator.insert("environmentvariabledefinition", { environmentvariabledefinitionid: `e1000000-0000-4000-8000-00000000000${i}`, schemaname, defaultvalue }),
@@ -75,6 +84,15 @@ test("not connected: unverified with a Connect button; the click connects and th
   expect(emulator.requests.map((r) => r.entity).filter((e) => e === "account")).toHaveLength(2);
 });
 
+test("the Graph module (MSAL, the Graph client) is loaded only when Graph applies: not for an account without a tenant id", async () => {
+  graphLoads = 0;
+  server.requests.length = 0;
+  setup("");
+  await waitFor(() => expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("allowed"));
+  expect(graphLoads).toBe(0);
+  expect(server.requests).toHaveLength(0);
+});
+
 test("a tenant id that is not a GUID says so on the card, and Graph is not called", async () => {
   server.requests.length = 0;
   setup("not-a-tenant");
@@ -89,13 +107,32 @@ test("a sign-in that does not complete says why next to the button, and the verd
     getAccessToken: () => Promise.reject(new GraphAuthError("not-connected", "no session")),
     connect: () => Promise.resolve({ kind: "forbidden", message: "AADSTS65001: consent required" }),
   };
-  setGraphHost({ baseUrl: server.baseUrl, createAuth: () => refusing });
+  setGraphHost({ baseUrl: server.baseUrl, createAuth: () => refusing, loadGraph });
   try {
     setup(CUSTOMER, "0f1e2d3c-4b5a-4968-8776-655443322110"); // another app registration: a provider of its own
     fireEvent.click(await screen.findByRole("button", { name: "Connect to Microsoft Graph" }));
     expect(await screen.findByText(/Sign-in to Microsoft Graph did not complete: access is not granted; ask your admin\./)).toBeTruthy();
     expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("unverified");
   } finally {
-    setGraphHost({ baseUrl: server.baseUrl, createAuth: () => auth });
+    setGraphHost({ baseUrl: server.baseUrl, createAuth: () => auth, loadGraph });
+  }
+});
+
+test("a silent sign-in slower than the budget ends as 'not connected' with the Connect button, never as 'no answer in time'", async () => {
+  // MSAL's hidden frame that never answers (no session cookie reachable, a slow Entra).
+  const hanging: InteractiveGraphAuth = {
+    getAccessToken: () => new Promise<string>(() => undefined),
+    connect: () => Promise.resolve(undefined),
+  };
+  setGraphHost({ baseUrl: server.baseUrl, createAuth: () => hanging, loadGraph });
+  try {
+    server.requests.length = 0;
+    setup(CUSTOMER, "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", { sourceTimeoutMs: 1000 });
+    expect(await screen.findByRole("button", { name: "Connect to Microsoft Graph" }, { timeout: 3000 })).toBeTruthy();
+    expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("unverified");
+    expect(screen.queryByText(/no answer in time/)).toBeNull();
+    expect(server.requests).toHaveLength(0);
+  } finally {
+    setGraphHost({ baseUrl: server.baseUrl, createAuth: () => auth, loadGraph });
   }
 });

@@ -6,10 +6,12 @@ import { createGraphSource, GraphSourceDeps } from "../../src/sources/graph/grap
 import { ExtraSourceContext } from "../../src/sources/resolver";
 import { SourceOutcome } from "../../src/core/types";
 import { StaticTokenAuth } from "../../src/sources/graph/graphAuth";
-import { ACCESS_NOT_GRANTED } from "../../src/sources/graph/graphFailures";
-import { ACCOUNT, CUSTOMER, EMPTY_CUSTOMER, PARTNER, contract, demoAuth, gdap, graphConfig, graphData } from "./fixtures";
+import { ACCESS_NOT_GRANTED, REQUEST_REFUSED } from "../../src/sources/graph/graphFailures";
+import { ACCOUNT, CUSTOMER, EMPTY_CUSTOMER, PARTNER, UNKNOWN_TENANT, contract, demoAuth, gdap, graphConfig, graphData } from "./fixtures";
 import { GraphServer, GraphServerOptions, startGraphServer } from "./graphServer";
 import { GraphData } from "../../src/emulator/graphEmulator";
+import { evaluate } from "../../src/core/verdict";
+import { DEFAULT_POLICY } from "../../src/core/policy";
 
 let server: GraphServer | undefined;
 afterEach(async () => {
@@ -97,7 +99,7 @@ describe("Graph source: one $batch round trip", () => {
 });
 
 describe("Graph source: GDAP statuses", () => {
-  test("in force are active, ended are history, pending are no evidence, unknown are kept", async () => {
+  test("in force or approved by the customer are active, ended are history, not yet approved are no evidence, unknown are kept", async () => {
     const statuses = ["active", "expiring", "terminationRequested", "terminating", "expired", "terminated", "activating", "approvalPending", "approved", "created", "unknownFutureValue", "suspendedForAudit"];
     const { outcome } = await readWith(graphData(statuses.map((s) => gdap(s))));
     const byRaw = new Map(associationsOf(outcome).map((a) => [a.rawStatus, a.status]));
@@ -106,11 +108,23 @@ describe("Graph source: GDAP statuses", () => {
       expiring: "active",
       terminationRequested: "active",
       terminating: "active",
+      approved: "active",
+      activating: "active",
       expired: "inactive",
       terminated: "inactive",
       unknownFutureValue: "unknown",
       suspendedForAudit: "unknown",
     });
+  });
+
+  test.each(["approved", "activating"])("a relationship the customer has approved (%s, not activated yet: no dates) blocks outreach", async (status) => {
+    const pending = gdap(status, { activatedDateTime: null, endDateTime: null });
+    const { outcome } = await readWith(graphData([pending]));
+    const [a] = associationsOf(outcome);
+    expect(a).toMatchObject({ relationshipType: "gdap", status: "active", rawStatus: status, startDate: "2025-02-10T11:24:42.3148266Z" });
+    expect(a.endDate).toBeUndefined();
+    const verdict = evaluate({ accountId: ACCOUNT, outcomes: [outcome], policy: DEFAULT_POLICY, now: Date.now() });
+    expect(verdict.outreach).toBe("blocked");
   });
 
   test("a reseller relationship keeps its indirect provider; an auto-extending one has no end to warn about", async () => {
@@ -196,6 +210,52 @@ describe("Graph source: per-item statuses in the batch", () => {
     expect((server.requests[1].body as { requests: { id: string }[] }).requests.map((r) => r.id)).toEqual(["contracts"]);
   });
 
+  test("a per-item 503 with a Retry-After that fits the budget is resent alone, like a 429", async () => {
+    let unavailable = 0;
+    const { outcome, server } = await readWith(graphData([gdap("expired")], [contract("ResellerPartner")]), {
+      fault: (p) => (p.startsWith("/contracts") && unavailable++ === 0 ? { status: 503, headers: { "Content-Type": "application/json", "Retry-After": "1" }, body: { error: { code: "ServiceUnavailable", message: "try later" } } } : undefined),
+    });
+    expect(associationsOf(outcome).map((a) => a.relationshipType)).toEqual(["gdap", "csp-reseller"]);
+    expect(server.requests).toHaveLength(2);
+    expect((server.requests[1].body as { requests: { id: string }[] }).requests.map((r) => r.id)).toEqual(["contracts"]);
+  });
+
+  test("a per-item 503 without Retry-After, or with one past the budget, is not resent: a server failure", async () => {
+    const variants: Record<string, string>[] = [{ "Content-Type": "application/json" }, { "Content-Type": "application/json", "Retry-After": "30" }];
+    for (const headers of variants) {
+      const { outcome, server } = await readWith(
+        graphData([gdap("expired")]),
+        { fault: (p) => (p.startsWith("/contracts") ? { status: 503, headers, body: { error: { code: "ServiceUnavailable", message: "down" } } } : undefined) },
+        { remainingMs: 3000 },
+      );
+      expect(failureOf(outcome).kind).toBe("server");
+      expect(server.requests).toHaveLength(1);
+      await server.close();
+    }
+  });
+
+  test("a 400 on a list (Graph refuses the $filter) is the request's problem for an admin, not the account's tenant id", async () => {
+    const refused = { status: 400, headers: { "Content-Type": "application/json" }, body: { error: { code: "BadRequest", message: "Invalid filter clause: property 'customer/tenantId' is not supported." } } };
+    const { outcome } = await readWith(graphData([gdap("expired")]), { fault: (p) => (p.startsWith("/tenantRelationships/delegatedAdminRelationships") ? refused : undefined) });
+    expect(failureOf(outcome).kind).not.toBe("invalid-input");
+    expect(failureOf(outcome).kind).toBe("server");
+    expect(failureOf(outcome).message).toContain(REQUEST_REFUSED);
+    expect(failureOf(outcome).message).toContain("Invalid filter clause");
+  });
+
+  test("a 400 that says the tenant id names no tenant is the account's data (invalid input)", async () => {
+    const refused = { status: 400, headers: { "Content-Type": "application/json" }, body: { error: { code: "Request_BadRequest", message: `Tenant ${CUSTOMER} does not exist.` } } };
+    const { outcome } = await readWith(graphData([gdap("expired")]), { fault: (p) => (p.startsWith("/contracts") ? refused : undefined) });
+    expect(failureOf(outcome).kind).toBe("invalid-input");
+  });
+
+  test("a customer tenant Graph says does not exist is invalid input, never 'no partner'", async () => {
+    const { outcome, server } = await readWith(graphData([gdap("active")]), {}, { tenantId: UNKNOWN_TENANT });
+    expect(failureOf(outcome).kind).toBe("invalid-input");
+    expect(failureOf(outcome).message).toContain(UNKNOWN_TENANT);
+    expect(server.requests).toHaveLength(1);
+  });
+
   test("a per-item 429 whose Retry-After ends past the budget is a throttled failure, at once", async () => {
     const { outcome, server, ms } = await readWith(
       graphData([], []),
@@ -242,6 +302,12 @@ describe("Graph source: the whole request fails", () => {
     const { outcome } = await readWith(graphData(), { outer: () => ({ status, text: body }) });
     expect(failureOf(outcome)).toMatchObject({ kind });
     expect(failureOf(outcome).message).toContain(ACCESS_NOT_GRANTED);
+  });
+
+  test("the whole $batch refused (outer 400) is the request's problem, not the account's tenant id", async () => {
+    const { outcome } = await readWith(graphData(), { outer: () => ({ status: 400, text: JSON.stringify({ error: { code: "BadRequest", message: "Invalid batch payload." } }) }) });
+    expect(failureOf(outcome).kind).toBe("server");
+    expect(failureOf(outcome).message).toContain(REQUEST_REFUSED);
   });
 
   test("malformed JSON is a malformed failure", async () => {

@@ -5,9 +5,11 @@
  */
 import { IPublicClientApplication } from "@azure/msal-browser";
 import { MsalBrowserAuth } from "../../src/sources/graph/msalBrowserAuth";
+import { redirectUriFor } from "../../src/sources/graph/redirectUri";
 import { MsalNodeAuth } from "../../src/sources/graph/msalNodeAuth";
 import { GraphAuthError } from "../../src/sources/graph/graphAuth";
 import { createGraphSource } from "../../src/sources/graph/graphSource";
+import { silentSignInTimeoutMs } from "../../src/sources/graph/graphBudget";
 import { DEFAULT_DELEGATED_SCOPES } from "../../src/sources/graph/graphApi";
 import { ACCOUNT, CUSTOMER, PARTNER, gdap, graphConfig, graphData } from "./fixtures";
 import { startGraphServer } from "./graphServer";
@@ -21,7 +23,8 @@ interface Account {
 class FakeMsalApp {
   calls: { method: string; request?: unknown }[] = [];
   accounts: Account[] = [];
-  constructor(private readonly entra: { session: boolean; popup: "completes" | "closed" | "admin-consent" }) {}
+  active: Account | null = null;
+  constructor(private readonly entra: { session: boolean; popup: "completes" | "closed" | "admin-consent"; popupAccount?: string; ssoHangs?: boolean }) {}
 
   initialize() {
     this.calls.push({ method: "initialize" });
@@ -36,27 +39,35 @@ class FakeMsalApp {
   }
   ssoSilent(request: { loginHint?: string }) {
     this.calls.push({ method: "ssoSilent", request });
+    // A hidden frame whose answer never comes back (no bridge, a slow Entra, a blocked frame).
+    if (this.entra.ssoHangs) return new Promise<never>(() => undefined);
     if (!this.entra.session) return Promise.reject(Object.assign(new Error("AADSTS160021: third-party cookies blocked"), { errorCode: "interaction_required" }));
-    return Promise.resolve({ accessToken: `sso-token-for-${request.loginHint}`, account: null });
+    const account = { username: request.loginHint ?? "someone@contoso.com", homeAccountId: "h-sso" };
+    this.accounts.push(account);
+    return Promise.resolve({ accessToken: `sso-token-for-${request.loginHint}`, account });
   }
   acquireTokenPopup(request: { loginHint?: string; scopes: string[] }) {
     this.calls.push({ method: "acquireTokenPopup", request });
     if (this.entra.popup === "closed") return Promise.reject(Object.assign(new Error("User cancelled the flow."), { errorCode: "user_cancelled" }));
     if (this.entra.popup === "admin-consent") return Promise.reject(Object.assign(new Error("AADSTS90094: The grant requires admin permission."), { errorCode: "consent_required" }));
-    const account = { username: request.loginHint ?? "someone@contoso.com", homeAccountId: "h1" };
+    const account = { username: this.entra.popupAccount ?? request.loginHint ?? "someone@contoso.com", homeAccountId: "h1" };
     this.accounts.push(account);
     return Promise.resolve({ accessToken: "popup-token", account });
   }
-  setActiveAccount(account: Account) {
+  setActiveAccount(account: Account | null) {
     this.calls.push({ method: "setActiveAccount", request: account });
+    this.active = account;
+  }
+  getActiveAccount() {
+    return this.active;
   }
 }
 
-function browserAuth(entra: ConstructorParameters<typeof FakeMsalApp>[0], hint = "avery@partner.example") {
+function browserAuth(entra: ConstructorParameters<typeof FakeMsalApp>[0], hint = "avery@partner.example", silentTimeoutMs?: number) {
   const app = new FakeMsalApp(entra);
   const configs: unknown[] = [];
   const auth = new MsalBrowserAuth(
-    { clientId: "client-1", tenantId: PARTNER, redirectUri: "https://org.crm4.dynamics.com", loginHint: () => Promise.resolve(hint) },
+    { clientId: "client-1", tenantId: PARTNER, redirectUri: redirectUriFor("https://org.crm4.dynamics.com"), loginHint: () => Promise.resolve(hint), silentTimeoutMs },
     (config) => {
       configs.push(config);
       return new Proxy(app, {
@@ -111,6 +122,54 @@ describe("MSAL in the browser", () => {
     const consent = await browserAuth({ session: false, popup: "admin-consent" }).auth.connect();
     expect(consent?.kind).toBe("forbidden");
     expect(consent?.message).toContain("ask your admin");
+  });
+
+  test("MSAL is set up for a real org: the redirect-bridge page, a cache shared by all tabs, a hidden-frame wait below the budget", async () => {
+    const { auth, configs } = browserAuth({ session: true, popup: "completes" }, "avery@partner.example", silentSignInTimeoutMs(5000));
+    await auth.getAccessToken();
+    expect(configs).toEqual([
+      {
+        auth: { clientId: "client-1", authority: `https://login.microsoftonline.com/${PARTNER}`, redirectUri: "https://org.crm4.dynamics.com/WebResources/pg_/auth/redirect.html" },
+        cache: { cacheLocation: "localStorage" },
+        system: { iframeBridgeTimeout: silentSignInTimeoutMs(5000) },
+      },
+    ]);
+    // MSAL's own default (10 s) would outlast every budget the policy allows (at most 9 s).
+    expect(silentSignInTimeoutMs(5000)).toBeLessThan(5000);
+    expect(silentSignInTimeoutMs(9000)).toBeLessThan(9000);
+  });
+
+  test("the account chosen in the popup is the active account, used silently from then on (even when it is not the Dynamics UPN)", async () => {
+    const { app, auth } = browserAuth({ session: false, popup: "completes", popupAccount: "avery@harbor.onmicrosoft.com" });
+    await expect(auth.connect()).resolves.toBeUndefined();
+    expect(app.getActiveAccount()?.username).toBe("avery@harbor.onmicrosoft.com");
+    app.calls.length = 0;
+    await expect(auth.getAccessToken()).resolves.toBe("token-for-avery@harbor.onmicrosoft.com");
+    expect(app.calls.map((c) => c.method)).toEqual(["acquireTokenSilent"]);
+  });
+
+  test("an account silent SSO found becomes the active account: the next load reads the cache, no hidden frame", async () => {
+    const { app, auth } = browserAuth({ session: true, popup: "completes" });
+    await auth.getAccessToken();
+    expect(app.getActiveAccount()?.username).toBe("avery@partner.example");
+    app.calls.length = 0;
+    await auth.getAccessToken();
+    expect(app.calls.map((c) => c.method)).toEqual(["acquireTokenSilent"]);
+  });
+
+  test("a silent sign-in still running when the budget ends is 'not connected' (the Connect button), before the deadline, and nothing is sent", async () => {
+    const { auth } = browserAuth({ session: true, popup: "completes", ssoHangs: true });
+    const server = await startGraphServer(graphData([gdap("active")]));
+    try {
+      const source = createGraphSource({ authFor: () => auth, baseUrl: server.baseUrl });
+      const started = Date.now();
+      const outcome = await source.read(CUSTOMER, new AbortController().signal, { accountId: ACCOUNT, config: graphConfig(), remainingMs: 800 });
+      expect(outcome.ok ? "ok" : outcome.failure.kind).toBe("not-connected");
+      expect(Date.now() - started).toBeLessThan(800);
+      expect(server.requests).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
   });
 
   test("MSAL is started once per provider", async () => {

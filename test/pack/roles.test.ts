@@ -19,7 +19,8 @@ beforeAll(async () => {
   if (!assembled.ok) throw new Error(JSON.stringify(assembled.problems));
   const xml = Buffer.from(assembled.entries.get("customizations.xml")!).toString("utf8");
   packed = new Map(
-    elements(xml, "Role").map((r) => [r.attrs.name, new Map(elements(r.inner, "RolePrivilege").map((p) => [p.attrs.name, p.attrs.level]))]),
+    // The <Roles> section only: the app's role map and the account form's display conditions name roles too.
+    elements(elements(xml, "Roles")[0].inner, "Role").map((r) => [r.attrs.name, new Map(elements(r.inner, "RolePrivilege").map((p) => [p.attrs.name, p.attrs.level]))]),
   );
 });
 afterAll(() => fx.cleanup());

@@ -2,7 +2,8 @@
  * Checks on a packed zip's entries, the same ones the tests run: every named file exists and
  * every file is named, every RootComponent resolves, every ribbon and form reference (function,
  * library, LocLabel, command, rule, image) resolves, the control manifest and its bundle are there,
- * and every column a view or form of our tables names exists.
+ * every column a view or form of our tables names exists, and the app's components, roles and
+ * site-map entries resolve (checks/appModules.ts).
  */
 import { PackProblem } from "../errors";
 import { ComponentType } from "../render/solutionManifest";
@@ -10,6 +11,7 @@ import { ROOT_FILES } from "../assemble";
 import { elements, lineOf, ScannedElement, unescapeXml } from "../xmlScan";
 import { SYSTEM_COLUMNS } from "../model/systemColumns";
 import { scriptFunctions } from "./scriptFunctions";
+import { appModulesAndSiteMaps, checkAppModules } from "./appModules";
 
 const text = (bytes: Uint8Array | undefined) => (bytes ? Buffer.from(bytes).toString("utf8").replace(/^\uFEFF/, "") : "");
 const WEBRESOURCE = "$webresource:";
@@ -66,7 +68,11 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
 
   // Root components resolve to something the package defines.
   const entities = new Set(elements(customizations, "Entity").map((e) => (elements(e.inner, "Name")[0]?.inner.trim() ?? "").toLowerCase()));
-  const roles = new Set(elements(customizations, "Role").map((r) => (r.attrs.id ?? "").toLowerCase()));
+  // Roles of the <Roles> section only: app role maps and form display conditions say <Role> too.
+  const roles = new Set(elements(elements(customizations, "Roles")[0]?.inner ?? "", "Role").map((r) => (r.attrs.id ?? "").toLowerCase()));
+  const { apps, siteMaps } = appModulesAndSiteMaps(customizations);
+  const appNames = new Set(apps.map((a) => a.uniqueName));
+  const siteMapNames = new Set(siteMaps.map((s) => s.uniqueName));
   const roots = elements(solution, "RootComponent");
   if (roots.length === 0) at("solution.xml", undefined, "no RootComponents");
   for (const r of roots) {
@@ -77,6 +83,8 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
       : type === String(ComponentType.webResource) ? webResources.has(schemaName)
       : type === String(ComponentType.customControl) ? controls.has(schemaName)
       : type === String(ComponentType.environmentVariable) ? envVars.has(schemaName)
+      : type === String(ComponentType.appModule) ? appNames.has(schemaName)
+      : type === String(ComponentType.siteMap) ? siteMapNames.has(schemaName)
       : false;
     if (!ok) at("solution.xml", r.line, `RootComponent type ${type} ${schemaName || id} resolves to nothing in the package`);
   }
@@ -88,11 +96,22 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
     ...[...envVars].map((n) => `${ComponentType.environmentVariable}:${n.toLowerCase()}`),
     ...[...roles].map((n) => `${ComponentType.role}:${n}`),
     ...[...entities].map((n) => `${ComponentType.entity}:${n}`),
+    ...[...appNames].map((n) => `${ComponentType.appModule}:${n.toLowerCase()}`),
+    ...[...siteMapNames].map((n) => `${ComponentType.siteMap}:${n.toLowerCase()}`),
   ];
   for (const n of need) if (!rooted.has(n)) at("solution.xml", undefined, `no RootComponent for ${n.replace(":", " ")}`);
 
   problems.push(...checkReferences(zipName, customizations, entries, webResources));
   problems.push(...checkColumnReferences(zipName, customizations));
+  problems.push(...checkAppModules(zipName, customizations));
+  // A form shown to a role the package does not ship is shown to nobody that role was meant for.
+  for (const form of elements(customizations, "systemform")) {
+    for (const conditions of elements(form.inner, "DisplayConditions")) {
+      for (const r of elements(conditions.inner, "Role")) {
+        if (!roles.has((r.attrs.Id ?? "").toLowerCase())) at("customizations.xml", form.line - 1 + lineOf(form.inner, conditions.index) + r.line - 1, `form display conditions name role ${r.attrs.Id ?? ""}, which is not in the package`);
+      }
+    }
+  }
   return problems;
 }
 

@@ -23,6 +23,12 @@ export const NEWER_THAN_SCHEMA: readonly NewerConstruct[] = [
     reason: "2020s exports put these on the root; a hand-edited Other/Customizations.xml copied from an export may carry them. We do not write them ourselves.",
     strip: (xml) => xml.replace(/\s(OrganizationVersion|OrganizationSchemaType|CRMServerServiceabilityVersion)="[^"]*"/g, ""),
   },
+  {
+    construct: "<EntityRelationship><CascadeArchive>",
+    reason:
+      "Current exports write it on every one-to-many relationship (archiving for long-term retention, beside CascadeDelete); without it the import applies a default we did not choose. Only the platform's cascade values are stripped, so a misspelt one still fails validation.",
+    strip: (xml) => xml.replace(/<CascadeArchive>(NoCascade|Cascade|RemoveLink|Restrict)<\/CascadeArchive>/g, ""),
+  },
 ];
 
 /** Default location of the schemas: beside the repository, as the design docs keep them. */

@@ -42,4 +42,11 @@ export const ACCOUNT_FORM = {
   /** Control manifest property name → account column it binds. */
   bindings: { statusColumn: Account.status, customerTenantId: Account.tenantId },
   onLoad: { library: WebResources.commandScript, functionName: ScriptFunctions.onLoad },
+  /**
+   * Who lands on this form (`<DisplayConditions>`, as exports write it on custom account forms):
+   * users with a PartnerGuard role get it, first in the form order (0), so sellers see the card
+   * without an admin reordering forms. Not a fallback form: users without these roles keep the
+   * forms they had (their roles' forms or the org's fallback), nothing changes for them.
+   */
+  display: { order: 0, fallbackForm: false, roles: ["seller", "approver", "admin"] },
 } as const;

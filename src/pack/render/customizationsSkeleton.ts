@@ -2,8 +2,13 @@
  * Other/Customizations.xml: the frame of customizations.xml. The packer fills the empty
  * placeholder elements (Entities, Roles, EntityRelationships, WebResources, CustomControls)
  * from the component folders; the order is the schema's (ImportExportXml is a sequence).
+ * The model-driven app and its site map are rendered into the frame itself: in the zip they
+ * live in customizations.xml (no files of their own), and the frame passes through the packer
+ * unchanged, so they need no reader of their own and are still rendered from the model.
  */
 import { el, XmlElement } from "../xml";
+import { APP } from "../model/app";
+import { renderAppModule, renderAppModuleSiteMap } from "./app";
 
 export const FILLED_SECTIONS = ["Entities", "Roles", "EntityRelationships", "WebResources", "CustomControls"] as const;
 export type FilledSection = (typeof FILLED_SECTIONS)[number];
@@ -23,6 +28,8 @@ export function renderCustomizationsSkeleton(): XmlElement {
     el("optionsets"),
     el("WebResources"),
     el("CustomControls"),
+    el("AppModuleSiteMaps", {}, renderAppModuleSiteMap(APP)),
+    el("AppModules", {}, renderAppModule(APP)),
     el("EntityDataProviders"),
     el("Languages", {}, el("Language", {}, 1033)),
   );

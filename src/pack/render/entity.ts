@@ -1,11 +1,12 @@
 /** Entity.xml of an entity folder (EntityInfo only; forms, views and ribbon live beside it). */
 import { el, XmlElement } from "../xml";
 import { Column, Labels, Table } from "../model/types";
-import { english, labelList, languages } from "./labels";
+import { english, labelList } from "./labels";
 import { INTRODUCED_VERSION, renderColumn, renderPrimaryKey, renderStateColumns } from "./attributes";
 
+/** The base language is 1033: `LocalizedName`/`OriginalName` carry the English name, never another language's. */
 function entityName(schemaName: string, displayName: Labels): XmlElement {
-  const name = languages(displayName)[0][1];
+  const name = displayName[1033];
   return el("Name", { LocalizedName: name, OriginalName: name }, schemaName);
 }
 

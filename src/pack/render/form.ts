@@ -7,6 +7,25 @@ import { SYSTEM_COLUMNS, isSystemColumn } from "../model/systemColumns";
 import { Account } from "../../schema";
 import { english, labelList } from "./labels";
 import { INTRODUCED_VERSION } from "./attributes";
+import { ROLES, RoleDefinition } from "../model/roles";
+import { roleId } from "./role";
+
+/**
+ * `<DisplayConditions>` of a main form: which users get it (everyone, or holders of some roles),
+ * its place in the form order (lowest first) and whether it is the fallback for users no other
+ * form is shown to. Without it, which main form a user lands on is left to the form order.
+ */
+export function displayConditions(order: number, fallbackForm: boolean, roleKeys: readonly RoleDefinition["key"][] | "everyone"): XmlElement {
+  const who =
+    roleKeys === "everyone"
+      ? [el("Everyone")]
+      : roleKeys.map((key) => {
+          const role = ROLES.find((r) => r.key === key);
+          if (!role) throw new Error(`display conditions name role ${key}, which the solution does not ship`);
+          return el("Role", { Id: roleId(role) });
+        });
+  return el("DisplayConditions", { Order: order, FallbackForm: String(fallbackForm) }, ...who);
+}
 
 /** Class ids of the platform's standard form controls. */
 export const ControlClass = {
@@ -105,7 +124,8 @@ export function renderTableForm(table: Table, form: MainForm): XmlElement {
       }),
     ),
   );
-  return systemForm(table.logicalName, form.key, form.name, sections, formEvents(table.logicalName, form.key, form.handlers ?? []));
+  // Our tables have one main form each: everyone gets it, and it is the fallback (as exports write custom-table forms).
+  return systemForm(table.logicalName, form.key, form.name, sections, [displayConditions(0, true, "everyone"), ...formEvents(table.logicalName, form.key, form.handlers ?? [])]);
 }
 
 /** `<events>` and `<formLibraries>` for a form's script handlers (none: nothing). */
@@ -174,5 +194,9 @@ export function renderAccountForm(): XmlElement {
       ...[0, 1, 2].map((formFactor) => el("customControl", { formFactor, name: f.control }, el("parameters", {}, ...parameters))),
     ),
   );
-  return systemForm(entity, f.key, f.name, [guardSection, accountSection], [controlDescriptions, ...formEvents(entity, f.key, [{ event: "onload", ...f.onLoad }])]);
+  return systemForm(entity, f.key, f.name, [guardSection, accountSection], [
+    controlDescriptions,
+    ...formEvents(entity, f.key, [{ event: "onload", ...f.onLoad }]),
+    displayConditions(f.display.order, f.display.fallbackForm, f.display.roles),
+  ]);
 }

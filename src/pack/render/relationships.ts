@@ -56,9 +56,15 @@ export function renderRelationship(r: Relationship): XmlElement {
     el("ReferencedEntityName", {}, TARGET_SCHEMA_NAMES[r.target]),
     el("CascadeAssign", {}, "NoCascade"),
     el("CascadeDelete", {}, r.cascadeDelete),
+    // Archiving (long-term retention) follows deletion, as the maker portal sets it and exports
+    // write it: a request archived takes its decisions along; other rows keep theirs and lose the link.
+    // Newer than the 2018 schema: NEWER_THAN_SCHEMA (checks/schemaValidation.ts).
+    el("CascadeArchive", {}, r.cascadeDelete),
     el("CascadeReparent", {}, "NoCascade"),
     el("CascadeShare", {}, "NoCascade"),
     el("CascadeUnshare", {}, "NoCascade"),
+    // Rollup views follow no relationship of ours (the schema knows this one).
+    el("CascadeRollupView", {}, "NoCascade"),
     el("IsValidForAdvancedFind", {}, 1),
     el("ReferencingAttributeName", {}, r.attribute),
     el("RelationshipDescription", {}, labelList("Descriptions", "Description", english(""))),

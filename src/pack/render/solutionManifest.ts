@@ -6,18 +6,21 @@ import { TABLES } from "../model/tables";
 import { WEB_RESOURCES } from "../model/webResources";
 import { Account, CONTROL_NAME, PUBLISHER_PREFIX, SolutionIdentity } from "../../schema";
 import { roleId } from "./role";
+import { APP } from "../model/app";
 
 /** SolutionComponent type codes (platform-facts D2). */
-export const ComponentType = { entity: 1, role: 20, webResource: 61, customControl: 66, environmentVariable: 380 } as const;
+export const ComponentType = { entity: 1, role: 20, webResource: 61, siteMap: 62, customControl: 66, appModule: 80, environmentVariable: 380 } as const;
 
 /**
- * RootComponentBehavior: 0 include subcomponents, 1 do not include subcomponents, 2 shell only.
- * Our tables are ours entirely (0). Account is Microsoft's: 1 says "this table, and only the
- * subcomponents customizations.xml carries" (our two columns, our form, our ribbon diff); 0 would
- * claim every account column and form, 2 (shell) is for a table whose own subcomponents the
- * solution does not ship. See README "Why account is behavior 1".
+ * RootComponentBehavior: 0 include subcomponents, 1 do not include subcomponents, 2 do not
+ * include metadata. Our tables are ours entirely (0). Account is Microsoft's: we ship two columns,
+ * a form and a ribbon diff, not the table's own settings (the entity is `unmodified="1"`). For an
+ * out-of-box table with selected columns and forms, the maker portal's export writes 2, and so
+ * does the 2026 reference export (`sprk_event`, behavior 2, `unmodified="1"`): the table's
+ * metadata stays the org's, the subcomponents customizations.xml carries are imported. 0 would
+ * claim every account column and form for PartnerGuard.
  */
-export const ACCOUNT_BEHAVIOR = 1;
+export const ACCOUNT_BEHAVIOR = 2;
 
 export interface RootComponentRef {
   type: number;
@@ -32,7 +35,10 @@ export function rootComponents(): RootComponentRef[] {
     { type: ComponentType.entity, schemaName: Account.logicalName, behavior: ACCOUNT_BEHAVIOR },
     ...ROLES.map((r) => ({ type: ComponentType.role, id: roleId(r), behavior: 0 })),
     ...WEB_RESOURCES.map((w) => ({ type: ComponentType.webResource, schemaName: w.name, behavior: 0 })),
+    // The app's site map and the app are named by unique name, in type order, as a 2025 export writes them.
+    { type: ComponentType.siteMap, schemaName: APP.siteMapUniqueName, behavior: 0 },
     { type: ComponentType.customControl, schemaName: CONTROL_NAME, behavior: 0 },
+    { type: ComponentType.appModule, schemaName: APP.uniqueName, behavior: 0 },
     ...ENVIRONMENT_VARIABLES.map((v) => ({ type: ComponentType.environmentVariable, schemaName: v.schemaName, behavior: 0 })),
   ];
 }

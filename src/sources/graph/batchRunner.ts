@@ -1,7 +1,8 @@
 /**
  * Sends one `$batch` and handles what the client's RetryHandler cannot see: a 429 on an item
- * inside a 200 batch. Only the throttled items are sent again, after their Retry-After, and
- * only when that wait ends before the deadline; otherwise their 429 stands.
+ * inside a 200 batch, or a 503/504 item that says when to come back (Retry-After), as the
+ * RetryHandler would for an ordinary request. Only those items are sent again, after their
+ * Retry-After, and only when that wait ends before the deadline; otherwise their status stands.
  */
 import { Client } from "@microsoft/microsoft-graph-client";
 import { BatchItemRequest, BatchItemResponse, batchBody, header, parseBatchResponse, retryAfterMs } from "./batch";
@@ -50,6 +51,15 @@ async function post(client: Client, requests: BatchItemRequest[], signal: AbortS
   return items;
 }
 
+/**
+ * 429 always (the default wait applies without Retry-After); 503/504 only with a Retry-After:
+ * without it, an unavailable service gives no sign that a resend within the budget would help.
+ */
+function shouldResend(item: BatchItemResponse): boolean {
+  if (item.status === 429) return true;
+  return (item.status === 503 || item.status === 504) && header(item.headers, "Retry-After") !== undefined;
+}
+
 /** Runs the requests in one batch (plus resends of throttled items); returns one response per id. */
 export async function runBatch(client: Client, requests: BatchItemRequest[], o: BatchRunOptions): Promise<Map<string, BatchItemResponse>> {
   const sleep = o.sleep ?? abortableSleep;
@@ -58,7 +68,7 @@ export async function runBatch(client: Client, requests: BatchItemRequest[], o: 
   for (let attempt = 0; pending.length > 0; attempt++) {
     const items = await post(client, pending, o.signal);
     for (const item of items) results.set(item.id, item);
-    const throttled = items.filter((i) => i.status === 429);
+    const throttled = items.filter(shouldResend);
     if (!throttled.length || attempt >= MAX_ITEM_RESENDS) break;
     const now = o.clock();
     const wait = Math.max(...throttled.map((i) => retryAfterMs(header(i.headers, "Retry-After"), now) ?? DEFAULT_ITEM_WAIT_MS));

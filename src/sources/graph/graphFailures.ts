@@ -4,33 +4,75 @@ import { AUTH_ERROR_NAMES, GraphAuthFailureKind } from "./graphAuth";
 
 export const ACCESS_NOT_GRANTED = "Graph access is not granted; ask your admin";
 
+/**
+ * A 400 is not, by itself, a problem of the account's data: the tenant id is checked to be a
+ * GUID before anything is sent, so Graph refusing a request (the `$filter` on
+ * `customer/tenantId`, a batch it cannot parse) is a problem of the request, for an admin. Only
+ * an error that says the tenant id names no tenant is the account's (see `refusesTenantId`).
+ */
+export const REQUEST_REFUSED = "Graph refused PartnerGuard's request (not the account's data); tell your admin";
+
 function statusKind(status: number): SourceFailureKind {
   if (status === 401) return "unauthorized";
   if (status === 403) return "forbidden";
   if (status === 404) return "not-found";
   if (status === 429) return "throttled";
-  if (status === 400) return "invalid-input";
+  // A refused request gets no kind of its own in the core (SourceFailureKind); "server" is what
+  // it is to the seller: Graph would not serve this request, an admin must look.
+  if (status === 400) return "server";
   if (status >= 500) return "server";
   return "network";
 }
 
-function graphErrorText(body: unknown): string | undefined {
-  if (typeof body !== "object" || body === null) return undefined;
+function graphError(body: unknown): { code?: string; message?: string } {
+  if (typeof body !== "object" || body === null) return {};
   const error = (body as { error?: unknown }).error;
-  if (typeof error !== "object" || error === null) return undefined;
+  if (typeof error !== "object" || error === null) return {};
   const { code, message } = error as { code?: unknown; message?: unknown };
-  const parts = [code, message].filter((p): p is string => typeof p === "string" && p !== "");
+  return { code: typeof code === "string" ? code : undefined, message: typeof message === "string" ? message : undefined };
+}
+
+function graphErrorText(body: unknown): string | undefined {
+  const { code, message } = graphError(body);
+  const parts = [code, message].filter((p): p is string => p !== undefined && p !== "");
   return parts.length ? parts.join(": ") : undefined;
+}
+
+/**
+ * Whether Graph's error says the tenant id itself names no tenant (code `UnknownTenantId`,
+ * "Tenant … does not exist", "We do not recognize this tenant ID"): then the account's data is
+ * wrong, not the request. "Invalid" alone does not count: that is what a refused `$filter` on
+ * `customer/tenantId` says, and that is the request's problem.
+ */
+export function refusesTenantId(body: unknown): boolean {
+  const { code = "", message = "" } = graphError(body);
+  if (/unknowntenant|tenantnotfound/i.test(code)) return true;
+  return /\btenant\b/i.test(message) && /(not\s+found|does\s+not\s+exist|not\s+recogni[sz]e|unknown\s+tenant)/i.test(message);
+}
+
+/** The customer tenant Graph says does not exist: the account's tenant id is wrong. */
+export function unknownTenantFailure(tenantId: string, status: number, body: unknown): SourceFailure {
+  const detail = graphErrorText(body);
+  return {
+    kind: "invalid-input",
+    message: `the customer tenant id ${tenantId} names no tenant Microsoft Graph knows (HTTP ${status}${detail ? ` ${detail}` : ""}); correct the account's tenant id`,
+  };
 }
 
 function withAccessHint(kind: SourceFailureKind, text: string): string {
   return kind === "unauthorized" || kind === "forbidden" ? `${ACCESS_NOT_GRANTED} (${text})` : text;
 }
 
-/** A failed batch item (status >= 400), with the Graph error code and message when present. */
+/**
+ * A failed batch item (status >= 400), with the Graph error code and message when present.
+ * A 400 is classified by what was refused: the account's tenant id (invalid input, for whoever
+ * edits the account) or the request (for an admin).
+ */
 export function itemFailure(what: string, status: number, body: unknown): SourceFailure {
+  const text = `${what}: HTTP ${status}${graphErrorText(body) ? ` ${graphErrorText(body)}` : ""}`;
+  if (status === 400) return refusesTenantId(body) ? { kind: "invalid-input", message: `${text}; correct the account's tenant id` } : { kind: "server", message: `${REQUEST_REFUSED} (${text})` };
   const kind = statusKind(status);
-  return { kind, message: withAccessHint(kind, `${what}: HTTP ${status}${graphErrorText(body) ? ` ${graphErrorText(body)}` : ""}`) };
+  return { kind, message: withAccessHint(kind, text) };
 }
 
 const AUTH_KINDS = new Map<string, GraphAuthFailureKind>(
@@ -64,6 +106,8 @@ export function thrownFailure(error: unknown): SourceFailure {
   const status = typeof e.statusCode === "number" ? e.statusCode : -1;
   if (status >= 400) {
     const kind = statusKind(status);
+    // The whole $batch refused: the request is ours, never the account's data.
+    if (status === 400) return { kind, message: `${REQUEST_REFUSED} (HTTP 400 ${code} ${message})`.trim() };
     return { kind, message: withAccessHint(kind, `HTTP ${status} ${code} ${message}`.trim()) };
   }
   if (code === "SyntaxError") return { kind: "malformed", message: `unreadable Graph answer: ${message}` };

@@ -15,7 +15,9 @@ import { runBatch } from "./batchRunner";
 import { GRAPH_BASE_URL, GRAPH_SOURCE, contractsListUrl, gdapListUrl, tenantInformationUrl } from "./graphApi";
 import { GraphAuth } from "./graphAuth";
 import { createGraphClient } from "./graphClient";
-import { itemFailure, thrownFailure, worstFailure } from "./graphFailures";
+import { TOKEN_MARGIN_MS } from "./graphBudget";
+import { graphApplies } from "./graphModule";
+import { itemFailure, refusesTenantId, thrownFailure, unknownTenantFailure, worstFailure } from "./graphFailures";
 import { GraphMappingContext, Mapped, mapContract, mapGdapRelationship, parseCollection, parseTenantInformation } from "./mapping";
 
 export interface GraphSourceDeps {
@@ -34,6 +36,31 @@ const LISTS = {
 } as const;
 type ListId = keyof typeof LISTS;
 const isListId = (id: string): id is ListId => id in LISTS;
+
+/**
+ * The token, or a typed failure. A silent sign-in still running when the budget is spent is
+ * "not connected": the seller can connect, whereas "timeout" would offer only Retry, which would
+ * wait just as long. The silent attempt goes on in the background; if it succeeds, the token is
+ * cached for the next load.
+ */
+async function tokenWithin(auth: GraphAuth, ms: number, signal: AbortSignal): Promise<string | SourceFailure> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const late = new Promise<SourceFailure>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: "not-connected", message: `silent sign-in to Microsoft Graph did not finish within ${Math.round(ms)} ms` }), Math.max(0, ms));
+  });
+  const aborted = new Promise<SourceFailure>((resolve) => {
+    onAbort = () => resolve(thrownFailure(signal.reason));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([auth.getAccessToken().catch((error: unknown) => thrownFailure(error)), late, aborted]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener("abort", onAbort);
+  }
+}
 
 /** More pages than this means something is wrong with the data (or the paging): stop. */
 export const MAX_ROUNDS = 10;
@@ -58,12 +85,8 @@ export function createGraphSource(deps: GraphSourceDeps): ExtraSource {
     const deadline = clock() + ctx.remainingMs;
     // No token, no request: the token is settled before the round trip, whatever the transport
     // (the client itself asks the provider only for https hosts it trusts).
-    let token: string;
-    try {
-      token = await auth.getAccessToken();
-    } catch (error) {
-      return failed(thrownFailure(error));
-    }
+    const token = await tokenWithin(auth, ctx.remainingMs - TOKEN_MARGIN_MS, signal);
+    if (typeof token !== "string") return failed(token);
     const partnerTenantId = normalizeGuid(ctx.config.graphTenantId);
     const client = createGraphClient({
       auth: { getAccessToken: () => Promise.resolve(token) },
@@ -77,6 +100,7 @@ export function createGraphSource(deps: GraphSourceDeps): ExtraSource {
     const items: Record<ListId, unknown[]> = { gdap: [], contracts: [] };
     const failures = new Map<ListId, SourceFailure>();
     const names: { customer?: string; partner?: string } = {};
+    let unknownTenant: SourceFailure | undefined;
     const notes: DataNote[] = [];
     let round: BatchItemRequest[] = [
       { id: "gdap", method: "GET", url: LISTS.gdap.url(customerTenantId) },
@@ -97,8 +121,12 @@ export function createGraphSource(deps: GraphSourceDeps): ExtraSource {
           if (!item) continue;
           const id = request.id;
           if (!isListId(id)) {
-            // Names are cosmetic: a tenant Graph cannot name (404, no permission) just stays unnamed.
+            // Names are cosmetic (a 403 for lack of permission leaves the tenant unnamed), except
+            // that Graph saying the customer tenant does not exist makes the empty lists
+            // meaningless: that is the account's tenant id being wrong, never "no partner".
             if (item.status === 200 && (id === "customer" || id === "partner")) names[id] = parseTenantInformation(item.body)?.displayName;
+            else if (id === "customer" && (item.status === 404 || (item.status === 400 && refusesTenantId(item.body))))
+              unknownTenant = unknownTenantFailure(customerTenantId, item.status, item.body);
             continue;
           }
           if (item.status < 200 || item.status >= 300) {
@@ -140,11 +168,11 @@ export function createGraphSource(deps: GraphSourceDeps): ExtraSource {
       }
     }
 
-    const worst = worstFailure([...failures.values()]);
+    const worst = worstFailure([...failures.values(), ...(unknownTenant ? [unknownTenant] : [])]);
     if (worst) {
-      // One part failed (say a 403 on contracts): what the other part read still counts when
-      // it blocks on its own, because more evidence can only add blocks. Otherwise the missing
-      // part might have blocked, so the whole source fails (closed).
+      // One part failed (say a 403 on contracts, or the customer tenant is unknown to Graph):
+      // what was read still counts when it blocks on its own, because more evidence can only
+      // add blocks. Otherwise the missing part might have blocked, so the whole source fails (closed).
       const partial = evaluate({ accountId: ctx.accountId, outcomes: [ok(associations, notes)], policy: ctx.config.policy, now: clock() });
       if (failures.size === Object.keys(LISTS).length || partial.outreach !== "blocked") return failed(worst);
       notes.push({ code: "bad-row", detail: `${GRAPH_SOURCE}: ${worst.message}` });
@@ -154,7 +182,7 @@ export function createGraphSource(deps: GraphSourceDeps): ExtraSource {
 
   return {
     name: GRAPH_SOURCE,
-    appliesTo: (config, tenantId) => config.graphEnabled && tenantId !== undefined && tenantId.trim() !== "",
+    appliesTo: graphApplies,
     read,
   };
 }

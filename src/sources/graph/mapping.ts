@@ -40,13 +40,31 @@ export function parseTenantInformation(body: unknown): { tenantId?: string; disp
 }
 
 /**
- * GDAP statuses (delegatedAdminRelationshipStatus). In force = evidence; ended = history;
- * not yet approved = no evidence. Anything else (unknownFutureValue, a value added later) is
- * kept as "unknown", which the policy treats as active and lists under "Data to review".
+ * GDAP statuses (Graph `delegatedAdminRelationshipStatus`) and what each one is to PartnerGuard.
+ * The README's status table is checked against this map (test/graph/readmeTable.test.ts).
+ * - blocks: the relationship is in force or about to be: `approved` (the customer approved it)
+ *   and `activating` (activation under way) block too, fail-safe: the customer has already said
+ *   yes to this partner; `expiring` and `terminationRequested`/`terminating` have not ended yet.
+ * - history: ended (`expired`, `terminated`); never blocks.
+ * - not evidence: the customer has not approved anything yet (`created`, `approvalPending`).
+ * Anything else (unknownFutureValue, a value added later) is kept as "unknown", which the policy
+ * treats as active and lists under "Data to review".
  */
-const GDAP_IN_FORCE = new Set(["active", "expiring", "terminationRequested", "terminating"]);
-const GDAP_ENDED = new Set(["expired", "terminated"]);
-const GDAP_PENDING = new Set(["activating", "approvalPending", "approved", "created"]);
+export const GDAP_STATUSES = {
+  active: "blocks",
+  expiring: "blocks",
+  terminationRequested: "blocks",
+  terminating: "blocks",
+  approved: "blocks",
+  activating: "blocks",
+  expired: "history",
+  terminated: "history",
+  created: "not evidence",
+  approvalPending: "not evidence",
+} as const satisfies Record<string, "blocks" | "history" | "not evidence">;
+
+const gdapMeaning = (status: string | undefined) =>
+  status !== undefined && Object.prototype.hasOwnProperty.call(GDAP_STATUSES, status) ? GDAP_STATUSES[status as keyof typeof GDAP_STATUSES] : undefined;
 
 /** An auto-extension of zero (`PT0S`, `P0D`) means the relationship really ends at its end date. */
 function autoExtends(duration: unknown): boolean {
@@ -62,8 +80,9 @@ export function mapGdapRelationship(raw: unknown, ctx: GraphMappingContext): Map
   // The list is filtered on the customer; a row of another tenant is not evidence for this account.
   if (customerTenant && customerTenant.toLowerCase() !== ctx.customerTenantId) return { skipped: `other tenant ${customerTenant}` };
   const rawStatus = str(raw.status);
-  if (rawStatus && GDAP_PENDING.has(rawStatus)) return { skipped: `pending (${rawStatus})` };
-  const status = rawStatus && GDAP_IN_FORCE.has(rawStatus) ? "active" : rawStatus && GDAP_ENDED.has(rawStatus) ? "inactive" : "unknown";
+  const meaning = gdapMeaning(rawStatus);
+  if (meaning === "not evidence") return { skipped: `pending (${rawStatus})` };
+  const status = meaning === "blocks" ? "active" : meaning === "history" ? "inactive" : "unknown";
   const inForce = status === "active";
   // A relationship that renews itself does not end at endDateTime while in force: showing that
   // date would raise "expiring soon" for a partner who is staying.
@@ -98,7 +117,7 @@ export function mapGdapRelationship(raw: unknown, ctx: GraphMappingContext): Map
  * - BreadthPartner: administers the tenant but may not resell -> admin relationship ("gdap").
  * Any other value is kept as an unknown type (blocks by default, listed under "Data to review").
  */
-const CONTRACT_TYPES: Record<string, RelationshipType> = {
+export const CONTRACT_TYPES: Record<string, RelationshipType> = {
   ResellerPartner: "csp-reseller",
   SyndicationPartner: "csp-reseller",
   BreadthPartner: "gdap",
@@ -110,7 +129,8 @@ export function mapContract(raw: unknown, ctx: GraphMappingContext): Mapped {
   const customerId = str(raw.customerId);
   if (customerId && customerId.toLowerCase() !== ctx.customerTenantId) return { skipped: `other tenant ${customerId}` };
   const rawType = str(raw.contractType);
-  const type = rawType !== undefined ? CONTRACT_TYPES[rawType] : undefined;
+  // Own keys only: a type named like an Object.prototype member ("constructor") is unknown, not a function.
+  const type = rawType !== undefined && Object.prototype.hasOwnProperty.call(CONTRACT_TYPES, rawType) ? CONTRACT_TYPES[rawType] : undefined;
   return {
     association: {
       id: `graph-contract-${id}`,

@@ -3,8 +3,12 @@
  * iframed), so MSAL does too. On form load only silent paths run (cached token, then hidden-iframe
  * SSO with the user's login hint); they fail where third-party cookies are blocked, and that is
  * "not connected", shown as a Connect button. The popup opens only from that button's click.
+ *
+ * MSAL Browser 5 finishes popup and silent sign-in only through the page at `redirectUri`, which
+ * must run its redirect bridge: that page is the solution's HTML web resource
+ * `pg_/auth/redirect.html` (see `redirectUriFor` in redirectUri.ts).
  */
-import { AuthenticationResult, Configuration, IPublicClientApplication, PublicClientApplication } from "@azure/msal-browser";
+import { AccountInfo, AuthenticationResult, BrowserCacheLocation, Configuration, IPublicClientApplication, PublicClientApplication } from "@azure/msal-browser";
 import { SourceFailure } from "../../core/types";
 import { DEFAULT_DELEGATED_SCOPES, LOGIN_AUTHORITY_HOST } from "./graphApi";
 import { GraphAuthError, InteractiveGraphAuth } from "./graphAuth";
@@ -15,10 +19,15 @@ export interface MsalBrowserOptions {
   /** The partner tenant (the organisation running Dynamics). */
   tenantId: string;
   scopes?: string[];
-  /** Registered as an SPA redirect URI on the app registration: the org's origin. */
+  /** Registered as an SPA redirect URI on the app registration: the redirect-bridge web resource. */
   redirectUri: string;
   /** The signed-in user's UPN; silent SSO picks the right session with it. */
   loginHint: () => Promise<string | undefined>;
+  /**
+   * How long MSAL waits for its hidden frame, in ms. MSAL's default (10 s) outlasts every form
+   * budget, so the verdict would end in "timeout" before the Connect button could be offered.
+   */
+  silentTimeoutMs?: number;
 }
 
 export type CreateApp = (configuration: Configuration) => IPublicClientApplication;
@@ -53,7 +62,11 @@ export class MsalBrowserAuth implements InteractiveGraphAuth {
     if (!this.app) {
       const app = this.create({
         auth: { clientId: this.options.clientId, authority: `${LOGIN_AUTHORITY_HOST}/${this.options.tenantId}`, redirectUri: this.options.redirectUri },
-        cache: { cacheLocation: "sessionStorage" },
+        // localStorage: one sign-in serves every tab and survives a reload (sessionStorage made the
+        // seller connect again in each new tab). The trade-off (tokens readable by any script on
+        // the org's origin until they expire or the user signs out) is stated in the README.
+        cache: { cacheLocation: BrowserCacheLocation.LocalStorage },
+        system: this.options.silentTimeoutMs ? { iframeBridgeTimeout: this.options.silentTimeoutMs } : undefined,
       });
       const ready = app.initialize().then(() => app);
       // A failed start may be retried on the next form load.
@@ -68,15 +81,28 @@ export class MsalBrowserAuth implements InteractiveGraphAuth {
     return this.hint;
   }
 
+  /**
+   * The account to ask silently for: the one the seller chose in the popup (MSAL keeps it as the
+   * active account, in the shared cache), else a cached one matching the Dynamics user's UPN.
+   * The partner-tenant account may differ from that UPN (a guest, another sign-in name), which
+   * is why the popup's choice comes first.
+   */
+  private accountFor(app: IPublicClientApplication, hint: string | undefined): AccountInfo | undefined {
+    const active = app.getActiveAccount();
+    if (active) return active;
+    const accounts = app.getAllAccounts();
+    return accounts.find((a) => hint !== undefined && a.username.toLowerCase() === hint.toLowerCase()) ?? (hint === undefined ? accounts[0] : undefined);
+  }
+
   async getAccessToken(): Promise<string> {
     let result: AuthenticationResult;
     try {
       const app = await this.ready();
       const hint = await this.loginHint();
-      const accounts = app.getAllAccounts();
-      const account =
-        accounts.find((a) => hint !== undefined && a.username.toLowerCase() === hint.toLowerCase()) ?? (hint === undefined ? accounts[0] : undefined);
+      const account = this.accountFor(app, hint);
       result = account ? await app.acquireTokenSilent({ scopes: this.scopes, account }) : await app.ssoSilent({ scopes: this.scopes, loginHint: hint });
+      // Silent SSO found a session: keep its account so that later loads read the cache first.
+      if (!account && result.account) app.setActiveAccount(result.account);
     } catch (error) {
       throw new GraphAuthError("not-connected", `silent sign-in to Microsoft Graph failed: ${describe(error)}`);
     }

@@ -1,16 +1,21 @@
 /**
  * Dataverse for many accounts at once (list vetting). Instead of one request per account, it asks
- * in chunks: accounts matched with FetchXML `in` (or `like` for domains), the hierarchy walked
- * level by level (all parents of a level in a few `in` queries), then the associations of every
- * account found, again in `in` chunks. The rows are handed to the same `mapRows` the one-account
- * source uses, so depth, inherited evidence, parent loops and data notes come out identical.
+ * in chunks, and each account query carries the evidence with it: the account's partner
+ * associations (outer link-entity `pa`) and, for the accounts a list names, their outreach
+ * exception requests with the decisions nested inside (`ex`, `dc`), exactly the aliases and
+ * columns of the control's one-account query. So a list costs the match queries plus one round
+ * per hierarchy level, and every account's rows go through the same `mapRows` the control uses:
+ * depth, inherited evidence, parent loops, data notes and exceptions come out identical.
  *
- * Failures stay values: a chunk that fails marks its accounts, whose verdicts become unverified.
+ * Chunks are sized by the encoded URL they make (the GET limit is 32,768 characters), not by a
+ * count: 500 GUIDs fit, 500 long names may not. A chunk whose read fails is tried once more
+ * before its accounts (and the descendants that inherit through them) become unverified.
+ * Failures stay values.
  */
 import { Account, Association, OutreachExceptionTable } from "../../schema";
-import { OutreachException, SourceFailure, SourceOutcome } from "../../core/types";
+import { SourceFailure, SourceOutcome } from "../../core/types";
 import { Row, normalizeGuid, xmlAttr } from "../webApi";
-import { ASSOCIATION_COLUMNS, DATAVERSE_SOURCE, EXCEPTION_COLUMNS, EXCEPTION_LOOKBACK_DAYS, decisionLink, mapExceptions, mapRows } from "../dataverseSource";
+import { ASSOCIATION_COLUMNS, DATAVERSE_SOURCE, EXCEPTION_COLUMNS, EXCEPTION_LOOKBACK_DAYS, decisionLink, mapRows } from "../dataverseSource";
 import { toFailure } from "../failures";
 
 export interface FetchPage {
@@ -23,41 +28,48 @@ export interface FetchXmlPager {
   fetchXmlPage(entityLogicalName: string, fetchXml: string): Promise<FetchPage>;
 }
 
-export type MatchColumn = "accountId" | "accountNumber" | "email" | "domain" | "name";
+export type MatchColumn = "accountId" | "accountNumber" | "tenantId" | "email" | "domain" | "name";
 
 export interface AccountInfo {
   id: string;
   name?: string;
   parentId?: string;
   accountNumber?: string;
+  tenantId?: string;
   email?: string;
   website?: string;
 }
 
 export interface BatchOptions {
-  /** Values per `in` condition. ~200 GUIDs keep the URL far below the 32 KB GET limit. */
+  /** At most this many values per `in` condition (the URL length usually binds first). */
   chunkSize?: number;
   /** Chunks in flight at once (the HTTP host bounds requests again, below 52). */
   concurrency?: number;
+  /** The longest GET URL a query may make (Dataverse: 32,768 characters). */
+  maxUrlLength?: number;
+  /** Pause before a failed chunk is tried again (tests set 0). */
+  chunkRetryDelayMs?: number;
   /** Called after each request-sized step, for a progress bar. */
   onStep?: (phase: string) => void;
 }
 
-export const DEFAULT_CHUNK = 200;
-/** Domains per query: two `like` conditions each, under the 500 conditions a query may hold. */
-export const DOMAIN_CHUNK = 100;
+export const DEFAULT_CHUNK = 500;
+/** The documented GET URL limit (dataverse-webapi-facts.md §3). */
+export const MAX_URL_LENGTH = 32_768;
+/** Room for `https://<org>.crm<n>.dynamics.com/api/data/v9.2/<set>?fetchXml=` in front of the query. */
+const URL_PREFIX_ROOM = 512;
+/** A query holds at most 500 condition and link-entity elements; domains take two conditions each. */
+const MAX_CONDITIONS = 480;
 /** The platform's own recursion limit for hierarchy operators. */
 export const MAX_LEVELS = 100;
 const PAGE = 5000;
 const MAX_PAGES = 10;
+/** Aliases of the control's one-account query, which `mapRows`/`mapExceptions` read. */
+const PA = "pa";
+const EX = "ex";
+const DC = "dc";
 
-const ACCOUNT_COLUMNS = [Account.id, Account.name, Account.parent, Account.accountNumber, Account.email, Account.website];
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+const ACCOUNT_COLUMNS = [Account.id, Account.name, Account.parent, Account.accountNumber, Account.tenantId, Account.email, Account.website];
 
 /** Run `work` over items with at most `limit` running at once; results in input order. */
 export async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -73,29 +85,127 @@ export async function pool<T, R>(items: T[], limit: number, work: (item: T) => P
   return results;
 }
 
-function fetchXml(entity: string, columns: readonly string[], filter: string, order: string, page: number): string {
+/** What the account query joins to each account row. */
+interface Links {
+  associations: boolean;
+  /** Exception requests recent enough to matter at this moment (ISO), with their decisions. */
+  exceptionsAt?: string;
+}
+
+function linksXml(links: Links): string {
+  let xml = "";
+  if (links.associations) {
+    xml +=
+      `<link-entity name="${Association.logicalName}" from="${Association.customer}" to="${Account.id}" link-type="outer" alias="${PA}">` +
+      ASSOCIATION_COLUMNS.map((c) => `<attribute name="${c}"/>`).join("") +
+      `<order attribute="${Association.id}"/></link-entity>`;
+  }
+  if (links.exceptionsAt) {
+    const E = OutreachExceptionTable;
+    const since = new Date(Date.parse(links.exceptionsAt) - EXCEPTION_LOOKBACK_DAYS * 86_400_000).toISOString();
+    xml +=
+      `<link-entity name="${E.logicalName}" from="${E.account}" to="${Account.id}" link-type="outer" alias="${EX}">` +
+      EXCEPTION_COLUMNS.map((c) => `<attribute name="${c}"/>`).join("") +
+      `<filter type="and"><condition attribute="${E.createdOn}" operator="ge" value="${xmlAttr(since)}"/></filter>` +
+      decisionLink(DC, E.id) +
+      `</link-entity>`;
+  }
+  return xml;
+}
+
+function accountQuery(filter: string, links: Links, page: number): string {
   return (
     `<fetch version="1.0" mapping="logical" no-lock="true" count="${PAGE}" page="${page}">` +
-    `<entity name="${entity}">` +
-    columns.map((c) => `<attribute name="${c}"/>`).join("") +
+    `<entity name="${Account.logicalName}">` +
+    ACCOUNT_COLUMNS.map((c) => `<attribute name="${c}"/>`).join("") +
     filter +
-    `<order attribute="${order}"/>` +
+    linksXml(links) +
+    `<order attribute="${Account.id}"/>` +
     `</entity></fetch>`
   );
 }
 
-function inFilter(column: string, values: string[]): string {
-  return `<filter type="and"><condition attribute="${column}" operator="in">${values.map((v) => `<value>${xmlAttr(v)}</value>`).join("")}</condition></filter>`;
+/** How one value enters a query's filter, and how the filter wraps the pieces. */
+interface FilterShape {
+  piece: (value: string) => string;
+  wrap: (pieces: string) => string;
+  /** Filter conditions one value adds (an `in` list adds none after the first). */
+  conditionsPerValue: number;
+}
+
+function inShape(column: string): FilterShape {
+  return {
+    piece: (v) => `<value>${xmlAttr(v)}</value>`,
+    wrap: (pieces) => `<filter type="and"><condition attribute="${column}" operator="in">${pieces}</condition></filter>`,
+    conditionsPerValue: 0,
+  };
+}
+
+/** `like` only narrows the search; the exact domain comparison happens on the rows that come back. */
+const DOMAIN_SHAPE: FilterShape = {
+  piece: (d) => `<condition attribute="${Account.website}" operator="like" value="%${xmlAttr(d)}%"/><condition attribute="${Account.email}" operator="like" value="%@${xmlAttr(d)}"/>`,
+  wrap: (pieces) => `<filter type="or">${pieces}</filter>`,
+  conditionsPerValue: 2,
+};
+
+/**
+ * Values -> chunks whose query URL stays within the limit (the URL carries the FetchXML
+ * percent-encoded, so that is what is measured), at most `max` values each. A value that cannot
+ * fit even alone comes back in `tooLong`.
+ */
+export function chunkByUrl(values: string[], shape: FilterShape, links: Links, options: BatchOptions): { chunks: string[][]; tooLong: string[] } {
+  const budget = (options.maxUrlLength ?? MAX_URL_LENGTH) - URL_PREFIX_ROOM;
+  const max = Math.min(options.chunkSize ?? DEFAULT_CHUNK, shape.conditionsPerValue ? Math.floor(MAX_CONDITIONS / shape.conditionsPerValue) : Infinity);
+  // Page number digits can grow by one when paging; the margin absorbs it.
+  const fixed = encodeURIComponent(accountQuery(shape.wrap(""), links, 10)).length;
+  const chunks: string[][] = [];
+  const tooLong: string[] = [];
+  let current: string[] = [];
+  let length = fixed;
+  for (const value of values) {
+    const cost = encodeURIComponent(shape.piece(value)).length;
+    if (fixed + cost > budget) {
+      tooLong.push(value);
+      continue;
+    }
+    if (current.length && (length + cost > budget || current.length >= max)) {
+      chunks.push(current);
+      current = [];
+      length = fixed;
+    }
+    current.push(value);
+    length += cost;
+  }
+  if (current.length) chunks.push(current);
+  return { chunks, tooLong };
 }
 
 /** Every page of one query (simple paging: `page`/`count`, stop when morerecords is absent). */
-async function allPages(pager: FetchXmlPager, entity: string, build: (page: number) => string): Promise<Row[]> {
+async function allPages(pager: FetchXmlPager, build: (page: number) => string): Promise<Row[]> {
   const rows: Row[] = [];
   for (let page = 1; ; page++) {
-    const result = await pager.fetchXmlPage(entity, build(page));
-    rows.push(...result.entities);
+    const result = await pager.fetchXmlPage(Account.logicalName, build(page));
+    for (const row of result.entities) rows.push(row);
     if (!result.moreRecords) return rows;
     if (page >= MAX_PAGES) throw new Error(`more than ${MAX_PAGES * PAGE} rows for one chunk; use a smaller --chunk-size`);
+  }
+}
+
+/** A failure that may pass: no answer at all (connection, timeout), 429, or a 5xx. A 4xx will not. */
+function transient(error: unknown): boolean {
+  const status = typeof error === "object" && error !== null ? (error as { status?: unknown }).status : undefined;
+  return typeof status !== "number" || status === 429 || status >= 500;
+}
+
+/** One chunk's query, tried a second time when the first failure may pass (network, 5xx, 429). */
+async function readChunk(pager: FetchXmlPager, build: (page: number) => string, options: BatchOptions): Promise<Row[] | SourceFailure> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await allPages(pager, build);
+    } catch (error) {
+      if (attempt >= 1 || !transient(error)) return toFailure(error);
+      await new Promise((r) => setTimeout(r, options.chunkRetryDelayMs ?? 1000));
+    }
   }
 }
 
@@ -111,18 +221,34 @@ export function accountFromRow(row: Row): AccountInfo | undefined {
     name: str(row[Account.name]),
     parentId: normalizeGuid(row[`_${Account.parent}_value`]),
     accountNumber: str(row[Account.accountNumber]),
+    tenantId: str(row[Account.tenantId]),
     email: str(row[Account.email]),
     website: str(row[Account.website]),
   };
 }
 
-/** "https://www.Contoso.com/about" -> "contoso.com"; "sales@contoso.com" -> "contoso.com". */
+/**
+ * "https://www.Contoso.com/about" -> "contoso.com"; "Sales <sales@contoso.com>" -> "contoso.com";
+ * "WWW.CONTOSO.COM." -> "contoso.com". Undefined when nothing like a host name is left.
+ */
 export function domainOf(value: string): string | undefined {
-  let v = value.trim().toLowerCase();
+  let v = value.trim().toLowerCase().replace(/^mailto:/, "");
+  const bracket = /<([^>]*)>/.exec(v);
+  if (bracket) v = bracket[1];
   const at = v.lastIndexOf("@");
   if (at >= 0) v = v.slice(at + 1);
-  v = v.replace(/^[a-z][a-z0-9+.-]*:\/\//, "").split(/[/?#:]/)[0].replace(/^www\./, "").replace(/\.$/, "");
+  v = v
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//, "")
+    .replace(/^[^/?#@]*@/, "")
+    .split(/[/?#:\s]/)[0]
+    .replace(/^www\d?\./, "")
+    .replace(/\.$/, "");
   return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(v) ? v : undefined;
+}
+
+/** Names compared the way a person reads them: case, width variants and runs of spaces do not count. */
+export function normalizeName(value: string): string {
+  return value.normalize("NFKC").trim().replace(/\s+/g, " ").toLowerCase();
 }
 
 /** The value an account holds for a match column, normalised the way list values are. */
@@ -132,11 +258,51 @@ export function accountKeys(account: AccountInfo, column: MatchColumn): string[]
       return [account.id];
     case "accountNumber":
       return account.accountNumber ? [account.accountNumber.toLowerCase()] : [];
+    case "tenantId": {
+      const id = normalizeGuid(account.tenantId);
+      return id ? [id] : [];
+    }
     case "name":
-      return account.name ? [account.name.toLowerCase()] : [];
+      return account.name ? [normalizeName(account.name)] : [];
     case "email":
     case "domain":
       return [account.website, account.email].flatMap((v) => (v ? [domainOf(v)] : [])).filter((d): d is string => d !== undefined);
+  }
+}
+
+/**
+ * Accounts read so far with the evidence joined to them. `rows` holds an account's rows as the
+ * query returned them (account columns, plus `pa.*`, `ex.*`, `dc.*` where joined): the shape
+ * `mapRows` reads.
+ */
+export class EvidenceStore {
+  readonly accounts = new Map<string, AccountInfo>();
+  readonly rows = new Map<string, Row[]>();
+  /** Account ids whose read failed: a chain through one of them cannot be trusted. */
+  readonly failed = new Map<string, SourceFailure>();
+
+  /** One account with all its rows at once (the offline reader knows both already). */
+  put(account: AccountInfo, rows: Row[]): void {
+    this.accounts.set(account.id, account);
+    this.rows.set(account.id, rows);
+  }
+
+  add(rows: Row[]): AccountInfo[] {
+    const added: AccountInfo[] = [];
+    for (const row of rows) {
+      const account = accountFromRow(row);
+      if (!account) continue;
+      let list = this.rows.get(account.id);
+      if (!list) {
+        list = [];
+        this.rows.set(account.id, list);
+        this.accounts.set(account.id, account);
+        this.failed.delete(account.id);
+        added.push(account);
+      }
+      list.push(row);
+    }
+    return added;
   }
 }
 
@@ -147,163 +313,92 @@ export interface MatchResult {
   failed: Map<string, SourceFailure>;
 }
 
-/** Look up accounts by one column for many (already normalised) values. */
-export async function matchAccounts(pager: FetchXmlPager, column: MatchColumn, values: string[], options: BatchOptions = {}): Promise<MatchResult> {
+const MATCH_ATTRIBUTE: Record<MatchColumn, string | undefined> = {
+  accountId: Account.id,
+  accountNumber: Account.accountNumber,
+  tenantId: Account.tenantId,
+  name: Account.name,
+  email: undefined,
+  domain: undefined,
+};
+
+/**
+ * Look up accounts by one column for many (already normalised) values. With `evidence`, each
+ * query also brings the accounts' associations and exceptions (as of `evidence.at`) into the store.
+ */
+export async function matchAccounts(
+  pager: FetchXmlPager,
+  column: MatchColumn,
+  values: string[],
+  options: BatchOptions & { evidence?: { store: EvidenceStore; at: string } } = {},
+): Promise<MatchResult> {
   const byValue = new Map<string, AccountInfo[]>(values.map((v) => [v, []]));
   const failed = new Map<string, SourceFailure>();
-  const size = column === "email" || column === "domain" ? Math.min(DOMAIN_CHUNK, options.chunkSize ?? DOMAIN_CHUNK) : (options.chunkSize ?? DEFAULT_CHUNK);
-  const attribute = { accountId: Account.id, accountNumber: Account.accountNumber, name: Account.name, email: "", domain: "" }[column];
-  await pool(chunks([...byValue.keys()], size), options.concurrency ?? 8, async (chunk) => {
-    // `like` only narrows the search; the exact domain comparison happens below.
-    const filter = attribute
-      ? inFilter(attribute, chunk)
-      : `<filter type="or">${chunk
-          .map((d) => `<condition attribute="${Account.website}" operator="like" value="%${xmlAttr(d)}%"/><condition attribute="${Account.email}" operator="like" value="%@${xmlAttr(d)}"/>`)
-          .join("")}</filter>`;
-    try {
-      const rows = await allPages(pager, Account.logicalName, (page) => fetchXml(Account.logicalName, ACCOUNT_COLUMNS, filter, Account.id, page));
-      const wanted = new Set(chunk);
-      for (const account of rows.map(accountFromRow)) {
-        if (!account) continue;
-        for (const key of new Set(accountKeys(account, column))) {
-          const list = wanted.has(key) ? byValue.get(key) : undefined;
-          if (list && !list.some((a) => a.id === account.id)) list.push(account);
-        }
-      }
-    } catch (error) {
-      for (const v of chunk) failed.set(v, toFailure(error));
-    }
+  const attribute = MATCH_ATTRIBUTE[column];
+  const shape = attribute ? inShape(attribute) : DOMAIN_SHAPE;
+  const links: Links = options.evidence ? { associations: true, exceptionsAt: options.evidence.at } : { associations: false };
+  const { chunks, tooLong } = chunkByUrl([...byValue.keys()], shape, links, options);
+  for (const v of tooLong) failed.set(v, { kind: "invalid-input", message: "the value is too long for a query URL" });
+  await pool(chunks, options.concurrency ?? 16, async (chunk) => {
+    const rows = await readChunk(pager, (page) => accountQuery(shape.wrap(chunk.map(shape.piece).join("")), links, page), options);
     options.onStep?.("matching");
+    if (!Array.isArray(rows)) {
+      for (const v of chunk) failed.set(v, rows);
+      return;
+    }
+    options.evidence?.store.add(rows);
+    const wanted = new Set(chunk);
+    const seen = new Set<string>();
+    for (const row of rows) {
+      const account = accountFromRow(row);
+      if (!account || seen.has(account.id)) continue; // joined evidence repeats the account row
+      seen.add(account.id);
+      for (const key of new Set(accountKeys(account, column))) {
+        const list = wanted.has(key) ? byValue.get(key) : undefined;
+        if (list && !list.some((a) => a.id === account.id)) list.push(account);
+      }
+    }
   });
   return { byValue, failed };
 }
 
-export interface Hierarchy {
-  accounts: Map<string, AccountInfo>;
-  /** Account ids whose read failed (a chain through one of them cannot be trusted). */
-  failed: Map<string, SourceFailure>;
-}
-
-/** Read the ancestors of the given accounts, one level per round, every level in `in` chunks. */
-export async function walkHierarchy(pager: FetchXmlPager, known: AccountInfo[], options: BatchOptions = {}): Promise<Hierarchy> {
-  const accounts = new Map(known.map((a) => [a.id, a]));
-  const failed = new Map<string, SourceFailure>();
-  let wanted = [...new Set(known.map((a) => a.parentId).filter((p): p is string => !!p && !accounts.has(p)))];
+/**
+ * Read the ancestors of every account in the store with their associations, one level per round,
+ * each level in URL-sized `in` chunks. Exceptions are the account's own (never inherited): not read.
+ */
+export async function walkHierarchy(pager: FetchXmlPager, store: EvidenceStore, options: BatchOptions = {}): Promise<void> {
+  const parentsOf = (accounts: Iterable<AccountInfo>) =>
+    [...new Set([...accounts].map((a) => a.parentId).filter((p): p is string => !!p && !store.accounts.has(p) && !store.failed.has(p)))];
+  let wanted = parentsOf(store.accounts.values());
+  const links: Links = { associations: true };
+  const byId = inShape(Account.id);
   for (let level = 0; wanted.length && level < MAX_LEVELS; level++) {
-    const found = await readAccounts(pager, wanted, options, "hierarchy");
-    for (const [id, failure] of found.failed) failed.set(id, failure);
-    for (const a of found.accounts) accounts.set(a.id, a);
-    wanted = [...new Set(found.accounts.map((a) => a.parentId).filter((p): p is string => !!p && !accounts.has(p) && !failed.has(p)))];
+    const { chunks } = chunkByUrl(wanted, byId, links, options);
+    const added: AccountInfo[] = [];
+    await pool(chunks, options.concurrency ?? 16, async (chunk) => {
+      const rows = await readChunk(pager, (page) => accountQuery(byId.wrap(chunk.map(byId.piece).join("")), links, page), options);
+      options.onStep?.("hierarchy");
+      if (Array.isArray(rows)) added.push(...store.add(rows));
+      else for (const id of chunk) store.failed.set(id, rows);
+    });
+    wanted = parentsOf(added);
   }
-  return { accounts, failed };
-}
-
-async function readAccounts(pager: FetchXmlPager, ids: string[], options: BatchOptions, phase: string): Promise<{ accounts: AccountInfo[]; failed: Map<string, SourceFailure> }> {
-  const accounts: AccountInfo[] = [];
-  const failed = new Map<string, SourceFailure>();
-  await pool(chunks(ids, options.chunkSize ?? DEFAULT_CHUNK), options.concurrency ?? 8, async (chunk) => {
-    try {
-      const rows = await allPages(pager, Account.logicalName, (page) => fetchXml(Account.logicalName, ACCOUNT_COLUMNS, inFilter(Account.id, chunk), Account.id, page));
-      for (const a of rows.map(accountFromRow)) if (a) accounts.push(a);
-    } catch (error) {
-      for (const id of chunk) failed.set(id, toFailure(error));
-    }
-    options.onStep?.(phase);
-  });
-  return { accounts, failed };
-}
-
-export interface AssociationRows {
-  byAccount: Map<string, Row[]>;
-  failed: Map<string, SourceFailure>;
-}
-
-/** The associations recorded on every given account, in `in` chunks on the customer lookup. */
-export async function readAssociations(pager: FetchXmlPager, accountIds: string[], options: BatchOptions = {}): Promise<AssociationRows> {
-  const byAccount = new Map<string, Row[]>(accountIds.map((id) => [id, []]));
-  const failed = new Map<string, SourceFailure>();
-  const columns = [...ASSOCIATION_COLUMNS, Association.customer];
-  await pool(chunks(accountIds, options.chunkSize ?? DEFAULT_CHUNK), options.concurrency ?? 8, async (chunk) => {
-    try {
-      const rows = await allPages(pager, Association.logicalName, (page) =>
-        fetchXml(Association.logicalName, columns, inFilter(Association.customer, chunk), Association.id, page),
-      );
-      for (const row of rows) byAccount.get(normalizeGuid(row[`_${Association.customer}_value`]) ?? "")?.push(row);
-    } catch (error) {
-      for (const id of chunk) failed.set(id, toFailure(error));
-    }
-    options.onStep?.("associations");
-  });
-  return { byAccount, failed };
-}
-
-/**
- * Outreach exception requests of the given accounts with their decisions, judged by the verdict
- * at its "now" like the card judges them (so `--as-of` sees what counted on that day). A failed
- * read leaves the accounts without exceptions: blocked stays blocked, the safe side.
- */
-export async function readExceptions(
-  pager: FetchXmlPager,
-  accountIds: string[],
-  options: BatchOptions & { now?: number } = {},
-): Promise<Map<string, OutreachException[]>> {
-  const E = OutreachExceptionTable;
-  const byAccount = new Map<string, OutreachException[]>();
-  const since = new Date((options.now ?? Date.now()) - EXCEPTION_LOOKBACK_DAYS * 86_400_000).toISOString();
-  await pool(chunks(accountIds, options.chunkSize ?? DEFAULT_CHUNK), options.concurrency ?? 8, async (chunk) => {
-    try {
-      const recent = `<condition attribute="${E.createdOn}" operator="ge" value="${since}"/>`;
-      const filter = inFilter(E.account, chunk).replace("</filter>", `${recent}</filter>${decisionLink("dc", E.id)}`);
-      const rows = await allPages(pager, E.logicalName, (page) => fetchXml(E.logicalName, [...EXCEPTION_COLUMNS, E.account], filter, E.id, page));
-      const requests = mapExceptions(rows.map((row) => asLinked(row, "ex")), (row) => normalizeGuid(row[`ex.${E.account}`]));
-      for (const request of requests) {
-        const list = byAccount.get(request.accountId) ?? [];
-        list.push(request);
-        byAccount.set(request.accountId, list);
-      }
-    } catch {
-      // see above: no exceptions for this chunk
-    }
-    options.onStep?.("exceptions");
-  });
-  return byAccount;
-}
-
-/**
- * A row as read from its own table -> the link-entity shape the mappers read (`alias.x`).
- * Columns of nested link-entities (already `other.x`) are kept as they are.
- */
-function asLinked(row: Row, alias: string): Row {
-  const out: Row = {};
-  for (const [key, value] of Object.entries(row)) {
-    if (key.startsWith("@")) continue;
-    if (/^\w+\./.test(key)) {
-      out[key] = value;
-      continue;
-    }
-    const lookup = /^_(\w+)_value(@.*)?$/.exec(key);
-    out[lookup ? `${alias}.${lookup[1]}${lookup[2] ?? ""}` : `${alias}.${key}`] = value;
-  }
-  return out;
 }
 
 /** The Dataverse outcome for one account, from what the batched reads found. */
-export function outcomeFor(accountId: string, hierarchy: Hierarchy, associations: AssociationRows): SourceOutcome {
+export function outcomeFor(accountId: string, store: EvidenceStore): SourceOutcome {
   const base = { source: DATAVERSE_SOURCE, sourceKind: "dataverse" as const };
   const rows: Row[] = [];
   const seen = new Set<string>();
-  for (let id: string | undefined = accountId; id && !seen.has(id); id = hierarchy.accounts.get(id)?.parentId) {
+  for (let id: string | undefined = accountId; id && !seen.has(id); id = store.accounts.get(id)?.parentId) {
     seen.add(id);
-    const failure = hierarchy.failed.get(id) ?? associations.failed.get(id);
+    const failure = store.failed.get(id);
     if (failure) return { ...base, ok: false, failure };
-    const account = hierarchy.accounts.get(id);
-    if (!account) break; // a parent that is deleted or not readable ends the chain, as eq-or-above does
-    const accountRow: Row = { [Account.id]: account.id, [Account.name]: account.name, [`_${Account.parent}_value`]: account.parentId };
-    const linked = associations.byAccount.get(id) ?? [];
-    if (!linked.length) rows.push(accountRow);
-    for (const a of linked) rows.push({ ...accountRow, ...asLinked(a, "pa") });
+    const own = store.rows.get(id);
+    if (!own) break; // a parent that is deleted or not readable ends the chain, as eq-or-above does
+    for (const row of own) rows.push(row);
   }
-  if (!rows.some((r) => r[Account.id] === accountId)) {
+  if (!store.rows.has(accountId)) {
     return { ...base, ok: false, failure: { kind: "not-found", message: `account ${accountId} was not found or is not readable` } };
   }
   return { ...base, ok: true, ...mapRows(accountId, rows) };

@@ -38,6 +38,8 @@ export interface HttpWebApiOptions {
   maxRetries?: number;
   /** A `Retry-After` longer than this is not waited for: the request fails as throttled. */
   maxRetryAfterMs?: number;
+  /** How many times a GET is sent again after a connection error or a 502/503/504 (default 2). */
+  readErrorRetries?: number;
   /** Per-request timeout. */
   timeoutMs?: number;
   /** Seam for the clock in tests of the waiting itself; defaults to a real timer. */
@@ -47,6 +49,8 @@ export interface HttpWebApiOptions {
 export interface HttpStats {
   requests: number;
   retries: number;
+  /** Reads sent again after a connection error or a 502/503/504. */
+  errorRetries: number;
   throttledWaitMs: number;
   maxInFlight: number;
 }
@@ -54,6 +58,12 @@ export interface HttpStats {
 
 /** The largest concurrency we allow: the service-protection limit is 52 per user. */
 export const MAX_CONCURRENCY = 52;
+
+/** Gateway and availability errors a read may outlive; a 500 is the query's own fault and is not repeated here. */
+const RETRY_READ_STATUS = new Set([502, 503, 504]);
+
+/** 250 ms, 1 s, 4 s …: short enough for a list, long enough for a restarting front end. */
+const backoff = (attempt: number) => 250 * 4 ** attempt;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -110,7 +120,7 @@ class Semaphore {
 export class HttpWebApi implements WebApiHost, FetchXmlPager {
   readonly baseUrl: string;
   private readonly semaphore: Semaphore;
-  private readonly stats_ = { requests: 0, retries: 0, throttledWaitMs: 0 };
+  private readonly stats_ = { requests: 0, retries: 0, errorRetries: 0, throttledWaitMs: 0 };
 
   constructor(private readonly options: HttpWebApiOptions) {
     const url = new URL(options.envUrl);
@@ -190,16 +200,21 @@ export class HttpWebApi implements WebApiHost, FetchXmlPager {
     return this.semaphore.run(async () => {
       const sleep = this.options.sleep ?? realSleep;
       const maxRetries = this.options.maxRetries ?? 5;
+      const errorRetries = this.options.readErrorRetries ?? 2;
       for (let attempt = 0; ; attempt++) {
         const token = await this.options.getToken();
         this.stats_.requests++;
-        const response = await fetch(this.baseUrl + path, {
+        let response: Response;
+        try {
+          response = await fetch(this.baseUrl + path, {
           method,
           headers: {
             Accept: "application/json",
             "OData-MaxVersion": "4.0",
             "OData-Version": "4.0",
-            "If-None-Match": "null",
+            // Bypasses cached reads; a precondition header has no business on a write (an update by
+            // id carries If-Match: * alone, or a server may read the pair as a conditional update).
+            ...(method === "GET" ? { "If-None-Match": "null" } : {}),
             // Formatted values carry partner names and choice labels; the source reads them.
             Prefer: 'odata.include-annotations="*"',
             Authorization: `Bearer ${token}`,
@@ -208,8 +223,24 @@ export class HttpWebApi implements WebApiHost, FetchXmlPager {
           },
           body: data ? JSON.stringify(data) : undefined,
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000),
-        });
+          });
+        } catch (error) {
+          // No answer at all (a keep-alive socket the server closed: ECONNRESET, "fetch failed").
+          // A read is idempotent: send it again after a short backoff. A write may have landed.
+          if (method === "GET" && attempt < errorRetries && !(error instanceof Error && error.name === "TimeoutError")) {
+            this.stats_.errorRetries++;
+            await sleep(backoff(attempt));
+            continue;
+          }
+          throw error;
+        }
         if (response.ok) return response;
+        if (method === "GET" && RETRY_READ_STATUS.has(response.status) && attempt < errorRetries) {
+          await response.body?.cancel();
+          this.stats_.errorRetries++;
+          await sleep(backoff(attempt));
+          continue;
+        }
         if (response.status === 429 && attempt < maxRetries) {
           const wait = retryAfterMs(response.headers.get("Retry-After"), attempt);
           if (wait <= (this.options.maxRetryAfterMs ?? 300_000)) {

@@ -1,0 +1,86 @@
+/**
+ * Files as sales ops hand them over and open them again: whatever Excel wrote (UTF-8 with or
+ * without BOM, UTF-16 "Unicode text", Windows-1252; comma, semicolon or tab) comes in as text,
+ * and what goes out opens in Excel without running anything (OWASP "CSV injection").
+ */
+import { stringify } from "csv-stringify/sync";
+import { CsvDelimiter, sniffDelimiter } from "../src/core/feed";
+
+export type Delimiter = CsvDelimiter;
+export { sniffDelimiter };
+
+export interface DecodedText {
+  text: string;
+  /** Set when the file was not UTF-8 (the caller may mention it). */
+  encoding: "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
+  bom: boolean;
+}
+
+/** Why a file is not text: where the first binary byte sits, as a line number a person can find. */
+export interface BinaryFile {
+  line: number;
+  offset: number;
+}
+
+function lineAt(bytes: Uint8Array, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++;
+  return line;
+}
+
+/** Control bytes no text file holds (tab, LF, FF and CR are text): NUL above all, in every binary format. */
+function isControl(byte: number): boolean {
+  return byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0c && byte !== 0x0d;
+}
+
+/** Bytes -> text, or where the file stops being text. */
+export function decodeText(bytes: Uint8Array): DecodedText | BinaryFile {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return { text: new TextDecoder("utf-8").decode(bytes.subarray(3)), encoding: "utf-8", bom: true };
+  }
+  // Excel's "Unicode text" export: UTF-16 with a BOM (and tabs between cells).
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder("utf-16le").decode(bytes.subarray(2)), encoding: "utf-16le", bom: true };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder("utf-16be").decode(bytes.subarray(2)), encoding: "utf-16be", bom: true };
+  const control = bytes.findIndex(isControl);
+  if (control >= 0) return { line: lineAt(bytes, control), offset: control };
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), encoding: "utf-8", bom: false };
+  } catch {
+    // Not UTF-8 but free of control bytes: what Excel's plain "CSV" writes on Windows in the West.
+    return { text: new TextDecoder("windows-1252").decode(bytes), encoding: "windows-1252", bom: false };
+  }
+}
+
+export const isBinary = (decoded: DecodedText | BinaryFile): decoded is BinaryFile => "offset" in decoded;
+
+/** `--delimiter` as people type it: `,` `;` `tab` (or `\t`, or a real tab). */
+export function parseDelimiter(value: string): Delimiter | undefined {
+  const v = value.toLowerCase();
+  if (v === "," || v === "comma") return ",";
+  if (v === ";" || v === "semicolon") return ";";
+  if (v === "\t" || v === "\\t" || v === "tab") return "\t";
+  return undefined;
+}
+
+/**
+ * Excel and LibreOffice read a cell that starts with = + - @ (or tab/CR, which they strip first)
+ * as a formula. A leading apostrophe makes it text, shown without the apostrophe.
+ */
+export function escapeCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+export interface CsvOutOptions {
+  delimiter: Delimiter;
+  /** A UTF-8 BOM, so Excel on Windows reads umlauts as UTF-8 instead of the ANSI code page. */
+  bom: boolean;
+}
+
+/** Rows -> CSV text for Excel: every cell escaped, CRLF line ends (RFC 4180, what Excel writes). */
+export function toCsv(rows: string[][], options: CsvOutOptions): string {
+  const body = stringify(
+    rows.map((row) => row.map(escapeCell)),
+    { delimiter: options.delimiter, record_delimiter: "windows" },
+  );
+  return (options.bom ? "\uFEFF" : "") + body;
+}

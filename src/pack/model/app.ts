@@ -1,0 +1,95 @@
+/**
+ * The model-driven app "PartnerGuard": where approvers find pending exception requests and admins
+ * manage partner associations and read the audit trail. Sellers keep working in their own app
+ * (Sales Hub...) on the account form; the app is for the three PartnerGuard roles.
+ */
+import { Account, Association, ModelDrivenApp, OutreachAudit, OutreachDecision, OutreachExceptionTable } from "../../schema";
+import { RoleDefinition } from "./roles";
+import { Labels } from "./types";
+
+/** One entry of the site map: a table's list, opened on one of its views or on its default view. */
+export interface AppSubArea {
+  /** Site map ids allow letters, digits and `_` only. */
+  id: string;
+  title: Labels;
+  table: string;
+  /** Key of one of the table's views (model/tables.ts); without it the table's default view opens. */
+  viewKey?: string;
+}
+
+export interface AppGroup {
+  id: string;
+  title: Labels;
+  subAreas: AppSubArea[];
+}
+
+export interface AppArea {
+  id: string;
+  title: Labels;
+  groups: AppGroup[];
+}
+
+export interface AppDefinition {
+  uniqueName: string;
+  siteMapUniqueName: string;
+  name: Labels;
+  description: string;
+  /** Who sees the app in the app switcher: PartnerGuard roles by key. */
+  roles: RoleDefinition["key"][];
+  /**
+   * Tables of the app. For our own tables the app lists every form and view we ship; for account
+   * only the PartnerGuard form (an app that lists forms shows only those, so in this app the card
+   * is always there), and no account views, so the org's account views all stay available.
+   */
+  tables: string[];
+  areas: AppArea[];
+}
+
+export const APP: AppDefinition = {
+  uniqueName: ModelDrivenApp.uniqueName,
+  siteMapUniqueName: ModelDrivenApp.siteMapUniqueName,
+  name: { 1033: ModelDrivenApp.displayName, 1031: ModelDrivenApp.displayName },
+  description: "Approve or reject outreach exception requests, read the outreach audit trail and manage partner associations.",
+  roles: ["seller", "approver", "admin"],
+  tables: [OutreachExceptionTable.logicalName, OutreachDecision.logicalName, OutreachAudit.logicalName, Association.logicalName, Account.logicalName],
+  areas: [
+    {
+      id: "pg_area_partnerguard",
+      title: { 1033: "PartnerGuard", 1031: "PartnerGuard" },
+      groups: [
+        {
+          id: "pg_group_exceptions",
+          title: { 1033: "Outreach exceptions", 1031: "Ansprache-Ausnahmen" },
+          subAreas: [
+            // First entry of the app: approvers land on what waits for them.
+            { id: "pg_subarea_pending", title: { 1033: "Pending outreach exceptions", 1031: "Offene Ansprache-Ausnahmen" }, table: OutreachExceptionTable.logicalName, viewKey: "pending" },
+            { id: "pg_subarea_exceptions", title: { 1033: "All outreach exceptions", 1031: "Alle Ansprache-Ausnahmen" }, table: OutreachExceptionTable.logicalName },
+          ],
+        },
+        {
+          id: "pg_group_decisions",
+          title: { 1033: "Outreach decisions", 1031: "Ansprache-Entscheidungen" },
+          subAreas: [{ id: "pg_subarea_decisions", title: { 1033: "Outreach decisions", 1031: "Ansprache-Entscheidungen" }, table: OutreachDecision.logicalName, viewKey: "decisions" }],
+        },
+        {
+          id: "pg_group_audit",
+          title: { 1033: "Outreach audit", 1031: "Ansprache-Protokoll" },
+          subAreas: [{ id: "pg_subarea_audit", title: { 1033: "Outreach audit", 1031: "Ansprache-Protokoll" }, table: OutreachAudit.logicalName }],
+        },
+        {
+          id: "pg_group_associations",
+          title: { 1033: "Partner associations", 1031: "Partnerzuordnungen" },
+          subAreas: [
+            { id: "pg_subarea_associations", title: { 1033: "Active associations by account", 1031: "Aktive Partnerzuordnungen" }, table: Association.logicalName, viewKey: "active-by-account" },
+            { id: "pg_subarea_expiring", title: { 1033: "Associations expiring in 30 days", 1031: "In 30 Tagen ablaufende Zuordnungen" }, table: Association.logicalName, viewKey: "expiring-30" },
+          ],
+        },
+        {
+          id: "pg_group_accounts",
+          title: { 1033: "Accounts", 1031: "Firmen" },
+          subAreas: [{ id: "pg_subarea_accounts", title: { 1033: "Accounts", 1031: "Firmen" }, table: Account.logicalName }],
+        },
+      ],
+    },
+  ],
+};

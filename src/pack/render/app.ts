@@ -1,0 +1,110 @@
+/**
+ * The model-driven app and its site map, in the shape the platform exports them into
+ * customizations.xml (`<AppModuleSiteMaps>` and `<AppModules>`, after `<CustomControls>`), limited
+ * to the elements CustomizationsSolution.xsd defines. Newer exports also write `statecode`,
+ * `statuscode`, `NavigationType`, `appsettings` and site-map flags (`ShowHome`...); the schema
+ * does not know them and the platform's defaults are what we want, so they are left out.
+ */
+import { el, XmlElement } from "../xml";
+import { AppDefinition, AppSubArea } from "../model/app";
+import { ROLES } from "../model/roles";
+import { TABLES } from "../model/tables";
+import { ACCOUNT_FORM } from "../model/account";
+import { Labels } from "../model/types";
+import { Account } from "../../schema";
+import { formId } from "./form";
+import { viewId } from "./view";
+import { roleId } from "./role";
+import { languages, labelList } from "./labels";
+import { INTRODUCED_VERSION } from "./attributes";
+
+/** Component types inside `<AppModuleComponents>` (platform-facts D2; 60 = system form). */
+export const AppComponentType = { entity: 1, view: 26, form: 60, siteMap: 62 } as const;
+
+/** The platform's default app tile image: a system web resource every org has (what the app designer writes). */
+export const DEFAULT_APP_ICON = "953b9fac-1e5e-e611-80d6-00155ded156f";
+
+/** Site-map schema version the app designer writes on the site map, areas and groups. */
+const SITEMAP_VERSION = "7.0.0.0";
+
+/** Unified Interface (ClientType 4), every form factor (1): an app for the browser, phone and tablet. */
+const CLIENT_TYPE_UNIFIED_INTERFACE = 4;
+const FORM_FACTOR_ALL = 1;
+
+const titles = (labels: Labels): XmlElement => el("Titles", {}, ...languages(labels).map(([code, text]) => el("Title", { LCID: code, Title: text })));
+
+/**
+ * A list page opened on one view: the documented `main.aspx` URL (pagetype entitylist, the view id
+ * and viewtype 1039 = system view). Without a view the table's default view opens (Entity alone).
+ */
+export function subAreaUrl(s: AppSubArea): string | undefined {
+  if (!s.viewKey) return undefined;
+  const id = viewId(s.table, s.viewKey).replace(/[{}]/g, "");
+  return `/main.aspx?pagetype=entitylist&etn=${s.table}&viewid=%7b${id}%7d&viewtype=1039`;
+}
+
+function subArea(s: AppSubArea): XmlElement {
+  return el(
+    "SubArea",
+    { Id: s.id, Entity: s.table, Url: subAreaUrl(s), Client: "All,Outlook,OutlookLaptopClient,OutlookWorkstationClient,Web", AvailableOffline: "true", PassParams: "false" },
+    titles(s.title),
+  );
+}
+
+export function renderAppModuleSiteMap(app: AppDefinition): XmlElement {
+  return el(
+    "AppModuleSiteMap",
+    {},
+    el("SiteMapUniqueName", {}, app.siteMapUniqueName),
+    el(
+      "SiteMap",
+      { IntroducedVersion: SITEMAP_VERSION },
+      ...app.areas.map((area) =>
+        el(
+          "Area",
+          { Id: area.id, ShowGroups: "true", IntroducedVersion: SITEMAP_VERSION },
+          titles(area.title),
+          ...area.groups.map((g) => el("Group", { Id: g.id, IntroducedVersion: SITEMAP_VERSION, IsProfile: "false" }, titles(g.title), ...g.subAreas.map(subArea))),
+        ),
+      ),
+    ),
+    labelList("LocalizedNames", "LocalizedName", app.name),
+  );
+}
+
+/** Forms and views the app shows, by table: all of ours, and the PartnerGuard account form. */
+export function appComponents(app: AppDefinition): { type: number; schemaName?: string; id?: string }[] {
+  const tables = app.tables.map((logicalName) => {
+    const table = TABLES.find((t) => t.logicalName === logicalName);
+    if (table) return { logicalName, forms: table.forms.map((f) => formId(logicalName, f.key)), views: table.views.map((v) => viewId(logicalName, v.key)) };
+    if (logicalName === Account.logicalName) return { logicalName, forms: [formId(logicalName, ACCOUNT_FORM.key)], views: [] };
+    throw new Error(`app ${app.uniqueName} names table ${logicalName}, which the solution neither defines nor extends`);
+  });
+  return [
+    ...tables.map((t) => ({ type: AppComponentType.entity, schemaName: t.logicalName })),
+    ...tables.flatMap((t) => t.views.map((id) => ({ type: AppComponentType.view, id }))),
+    ...tables.flatMap((t) => t.forms.map((id) => ({ type: AppComponentType.form, id }))),
+    { type: AppComponentType.siteMap, schemaName: app.siteMapUniqueName },
+  ];
+}
+
+export function renderAppModule(app: AppDefinition): XmlElement {
+  const roles = app.roles.map((key) => {
+    const role = ROLES.find((r) => r.key === key);
+    if (!role) throw new Error(`app ${app.uniqueName} names role ${key}, which the solution does not ship`);
+    return el("Role", { id: roleId(role) });
+  });
+  return el(
+    "AppModule",
+    {},
+    el("UniqueName", {}, app.uniqueName),
+    el("IntroducedVersion", {}, INTRODUCED_VERSION),
+    el("WebResourceId", {}, DEFAULT_APP_ICON),
+    el("FormFactor", {}, FORM_FACTOR_ALL),
+    el("ClientType", {}, CLIENT_TYPE_UNIFIED_INTERFACE),
+    el("AppModuleComponents", {}, ...appComponents(app).map((c) => el("AppModuleComponent", { type: c.type, schemaName: c.schemaName, id: c.id }))),
+    el("AppModuleRoleMaps", {}, ...roles),
+    labelList("LocalizedNames", "LocalizedName", app.name),
+    labelList("Descriptions", "Description", { 1033: app.description }),
+  );
+}
