@@ -6,7 +6,7 @@ import { CardState } from "./components/Component.types";
 import { Resolution } from "../src/sources/resolver";
 import { messageOf } from "../src/sources/failures";
 
-export type Resolve = (accountId: string, fresh: boolean) => Promise<Resolution>;
+export type Resolve = (accountId: string, fresh: boolean, signal: AbortSignal) => Promise<Resolution>;
 
 export class VerdictController {
   private state: CardState = { kind: "new-record" };
@@ -14,6 +14,8 @@ export class VerdictController {
   private tenantId: string | undefined;
   private generation = 0;
   private destroyed = false;
+  /** The card's interest in the resolution it waits for: dropped on a new load and on destroy. */
+  private interest: AbortController | undefined;
   /** The last resolution shown, for the actions that act on it. */
   resolution: Resolution | undefined;
 
@@ -54,18 +56,25 @@ export class VerdictController {
   destroy(): void {
     this.destroyed = true;
     this.generation++;
+    // If no other face (the command bar) waits for it, the resolution stops asking.
+    this.interest?.abort();
   }
 
   private load(fresh: boolean, keepCard = false): void {
     const generation = ++this.generation;
     const accountId = this.accountId as string;
     this.state = this.state.kind === "ready" && keepCard ? { ...this.state, refreshing: true } : { kind: "loading" };
-    this.resolve(accountId, fresh).then(
+    this.interest?.abort();
+    this.interest = new AbortController();
+    this.resolve(accountId, fresh, this.interest.signal).then(
       (resolution) => {
         if (!this.destroyed && generation === this.generation) this.resolution = resolution;
         this.settle(generation, { kind: "ready", verdict: resolution.verdict, policyProblems: resolution.config.policyProblems });
       },
-      (error: unknown) => this.settle(generation, { kind: "error", message: messageOf(error) }),
+      (error: unknown) => {
+        if ((error as { name?: unknown } | null)?.name === "AbortError") return; // nobody is waiting for it
+        this.settle(generation, { kind: "error", message: messageOf(error) });
+      },
     );
   }
 

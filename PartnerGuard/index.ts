@@ -25,12 +25,13 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
     context.mode.trackContainerResize(true);
     this.graph = new GraphConnection(() => loginHintOf(this.context));
     this.controller = new VerdictController(
-      (accountId, fresh) =>
+      (accountId, fresh, signal) =>
         resolveForForm(
           { webApi: this.context.webAPI, extraSources: [this.graph.source], storage: sessionStorageOrUndefined() },
           accountId,
           this.context.parameters.customerTenantId?.raw ?? undefined,
           fresh,
+          signal,
         ),
       () => this.context.factory.requestRender(),
     );

@@ -24,12 +24,12 @@ export function sessionStorageOrUndefined(): Storage | undefined {
   }
 }
 
-export function resolveForForm(deps: FormResolutionDeps, accountId: string, tenantId: string | undefined, fresh: boolean): Promise<Resolution> {
+export function resolveForForm(deps: FormResolutionDeps, accountId: string, tenantId: string | undefined, fresh: boolean, signal?: AbortSignal): Promise<Resolution> {
   const storage = deps.storage;
   const sources = [DATAVERSE_SOURCE, ...(deps.extraSources ?? []).map((s) => s.name)];
   return sharedResolve(
     { accountId, tenantId, sources },
-    () =>
+    (stop) =>
       resolveVerdict(
         {
           webApi: deps.webApi,
@@ -39,7 +39,8 @@ export function resolveForForm(deps: FormResolutionDeps, accountId: string, tena
         },
         accountId,
         tenantId,
+        stop,
       ),
-    { fresh, storage, scope: deps.scope },
+    { fresh, storage, scope: deps.scope, signal },
   );
 }

@@ -74,7 +74,7 @@ export function withDeadline(
   return Promise.race([run, timeout]).finally(() => clearTimeout(timer));
 }
 
-function start(work: (signal: AbortSignal) => Promise<SourceOutcome>) {
+function startSource(work: (signal: AbortSignal) => Promise<SourceOutcome>) {
   const controller = new AbortController();
   return { promise: work(controller.signal), controller };
 }
@@ -91,8 +91,17 @@ function boundConfig(load: Promise<PartnerGuardConfig>): Promise<PartnerGuardCon
   return Promise.race([load, fallback]).finally(() => clearTimeout(timer));
 }
 
-export async function resolveVerdict(deps: ResolverDeps, accountId: string, tenantId?: string): Promise<Resolution> {
+export async function resolveVerdict(deps: ResolverDeps, accountId: string, tenantId?: string, signal?: AbortSignal): Promise<Resolution> {
   const clock = deps.clock ?? Date.now;
+  // Every source started below stops (no further page, no Graph request) when nobody needs the verdict.
+  const controllers: AbortController[] = [];
+  signal?.addEventListener("abort", () => controllers.forEach((c) => c.abort()), { once: true });
+  const start = (work: (signal: AbortSignal) => Promise<SourceOutcome>) => {
+    const started = startSource(work);
+    controllers.push(started.controller);
+    if (signal?.aborted) started.controller.abort();
+    return started;
+  };
   const configPromise = boundConfig((deps.loadConfig ?? (() => readConfig(deps.webApi)))());
   // Dataverse starts at once, in parallel with the configuration read; its deadline is set
   // by the policy's budget, counted from the start of the resolution.

@@ -39,6 +39,10 @@ interface Entry {
   promise: Promise<Resolution>;
   settled?: Resolution;
   settledAt?: number;
+  /** Aborted when every face that asked has gone (each removes its interest with its signal). */
+  controller: AbortController;
+  /** Faces still waiting; a face without a signal never stops waiting. */
+  waiters: number;
 }
 
 interface AccountEntries {
@@ -66,6 +70,8 @@ type StoredState =
 export interface SharedOptions {
   /** Ignore what is shared and resolve again (Retry, the command action, after a write). */
   fresh?: boolean;
+  /** The face's interest: when it aborts (the control is destroyed) and no other face waits, the work stops. */
+  signal?: AbortSignal;
   /** Session storage of the page; absent where there is none (Node). */
   storage?: Pick<Storage, "getItem" | "setItem" | "removeItem">;
   /** The object the registry hangs on (the window). */
@@ -193,8 +199,21 @@ async function fromOtherFrame(options: SharedOptions, key: ShareKey, page: strin
   }
 }
 
+/** Count a face's interest in an entry; when the last interested face goes, stop the work. */
+function join(entry: Entry, signal: AbortSignal | undefined): Promise<Resolution> {
+  entry.waiters++;
+  signal?.addEventListener(
+    "abort",
+    () => {
+      if (--entry.waiters === 0 && !entry.settled) entry.controller.abort();
+    },
+    { once: true },
+  );
+  return entry.promise;
+}
+
 /** Resolve through the shared registry: reuse what is fresh and covers this face, else resolve. */
-export function sharedResolve(key: ShareKey, start: () => Promise<Resolution>, options: SharedOptions = {}): Promise<Resolution> {
+export function sharedResolve(key: ShareKey, start: (signal: AbortSignal) => Promise<Resolution>, options: SharedOptions = {}): Promise<Resolution> {
   const scope = options.scope ?? globalThis;
   const clock = options.clock ?? Date.now;
   const registry = registryOf(scope);
@@ -208,11 +227,11 @@ export function sharedResolve(key: ShareKey, start: () => Promise<Resolution>, o
       .filter((e) => e.tenantId === tenantId && (!e.settled || now - (e.settledAt as number) < freshFor(e.settled)))
       .sort((a, b) => b.seq - a.seq);
     const covering = candidates.find((e) => covers(e.sources, key.sources, e.settled));
-    if (covering) return covering.promise;
+    if (covering) return join(covering, options.signal);
     // One that asked less may still do, once it shows what applied: wait for it rather than ask twice.
     const narrower = candidates.find((e) => !e.settled);
     if (narrower) {
-      return narrower.promise.then(
+      return join(narrower, options.signal).then(
         (r) => (covers(narrower.sources, key.sources, r) ? r : sharedResolve(key, start, { ...options, fresh: true })),
         () => sharedResolve(key, start, { ...options, fresh: true }),
       );
@@ -220,12 +239,17 @@ export function sharedResolve(key: ShareKey, start: () => Promise<Resolution>, o
   }
 
   const seq = ++registry.seq;
+  const controller = new AbortController();
+  const aborted = new Promise<never>((_, reject) =>
+    controller.signal.addEventListener("abort", () => reject(new DOMException("no face needs this resolution any more", "AbortError")), { once: true }),
+  );
+  aborted.catch(() => undefined);
   const own = async (): Promise<Resolution> => {
     const lease = () => writeStored(options.storage, key.accountId, { state: "pending", page, owner: registry.owner, until: clock() + PENDING_LEASE_MS, tenantId, sources: key.sources });
     lease(); // synchronously, so a frame that asks right after this one sees the marker
     const renew = setInterval(lease, PENDING_LEASE_MS / 2);
     try {
-      return await start();
+      return await Promise.race([start(controller.signal), aborted]);
     } finally {
       clearInterval(renew);
     }
@@ -234,8 +258,9 @@ export function sharedResolve(key: ShareKey, start: () => Promise<Resolution>, o
     if (options.fresh || !readStored(options.storage, key.accountId)) return own();
     return fromOtherFrame(options, key, page, clock).then((other) => other ?? own());
   };
-  const entry: Entry = { seq, tenantId, sources: key.sources, promise: run() };
+  const entry: Entry = { seq, tenantId, sources: key.sources, promise: run(), controller, waiters: 0 };
   account.entries.push(entry);
+  const joined = join(entry, options.signal);
   entry.promise.then(
     (resolution) => {
       entry.settled = resolution;
@@ -254,7 +279,7 @@ export function sharedResolve(key: ShareKey, start: () => Promise<Resolution>, o
       removeStored(options.storage, key.accountId, registry.owner);
     },
   );
-  return entry.promise;
+  return joined;
 }
 
 /** The newest settled resolution shared for an account, if any (no request). */

@@ -131,3 +131,25 @@ describe("throttling on form load", () => {
     expect(verdict.reasons).toContainEqual(expect.objectContaining({ code: "source-failed", failure: expect.objectContaining({ kind: "throttled" }) }));
   });
 });
+
+describe("nobody needs the verdict any more", () => {
+  test("an aborted resolution tells every source it started to stop", async () => {
+    const seen: AbortSignal[] = [];
+    const graph: ExtraSource = {
+      name: "Microsoft Graph",
+      appliesTo: () => true,
+      read: (_tenant, signal) => {
+        seen.push(signal);
+        return new Promise(() => undefined);
+      },
+    };
+    const stop = new AbortController();
+    const emulator = demoEmulator({ latencyMs: 20 });
+    void resolveVerdict({ webApi: emulator, clock, extraSources: [graph], loadConfig: async () => configFromValues(new Map()) }, DEMO.contoso, "t-1", stop.signal);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(seen).toHaveLength(1);
+    expect(seen[0].aborted).toBe(false);
+    stop.abort();
+    expect(seen[0].aborted).toBe(true);
+  });
+});

@@ -159,3 +159,41 @@ describe("listeners", () => {
     expect(heard).toEqual([true, false, true]);
   });
 });
+
+describe("work nobody needs stops", () => {
+  /** A start function that never answers by itself and reports whether it was told to stop. */
+  function hanging() {
+    const seen: { signal?: AbortSignal } = {};
+    const start = (signal: AbortSignal) => {
+      seen.signal = signal;
+      return new Promise<Resolution>(() => undefined);
+    };
+    return { start, seen };
+  }
+
+  test("the card goes (destroy) while the command bar still waits: the work goes on", async () => {
+    const { start, seen } = hanging();
+    const card = new AbortController();
+    void sharedResolve(key(A, COMMAND_BAR), start, { scope, clock }).catch(() => undefined); // the command bar: no signal, it always waits
+    void sharedResolve(key(A, COMMAND_BAR), start, { scope, clock, signal: card.signal }).catch(() => undefined);
+    card.abort();
+    expect(seen.signal?.aborted).toBe(false);
+  });
+
+  test("every face that asked is gone: the work is told to stop, and the next ask starts afresh", async () => {
+    const { start, seen } = hanging();
+    const first = new AbortController();
+    const second = new AbortController();
+    const a = sharedResolve(key(A), start, { scope, clock, signal: first.signal });
+    const b = sharedResolve(key(A), start, { scope, clock, signal: second.signal });
+    first.abort();
+    expect(seen.signal?.aborted).toBe(false);
+    second.abort();
+    expect(seen.signal?.aborted).toBe(true);
+    await expect(a).rejects.toMatchObject({ name: "AbortError" });
+    await expect(b).rejects.toMatchObject({ name: "AbortError" });
+    const again = source(resolution("blocked"));
+    expect((await sharedResolve(key(A), again.start, { scope, clock })).verdict.outreach).toBe("blocked");
+    expect(again.calls).toHaveLength(1);
+  });
+});
