@@ -16,10 +16,27 @@ describe("include the partner, in the browser", () => {
     await dialog.getByRole("textbox", { name: /Justification/ }).fill("The customer's CIO asked for a direct call about the renewal.");
     await dialog.getByRole("combobox", { name: /Reason/ }).click();
     await page.getByRole("option", { name: "Customer asked for direct contact" }).click();
+    // Fluent's dropdown commits the choice after its callout closes: send only once it shows.
+    await dialog.getByRole("combobox", { name: /Reason/ }).filter({ hasText: "Customer asked for direct contact" }).waitFor();
     const serious = (await axeViolations(page)).filter((v) => v.impact === "serious" || v.impact === "critical");
     expect(serious).toEqual([]);
     await dialog.getByRole("button", { name: "Send request" }).click();
-    await page.getByText(/is waiting for an approver\.$/).waitFor();
+    // The dialog closes once the request is saved; if it stays, what it says is the failure.
+    await dialog
+      .getByRole("button", { name: "Send request" })
+      .waitFor({ state: "detached", timeout: 20000 })
+      .catch(async () => {
+        await page.screenshot({ path: join(SHOTS, "failed-exception-dialog.png"), fullPage: true });
+        throw new Error(`the request dialog stayed open: ${await dialog.innerText().catch(() => "(no text)")}`);
+      });
+    await page
+      .getByText(/is waiting for an approver\.$/)
+      .waitFor()
+      .catch(async (e: unknown) => {
+        // Keep what the page showed, to tell a refused request from a card that did not refresh.
+        await page.screenshot({ path: join(SHOTS, "failed-exception-pending.png"), fullPage: true });
+        throw e;
+      });
     await page.screenshot({ path: join(SHOTS, "exception-pending.png"), fullPage: true });
 
     await page.getByRole("combobox", { name: "Acting as" }).click();
