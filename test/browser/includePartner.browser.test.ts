@@ -13,7 +13,11 @@ describe("include the partner, in the browser", () => {
     await verdictText(page);
     await page.getByRole("button", { name: "Request exception" }).click();
     const dialog = page.getByRole("alertdialog", { name: "Request an outreach exception" });
-    await dialog.getByRole("textbox", { name: /Justification/ }).fill("The customer's CIO asked for a direct call about the renewal.");
+    // Fluent moves focus into a dialog after its open animation: typing before that can land elsewhere.
+    await page.waitForFunction(() => !!document.activeElement?.closest('[role="alertdialog"]'));
+    const justification = dialog.getByRole("textbox", { name: /Justification/ });
+    await justification.fill("The customer's CIO asked for a direct call about the renewal.");
+    await page.waitForFunction(() => document.querySelector<HTMLTextAreaElement>('[role="alertdialog"] textarea')?.value.startsWith("The customer's CIO") === true);
     await dialog.getByRole("combobox", { name: /Reason/ }).click();
     await page.getByRole("option", { name: "Customer asked for direct contact" }).click();
     // Fluent's dropdown commits the choice after its callout closes: send only once it shows.
