@@ -92,6 +92,8 @@ describe("include the partner, in the browser", () => {
     await page.getByRole("button", { name: "Engage partner" }).focus();
     await page.keyboard.press("Enter");
     const dialog = page.getByRole("alertdialog", { name: /^Engage / });
+    // As above: type once Fluent's focus trap has moved focus into the dialog.
+    await page.waitForFunction(() => !!document.activeElement?.closest('[role="alertdialog"]'));
     await dialog.getByRole("textbox", { name: "Note for the partner manager" }).fill("Adatum to lead the Q1 expansion.");
     await dialog.getByRole("button", { name: "Record engagement" }).focus();
     await page.keyboard.press("Enter");
