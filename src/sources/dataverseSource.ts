@@ -36,7 +36,6 @@ export const MAX_PAGES = 10;
 const ALIAS = "pa";
 const EX = "ex";
 const DC = "dc";
-const EN = "en";
 
 /** The association columns the verdict needs (the batched reader of the command line selects the same). */
 export const ASSOCIATION_COLUMNS = [
@@ -177,15 +176,14 @@ interface AccountNode {
 /** Turn the joined rows into associations with depth, plus notes about the data. */
 const REASON_BY_CODE = new Map<unknown, string>(Object.entries(ExceptionReasonCodes).map(([reason, code]) => [code, reason]));
 
-function mapEngagements(rows: Row[], accountId: string): Engagement[] {
-  const byId = new Map<string, Engagement>();
+/** The engagement query's rows (the audit table's own): when, and by whom (server-set). */
+function mapEngagements(rows: Row[]): Engagement[] {
+  const engagements: Engagement[] = [];
   for (const row of rows) {
-    const id = normalizeGuid(row[`${EN}.${OutreachAudit.id}`]);
-    const on = str(row[`${EN}.${OutreachAudit.createdOn}`]);
-    if (!id || !on || byId.has(id) || normalizeGuid(row[Account.id]) !== accountId) continue;
-    byId.set(id, { on, by: lookup(row, OutreachAudit.createdBy, EN).name });
+    const on = str(row[OutreachAudit.createdOn]);
+    if (on) engagements.push({ on, by: lookup(row, OutreachAudit.createdBy).name });
   }
-  return [...byId.values()];
+  return engagements;
 }
 
 const DECISION_BY_CODE = new Map<unknown, ExceptionDecision["decision"]>(
@@ -250,7 +248,7 @@ export function mapExceptions(rows: Row[], accountOf: (row: Row) => string | und
 export function mapRows(
   accountId: string,
   rows: Row[],
-): { associations: PartnerAssociation[]; notes: DataNote[]; exceptions: OutreachException[]; engagements: Engagement[] } {
+): { associations: PartnerAssociation[]; notes: DataNote[]; exceptions: OutreachException[] } {
   const target = normalizeGuid(accountId) ?? accountId.toLowerCase();
   const accounts = new Map<string, AccountNode>();
   const notes: DataNote[] = [];
@@ -311,7 +309,7 @@ export function mapRows(
       depth: d,
     });
   }
-  return { associations, notes, exceptions: mapExceptions(rows, (row) => normalizeGuid(row[Account.id])), engagements: mapEngagements(rows, target) };
+  return { associations, notes, exceptions: mapExceptions(rows, (row) => normalizeGuid(row[Account.id])) };
 }
 
 export interface DataverseSourceOptions {
@@ -345,11 +343,7 @@ export async function readDataverse(host: WebApiHost, accountId: string, options
       exceptionRows.map((row) => aliased(row, EX)),
       () => id,
     );
-    const engagements = mapEngagements(
-      engagementRows.map((row) => ({ ...aliased(row, EN), [Account.id]: id })),
-      id,
-    );
-    return { ...base, ok: true, ...mapRows(id, rows), exceptions, engagements };
+    return { ...base, ok: true, ...mapRows(id, rows), exceptions, engagements: mapEngagements(engagementRows) };
   } catch (error) {
     return { ...base, ok: false, failure: toFailure(error) };
   }
