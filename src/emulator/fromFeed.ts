@@ -85,30 +85,15 @@ export const TABLES: Record<string, TableDefinition> = {
 
 // One mapping of a feed row to Dataverse values, shared with the command line's offline reader.
 export { sourceCode, stableGuid } from "../sources/node/feedSource";
-import { sourceCode, stableGuid } from "../sources/node/feedSource";
+import { associationId, feedAccounts, sourceCode } from "../sources/node/feedSource";
 
 export function emulatorFromFeed(rows: FeedRow[], options: EmulatorOptions = {}): DataverseEmulator {
   const emulator = new DataverseEmulator(TABLES, options);
-  const accounts = new Map<string, Record_>();
-  const account = (id: string): Record_ => {
-    const key = id.toLowerCase();
-    let row = accounts.get(key);
-    if (!row) {
-      row = { [Account.id]: key };
-      accounts.set(key, row);
-    }
-    return row;
-  };
   for (const row of rows) {
-    const customer = account(row.customerAccountId);
-    if (row.customerName) customer[Account.name] = row.customerName;
-    if (row.parentAccountId) customer[Account.parent] = { $lookup: Account.logicalName, id: row.parentAccountId.toLowerCase() };
-    if (row.customerTenantId) customer[Account.tenantId] = row.customerTenantId;
     const p = row.partner;
     if (!p) continue;
-    if (p.partnerId && p.partnerName) account(p.partnerId)[Account.name] = p.partnerName;
     emulator.insert(Association.logicalName, {
-      [Association.id]: stableGuid(`${row.line}|${p.source ?? ""}|${p.externalReference ?? ""}|${row.customerAccountId}`),
+      [Association.id]: associationId(row),
       [Association.name]: `${p.partnerName ?? p.partnerId} – ${row.customerName ?? row.customerAccountId}`,
       [Association.customer]: { $lookup: Account.logicalName, id: row.customerAccountId.toLowerCase() },
       [Association.partner]: p.partnerId ? { $lookup: Account.logicalName, id: p.partnerId.toLowerCase() } : undefined,
@@ -120,6 +105,12 @@ export function emulatorFromFeed(rows: FeedRow[], options: EmulatorOptions = {})
       [Association.externalReference]: p.externalReference,
     });
   }
-  for (const row of accounts.values()) emulator.insert(Account.logicalName, row);
+  const accounts: Record_[] = [...feedAccounts(rows).values()].map((a) => ({
+    [Account.id]: a.id,
+    ...(a.name ? { [Account.name]: a.name } : {}),
+    ...(a.parentId ? { [Account.parent]: { $lookup: Account.logicalName, id: a.parentId } } : {}),
+    ...(a.tenantId ? { [Account.tenantId]: a.tenantId } : {}),
+  }));
+  for (const row of accounts) emulator.insert(Account.logicalName, row);
   return emulator;
 }

@@ -36,26 +36,49 @@ export function stableGuid(seed: string): string {
 export const associationId = (row: FeedRow): string =>
   stableGuid(`${row.line}|${row.partner?.source ?? ""}|${row.partner?.externalReference ?? ""}|${row.customerAccountId}`);
 
-/** Feed rows -> the store, as Dataverse would answer the account query with its association link. */
-export function storeFromFeed(rows: FeedRow[]): EvidenceStore {
-  // Accounts first, in feed order, later rows overwriting earlier ones (what an upsert does).
-  const accounts = new Map<string, Row>();
-  const account = (id: string): Row => {
+/** An account as a feed declares it. */
+export interface FeedAccount {
+  id: string;
+  name?: string;
+  parentId?: string;
+  tenantId?: string;
+}
+
+/**
+ * The accounts a feed declares (customers and named partners), in feed order, later rows
+ * overwriting earlier ones (what an upsert does). Ids are lower case.
+ */
+export function feedAccounts(rows: FeedRow[]): Map<string, FeedAccount> {
+  const accounts = new Map<string, FeedAccount>();
+  const account = (id: string): FeedAccount => {
     const key = id.toLowerCase();
-    let row = accounts.get(key);
-    if (!row) {
-      row = { [Account.id]: key };
-      accounts.set(key, row);
+    let found = accounts.get(key);
+    if (!found) {
+      found = { id: key };
+      accounts.set(key, found);
     }
-    return row;
+    return found;
   };
   for (const row of rows) {
     const customer = account(row.customerAccountId);
-    if (row.customerName) customer[Account.name] = row.customerName;
-    if (row.parentAccountId) customer[`_${Account.parent}_value`] = row.parentAccountId.toLowerCase();
-    if (row.customerTenantId) customer[Account.tenantId] = row.customerTenantId;
+    if (row.customerName) customer.name = row.customerName;
+    if (row.parentAccountId) customer.parentId = row.parentAccountId.toLowerCase();
+    if (row.customerTenantId) customer.tenantId = row.customerTenantId;
     const p = row.partner;
-    if (p?.partnerId && p.partnerName) account(p.partnerId)[Account.name] = p.partnerName;
+    if (p?.partnerId && p.partnerName) account(p.partnerId).name = p.partnerName;
+  }
+  return accounts;
+}
+
+/** Feed rows -> the store, as Dataverse would answer the account query with its association link. */
+export function storeFromFeed(rows: FeedRow[]): EvidenceStore {
+  const accounts = new Map<string, Row>();
+  for (const [id, a] of feedAccounts(rows)) {
+    const row: Row = { [Account.id]: id };
+    if (a.name) row[Account.name] = a.name;
+    if (a.parentId) row[`_${Account.parent}_value`] = a.parentId;
+    if (a.tenantId) row[Account.tenantId] = a.tenantId;
+    accounts.set(id, row);
   }
   const linked = new Map<string, Row[]>();
   for (const row of rows) {
