@@ -6,7 +6,19 @@ import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["**/generated/**", "out/**", "dist/**", "node_modules/**", "coverage/**", "test-results/**", "**/*.mjs", "**/*.cjs", "**/*.js"] },
+  {
+    ignores: [
+      "**/generated/**",
+      "out/**",
+      "dist/**",
+      "node_modules/**",
+      "coverage/**",
+      "test-results/**",
+      "**/*.mjs",
+      "**/*.cjs",
+      "**/*.js",
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -5,9 +5,25 @@ module.exports = {
   testMatch: ["**/*.test.ts", "**/*.test.tsx"],
   testPathIgnorePatterns: ["/node_modules/", "/test/browser/"],
   transform: {
-    "^.+\\.tsx?$": ["ts-jest", { tsconfig: { jsx: "react", module: "commonjs", moduleResolution: "node10", esModuleInterop: true, target: "es2020", verbatimModuleSyntax: false }, diagnostics: { warnOnly: false } }],
+    "^.+\\.tsx?$": [
+      "ts-jest",
+      {
+        tsconfig: {
+          jsx: "react",
+          module: "commonjs",
+          moduleResolution: "node10",
+          esModuleInterop: true,
+          target: "es2020",
+          verbatimModuleSyntax: false,
+        },
+        diagnostics: { warnOnly: false },
+      },
+    ],
   },
-  moduleNameMapper: { "^csv-parse/sync$": "<rootDir>/node_modules/csv-parse/dist/cjs/sync.cjs", "^csv-stringify/sync$": "<rootDir>/node_modules/csv-stringify/dist/cjs/sync.cjs" },
+  moduleNameMapper: {
+    "^csv-parse/sync$": "<rootDir>/node_modules/csv-parse/dist/cjs/sync.cjs",
+    "^csv-stringify/sync$": "<rootDir>/node_modules/csv-stringify/dist/cjs/sync.cjs",
+  },
   testTimeout: 20000,
 };
 module.exports.setupFilesAfterEnv = ["<rootDir>/test/setup.ts"];

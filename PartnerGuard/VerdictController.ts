@@ -69,7 +69,11 @@ export class VerdictController {
     this.resolve(accountId, fresh, this.interest.signal).then(
       (resolution) => {
         if (!this.destroyed && generation === this.generation) this.resolution = resolution;
-        this.settle(generation, { kind: "ready", verdict: resolution.verdict, policyProblems: resolution.config.policyProblems });
+        this.settle(generation, {
+          kind: "ready",
+          verdict: resolution.verdict,
+          policyProblems: resolution.config.policyProblems,
+        });
       },
       (error: unknown) => {
         if ((error as { name?: unknown } | null)?.name === "AbortError") return; // nobody is waiting for it

@@ -75,9 +75,17 @@ export class GraphConnection {
     } catch (error) {
       // Fails closed like any unreadable source; the name tells the admin which file is missing.
       const why = error instanceof Error ? error.message : String(error);
-      return { source: GRAPH_SOURCE, sourceKind: "graph", ok: false, failure: { kind: "network", message: `the web resource ${WebResources.graphScript} did not load (${why})` } };
+      return {
+        source: GRAPH_SOURCE,
+        sourceKind: "graph",
+        ok: false,
+        failure: { kind: "network", message: `the web resource ${WebResources.graphScript} did not load (${why})` },
+      };
     }
-    this.inner ??= module.createGraphSource({ baseUrl: host.baseUrl, authFor: (config) => this.authFor(config, module) });
+    this.inner ??= module.createGraphSource({
+      baseUrl: host.baseUrl,
+      authFor: (config) => this.authFor(config, module),
+    });
     return this.inner.read(...args);
   }
 
@@ -86,7 +94,10 @@ export class GraphConnection {
     const tenantId = normalizeGuid(config.graphTenantId);
     if (!host.createAuth && (!clientId || !tenantId)) {
       const names = `${EnvironmentVariables.graphClientId}, ${EnvironmentVariables.graphTenantId}`;
-      return { kind: "forbidden", message: `${ACCESS_NOT_GRANTED} (Graph is enabled but ${names} are not set to GUIDs)` };
+      return {
+        kind: "forbidden",
+        message: `${ACCESS_NOT_GRANTED} (Graph is enabled but ${names} are not set to GUIDs)`,
+      };
     }
     const silentTimeoutMs = silentSignInTimeoutMs(config.policy.sourceTimeoutMs);
     const key = [clientId, tenantId, silentTimeoutMs, ...(config.graphScopes ?? [])].join("|");

@@ -23,7 +23,11 @@ import { readHistory } from "../src/sources/audit";
 import { Resolution } from "../src/sources/resolver";
 import { DEFAULT_POLICY } from "../src/core/policy";
 
-export function includeActions(resolution: () => Resolution | undefined, context: () => ActionContext | undefined, refresh: () => void): IncludePartnerActions {
+export function includeActions(
+  resolution: () => Resolution | undefined,
+  context: () => ActionContext | undefined,
+  refresh: () => void,
+): IncludePartnerActions {
   const need = () => {
     const r = resolution();
     const c = context();
@@ -48,7 +52,9 @@ export function includeActions(resolution: () => Resolution | undefined, context
     },
     loadHistory: () => {
       const c = context();
-      return c ? withTimeout(readHistory(c.host, c.accountId), HISTORY_TIMEOUT_MS, "reading the history") : Promise.resolve([]);
+      return c
+        ? withTimeout(readHistory(c.host, c.accountId), HISTORY_TIMEOUT_MS, "reading the history")
+        : Promise.resolve([]);
     },
   };
 }

@@ -15,7 +15,16 @@ import { resolveForForm } from "../src/sources/formResolution";
 import { readDataverse } from "../src/sources/dataverseSource";
 import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
 import { TABLES } from "../src/emulator/fromFeed";
-import { Account, Association, AuditDecisionCodes, DecisionCodes, OutreachAudit, OutreachDecision, OutreachExceptionTable, WebResources } from "../src/schema";
+import {
+  Account,
+  Association,
+  AuditDecisionCodes,
+  DecisionCodes,
+  OutreachAudit,
+  OutreachDecision,
+  OutreachExceptionTable,
+  WebResources,
+} from "../src/schema";
 import { WebApiHost } from "../src/sources/webApi";
 
 const root = join(__dirname, "..");
@@ -60,7 +69,10 @@ async function requestsPerLoad(): Promise<{ first: number; next: number }> {
   const page = () => {
     const scope = {}; // a new page: a new window, nothing shared in memory
     const deps = { webApi: emulator, storage, scope };
-    return Promise.all([resolveForForm(deps, account, undefined, false), resolveForForm(deps, account, undefined, false)]);
+    return Promise.all([
+      resolveForForm(deps, account, undefined, false),
+      resolveForForm(deps, account, undefined, false),
+    ]);
   };
   await page();
   const first = emulator.requests.length;
@@ -82,14 +94,33 @@ async function historyHeavyAccount(): Promise<{ requests: number; rows: number; 
   const recent = new Date(Date.now() - 86_400_000).toISOString();
   emulator.insert(Account.logicalName, { [Account.id]: id, [Account.name]: "History Heavy Ltd" });
   for (let i = 0; i < 100; i++) {
-    emulator.insert(Association.logicalName, { [Association.id]: guid("d", i), [Association.customer]: lookup("account", id), [Association.relationshipType]: 100000006, [Association.status]: 100000001 });
+    emulator.insert(Association.logicalName, {
+      [Association.id]: guid("d", i),
+      [Association.customer]: lookup("account", id),
+      [Association.relationshipType]: 100000006,
+      [Association.status]: 100000001,
+    });
   }
   for (let i = 0; i < 5; i++) {
-    emulator.insert(OutreachExceptionTable.logicalName, { [OutreachExceptionTable.id]: guid("e", i), [OutreachExceptionTable.account]: lookup("account", id), createdon: recent });
-    emulator.insert(OutreachDecision.logicalName, { [OutreachDecision.id]: guid("f", i), [OutreachDecision.exception]: lookup(OutreachExceptionTable.logicalName, guid("e", i)), [OutreachDecision.decision]: DecisionCodes.rejected, createdon: recent });
+    emulator.insert(OutreachExceptionTable.logicalName, {
+      [OutreachExceptionTable.id]: guid("e", i),
+      [OutreachExceptionTable.account]: lookup("account", id),
+      createdon: recent,
+    });
+    emulator.insert(OutreachDecision.logicalName, {
+      [OutreachDecision.id]: guid("f", i),
+      [OutreachDecision.exception]: lookup(OutreachExceptionTable.logicalName, guid("e", i)),
+      [OutreachDecision.decision]: DecisionCodes.rejected,
+      createdon: recent,
+    });
   }
   for (let i = 0; i < 300; i++) {
-    emulator.insert(OutreachAudit.logicalName, { [OutreachAudit.id]: guid("a", i), [OutreachAudit.account]: lookup("account", id), [OutreachAudit.decision]: AuditDecisionCodes["engaged-partner"], createdon: recent });
+    emulator.insert(OutreachAudit.logicalName, {
+      [OutreachAudit.id]: guid("a", i),
+      [OutreachAudit.account]: lookup("account", id),
+      [OutreachAudit.decision]: AuditDecisionCodes["engaged-partner"],
+      createdon: recent,
+    });
   }
   let rows = 0;
   const counting: WebApiHost = {
@@ -102,7 +133,12 @@ async function historyHeavyAccount(): Promise<{ requests: number; rows: number; 
     updateRecord: (entity, key, data) => emulator.updateRecord(entity, key, data),
   };
   const outcome = await readDataverse(counting, id);
-  return { requests: emulator.requests.length, rows, inFlight: emulator.maxInFlight, outcome: outcome.ok ? "read" : outcome.failure.kind };
+  return {
+    requests: emulator.requests.length,
+    rows,
+    inFlight: emulator.maxInFlight,
+    outcome: outcome.ok ? "read" : outcome.failure.kind,
+  };
 }
 
 function verdictTime(count: number, runs: number): { medianMs: number; p95Ms: number } {
@@ -122,7 +158,12 @@ function verdictTime(count: number, runs: number): { medianMs: number; p95Ms: nu
   const times: number[] = [];
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now();
-    evaluate({ accountId: "acc", outcomes: [{ source: "Dataverse", sourceKind: "dataverse", ok: true, associations, notes: [] }], policy: DEFAULT_POLICY, now: Date.parse("2026-11-24") });
+    evaluate({
+      accountId: "acc",
+      outcomes: [{ source: "Dataverse", sourceKind: "dataverse", ok: true, associations, notes: [] }],
+      policy: DEFAULT_POLICY,
+      now: Date.parse("2026-11-24"),
+    });
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
@@ -135,12 +176,22 @@ async function main() {
   const time = verdictTime(500, 200);
   console.log("PartnerGuard form-load bench");
   console.log(`  bundle.js (control):                 ${bundleSize()}`);
-  console.log(`  ${WebResources.graphScript} (MSAL + Graph client, loaded only when Graph applies): ${webResourceSize(WebResources.graphScript)}`);
-  console.log(`  ${WebResources.authRedirectScript} (sign-in redirect bridge): ${webResourceSize(WebResources.authRedirectScript)}`);
-  console.log(`  requests, first form load of a session: ${requests.first} (configuration + Dataverse's three queries, all in flight at once; control and command bar share them)`);
+  console.log(
+    `  ${WebResources.graphScript} (MSAL + Graph client, loaded only when Graph applies): ${webResourceSize(WebResources.graphScript)}`,
+  );
+  console.log(
+    `  ${WebResources.authRedirectScript} (sign-in redirect bridge): ${webResourceSize(WebResources.authRedirectScript)}`,
+  );
+  console.log(
+    `  requests, first form load of a session: ${requests.first} (configuration + Dataverse's three queries, all in flight at once; control and command bar share them)`,
+  );
   console.log(`  requests, next form load:              ${requests.next} (configuration cached for the session)`);
-  console.log(`  account with 100 associations, 5 requests, 300 audit entries: ${heavy.requests} requests, ${heavy.inFlight} in flight at once (one round trip), ${heavy.rows} rows (${heavy.outcome})`);
-  console.log(`  verdict for 500 associations:        median ${time.medianMs.toFixed(2)} ms, p95 ${time.p95Ms.toFixed(2)} ms (200 runs)`);
+  console.log(
+    `  account with 100 associations, 5 requests, 300 audit entries: ${heavy.requests} requests, ${heavy.inFlight} in flight at once (one round trip), ${heavy.rows} rows (${heavy.outcome})`,
+  );
+  console.log(
+    `  verdict for 500 associations:        median ${time.medianMs.toFixed(2)} ms, p95 ${time.p95Ms.toFixed(2)} ms (200 runs)`,
+  );
 }
 
 void main();

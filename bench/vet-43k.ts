@@ -29,7 +29,9 @@ const guid = (prefix: string, n: number) => `${prefix}000000-0000-4000-8000-${St
 export function dataset(): { emulator: DataverseEmulator; customers: string[]; feed: string } {
   const emulator = new DataverseEmulator(TABLES);
   // The same data as a partner feed, for the offline run (account numbers are not in the format).
-  const feed = ["customerAccountId,customerName,parentAccountId,customerTenantId,partnerId,partnerName,relationshipType,status,startDate,endDate,externalReference,source"];
+  const feed = [
+    "customerAccountId,customerName,parentAccountId,customerTenantId,partnerId,partnerName,relationshipType,status,startDate,endDate,externalReference,source",
+  ];
   const declare = (id: string, name: string, parent = "") => feed.push(`${id},${name},${parent},,,,,,,,,`);
   const names = new Map<string, string>();
   const lookup = (id: string) => ({ $lookup: Account.logicalName, id });
@@ -41,11 +43,16 @@ export function dataset(): { emulator: DataverseEmulator; customers: string[]; f
     names.set(guid("c3", g), `Group ${g}`);
   }
   for (let p = 0; p < Math.ceil(ROWS / 10); p++) {
-    emulator.insert(Account.logicalName, { [Account.id]: guid("c2", p), [Account.name]: `Parent ${p}`, [Account.parent]: lookup(guid("c3", Math.floor(p / 10))) });
+    emulator.insert(Account.logicalName, {
+      [Account.id]: guid("c2", p),
+      [Account.name]: `Parent ${p}`,
+      [Account.parent]: lookup(guid("c3", Math.floor(p / 10))),
+    });
     declare(guid("c2", p), `Parent ${p}`, guid("c3", Math.floor(p / 10)));
     names.set(guid("c2", p), `Parent ${p}`);
   }
-  for (let i = 0; i < 50; i++) emulator.insert(Account.logicalName, { [Account.id]: guid("b0", i), [Account.name]: `Partner ${i}` });
+  for (let i = 0; i < 50; i++)
+    emulator.insert(Account.logicalName, { [Account.id]: guid("b0", i), [Account.name]: `Partner ${i}` });
   const codes = Object.values(RelationshipTypeCodes);
   const types = Object.keys(RelationshipTypeCodes);
   let a = 0;
@@ -67,7 +74,12 @@ export function dataset(): { emulator: DataverseEmulator; customers: string[]; f
     customers.push(id);
     declare(id, `Customer ${i}`, guid("c2", Math.floor(i / 10)));
     names.set(id, `Customer ${i}`);
-    emulator.insert(Account.logicalName, { [Account.id]: id, [Account.name]: `Customer ${i}`, [Account.accountNumber]: `N-${i}`, [Account.parent]: lookup(guid("c2", Math.floor(i / 10))) });
+    emulator.insert(Account.logicalName, {
+      [Account.id]: id,
+      [Account.name]: `Customer ${i}`,
+      [Account.accountNumber]: `N-${i}`,
+      [Account.parent]: lookup(guid("c2", Math.floor(i / 10))),
+    });
     if (i % 3 === 0) associate(id, i, i % 2 === 0);
     if (i % 7 === 0) associate(id, i + 1, false);
   }
@@ -78,8 +90,17 @@ export function dataset(): { emulator: DataverseEmulator; customers: string[]; f
 function spawnVet(args: string[]): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(root, "bin/partnerguard.js"), ...args], { env: { ...process.env, PARTNERGUARD_ACCESS_TOKEN: TOKEN, CI: "1" }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-      resolve({ code: error && typeof error.code === "number" ? error.code : 0, stdout, stderr, ms: Date.now() - started }),
+    execFile(
+      process.execPath,
+      [join(root, "bin/partnerguard.js"), ...args],
+      { env: { ...process.env, PARTNERGUARD_ACCESS_TOKEN: TOKEN, CI: "1" }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error && typeof error.code === "number" ? error.code : 0,
+          stdout,
+          stderr,
+          ms: Date.now() - started,
+        }),
     );
   });
 }
@@ -88,16 +109,30 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, [join(root, "scripts/build-cli.mjs")]);
   const t0 = Date.now();
   const { emulator, customers, feed } = dataset();
-  console.log(`dataset: ${ROWS} customers, ${emulator.table(Account.logicalName).length} accounts, ${emulator.table(Association.logicalName).length} associations (built in ${Date.now() - t0} ms)`);
+  console.log(
+    `dataset: ${ROWS} customers, ${emulator.table(Account.logicalName).length} accounts, ${emulator.table(Association.logicalName).length} associations (built in ${Date.now() - t0} ms)`,
+  );
   const server = await startWebApiServer({ emulator, token: TOKEN, latencyMs: LATENCY_MS });
   const dir = mkdtempSync(join(tmpdir(), "pg-bench-"));
   try {
     // Mostly ids, some account numbers: both kinds of matching are on the clock.
-    const list = ["accountId,accountNumber", ...customers.map((id, i) => (i % 20 === 0 ? `,N-${i}` : `${id},`))].join("\n");
+    const list = ["accountId,accountNumber", ...customers.map((id, i) => (i % 20 === 0 ? `,N-${i}` : `${id},`))].join(
+      "\n",
+    );
     writeFileSync(join(dir, "list.csv"), list);
 
     const before = server.requests.length;
-    const run = await spawnVet(["vet", join(dir, "list.csv"), "--env", server.url, "--out", join(dir, "vetted.csv"), "--json", "--concurrency", String(CONCURRENCY)]);
+    const run = await spawnVet([
+      "vet",
+      join(dir, "list.csv"),
+      "--env",
+      server.url,
+      "--out",
+      join(dir, "vetted.csv"),
+      "--json",
+      "--concurrency",
+      String(CONCURRENCY),
+    ]);
     if (run.code !== 0) throw new Error(`vet exited ${run.code}: ${run.stderr}`);
     const out = JSON.parse(run.stdout) as {
       summary: { byOutreach: Record<string, number> };
@@ -109,7 +144,15 @@ async function main(): Promise<void> {
     // Offline: the same data as a feed file, vetted with the bundled binary (no server at all).
     writeFileSync(join(dir, "feed.csv"), feed);
     writeFileSync(join(dir, "ids.csv"), ["accountId", ...customers].join("\n"));
-    const offline = await spawnVet(["vet", join(dir, "ids.csv"), "--feed", join(dir, "feed.csv"), "--out", join(dir, "offline.csv"), "--json"]);
+    const offline = await spawnVet([
+      "vet",
+      join(dir, "ids.csv"),
+      "--feed",
+      join(dir, "feed.csv"),
+      "--out",
+      join(dir, "offline.csv"),
+      "--json",
+    ]);
     if (offline.code !== 0) throw new Error(`vet --feed exited ${offline.code}: ${offline.stderr}`);
     const offlineOut = JSON.parse(offline.stdout) as { summary: { byOutreach: Record<string, number> } };
 
@@ -124,18 +167,30 @@ async function main(): Promise<void> {
     console.log("");
     console.log("| way | rows | requests | time | rows/s |");
     console.log("|---|---|---|---|---|");
-    console.log(`| batched (partnerguard vet, spawned) | ${ROWS} | ${batchedRequests} | ${(run.ms / 1000).toFixed(1)} s | ${Math.round(ROWS / (run.ms / 1000))} |`);
-    console.log(`| offline against the same data as a feed (\`vet --feed\`, spawned) | ${ROWS} | 0 | ${(offline.ms / 1000).toFixed(1)} s | ${Math.round(ROWS / (offline.ms / 1000))} |`);
-    console.log(`| one query per account (measured on the first ${sample.length} rows) | ${sample.length} | ${api.stats.requests} | ${(baselineMs / 1000).toFixed(1)} s | ${Math.round(1000 / perRow)} |`);
-    console.log(`| one query per account, extrapolated to ${ROWS} rows | ${ROWS} | ~${ROWS} | ~${((perRow * ROWS) / 1000).toFixed(0)} s | ${Math.round(1000 / perRow)} |`);
+    console.log(
+      `| batched (partnerguard vet, spawned) | ${ROWS} | ${batchedRequests} | ${(run.ms / 1000).toFixed(1)} s | ${Math.round(ROWS / (run.ms / 1000))} |`,
+    );
+    console.log(
+      `| offline against the same data as a feed (\`vet --feed\`, spawned) | ${ROWS} | 0 | ${(offline.ms / 1000).toFixed(1)} s | ${Math.round(ROWS / (offline.ms / 1000))} |`,
+    );
+    console.log(
+      `| one query per account (measured on the first ${sample.length} rows) | ${sample.length} | ${api.stats.requests} | ${(baselineMs / 1000).toFixed(1)} s | ${Math.round(1000 / perRow)} |`,
+    );
+    console.log(
+      `| one query per account, extrapolated to ${ROWS} rows | ${ROWS} | ~${ROWS} | ~${((perRow * ROWS) / 1000).toFixed(0)} s | ${Math.round(1000 / perRow)} |`,
+    );
     console.log("");
     console.log(
       `verdicts: ${JSON.stringify(out.summary.byOutreach)}; CLI saw ${out.requests.requests} requests (${out.requests.retries} × 429, ${out.requests.errorRetries} resent after errors), at most ${out.requests.maxInFlight} in flight (server saw ${server.maxInFlight}; limit 52)`,
     );
-    console.log(`offline verdicts: ${JSON.stringify(offlineOut.summary.byOutreach)} (the same as online: ${JSON.stringify(offlineOut.summary.byOutreach) === JSON.stringify(out.summary.byOutreach) ? "yes" : "NO"}); target < 2 s -> ${offline.ms < 2000 ? "met" : "MISSED"}`);
+    console.log(
+      `offline verdicts: ${JSON.stringify(offlineOut.summary.byOutreach)} (the same as online: ${JSON.stringify(offlineOut.summary.byOutreach) === JSON.stringify(out.summary.byOutreach) ? "yes" : "NO"}); target < 2 s -> ${offline.ms < 2000 ? "met" : "MISSED"}`,
+    );
     console.log(`vet's own clock (reading the list to the summary): ${out.seconds.toFixed(1)} s`);
     const met = (ok: boolean) => (ok ? "met" : "MISSED");
-    console.log(`target ≤ 250 requests -> ${met(batchedRequests <= 250)} (${batchedRequests}); < 5 s -> ${met(run.ms < 5_000)} (${(run.ms / 1000).toFixed(1)} s, process start and CSV included); 0 × 429 -> ${met(out.requests.retries === 0)}`);
+    console.log(
+      `target ≤ 250 requests -> ${met(batchedRequests <= 250)} (${batchedRequests}); < 5 s -> ${met(run.ms < 5_000)} (${(run.ms / 1000).toFixed(1)} s, process start and CSV included); 0 × 429 -> ${met(out.requests.retries === 0)}`,
+    );
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });

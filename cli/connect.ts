@@ -23,15 +23,25 @@ export function readInput(io: Io, file: string, what: string): string | CommandE
   }
   const decoded = decodeText(bytes);
   // One line, no echo of the bytes: a binary file's content would garble the terminal.
-  if (isBinary(decoded)) return usageError(`the ${what} ${file} line ${decoded.line}: not a text file (binary byte at offset ${decoded.offset}); save it as CSV`);
+  if (isBinary(decoded))
+    return usageError(
+      `the ${what} ${file} line ${decoded.line}: not a text file (binary byte at offset ${decoded.offset}); save it as CSV`,
+    );
   return decoded.text;
 }
 
 export function connect(options: ConnectionOptions, io: Io): HttpWebApi | CommandError {
   if (!options.env) return usageError("--env <url> is required (or --feed <file> where the command offers it)");
-  const auth = authConfig({ tenantId: options.tenant, clientId: options.clientId, deviceCode: options.deviceCode }, io.env);
+  const auth = authConfig(
+    { tenantId: options.tenant, clientId: options.clientId, deviceCode: options.deviceCode },
+    io.env,
+  );
   if ("error" in auth) return usageError(auth.error);
-  return new HttpWebApi({ envUrl: options.env, getToken: tokenProvider(auth, options.env, io.err), concurrency: options.concurrency });
+  return new HttpWebApi({
+    envUrl: options.env,
+    getToken: tokenProvider(auth, options.env, io.err),
+    concurrency: options.concurrency,
+  });
 }
 
 export function loadFeed(io: Io, file: string, delimiter?: Delimiter): FeedParseResult | CommandError {
@@ -55,7 +65,11 @@ export interface LoadedPolicy {
 }
 
 /** The policy from --policy, else the environment's variable (the control's), else the defaults. */
-export async function loadPolicy(io: Io, file: string | undefined, host: HttpWebApi | undefined): Promise<LoadedPolicy | CommandError> {
+export async function loadPolicy(
+  io: Io,
+  file: string | undefined,
+  host: HttpWebApi | undefined,
+): Promise<LoadedPolicy | CommandError> {
   if (file) {
     const text = readInput(io, file, "policy");
     if (text instanceof CommandError) return text;
@@ -70,15 +84,26 @@ export async function loadPolicy(io: Io, file: string | undefined, host: HttpWeb
   const config = await readConfig(host);
   if (config.failure) {
     const kind = config.failure.kind;
-    if (kind === "unauthorized" || kind === "forbidden" || kind === "network" || kind === "timeout" || kind === "server") {
-      return new CommandError(`cannot read the environment's configuration: ${config.failure.message}`, ExitCode.environment);
+    if (
+      kind === "unauthorized" ||
+      kind === "forbidden" ||
+      kind === "network" ||
+      kind === "timeout" ||
+      kind === "server"
+    ) {
+      return new CommandError(
+        `cannot read the environment's configuration: ${config.failure.message}`,
+        ExitCode.environment,
+      );
     }
   }
   return { policy: config.policy, problems: config.policyProblems, from: `environment variable of ${host.baseUrl}` };
 }
 
 /** Where `vet` and `check` read from: a partner feed, mapped straight into rows in memory, or Dataverse. */
-export type OpenedSource = { policy: LoadedPolicy } & ({ kind: "feed"; store: EvidenceStore } | { kind: "dataverse"; http: HttpWebApi });
+export type OpenedSource = { policy: LoadedPolicy } & (
+  { kind: "feed"; store: EvidenceStore } | { kind: "dataverse"; http: HttpWebApi }
+);
 
 export async function openSource(
   io: Io,

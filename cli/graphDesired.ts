@@ -49,7 +49,10 @@ export function referenceOf(a: PartnerAssociation): string {
  * `partnerAccountId`: the Dataverse account of the partner tenant (ours), when one account carries
  * that tenant id. Rows are numbered from 1 in the order read (the plan's "line").
  */
-export function desiredFromGraph(reads: GraphRead[], partnerAccountId?: string): { desired: Desired[]; problems: GraphProblem[] } {
+export function desiredFromGraph(
+  reads: GraphRead[],
+  partnerAccountId?: string,
+): { desired: Desired[]; problems: GraphProblem[] } {
   const desired: Desired[] = [];
   const problems: GraphProblem[] = [];
   const first = new Map<string, TenantAccount>();

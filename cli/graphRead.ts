@@ -61,7 +61,8 @@ export function graphSetup(options: GraphSetupOptions, env: NodeJS.ProcessEnv): 
     return usageError(`the Graph URL ${rawUrl} is not a URL`);
   }
   // Plain HTTP only for a local Graph: a token must never travel in clear.
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLocal(url))) return usageError("the Graph URL must start with https://");
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLocal(url)))
+    return usageError("the Graph URL must start with https://");
   const tenantId = value(GRAPH_ENV.tenantId) ?? options.tenant ?? value(AUTH_ENV.tenantId);
   const partnerTenantId = normalizeGuid(tenantId);
   const token = value(GRAPH_ENV.token);
@@ -132,18 +133,28 @@ export interface GraphReadResult {
 }
 
 /** The Graph source for each account, at most `concurrency` at once; results in account order. */
-export async function readGraph(setup: GraphSetup, accounts: TenantAccount[], concurrency: number, onStep?: () => void): Promise<GraphReadResult> {
+export async function readGraph(
+  setup: GraphSetup,
+  accounts: TenantAccount[],
+  concurrency: number,
+  onStep?: () => void,
+): Promise<GraphReadResult> {
   const config = configFromValues(
     new Map([
       [EnvironmentVariables.graphEnabled, "yes"],
-      ...(setup.partnerTenantId ? [[EnvironmentVariables.graphTenantId, setup.partnerTenantId] as [string, string]] : []),
+      ...(setup.partnerTenantId
+        ? [[EnvironmentVariables.graphTenantId, setup.partnerTenantId] as [string, string]]
+        : []),
     ]),
   );
   const source = createGraphSource({
     authFor: () => setup.auth,
     baseUrl: setup.baseUrl,
     // The client sends the token only to hosts it trusts; a https Graph elsewhere (a proxy) is trusted by choice.
-    customHosts: new URL(setup.baseUrl).hostname === new URL(GRAPH_BASE_URL).hostname ? undefined : new Set([new URL(setup.baseUrl).hostname]),
+    customHosts:
+      new URL(setup.baseUrl).hostname === new URL(GRAPH_BASE_URL).hostname
+        ? undefined
+        : new Set([new URL(setup.baseUrl).hostname]),
   });
   const outcomes = await pool(accounts, concurrency, async (account) => {
     const outcome = await source.read(account.tenantId, AbortSignal.timeout(ACCOUNT_BUDGET_MS), {

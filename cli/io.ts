@@ -40,7 +40,9 @@ function ttyProgress(stream: NodeJS.WriteStream, label: string): Progress {
     last = now;
     const width = 24;
     const bar =
-      total && total > 0 ? `[${"#".repeat(Math.round((Math.min(count, total) / total) * width)).padEnd(width, ".")}] ${count}/${total}` : `${count} requests`;
+      total && total > 0
+        ? `[${"#".repeat(Math.round((Math.min(count, total) / total) * width)).padEnd(width, ".")}] ${count}/${total}`
+        : `${count} requests`;
     stream.write(`\r\x1b[2K${label} ${name} ${bar}`);
   };
   return {

@@ -19,7 +19,12 @@ export function buildProgram(io: (quiet: boolean) => Io, sink: ResultSink): Comm
     .exitOverride();
   // Each command reads --quiet itself; `io` is created when its action runs.
   const lazy = () => io(process.argv.includes("--quiet") || process.argv.includes("--json"));
-  for (const command of [vetCommand(lazy, sink), checkCommand(lazy, sink), syncCommand(lazy, sink), packCommand(lazy, sink)]) {
+  for (const command of [
+    vetCommand(lazy, sink),
+    checkCommand(lazy, sink),
+    syncCommand(lazy, sink),
+    packCommand(lazy, sink),
+  ]) {
     program.addCommand(command.exitOverride());
   }
   program.addHelpText(
@@ -36,7 +41,10 @@ or PARTNERGUARD_ACCESS_TOKEN. Graph (sync --graph): PARTNERGUARD_GRAPH_TENANT_ID
 }
 
 /** Run with arguments; returns the exit code (printing errors on stderr). Never calls process.exit. */
-export async function main(argv: string[], io: (quiet: boolean) => Io = (quiet) => processIo({ quiet })): Promise<number> {
+export async function main(
+  argv: string[],
+  io: (quiet: boolean) => Io = (quiet) => processIo({ quiet }),
+): Promise<number> {
   const sink: ResultSink = {};
   const program = buildProgram(io, sink);
   try {
@@ -44,7 +52,11 @@ export async function main(argv: string[], io: (quiet: boolean) => Io = (quiet) 
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are successes; anything else commander refused is a usage error.
-      return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help" ? ExitCode.ok : ExitCode.usage;
+      return error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.code === "commander.help"
+        ? ExitCode.ok
+        : ExitCode.usage;
     }
     io(false).err(`Error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return ExitCode.internal;

@@ -17,9 +17,11 @@ export interface OptionSpec {
 
 function isoDate(value: string): number {
   // Date.parse rolls 2026-02-30 over to 2 March: a typo must not move the day silently.
-  if (/^\d{4}-\d{2}-\d{2}/.test(value.trim()) && !isCalendarDate(value)) throw new InvalidArgumentError(`${value.slice(0, 10)} is not a day of the calendar`);
+  if (/^\d{4}-\d{2}-\d{2}/.test(value.trim()) && !isCalendarDate(value))
+    throw new InvalidArgumentError(`${value.slice(0, 10)} is not a day of the calendar`);
   const ms = parseDate(value);
-  if (ms === undefined) throw new InvalidArgumentError("expected an ISO 8601 date, e.g. 2026-11-24 or 2026-11-24T09:00:00Z");
+  if (ms === undefined)
+    throw new InvalidArgumentError("expected an ISO 8601 date, e.g. 2026-11-24 or 2026-11-24T09:00:00Z");
   return ms;
 }
 
@@ -32,7 +34,8 @@ function delimiter(value: string): Delimiter {
 function wholeNumber(min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
     return n;
   };
 }
@@ -46,41 +49,83 @@ function envUrl(value: string): string {
   }
   // Plain HTTP only for a local server (tests, benches): a token must never travel in clear.
   const local = url.hostname === "127.0.0.1" || url.hostname === "localhost" || url.hostname === "[::1]";
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && local)) throw new InvalidArgumentError("the environment URL must start with https://");
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && local))
+    throw new InvalidArgumentError("the environment URL must start with https://");
   return url.origin;
 }
 
 export const OPTIONS = {
-  env: { flags: "--env <url>", description: "Dataverse environment URL, e.g. https://contoso.crm.dynamics.com", parse: envUrl },
-  feed: { flags: "--feed <file>", description: "vet offline against a partner feed file (CSV or JSON) instead of Dataverse" },
-  policy: { flags: "--policy <file>", description: "policy JSON file (default: the environment's pg_PartnerGuardPolicy, or the defaults offline)" },
-  asOf: { flags: "--as-of <date>", description: "evaluate the policy at this moment instead of now (ISO 8601)", parse: isoDate },
+  env: {
+    flags: "--env <url>",
+    description: "Dataverse environment URL, e.g. https://contoso.crm.dynamics.com",
+    parse: envUrl,
+  },
+  feed: {
+    flags: "--feed <file>",
+    description: "vet offline against a partner feed file (CSV or JSON) instead of Dataverse",
+  },
+  policy: {
+    flags: "--policy <file>",
+    description: "policy JSON file (default: the environment's pg_PartnerGuardPolicy, or the defaults offline)",
+  },
+  asOf: {
+    flags: "--as-of <date>",
+    description: "evaluate the policy at this moment instead of now (ISO 8601)",
+    parse: isoDate,
+  },
   out: {
     flags: "--out <file>",
-    description: "write every input row with verdict, partnerOfRecord, relationshipType, reason, matchedBy, matchedAccountId to this CSV (Excel-safe: formulas escaped)",
+    description:
+      "write every input row with verdict, partnerOfRecord, relationshipType, reason, matchedBy, matchedAccountId to this CSV (Excel-safe: formulas escaped)",
   },
-  delimiter: { flags: "--delimiter <char>", description: 'the list\'s delimiter: "," ";" or "tab" (default: sniffed from the header; --out uses the same)', parse: delimiter },
-  noBom: { flags: "--no-bom", description: "write --out without the UTF-8 byte order mark (by default it is written, so Excel reads UTF-8)" },
+  delimiter: {
+    flags: "--delimiter <char>",
+    description: 'the list\'s delimiter: "," ";" or "tab" (default: sniffed from the header; --out uses the same)',
+    parse: delimiter,
+  },
+  noBom: {
+    flags: "--no-bom",
+    description: "write --out without the UTF-8 byte order mark (by default it is written, so Excel reads UTF-8)",
+  },
   failOnBlocked: { flags: "--fail-on-blocked", description: "exit with code 1 when any row is blocked or unverified" },
   json: { flags: "--json", description: "print JSON on stdout instead of text" },
   quiet: { flags: "--quiet", description: "no progress bar and no notes on stderr" },
   fullSnapshot: {
     flags: "--full-snapshot",
-    description: "the feed is complete for its sources: set active associations of those sources that it no longer holds inactive (with --dry-run: list them)",
+    description:
+      "the feed is complete for its sources: set active associations of those sources that it no longer holds inactive (with --dry-run: list them)",
   },
   dryRun: { flags: "--dry-run", description: "print the plan (create, update, unchanged) and write nothing" },
-  graph: { flags: "--graph", description: "import GDAP relationships and CSP contracts from Microsoft Graph for every account with a tenant id (instead of a feed)" },
-  graphUrl: { flags: "--graph-url <url>", description: "Microsoft Graph root (or PARTNERGUARD_GRAPH_URL; default https://graph.microsoft.com)" },
+  graph: {
+    flags: "--graph",
+    description:
+      "import GDAP relationships and CSP contracts from Microsoft Graph for every account with a tenant id (instead of a feed)",
+  },
+  graphUrl: {
+    flags: "--graph-url <url>",
+    description: "Microsoft Graph root (or PARTNERGUARD_GRAPH_URL; default https://graph.microsoft.com)",
+  },
   tenant: { flags: "--tenant <id>", description: "Entra tenant id or domain for sign-in (or PARTNERGUARD_TENANT_ID)" },
-  clientId: { flags: "--client-id <id>", description: "app registration (client) id for sign-in (or PARTNERGUARD_CLIENT_ID)" },
-  deviceCode: { flags: "--device-code", description: "sign in as a person with a device code, even when a client secret is set" },
+  clientId: {
+    flags: "--client-id <id>",
+    description: "app registration (client) id for sign-in (or PARTNERGUARD_CLIENT_ID)",
+  },
+  deviceCode: {
+    flags: "--device-code",
+    description: "sign in as a person with a device code, even when a client secret is set",
+  },
   concurrency: {
     flags: "--concurrency <n>",
     description: `requests in flight at once (1-${MAX_CONCURRENCY}; Dataverse allows 52 per user)`,
     parse: wholeNumber(1, MAX_CONCURRENCY),
     default: 16,
   },
-  chunkSize: { flags: "--chunk-size <n>", description: "at most this many values per query (1-500; the 32 KB URL limit may cut a chunk shorter)", parse: wholeNumber(1, 500), default: 500 },
+  chunkSize: {
+    flags: "--chunk-size <n>",
+    description: "at most this many values per query (1-500; the 32 KB URL limit may cut a chunk shorter)",
+    parse: wholeNumber(1, 500),
+    default: 500,
+  },
   outDir: { flags: "--out-dir <dir>", description: "where the solution zips are written", default: "out/solution" },
 } satisfies Record<string, OptionSpec>;
 

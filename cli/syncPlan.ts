@@ -5,7 +5,14 @@
  */
 import { FeedError, FeedRow } from "../src/core/feed";
 import { parseDate } from "../src/core/verdict";
-import { Account, Association, AssociationAlternateKey, AssociationNavigation, AssociationStatusCodes, RelationshipTypeCodes } from "../src/schema";
+import {
+  Account,
+  Association,
+  AssociationAlternateKey,
+  AssociationNavigation,
+  AssociationStatusCodes,
+  RelationshipTypeCodes,
+} from "../src/schema";
 import { sourceCode } from "../src/sources/node/feedSource";
 import { Row, normalizeGuid, xmlAttr } from "../src/sources/webApi";
 import { FetchXmlPager, pool } from "../src/sources/node/batchSource";
@@ -62,7 +69,9 @@ export function desiredFromFeed(rows: FeedRow[]): { desired: Desired[]; errors: 
       continue;
     }
     if (UNSUPPORTED_KEY_CHARS.test(p.externalReference)) {
-      fail(`externalReference "${p.externalReference}" holds a character the Web API refuses in a key (/ < > * % & : \\ ? +)`);
+      fail(
+        `externalReference "${p.externalReference}" holds a character the Web API refuses in a key (/ < > * % & : \\ ? +)`,
+      );
       continue;
     }
     const source = sourceCode(p.source);
@@ -113,7 +122,12 @@ const EXISTING_COLUMNS = [
 const EXISTING_URL_BUDGET = 30_000;
 
 /** The associations that already carry the feed's references, by key. */
-export async function readExisting(pager: FetchXmlPager, desired: Desired[], chunkSize: number, concurrency: number): Promise<Map<string, Row>> {
+export async function readExisting(
+  pager: FetchXmlPager,
+  desired: Desired[],
+  chunkSize: number,
+  concurrency: number,
+): Promise<Map<string, Row>> {
   const references = [...new Set(desired.map((d) => d.reference.toLowerCase()))];
   const found = new Map<string, Row>();
   // Cut by count and by the encoded URL (references run to 100 characters: 500 of them would pass 32 KB).
@@ -149,7 +163,8 @@ export async function readExisting(pager: FetchXmlPager, desired: Desired[], chu
   return found;
 }
 
-const sameDate = (a: unknown, b: string | undefined) => (typeof a === "string" ? parseDate(a) : undefined) === parseDate(b);
+const sameDate = (a: unknown, b: string | undefined) =>
+  (typeof a === "string" ? parseDate(a) : undefined) === parseDate(b);
 
 /** The columns where an existing row differs from the feed. */
 export function differences(existing: Row, d: Desired): string[] {
@@ -220,9 +235,13 @@ export async function readStale(pager: FetchXmlPager, sources: number[], present
       const reference = row[Association.externalReference];
       if (!id || typeof source !== "number" || typeof reference !== "string") continue;
       const name = row[Association.name];
-      if (!present.has(keyOf(source, reference))) stale.push({ id, source, reference, name: typeof name === "string" ? name : undefined });
+      if (!present.has(keyOf(source, reference)))
+        stale.push({ id, source, reference, name: typeof name === "string" ? name : undefined });
     }
     if (!result.moreRecords) return stale;
-    if (page >= 10) throw new Error("more than 50,000 active associations of this source: a full snapshot cannot be compared in one run");
+    if (page >= 10)
+      throw new Error(
+        "more than 50,000 active associations of this source: a full snapshot cannot be compared in one run",
+      );
   }
 }

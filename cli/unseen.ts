@@ -7,8 +7,10 @@ export function unseenEvidence(feed: string | undefined): string[] {
   if (feed) {
     return [
       `Microsoft Graph (GDAP relationships, CSP contracts) is not read offline: only the rows of ${feed} count, so a partner known only to Graph does not block here.`,
-      "Outreach exceptions live in Dataverse, not in a feed: offline, no row is \"allowed by exception\".",
+      'Outreach exceptions live in Dataverse, not in a feed: offline, no row is "allowed by exception".',
     ];
   }
-  return ["Microsoft Graph is not asked live: its evidence counts once imported into Dataverse with `partnerguard sync --graph`."];
+  return [
+    "Microsoft Graph is not asked live: its evidence counts once imported into Dataverse with `partnerguard sync --graph`.",
+  ];
 }

@@ -18,11 +18,53 @@ export const MATCH_ORDER: MatchColumn[] = ["accountId", "accountNumber", "tenant
  */
 export const ALIASES: Record<MatchColumn, string[]> = {
   accountId: ["accountid", "id", "dataverseid", "crmid"],
-  accountNumber: ["accountnumber", "accountno", "accountnr", "number", "customernumber", "customerno", "kundennummer", "kundennr"],
-  tenantId: ["tenantid", "customertenantid", "pgcustomertenantid", "entratenantid", "azuretenantid", "aadtenantid", "microsofttenantid"],
+  accountNumber: [
+    "accountnumber",
+    "accountno",
+    "accountnr",
+    "number",
+    "customernumber",
+    "customerno",
+    "kundennummer",
+    "kundennr",
+  ],
+  tenantId: [
+    "tenantid",
+    "customertenantid",
+    "pgcustomertenantid",
+    "entratenantid",
+    "azuretenantid",
+    "aadtenantid",
+    "microsofttenantid",
+  ],
   email: ["email", "emailaddress", "emailaddress1", "mail", "emailadresse"],
-  domain: ["domain", "webdomain", "website", "websiteurl", "web", "url", "homepage", "webseite", "internetseite", "internetadresse"],
-  name: ["name", "accountname", "company", "companyname", "customer", "customername", "organisation", "organization", "firma", "firmenname", "unternehmen", "kunde", "kundenname"],
+  domain: [
+    "domain",
+    "webdomain",
+    "website",
+    "websiteurl",
+    "web",
+    "url",
+    "homepage",
+    "webseite",
+    "internetseite",
+    "internetadresse",
+  ],
+  name: [
+    "name",
+    "accountname",
+    "company",
+    "companyname",
+    "customer",
+    "customername",
+    "organisation",
+    "organization",
+    "firma",
+    "firmenname",
+    "unternehmen",
+    "kunde",
+    "kundenname",
+  ],
 };
 
 export interface ListRow {
@@ -76,10 +118,19 @@ export function parseVetList(content: string, forced?: Delimiter): VetList | Com
   let records: { record: string[]; info: { lines: number } }[];
   try {
     // relax_quotes: other systems write `=HYPERLINK("x")` unquoted; a quote inside a field is kept as text.
-    records = parse(content, { bom: true, delimiter, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, info: true }) as unknown as typeof records;
+    records = parse(content, {
+      bom: true,
+      delimiter,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      info: true,
+    }) as unknown as typeof records;
   } catch (e) {
     const line = lineOf(e);
-    return usageError(`the list${line ? ` line ${line}` : ""} is not readable CSV: ${(e as Error).message.split("\n")[0]}`);
+    return usageError(
+      `the list${line ? ` line ${line}` : ""} is not readable CSV: ${(e as Error).message.split("\n")[0]}`,
+    );
   }
   if (!records.length) return usageError("the list is empty: expected a header and rows");
   const header = records[0].record.map((h) => h.trim());
@@ -94,7 +145,9 @@ export function parseVetList(content: string, forced?: Delimiter): VetList | Com
   }
   if (!Object.keys(columns).length) {
     const shown = header.join(delimiter === "\t" ? " <tab> " : delimiter).slice(0, 120);
-    const read = forced ? `--delimiter "${delimiter === "\t" ? "tab" : delimiter}"` : `delimiter "${delimiter === "\t" ? "tab" : delimiter}" (sniffed; set it with --delimiter)`;
+    const read = forced
+      ? `--delimiter "${delimiter === "\t" ? "tab" : delimiter}"`
+      : `delimiter "${delimiter === "\t" ? "tab" : delimiter}" (sniffed; set it with --delimiter)`;
     return usageError(
       `the list line ${records[0].info.lines}: the header (${shown}) has none of the columns accountId, accountNumber, tenantId, email, domain (or website), name; read with ${read}`,
     );

@@ -6,7 +6,17 @@
 import { evaluate } from "../src/core/verdict";
 import { Policy } from "../src/core/policy";
 import { Outreach, SourceFailure, Verdict } from "../src/core/types";
-import { AccountInfo, BatchOptions, EvidenceStore, FetchXmlPager, MatchColumn, MatchResult, matchAccounts, outcomeFor, walkHierarchy } from "../src/sources/node/batchSource";
+import {
+  AccountInfo,
+  BatchOptions,
+  EvidenceStore,
+  FetchXmlPager,
+  MatchColumn,
+  MatchResult,
+  matchAccounts,
+  outcomeFor,
+  walkHierarchy,
+} from "../src/sources/node/batchSource";
 import { matchInStore } from "../src/sources/node/feedSource";
 import { DATAVERSE_SOURCE } from "../src/sources/dataverseSource";
 import { ListRow, MATCH_ORDER, VetList } from "./vetList";
@@ -60,10 +70,17 @@ export async function vetList(source: VetSource, list: VetList, options: VetOpti
 
   const matches = new Map<MatchColumn, MatchResult>();
   for (const column of MATCH_ORDER) {
-    const values = [...new Set(list.rows.flatMap((r) => (r.match?.column === column && "value" in r.match ? [r.match.value] : [])))];
+    const values = [
+      ...new Set(list.rows.flatMap((r) => (r.match?.column === column && "value" in r.match ? [r.match.value] : []))),
+    ];
     if (!values.length) continue;
     progress?.phase(`matching by ${COLUMN_WORDS[column]}`);
-    matches.set(column, "pager" in source ? await matchAccounts(source.pager, column, values, { ...batch, evidence: { store, at } }) : matchInStore(store, column, values));
+    matches.set(
+      column,
+      "pager" in source
+        ? await matchAccounts(source.pager, column, values, { ...batch, evidence: { store, at } })
+        : matchInStore(store, column, values),
+    );
   }
   if ("pager" in source) {
     progress?.phase("reading parent accounts");
@@ -83,17 +100,26 @@ export async function vetList(source: VetSource, list: VetList, options: VetOpti
 
   const vetRow = (row: ListRow): VettedRow => {
     const match = row.match;
-    if (!match) return unverified(row, "no-key", "no account id, account number, tenant id, email, domain or name on this row");
+    if (!match)
+      return unverified(row, "no-key", "no account id, account number, tenant id, email, domain or name on this row");
     if ("invalid" in match) return unverified(row, "invalid", `cannot match: ${match.invalid}`);
     const found = matches.get(match.column);
     const failure: SourceFailure | undefined = found?.failed.get(match.value);
-    if (failure) return unverified(row, "failed", t("Reason_source-failed", { source: DATAVERSE_SOURCE, failure: t(`Failure_${failure.kind}`) }), { failure });
+    if (failure)
+      return unverified(
+        row,
+        "failed",
+        t("Reason_source-failed", { source: DATAVERSE_SOURCE, failure: t(`Failure_${failure.kind}`) }),
+        { failure },
+      );
     const candidates = found?.byValue.get(match.value) ?? [];
     const what = `${COLUMN_WORDS[match.column]} ${match.value}`;
     if (!candidates.length) return unverified(row, "unmatched", `no account matches ${what}`);
     if (candidates.length > 1) {
       const names = candidates.slice(0, 5).map((c) => `${c.name ?? "(no name)"} ${c.id}`);
-      return unverified(row, "ambiguous", `${candidates.length} accounts match ${what}: ${names.join("; ")}`, { candidates });
+      return unverified(row, "ambiguous", `${candidates.length} accounts match ${what}: ${names.join("; ")}`, {
+        candidates,
+      });
     }
     const verdict = verdictOf(candidates[0].id);
     const por = verdict.partnerOfRecord;
@@ -135,7 +161,8 @@ export function summarize(rows: VettedRow[]): VetSummary {
     byOutreach[r.outreach]++;
     byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
     if (r.row.match) byColumn[r.row.match.column] = (byColumn[r.row.match.column] ?? 0) + 1;
-    if (r.outreach === "blocked" && r.partnerOfRecord) partners.set(r.partnerOfRecord, (partners.get(r.partnerOfRecord) ?? 0) + 1);
+    if (r.outreach === "blocked" && r.partnerOfRecord)
+      partners.set(r.partnerOfRecord, (partners.get(r.partnerOfRecord) ?? 0) + 1);
   }
   const topPartners = [...partners]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))

@@ -23,7 +23,9 @@ let strings: Map<string, string> | undefined;
 function load(): Map<string, string> {
   if (strings) return strings;
   const xml = readFileSync(join(PACKAGE_ROOT, `PartnerGuard/strings/PartnerGuard.${LCID}.resx`), "utf8");
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (n) => n === "data" }).parse(xml) as {
+  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (n) => n === "data" }).parse(
+    xml,
+  ) as {
     root: { data: { name: string; value: unknown }[] };
   };
   strings = new Map(doc.root.data.map((d) => [d.name, String(d.value)]));
@@ -65,7 +67,9 @@ export function reasonText(verdict: Verdict, reason: Reason): string | undefined
   if (!sentence) return undefined;
   if (reason.code !== "active-partner" && reason.code !== "unknown-type-blocks") return sentence;
   const first = verdict.evidence.find((e) => e.association.id === reason.evidenceIds[0]);
-  return first?.inheritedFrom ? `${sentence} ${t("Verdict_Inherited", { parent: first.inheritedFrom.name ?? first.inheritedFrom.accountId })}` : sentence;
+  return first?.inheritedFrom
+    ? `${sentence} ${t("Verdict_Inherited", { parent: first.inheritedFrom.name ?? first.inheritedFrom.accountId })}`
+    : sentence;
 }
 
 /** Every reason in words, without repeats; data notes only when asked (the card lists them apart). */
@@ -87,7 +91,16 @@ export function evidenceLine(e: Evidence): string {
   const parts = [`${partnerLabel(e)} — ${typeLabel(e)}`, ...text.evidenceDates(t, e, LOCALE)];
   parts.push(t("Evidence_Source", { source: a.source }));
   if (a.externalReference) parts.push(t("Evidence_Reference", { reference: a.externalReference }));
-  if (e.inheritedFrom) parts.push(t("Evidence_InheritedFrom", { parent: e.inheritedFrom.name ?? e.inheritedFrom.accountId }));
-  const state = e.blocks ? (e.expiringSoon ? "State_ExpiringSoon" : "State_Blocking") : e.state === "active" ? "State_NotBlocking" : e.state === "future" ? "State_Future" : "State_History";
+  if (e.inheritedFrom)
+    parts.push(t("Evidence_InheritedFrom", { parent: e.inheritedFrom.name ?? e.inheritedFrom.accountId }));
+  const state = e.blocks
+    ? e.expiringSoon
+      ? "State_ExpiringSoon"
+      : "State_Blocking"
+    : e.state === "active"
+      ? "State_NotBlocking"
+      : e.state === "future"
+        ? "State_Future"
+        : "State_History";
   return `${parts.join(" · ")} [${t(state)}]`;
 }

@@ -56,7 +56,12 @@ export const ApproverPanel: React.FC<Props> = ({ hostFor, accountId, accountName
     if (!pending) return;
     setMessage(undefined);
     try {
-      const result = await decideException({ host, t, actor: { userId: user.id, userName: user.name }, accountId, accountName, now: Date.now }, pending, approve, DEFAULT_POLICY);
+      const result = await decideException(
+        { host, t, actor: { userId: user.id, userName: user.name }, accountId, accountName, now: Date.now },
+        pending,
+        approve,
+        DEFAULT_POLICY,
+      );
       if (!result.ok) {
         setMessage({ type: MessageBarType.error, text: result.problems.map((p) => t(`Problem_${p.code}`)).join(" ") });
         return;
@@ -83,7 +88,8 @@ export const ApproverPanel: React.FC<Props> = ({ hostFor, accountId, accountName
         {pending ? (
           <div className="pg-pending-request">
             <Text block variant="small">
-              {pending.request.justification ?? ""} — {pending.request.requestedBy ?? t("User_Unknown")}, {pending.request.requestedDays ?? "?"} days
+              {pending.request.justification ?? ""} — {pending.request.requestedBy ?? t("User_Unknown")},{" "}
+              {pending.request.requestedDays ?? "?"} days
             </Text>
             <Stack horizontal tokens={{ childrenGap: 8 }}>
               <PrimaryButton text="Approve" onClick={() => void decide(true)} />

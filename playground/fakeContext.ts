@@ -21,7 +21,15 @@ function unimplemented(name: string): never {
 }
 
 export function createContext(o: FakeContextOptions): ComponentFramework.Context<unknown> {
-  const property = (raw: string | undefined) => ({ raw: raw ?? null, formatted: raw ?? "", attributes: {}, error: false, errorMessage: "", security: { editable: false, readable: true, secured: false }, type: "SingleLine.Text" });
+  const property = (raw: string | undefined) => ({
+    raw: raw ?? null,
+    formatted: raw ?? "",
+    attributes: {},
+    error: false,
+    errorMessage: "",
+    security: { editable: false, readable: true, secured: false },
+    type: "SingleLine.Text",
+  });
   const context = {
     parameters: { statusColumn: property(undefined), customerTenantId: property(o.tenantId) },
     mode: {
@@ -40,12 +48,19 @@ export function createContext(o: FakeContextOptions): ComponentFramework.Context
       getString: (key: string) => o.strings.get(key) ?? key,
       getResource: () => unimplemented("resources.getResource"),
     },
-    userSettings: { languageId: o.languageId, userId: "{11111111-1111-4111-8111-111111111111}", userName: "Avery Seller", isRTL: false },
+    userSettings: {
+      languageId: o.languageId,
+      userId: "{11111111-1111-4111-8111-111111111111}",
+      userName: "Avery Seller",
+      isRTL: false,
+    },
     webAPI: {
-      retrieveMultipleRecords: (entity: string, options?: string, maxPageSize?: number) => o.webApi.retrieveMultipleRecords(entity, options, maxPageSize),
+      retrieveMultipleRecords: (entity: string, options?: string, maxPageSize?: number) =>
+        o.webApi.retrieveMultipleRecords(entity, options, maxPageSize),
       createRecord: (entity: string, data: Record<string, unknown>) => o.webApi.createRecord(entity, data),
       retrieveRecord: () => unimplemented("webAPI.retrieveRecord"),
-      updateRecord: (entity: string, id: string, data: Record<string, unknown>) => o.webApi.updateRecord(entity, id, data),
+      updateRecord: (entity: string, id: string, data: Record<string, unknown>) =>
+        o.webApi.updateRecord(entity, id, data),
       deleteRecord: () => unimplemented("webAPI.deleteRecord"),
     },
   };

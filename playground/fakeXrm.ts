@@ -16,11 +16,22 @@ export interface FakeFormContext {
   ui: { refreshRibbon(refreshAll?: boolean): void };
 }
 
-export function installFakeXrm(options: { webApi: WebApiHost; strings: () => Map<string, string>; languageId: () => number; ui: PlaygroundUi }): void {
+export function installFakeXrm(options: {
+  webApi: WebApiHost;
+  strings: () => Map<string, string>;
+  languageId: () => number;
+  ui: PlaygroundUi;
+}): void {
   const xrm = {
     WebApi: options.webApi,
     Utility: {
-      getGlobalContext: () => ({ userSettings: { languageId: options.languageId(), userId: "{11111111-1111-4111-8111-111111111111}", userName: "Avery Seller" } }),
+      getGlobalContext: () => ({
+        userSettings: {
+          languageId: options.languageId(),
+          userId: "{11111111-1111-4111-8111-111111111111}",
+          userName: "Avery Seller",
+        },
+      }),
       getResourceString: (_webResource: string, key: string) => options.strings().get(key) ?? key,
     },
     Navigation: {
@@ -28,8 +39,18 @@ export function installFakeXrm(options: { webApi: WebApiHost; strings: () => Map
         await options.ui.alert(a.title ?? "", a.text);
         return undefined;
       },
-      openConfirmDialog: async (c: { title?: string; text: string; confirmButtonLabel?: string; cancelButtonLabel?: string }) => ({
-        confirmed: await options.ui.confirm(c.title ?? "", c.text, c.confirmButtonLabel ?? "OK", c.cancelButtonLabel ?? "Cancel"),
+      openConfirmDialog: async (c: {
+        title?: string;
+        text: string;
+        confirmButtonLabel?: string;
+        cancelButtonLabel?: string;
+      }) => ({
+        confirmed: await options.ui.confirm(
+          c.title ?? "",
+          c.text,
+          c.confirmButtonLabel ?? "OK",
+          c.cancelButtonLabel ?? "Cancel",
+        ),
       }),
       openForm: async (o: { entityName: string }, parameters: Record<string, unknown>) => {
         options.ui.openForm(o.entityName, parameters);
@@ -40,9 +61,20 @@ export function installFakeXrm(options: { webApi: WebApiHost; strings: () => Map
   (window as unknown as { Xrm: unknown }).Xrm = xrm;
 }
 
-export function createFormContext(accountId: string, accountName: string, tenantId: string | undefined, onRefresh: () => void): FakeFormContext {
+export function createFormContext(
+  accountId: string,
+  accountName: string,
+  tenantId: string | undefined,
+  onRefresh: () => void,
+): FakeFormContext {
   return {
-    data: { entity: { getId: () => `{${accountId.toUpperCase()}}`, getEntityName: () => "account", getPrimaryAttributeValue: () => accountName } },
+    data: {
+      entity: {
+        getId: () => `{${accountId.toUpperCase()}}`,
+        getEntityName: () => "account",
+        getPrimaryAttributeValue: () => accountName,
+      },
+    },
     getAttribute: (name) => (name === "pg_customertenantid" ? { getValue: () => tenantId ?? null } : null),
     ui: { refreshRibbon: () => onRefresh() },
   };

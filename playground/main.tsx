@@ -5,7 +5,20 @@
  */
 import * as React from "react";
 import * as ReactDOM from "react-dom";
-import { CommandBar, DefaultButton, Dialog, DialogFooter, DialogType, Dropdown, IDropdownOption, initializeIcons, MessageBar, MessageBarType, PrimaryButton, Text } from "@fluentui/react";
+import {
+  CommandBar,
+  DefaultButton,
+  Dialog,
+  DialogFooter,
+  DialogType,
+  Dropdown,
+  IDropdownOption,
+  initializeIcons,
+  MessageBar,
+  MessageBarType,
+  PrimaryButton,
+  Text,
+} from "@fluentui/react";
 import { parseFeed } from "../src/core/feed";
 import { emulatorFromFeed } from "../src/emulator/fromFeed";
 import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
@@ -27,7 +40,10 @@ import { WebApiHost } from "../src/sources/webApi";
 
 /** The command-bar web resource, loaded by its own <script> tag like the platform does. */
 interface CommandScript {
-  Ribbon: { isOutreachEnabled(form: FakeFormContext): Promise<boolean>; startOutreach(form: FakeFormContext): Promise<void> };
+  Ribbon: {
+    isOutreachEnabled(form: FakeFormContext): Promise<boolean>;
+    startOutreach(form: FakeFormContext): Promise<void>;
+  };
   Form: { onLoad(executionContext: { getFormContext(): FakeFormContext }): void };
 }
 const script = (): CommandScript => (window as unknown as { PartnerGuard: CommandScript }).PartnerGuard;
@@ -67,7 +83,9 @@ function orgEmulator(): DataverseEmulator {
       emulatorFromFeed(feed.rows, {
         latencyMs,
         fault: (request) =>
-          request.entity === "account" && failing.some((id) => request.options?.includes(id)) ? { status: 503, message: "Service Unavailable (demo: source failure)" } : undefined,
+          request.entity === "account" && failing.some((id) => request.options?.includes(id))
+            ? { status: 503, message: "Service Unavailable (demo: source failure)" }
+            : undefined,
       }),
     ),
   );
@@ -81,7 +99,9 @@ function orgEmulator(): DataverseEmulator {
     });
   }
   // For the browser tests: another user changing data while the seller is elsewhere.
-  (window as unknown as { partnerguardPlayground?: { emulator: DataverseEmulator } }).partnerguardPlayground = { emulator };
+  (window as unknown as { partnerguardPlayground?: { emulator: DataverseEmulator } }).partnerguardPlayground = {
+    emulator,
+  };
   return emulator;
 }
 
@@ -175,7 +195,8 @@ function App() {
       languageId: () => languageRef.current,
       ui: {
         alert: (title, text) => new Promise<void>((resolve) => setDialog({ title, text, resolve: () => resolve() })),
-        confirm: (title, text, confirmLabel, cancelLabel) => new Promise<boolean>((resolve) => setDialog({ title, text, confirmLabel, cancelLabel, resolve })),
+        confirm: (title, text, confirmLabel, cancelLabel) =>
+          new Promise<boolean>((resolve) => setDialog({ title, text, confirmLabel, cancelLabel, resolve })),
         openForm: (entityName, parameters) => setOpened((list) => [...list, { entityName, parameters }]),
       },
     });
@@ -211,11 +232,14 @@ function App() {
       .then(() => setAuditCount(emulator.table(OutreachAudit.logicalName).length));
   };
   const settled = sharedSettled(scenario.accountId);
-  const disabledReason = outreachEnabled === false && settled ? verdictLine(t, settled.verdict, LOCALES[languageId]) : undefined;
+  const disabledReason =
+    outreachEnabled === false && settled ? verdictLine(t, settled.verdict, LOCALES[languageId]) : undefined;
   const lastAudit = auditCount ? emulator.table(OutreachAudit.logicalName)[auditCount - 1] : undefined;
   const width = Number(params.get("width") ?? 0) || 0;
   const accountName = names.get(scenario.accountId) ?? "";
-  const parentId = feed.rows.find((r) => r.customerAccountId === scenario.accountId && r.parentAccountId)?.parentAccountId;
+  const parentId = feed.rows.find(
+    (r) => r.customerAccountId === scenario.accountId && r.parentAccountId,
+  )?.parentAccountId;
 
   // Opening another account navigates in the same window, as the Unified Interface does: the
   // shared registry, session storage and the org's data all stay.
@@ -301,12 +325,14 @@ function App() {
           <div className="pg-outreach-panel" data-testid="outreach-result">
             {lastAudit ? (
               <MessageBar messageBarType={MessageBarType.info} isMultiline delayedRender={false}>
-                Audit entry written: {lastAudit[OutreachAudit.name] as string} — sources: {lastAudit[OutreachAudit.sources] as string}
+                Audit entry written: {lastAudit[OutreachAudit.name] as string} — sources:{" "}
+                {lastAudit[OutreachAudit.sources] as string}
               </MessageBar>
             ) : null}
             {opened.map((f, i) => (
               <MessageBar key={i} messageBarType={MessageBarType.success} isMultiline delayedRender={false}>
-                Activity that would open: {f.entityName} “{String(f.parameters.subject)}” regarding {String(f.parameters.regardingobjectidname)}
+                Activity that would open: {f.entityName} “{String(f.parameters.subject)}” regarding{" "}
+                {String(f.parameters.regardingobjectidname)}
               </MessageBar>
             ))}
           </div>
@@ -344,12 +370,22 @@ function App() {
           <div className="pg-subtitle">Account · Account</div>
         </div>
         <div className="pg-tabs" role="tablist" aria-label="Form tabs">
-          <span role="tab" aria-selected="true" className="pg-tab pg-tab-active">Summary</span>
+          <span role="tab" aria-selected="true" className="pg-tab pg-tab-active">
+            Summary
+          </span>
         </div>
         <div className="pg-sections">
           <section className="pg-section" aria-labelledby="pg-section-por">
-            <h2 id="pg-section-por" className="pg-section-title">Partner of record</h2>
-            <ControlHost key={`${reload}-${scenario.id}`} scenario={scenario} languageId={languageId} width={width} emulator={emulator} />
+            <h2 id="pg-section-por" className="pg-section-title">
+              Partner of record
+            </h2>
+            <ControlHost
+              key={`${reload}-${scenario.id}`}
+              scenario={scenario}
+              languageId={languageId}
+              width={width}
+              emulator={emulator}
+            />
           </section>
           <ApproverPanel
             key={`${reload}-${scenario.id}`}
@@ -364,7 +400,9 @@ function App() {
             }}
           />
           <section className="pg-section pg-section-info" aria-labelledby="pg-section-info">
-            <h2 id="pg-section-info" className="pg-section-title">Account information</h2>
+            <h2 id="pg-section-info" className="pg-section-title">
+              Account information
+            </h2>
             <dl className="pg-fields">
               <dt>Account name</dt>
               <dd>{accountName}</dd>

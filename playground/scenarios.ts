@@ -12,14 +12,55 @@ export interface Scenario {
 }
 
 export const SCENARIOS: Scenario[] = [
-  { id: "active", accountId: "a1000000-0000-4000-8000-000000000001", label: "Partner of record active (Contoso Pharmaceuticals)", expect: "blocked" },
-  { id: "inherited", accountId: "a1000000-0000-4000-8000-000000000011", label: "Inherited from parent (Fabrikam Europe GmbH)", expect: "blocked" },
-  { id: "expiring", accountId: "a1000000-0000-4000-8000-000000000003", label: "Expiring soon (Litware Retail)", expect: "blocked" },
-  { id: "history", accountId: "a1000000-0000-4000-8000-000000000004", label: "Only expired history (Tailspin Toys)", expect: "allowed" },
-  { id: "none", accountId: "a1000000-0000-4000-8000-000000000005", label: "No partner (Woodgrove Foods)", expect: "allowed" },
-  { id: "many", accountId: "a1000000-0000-4000-8000-000000000006", label: "Many associations (Alpine Ski House)", expect: "blocked" },
-  { id: "other", accountId: "a1000000-0000-4000-8000-000000000008", label: "Only a non-blocking relationship (Wide World Importers)", expect: "allowed" },
-  { id: "failure", accountId: "a1000000-0000-4000-8000-000000000007", label: "Source failure (Coho Winery)", expect: "unverified", sourceFailure: true },
+  {
+    id: "active",
+    accountId: "a1000000-0000-4000-8000-000000000001",
+    label: "Partner of record active (Contoso Pharmaceuticals)",
+    expect: "blocked",
+  },
+  {
+    id: "inherited",
+    accountId: "a1000000-0000-4000-8000-000000000011",
+    label: "Inherited from parent (Fabrikam Europe GmbH)",
+    expect: "blocked",
+  },
+  {
+    id: "expiring",
+    accountId: "a1000000-0000-4000-8000-000000000003",
+    label: "Expiring soon (Litware Retail)",
+    expect: "blocked",
+  },
+  {
+    id: "history",
+    accountId: "a1000000-0000-4000-8000-000000000004",
+    label: "Only expired history (Tailspin Toys)",
+    expect: "allowed",
+  },
+  {
+    id: "none",
+    accountId: "a1000000-0000-4000-8000-000000000005",
+    label: "No partner (Woodgrove Foods)",
+    expect: "allowed",
+  },
+  {
+    id: "many",
+    accountId: "a1000000-0000-4000-8000-000000000006",
+    label: "Many associations (Alpine Ski House)",
+    expect: "blocked",
+  },
+  {
+    id: "other",
+    accountId: "a1000000-0000-4000-8000-000000000008",
+    label: "Only a non-blocking relationship (Wide World Importers)",
+    expect: "allowed",
+  },
+  {
+    id: "failure",
+    accountId: "a1000000-0000-4000-8000-000000000007",
+    label: "Source failure (Coho Winery)",
+    expect: "unverified",
+    sourceFailure: true,
+  },
   {
     id: "graph",
     accountId: "a1000000-0000-4000-8000-000000000020",

@@ -24,7 +24,10 @@ export async function buildWebResource({ minify = true } = {}) {
   });
   await mkdir(path.join(OUT, "strings"), { recursive: true });
   for (const lcid of ["1033", "1031"]) {
-    await copyFile(path.join(root, `PartnerGuard/strings/PartnerGuard.${lcid}.resx`), path.join(OUT, `strings/outreach.${lcid}.resx`));
+    await copyFile(
+      path.join(root, `PartnerGuard/strings/PartnerGuard.${lcid}.resx`),
+      path.join(OUT, `strings/outreach.${lcid}.resx`),
+    );
   }
 }
 

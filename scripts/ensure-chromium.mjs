@@ -8,7 +8,9 @@ const path = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (existsSync(path)) process.exit(0);
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
 if (!isRoot || !existsSync("/usr/bin/apt-get")) {
-  console.error(`Chromium not found at ${path}. Install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  console.error(
+    `Chromium not found at ${path}. Install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH.`,
+  );
   process.exit(1);
 }
 console.log("Chromium is missing: installing Debian's chromium package (apt-get) for the browser tests…");

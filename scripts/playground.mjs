@@ -48,7 +48,9 @@ async function serveGraph(req, res, urlPath) {
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {
-    res.writeHead(400, { "Content-Type": "application/json" }).end('{"error":{"code":"BadRequest","message":"Invalid JSON"}}');
+    res
+      .writeHead(400, { "Content-Type": "application/json" })
+      .end('{"error":{"code":"BadRequest","message":"Invalid JSON"}}');
     return;
   }
   const query = new URL(req.url ?? "/", "http://localhost").search;
@@ -56,7 +58,16 @@ async function serveGraph(req, res, urlPath) {
   res.writeHead(answer.status, { ...answer.headers, "Cache-Control": "no-store" }).end(JSON.stringify(answer.body));
 }
 
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".map": "application/json", ".woff": "font/woff", ".png": "image/png", ".svg": "image/svg+xml", ".ico": "image/svg+xml" };
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".map": "application/json",
+  ".woff": "font/woff",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
+  ".ico": "image/svg+xml",
+};
 
 function resolveFile(urlPath) {
   if (urlPath === "/" || urlPath === "/index.html") return path.join(root, "playground/index.html");
@@ -69,7 +80,11 @@ function resolveFile(urlPath) {
   return undefined;
 }
 
-export async function startPlayground({ port = Number(process.env.PORT ?? 8181), host = "127.0.0.1", skipBuild = false } = {}) {
+export async function startPlayground({
+  port = Number(process.env.PORT ?? 8181),
+  host = "127.0.0.1",
+  skipBuild = false,
+} = {}) {
   if (!skipBuild) await buildPlayground();
   const server = createServer(async (req, res) => {
     const urlPath = new URL(req.url ?? "/", "http://localhost").pathname;
@@ -84,7 +99,12 @@ export async function startPlayground({ port = Number(process.env.PORT ?? 8181),
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { "Content-Type": TYPES[path.extname(file)] ?? "application/octet-stream", "Cache-Control": "no-store" }).end(body);
+      res
+        .writeHead(200, {
+          "Content-Type": TYPES[path.extname(file)] ?? "application/octet-stream",
+          "Cache-Control": "no-store",
+        })
+        .end(body);
     } catch {
       res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
     }

@@ -95,7 +95,10 @@ export const OutreachDecision = {
 export const DecisionCodes = { approved: 100000000, rejected: 100000001 } as const;
 
 /** English labels of pg_decision's choices (the solution's metadata and the emulator's formatted values). */
-export const DecisionLabels: Record<keyof typeof DecisionCodes, string> = { approved: "Approved", rejected: "Rejected" };
+export const DecisionLabels: Record<keyof typeof DecisionCodes, string> = {
+  approved: "Approved",
+  rejected: "Rejected",
+};
 
 /** A request nobody decided within this many days lapses (the rule lives in the core). */
 export { REQUEST_OPEN_DAYS } from "./core/exceptions";
@@ -134,7 +137,11 @@ export const OutreachAudit = {
 
 export const AuditVerdictCodes = { allowed: 100000000, blocked: 100000001, unverified: 100000002 } as const;
 
-export const AuditVerdictLabels: Record<keyof typeof AuditVerdictCodes, string> = { allowed: "Allowed", blocked: "Blocked", unverified: "Could not be verified" };
+export const AuditVerdictLabels: Record<keyof typeof AuditVerdictCodes, string> = {
+  allowed: "Allowed",
+  blocked: "Blocked",
+  unverified: "Could not be verified",
+};
 
 /** What happened at the moment of outreach (and, later, engagements and exception decisions). */
 export const AuditDecisionCodes = {
@@ -158,7 +165,11 @@ export const AuditDecisionLabels: Record<keyof typeof AuditDecisionCodes, string
 };
 
 /** The record "Engage partner" creates: a task regarding the account, for the partner manager. */
-export const ENGAGEMENT_ACTIVITY = { logicalName: "task", entitySet: "tasks", regardingAccountNav: "regardingobjectid_account_task" } as const;
+export const ENGAGEMENT_ACTIVITY = {
+  logicalName: "task",
+  entitySet: "tasks",
+  regardingAccountNav: "regardingobjectid_account_task",
+} as const;
 
 /** A partner engagement shows on the card for this many days. */
 export const ENGAGEMENT_RECENT_DAYS = 30;

@@ -13,7 +13,11 @@ export function onLoad(host: CommandHost, form: FormLike): () => void {
   if (!accountId) return () => undefined;
   // refreshRibbon(false): this form's command bar only (true would refresh every bar on the page).
   // The previous record's listener goes: its form context is stale once another record is open.
-  const unsubscribe = replaceFormListener(accountId, (_r, changed) => changed && form.ui.refreshRibbon(false), host.scope ?? globalThis);
+  const unsubscribe = replaceFormListener(
+    accountId,
+    (_r, changed) => changed && form.ui.refreshRibbon(false),
+    host.scope ?? globalThis,
+  );
   resolveForAccount(host, form, accountId, false).catch(() => undefined); // errors are the card's to show
   return unsubscribe;
 }

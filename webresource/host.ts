@@ -12,7 +12,10 @@ export interface CommandHost {
   getString(key: string): string;
   languageId: number;
   userId: string;
-  openForm(options: { entityName: string; formParameters?: Record<string, unknown> }, parameters: Record<string, unknown>): Promise<unknown>;
+  openForm(
+    options: { entityName: string; formParameters?: Record<string, unknown> },
+    parameters: Record<string, unknown>,
+  ): Promise<unknown>;
   alert(title: string, text: string): Promise<void>;
   /** Resolves true when the user chose the confirm button. */
   confirm(title: string, text: string, confirmLabel: string, cancelLabel: string): Promise<boolean>;
@@ -34,7 +37,10 @@ export function xrmHost(): CommandHost {
     getString: (key) => Xrm.Utility.getResourceString(WebResources.commandScript, key),
     languageId: settings.languageId,
     userId: settings.userId,
-    openForm: (options, parameters) => Promise.resolve(Xrm.Navigation.openForm(options as Xrm.Navigation.EntityFormOptions, parameters as Xrm.Utility.OpenParameters)),
+    openForm: (options, parameters) =>
+      Promise.resolve(
+        Xrm.Navigation.openForm(options as Xrm.Navigation.EntityFormOptions, parameters as Xrm.Utility.OpenParameters),
+      ),
     alert: async (title, text) => {
       await Xrm.Navigation.openAlertDialog({ title, text });
     },

@@ -15,7 +15,8 @@ export const Ribbon = {
       return Promise.resolve(false);
     }
   },
-  startOutreach: (primaryControl: ribbon.FormLike): Promise<void> => ribbon.startOutreach(xrmHost(), primaryControl).then(() => undefined),
+  startOutreach: (primaryControl: ribbon.FormLike): Promise<void> =>
+    ribbon.startOutreach(xrmHost(), primaryControl).then(() => undefined),
 };
 
 export const Form = {

@@ -35,12 +35,26 @@ function tenantIdOf(form: FormLike): string | undefined {
   return typeof value === "string" && value.trim() ? value.trim() : undefined;
 }
 
-export function resolveForAccount(host: CommandHost, form: FormLike, accountId: string, fresh: boolean): Promise<Resolution> {
-  return resolveForForm({ webApi: host.webApi, storage: host.storage, scope: host.scope }, accountId, tenantIdOf(form), fresh);
+export function resolveForAccount(
+  host: CommandHost,
+  form: FormLike,
+  accountId: string,
+  fresh: boolean,
+): Promise<Resolution> {
+  return resolveForForm(
+    { webApi: host.webApi, storage: host.storage, scope: host.scope },
+    accountId,
+    tenantIdOf(form),
+    fresh,
+  );
 }
 
 /** Enable rule: true only for an `allowed` verdict, within the budget; false on anything else. */
-export async function isOutreachEnabled(host: CommandHost, form: FormLike, budgetMs = ENABLE_RULE_BUDGET_MS): Promise<boolean> {
+export async function isOutreachEnabled(
+  host: CommandHost,
+  form: FormLike,
+  budgetMs = ENABLE_RULE_BUDGET_MS,
+): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const accountId = accountIdOf(form);
@@ -76,7 +90,11 @@ async function auditOrExplain(host: CommandHost, t: Translate, input: AuditInput
 export type OutreachOutcome = "opened" | "blocked" | "engage" | "audit-failed" | "not-saved";
 
 /** Command action: check again, write the audit entry, then open the activity or explain. */
-export async function startOutreach(host: CommandHost, form: FormLike, now: () => number = Date.now): Promise<OutreachOutcome> {
+export async function startOutreach(
+  host: CommandHost,
+  form: FormLike,
+  now: () => number = Date.now,
+): Promise<OutreachOutcome> {
   const t = makeTranslate((key) => host.getString(key));
   const locale = LOCALES[host.languageId] ?? "en-GB";
   const accountId = accountIdOf(form);
@@ -87,17 +105,25 @@ export async function startOutreach(host: CommandHost, form: FormLike, now: () =
   const accountName = form.data.entity.getPrimaryAttributeValue?.() ?? "";
   // The data may have changed since the form loaded: a fresh resolution, shared with the card.
   const { verdict } = await resolveForAccount(host, form, accountId, true);
-  const audit = (decision: AuditDecision) => auditOrExplain(host, t, { verdict, decision, accountId, accountName, now: now() });
+  const audit = (decision: AuditDecision) =>
+    auditOrExplain(host, t, { verdict, decision, accountId, accountName, now: now() });
   if (!(await audit(decisionOf(verdict)))) return "audit-failed";
   if (verdict.outreach === "allowed") {
     await host.openForm(
       { entityName: OUTREACH_ACTIVITY },
-      { regardingobjectid: accountId, regardingobjectidname: accountName, regardingobjectidtype: Account.logicalName, subject: t("Outreach_Subject", { account: accountName }) },
+      {
+        regardingobjectid: accountId,
+        regardingobjectidname: accountName,
+        regardingobjectidtype: Account.logicalName,
+        subject: t("Outreach_Subject", { account: accountName }),
+      },
     );
     return "opened";
   }
   const por = verdict.partnerOfRecord;
-  const text = por ? `${verdictLine(t, verdict, locale)}\n\n${t("Outreach_IncludePartner", { partner: partnerLabel(t, por) })}` : verdictLine(t, verdict, locale);
+  const text = por
+    ? `${verdictLine(t, verdict, locale)}\n\n${t("Outreach_IncludePartner", { partner: partnerLabel(t, por) })}`
+    : verdictLine(t, verdict, locale);
   if (!por) {
     await host.alert(t("Outreach_BlockedTitle"), text);
     return "blocked";

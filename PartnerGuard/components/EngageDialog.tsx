@@ -38,14 +38,32 @@ export const EngageDialog: React.FC<EngageDialogProps> = ({ partner, contact, t,
     <Dialog
       hidden={false}
       onDismiss={onDismiss}
-      dialogContentProps={{ type: DialogType.normal, title: t("Engage_Title", { partner }), subText: t("Engage_Text", { partner }) }}
+      dialogContentProps={{
+        type: DialogType.normal,
+        title: t("Engage_Title", { partner }),
+        subText: t("Engage_Text", { partner }),
+      }}
       modalProps={{ isBlocking: true, className: "pg-engage-dialog" }}
     >
       <Text block variant="medium" styles={{ root: { marginBottom: 8 } }}>
         {contact ? t("Engage_Contact", { contact }) : t("Engage_NoContact")}
       </Text>
-      <TextField label={t("Engage_Note")} multiline rows={3} value={note} onChange={(_, v) => setNote(v ?? "")} disabled={saving} />
-      <SaveFooter saving={saving} error={error} submitText={t("Engage_Submit")} cancelText={t("Action_Cancel")} onSubmit={submit} onCancel={onDismiss} />
+      <TextField
+        label={t("Engage_Note")}
+        multiline
+        rows={3}
+        value={note}
+        onChange={(_, v) => setNote(v ?? "")}
+        disabled={saving}
+      />
+      <SaveFooter
+        saving={saving}
+        error={error}
+        submitText={t("Engage_Submit")}
+        cancelText={t("Action_Cancel")}
+        onSubmit={submit}
+        onCancel={onDismiss}
+      />
     </Dialog>
   );
 };

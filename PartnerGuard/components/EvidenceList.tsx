@@ -29,7 +29,12 @@ const styles = mergeStyleSets({
 
 function stateBadges(t: Translate, e: Evidence): { text: string; className: string }[] {
   const badges: { text: string; className: string }[] = [];
-  if (e.state === "active") badges.push(e.blocks ? { text: t("State_Blocking"), className: styles.blocking } : { text: t("State_NotBlocking"), className: styles.muted });
+  if (e.state === "active")
+    badges.push(
+      e.blocks
+        ? { text: t("State_Blocking"), className: styles.blocking }
+        : { text: t("State_NotBlocking"), className: styles.muted },
+    );
   if (e.state === "history") badges.push({ text: t("State_History"), className: styles.muted });
   if (e.state === "future") badges.push({ text: t("State_Future"), className: styles.muted });
   if (e.expiringSoon) badges.push({ text: t("State_ExpiringSoon"), className: styles.warning });
@@ -50,7 +55,8 @@ export const EvidenceList: React.FC<EvidenceListProps> = React.memo(({ items, t,
             <Text variant="medium">{typeLabel(t, e)}</Text>
             {stateBadges(t, e).map((b) => (
               <span key={b.text} className={`${styles.badge} ${b.className}`}>
-                {e.expiringSoon && b.className === styles.warning ? <Icon iconName="Warning" aria-hidden /> : null} {b.text}
+                {e.expiringSoon && b.className === styles.warning ? <Icon iconName="Warning" aria-hidden /> : null}{" "}
+                {b.text}
               </span>
             ))}
           </div>
@@ -61,10 +67,16 @@ export const EvidenceList: React.FC<EvidenceListProps> = React.memo(({ items, t,
               </Text>
             ))}
             <Text variant="small">{t("Evidence_Source", { source: a.source })}</Text>
-            {a.externalReference ? <Text variant="small">{t("Evidence_Reference", { reference: a.externalReference })}</Text> : null}
-            {a.partnerContactName ? <Text variant="small">{t("Evidence_Contact", { contact: a.partnerContactName })}</Text> : null}
+            {a.externalReference ? (
+              <Text variant="small">{t("Evidence_Reference", { reference: a.externalReference })}</Text>
+            ) : null}
+            {a.partnerContactName ? (
+              <Text variant="small">{t("Evidence_Contact", { contact: a.partnerContactName })}</Text>
+            ) : null}
             {e.inheritedFrom ? (
-              <Text variant="small">{t("Evidence_InheritedFrom", { parent: e.inheritedFrom.name ?? e.inheritedFrom.accountId })}</Text>
+              <Text variant="small">
+                {t("Evidence_InheritedFrom", { parent: e.inheritedFrom.name ?? e.inheritedFrom.accountId })}
+              </Text>
             ) : null}
           </div>
         </li>

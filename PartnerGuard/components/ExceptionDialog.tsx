@@ -9,12 +9,17 @@ import { writeFailureText } from "../../src/text/failureText";
 export interface ExceptionDialogProps {
   t: Translate;
   limits: ExceptionLimits;
-  onSubmit: (request: { justification: string; reason: ExceptionReason | undefined; days: number }) => Promise<RequestProblem[]>;
+  onSubmit: (request: {
+    justification: string;
+    reason: ExceptionReason | undefined;
+    days: number;
+  }) => Promise<RequestProblem[]>;
   onDismiss: () => void;
 }
 
 export function problemText(t: Translate, p: RequestProblem | { code: string }): string {
-  const params: Record<string, number> | undefined = "min" in p ? { min: p.min } : "max" in p ? { max: p.max } : undefined;
+  const params: Record<string, number> | undefined =
+    "min" in p ? { min: p.min } : "max" in p ? { max: p.max } : undefined;
   return t(`Problem_${p.code}`, params);
 }
 
@@ -106,7 +111,14 @@ export const ExceptionDialog: React.FC<ExceptionDialogProps> = ({ t, limits, onS
           {problemText(t, pending)}
         </MessageBar>
       ) : null}
-      <SaveFooter saving={saving} error={error} submitText={t("Exception_Submit")} cancelText={t("Action_Cancel")} onSubmit={submit} onCancel={onDismiss} />
+      <SaveFooter
+        saving={saving}
+        error={error}
+        submitText={t("Exception_Submit")}
+        cancelText={t("Action_Cancel")}
+        onSubmit={submit}
+        onCancel={onDismiss}
+      />
     </Dialog>
   );
 };

@@ -45,7 +45,10 @@ export const IncludePartner: React.FC<IncludePartnerProps> = ({ verdict, t, loca
       ) : null}
       {pending ? (
         <MessageBar messageBarType={MessageBarType.info} isMultiline delayedRender={false} className="pg-pending">
-          {t("Exception_Pending", { date: formatDate(pending.request.createdOn, locale), by: pending.request.requestedBy ?? t("User_Unknown") })}
+          {t("Exception_Pending", {
+            date: formatDate(pending.request.createdOn, locale),
+            by: pending.request.requestedBy ?? t("User_Unknown"),
+          })}
         </MessageBar>
       ) : sent ? (
         <MessageBar messageBarType={MessageBarType.success} delayedRender={false}>
@@ -55,14 +58,26 @@ export const IncludePartner: React.FC<IncludePartnerProps> = ({ verdict, t, loca
       {/* flex gap, not a wrapping Stack: its negative margins would overflow a narrow column */}
       <div style={{ display: "flex", flexWrap: "wrap", gap: 8, alignItems: "center" }}>
         {canAct ? <PrimaryButton text={t("Action_EngagePartner")} onClick={() => open("engage")} /> : null}
-        {canAct && !pending ? <DefaultButton text={t("Action_RequestException")} onClick={() => open("exception")} /> : null}
-        <ActionButton iconProps={{ iconName: "History" }} aria-expanded={showHistory} onClick={() => setShowHistory((v) => !v)}>
+        {canAct && !pending ? (
+          <DefaultButton text={t("Action_RequestException")} onClick={() => open("exception")} />
+        ) : null}
+        <ActionButton
+          iconProps={{ iconName: "History" }}
+          aria-expanded={showHistory}
+          onClick={() => setShowHistory((v) => !v)}
+        >
           {t("Action_History")}
         </ActionButton>
       </div>
       {showHistory ? <HistoryList t={t} locale={locale} load={loadHistory} /> : null}
       {dialog === "engage" && por ? (
-        <EngageDialog partner={partnerLabel(t, por)} contact={por.association.partnerContactName} t={t} onSubmit={(note) => actions.engage(note)} onDismiss={close} />
+        <EngageDialog
+          partner={partnerLabel(t, por)}
+          contact={por.association.partnerContactName}
+          t={t}
+          onSubmit={(note) => actions.engage(note)}
+          onDismiss={close}
+        />
       ) : null}
       {dialog === "exception" ? (
         <ExceptionDialog

@@ -12,7 +12,11 @@ export interface IncludePartnerActions {
   /** Records the engagement; rejects with an Error when the write failed. */
   engage: (note: string) => Promise<void>;
   /** Sends the request; resolves with the problems when refused, rejects when the write failed. */
-  requestException: (request: { justification: string; reason: ExceptionReason | undefined; days: number }) => Promise<RequestProblem[]>;
+  requestException: (request: {
+    justification: string;
+    reason: ExceptionReason | undefined;
+    days: number;
+  }) => Promise<RequestProblem[]>;
   loadHistory: () => Promise<HistoryEntry[]>;
   limits: ExceptionLimits;
 }

@@ -1,5 +1,13 @@
 import * as React from "react";
-import { DefaultButton, DialogFooter, MessageBar, MessageBarType, PrimaryButton, Spinner, SpinnerSize } from "@fluentui/react";
+import {
+  DefaultButton,
+  DialogFooter,
+  MessageBar,
+  MessageBarType,
+  PrimaryButton,
+  Spinner,
+  SpinnerSize,
+} from "@fluentui/react";
 
 export interface SaveFooterProps {
   saving: boolean;
@@ -12,7 +20,14 @@ export interface SaveFooterProps {
 }
 
 /** The end of a dialog that writes: the write's error, a spinner while saving, submit and cancel. */
-export const SaveFooter: React.FC<SaveFooterProps> = ({ saving, error, submitText, cancelText, onSubmit, onCancel }) => (
+export const SaveFooter: React.FC<SaveFooterProps> = ({
+  saving,
+  error,
+  submitText,
+  cancelText,
+  onSubmit,
+  onCancel,
+}) => (
   <>
     {error ? (
       <MessageBar messageBarType={MessageBarType.error} isMultiline delayedRender={false}>

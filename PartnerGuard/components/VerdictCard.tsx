@@ -1,5 +1,15 @@
 import * as React from "react";
-import { ActionButton, DefaultButton, MessageBar, MessageBarType, Shimmer, ShimmerElementType, Stack, Text, mergeStyleSets } from "@fluentui/react";
+import {
+  ActionButton,
+  DefaultButton,
+  MessageBar,
+  MessageBarType,
+  Shimmer,
+  ShimmerElementType,
+  Stack,
+  Text,
+  mergeStyleSets,
+} from "@fluentui/react";
 import { CardProps } from "./Component.types";
 import { EvidenceList } from "./EvidenceList";
 import { StatusBanner } from "./StatusBanner";
@@ -14,111 +24,126 @@ const styles = mergeStyleSets({
 });
 
 /** The partner-of-record card: verdict, warnings, evidence, reasons. */
-export const VerdictCard: React.FC<CardProps> = React.memo(({ state, t, locale, width, onRetry, onConnectGraph, graphConnectFailure, include }) => {
-  const [showHistory, setShowHistory] = React.useState(false);
-  const onToggleHistory = React.useCallback(() => setShowHistory((v) => !v), []);
-  const style = width ? { maxWidth: width } : undefined;
+export const VerdictCard: React.FC<CardProps> = React.memo(
+  ({ state, t, locale, width, onRetry, onConnectGraph, graphConnectFailure, include }) => {
+    const [showHistory, setShowHistory] = React.useState(false);
+    const onToggleHistory = React.useCallback(() => setShowHistory((v) => !v), []);
+    const style = width ? { maxWidth: width } : undefined;
 
-  if (state.kind === "new-record") {
-    return (
-      <div className={styles.card} style={style}>
-        <MessageBar messageBarType={MessageBarType.info}>{t("Card_NewRecord")}</MessageBar>
-      </div>
-    );
-  }
-  if (state.kind === "loading") {
-    return (
-      <div className={styles.card} style={style} aria-busy="true">
-        <Shimmer
-          ariaLabel={t("Card_Loading")}
-          shimmerElements={[{ type: ShimmerElementType.line, height: 32 }]}
-          styles={{ root: { marginBottom: 8 } }}
-        />
-        <Shimmer shimmerElements={[{ type: ShimmerElementType.line, height: 16, width: "70%" }]} />
-        <Text variant="small" role="status">
-          {t("Card_Loading")}
-        </Text>
-      </div>
-    );
-  }
-  if (state.kind === "error") {
-    return (
-      <div className={styles.card} style={style}>
-        <MessageBar
-          messageBarType={MessageBarType.error}
-          isMultiline
-          role="status"
-          className="pg-verdict"
-          actions={
-            <div>
-              <DefaultButton onClick={onRetry}>{t("Action_Retry")}</DefaultButton>
-            </div>
-          }
-        >
-          {t("Verdict_Unverified")} {state.message}
-        </MessageBar>
-      </div>
-    );
-  }
-
-  const { verdict } = state;
-  const now = Date.parse(verdict.evaluatedAt);
-  const current = verdict.evidence.filter((e) => e.state === "active" || e.state === "future");
-  const history = verdict.evidence.filter((e) => e.state === "history");
-  const expiring = verdict.evidence.filter((e) => e.expiringSoon);
-  const reasons = verdict.reasons.map((r) => reasonText(t, verdict, r, now)).filter((r): r is string => !!r);
-  const notes = noteTexts(t, verdict);
-
-  return (
-    <section className={styles.card} style={style} aria-label={t("Card_Title")} data-outreach={verdict.outreach}>
-      <Stack tokens={{ childrenGap: 6 }}>
-        <StatusBanner verdict={verdict} t={t} locale={locale} onRetry={onRetry} />
-        <GraphNotice verdict={verdict} t={t} onConnect={onConnectGraph} connectFailure={graphConnectFailure} />
-        {expiring.map((e) => (
-          <MessageBar key={e.association.id} messageBarType={MessageBarType.warning} isMultiline className="pg-expiring">
-            {t("Warning_ExpiringSoon", { type: typeLabel(t, e), partner: partnerLabel(t, e), end: formatDate(e.effectiveEnd, locale) })}
+    if (state.kind === "new-record") {
+      return (
+        <div className={styles.card} style={style}>
+          <MessageBar messageBarType={MessageBarType.info}>{t("Card_NewRecord")}</MessageBar>
+        </div>
+      );
+    }
+    if (state.kind === "loading") {
+      return (
+        <div className={styles.card} style={style} aria-busy="true">
+          <Shimmer
+            ariaLabel={t("Card_Loading")}
+            shimmerElements={[{ type: ShimmerElementType.line, height: 32 }]}
+            styles={{ root: { marginBottom: 8 } }}
+          />
+          <Shimmer shimmerElements={[{ type: ShimmerElementType.line, height: 16, width: "70%" }]} />
+          <Text variant="small" role="status">
+            {t("Card_Loading")}
+          </Text>
+        </div>
+      );
+    }
+    if (state.kind === "error") {
+      return (
+        <div className={styles.card} style={style}>
+          <MessageBar
+            messageBarType={MessageBarType.error}
+            isMultiline
+            role="status"
+            className="pg-verdict"
+            actions={
+              <div>
+                <DefaultButton onClick={onRetry}>{t("Action_Retry")}</DefaultButton>
+              </div>
+            }
+          >
+            {t("Verdict_Unverified")} {state.message}
           </MessageBar>
-        ))}
-        {state.policyProblems.length ? (
-          <MessageBar messageBarType={MessageBarType.warning} isMultiline>
-            {t("Policy_Problems", { problems: state.policyProblems.join("; ") })}
-          </MessageBar>
-        ) : null}
-        {include ? <IncludePartner verdict={verdict} t={t} locale={locale} actions={include} /> : null}
-        <h3 className={styles.heading}>{t("Evidence_Heading")}</h3>
-        {current.length ? (
-          <EvidenceList items={current} t={t} locale={locale} label={t("Evidence_Heading")} />
-        ) : !history.length ? (
-          // "Nothing recorded" only when every source answered: a failed source proves nothing.
-          <Text variant="small">{t(verdict.sources.every((s) => s.ok) ? "Evidence_None" : "Evidence_NoneReadable")}</Text>
-        ) : null}
-        {history.length ? (
-          <>
-            <ActionButton
-              iconProps={{ iconName: showHistory ? "ChevronUp" : "ChevronDown" }}
-              onClick={onToggleHistory}
-              aria-expanded={showHistory}
+        </div>
+      );
+    }
+
+    const { verdict } = state;
+    const now = Date.parse(verdict.evaluatedAt);
+    const current = verdict.evidence.filter((e) => e.state === "active" || e.state === "future");
+    const history = verdict.evidence.filter((e) => e.state === "history");
+    const expiring = verdict.evidence.filter((e) => e.expiringSoon);
+    const reasons = verdict.reasons.map((r) => reasonText(t, verdict, r, now)).filter((r): r is string => !!r);
+    const notes = noteTexts(t, verdict);
+
+    return (
+      <section className={styles.card} style={style} aria-label={t("Card_Title")} data-outreach={verdict.outreach}>
+        <Stack tokens={{ childrenGap: 6 }}>
+          <StatusBanner verdict={verdict} t={t} locale={locale} onRetry={onRetry} />
+          <GraphNotice verdict={verdict} t={t} onConnect={onConnectGraph} connectFailure={graphConnectFailure} />
+          {expiring.map((e) => (
+            <MessageBar
+              key={e.association.id}
+              messageBarType={MessageBarType.warning}
+              isMultiline
+              className="pg-expiring"
             >
-              {showHistory ? t("Action_HideHistory") : t("Action_ShowHistory", { count: history.length })}
-            </ActionButton>
-            {showHistory ? <EvidenceList items={history} t={t} locale={locale} label={t("Evidence_HistoryHeading")} /> : null}
-          </>
-        ) : null}
-        <h3 className={styles.heading}>{t("Reasons_Heading")}</h3>
-        <ul className={styles.reasons}>
-          {reasons.map((r, i) => (
-            <li key={i}>
-              <Text variant="small">{r}</Text>
-            </li>
+              {t("Warning_ExpiringSoon", {
+                type: typeLabel(t, e),
+                partner: partnerLabel(t, e),
+                end: formatDate(e.effectiveEnd, locale),
+              })}
+            </MessageBar>
           ))}
-        </ul>
-        {notes.length ? (
-          <MessageBar messageBarType={MessageBarType.warning} isMultiline>
-            <strong>{t("Notes_Heading")}:</strong> {notes.join(" ")}
-          </MessageBar>
-        ) : null}
-      </Stack>
-    </section>
-  );
-});
+          {state.policyProblems.length ? (
+            <MessageBar messageBarType={MessageBarType.warning} isMultiline>
+              {t("Policy_Problems", { problems: state.policyProblems.join("; ") })}
+            </MessageBar>
+          ) : null}
+          {include ? <IncludePartner verdict={verdict} t={t} locale={locale} actions={include} /> : null}
+          <h3 className={styles.heading}>{t("Evidence_Heading")}</h3>
+          {current.length ? (
+            <EvidenceList items={current} t={t} locale={locale} label={t("Evidence_Heading")} />
+          ) : !history.length ? (
+            // "Nothing recorded" only when every source answered: a failed source proves nothing.
+            <Text variant="small">
+              {t(verdict.sources.every((s) => s.ok) ? "Evidence_None" : "Evidence_NoneReadable")}
+            </Text>
+          ) : null}
+          {history.length ? (
+            <>
+              <ActionButton
+                iconProps={{ iconName: showHistory ? "ChevronUp" : "ChevronDown" }}
+                onClick={onToggleHistory}
+                aria-expanded={showHistory}
+              >
+                {showHistory ? t("Action_HideHistory") : t("Action_ShowHistory", { count: history.length })}
+              </ActionButton>
+              {showHistory ? (
+                <EvidenceList items={history} t={t} locale={locale} label={t("Evidence_HistoryHeading")} />
+              ) : null}
+            </>
+          ) : null}
+          <h3 className={styles.heading}>{t("Reasons_Heading")}</h3>
+          <ul className={styles.reasons}>
+            {reasons.map((r, i) => (
+              <li key={i}>
+                <Text variant="small">{r}</Text>
+              </li>
+            ))}
+          </ul>
+          {notes.length ? (
+            <MessageBar messageBarType={MessageBarType.warning} isMultiline>
+              <strong>{t("Notes_Heading")}:</strong> {notes.join(" ")}
+            </MessageBar>
+          ) : null}
+        </Stack>
+      </section>
+    );
+  },
+);
 VerdictCard.displayName = "VerdictCard";

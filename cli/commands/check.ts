@@ -9,7 +9,14 @@ import { evidenceLine, noteTexts, reasonTexts, t, verdictLine } from "../words";
 import { unseenEvidence } from "../unseen";
 import { readDataverse } from "../../src/sources/dataverseSource";
 import { evaluate } from "../../src/core/verdict";
-import { AccountInfo, EvidenceStore, FetchXmlPager, matchAccounts, normalizeName, outcomeFor } from "../../src/sources/node/batchSource";
+import {
+  AccountInfo,
+  EvidenceStore,
+  FetchXmlPager,
+  matchAccounts,
+  normalizeName,
+  outcomeFor,
+} from "../../src/sources/node/batchSource";
 import { matchInStore } from "../../src/sources/node/feedSource";
 import { normalizeGuid } from "../../src/sources/webApi";
 import { Verdict } from "../../src/core/types";
@@ -26,7 +33,7 @@ interface CheckOptions extends ConnectionOptions {
 
 export function checkCommand(io: () => Io, sink: ResultSink): Command {
   const command = new Command(CHECK)
-    .description("print the verdict and its reasons for one account: the answer to \"why is this account blocked?\"")
+    .description('print the verdict and its reasons for one account: the answer to "why is this account blocked?"')
     .argument("<account>", "account id (GUID), account number, or exact account name")
     .addHelpText(
       "after",
@@ -42,16 +49,24 @@ Examples:
 }
 
 /** Find the one account a free-text argument names: by id, else account number, else name. */
-async function findAccount(source: { pager: FetchXmlPager } | { store: EvidenceStore }, text: string): Promise<AccountInfo | CommandError> {
+async function findAccount(
+  source: { pager: FetchXmlPager } | { store: EvidenceStore },
+  text: string,
+): Promise<AccountInfo | CommandError> {
   const id = normalizeGuid(text);
   for (const column of id ? (["accountId"] as const) : (["accountNumber", "name"] as const)) {
     const value = id ?? (column === "name" ? normalizeName(text) : text.trim().toLowerCase());
-    const found = "pager" in source ? await matchAccounts(source.pager, column, [value], { concurrency: 1 }) : matchInStore(source.store, column, [value]);
+    const found =
+      "pager" in source
+        ? await matchAccounts(source.pager, column, [value], { concurrency: 1 })
+        : matchInStore(source.store, column, [value]);
     const failure = found.failed.get(value);
     if (failure) return new CommandError(`cannot look up the account: ${failure.message}`, ExitCode.environment);
     const accounts = found.byValue.get(value) ?? [];
     if (accounts.length > 1) {
-      return usageError(`${accounts.length} accounts match "${text}": ${accounts.map((a) => `${a.name ?? ""} ${a.id}`.trim()).join("; ")}; give the account id`);
+      return usageError(
+        `${accounts.length} accounts match "${text}": ${accounts.map((a) => `${a.name ?? ""} ${a.id}`.trim()).join("; ")}; give the account id`,
+      );
     }
     if (accounts.length === 1) return accounts[0];
   }
@@ -60,18 +75,25 @@ async function findAccount(source: { pager: FetchXmlPager } | { store: EvidenceS
 
 export async function runCheck(io: Io, text: string, options: CheckOptions): Promise<Result> {
   if (options.env && options.feed) return usageError("give either --env or --feed, not both");
-  if (!options.env && !options.feed) return usageError("give --env <url> to check in Dataverse, or --feed <file> to check offline");
+  if (!options.env && !options.feed)
+    return usageError("give --env <url> to check in Dataverse, or --feed <file> to check offline");
   // Bad feed rows are left out; check shows only the account it was asked about.
   const opened = await openSource(io, options, () => undefined);
   if (opened instanceof CommandError) return opened;
   const { policy } = opened;
-  const account = await findAccount(opened.kind === "dataverse" ? { pager: opened.http } : { store: opened.store }, text);
+  const account = await findAccount(
+    opened.kind === "dataverse" ? { pager: opened.http } : { store: opened.store },
+    text,
+  );
   if (account instanceof CommandError) return account;
 
   // Online, the control's own source (the account, its ancestors, their associations, and the
   // exceptions as of --as-of); offline, the feed's rows through the same mapper.
   const now = options.asOf ?? Date.now();
-  const outcome = opened.kind === "dataverse" ? await readDataverse(opened.http, account.id, { now }) : outcomeFor(account.id, opened.store);
+  const outcome =
+    opened.kind === "dataverse"
+      ? await readDataverse(opened.http, account.id, { now })
+      : outcomeFor(account.id, opened.store);
   const verdict = evaluate({ accountId: account.id, outcomes: [outcome], policy: policy.policy, now });
   const unseen = unseenEvidence(options.feed);
   if (options.json) io.out(JSON.stringify({ account, verdict, policyProblems: policy.problems, unseen }, null, 2));

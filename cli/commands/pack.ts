@@ -15,7 +15,10 @@ import { PACKAGE_ROOT } from "../words";
 export const PACK = "pack";
 
 /** Where the packer is found: bundled next to the CLI (dist/pack.js), or its source under tsx. */
-export const PACKER_CANDIDATES = [join(PACKAGE_ROOT, "dist", "pack.js"), join(PACKAGE_ROOT, "src", "pack", "packSolution.ts")];
+export const PACKER_CANDIDATES = [
+  join(PACKAGE_ROOT, "dist", "pack.js"),
+  join(PACKAGE_ROOT, "src", "pack", "packSolution.ts"),
+];
 
 type PackSolution = (options: { root: string; outDir: string }) => Promise<unknown>;
 
@@ -31,10 +34,17 @@ export function packCommand(io: () => Io, sink: ResultSink): Command {
 
 export async function runPack(io: Io, options: { outDir: string }, candidates = PACKER_CANDIDATES): Promise<Result> {
   const file = candidates.find((c) => existsSync(c));
-  if (!file) return new CommandError("pack is not available in this build: src/pack/packSolution.ts is missing", ExitCode.notAvailable);
+  if (!file)
+    return new CommandError(
+      "pack is not available in this build: src/pack/packSolution.ts is missing",
+      ExitCode.notAvailable,
+    );
   let packSolution: PackSolution | undefined;
   try {
-    const loaded = (await import(pathToFileURL(file).href)) as { packSolution?: unknown; default?: { packSolution?: unknown } };
+    const loaded = (await import(pathToFileURL(file).href)) as {
+      packSolution?: unknown;
+      default?: { packSolution?: unknown };
+    };
     const fn = loaded.packSolution ?? loaded.default?.packSolution;
     if (typeof fn === "function") packSolution = fn as PackSolution;
   } catch (e) {

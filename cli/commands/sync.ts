@@ -8,7 +8,18 @@ import { CONNECTION, ConnectionOptions, addOptions } from "../options";
 import { Io } from "../io";
 import { Result, ResultSink } from "../result";
 import { connect, loadFeed } from "../connect";
-import { Desired, PlanItem, Stale, desiredFromFeed, keyOf, plan, readExisting, readStale, upsertBody, upsertKey } from "../syncPlan";
+import {
+  Desired,
+  PlanItem,
+  Stale,
+  desiredFromFeed,
+  keyOf,
+  plan,
+  readExisting,
+  readStale,
+  upsertBody,
+  upsertKey,
+} from "../syncPlan";
 import { GraphProblem, TenantAccount, desiredFromGraph } from "../graphDesired";
 import { RawTenantAccount, graphSetup, readGraph, readTenantAccounts } from "../graphRead";
 import { HttpWebApi } from "../../src/sources/node/httpWebApi";
@@ -58,7 +69,11 @@ Examples:
 export async function runSync(io: Io, file: string | undefined, options: SyncOptions): Promise<Result> {
   if (options.graph) {
     if (file) return usageError("give either a feed file or --graph, not both");
-    if (options.fullSnapshot) return new CommandError("--full-snapshot is available for feed files only in this version", ExitCode.notAvailable);
+    if (options.fullSnapshot)
+      return new CommandError(
+        "--full-snapshot is available for feed files only in this version",
+        ExitCode.notAvailable,
+      );
     return runGraphSync(io, options);
   }
   if (!file) return usageError("give the feed file to import (or --graph)");
@@ -72,7 +87,9 @@ export async function runSync(io: Io, file: string | undefined, options: SyncOpt
   for (const e of bad) io.err(`${file} line ${e.line}: ${e.message} (skipped)`);
   // A snapshot with holes would switch off what the skipped rows meant to keep: refuse it whole.
   if (options.fullSnapshot && bad.length) {
-    return usageError(`--full-snapshot: ${bad.length} rows of ${file} were skipped (listed above); their associations would be set inactive. Fix them, or run without --full-snapshot`);
+    return usageError(
+      `--full-snapshot: ${bad.length} rows of ${file} were skipped (listed above); their associations would be set inactive. Fix them, or run without --full-snapshot`,
+    );
   }
 
   const applied = await applyPlan(io, host, desired, options);
@@ -84,14 +101,23 @@ export async function runSync(io: Io, file: string | undefined, options: SyncOpt
   let staleFailed = 0;
   if (options.fullSnapshot && desired.length) {
     try {
-      stale = await readStale(host, [...new Set(desired.map((d) => d.source))], new Set(desired.map((d) => keyOf(d.source, d.reference))));
+      stale = await readStale(
+        host,
+        [...new Set(desired.map((d) => d.source))],
+        new Set(desired.map((d) => keyOf(d.source, d.reference))),
+      );
     } catch (error) {
-      return new CommandError(`--full-snapshot: cannot read the existing associations: ${toFailure(error).message}`, ExitCode.environment);
+      return new CommandError(
+        `--full-snapshot: cannot read the existing associations: ${toFailure(error).message}`,
+        ExitCode.environment,
+      );
     }
     if (!options.dryRun) {
       await pool(stale, options.concurrency, async (s) => {
         try {
-          await host.updateRecord(Association.logicalName, s.id, { [Association.status]: AssociationStatusCodes.inactive });
+          await host.updateRecord(Association.logicalName, s.id, {
+            [Association.status]: AssociationStatusCodes.inactive,
+          });
         } catch (error) {
           staleFailed++;
           io.err(`not set inactive: ${s.reference} (${s.id}): ${toFailure(error).message}`);
@@ -137,7 +163,9 @@ export async function runSync(io: Io, file: string | undefined, options: SyncOpt
     }
     io.out(
       `${countsLine(counts, !!options.dryRun)}, ${summary.skipped} bad rows skipped` +
-        (options.fullSnapshot ? `, ${stale.length - staleFailed} ${options.dryRun ? "would be " : ""}set inactive (no longer in the feed)` : "") +
+        (options.fullSnapshot
+          ? `, ${stale.length - staleFailed} ${options.dryRun ? "would be " : ""}set inactive (no longer in the feed)`
+          : "") +
         (accountOnly ? `, ${accountOnly} rows declare accounts only (not imported)` : "") +
         (failed.length ? `, ${failed.length} failed` : "") +
         ".",
@@ -159,7 +187,12 @@ interface Applied {
 }
 
 /** Read what exists, plan, and (unless a dry run) upsert what differs: the part both kinds of sync share. */
-async function applyPlan(io: Io, host: HttpWebApi, desired: Desired[], options: SyncOptions): Promise<Applied | CommandError> {
+async function applyPlan(
+  io: Io,
+  host: HttpWebApi,
+  desired: Desired[],
+  options: SyncOptions,
+): Promise<Applied | CommandError> {
   let items: PlanItem[];
   try {
     items = plan(desired, await readExisting(host, desired, options.chunkSize, options.concurrency));
@@ -181,7 +214,8 @@ async function applyPlan(io: Io, host: HttpWebApi, desired: Desired[], options: 
     });
     failed.sort((a, b) => a.desired.line - b.desired.line);
   }
-  const count = (action: PlanItem["action"]) => items.filter((i) => i.action === action && !failed.some((f) => f.desired === i.desired)).length;
+  const count = (action: PlanItem["action"]) =>
+    items.filter((i) => i.action === action && !failed.some((f) => f.desired === i.desired)).length;
   return {
     items,
     writes,
@@ -199,7 +233,10 @@ const changeList = (i: PlanItem) => (i.changes.length ? ` (${i.changes.join(", "
 
 function countsLine(counts: Applied["counts"], dryRun: boolean): string {
   const verb = dryRun ? "would be" : "";
-  return `${counts.created} ${verb} created, ${counts.updated} ${verb} updated, ${counts.unchanged} unchanged`.replace(/ {2}/g, " ");
+  return `${counts.created} ${verb} created, ${counts.updated} ${verb} updated, ${counts.unchanged} unchanged`.replace(
+    / {2}/g,
+    " ",
+  );
 }
 
 const notWritten = (n: number) => new CommandError(`${n} associations could not be written`, ExitCode.environment);
@@ -223,12 +260,17 @@ async function runGraphSync(io: Io, options: SyncOptions): Promise<Result> {
   try {
     raw = await readTenantAccounts(host);
   } catch (error) {
-    return new CommandError(`cannot read the accounts with a tenant id: ${toFailure(error).message}`, ExitCode.environment);
+    return new CommandError(
+      `cannot read the accounts with a tenant id: ${toFailure(error).message}`,
+      ExitCode.environment,
+    );
   }
   const accounts: TenantAccount[] = [];
   const badTenants: { accountId: string; name: string; tenantId: string }[] = [];
   // Our own tenant as an account: its id names the partner of every association, it is no customer.
-  const partnerAccounts = raw.filter((a) => setup.partnerTenantId !== undefined && normalizeGuid(a.tenantId) === setup.partnerTenantId);
+  const partnerAccounts = raw.filter(
+    (a) => setup.partnerTenantId !== undefined && normalizeGuid(a.tenantId) === setup.partnerTenantId,
+  );
   const partnerAccountId = partnerAccounts.length === 1 ? partnerAccounts[0].id : undefined;
   for (const a of raw) {
     const tenantId = normalizeGuid(a.tenantId);
@@ -242,7 +284,8 @@ async function runGraphSync(io: Io, options: SyncOptions): Promise<Result> {
   progress?.phase("Microsoft Graph", accounts.length);
   const graph = await readGraph(setup, accounts, options.concurrency, () => progress?.tick());
   progress?.done();
-  for (const f of graph.failures) io.err(`${who(f.account)}, tenant ${f.account.tenantId}: Graph failed (${f.failure.kind}): ${f.failure.message}`);
+  for (const f of graph.failures)
+    io.err(`${who(f.account)}, tenant ${f.account.tenantId}: Graph failed (${f.failure.kind}): ${f.failure.message}`);
   for (const n of graph.notes) io.err(`${who(n.account)}: ${n.detail}`);
   const { desired, problems } = desiredFromGraph(graph.reads, partnerAccountId);
   for (const p of problems) io.err(`${who(p.account)}: ${p.message}`);
@@ -252,7 +295,9 @@ async function runGraphSync(io: Io, options: SyncOptions): Promise<Result> {
   const { items, writes, failed, counts } = applied;
   const accountOf = new Map(desired.map((d) => [d, graph.reads.find((r) => r.account.id === d.customerId)?.account]));
   for (const f of failed)
-    io.err(`${who(accountOf.get(f.desired) ?? { id: f.desired.customerId, name: f.desired.customerId })}: ${f.desired.reference}: not written: ${f.message}`);
+    io.err(
+      `${who(accountOf.get(f.desired) ?? { id: f.desired.customerId, name: f.desired.customerId })}: ${f.desired.reference}: not written: ${f.message}`,
+    );
   const summary = {
     dryRun: !!options.dryRun,
     accounts: raw.length,

@@ -30,12 +30,24 @@ interface VetOptions extends ConnectionOptions {
   bom: boolean;
 }
 
-export const OUTPUT_COLUMNS = ["verdict", "partnerOfRecord", "relationshipType", "reason", "matchedBy", "matchedAccountId"];
+export const OUTPUT_COLUMNS = [
+  "verdict",
+  "partnerOfRecord",
+  "relationshipType",
+  "reason",
+  "matchedBy",
+  "matchedAccountId",
+];
 
 export function vetCommand(io: () => Io, sink: ResultSink): Command {
   const command = new Command(VET)
-    .description("vet an outreach list (CSV with a header): one verdict per row, a summary, and optionally a CSV with every row")
-    .argument("<list.csv>", "the list; each row matched on accountId, accountNumber, tenantId, email (its domain), domain/website, or name")
+    .description(
+      "vet an outreach list (CSV with a header): one verdict per row, a summary, and optionally a CSV with every row",
+    )
+    .argument(
+      "<list.csv>",
+      "the list; each row matched on accountId, accountNumber, tenantId, email (its domain), domain/website, or name",
+    )
     .addHelpText(
       "after",
       `
@@ -44,7 +56,19 @@ Examples:
   partnerguard vet campaign.csv --feed partners.csv --as-of 2026-10-01 --fail-on-blocked
   partnerguard vet "Messe 2026.csv" --delimiter ";" --env https://contoso.crm.dynamics.com --out vetted.csv`,
     );
-  addOptions(command, [...CONNECTION, "feed", "policy", "asOf", "out", "delimiter", "noBom", "failOnBlocked", "json", "quiet", "chunkSize"]);
+  addOptions(command, [
+    ...CONNECTION,
+    "feed",
+    "policy",
+    "asOf",
+    "out",
+    "delimiter",
+    "noBom",
+    "failOnBlocked",
+    "json",
+    "quiet",
+    "chunkSize",
+  ]);
   return command.action(async (file: string, options: VetOptions) => {
     sink.result = await runVet(io(), file, options);
   });
@@ -52,7 +76,8 @@ Examples:
 
 export async function runVet(io: Io, file: string, options: VetOptions): Promise<Result> {
   if (options.env && options.feed) return usageError("give either --env or --feed, not both");
-  if (!options.env && !options.feed) return usageError("give --env <url> to vet against Dataverse, or --feed <file> to vet offline");
+  if (!options.env && !options.feed)
+    return usageError("give --env <url> to vet against Dataverse, or --feed <file> to vet offline");
   const text = readInput(io, file, "list");
   if (text instanceof CommandError) return text;
   const list = parseVetList(text, options.delimiter);
@@ -67,7 +92,9 @@ export async function runVet(io: Io, file: string, options: VetOptions): Promise
     if (duplicates.length > 20) io.err(`list: ${duplicates.length - 20} more duplicate rows`);
   }
 
-  const opened = await openSource(io, options, (line, message) => io.err(`feed ${options.feed} line ${line}: ${message} (row skipped)`));
+  const opened = await openSource(io, options, (line, message) =>
+    io.err(`feed ${options.feed} line ${line}: ${message} (row skipped)`),
+  );
   if (opened instanceof CommandError) return opened;
   const { policy } = opened;
   const host = opened.kind === "dataverse" ? opened.http : undefined;
@@ -83,7 +110,9 @@ export async function runVet(io: Io, file: string, options: VetOptions): Promise
   });
   const seconds = (Date.now() - started) / 1000;
   const refused = (kind: string | undefined) => kind === "unauthorized" || kind === "forbidden";
-  const authFailure = rows.some((r) => refused(r.failure?.kind) || r.verdict?.reasons.some((x) => refused(x.failure?.kind)));
+  const authFailure = rows.some(
+    (r) => refused(r.failure?.kind) || r.verdict?.reasons.some((x) => refused(x.failure?.kind)),
+  );
 
   if (options.out) {
     const table: string[][] = [
@@ -100,7 +129,10 @@ export async function runVet(io: Io, file: string, options: VetOptions): Promise
     ];
     try {
       // The list's own delimiter, so it opens where it came from; the BOM tells Excel it is UTF-8.
-      writeFileSync(resolve(io.cwd, options.out), toCsv(table, { delimiter: list.delimiter, bom: options.bom !== false }));
+      writeFileSync(
+        resolve(io.cwd, options.out),
+        toCsv(table, { delimiter: list.delimiter, bom: options.bom !== false }),
+      );
     } catch (e) {
       return usageError(`cannot write ${options.out}: ${(e as Error).message}`);
     }
@@ -112,16 +144,33 @@ export async function runVet(io: Io, file: string, options: VetOptions): Promise
   if (options.json) {
     io.out(
       JSON.stringify(
-        { summary, columns: list.columns, duplicates: duplicates.length, unseen, requests, seconds, out: options.out, policy: policy.from, rows: options.out ? undefined : rows.map(jsonRow) },
+        {
+          summary,
+          columns: list.columns,
+          duplicates: duplicates.length,
+          unseen,
+          requests,
+          seconds,
+          out: options.out,
+          policy: policy.from,
+          rows: options.out ? undefined : rows.map(jsonRow),
+        },
         null,
         2,
       ),
     );
   } else {
-    printSummary(io, list, summary, rows, { seconds, requests, out: options.out, policyFrom: policy.from, source: options.feed ?? options.env ?? "" });
+    printSummary(io, list, summary, rows, {
+      seconds,
+      requests,
+      out: options.out,
+      policyFrom: policy.from,
+      source: options.feed ?? options.env ?? "",
+    });
     for (const u of unseen) io.out(`Not seen: ${u}`);
   }
-  if (authFailure) return new CommandError("Dataverse refused the sign-in; rows were left unverified", ExitCode.environment);
+  if (authFailure)
+    return new CommandError("Dataverse refused the sign-in; rows were left unverified", ExitCode.environment);
   if (options.failOnBlocked && summary.byOutreach.allowed < summary.rows) return ExitCode.blocked;
   return ExitCode.ok;
 }
@@ -150,7 +199,9 @@ function printSummary(
   const used = (Object.entries(summary.byColumn) as [MatchColumn, number][]).map(
     ([column, count]) => `${COLUMN_WORDS[column]} (column "${list.columns[column]}"): ${count} rows`,
   );
-  io.out(`Vetted ${summary.rows} rows against ${run.source} in ${run.seconds.toFixed(1)} s (policy: ${run.policyFrom}).`);
+  io.out(
+    `Vetted ${summary.rows} rows against ${run.source} in ${run.seconds.toFixed(1)} s (policy: ${run.policyFrom}).`,
+  );
   io.out(`Matched on ${used.join(", ") || "nothing"}.`);
   io.out(`  allowed     ${summary.byOutreach.allowed}`);
   io.out(`  blocked     ${summary.byOutreach.blocked}`);
@@ -163,7 +214,9 @@ function printSummary(
   for (const r of problems.slice(0, 20)) io.out(`  line ${r.row.line}: ${r.status}: ${r.reason}`);
   if (problems.length > 20) io.out(`  … and ${problems.length - 20} more rows that could not be matched (see --out)`);
   if (run.requests) {
-    io.out(`Requests: ${run.requests.requests} (${run.requests.retries} retried after 429, waited ${(run.requests.throttledWaitMs / 1000).toFixed(1)} s; at most ${run.requests.maxInFlight} at once).`);
+    io.out(
+      `Requests: ${run.requests.requests} (${run.requests.retries} retried after 429, waited ${(run.requests.throttledWaitMs / 1000).toFixed(1)} s; at most ${run.requests.maxInFlight} at once).`,
+    );
   }
   io.out(run.out ? `Every row with its verdict: ${run.out}` : "Write every row with its verdict with --out <file>.");
 }

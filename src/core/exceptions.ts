@@ -42,7 +42,11 @@ export function checkRequest(request: ExceptionRequest, policy: Policy, existing
   if (!Number.isInteger(request.days) || request.days < 1 || request.days > policy.exceptions.maxDays) {
     problems.push({ code: "days-out-of-range", max: policy.exceptions.maxDays });
   }
-  if (existing.some((e) => e.status === "pending" && e.request.accountId.toLowerCase() === request.accountId.toLowerCase())) {
+  if (
+    existing.some(
+      (e) => e.status === "pending" && e.request.accountId.toLowerCase() === request.accountId.toLowerCase(),
+    )
+  ) {
     problems.push({ code: "already-pending" });
   }
   return problems;
@@ -76,7 +80,12 @@ function sameUser(a: string, b: string): boolean {
 }
 
 /** Why a decision does not count, or undefined when it does. */
-function ignoreReason(decision: ExceptionDecision, request: OutreachException, requestedOn: number | undefined, policy: Policy): IgnoredDecisionCode | undefined {
+function ignoreReason(
+  decision: ExceptionDecision,
+  request: OutreachException,
+  requestedOn: number | undefined,
+  policy: Policy,
+): IgnoredDecisionCode | undefined {
   const decidedOn = parseDate(decision.createdOn);
   if (decision.decision === "unknown" || decidedOn === undefined) return "unreadable";
   if (decision.decision === "approved" && approvedDays(decision, policy) === undefined) return "unreadable";
@@ -106,13 +115,17 @@ export function judgeException(request: OutreachException, policy: Policy, now: 
     if (code) ignored.push({ decision, code });
     else counted.push({ decision, at: at as number });
   }
-  counted.sort((x, y) => x.at - y.at || (x.decision.decision === y.decision.decision ? 0 : x.decision.decision === "rejected" ? 1 : -1));
+  counted.sort(
+    (x, y) =>
+      x.at - y.at || (x.decision.decision === y.decision.decision ? 0 : x.decision.decision === "rejected" ? 1 : -1),
+  );
   const latest = counted[counted.length - 1];
   if (!latest) {
     const open = requestedOn !== undefined && now - requestedOn <= REQUEST_OPEN_DAYS * DAY_MS;
     return { request, status: open ? "pending" : "lapsed", ignored };
   }
-  if (latest.decision.decision === "rejected") return { request, status: "rejected", decision: latest.decision, ignored };
+  if (latest.decision.decision === "rejected")
+    return { request, status: "rejected", decision: latest.decision, ignored };
   const until = latest.at + (approvedDays(latest.decision, policy) as number) * DAY_MS;
   return {
     request,

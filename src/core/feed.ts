@@ -93,14 +93,19 @@ function validateRow(raw: Record<string, unknown>, line: number): Validated {
   if (!partnerId && !partnerName) return { row };
   // From here on a problem is the association's: the account and its parent stay declared, so the
   // account still matches and its children still inherit from the rest of its chain.
-  const bad = (message: string): Validated => ({ row, error: { line, message: `${message} (association skipped; the account and its parent are kept)` } });
+  const bad = (message: string): Validated => ({
+    row,
+    error: { line, message: `${message} (association skipped; the account and its parent are kept)` },
+  });
   const type = v("relationshipType");
-  if (!isRelationshipType(type)) return bad(`relationshipType "${type ?? ""}" is not one of ${RELATIONSHIP_TYPES.join(", ")}`);
+  if (!isRelationshipType(type))
+    return bad(`relationshipType "${type ?? ""}" is not one of ${RELATIONSHIP_TYPES.join(", ")}`);
   const status = v("status");
   if (status !== "active" && status !== "inactive") return bad(`status "${status ?? ""}" is not active or inactive`);
   for (const key of ["startDate", "endDate"] as const) {
     const value = v(key);
-    if (value !== undefined && /^\d{4}-\d{2}-\d{2}/.test(value.trim()) && !isCalendarDate(value)) return bad(`${key} "${value}" is not a day of the calendar`);
+    if (value !== undefined && /^\d{4}-\d{2}-\d{2}/.test(value.trim()) && !isCalendarDate(value))
+      return bad(`${key} "${value}" is not a day of the calendar`);
     if (value !== undefined && parseDate(value) === undefined) return bad(`${key} "${value}" is not an ISO 8601 date`);
   }
   const startDate = v("startDate");
@@ -180,7 +185,15 @@ export function parseFeedCsv(content: string, options: { delimiter?: CsvDelimite
     const header = Object.keys(records[0].raw as object);
     if (!header.includes("customerAccountId")) {
       const shown = header.join(delimiter === "\t" ? " <tab> " : delimiter);
-      return { rows: [], errors: [{ line: 1, message: `header (${shown.slice(0, 120)}) has no customerAccountId column (read with delimiter "${delimiter === "\t" ? "tab" : delimiter}")` }] };
+      return {
+        rows: [],
+        errors: [
+          {
+            line: 1,
+            message: `header (${shown.slice(0, 120)}) has no customerAccountId column (read with delimiter "${delimiter === "\t" ? "tab" : delimiter}")`,
+          },
+        ],
+      };
     }
   }
   return collect(records, errors);
@@ -193,7 +206,8 @@ export function parseFeedJson(content: string): FeedParseResult {
   } catch (e) {
     return { rows: [], errors: [{ line: 0, message: `unreadable JSON: ${(e as Error).message}` }] };
   }
-  if (!Array.isArray(data)) return { rows: [], errors: [{ line: 0, message: "JSON feed must be an array of objects" }] };
+  if (!Array.isArray(data))
+    return { rows: [], errors: [{ line: 0, message: "JSON feed must be an array of objects" }] };
   return collect(
     data.map((raw: unknown, i) => ({ raw, line: i + 1 })),
     [],
@@ -202,5 +216,10 @@ export function parseFeedJson(content: string): FeedParseResult {
 
 /** Parse by content: JSON when it starts with `[`, CSV otherwise (delimiter sniffed unless given). */
 export function parseFeed(content: string, options: { delimiter?: CsvDelimiter } = {}): FeedParseResult {
-  return content.replace(/^\uFEFF/, "").trimStart().startsWith("[") ? parseFeedJson(content.replace(/^\uFEFF/, "")) : parseFeedCsv(content, options);
+  return content
+    .replace(/^\uFEFF/, "")
+    .trimStart()
+    .startsWith("[")
+    ? parseFeedJson(content.replace(/^\uFEFF/, ""))
+    : parseFeedCsv(content, options);
 }

@@ -59,7 +59,15 @@ function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function intIn(obj: Json, key: string, min: number, max: number, fallback: number, problems: string[], path: string): number {
+function intIn(
+  obj: Json,
+  key: string,
+  min: number,
+  max: number,
+  fallback: number,
+  problems: string[],
+  path: string,
+): number {
   const value = obj[key];
   if (value === undefined) return fallback;
   if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;
@@ -67,7 +75,14 @@ function intIn(obj: Json, key: string, min: number, max: number, fallback: numbe
   return fallback;
 }
 
-function oneOf<T extends string>(obj: Json, key: string, allowed: readonly T[], fallback: T, problems: string[], path = ""): T {
+function oneOf<T extends string>(
+  obj: Json,
+  key: string,
+  allowed: readonly T[],
+  fallback: T,
+  problems: string[],
+  path = "",
+): T {
   const value = obj[key];
   if (value === undefined) return fallback;
   if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
@@ -101,7 +116,10 @@ function parseRelationshipTypes(value: unknown, problems: string[]): Relationshi
       return;
     }
     const fallback = DEFAULT_POLICY.relationshipTypes.find((r) => r.type === item.type);
-    const rule: RelationshipRule = { type: item.type, blocks: bool(item, "blocks", fallback?.blocks ?? true, problems, path) };
+    const rule: RelationshipRule = {
+      type: item.type,
+      blocks: bool(item, "blocks", fallback?.blocks ?? true, problems, path),
+    };
     if (item.protectionDays !== undefined || fallback?.protectionDays !== undefined) {
       const days = intIn(item, "protectionDays", 1, 3650, fallback?.protectionDays ?? 90, problems, path);
       rule.protectionDays = days;
@@ -124,7 +142,10 @@ export function parsePolicy(input: unknown): PolicyParseResult {
     try {
       raw = JSON.parse(raw) as unknown;
     } catch (e) {
-      return { policy: DEFAULT_POLICY, problems: [`policy is not valid JSON (${(e as Error).message}); defaults apply`] };
+      return {
+        policy: DEFAULT_POLICY,
+        problems: [`policy is not valid JSON (${(e as Error).message}); defaults apply`],
+      };
     }
   }
   if (!isObject(raw)) return { policy: DEFAULT_POLICY, problems: ["policy must be a JSON object; defaults apply"] };
@@ -153,14 +174,28 @@ export function parsePolicy(input: unknown): PolicyParseResult {
       maxDepth: intIn(hierarchy, "maxDepth", 0, 100, d.hierarchy.maxDepth, problems, "hierarchy."),
     },
     onSourceFailure: oneOf(raw, "onSourceFailure", ["fail-closed", "fail-open"] as const, d.onSourceFailure, problems),
-    unknownRelationshipType: oneOf(raw, "unknownRelationshipType", ["block", "ignore"] as const, d.unknownRelationshipType, problems),
+    unknownRelationshipType: oneOf(
+      raw,
+      "unknownRelationshipType",
+      ["block", "ignore"] as const,
+      d.unknownRelationshipType,
+      problems,
+    ),
     graph: { enabled: bool(graph, "enabled", d.graph.enabled, problems, "graph.") },
     sourceTimeoutMs: intIn(raw, "sourceTimeoutMs", 500, 9000, d.sourceTimeoutMs, problems, ""),
     freshnessSeconds: intIn(raw, "freshnessSeconds", 0, 600, d.freshnessSeconds, problems, ""),
     exceptions: {
       defaultDays: intIn(exceptions, "defaultDays", 1, 365, d.exceptions.defaultDays, problems, "exceptions."),
       maxDays: intIn(exceptions, "maxDays", 1, 365, d.exceptions.maxDays, problems, "exceptions."),
-      minJustificationLength: intIn(exceptions, "minJustificationLength", 0, 2000, d.exceptions.minJustificationLength, problems, "exceptions."),
+      minJustificationLength: intIn(
+        exceptions,
+        "minJustificationLength",
+        0,
+        2000,
+        d.exceptions.minJustificationLength,
+        problems,
+        "exceptions.",
+      ),
     },
   };
   if (policy.exceptions.defaultDays > policy.exceptions.maxDays) {

@@ -142,7 +142,8 @@ export interface ExceptionDecision {
 }
 
 /** Why a decision on a request does not count. */
-export type IgnoredDecisionCode = "own-request" | "unknown-decider" | "unreadable" | "after-lapse" | "unknown-requester";
+export type IgnoredDecisionCode =
+  "own-request" | "unknown-decider" | "unreadable" | "after-lapse" | "unknown-requester";
 
 /** A request as the rules judged it at `now`. */
 export interface ExceptionState {

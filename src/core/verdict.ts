@@ -37,7 +37,15 @@ function isBlank(value: string | undefined): boolean {
 
 /** Same partner, type, dates, source and reference: the same evidence recorded twice. */
 function contentKey(a: PartnerAssociation): string {
-  return [a.customerAccountId, a.partnerId ?? a.partnerName, a.relationshipType, a.startDate, a.endDate, a.sourceKind, a.externalReference]
+  return [
+    a.customerAccountId,
+    a.partnerId ?? a.partnerName,
+    a.relationshipType,
+    a.startDate,
+    a.endDate,
+    a.sourceKind,
+    a.externalReference,
+  ]
     .map((v) => (v ?? "").toLowerCase())
     .join("|");
 }
@@ -45,8 +53,10 @@ function contentKey(a: PartnerAssociation): string {
 function judge(a: PartnerAssociation, policy: Policy, now: number, notes: DataNote[]): Evidence {
   const start = parseDate(a.startDate);
   const end = parseDate(a.endDate);
-  if (!isBlank(a.startDate) && start === undefined) notes.push({ code: "bad-date", associationId: a.id, detail: `start ${a.startDate}` });
-  if (!isBlank(a.endDate) && end === undefined) notes.push({ code: "bad-date", associationId: a.id, detail: `end ${a.endDate}` });
+  if (!isBlank(a.startDate) && start === undefined)
+    notes.push({ code: "bad-date", associationId: a.id, detail: `start ${a.startDate}` });
+  if (!isBlank(a.endDate) && end === undefined)
+    notes.push({ code: "bad-date", associationId: a.id, detail: `end ${a.endDate}` });
   if (isBlank(a.startDate) && !a.undated) notes.push({ code: "missing-start", associationId: a.id });
   if (a.relationshipType === "unknown") notes.push({ code: "unknown-type", associationId: a.id, detail: a.rawType });
   if (a.status === "unknown") notes.push({ code: "unknown-status", associationId: a.id, detail: a.rawStatus });
@@ -60,7 +70,8 @@ function judge(a: PartnerAssociation, policy: Policy, now: number, notes: DataNo
     effectiveEnd = start + rule.protectionDays * DAY_MS;
     windowed = true;
   }
-  const inheritedFrom = a.depth > 0 ? { accountId: a.customerAccountId, name: a.customerName, depth: a.depth } : undefined;
+  const inheritedFrom =
+    a.depth > 0 ? { accountId: a.customerAccountId, name: a.customerName, depth: a.depth } : undefined;
   const base = {
     association: a,
     effectiveEnd: effectiveEnd === undefined ? undefined : new Date(effectiveEnd).toISOString(),
@@ -74,8 +85,7 @@ function judge(a: PartnerAssociation, policy: Policy, now: number, notes: DataNo
     return { ...base, state: "history", blocks: false, expiringSoon: false };
   }
   if (start !== undefined && start > now) return { ...base, state: "future", blocks: false, expiringSoon: false };
-  const blocks =
-    a.relationshipType === "unknown" ? policy.unknownRelationshipType === "block" : (rule?.blocks ?? true);
+  const blocks = a.relationshipType === "unknown" ? policy.unknownRelationshipType === "block" : (rule?.blocks ?? true);
   const expiringSoon = blocks && effectiveEnd !== undefined && effectiveEnd - now <= policy.expiringSoonDays * DAY_MS;
   return { ...base, state: "active", blocks, expiringSoon };
 }
@@ -85,7 +95,8 @@ function compareEvidence(policy: Policy) {
   return (x: Evidence, y: Evidence): number => {
     if (x.blocks !== y.blocks) return x.blocks ? -1 : 1;
     if (x.state !== y.state) return stateRank[x.state] - stateRank[y.state];
-    const p = precedenceOf(policy, x.association.relationshipType) - precedenceOf(policy, y.association.relationshipType);
+    const p =
+      precedenceOf(policy, x.association.relationshipType) - precedenceOf(policy, y.association.relationshipType);
     if (p !== 0) return p;
     // Ties go to the most recent start; a missing start sorts last.
     const sx = parseDate(x.association.startDate) ?? -Infinity;
@@ -96,7 +107,12 @@ function compareEvidence(policy: Policy) {
 }
 
 /** The account's requests as the rules judge them at `now` (requests made after `now` do not exist yet). */
-function judgeRequests(exceptions: OutreachException[], accountId: string, policy: Policy, now: number): ExceptionState[] {
+function judgeRequests(
+  exceptions: OutreachException[],
+  accountId: string,
+  policy: Policy,
+  now: number,
+): ExceptionState[] {
   const seen = new Set<string>();
   return exceptions
     .filter((e) => e.accountId.toLowerCase() === accountId.toLowerCase())
@@ -149,7 +165,10 @@ export function evaluate(input: VerdictInput): Verdict {
 
   for (const e of blocking) {
     const id = e.association.id;
-    reasons.push({ code: e.association.relationshipType === "unknown" ? "unknown-type-blocks" : "active-partner", evidenceIds: [id] });
+    reasons.push({
+      code: e.association.relationshipType === "unknown" ? "unknown-type-blocks" : "active-partner",
+      evidenceIds: [id],
+    });
     if (e.expiringSoon) reasons.push({ code: "expiring-soon", evidenceIds: [id] });
   }
   const activeNonBlocking = evidence.filter((e) => e.state === "active" && !e.blocks).map((e) => e.association.id);
@@ -160,9 +179,14 @@ export function evaluate(input: VerdictInput): Verdict {
   if (history.length && !blocking.length) reasons.push({ code: "history-only", evidenceIds: history });
   if (!evidence.length && !failed) reasons.push({ code: "no-associations", evidenceIds: [] });
   if (hierarchyIgnored) {
-    reasons.push({ code: "hierarchy-ignored", evidenceIds: [], note: { code: "too-deep", detail: String(hierarchyIgnored) } });
+    reasons.push({
+      code: "hierarchy-ignored",
+      evidenceIds: [],
+      note: { code: "too-deep", detail: String(hierarchyIgnored) },
+    });
   }
-  for (const note of notes) reasons.push({ code: "data-note", evidenceIds: note.associationId ? [note.associationId] : [], note });
+  for (const note of notes)
+    reasons.push({ code: "data-note", evidenceIds: note.associationId ? [note.associationId] : [], note });
 
   let outreach: Verdict["outreach"];
   let exception: ExceptionState | undefined;
@@ -191,7 +215,7 @@ export function evaluate(input: VerdictInput): Verdict {
       outreach = "blocked";
       // The verdict lifts by itself only when every blocking association has an end.
       const ends = blocking.map((e) => (e.effectiveEnd === undefined ? undefined : Date.parse(e.effectiveEnd)));
-      if (ends.every((x) => x !== undefined)) expiresAt = new Date(Math.max(...(ends))).toISOString();
+      if (ends.every((x) => x !== undefined)) expiresAt = new Date(Math.max(...ends)).toISOString();
     }
   } else if (failed) {
     if (policy.onSourceFailure === "fail-open") {

@@ -80,7 +80,11 @@ export interface EmulatorHost extends WebApiHost {
   updateRecord(entity: string, id: string, data: Row): Promise<{ id: string; entityType: string }>;
   /** Delete a row and, by the tables' cascadeDelete rules, the rows that go with it. */
   deleteRecord(entity: string, id: string): Promise<{ id: string; entityType: string }>;
-  upsertByKey(entity: string, key: Record<string, string | number>, data: Row): Promise<{ id: string; created: boolean }>;
+  upsertByKey(
+    entity: string,
+    key: Record<string, string | number>,
+    data: Row,
+  ): Promise<{ id: string; created: boolean }>;
   fetchXmlPage(entity: string, fetchXml: string): Promise<{ entities: Row[]; moreRecords: boolean }>;
 }
 
@@ -111,7 +115,8 @@ type XmlNode = Record<string, unknown>;
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: "",
-  isArray: (name, _path, _leaf, isAttribute) => !isAttribute && ["attribute", "condition", "link-entity", "filter", "order", "value"].includes(name),
+  isArray: (name, _path, _leaf, isAttribute) =>
+    !isAttribute && ["attribute", "condition", "link-entity", "filter", "order", "value"].includes(name),
 });
 
 function isLookup(v: CellValue): v is LookupValue {
@@ -180,7 +185,11 @@ export class DataverseEmulator implements EmulatorHost {
    * Upsert by alternate key (PATCH on `set(key=value,...)` without If-Match): key values in the URL
    * win on update; on create, body values for key columns are used, else the URL's are copied in.
    */
-  upsertByKey(entity: string, key: Record<string, string | number>, data: Row): Promise<{ id: string; created: boolean }> {
+  upsertByKey(
+    entity: string,
+    key: Record<string, string | number>,
+    data: Row,
+  ): Promise<{ id: string; created: boolean }> {
     return this.upsert(SYSTEM, entity, key, data);
   }
 
@@ -221,25 +230,35 @@ export class DataverseEmulator implements EmulatorHost {
     try {
       if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
       if (fault === "hang") return await new Promise<T>(() => undefined);
-      if (fault) throw Object.assign(new EmulatorError(fault.status, fault.message), { retryAfter: fault.retryAfterSeconds });
+      if (fault)
+        throw Object.assign(new EmulatorError(fault.status, fault.message), { retryAfter: fault.retryAfterSeconds });
       return work();
     } finally {
       this.inFlight--;
     }
   }
 
-  private retrieve(caller: Caller, entity: string, options: string | undefined): Promise<{ entities: Row[]; nextLink?: string }> {
+  private retrieve(
+    caller: Caller,
+    entity: string,
+    options: string | undefined,
+  ): Promise<{ entities: Row[]; nextLink?: string }> {
     return this.answer(caller, { operation: "retrieveMultipleRecords", entity, options }, () => {
-      if (!options?.startsWith("?fetchXml=")) throw new Error(`emulator: only FetchXML queries are implemented, got ${options}`);
+      if (!options?.startsWith("?fetchXml="))
+        throw new Error(`emulator: only FetchXML queries are implemented, got ${options}`);
       return { entities: this.evaluate(caller, entity, options.slice("?fetchXml=".length)).entities };
     });
   }
 
   private page(caller: Caller, entity: string, fetchXml: string): Promise<{ entities: Row[]; moreRecords: boolean }> {
-    return this.answer(caller, { operation: "retrieveMultipleRecords", entity, options: `?fetchXml=${fetchXml}` }, () => {
-      const { entities, total, end } = this.evaluate(caller, entity, fetchXml);
-      return { entities, moreRecords: end < total };
-    });
+    return this.answer(
+      caller,
+      { operation: "retrieveMultipleRecords", entity, options: `?fetchXml=${fetchXml}` },
+      () => {
+        const { entities, total, end } = this.evaluate(caller, entity, fetchXml);
+        return { entities, moreRecords: end < total };
+      },
+    );
   }
 
   private create(caller: Caller, entity: string, data: Row): Promise<{ id: string; entityType: string }> {
@@ -264,11 +283,20 @@ export class DataverseEmulator implements EmulatorHost {
     });
   }
 
-  private upsert(caller: Caller, entity: string, key: Record<string, string | number>, data: Row): Promise<{ id: string; created: boolean }> {
+  private upsert(
+    caller: Caller,
+    entity: string,
+    key: Record<string, string | number>,
+    data: Row,
+  ): Promise<{ id: string; created: boolean }> {
     return this.answer(caller, { operation: "upsert", entity, options: JSON.stringify(key), data }, () => {
       const def = this.definition(entity);
       const columns = Object.keys(key).sort();
-      if (!(def.alternateKeys ?? []).some((k) => k.length === columns.length && [...k].sort().every((c, i) => c === columns[i]))) {
+      if (
+        !(def.alternateKeys ?? []).some(
+          (k) => k.length === columns.length && [...k].sort().every((c, i) => c === columns[i]),
+        )
+      ) {
         throw new EmulatorError(
           400,
           `The key in the request URI is not valid for resource 'Microsoft.Dynamics.CRM.${entity}'. Ensure that the names and number of key properties match the declared or alternate key properties for the resource 'Microsoft.Dynamics.CRM.${entity}'.`,
@@ -316,7 +344,8 @@ export class DataverseEmulator implements EmulatorHost {
     };
     const id = this.rowId(entity, record);
     // A body may choose the new row's id; an id in use is the platform's duplicate-key refusal.
-    if (this.index(entity, def.primaryId).has(id)) throw new EmulatorError(412, "A record with matching key values already exists.", "0x80040237");
+    if (this.index(entity, def.primaryId).has(id))
+      throw new EmulatorError(412, "A record with matching key values already exists.", "0x80040237");
     const { access } = caller;
     if (access) {
       // Creating a row owned by someone else is creating it and assigning it: the Create depth must
@@ -335,9 +364,11 @@ export class DataverseEmulator implements EmulatorHost {
     const def = this.definition(entity);
     const id = this.rowId(entity, record);
     const { access } = caller;
-    if (body.owner) throw new EmulatorError(400, `emulator: ownerid cannot be changed by an update of ${entity}; use Assign`);
+    if (body.owner)
+      throw new EmulatorError(400, `emulator: ownerid cannot be changed by an update of ${entity}; use Assign`);
     const newId = body.values[def.primaryId];
-    if (newId !== undefined && this.idOf(newId) !== id) throw new EmulatorError(400, `emulator: the body's ${def.primaryId} does not match the record updated`);
+    if (newId !== undefined && this.idOf(newId) !== id)
+      throw new EmulatorError(400, `emulator: the body's ${def.primaryId} does not match the record updated`);
     if (access) this.checkAppends(access, entity, record, id, body.lookups);
     // overriddencreatedon only means something on create: an update leaves createdon alone.
     Object.assign(record, body.values, key, modifiedColumns(caller.userId, this.now()));
@@ -348,7 +379,13 @@ export class DataverseEmulator implements EmulatorHost {
    * Setting or clearing a lookup needs Append on the row; setting one needs AppendTo on the target
    * row too, at a depth that covers it (platform-facts.md F).
    */
-  private checkAppends(access: PersonaAccess, entity: string, record: Record_, id: string, lookups: Map<string, LookupValue | null>): void {
+  private checkAppends(
+    access: PersonaAccess,
+    entity: string,
+    record: Record_,
+    id: string,
+    lookups: Map<string, LookupValue | null>,
+  ): void {
     if (!lookups.size) return;
     access.requireOn("Append", entity, record, id);
     for (const target of lookups.values()) {
@@ -364,7 +401,8 @@ export class DataverseEmulator implements EmulatorHost {
     for (const rule of this.definition(table).cascadeDelete ?? []) {
       for (const child of this.table(rule.table)) {
         const link = child[rule.column];
-        if (isLookup(link) && link.$lookup === table && link.id.toLowerCase() === id && !seen.has(child)) doomed.push(...this.withCascade(rule.table, child, seen));
+        if (isLookup(link) && link.$lookup === table && link.id.toLowerCase() === id && !seen.has(child))
+          doomed.push(...this.withCascade(rule.table, child, seen));
       }
     }
     return doomed;
@@ -381,23 +419,34 @@ export class DataverseEmulator implements EmulatorHost {
       if (column === ServerColumns.overriddenCreatedOn) {
         body.overriddenCreatedOn = value;
       } else if (column === ServerColumns.owner) {
-        if (!bind || typeof value !== "string") throw new EmulatorError(400, "emulator: the owner is set with ownerid@odata.bind to systemusers(<id>)");
+        if (!bind || typeof value !== "string")
+          throw new EmulatorError(400, "emulator: the owner is set with ownerid@odata.bind to systemusers(<id>)");
         body.owner = this.lookupOf(value, checkTargets);
-        if (body.owner.$lookup !== SystemUser.logicalName) throw new EmulatorError(400, `emulator: only users own rows here (teams are not emulated), got ${value}`);
+        if (body.owner.$lookup !== SystemUser.logicalName)
+          throw new EmulatorError(400, `emulator: only users own rows here (teams are not emulated), got ${value}`);
       } else if (bind && value === null) {
         body.values[column] = null; // clears the lookup
         body.lookups.set(column, null);
       } else if (bind) {
-        if (typeof value !== "string") throw new EmulatorError(400, `emulator: bad @odata.bind value ${JSON.stringify(value)}`);
+        if (typeof value !== "string")
+          throw new EmulatorError(400, `emulator: bad @odata.bind value ${JSON.stringify(value)}`);
         const target = this.lookupOf(value, checkTargets);
         const expected = Object.hasOwn(declared, column) ? declared[column] : undefined;
-        if (expected && target.$lookup !== expected) throw new EmulatorError(400, `emulator: ${column} of ${entity} looks up ${expected}, not ${target.$lookup}`);
+        if (expected && target.$lookup !== expected)
+          throw new EmulatorError(400, `emulator: ${column} of ${entity} looks up ${expected}, not ${target.$lookup}`);
         body.values[column] = target;
         body.lookups.set(column, target);
       } else if (Object.hasOwn(declared, key)) {
-        throw new EmulatorError(400, `Could not find a property named '${key}' on type 'Microsoft.Dynamics.CRM.${entity}'.`, "0x0");
+        throw new EmulatorError(
+          400,
+          `Could not find a property named '${key}' on type 'Microsoft.Dynamics.CRM.${entity}'.`,
+          "0x0",
+        );
       } else if (value !== null && typeof value === "object") {
-        throw new EmulatorError(400, `emulator: column ${key} holds an object; only @odata.bind lookups are implemented`);
+        throw new EmulatorError(
+          400,
+          `emulator: column ${key} holds an object; only @odata.bind lookups are implemented`,
+        );
       } else {
         body.values[key] = value as CellValue;
       }
@@ -440,26 +489,39 @@ export class DataverseEmulator implements EmulatorHost {
 
   // ---- FetchXML evaluation -------------------------------------------------------------
 
-  private evaluate(caller: Caller, entitySet: string, fetchXml: string): { entities: Row[]; total: number; end: number } {
+  private evaluate(
+    caller: Caller,
+    entitySet: string,
+    fetchXml: string,
+  ): { entities: Row[]; total: number; end: number } {
     const doc = parser.parse(fetchXml) as XmlNode;
     const fetch = doc.fetch as XmlNode | undefined;
     if (!fetch) throw new EmulatorError(400, "emulator: not a FetchXML document");
     const entity = fetch.entity as XmlNode;
     const name = String(entity.name);
-    if (name !== entitySet) throw new EmulatorError(400, `emulator: entity ${name} does not match the queried table ${entitySet}`);
+    if (name !== entitySet)
+      throw new EmulatorError(400, `emulator: entity ${name} does not match the queried table ${entitySet}`);
     this.definition(name);
     const visible = this.visibility(caller, name, entity);
-    const roots = this.candidates(name, entity.filter as XmlNode[] | undefined).filter((r) => visible(name, r) && this.matchesFilters(name, r, entity.filter as XmlNode[] | undefined));
+    const roots = this.candidates(name, entity.filter as XmlNode[] | undefined).filter(
+      (r) => visible(name, r) && this.matchesFilters(name, r, entity.filter as XmlNode[] | undefined),
+    );
     const orders = (entity.order as XmlNode[] | undefined) ?? [];
     roots.sort((a, b) => this.compareBy(orders, a, b));
     let rows = roots.map((root) => ({ root, values: this.project(name, root, entity, undefined) }));
     for (const link of linksOf(entity)) {
-      rows = rows.flatMap(({ root, values }) => this.join(root, link, visible).map((extra) => ({ root, values: { ...values, ...extra } })));
+      rows = rows.flatMap(({ root, values }) =>
+        this.join(root, link, visible).map((extra) => ({ root, values: { ...values, ...extra } })),
+      );
     }
     const count = fetch.count !== undefined ? Number(fetch.count) : 5000;
     const page = fetch.page !== undefined ? Number(fetch.page) : 1;
     if (count > 5000) throw new EmulatorError(400, "emulator: count cannot exceed 5000");
-    return { entities: rows.slice((page - 1) * count, page * count).map((r) => r.values), total: rows.length, end: page * count };
+    return {
+      entities: rows.slice((page - 1) * count, page * count).map((r) => r.values),
+      total: rows.length,
+      end: page * count,
+    };
   }
 
   /**
@@ -519,8 +581,10 @@ export class DataverseEmulator implements EmulatorHost {
 
   private narrowingValues(table: string, condition: XmlNode): Set<string> | undefined {
     const operator = String(condition.operator);
-    if (operator === "in" || operator === "eq-or-above" || operator === "above") return this.conditionSet(table, condition);
-    if (operator === "eq" && typeof condition.value === "string") return new Set([condition.value.replace(/[{}]/g, "").toLowerCase()]);
+    if (operator === "in" || operator === "eq-or-above" || operator === "above")
+      return this.conditionSet(table, condition);
+    if (operator === "eq" && typeof condition.value === "string")
+      return new Set([condition.value.replace(/[{}]/g, "").toLowerCase()]);
     return undefined;
   }
 
@@ -529,7 +593,9 @@ export class DataverseEmulator implements EmulatorHost {
     if (!set) {
       const operator = String(condition.operator);
       if (operator === "in") {
-        set = new Set(((condition.value as unknown[] | undefined) ?? []).map((v) => String(v).replace(/[{}]/g, "").toLowerCase()));
+        set = new Set(
+          ((condition.value as unknown[] | undefined) ?? []).map((v) => String(v).replace(/[{}]/g, "").toLowerCase()),
+        );
       } else {
         const value = typeof condition.value === "string" ? condition.value.replace(/[{}]/g, "") : "";
         set = this.ancestry(table, value.toLowerCase(), operator === "eq-or-above");
@@ -554,7 +620,10 @@ export class DataverseEmulator implements EmulatorHost {
     matches.sort((a, b) => this.compareBy((link.order as XmlNode[] | undefined) ?? [], a, b));
     if (!matches.length) return link["link-type"] === "outer" ? [{}] : [];
     return matches.flatMap((m) =>
-      linksOf(link).reduce<Row[]>((acc, inner) => acc.flatMap((row) => this.join(m, inner, visible).map((extra) => ({ ...row, ...extra }))), [this.project(table, m, link, alias)]),
+      linksOf(link).reduce<Row[]>(
+        (acc, inner) => acc.flatMap((row) => this.join(m, inner, visible).map((extra) => ({ ...row, ...extra }))),
+        [this.project(table, m, link, alias)],
+      ),
     );
   }
 
@@ -574,7 +643,10 @@ export class DataverseEmulator implements EmulatorHost {
       if (isLookup(value)) {
         const key = alias ? `${alias}.${column}` : `_${column}_value`;
         const target = this.definitions[value.$lookup];
-        const position = target && this.tables.has(value.$lookup) ? this.index(value.$lookup, target.primaryId).get(value.id.toLowerCase())?.[0] : undefined;
+        const position =
+          target && this.tables.has(value.$lookup)
+            ? this.index(value.$lookup, target.primaryId).get(value.id.toLowerCase())?.[0]
+            : undefined;
         const targetRow = position === undefined ? undefined : this.table(value.$lookup)[position];
         const name = target?.primaryName ? targetRow?.[target.primaryName] : undefined;
         if (typeof name === "string") out[key + FORMATTED] = name;
@@ -639,9 +711,13 @@ export class DataverseEmulator implements EmulatorHost {
         return this.conditionSet(table, condition).has(String(norm(actual)));
       case "like": {
         // % is any run of characters, _ one character; case-insensitive like SQL Server's default.
-        if (value === undefined || /[[\]]/.test(value)) throw new EmulatorError(400, `emulator: like pattern ${value} is not implemented`);
+        if (value === undefined || /[[\]]/.test(value))
+          throw new EmulatorError(400, `emulator: like pattern ${value} is not implemented`);
         if (typeof actual !== "string") return false;
-        const pattern = value.replace(/[.*+?^${}()|\\]/g, "\\$&").replace(/%/g, ".*").replace(/_/g, ".");
+        const pattern = value
+          .replace(/[.*+?^${}()|\\]/g, "\\$&")
+          .replace(/%/g, ".*")
+          .replace(/_/g, ".");
         return new RegExp(`^${pattern}$`, "is").test(actual);
       }
       case "lt":
@@ -667,7 +743,10 @@ export class DataverseEmulator implements EmulatorHost {
     if (!def.hierarchyParent) throw new EmulatorError(400, `emulator: ${table} has no hierarchical relationship`);
     const rows = this.table(table);
     const index = this.index(table, def.primaryId);
-    const byId = { get: (id: string) => rows[index.get(id)?.[0] ?? -1] as Record_ | undefined, has: (id: string) => index.has(id) };
+    const byId = {
+      get: (id: string) => rows[index.get(id)?.[0] ?? -1] as Record_ | undefined,
+      has: (id: string) => index.has(id),
+    };
     const found = new Set<string>();
     let current: string | undefined = includeSelf ? id : this.idOf(byId.get(id)?.[def.hierarchyParent]);
     for (let level = 0; current && byId.has(current) && !found.has(current) && level <= 100; level++) {

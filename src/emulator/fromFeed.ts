@@ -30,7 +30,12 @@ function labels<K extends string>(codes: Record<K, number>, english: Record<K, s
 }
 
 export const TABLES: Record<string, TableDefinition> = {
-  [Account.logicalName]: { primaryId: Account.id, primaryName: Account.name, hierarchyParent: Account.parent, lookups: { [Account.parent]: Account.logicalName } },
+  [Account.logicalName]: {
+    primaryId: Account.id,
+    primaryName: Account.name,
+    hierarchyParent: Account.parent,
+    lookups: { [Account.parent]: Account.logicalName },
+  },
   contact: { primaryId: "contactid", primaryName: "fullname" },
   systemuser: { primaryId: "systemuserid", primaryName: "fullname" },
   task: { primaryId: "activityid", primaryName: "subject" },
@@ -39,12 +44,22 @@ export const TABLES: Record<string, TableDefinition> = {
     primaryId: Association.id,
     primaryName: Association.name,
     alternateKeys: [[...AssociationAlternateKey]],
-    lookups: { [Association.customer]: Account.logicalName, [Association.partner]: Account.logicalName, [Association.partnerContact]: "contact" },
+    lookups: {
+      [Association.customer]: Account.logicalName,
+      [Association.partner]: Account.logicalName,
+      [Association.partnerContact]: "contact",
+    },
     choices: {
       [Association.relationshipType]: Object.fromEntries(
-        Object.entries(RelationshipTypeCodes).map(([k, code]) => [code, RelationshipTypeLabels[k as keyof typeof RelationshipTypeLabels]]),
+        Object.entries(RelationshipTypeCodes).map(([k, code]) => [
+          code,
+          RelationshipTypeLabels[k as keyof typeof RelationshipTypeLabels],
+        ]),
       ),
-      [Association.status]: { [AssociationStatusCodes.active]: "Active", [AssociationStatusCodes.inactive]: "Inactive" },
+      [Association.status]: {
+        [AssociationStatusCodes.active]: "Active",
+        [AssociationStatusCodes.inactive]: "Inactive",
+      },
       [Association.source]: {
         [AssociationSourceCodes.manual]: "Registration",
         [AssociationSourceCodes.feed]: "Partner feed",

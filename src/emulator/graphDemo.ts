@@ -11,7 +11,11 @@ export const DEMO_GRAPH_CLIENT_ID = "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5";
 
 export const DEMO_GRAPH_DATA: GraphData = {
   tenants: [
-    { tenantId: DEMO_PARTNER_TENANT, displayName: "Adatum Distribution", defaultDomainName: "adatumdistribution.onmicrosoft.com" },
+    {
+      tenantId: DEMO_PARTNER_TENANT,
+      displayName: "Adatum Distribution",
+      defaultDomainName: "adatumdistribution.onmicrosoft.com",
+    },
     { tenantId: DEMO_CUSTOMER_TENANT, displayName: "Proseware, Inc.", defaultDomainName: "proseware.onmicrosoft.com" },
   ],
   relationships: [

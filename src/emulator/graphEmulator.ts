@@ -35,10 +35,24 @@ export interface GraphEmulatorOptions {
 }
 
 const JSON_HEADERS = { "Content-Type": "application/json" };
-const ODATA_HEADERS = { "Cache-Control": "no-cache", "OData-Version": "4.0", "Content-Type": "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8" };
+const ODATA_HEADERS = {
+  "Cache-Control": "no-cache",
+  "OData-Version": "4.0",
+  "Content-Type": "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8",
+};
 
 function graphError(status: number, code: string, message: string): GraphAnswer {
-  return { status, headers: JSON_HEADERS, body: { error: { code, message, innerError: { date: "2026-11-24T12:00:00", "request-id": "00000000-0000-4000-8000-000000000000" } } } };
+  return {
+    status,
+    headers: JSON_HEADERS,
+    body: {
+      error: {
+        code,
+        message,
+        innerError: { date: "2026-11-24T12:00:00", "request-id": "00000000-0000-4000-8000-000000000000" },
+      },
+    },
+  };
 }
 
 export class GraphEmulator {
@@ -60,10 +74,14 @@ export class GraphEmulator {
 
   private batch(body: unknown, root: string): GraphAnswer {
     const requests = (body as { requests?: unknown } | null)?.requests;
-    if (!Array.isArray(requests) || requests.length > 20) return graphError(400, "BadRequest", "Invalid batch payload.");
+    if (!Array.isArray(requests) || requests.length > 20)
+      return graphError(400, "BadRequest", "Invalid batch payload.");
     const responses = requests.map((r: { id?: unknown; url?: unknown; method?: unknown }) => {
       const url = typeof r.url === "string" ? (r.url.startsWith("/") ? r.url : `/${r.url}`) : "";
-      const answer = r.method === "GET" ? this.get(url, root) : graphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.");
+      const answer =
+        r.method === "GET"
+          ? this.get(url, root)
+          : graphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.");
       return { id: r.id, status: answer.status, headers: answer.headers, body: answer.body };
     });
     if (this.options.reverseBatch) responses.reverse();
@@ -80,20 +98,40 @@ export class GraphEmulator {
     if (path === "/tenantRelationships/delegatedAdminRelationships") {
       const m = /^customer\/tenantId eq '([0-9a-f-]{36})'$/i.exec(filter);
       if (!m) return graphError(400, "BadRequest", "Unsupported filter.");
-      const rows = this.data.relationships.filter((r) => String((r.customer as { tenantId?: string } | undefined)?.tenantId).toLowerCase() === m[1].toLowerCase());
-      return this.page(rows, skip, `${root}${path}?$filter=${encodeURIComponent(filter)}`, `${root}/tenantRelationships/$metadata#delegatedAdminRelationships`);
+      const rows = this.data.relationships.filter(
+        (r) => String((r.customer as { tenantId?: string } | undefined)?.tenantId).toLowerCase() === m[1].toLowerCase(),
+      );
+      return this.page(
+        rows,
+        skip,
+        `${root}${path}?$filter=${encodeURIComponent(filter)}`,
+        `${root}/tenantRelationships/$metadata#delegatedAdminRelationships`,
+      );
     }
     if (path === "/contracts") {
       const m = /^customerId eq ([0-9a-f-]{36})$/i.exec(filter);
       if (!m) return graphError(400, "BadRequest", "Unsupported filter.");
       const rows = this.data.contracts.filter((c) => String(c.customerId).toLowerCase() === m[1].toLowerCase());
-      return this.page(rows, skip, `${root}${path}?$filter=${encodeURIComponent(filter)}`, `${root}/$metadata#contracts`);
+      return this.page(
+        rows,
+        skip,
+        `${root}${path}?$filter=${encodeURIComponent(filter)}`,
+        `${root}/$metadata#contracts`,
+      );
     }
     const info = /^\/tenantRelationships\/findTenantInformationByTenantId\(tenantId='([0-9a-f-]{36})'\)$/i.exec(path);
     if (info) {
       const tenant = this.data.tenants.find((t) => t.tenantId.toLowerCase() === info[1].toLowerCase());
       if (!tenant) return graphError(404, "Request_ResourceNotFound", `Tenant ${info[1]} not found.`);
-      return { status: 200, headers: ODATA_HEADERS, body: { "@odata.context": `${root}/$metadata#microsoft.graph.tenantInformation`, federationBrandName: null, ...tenant } };
+      return {
+        status: 200,
+        headers: ODATA_HEADERS,
+        body: {
+          "@odata.context": `${root}/$metadata#microsoft.graph.tenantInformation`,
+          federationBrandName: null,
+          ...tenant,
+        },
+      };
     }
     return graphError(404, "Request_ResourceNotFound", `Resource not found for the segment '${path}'.`);
   }

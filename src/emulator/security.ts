@@ -28,7 +28,8 @@ export const PRIVILEGE_DENIED_CODE = "0x80040220";
 /** -2147187962, "Principal with ID … does not have …Access right(s) for record": the depth does not cover the row. */
 export const RECORD_ACCESS_DENIED_CODE = "0x80048306";
 
-const basic = (actions: Action[], ...tables: string[]): Privilege[] => tables.flatMap((table) => actions.map((action) => ({ name: `prv${action}${table}`, depth: "Basic" as const })));
+const basic = (actions: Action[], ...tables: string[]): Privilege[] =>
+  tables.flatMap((table) => actions.map((action) => ({ name: `prv${action}${table}`, depth: "Basic" as const })));
 
 /** A Salesperson-like base role: reads accounts, contacts and users, works its own activities. */
 export const SALES_BASE_PRIVILEGES: Privilege[] = [
@@ -56,7 +57,10 @@ const DEPTH_RANK: Record<Depth, number> = { Basic: 0, Local: 1, Deep: 2, Global:
 
 /** Privilege name -> depth: the union of the persona's roles and base privileges, the deeper depth winning. */
 export function privilegesOf(persona: Persona): ReadonlyMap<string, Depth> {
-  const granted = [...persona.roles.flatMap((key) => ROLES.find((role) => role.key === key)?.privileges ?? []), ...(persona.base ?? [])];
+  const granted = [
+    ...persona.roles.flatMap((key) => ROLES.find((role) => role.key === key)?.privileges ?? []),
+    ...(persona.base ?? []),
+  ];
   const depths = new Map<string, Depth>();
   for (const { name, depth } of granted) {
     const held = depths.get(name);
@@ -90,18 +94,31 @@ export class PersonaAccess {
     const schema = PRIVILEGE_ENTITY_NAMES.get(table);
     if (!schema) {
       // A table the roles cannot name is a table no role grants anything on.
-      throw new EmulatorError(403, `Principal user (Id=${this.userId}, type=8) is missing privileges on entity '${table}' (the emulator maps no privilege to it)`, PRIVILEGE_DENIED_CODE);
+      throw new EmulatorError(
+        403,
+        `Principal user (Id=${this.userId}, type=8) is missing privileges on entity '${table}' (the emulator maps no privilege to it)`,
+        PRIVILEGE_DENIED_CODE,
+      );
     }
     const name = `prv${action}${schema}`;
     const depth = this.depths.get(name);
-    if (!depth) throw new EmulatorError(403, `Principal user (Id=${this.userId}, type=8) is missing ${name} privilege (on entity '${table}')`, PRIVILEGE_DENIED_CODE);
+    if (!depth)
+      throw new EmulatorError(
+        403,
+        `Principal user (Id=${this.userId}, type=8) is missing ${name} privilege (on entity '${table}')`,
+        PRIVILEGE_DENIED_CODE,
+      );
     return depth;
   }
 
   /** The privilege at a depth that covers the row; a 403 otherwise. */
   requireOn(action: Action, table: string, row: Record_, rowId: string): void {
     if (!this.covers(this.require(action, table), row)) {
-      throw new EmulatorError(403, `Principal with ID ${this.userId} does not have ${action}Access right(s) for record with ID ${rowId} of entity ${table}`, RECORD_ACCESS_DENIED_CODE);
+      throw new EmulatorError(
+        403,
+        `Principal with ID ${this.userId} does not have ${action}Access right(s) for record with ID ${rowId} of entity ${table}`,
+        RECORD_ACCESS_DENIED_CODE,
+      );
     }
   }
 

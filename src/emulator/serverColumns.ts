@@ -12,7 +12,14 @@ import { EmulatorError } from "./emulatorError";
  * The platform marks them not valid for create or update; the emulator keeps its own value rather
  * than guessing the error, so a client can never pass its own off, whatever it sends.
  */
-const SERVER_SET: ReadonlySet<string> = new Set([ServerColumns.createdBy, ServerColumns.createdOn, ServerColumns.modifiedBy, ServerColumns.modifiedOn, "createdonbehalfby", "modifiedonbehalfby"]);
+const SERVER_SET: ReadonlySet<string> = new Set([
+  ServerColumns.createdBy,
+  ServerColumns.createdOn,
+  ServerColumns.modifiedBy,
+  ServerColumns.modifiedOn,
+  "createdonbehalfby",
+  "modifiedonbehalfby",
+]);
 
 /** Whether the server alone sets the column (the name as sent, plain or before `@odata.bind`). */
 export function isServerSet(column: string): boolean {
@@ -29,7 +36,11 @@ const user = (id: string): LookupValue => ({ $lookup: SystemUser.logicalName, id
 function backdated(value: unknown, now: number): string | undefined {
   if (value === undefined || value === null) return undefined;
   const at = typeof value === "string" ? Date.parse(value) : NaN;
-  if (Number.isNaN(at)) throw new EmulatorError(400, `Cannot convert the literal '${typeof value === "string" ? value : JSON.stringify(value)}' to the expected type 'Edm.DateTimeOffset'.`);
+  if (Number.isNaN(at))
+    throw new EmulatorError(
+      400,
+      `Cannot convert the literal '${typeof value === "string" ? value : JSON.stringify(value)}' to the expected type 'Edm.DateTimeOffset'.`,
+    );
   return at < now ? new Date(at).toISOString() : undefined;
 }
 

@@ -124,7 +124,10 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
 
   async function handle(req: IncomingMessage, res: ServerResponse, base: string): Promise<void> {
     const rawUrl = req.url ?? "/";
-    if (!rawUrl.startsWith(API_PREFIX)) return send(res, 404, { error: { code: "", message: `No HTTP resource was found that matches the request URI '${rawUrl}'.` } });
+    if (!rawUrl.startsWith(API_PREFIX))
+      return send(res, 404, {
+        error: { code: "", message: `No HTTP resource was found that matches the request URI '${rawUrl}'.` },
+      });
     const rawResource = rawUrl.slice(API_PREFIX.length);
     const [pathPart, queryPart = ""] = rawResource.split("?", 2);
     const setMatch = /^(\w+)(?:\((.*)\))?$/.exec(decodeURIComponent(pathPart));
@@ -151,25 +154,44 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
 
     const host = hostFor(req.headers.authorization);
     if (!host) {
-      res.writeHead(401, { "WWW-Authenticate": `Bearer authorization_uri=https://login.microsoftonline.com/common/oauth2/authorize, resource_id=${base}` });
+      res.writeHead(401, {
+        "WWW-Authenticate": `Bearer authorization_uri=https://login.microsoftonline.com/common/oauth2/authorize, resource_id=${base}`,
+      });
       return void res.end();
     }
     const fault = options.fault?.(request, index);
     if (fault) return send(res, fault.status, fault.body, fault.headers);
-    if (rawUrl.length > MAX_URL_LENGTH) return send(res, 414, odataError(414, `URL longer than ${MAX_URL_LENGTH} characters`).body);
+    if (rawUrl.length > MAX_URL_LENGTH)
+      return send(res, 414, odataError(414, `URL longer than ${MAX_URL_LENGTH} characters`).body);
 
     const logical = setMatch ? LOGICAL_BY_SET.get(setMatch[1]) : undefined;
-    if (!setMatch || !logical) return send(res, 404, { error: { code: "0x8006088a", message: `Resource not found for the segment '${pathPart}'.` } });
+    if (!setMatch || !logical)
+      return send(res, 404, {
+        error: { code: "0x8006088a", message: `Resource not found for the segment '${pathPart}'.` },
+      });
 
     if (request.method === "GET" && setMatch[2] === undefined) {
-      if (!request.fetchXml) return send(res, 501, odataError(501, `emulator server: only FetchXML queries are implemented, got ?${queryPart}`).body);
+      if (!request.fetchXml)
+        return send(
+          res,
+          501,
+          odataError(501, `emulator server: only FetchXML queries are implemented, got ?${queryPart}`).body,
+        );
       const page = await host.fetchXmlPage(logical, request.fetchXml);
       const annotations = /odata\.include-annotations/.test(String(req.headers.prefer ?? ""));
-      const value = page.entities.map((row) => ({ "@odata.etag": 'W/"1"', ...(annotations ? row : stripAnnotations(row)) }));
-      const envelope: Record<string, unknown> = { "@odata.context": `${base}${API_PREFIX}$metadata#${setMatch[1]}`, value };
+      const value = page.entities.map((row) => ({
+        "@odata.etag": 'W/"1"',
+        ...(annotations ? row : stripAnnotations(row)),
+      }));
+      const envelope: Record<string, unknown> = {
+        "@odata.context": `${base}${API_PREFIX}$metadata#${setMatch[1]}`,
+        value,
+      };
       if (page.moreRecords) {
         // Like the service: both annotations on every page but the last (the cookie only on request).
-        if (annotations) envelope["@Microsoft.Dynamics.CRM.fetchxmlpagingcookie"] = '<cookie pagenumber="2" pagingcookie="" istracking="False" />';
+        if (annotations)
+          envelope["@Microsoft.Dynamics.CRM.fetchxmlpagingcookie"] =
+            '<cookie pagenumber="2" pagingcookie="" istracking="False" />';
         envelope["@Microsoft.Dynamics.CRM.morerecords"] = true;
       }
       return send(res, 200, envelope);
@@ -180,7 +202,11 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
       // emulator answers 404 instead, like `If-Match: *`.
       const ifMatch = req.headers["if-match"];
       if ((ifMatch && ifMatch !== "*") || req.headers["if-none-match"]) {
-        return send(res, 501, odataError(501, "emulator server: conditional update by id is only implemented with If-Match: *").body);
+        return send(
+          res,
+          501,
+          odataError(501, "emulator server: conditional update by id is only implemented with If-Match: *").body,
+        );
       }
       await host.updateRecord(logical, id, (body ?? {}) as Row);
       return send(res, 204, undefined, { "OData-EntityId": `${base}${API_PREFIX}${setMatch[1]}(${id})` });
@@ -191,7 +217,12 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
     }
     if (request.method === "PATCH" && setMatch[2] !== undefined) {
       const key = parseKey(setMatch[2]);
-      if (!key) return send(res, 501, odataError(501, `emulator server: PATCH by ${setMatch[2]} is not implemented (alternate keys only)`).body);
+      if (!key)
+        return send(
+          res,
+          501,
+          odataError(501, `emulator server: PATCH by ${setMatch[2]} is not implemented (alternate keys only)`).body,
+        );
       if (req.headers["if-match"] || req.headers["if-none-match"] === "*") {
         return send(res, 501, odataError(501, "emulator server: conditional upsert is not implemented").body);
       }
@@ -216,8 +247,10 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
       .catch((error: unknown) => {
         const status = error instanceof EmulatorError ? error.status : 500;
         // The platform's code when the error carries one; a privilege refusal otherwise says 0x80040220.
-        const code = (error instanceof EmulatorError ? error.code : undefined) ?? (status === 403 ? PRIVILEGE_DENIED_CODE : "");
-        if (!res.headersSent) send(res, status, { error: { code, message: error instanceof Error ? error.message : String(error) } });
+        const code =
+          (error instanceof EmulatorError ? error.code : undefined) ?? (status === 403 ? PRIVILEGE_DENIED_CODE : "");
+        if (!res.headersSent)
+          send(res, status, { error: { code, message: error instanceof Error ? error.message : String(error) } });
       })
       .finally(() => inFlight--);
   });

@@ -24,7 +24,10 @@ function entityXml(e: Source["entities"][number]): string {
     .map(([type, list]) => `<forms type="${type}">\n${list.map((f) => f.inner).join("\n")}\n</forms>`);
   const parts = [inner];
   if (forms.length > 0) parts.push(`<FormXml>\n${forms.join("\n")}\n</FormXml>`);
-  if (e.views.length > 0) parts.push(`<SavedQueries>\n<savedqueries>\n${e.views.map((v) => v.inner).join("\n")}\n</savedqueries>\n</SavedQueries>`);
+  if (e.views.length > 0)
+    parts.push(
+      `<SavedQueries>\n<savedqueries>\n${e.views.map((v) => v.inner).join("\n")}\n</savedqueries>\n</SavedQueries>`,
+    );
   if (e.ribbon) parts.push(stripProlog(e.ribbon.text));
   return `<Entity>\n${parts.join("\n")}\n</Entity>`;
 }
@@ -34,20 +37,30 @@ export function assembleCustomizations(source: Source): { xml: string } | { prob
   const fill: Record<FilledSection, string[]> = {
     Entities: source.entities.map(entityXml),
     Roles: source.roles.map((r) => stripProlog(r.text)),
-    EntityRelationships: source.relationships ? [innerOfRoot(source.relationships.text, "EntityRelationships") ?? ""] : [],
+    EntityRelationships: source.relationships
+      ? [innerOfRoot(source.relationships.text, "EntityRelationships") ?? ""]
+      : [],
     WebResources: source.webResources.map((w) => stripProlog(w.data.text)),
-    CustomControls: source.controls.map((c) => `<CustomControl>\n<Name>${c.name}</Name>\n<FileName>/Controls/${c.name}/ControlManifest.xml</FileName>\n</CustomControl>`),
+    CustomControls: source.controls.map(
+      (c) =>
+        `<CustomControl>\n<Name>${c.name}</Name>\n<FileName>/Controls/${c.name}/ControlManifest.xml</FileName>\n</CustomControl>`,
+    ),
   };
   const problems: PackProblem[] = [];
   let xml = skeleton;
   for (const section of FILLED_SECTIONS) {
     const placeholder = new RegExp(`<${section}\\s*/>|<${section}>\\s*</${section}>`);
     if (!placeholder.test(xml)) {
-      problems.push({ file: source.customizations.rel, message: `needs an empty <${section} /> for the packer to fill` });
+      problems.push({
+        file: source.customizations.rel,
+        message: `needs an empty <${section} /> for the packer to fill`,
+      });
       continue;
     }
     const content = fill[section].filter((s) => s.length > 0);
-    xml = xml.replace(placeholder, () => (content.length > 0 ? `<${section}>\n${content.join("\n")}\n</${section}>` : `<${section} />`));
+    xml = xml.replace(placeholder, () =>
+      content.length > 0 ? `<${section}>\n${content.join("\n")}\n</${section}>` : `<${section} />`,
+    );
   }
   return problems.length > 0 ? { problems } : { xml: xml + "\n" };
 }
@@ -56,7 +69,8 @@ export function assembleSolutionXml(source: Source, managed: boolean): { xml: st
   const text = stripProlog(source.solutionManifest.text);
   const problems: PackProblem[] = [];
   for (const tag of ["Version", "Managed"]) {
-    if (elements(text, tag).length !== 1) problems.push({ file: source.solutionManifest.rel, message: `needs exactly one <${tag}> element` });
+    if (elements(text, tag).length !== 1)
+      problems.push({ file: source.solutionManifest.rel, message: `needs exactly one <${tag}> element` });
   }
   if (problems.length > 0) return { problems };
   const xml = text
@@ -68,14 +82,21 @@ export function assembleSolutionXml(source: Source, managed: boolean): { xml: st
 export function assemble(source: Source, managed: boolean): AssembleResult {
   const customizations = assembleCustomizations(source);
   const solution = assembleSolutionXml(source, managed);
-  const problems = [...("problems" in customizations ? customizations.problems : []), ...("problems" in solution ? solution.problems : [])];
+  const problems = [
+    ...("problems" in customizations ? customizations.problems : []),
+    ...("problems" in solution ? solution.problems : []),
+  ];
   if ("problems" in customizations || "problems" in solution) return { ok: false, problems };
 
   const others = new Map<string, Uint8Array>();
-  for (const c of source.controls) for (const [rel, file] of c.files) others.set(`Controls/${c.name}/${rel}`, file.bytes);
+  for (const c of source.controls)
+    for (const [rel, file] of c.files) others.set(`Controls/${c.name}/${rel}`, file.bytes);
   for (const w of source.webResources) others.set(w.zipPath, w.content.bytes);
   for (const v of source.environmentVariables) {
-    others.set(`environmentvariabledefinitions/${v.schemaName}/environmentvariabledefinition.xml`, utf8(stripProlog(v.file.text) + "\n"));
+    others.set(
+      `environmentvariabledefinitions/${v.schemaName}/environmentvariabledefinition.xml`,
+      utf8(stripProlog(v.file.text) + "\n"),
+    );
   }
   const sorted = [...others.keys()].sort();
   const entries: ZipEntries = new Map();

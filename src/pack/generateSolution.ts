@@ -40,15 +40,32 @@ export function generateSolution(): SolutionFiles {
   for (const table of TABLES) {
     const dir = `Entities/${table.logicalName}`;
     put(`${dir}/Entity.xml`, renderDocument(renderTableEntity(table)));
-    for (const form of table.forms) put(`${dir}/FormXml/main/${formId(table.logicalName, form.key)}.xml`, renderDocument(renderTableForm(table, form)));
-    for (const view of table.views) put(`${dir}/SavedQueries/${viewId(table.logicalName, view.key)}.xml`, renderDocument(renderView(table, view)));
+    for (const form of table.forms)
+      put(
+        `${dir}/FormXml/main/${formId(table.logicalName, form.key)}.xml`,
+        renderDocument(renderTableForm(table, form)),
+      );
+    for (const view of table.views)
+      put(`${dir}/SavedQueries/${viewId(table.logicalName, view.key)}.xml`, renderDocument(renderView(table, view)));
   }
   const account = `Entities/${Account.logicalName}`;
-  put(`${account}/Entity.xml`, renderDocument(renderExtendedEntity(ACCOUNT_SCHEMA_NAME, { 1033: ACCOUNT_SCHEMA_NAME }, Account.logicalName, ACCOUNT_COLUMNS)));
-  put(`${account}/FormXml/main/${formId(Account.logicalName, ACCOUNT_FORM.key)}.xml`, renderDocument(renderAccountForm()));
+  put(
+    `${account}/Entity.xml`,
+    renderDocument(
+      renderExtendedEntity(ACCOUNT_SCHEMA_NAME, { 1033: ACCOUNT_SCHEMA_NAME }, Account.logicalName, ACCOUNT_COLUMNS),
+    ),
+  );
+  put(
+    `${account}/FormXml/main/${formId(Account.logicalName, ACCOUNT_FORM.key)}.xml`,
+    renderDocument(renderAccountForm()),
+  );
   for (const role of ROLES) put(`Roles/${role.name}.xml`, renderDocument(renderRole(role)));
   for (const w of WEB_RESOURCES) put(`WebResources/${w.name}.data.xml`, renderDocument(renderWebResource(w)));
-  for (const v of ENVIRONMENT_VARIABLES) put(`environmentvariabledefinitions/${v.schemaName}/environmentvariabledefinition.xml`, renderDocument(renderEnvironmentVariable(v)));
+  for (const v of ENVIRONMENT_VARIABLES)
+    put(
+      `environmentvariabledefinitions/${v.schemaName}/environmentvariabledefinition.xml`,
+      renderDocument(renderEnvironmentVariable(v)),
+    );
   return files;
 }
 

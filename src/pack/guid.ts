@@ -8,7 +8,11 @@ import { createHash } from "node:crypto";
 const NAMESPACE = "PartnerGuard solution";
 
 export function stableGuid(...parts: string[]): string {
-  const hex = createHash("sha1").update(`${NAMESPACE}/${parts.join("/")}`).digest("hex").slice(0, 32).split("");
+  const hex = createHash("sha1")
+    .update(`${NAMESPACE}/${parts.join("/")}`)
+    .digest("hex")
+    .slice(0, 32)
+    .split("");
   hex[12] = "5";
   hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
   const h = hex.join("");

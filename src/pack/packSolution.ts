@@ -27,7 +27,8 @@ export interface PackOptions {
   schemasDir?: string;
 }
 
-export const zipName = (version: string, managed: boolean): string => `${SolutionIdentity.uniqueName}_${version}_${managed ? "managed" : "unmanaged"}.zip`;
+export const zipName = (version: string, managed: boolean): string =>
+  `${SolutionIdentity.uniqueName}_${version}_${managed ? "managed" : "unmanaged"}.zip`;
 
 const run = promisify(execFile);
 

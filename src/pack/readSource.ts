@@ -115,10 +115,17 @@ export async function readSource(root: string): Promise<ReadResult> {
   try {
     const pkg = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as { version?: unknown };
     const v = solutionVersion(pkg.version);
-    if (v === undefined) problems.push({ file: "package.json", message: `version ${String(pkg.version)} is not a Dataverse version (2 to 4 numbers, e.g. 1.2.0)` });
+    if (v === undefined)
+      problems.push({
+        file: "package.json",
+        message: `version ${String(pkg.version)} is not a Dataverse version (2 to 4 numbers, e.g. 1.2.0)`,
+      });
     else version = v;
   } catch (error) {
-    problems.push({ file: "package.json", message: `cannot read: ${error instanceof Error ? error.message : String(error)}` });
+    problems.push({
+      file: "package.json",
+      message: `cannot read: ${error instanceof Error ? error.message : String(error)}`,
+    });
   }
 
   const solutionManifest = await readXml(`${SOLUTION_DIR}/Other/Solution.xml`, true);
@@ -138,13 +145,18 @@ export async function readSource(root: string): Promise<ReadResult> {
       const sub = rel.slice(dir.length + 1);
       if (sub === "Entity.xml") continue;
       if (!sub.endsWith(".xml")) {
-        problems.push({ file: rel, message: "unexpected file in an entity folder (expected Entity.xml, FormXml/<type>/*.xml, SavedQueries/*.xml, RibbonDiff.xml)" });
+        problems.push({
+          file: rel,
+          message:
+            "unexpected file in an entity folder (expected Entity.xml, FormXml/<type>/*.xml, SavedQueries/*.xml, RibbonDiff.xml)",
+        });
         continue;
       }
       const f = await readXml(rel, true);
       if (!f) continue;
       if (sub === "RibbonDiff.xml") {
-        if (innerOfRoot(f.text, "RibbonDiffXml") === undefined) problems.push({ file: rel, line: 1, message: "root element must be <RibbonDiffXml>" });
+        if (innerOfRoot(f.text, "RibbonDiffXml") === undefined)
+          problems.push({ file: rel, line: 1, message: "root element must be <RibbonDiffXml>" });
         else ribbon = f;
       } else if (sub.startsWith("FormXml/")) {
         const type = sub.split("/")[1];
@@ -194,20 +206,35 @@ export async function readSource(root: string): Promise<ReadResult> {
       }
     }
     if (!content) {
-      problems.push({ file: rel, message: `content of web resource ${name} not found: looked for ${candidates.join(" and ")} (built ones come from npm run build:webresource)` });
+      problems.push({
+        file: rel,
+        message: `content of web resource ${name} not found: looked for ${candidates.join(" and ")} (built ones come from npm run build:webresource)`,
+      });
       continue;
     }
     webResources.push({ name, data, zipPath: fileName.replace(/^\//, ""), content });
   }
 
   const environmentVariables: { schemaName: string; file: SourceFile }[] = [];
-  for (const rel of (await walk(root, `${SOLUTION_DIR}/environmentvariabledefinitions`)).filter((f) => f.endsWith("/environmentvariabledefinition.xml"))) {
+  for (const rel of (await walk(root, `${SOLUTION_DIR}/environmentvariabledefinitions`)).filter((f) =>
+    f.endsWith("/environmentvariabledefinition.xml"),
+  )) {
     const f = await readXml(rel, true);
     if (!f) continue;
     const root0 = elements(f.text, "environmentvariabledefinition")[0];
     const schemaName = root0?.attrs.schemaname;
-    if (!schemaName) problems.push({ file: rel, line: 1, message: "root element must be <environmentvariabledefinition schemaname=...>" });
-    else if (/^\s*<\?xml/.test(f.text)) problems.push({ file: rel, line: 1, message: "no XML declaration allowed here: the import fails on it (platform-facts D5)" });
+    if (!schemaName)
+      problems.push({
+        file: rel,
+        line: 1,
+        message: "root element must be <environmentvariabledefinition schemaname=...>",
+      });
+    else if (/^\s*<\?xml/.test(f.text))
+      problems.push({
+        file: rel,
+        line: 1,
+        message: "no XML declaration allowed here: the import fails on it (platform-facts D5)",
+      });
     else environmentVariables.push({ schemaName, file: f });
   }
 
@@ -216,7 +243,20 @@ export async function readSource(root: string): Promise<ReadResult> {
   for (const p of findDuplicates({ entities, roles, webResources, environmentVariables, texts })) problems.push(p);
 
   if (problems.length > 0 || !solutionManifest || !customizations) return { ok: false, problems };
-  return { ok: true, source: { version, solutionManifest, customizations, relationships, entities, roles, webResources, environmentVariables, controls } };
+  return {
+    ok: true,
+    source: {
+      version,
+      solutionManifest,
+      customizations,
+      relationships,
+      entities,
+      roles,
+      webResources,
+      environmentVariables,
+      controls,
+    },
+  };
 }
 
 /** The built controls: the processed ControlManifest.xml and every resource it names (platform-facts C1, D3). */
@@ -224,7 +264,10 @@ async function readControls(root: string, problems: PackProblem[]): Promise<Cont
   const controls: ControlSource[] = [];
   const manifests = (await walk(root, CONTROLS_DIR)).filter((f) => f.endsWith("/ControlManifest.xml"));
   if (manifests.length === 0) {
-    problems.push({ file: `${CONTROLS_DIR}/`, message: "no built control (ControlManifest.xml) found: run npm run build:prod first" });
+    problems.push({
+      file: `${CONTROLS_DIR}/`,
+      message: "no built control (ControlManifest.xml) found: run npm run build:prod first",
+    });
   }
   for (const rel of manifests) {
     const text = await readFile(path.join(root, rel), "utf8");
@@ -245,7 +288,13 @@ async function readControls(root: string, problems: PackProblem[]): Promise<Cont
     const files = new Map<string, BinaryFile>();
     const manifest = { rel, bytes: new Uint8Array(Buffer.from(text, "utf8")) };
     files.set("ControlManifest.xml", manifest);
-    const resources = [...elements(text, "code"), ...elements(text, "resx"), ...elements(text, "css"), ...elements(text, "img"), ...elements(text, "html")];
+    const resources = [
+      ...elements(text, "code"),
+      ...elements(text, "resx"),
+      ...elements(text, "css"),
+      ...elements(text, "img"),
+      ...elements(text, "html"),
+    ];
     for (const r of resources) {
       const p = r.attrs.path;
       if (!p) continue;
@@ -281,26 +330,68 @@ function findDuplicates(s: {
     named.push({ key: `entity:${e.schemaName.toLowerCase()}`, what: `table ${e.schemaName}`, file: e.file.rel });
     for (const a of elements(e.file.text, "attribute")) {
       const n = a.attrs.PhysicalName;
-      if (n) named.push({ key: `attribute:${e.schemaName.toLowerCase()}.${n.toLowerCase()}`, what: `column ${n} of ${e.schemaName}`, file: e.file.rel, line: a.line });
+      if (n)
+        named.push({
+          key: `attribute:${e.schemaName.toLowerCase()}.${n.toLowerCase()}`,
+          what: `column ${n} of ${e.schemaName}`,
+          file: e.file.rel,
+          line: a.line,
+        });
     }
     for (const f of [...e.forms.values()].flat()) {
-      for (const id of elements(f.file.text, "formid")) named.push({ key: `id:${id.inner.trim().toLowerCase()}`, what: `form id ${id.inner.trim()}`, file: f.file.rel, line: id.line });
+      for (const id of elements(f.file.text, "formid"))
+        named.push({
+          key: `id:${id.inner.trim().toLowerCase()}`,
+          what: `form id ${id.inner.trim()}`,
+          file: f.file.rel,
+          line: id.line,
+        });
     }
     for (const v of e.views) {
-      for (const id of elements(v.file.text, "savedqueryid")) named.push({ key: `id:${id.inner.trim().toLowerCase()}`, what: `view id ${id.inner.trim()}`, file: v.file.rel, line: id.line });
+      for (const id of elements(v.file.text, "savedqueryid"))
+        named.push({
+          key: `id:${id.inner.trim().toLowerCase()}`,
+          what: `view id ${id.inner.trim()}`,
+          file: v.file.rel,
+          line: id.line,
+        });
     }
   }
   for (const r of s.roles) {
     const role = elements(r.text, "Role")[0];
-    if (role?.attrs.name) named.push({ key: `role:${role.attrs.name.toLowerCase()}`, what: `role ${role.attrs.name}`, file: r.rel, line: role.line });
-    if (role?.attrs.id) named.push({ key: `id:${role.attrs.id.toLowerCase()}`, what: `role id ${role.attrs.id}`, file: r.rel, line: role.line });
+    if (role?.attrs.name)
+      named.push({
+        key: `role:${role.attrs.name.toLowerCase()}`,
+        what: `role ${role.attrs.name}`,
+        file: r.rel,
+        line: role.line,
+      });
+    if (role?.attrs.id)
+      named.push({
+        key: `id:${role.attrs.id.toLowerCase()}`,
+        what: `role id ${role.attrs.id}`,
+        file: r.rel,
+        line: role.line,
+      });
   }
-  for (const w of s.webResources) named.push({ key: `webresource:${w.name.toLowerCase()}`, what: `web resource ${w.name}`, file: w.data.rel });
-  for (const v of s.environmentVariables) named.push({ key: `envvar:${v.schemaName.toLowerCase()}`, what: `environment variable ${v.schemaName}`, file: v.file.rel });
+  for (const w of s.webResources)
+    named.push({ key: `webresource:${w.name.toLowerCase()}`, what: `web resource ${w.name}`, file: w.data.rel });
+  for (const v of s.environmentVariables)
+    named.push({
+      key: `envvar:${v.schemaName.toLowerCase()}`,
+      what: `environment variable ${v.schemaName}`,
+      file: v.file.rel,
+    });
   const rel = [...s.texts.values()].find((f) => f.rel.endsWith("Other/Relationships.xml"));
   if (rel) {
     for (const r of elements(rel.text, "EntityRelationship")) {
-      if (r.attrs.Name) named.push({ key: `relationship:${r.attrs.Name.toLowerCase()}`, what: `relationship ${r.attrs.Name}`, file: rel.rel, line: r.line });
+      if (r.attrs.Name)
+        named.push({
+          key: `relationship:${r.attrs.Name.toLowerCase()}`,
+          what: `relationship ${r.attrs.Name}`,
+          file: rel.rel,
+          line: r.line,
+        });
     }
   }
   const first = new Map<string, Named>();
@@ -308,7 +399,12 @@ function findDuplicates(s: {
   for (const n of named) {
     const seen = first.get(n.key);
     if (!seen) first.set(n.key, n);
-    else problems.push({ file: n.file, line: n.line, message: `duplicate ${n.what}: already defined in ${seen.file}${seen.line ? `:${seen.line}` : ""}` });
+    else
+      problems.push({
+        file: n.file,
+        line: n.line,
+        message: `duplicate ${n.what}: already defined in ${seen.file}${seen.line ? `:${seen.line}` : ""}`,
+      });
   }
   return problems;
 }

@@ -12,7 +12,11 @@ export type XmlNode = XmlElement | { text: string };
 type Attrs = Record<string, string | number | undefined>;
 
 /** `el("a", { x: 1 }, child, "text")`; undefined attributes are left out. */
-export function el(tag: string, attrs: Attrs = {}, ...children: (XmlNode | string | number | false | undefined)[]): XmlElement {
+export function el(
+  tag: string,
+  attrs: Attrs = {},
+  ...children: (XmlNode | string | number | false | undefined)[]
+): XmlElement {
   const list = Object.entries(attrs).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
   const nodes = children
     .filter((c): c is XmlNode | string | number => c !== undefined && c !== false)

@@ -54,7 +54,10 @@ export function childText(text: string, tag: string): string | undefined {
 
 /** Drops an XML declaration and a BOM so fragments can be nested into a bigger document. */
 export function stripProlog(text: string): string {
-  return text.replace(/^\uFEFF/, "").replace(/^\s*<\?xml[^?]*\?>\s*/, "").trim();
+  return text
+    .replace(/^\uFEFF/, "")
+    .replace(/^\s*<\?xml[^?]*\?>\s*/, "")
+    .trim();
 }
 
 /** Content between the root element's tags; undefined when the root is not `tag`. */

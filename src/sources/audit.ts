@@ -4,7 +4,15 @@
  * `createdby`/`createdon` on both: nothing a client writes says either. Nobody can change a
  * row; only admins can delete (security roles of the solution).
  */
-import { Account, AuditDecisionCodes, AuditVerdictCodes, DecisionCodes, OutreachAudit, OutreachDecision, OutreachExceptionTable } from "../schema";
+import {
+  Account,
+  AuditDecisionCodes,
+  AuditVerdictCodes,
+  DecisionCodes,
+  OutreachAudit,
+  OutreachDecision,
+  OutreachExceptionTable,
+} from "../schema";
 import { Verdict } from "../core/types";
 import { Translate } from "../text/translate";
 import { reasonText } from "../text/verdictText";
@@ -28,7 +36,10 @@ export function auditRecord(t: Translate, input: AuditInput): Row {
   const reasons = verdict.reasons.map((r) => reasonText(t, verdict, r, input.now)).filter((r): r is string => !!r);
   const sources = verdict.sources.map((s) => t(s.ok ? "Source_ok" : "Source_failed", { source: s.source })).join("; ");
   return {
-    [OutreachAudit.name]: t("Outreach_AuditName", { account: input.accountName, decision: t(`Decision_${decision}`) }).slice(0, 200),
+    [OutreachAudit.name]: t("Outreach_AuditName", {
+      account: input.accountName,
+      decision: t(`Decision_${decision}`),
+    }).slice(0, 200),
     [`${OutreachAudit.accountNav}@odata.bind`]: `/${Account.entitySet}(${input.accountId})`,
     [OutreachAudit.verdict]: AuditVerdictCodes[verdict.outreach],
     [OutreachAudit.decision]: AuditDecisionCodes[decision],
@@ -52,10 +63,12 @@ export interface HistoryEntry {
 }
 
 function text(row: Row, key: string): string | undefined {
-  return typeof row[key] === "string" ? (row[key]) : undefined;
+  return typeof row[key] === "string" ? row[key] : undefined;
 }
 
-const AUDIT_DECISIONS = new Map<unknown, AuditDecision>(Object.entries(AuditDecisionCodes).map(([k, v]) => [v, k as AuditDecision]));
+const AUDIT_DECISIONS = new Map<unknown, AuditDecision>(
+  Object.entries(AuditDecisionCodes).map(([k, v]) => [v, k as AuditDecision]),
+);
 
 /**
  * The account's latest entries, newest first: audit rows and exception decisions (wherever an
@@ -93,7 +106,12 @@ export async function readHistory(host: WebApiHost, accountId: string, top = 10)
       id: String(row[D.id]),
       on: text(row, D.createdOn) ?? "",
       by: text(row, `_${D.createdBy}_value${FORMATTED}`),
-      decision: row[D.decision] === DecisionCodes.approved ? ("exception-approved" as const) : row[D.decision] === DecisionCodes.rejected ? ("exception-rejected" as const) : undefined,
+      decision:
+        row[D.decision] === DecisionCodes.approved
+          ? ("exception-approved" as const)
+          : row[D.decision] === DecisionCodes.rejected
+            ? ("exception-rejected" as const)
+            : undefined,
       name: text(row, D.name),
     })),
   ];

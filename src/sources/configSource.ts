@@ -45,7 +45,10 @@ export function configFromValues(values: Map<string, string>): PartnerGuardConfi
     graphEnabled,
     graphClientId: values.get(EnvironmentVariables.graphClientId),
     graphTenantId: values.get(EnvironmentVariables.graphTenantId),
-    graphScopes: values.get(EnvironmentVariables.graphScopes)?.split(/[\s,]+/).filter((s) => s !== ""),
+    graphScopes: values
+      .get(EnvironmentVariables.graphScopes)
+      ?.split(/[\s,]+/)
+      .filter((s) => s !== ""),
   };
 }
 
@@ -54,7 +57,10 @@ export type ConfigValues = { ok: true; values: Record<string, string> } | { ok: 
 
 export async function readConfigValues(host: WebApiHost): Promise<ConfigValues> {
   try {
-    const result = await host.retrieveMultipleRecords("environmentvariabledefinition", `?fetchXml=${buildConfigFetchXml()}`);
+    const result = await host.retrieveMultipleRecords(
+      "environmentvariabledefinition",
+      `?fetchXml=${buildConfigFetchXml()}`,
+    );
     const values: Record<string, string> = {};
     for (const row of result.entities) {
       const name = row.schemaname;

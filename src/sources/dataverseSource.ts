@@ -23,7 +23,15 @@ import {
   OutreachExceptionTable,
   RelationshipTypeCodes,
 } from "../schema";
-import { DataNote, Engagement, ExceptionDecision, OutreachException, PartnerAssociation, RelationshipType, SourceOutcome } from "../core/types";
+import {
+  DataNote,
+  Engagement,
+  ExceptionDecision,
+  OutreachException,
+  PartnerAssociation,
+  RelationshipType,
+  SourceOutcome,
+} from "../core/types";
 import { REQUEST_OPEN_DAYS } from "../core/exceptions";
 import { FORMATTED, Row, WebApiHost, normalizeGuid, xmlAttr } from "./webApi";
 import { SourceError, retryAfterMsOf, toFailure } from "./failures";
@@ -58,7 +66,13 @@ export const EXCEPTION_COLUMNS = [
   OutreachExceptionTable.createdBy,
 ];
 
-export const DECISION_COLUMNS = [OutreachDecision.id, OutreachDecision.decision, OutreachDecision.days, OutreachDecision.createdOn, OutreachDecision.createdBy];
+export const DECISION_COLUMNS = [
+  OutreachDecision.id,
+  OutreachDecision.decision,
+  OutreachDecision.days,
+  OutreachDecision.createdOn,
+  OutreachDecision.createdBy,
+];
 
 /** The longest an exception can matter: open for REQUEST_OPEN_DAYS, then approved for at most 365 days. */
 export const EXCEPTION_LOOKBACK_DAYS = REQUEST_OPEN_DAYS + 365;
@@ -174,7 +188,9 @@ interface AccountNode {
 }
 
 /** Turn the joined rows into associations with depth, plus notes about the data. */
-const REASON_BY_CODE = new Map<unknown, string>(Object.entries(ExceptionReasonCodes).map(([reason, code]) => [code, reason]));
+const REASON_BY_CODE = new Map<unknown, string>(
+  Object.entries(ExceptionReasonCodes).map(([reason, code]) => [code, reason]),
+);
 
 /** The engagement query's rows (the audit table's own): when, and by whom (server-set). */
 function mapEngagements(rows: Row[]): Engagement[] {
@@ -212,7 +228,12 @@ export function decisionFrom(row: Row, alias: string, exceptionId: string): Exce
  * Requests and their decisions from rows under the aliases `ex` (request) and `dc` (decision).
  * `accountOf` says which account a row's request belongs to.
  */
-export function mapExceptions(rows: Row[], accountOf: (row: Row) => string | undefined, exAlias = EX, dcAlias = DC): OutreachException[] {
+export function mapExceptions(
+  rows: Row[],
+  accountOf: (row: Row) => string | undefined,
+  exAlias = EX,
+  dcAlias = DC,
+): OutreachException[] {
   const E = OutreachExceptionTable;
   const byId = new Map<string, OutreachException>();
   const decisionIds = new Set<string>();
@@ -284,7 +305,11 @@ export function mapRows(
     const type = typeof typeCode === "number" ? TYPE_BY_CODE.get(typeCode) : undefined;
     const statusCode = row[`${ALIAS}.${Association.status}`];
     const status =
-      statusCode === AssociationStatusCodes.active ? "active" : statusCode === AssociationStatusCodes.inactive ? "inactive" : "unknown";
+      statusCode === AssociationStatusCodes.active
+        ? "active"
+        : statusCode === AssociationStatusCodes.inactive
+          ? "inactive"
+          : "unknown";
     const partner = lookup(row, Association.partner, ALIAS);
     const contact = lookup(row, Association.partnerContact, ALIAS);
     associations.push({
@@ -323,21 +348,36 @@ export interface DataverseSourceOptions {
 }
 
 /** Read the account's and its ancestors' associations. Never throws: failures are values. */
-export async function readDataverse(host: WebApiHost, accountId: string, options: DataverseSourceOptions = {}): Promise<SourceOutcome> {
+export async function readDataverse(
+  host: WebApiHost,
+  accountId: string,
+  options: DataverseSourceOptions = {},
+): Promise<SourceOutcome> {
   const pageSize = options.pageSize ?? PAGE_SIZE;
   const base = { source: DATAVERSE_SOURCE, sourceKind: "dataverse" as const };
   const id = normalizeGuid(accountId);
-  if (!id) return { ...base, ok: false, failure: { kind: "invalid-input", message: `"${accountId}" is not an account id` } };
+  if (!id)
+    return { ...base, ok: false, failure: { kind: "invalid-input", message: `"${accountId}" is not an account id` } };
   const nowIso = new Date(options.now ?? Date.now()).toISOString();
   try {
     // Issued together: the latency is one round trip, and no query's rows multiply another's.
     const [rows, exceptionRows, engagementRows] = await Promise.all([
       allPages(host, Account.logicalName, (page) => buildFetchXml(id, page, pageSize), pageSize, options),
-      allPages(host, OutreachExceptionTable.logicalName, (page) => buildExceptionsFetchXml(id, page, pageSize, nowIso), pageSize, options),
+      allPages(
+        host,
+        OutreachExceptionTable.logicalName,
+        (page) => buildExceptionsFetchXml(id, page, pageSize, nowIso),
+        pageSize,
+        options,
+      ),
       allPages(host, OutreachAudit.logicalName, () => buildEngagementFetchXml(id, nowIso), 1, options, 1),
     ]);
     if (!rows.some((r) => normalizeGuid(r[Account.id]) === id)) {
-      return { ...base, ok: false, failure: { kind: "not-found", message: `account ${id} was not found or is not readable` } };
+      return {
+        ...base,
+        ok: false,
+        failure: { kind: "not-found", message: `account ${id} was not found or is not readable` },
+      };
     }
     const exceptions = mapExceptions(
       exceptionRows.map((row) => aliased(row, EX)),
@@ -390,6 +430,10 @@ async function allPages(
     }
     rows.push(...result.entities);
     if (result.entities.length < pageSize || maxPages === 1) return rows;
-    if (page >= maxPages) throw new SourceError({ kind: "malformed", message: `more than ${maxPages * pageSize} rows for one account (${entity})` });
+    if (page >= maxPages)
+      throw new SourceError({
+        kind: "malformed",
+        message: `more than ${maxPages * pageSize} rows for one account (${entity})`,
+      });
   }
 }

@@ -27,7 +27,8 @@ export function toFailure(error: unknown): SourceFailure {
   if (error instanceof SourceError) return error.failure;
   const message = messageOf(error);
   const status = statusOf(error);
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return { kind: "timeout", message };
+  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"))
+    return { kind: "timeout", message };
   if (status === 401) return { kind: "unauthorized", message };
   if (status === 403) return { kind: "forbidden", message };
   if (status === 404) return { kind: "not-found", message };
@@ -52,7 +53,11 @@ export function retryAfterMsOf(error: unknown): number | undefined {
 export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SourceError({ kind: "timeout", message: `${what}: no answer within ${Math.round(ms / 1000)} s` })), ms);
+    timer = setTimeout(
+      () =>
+        reject(new SourceError({ kind: "timeout", message: `${what}: no answer within ${Math.round(ms / 1000)} s` })),
+      ms,
+    );
   });
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

@@ -24,7 +24,13 @@ export function sessionStorageOrUndefined(): Storage | undefined {
   }
 }
 
-export function resolveForForm(deps: FormResolutionDeps, accountId: string, tenantId: string | undefined, fresh: boolean, signal?: AbortSignal): Promise<Resolution> {
+export function resolveForForm(
+  deps: FormResolutionDeps,
+  accountId: string,
+  tenantId: string | undefined,
+  fresh: boolean,
+  signal?: AbortSignal,
+): Promise<Resolution> {
   const storage = deps.storage;
   const sources = [DATAVERSE_SOURCE, ...(deps.extraSources ?? []).map((s) => s.name)];
   return sharedResolve(
@@ -35,7 +41,8 @@ export function resolveForForm(deps: FormResolutionDeps, accountId: string, tena
           webApi: deps.webApi,
           extraSources: deps.extraSources,
           // A fresh resolution (the command's re-check, Retry) reads the policy from Dataverse, never from the cache.
-          loadConfig: () => cachedConfigValues(() => readConfigValues(deps.webApi), storage, { fresh }).then(configFromRead),
+          loadConfig: () =>
+            cachedConfigValues(() => readConfigValues(deps.webApi), storage, { fresh }).then(configFromRead),
         },
         accountId,
         tenantId,

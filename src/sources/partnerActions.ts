@@ -4,8 +4,22 @@
  * write throws so the face can keep outreach disabled and say so. None of them says who or when:
  * the server stamps `createdby`/`createdon`, and the verdict reads only those.
  */
-import { Account, DecisionCodes, ENGAGEMENT_ACTIVITY, ExceptionReasonCodes, OutreachDecision, OutreachExceptionTable } from "../schema";
-import { DecisionProblem, ExceptionRequest, RequestProblem, checkDecision, checkRequest, validUntil } from "../core/exceptions";
+import {
+  Account,
+  DecisionCodes,
+  ENGAGEMENT_ACTIVITY,
+  ExceptionReasonCodes,
+  OutreachDecision,
+  OutreachExceptionTable,
+} from "../schema";
+import {
+  DecisionProblem,
+  ExceptionRequest,
+  RequestProblem,
+  checkDecision,
+  checkRequest,
+  validUntil,
+} from "../core/exceptions";
 import { ExceptionState, Verdict } from "../core/types";
 import { Policy } from "../core/policy";
 import { Translate } from "../text/translate";
@@ -59,12 +73,18 @@ export interface ActionContext {
 }
 
 /** Record that the seller engaged the partner of record: a task for the partner manager, plus an audit entry. */
-export async function engagePartner(ctx: ActionContext, verdict: Verdict, note: string): Promise<{ on: string; by?: string }> {
+export async function engagePartner(
+  ctx: ActionContext,
+  verdict: Verdict,
+  note: string,
+): Promise<{ on: string; by?: string }> {
   const por = verdict.partnerOfRecord;
   if (!por) throw new Error("there is no partner of record to engage");
   const partner = partnerLabel(ctx.t, por);
   const contact = por.association.partnerContactName;
-  const description = [note.trim(), contact ? ctx.t("Evidence_Contact", { contact }) : undefined].filter(Boolean).join("\n\n");
+  const description = [note.trim(), contact ? ctx.t("Evidence_Contact", { contact }) : undefined]
+    .filter(Boolean)
+    .join("\n\n");
   await write(ctx, ENGAGEMENT_ACTIVITY.logicalName, {
     subject: ctx.t("Outreach_EngageSubject", { partner, account: ctx.accountName }).slice(0, 200),
     description,
@@ -85,7 +105,12 @@ export async function engagePartner(ctx: ActionContext, verdict: Verdict, note: 
 export type RequestResult = { ok: true; id: string } | { ok: false; problems: RequestProblem[] };
 
 /** Ask for a time-boxed exception; refused (nothing written) when the rules say no. */
-export async function requestException(ctx: ActionContext, verdict: Verdict, policy: Policy, request: Omit<ExceptionRequest, "accountId">): Promise<RequestResult> {
+export async function requestException(
+  ctx: ActionContext,
+  verdict: Verdict,
+  policy: Policy,
+  request: Omit<ExceptionRequest, "accountId">,
+): Promise<RequestResult> {
   const full: ExceptionRequest = { ...request, accountId: ctx.accountId };
   const existing = verdict.pendingException ? [verdict.pendingException] : [];
   const problems = checkRequest(full, policy, existing);
@@ -117,13 +142,20 @@ export type DecisionResult = { ok: true; validUntil?: string } | { ok: false; pr
  * maximum) or rejects a pending request by creating a decision row. The row is its own audit
  * entry: who and when are its server-set `createdby`/`createdon`, and nobody can change it.
  */
-export async function decideException(ctx: ActionContext, state: ExceptionState, approve: boolean, policy: Policy): Promise<DecisionResult> {
+export async function decideException(
+  ctx: ActionContext,
+  state: ExceptionState,
+  approve: boolean,
+  policy: Policy,
+): Promise<DecisionResult> {
   const problems = checkDecision(state, ctx.actor.userId);
   if (problems.length) return { ok: false, problems };
   const D = OutreachDecision;
   const days = Math.min(state.request.requestedDays ?? policy.exceptions.defaultDays, policy.exceptions.maxDays);
   const record: Record<string, unknown> = {
-    [D.name]: ctx.t(approve ? "Decision_NameApproved" : "Decision_NameRejected", { account: ctx.accountName }).slice(0, 200),
+    [D.name]: ctx
+      .t(approve ? "Decision_NameApproved" : "Decision_NameRejected", { account: ctx.accountName })
+      .slice(0, 200),
     [`${D.exceptionNav}@odata.bind`]: `/${OutreachExceptionTable.entitySet}(${normalizeGuid(state.request.id) ?? state.request.id})`,
     [D.decision]: approve ? DecisionCodes.approved : DecisionCodes.rejected,
   };

@@ -68,9 +68,11 @@ export function withDeadline(
       resolve({ ...source, ok: false, failure: { kind: "timeout", message: `no answer within the time budget` } });
     }, ms);
   });
-  const run = started.promise.catch(
-    (error: unknown): SourceOutcome => ({ ...source, ok: false, failure: { kind: "network", message: String(error) } }),
-  );
+  const run = started.promise.catch((error: unknown): SourceOutcome => ({
+    ...source,
+    ok: false,
+    failure: { kind: "network", message: String(error) },
+  }));
   return Promise.race([run, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -84,14 +86,23 @@ function boundConfig(load: Promise<PartnerGuardConfig>): Promise<PartnerGuardCon
   let timer: ReturnType<typeof setTimeout> | undefined;
   const fallback = new Promise<PartnerGuardConfig>((resolve) => {
     timer = setTimeout(
-      () => resolve({ ...configFromValues(new Map()), failure: { kind: "timeout", message: "configuration not read in time" } }),
+      () =>
+        resolve({
+          ...configFromValues(new Map()),
+          failure: { kind: "timeout", message: "configuration not read in time" },
+        }),
       DEFAULT_POLICY.sourceTimeoutMs,
     );
   });
   return Promise.race([load, fallback]).finally(() => clearTimeout(timer));
 }
 
-export async function resolveVerdict(deps: ResolverDeps, accountId: string, tenantId?: string, signal?: AbortSignal): Promise<Resolution> {
+export async function resolveVerdict(
+  deps: ResolverDeps,
+  accountId: string,
+  tenantId?: string,
+  signal?: AbortSignal,
+): Promise<Resolution> {
   const clock = deps.clock ?? Date.now;
   // Every source started below stops (no further page, no Graph request) when nobody needs the verdict.
   const controllers: AbortController[] = [];
@@ -108,25 +119,48 @@ export async function resolveVerdict(deps: ResolverDeps, accountId: string, tena
   const t0 = clock();
   // Its retries must fit the budget; the policy's own budget is known only once the configuration
   // is read, so until then the default budget bounds them (a stricter policy cuts it at its deadline).
-  const dataverse = start((signal) => readDataverse(deps.webApi, accountId, { signal, now: clock(), clock, deadline: t0 + DEFAULT_POLICY.sourceTimeoutMs }));
+  const dataverse = start((signal) =>
+    readDataverse(deps.webApi, accountId, {
+      signal,
+      now: clock(),
+      clock,
+      deadline: t0 + DEFAULT_POLICY.sourceTimeoutMs,
+    }),
+  );
   const config = await configPromise;
   const deadline = t0 + Math.min(config.policy.sourceTimeoutMs, MAX_BUDGET_MS);
   const extras = (deps.extraSources ?? [])
     .filter((s) => s.appliesTo(config, tenantId))
     .map((s) =>
-      withDeadline(start((signal) => s.read(tenantId, signal, { accountId, config, remainingMs: deadline - clock() })), deadline, clock, { source: s.name, sourceKind: "graph" }),
+      withDeadline(
+        start((signal) => s.read(tenantId, signal, { accountId, config, remainingMs: deadline - clock() })),
+        deadline,
+        clock,
+        { source: s.name, sourceKind: "graph" },
+      ),
     );
-  const pending = [withDeadline(dataverse, deadline, clock, { source: DATAVERSE_SOURCE, sourceKind: "dataverse" }), ...extras];
+  const pending = [
+    withDeadline(dataverse, deadline, clock, { source: DATAVERSE_SOURCE, sourceKind: "dataverse" }),
+    ...extras,
+  ];
   // An unreadable configuration is a failed source, never a silent default: the admin's policy
   // may be stricter than the defaults, so the verdict cannot be "allowed" without it.
-  if (config.failure) pending.push(Promise.resolve({ source: CONFIGURATION_SOURCE, sourceKind: "dataverse", ok: false, failure: config.failure }));
+  if (config.failure)
+    pending.push(
+      Promise.resolve({ source: CONFIGURATION_SOURCE, sourceKind: "dataverse", ok: false, failure: config.failure }),
+    );
   // A face that cannot reach Graph (the command-bar script has no MSAL) must not read "allowed"
   // where Graph would have been asked: Graph on + tenant id + no Graph source = not connected.
   const unaskedSources: string[] = [];
   if (config.graphEnabled && tenantId?.trim() && !(deps.extraSources ?? []).some((s) => s.name === GRAPH_SOURCE_NAME)) {
     unaskedSources.push(GRAPH_SOURCE_NAME);
     pending.push(
-      Promise.resolve({ source: GRAPH_SOURCE_NAME, sourceKind: "graph", ok: false, failure: { kind: "not-connected", message: "Microsoft Graph is not available here" } }),
+      Promise.resolve({
+        source: GRAPH_SOURCE_NAME,
+        sourceKind: "graph",
+        ok: false,
+        failure: { kind: "not-connected", message: "Microsoft Graph is not available here" },
+      }),
     );
   }
   const outcomes = await Promise.all(pending);

@@ -133,9 +133,12 @@ function readStored(storage: SharedOptions["storage"], accountId: string): Store
     const raw = storage?.getItem(STORAGE_PREFIX + norm(accountId));
     if (!raw) return undefined;
     const value = JSON.parse(raw) as Partial<StoredState> & Record<string, unknown>;
-    if (typeof value.page !== "string" || typeof value.tenantId !== "string" || !Array.isArray(value.sources)) return undefined;
-    if (value.state === "pending" && typeof value.owner === "string" && typeof value.until === "number") return value as StoredState;
-    if (value.state === "settled" && typeof value.at === "number" && isResolution(value.resolution)) return value as StoredState;
+    if (typeof value.page !== "string" || typeof value.tenantId !== "string" || !Array.isArray(value.sources))
+      return undefined;
+    if (value.state === "pending" && typeof value.owner === "string" && typeof value.until === "number")
+      return value as StoredState;
+    if (value.state === "settled" && typeof value.at === "number" && isResolution(value.resolution))
+      return value as StoredState;
     return undefined;
   } catch {
     return undefined; // storage disabled or a foreign value: behave as if nothing is shared
@@ -145,7 +148,11 @@ function readStored(storage: SharedOptions["storage"], accountId: string): Store
 /** Enough of a Resolution's shape to use it; anything else in storage is ignored. */
 function isResolution(value: unknown): value is Resolution {
   if (typeof value !== "object" || value === null) return false;
-  const r = value as { verdict?: { outreach?: unknown; reasons?: unknown; evidence?: unknown }; config?: { policy?: { freshnessSeconds?: unknown } }; unaskedSources?: unknown };
+  const r = value as {
+    verdict?: { outreach?: unknown; reasons?: unknown; evidence?: unknown };
+    config?: { policy?: { freshnessSeconds?: unknown } };
+    unaskedSources?: unknown;
+  };
   return (
     ["allowed", "blocked", "unverified"].includes(r.verdict?.outreach as string) &&
     Array.isArray(r.verdict?.reasons) &&
@@ -186,12 +193,18 @@ function sameVerdict(a: Resolution | undefined, b: Resolution): boolean {
 }
 
 /** Another frame's resolution of this page load, waited for while its owner keeps the lease. */
-async function fromOtherFrame(options: SharedOptions, key: ShareKey, page: string, clock: () => number): Promise<Resolution | undefined> {
+async function fromOtherFrame(
+  options: SharedOptions,
+  key: ShareKey,
+  page: string,
+  clock: () => number,
+): Promise<Resolution | undefined> {
   for (;;) {
     const stored = readStored(options.storage, key.accountId);
     if (!stored || stored.page !== page || stored.tenantId !== norm(key.tenantId)) return undefined;
     if (stored.state === "settled") {
-      const usable = clock() - stored.at < freshFor(stored.resolution) && covers(stored.sources, key.sources, stored.resolution);
+      const usable =
+        clock() - stored.at < freshFor(stored.resolution) && covers(stored.sources, key.sources, stored.resolution);
       return usable ? stored.resolution : undefined;
     }
     if (stored.until <= clock() || !covers(stored.sources, key.sources)) return undefined; // a dead owner, or it asks less
@@ -213,7 +226,11 @@ function join(entry: Entry, signal: AbortSignal | undefined): Promise<Resolution
 }
 
 /** Resolve through the shared registry: reuse what is fresh and covers this face, else resolve. */
-export function sharedResolve(key: ShareKey, start: (signal: AbortSignal) => Promise<Resolution>, options: SharedOptions = {}): Promise<Resolution> {
+export function sharedResolve(
+  key: ShareKey,
+  start: (signal: AbortSignal) => Promise<Resolution>,
+  options: SharedOptions = {},
+): Promise<Resolution> {
   const scope = options.scope ?? globalThis;
   const clock = options.clock ?? Date.now;
   const registry = registryOf(scope);
@@ -241,11 +258,23 @@ export function sharedResolve(key: ShareKey, start: (signal: AbortSignal) => Pro
   const seq = ++registry.seq;
   const controller = new AbortController();
   const aborted = new Promise<never>((_, reject) =>
-    controller.signal.addEventListener("abort", () => reject(new DOMException("no face needs this resolution any more", "AbortError")), { once: true }),
+    controller.signal.addEventListener(
+      "abort",
+      () => reject(new DOMException("no face needs this resolution any more", "AbortError")),
+      { once: true },
+    ),
   );
   aborted.catch(() => undefined);
   const own = async (): Promise<Resolution> => {
-    const lease = () => writeStored(options.storage, key.accountId, { state: "pending", page, owner: registry.owner, until: clock() + PENDING_LEASE_MS, tenantId, sources: key.sources });
+    const lease = () =>
+      writeStored(options.storage, key.accountId, {
+        state: "pending",
+        page,
+        owner: registry.owner,
+        until: clock() + PENDING_LEASE_MS,
+        tenantId,
+        sources: key.sources,
+      });
     lease(); // synchronously, so a frame that asks right after this one sees the marker
     const renew = setInterval(lease, PENDING_LEASE_MS / 2);
     try {
@@ -270,7 +299,14 @@ export function sharedResolve(key: ShareKey, start: (signal: AbortSignal) => Pro
       const previous = account.newest?.resolution;
       account.newest = { seq, resolution };
       account.entries = account.entries.filter((e) => e === entry || e.seq > seq);
-      writeStored(options.storage, key.accountId, { state: "settled", page, at: clock(), tenantId, sources: key.sources, resolution });
+      writeStored(options.storage, key.accountId, {
+        state: "settled",
+        page,
+        at: clock(),
+        tenantId,
+        sources: key.sources,
+        resolution,
+      });
       const changed = !sameVerdict(previous, resolution);
       for (const listener of [...(registry.listeners.get(norm(key.accountId)) ?? [])]) listener(resolution, changed);
     },

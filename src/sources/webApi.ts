@@ -6,7 +6,11 @@
 export type Row = Record<string, unknown>;
 
 export interface WebApiHost {
-  retrieveMultipleRecords(entityLogicalName: string, options?: string, maxPageSize?: number): Promise<{ entities: Row[]; nextLink?: string }>;
+  retrieveMultipleRecords(
+    entityLogicalName: string,
+    options?: string,
+    maxPageSize?: number,
+  ): Promise<{ entities: Row[]; nextLink?: string }>;
   createRecord(entityLogicalName: string, data: Row): Promise<{ id: string; entityType?: string }>;
   updateRecord(entityLogicalName: string, id: string, data: Row): Promise<{ id: string; entityType?: string }>;
 }
@@ -15,7 +19,12 @@ export const FORMATTED = "@OData.Community.Display.V1.FormattedValue";
 
 /** Escape a value placed inside a FetchXML attribute. */
 export function xmlAttr(value: string): string {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+  return value
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
 }
 
 const GUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;

@@ -11,8 +11,18 @@ const PRIVILEGE_CODES = new Set<unknown>([-2147220960, -2147187962, "0x80040220"
 
 export function isPrivilegeError(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
-  const e = error as { status?: unknown; statusCode?: unknown; httpStatusCode?: unknown; errorCode?: unknown; code?: unknown };
-  return [e.status, e.statusCode, e.httpStatusCode].includes(403) || PRIVILEGE_CODES.has(e.errorCode) || PRIVILEGE_CODES.has(e.code);
+  const e = error as {
+    status?: unknown;
+    statusCode?: unknown;
+    httpStatusCode?: unknown;
+    errorCode?: unknown;
+    code?: unknown;
+  };
+  return (
+    [e.status, e.statusCode, e.httpStatusCode].includes(403) ||
+    PRIVILEGE_CODES.has(e.errorCode) ||
+    PRIVILEGE_CODES.has(e.code)
+  );
 }
 
 export function writeFailureText(t: Translate, error: unknown): string {

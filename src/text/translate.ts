@@ -10,14 +10,15 @@ const PLURAL_RULES = new Map<string, Intl.PluralRules>();
 
 export function formatMessage(template: string, params: Record<string, string | number> = {}, locale = "en"): string {
   // Most messages have no plural: the simple placeholder pass is all they need.
-  if (!template.includes(", plural,")) return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  if (!template.includes(", plural,"))
+    return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
   let rules = PLURAL_RULES.get(locale);
   if (!rules) {
     rules = new Intl.PluralRules(locale);
     PLURAL_RULES.set(locale, rules);
   }
   let out = "";
-  for (let i = 0; i < template.length; ) {
+  for (let i = 0; i < template.length;) {
     const plural = /^\{(\w+),\s*plural,/.exec(template.slice(i));
     if (plural) {
       const end = closingBrace(template, i);
@@ -60,6 +61,7 @@ function pluralOf(options: string, value: string | number | undefined, rules: In
     cases.set(m[1], options.slice(start + 1, end));
     re.lastIndex = end + 1;
   }
-  const chosen = (Number.isFinite(n) ? (cases.get(`=${n}`) ?? cases.get(rules.select(n))) : undefined) ?? cases.get("other") ?? "";
+  const chosen =
+    (Number.isFinite(n) ? (cases.get(`=${n}`) ?? cases.get(rules.select(n))) : undefined) ?? cases.get("other") ?? "";
   return chosen.replace(/#/g, Number.isFinite(n) ? String(n) : String(value ?? ""));
 }

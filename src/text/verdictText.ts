@@ -26,7 +26,9 @@ export function formatDate(iso: string | undefined, locale: string): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
   // Dates are calendar dates: format in UTC so "2019-03-03" never shows as the 2nd.
-  return new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(ms);
+  return new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(
+    ms,
+  );
 }
 
 export function typeLabel(t: Translate, e: Evidence): string {
@@ -41,13 +43,19 @@ export function partnerLabel(t: Translate, e: Evidence): string {
 export function verdictLine(t: Translate, verdict: Verdict, locale: string): string {
   const por = verdict.partnerOfRecord;
   if (verdict.outreach === "allowed" && verdict.exception && por) {
-    return t("Verdict_AllowedByException", { until: formatDate(verdict.exception.validUntil, locale), partner: partnerLabel(t, por) });
+    return t("Verdict_AllowedByException", {
+      until: formatDate(verdict.exception.validUntil, locale),
+      partner: partnerLabel(t, por),
+    });
   }
   if (verdict.outreach === "blocked" && por) {
     const start = por.association.startDate;
     const params = { partner: partnerLabel(t, por), type: typeLabel(t, por), start: formatDate(start, locale) };
-    const line = start && !Number.isNaN(Date.parse(start)) ? t("Verdict_Blocked", params) : t("Verdict_BlockedNoStart", params);
-    return por.inheritedFrom ? `${line} ${t("Verdict_Inherited", { parent: por.inheritedFrom.name ?? por.inheritedFrom.accountId })}` : line;
+    const line =
+      start && !Number.isNaN(Date.parse(start)) ? t("Verdict_Blocked", params) : t("Verdict_BlockedNoStart", params);
+    return por.inheritedFrom
+      ? `${line} ${t("Verdict_Inherited", { parent: por.inheritedFrom.name ?? por.inheritedFrom.accountId })}`
+      : line;
   }
   if (verdict.outreach === "unverified") return t("Verdict_Unverified");
   if (verdict.reasons.some((r) => r.code === "fail-open")) return t("Verdict_FailOpen");
@@ -63,8 +71,10 @@ export function evidenceDates(t: Translate, e: Evidence, locale: string): string
   } else if (a.startDate) {
     parts.push(t("Evidence_Since", { date: formatDate(a.startDate, locale) }));
   }
-  if (e.state === "history" && e.effectiveEnd) parts.push(t("Evidence_Ended", { date: formatDate(e.effectiveEnd, locale) }));
-  else if (e.windowed && e.effectiveEnd) parts.push(t("Evidence_ProtectedUntil", { date: formatDate(e.effectiveEnd, locale) }));
+  if (e.state === "history" && e.effectiveEnd)
+    parts.push(t("Evidence_Ended", { date: formatDate(e.effectiveEnd, locale) }));
+  else if (e.windowed && e.effectiveEnd)
+    parts.push(t("Evidence_ProtectedUntil", { date: formatDate(e.effectiveEnd, locale) }));
   else if (a.endDate) parts.push(t("Evidence_Until", { date: formatDate(a.endDate, locale) }));
   return parts;
 }
@@ -79,7 +89,9 @@ export function reasonText(t: Translate, verdict: Verdict, reason: Reason, now: 
   switch (reason.code) {
     case "active-partner":
     case "unknown-type-blocks":
-      return first ? t(`Reason_${reason.code}`, { partner: partnerLabel(t, first), type: typeLabel(t, first) }) : undefined;
+      return first
+        ? t(`Reason_${reason.code}`, { partner: partnerLabel(t, first), type: typeLabel(t, first) })
+        : undefined;
     case "expiring-soon": {
       if (!first?.effectiveEnd) return undefined;
       const days = Math.max(0, Math.ceil((Date.parse(first.effectiveEnd) - now) / DAY_MS));
@@ -95,7 +107,10 @@ export function reasonText(t: Translate, verdict: Verdict, reason: Reason, now: 
     case "exception-not-counted": {
       const ignored = reason.ignoredDecision;
       if (!ignored) return undefined;
-      return t(`Reason_exception-not-counted_${ignored.code}`, { by: ignored.by ?? t("User_Unknown"), days: REQUEST_OPEN_DAYS });
+      return t(`Reason_exception-not-counted_${ignored.code}`, {
+        by: ignored.by ?? t("User_Unknown"),
+        days: REQUEST_OPEN_DAYS,
+      });
     }
     case "data-note":
       return undefined;

@@ -21,7 +21,10 @@ import { redirectUriFor } from "../../src/sources/graph/redirectUri";
 import { Fixture, SCHEMAS, makeFixture } from "../pack/fixture";
 import { ROOT } from "./harness";
 
-const CONTENT_TYPES: Record<number, string> = { [WebResourceType.html]: "text/html; charset=utf-8", [WebResourceType.jscript]: "text/javascript; charset=utf-8" };
+const CONTENT_TYPES: Record<number, string> = {
+  [WebResourceType.html]: "text/html; charset=utf-8",
+  [WebResourceType.jscript]: "text/javascript; charset=utf-8",
+};
 
 let fx: Fixture;
 let server: Server;
@@ -45,7 +48,8 @@ beforeAll(async () => {
     const name = childText(w.inner, "Name");
     const file = childText(w.inner, "FileName");
     const bytes = file ? entries.get(file.replace(/^\//, "")) : undefined;
-    if (name && bytes) resources.set(name, { type: Number(childText(w.inner, "WebResourceType")), body: Buffer.from(bytes) });
+    if (name && bytes)
+      resources.set(name, { type: Number(childText(w.inner, "WebResourceType")), body: Buffer.from(bytes) });
   }
 
   server = createServer((req, res) => {
@@ -56,21 +60,35 @@ beforeAll(async () => {
       return;
     }
     if (path === "/main.aspx") {
-      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end("<!DOCTYPE html><title>Account form</title><p>form</p>");
+      res
+        .writeHead(200, { "Content-Type": "text/html; charset=utf-8" })
+        .end("<!DOCTYPE html><title>Account form</title><p>form</p>");
       return;
     }
-    const resource = path.startsWith("/WebResources/") ? resources.get(decodeURIComponent(path.slice("/WebResources/".length))) : undefined;
+    const resource = path.startsWith("/WebResources/")
+      ? resources.get(decodeURIComponent(path.slice("/WebResources/".length)))
+      : undefined;
     if (!resource) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { "Content-Type": CONTENT_TYPES[resource.type] ?? "application/octet-stream" }).end(resource.body);
+    res
+      .writeHead(200, { "Content-Type": CONTENT_TYPES[resource.type] ?? "application/octet-stream" })
+      .end(resource.body);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
   });
 }, 90000);
 
@@ -86,7 +104,9 @@ async function formPage(): Promise<{ page: Page; problems: string[] }> {
   const problems: string[] = [];
   context.on("page", (p) => {
     p.on("pageerror", (e) => problems.push(`uncaught: ${e.message}`));
-    p.on("console", (m) => (m.type() === "error" || m.type() === "warning" ? problems.push(`console ${m.type()}: ${m.text()}`) : undefined));
+    p.on("console", (m) =>
+      m.type() === "error" || m.type() === "warning" ? problems.push(`console ${m.type()}: ${m.text()}`) : undefined,
+    );
   });
   context.on("request", (r) => {
     const u = new URL(r.url());
@@ -119,7 +139,12 @@ async function startWait(page: Page, interactionType: "popup" | "silent"): Promi
           resolve(e.data);
         };
       });
-      const answer = new URLSearchParams({ code: "0.AXoA-test-code", client_info: "eyJ1aWQiOiIxIn0", state: `${libraryState}|app-state`, session_state: "s1" });
+      const answer = new URLSearchParams({
+        code: "0.AXoA-test-code",
+        client_info: "eyJ1aWQiOiIxIn0",
+        state: `${libraryState}|app-state`,
+        session_state: "s1",
+      });
       return `${redirectUri}#${answer.toString()}`;
     },
     { redirectUri: redirectUriFor(origin), interactionType },
@@ -130,20 +155,27 @@ async function received(page: Page): Promise<{ v: number; payload: string }> {
   return page.evaluate(() =>
     Promise.race([
       (window as unknown as { received: Promise<{ v: number; payload: string }> }).received,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no answer on the BroadcastChannel within 5 s")), 5000)),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error("no answer on the BroadcastChannel within 5 s")), 5000),
+      ),
     ]),
   );
 }
 
 describe("the Graph sign-in's redirect page (pg_/auth/redirect.html from the packed solution)", () => {
   test("the control's redirect URI is that web resource on the org's origin", () => {
-    expect(redirectUriFor("https://contoso.crm4.dynamics.com")).toBe("https://contoso.crm4.dynamics.com/WebResources/pg_/auth/redirect.html");
+    expect(redirectUriFor("https://contoso.crm4.dynamics.com")).toBe(
+      "https://contoso.crm4.dynamics.com/WebResources/pg_/auth/redirect.html",
+    );
   });
 
   test("popup: the page hands the answer to the waiting form on its BroadcastChannel, then closes", async () => {
     const { page, problems } = await formPage();
     const url = await startWait(page, "popup");
-    const [popup] = await Promise.all([page.waitForEvent("popup"), page.evaluate((u) => void window.open(u, "msal", "popup,width=483,height=600"), url)]);
+    const [popup] = await Promise.all([
+      page.waitForEvent("popup"),
+      page.evaluate((u) => void window.open(u, "msal", "popup,width=483,height=600"), url),
+    ]);
     const message = await received(page);
     expect(message.v).toBe(1);
     const payload = new URLSearchParams(message.payload);
@@ -152,7 +184,9 @@ describe("the Graph sign-in's redirect page (pg_/auth/redirect.html from the pac
     // The bridge closes the popup itself (window.close from the page its opener opened).
     if (!popup.isClosed()) await popup.waitForEvent("close", { timeout: 5000 });
     expect(popup.isClosed()).toBe(true);
-    expect(served).toEqual(expect.arrayContaining(["/WebResources/pg_/auth/redirect.html", "/WebResources/pg_/auth/redirect.js"]));
+    expect(served).toEqual(
+      expect.arrayContaining(["/WebResources/pg_/auth/redirect.html", "/WebResources/pg_/auth/redirect.js"]),
+    );
     expect(problems).toEqual([]);
     await page.context().close();
   });
@@ -169,7 +203,9 @@ describe("the Graph sign-in's redirect page (pg_/auth/redirect.html from the pac
     }, url);
     const message = await received(page);
     expect(new URLSearchParams(message.payload).get("code")).toBe("0.AXoA-test-code");
-    const frameUrl = await page.evaluate(() => (document.getElementById("msal-silent") as HTMLIFrameElement).contentWindow?.location.href);
+    const frameUrl = await page.evaluate(
+      () => (document.getElementById("msal-silent") as HTMLIFrameElement).contentWindow?.location.href,
+    );
     expect(frameUrl).toBe(redirectUriFor(origin));
     expect(problems).toEqual([]);
     await page.context().close();
@@ -178,7 +214,10 @@ describe("the Graph sign-in's redirect page (pg_/auth/redirect.html from the pac
   test("opened without an answer, the page posts nothing and only says why in the console", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    const warning = page.waitForEvent("console", { predicate: (m) => m.text().startsWith("PartnerGuard sign-in page:"), timeout: 5000 });
+    const warning = page.waitForEvent("console", {
+      predicate: (m) => m.text().startsWith("PartnerGuard sign-in page:"),
+      timeout: 5000,
+    });
     await page.goto(redirectUriFor(origin));
     expect((await warning).type()).toBe("warning");
     expect(await page.title()).toBe("Microsoft Authentication");

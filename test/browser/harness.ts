@@ -37,7 +37,15 @@ export async function startHarness(): Promise<Harness> {
   });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
   });
   mkdirSync(SHOTS, { recursive: true });
   return {
@@ -56,8 +64,15 @@ export interface WatchedPage {
 }
 
 /** A page that records what must never happen: page errors, console errors, foreign requests. */
-export async function openPage(h: Harness, query: string, options: { width?: number; height?: number; forcedColors?: boolean } = {}): Promise<WatchedPage> {
-  const context = await h.browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 900 }, forcedColors: options.forcedColors ? "active" : "none" });
+export async function openPage(
+  h: Harness,
+  query: string,
+  options: { width?: number; height?: number; forcedColors?: boolean } = {},
+): Promise<WatchedPage> {
+  const context = await h.browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+    forcedColors: options.forcedColors ? "active" : "none",
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("pageerror", (e: Error) => problems.push(`uncaught: ${e.message}`));
@@ -66,7 +81,8 @@ export async function openPage(h: Harness, query: string, options: { width?: num
   });
   page.on("request", (r: Request) => {
     const u = new URL(r.url());
-    if (!(u.protocol === "data:" || u.protocol === "blob:" || u.hostname === "127.0.0.1")) problems.push(`foreign request: ${r.url()}`);
+    if (!(u.protocol === "data:" || u.protocol === "blob:" || u.hostname === "127.0.0.1"))
+      problems.push(`foreign request: ${r.url()}`);
   });
   await page.goto(h.url + query);
   return { page, problems };
@@ -76,7 +92,9 @@ export async function openPage(h: Harness, query: string, options: { width?: num
 export async function verdictText(page: Page): Promise<string> {
   const banner = page.locator('.pg-verdict [role="status"]');
   await banner.first().waitFor({ state: "visible" });
-  await page.waitForFunction(() => (document.querySelector('.pg-verdict [role="status"]')?.textContent ?? "").length > 0);
+  await page.waitForFunction(
+    () => (document.querySelector('.pg-verdict [role="status"]')?.textContent ?? "").length > 0,
+  );
   return (await banner.first().textContent()) ?? "";
 }
 
@@ -86,16 +104,29 @@ export function startOutreachButton(page: Page) {
 
 /** Waits until the enable rule has answered (the button leaves its "evaluating" state). */
 export async function settledButton(page: Page) {
-  await page.waitForFunction(() => document.querySelector('[data-testid="start-outreach"]')?.getAttribute("data-rule") === "answered");
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="start-outreach"]')?.getAttribute("data-rule") === "answered",
+  );
   return startOutreachButton(page);
 }
 
 export const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-export async function axeViolations(page: Page): Promise<{ id: string; impact: string; nodes: number; help: string }[]> {
+export async function axeViolations(
+  page: Page,
+): Promise<{ id: string; impact: string; nodes: number; help: string }[]> {
   await page.addScriptTag({ content: AXE_SOURCE });
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: unknown[]; help: string }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            o: object,
+          ) => Promise<{ violations: { id: string; impact: string; nodes: unknown[]; help: string }[] }>;
+        };
+      }
+    ).axe;
     const result = await axe.run(document, { resultTypes: ["violations"] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }));
   });

@@ -17,11 +17,19 @@ describe("include the partner, in the browser", () => {
     await page.waitForFunction(() => !!document.activeElement?.closest('[role="alertdialog"]'));
     const justification = dialog.getByRole("textbox", { name: /Justification/ });
     await justification.fill("The customer's CIO asked for a direct call about the renewal.");
-    await page.waitForFunction(() => document.querySelector<HTMLTextAreaElement>('[role="alertdialog"] textarea')?.value.startsWith("The customer's CIO") === true);
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector<HTMLTextAreaElement>('[role="alertdialog"] textarea')
+          ?.value.startsWith("The customer's CIO") === true,
+    );
     await dialog.getByRole("combobox", { name: /Reason/ }).click();
     await page.getByRole("option", { name: "Customer asked for direct contact" }).click();
     // Fluent's dropdown commits the choice after its callout closes: send only once it shows.
-    await dialog.getByRole("combobox", { name: /Reason/ }).filter({ hasText: "Customer asked for direct contact" }).waitFor();
+    await dialog
+      .getByRole("combobox", { name: /Reason/ })
+      .filter({ hasText: "Customer asked for direct contact" })
+      .waitFor();
     const serious = (await axeViolations(page)).filter((v) => v.impact === "serious" || v.impact === "critical");
     expect(serious).toEqual([]);
     await dialog.getByRole("button", { name: "Send request" }).click();
@@ -51,11 +59,20 @@ describe("include the partner, in the browser", () => {
     await page.getByRole("combobox", { name: "Acting as" }).click();
     await page.getByRole("option", { name: "Jordan Approver (seller, approver)" }).click();
     await page.getByRole("button", { name: "Approve" }).click();
-    expect(await page.getByText(/^Outreach allowed by an approved exception until 8 Dec 2026\./).first().textContent()).toContain("Harbor Computer Services");
+    expect(
+      await page
+        .getByText(/^Outreach allowed by an approved exception until 8 Dec 2026\./)
+        .first()
+        .textContent(),
+    ).toContain("Harbor Computer Services");
     const button = await settledButton(page);
-    await page.waitForFunction(() => !(document.querySelector('[data-testid="start-outreach"]') as HTMLButtonElement).disabled);
+    await page.waitForFunction(
+      () => !(document.querySelector('[data-testid="start-outreach"]') as HTMLButtonElement).disabled,
+    );
     await button.click();
-    await expect(page.getByTestId("outreach-result").textContent()).resolves.toMatch(/Outreach check: Contoso Pharmaceuticals — allowed by exception/);
+    await expect(page.getByTestId("outreach-result").textContent()).resolves.toMatch(
+      /Outreach check: Contoso Pharmaceuticals — allowed by exception/,
+    );
     await page.screenshot({ path: join(SHOTS, "exception-approved.png"), fullPage: true });
     expect(problems).toEqual([]);
     await page.context().close();
@@ -82,7 +99,9 @@ describe("include the partner, in the browser", () => {
     }
     await page.keyboard.press("Escape");
     await dialog.getByRole("button", { name: "Record engagement" }).waitFor({ state: "detached" });
-    await page.waitForFunction(() => (document.activeElement as HTMLElement | null)?.innerText?.trim() === "Engage partner");
+    await page.waitForFunction(
+      () => (document.activeElement as HTMLElement | null)?.innerText?.trim() === "Engage partner",
+    );
     await page.context().close();
   });
 
@@ -94,12 +113,16 @@ describe("include the partner, in the browser", () => {
     const dialog = page.getByRole("alertdialog", { name: /^Engage / });
     // As above: type once Fluent's focus trap has moved focus into the dialog.
     await page.waitForFunction(() => !!document.activeElement?.closest('[role="alertdialog"]'));
-    await dialog.getByRole("textbox", { name: "Note for the partner manager" }).fill("Adatum to lead the Q1 expansion.");
+    await dialog
+      .getByRole("textbox", { name: "Note for the partner manager" })
+      .fill("Adatum to lead the Q1 expansion.");
     await dialog.getByRole("button", { name: "Record engagement" }).focus();
     await page.keyboard.press("Enter");
     await page.getByText(/^Partner engaged on 24 Nov 2026 by Avery Seller\.$/).waitFor();
     await page.getByRole("button", { name: "History" }).click();
-    await expect(page.getByRole("list", { name: "Recent PartnerGuard history" }).textContent()).resolves.toContain("Avery Seller · partner engaged");
+    await expect(page.getByRole("list", { name: "Recent PartnerGuard history" }).textContent()).resolves.toContain(
+      "Avery Seller · partner engaged",
+    );
     await page.screenshot({ path: join(SHOTS, "partner-engaged.png"), fullPage: true });
     await page.context().close();
   });

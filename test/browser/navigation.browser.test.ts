@@ -24,7 +24,9 @@ async function openAccount(page: Page, label: RegExp, scenario: string): Promise
 /** Another user adds a CSP reseller association to Woodgrove Foods, in the org's Dataverse. */
 async function partnerArrivesAtWoodgrove(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const w = window as unknown as { partnerguardPlayground: { emulator: { insert(table: string, row: Record<string, unknown>): void } } };
+    const w = window as unknown as {
+      partnerguardPlayground: { emulator: { insert(table: string, row: Record<string, unknown>): void } };
+    };
     w.partnerguardPlayground.emulator.insert("pg_partnerassociation", {
       pg_partnerassociationid: "d9000000-0000-4000-8000-000000000001",
       pg_name: "Harbor for Woodgrove",
@@ -46,7 +48,11 @@ describe("moving between accounts in one window", () => {
       page.evaluate(
         // The seller's reads of the account (the approver panel reads as its own user).
         () =>
-          (window as unknown as { partnerguardPlayground: { emulator: { requests: { entity: string; userId?: string }[] } } }).partnerguardPlayground.emulator.requests.filter(
+          (
+            window as unknown as {
+              partnerguardPlayground: { emulator: { requests: { entity: string; userId?: string }[] } };
+            }
+          ).partnerguardPlayground.emulator.requests.filter(
             (r) => r.entity === "account" && r.userId === "11111111-1111-4111-8111-111111111111",
           ).length,
       );
@@ -70,7 +76,9 @@ describe("moving between accounts in one window", () => {
     expect(await verdictText(page)).toMatch(/^No partner of record/);
     await partnerArrivesAtWoodgrove(page);
     await page.getByTestId("reload-page").click();
-    await page.waitForFunction(() => (document.querySelector('.pg-verdict [role="status"]')?.textContent ?? "").startsWith("Partner of record"));
+    await page.waitForFunction(() =>
+      (document.querySelector('.pg-verdict [role="status"]')?.textContent ?? "").startsWith("Partner of record"),
+    );
     expect(await verdictText(page)).toMatch(/^Partner of record: Harbor Computer Services/);
     expect(problems).toEqual([]);
     await page.context().close();

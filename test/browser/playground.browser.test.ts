@@ -9,9 +9,12 @@ beforeAll(async () => {
 afterAll(async () => h?.stop());
 
 const EXPECTED_TEXT: Record<string, RegExp> = {
-  active: /^Partner of record: Harbor Computer Services — CSP reseller since 3 Mar 2019\. Direct outreach is disabled\.$/,
-  inherited: /^Partner of record: Northwind Partners — PAL since 1 Jul 2021\. Direct outreach is disabled\. Inherited from Fabrikam Holdings\.$/,
-  expiring: /^Partner of record: Adatum Solutions — deal registration since 10 Sept? 2026\. Direct outreach is disabled\.$/,
+  active:
+    /^Partner of record: Harbor Computer Services — CSP reseller since 3 Mar 2019\. Direct outreach is disabled\.$/,
+  inherited:
+    /^Partner of record: Northwind Partners — PAL since 1 Jul 2021\. Direct outreach is disabled\. Inherited from Fabrikam Holdings\.$/,
+  expiring:
+    /^Partner of record: Adatum Solutions — deal registration since 10 Sept? 2026\. Direct outreach is disabled\.$/,
   history: /^No partner of record\. Outreach is allowed\.$/,
   none: /^No partner of record\. Outreach is allowed\.$/,
   many: /^Partner of record: Lucerne Publishing IT — CSP indirect reseller since 12 Feb 2024\. Direct outreach is disabled\.$/,
@@ -20,7 +23,17 @@ const EXPECTED_TEXT: Record<string, RegExp> = {
   graph: /^Partner of record: Adatum Distribution — CSP reseller\. Direct outreach is disabled\.$/,
 };
 
-const EVIDENCE_ROWS: Record<string, number> = { active: 1, inherited: 1, expiring: 1, history: 0, none: 0, many: 4, other: 1, failure: 0, graph: 2 };
+const EVIDENCE_ROWS: Record<string, number> = {
+  active: 1,
+  inherited: 1,
+  expiring: 1,
+  history: 0,
+  none: 0,
+  many: 4,
+  other: 1,
+  failure: 0,
+  graph: 2,
+};
 
 describe.each(SCENARIOS.map((s) => [s.id, s] as const))("scenario %s", (id, scenario) => {
   test("verdict, evidence, Start outreach state, no serious accessibility violation; screenshot", async () => {
@@ -32,7 +45,9 @@ describe.each(SCENARIOS.map((s) => [s.id, s] as const))("scenario %s", (id, scen
     if (scenario.expect === "allowed") await expect(button.isDisabled()).resolves.toBe(false);
     else {
       await expect(button.isDisabled()).resolves.toBe(true);
-      await expect(page.getByTestId("outreach-reason").textContent()).resolves.toContain(scenario.expect === "unverified" ? "could not be verified" : "Direct outreach is disabled");
+      await expect(page.getByTestId("outreach-reason").textContent()).resolves.toContain(
+        scenario.expect === "unverified" ? "could not be verified" : "Direct outreach is disabled",
+      );
     }
     const serious = (await axeViolations(page)).filter((v) => v.impact === "serious" || v.impact === "critical");
     expect(serious).toEqual([]);
@@ -48,8 +63,12 @@ describe("the seller's flows", () => {
     await verdictText(page);
     await (await settledButton(page)).click();
     const result = page.getByTestId("outreach-result");
-    await expect(result.textContent()).resolves.toMatch(/Audit entry written: Outreach check: Woodgrove Foods — allowed — sources: Dataverse: read/);
-    await expect(result.textContent()).resolves.toMatch(/Activity that would open: phonecall “Outreach: Woodgrove Foods” regarding Woodgrove Foods/);
+    await expect(result.textContent()).resolves.toMatch(
+      /Audit entry written: Outreach check: Woodgrove Foods — allowed — sources: Dataverse: read/,
+    );
+    await expect(result.textContent()).resolves.toMatch(
+      /Activity that would open: phonecall “Outreach: Woodgrove Foods” regarding Woodgrove Foods/,
+    );
     await page.screenshot({ path: join(SHOTS, "start-outreach-allowed.png") });
     expect(problems).toEqual([]);
     await page.context().close();
@@ -72,7 +91,11 @@ describe("keyboard only", () => {
     await settledButton(page);
     const reached: string[] = [];
     const trail: string[] = [];
-    const focusedLabel = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.querySelector(".ms-Button-label")?.textContent?.trim() ?? "");
+    const focusedLabel = () =>
+      page.evaluate(
+        () =>
+          (document.activeElement as HTMLElement | null)?.querySelector(".ms-Button-label")?.textContent?.trim() ?? "",
+      );
     for (let i = 0; i < 30 && reached.length < 2; i++) {
       await page.keyboard.press("Tab");
       let name = await focusedLabel();
@@ -110,7 +133,9 @@ describe("layouts, contrast and language", () => {
     await verdictText(page);
     const overflow = await page.evaluate(() => {
       const host = document.querySelector('[data-testid="control-host"]') as HTMLElement;
-      const inside = Array.from(host.querySelectorAll<HTMLElement>("*")).filter((el) => el.getBoundingClientRect().right > host.getBoundingClientRect().right + 1);
+      const inside = Array.from(host.querySelectorAll<HTMLElement>("*")).filter(
+        (el) => el.getBoundingClientRect().right > host.getBoundingClientRect().right + 1,
+      );
       return { scroll: host.scrollWidth - host.clientWidth, offenders: inside.map((el) => el.className).slice(0, 5) };
     });
     expect(overflow).toEqual({ scroll: 0, offenders: [] });
@@ -125,7 +150,11 @@ describe("layouts, contrast and language", () => {
     const colors = await page.evaluate(() => {
       const el = document.querySelector('.pg-verdict [role="status"]') as HTMLElement;
       const style = getComputedStyle(el);
-      return { forced: matchMedia("(forced-colors: active)").matches, color: style.color, visible: el.getBoundingClientRect().height > 0 };
+      return {
+        forced: matchMedia("(forced-colors: active)").matches,
+        color: style.color,
+        visible: el.getBoundingClientRect().height > 0,
+      };
     });
     expect(colors.forced).toBe(true);
     expect(colors.visible).toBe(true);
@@ -138,13 +167,27 @@ describe("layouts, contrast and language", () => {
     await verdictText(page);
     await page.getByRole("combobox", { name: "Language" }).click();
     await page.getByRole("option", { name: "Deutsch" }).click();
-    await page.waitForFunction(() => (document.querySelector('.pg-verdict [role="status"]')?.textContent ?? "").startsWith("Partner of Record: Northwind Partners"));
-    expect(await verdictText(page)).toBe("Partner of Record: Northwind Partners — PAL seit 1. Juli 2021. Direktansprache ist deaktiviert. Geerbt von Fabrikam Holdings.");
+    await page.waitForFunction(() =>
+      (document.querySelector('.pg-verdict [role="status"]')?.textContent ?? "").startsWith(
+        "Partner of Record: Northwind Partners",
+      ),
+    );
+    expect(await verdictText(page)).toBe(
+      "Partner of Record: Northwind Partners — PAL seit 1. Juli 2021. Direktansprache ist deaktiviert. Geerbt von Fabrikam Holdings.",
+    );
     await expect(startOutreachButtonText(page)).resolves.toBe("Ansprache starten");
     const truncated = await page.evaluate(() =>
-      Array.from(document.querySelectorAll<HTMLElement>('[data-testid="control-host"] *, [data-testid="start-outreach"] *'))
+      Array.from(
+        document.querySelectorAll<HTMLElement>('[data-testid="control-host"] *, [data-testid="start-outreach"] *'),
+      )
         // visually hidden screen-reader text (1 px, clipped on purpose) is not truncation
-        .filter((el) => el.children.length === 0 && el.getBoundingClientRect().width > 1 && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== "visible")
+        .filter(
+          (el) =>
+            el.children.length === 0 &&
+            el.getBoundingClientRect().width > 1 &&
+            el.scrollWidth > el.clientWidth + 1 &&
+            getComputedStyle(el).overflow !== "visible",
+        )
         .map((el) => el.textContent),
     );
     expect(truncated).toEqual([]);
@@ -171,8 +214,18 @@ describe("hygiene", () => {
     // Expected: the command-bar web resource's one global, the playground's Xrm, its test seam
     // (partnerguardPlayground: the org's demo Dataverse, for "another user changed data") and
     // Fluent's config, and Fluent UI's own registries (set by the platform's Fluent in model-driven apps too).
-    const FLUENT = ["__packages__", "__stylesheet__", "__globalSettings__", "__currentId__", "__themeState__", "__events__", "__fluentDocumentPortals"];
-    expect(added.filter((k) => !["PartnerGuard", "Xrm", "partnerguardPlayground", "FabricConfig", ...FLUENT].includes(k))).toEqual([]);
+    const FLUENT = [
+      "__packages__",
+      "__stylesheet__",
+      "__globalSettings__",
+      "__currentId__",
+      "__themeState__",
+      "__events__",
+      "__fluentDocumentPortals",
+    ];
+    expect(
+      added.filter((k) => !["PartnerGuard", "Xrm", "partnerguardPlayground", "FabricConfig", ...FLUENT].includes(k)),
+    ).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
     await page.context().close();

@@ -16,7 +16,9 @@ const api = (url: string) => new HttpWebApi({ envUrl: url, getToken: async () =>
 describe("batchSource", () => {
   test("long names are cut into chunks whose URL stays within 32,768 characters (no 414), short ids fill 500 a query", async () => {
     server = await demoServer();
-    const names = Array.from({ length: 500 }, (_, i) => `${"Ä long company name with spaces & ampersands ".repeat(4)}${i}`.toLowerCase());
+    const names = Array.from({ length: 500 }, (_, i) =>
+      `${"Ä long company name with spaces & ampersands ".repeat(4)}${i}`.toLowerCase(),
+    );
     names.push("woodgrove foods");
     const found = await matchAccounts(api(server.url), "name", names, { concurrency: 4 });
     expect(found.failed.size).toBe(0);
@@ -43,7 +45,9 @@ describe("batchSource", () => {
     expect(query.fetchXml).toMatch(/<link-entity name="pg_outreachexception"[^>]*alias="ex"/);
     await walkHierarchy(host, store, {});
     const outcome = outcomeFor(DEMO.fabrikamEurope, store);
-    expect(outcome.ok && outcome.associations.map((a) => [a.partnerName, a.depth])).toEqual([["Northwind Partners", 1]]);
+    expect(outcome.ok && outcome.associations.map((a) => [a.partnerName, a.depth])).toEqual([
+      ["Northwind Partners", 1],
+    ]);
     // Parents carry no exceptions link: a request is the account's own, never inherited.
     expect(server.requests.slice(1).every((r) => !r.fetchXml?.includes("pg_outreachexception"))).toBe(true);
   });

@@ -34,7 +34,10 @@ function association(overrides: Partial<PartnerAssociation> = {}): PartnerAssoci
 
 describe("desiredFromGraph", () => {
   test("an association becomes a Graph-sourced row on the account, dates as days, partner account when known", () => {
-    const { desired, problems } = desiredFromGraph([{ account: contoso, associations: [association()] }], PARTNER_ACCOUNT);
+    const { desired, problems } = desiredFromGraph(
+      [{ account: contoso, associations: [association()] }],
+      PARTNER_ACCOUNT,
+    );
     expect(problems).toEqual([]);
     expect(desired).toEqual([
       {
@@ -77,7 +80,14 @@ describe("desiredFromGraph", () => {
     const { desired, problems } = desiredFromGraph(reads);
     expect(desired.map((d) => [d.reference, d.status, d.type, d.start, d.end, d.partnerId])).toEqual([
       ["old", AssociationStatusCodes.inactive, RelationshipTypeCodes.gdap, "2025-02-10", "2027-02-10", undefined],
-      ["contract c1", AssociationStatusCodes.active, RelationshipTypeCodes["csp-reseller"], undefined, undefined, undefined],
+      [
+        "contract c1",
+        AssociationStatusCodes.active,
+        RelationshipTypeCodes["csp-reseller"],
+        undefined,
+        undefined,
+        undefined,
+      ],
       ["future", AssociationStatusCodes.active, RelationshipTypeCodes.gdap, "2025-02-10", "2027-02-10", undefined],
     ]);
     expect(problems).toEqual([

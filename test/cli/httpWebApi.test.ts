@@ -75,7 +75,21 @@ describe("HttpWebApi", () => {
 
   test("a 429 is retried after Retry-After, a bounded number of times", async () => {
     const waits: number[] = [];
-    server = await demoServer({ fault: (_r, i) => (i < 2 ? { status: 429, headers: { "Retry-After": "7" }, body: { error: { code: "0x80072322", message: "Number of requests exceeded the limit of 6000 over time window of 300 seconds." } } } : undefined) });
+    server = await demoServer({
+      fault: (_r, i) =>
+        i < 2
+          ? {
+              status: 429,
+              headers: { "Retry-After": "7" },
+              body: {
+                error: {
+                  code: "0x80072322",
+                  message: "Number of requests exceeded the limit of 6000 over time window of 300 seconds.",
+                },
+              },
+            }
+          : undefined,
+    });
     const api = host(server.url, { sleep: async (ms) => void waits.push(ms) });
     // One request of the HTTP layer (readDataverse issues several since the form load reads three queries).
     const page = await api.fetchXmlPage("account", ACCOUNT_QUERY);
@@ -94,8 +108,10 @@ describe("HttpWebApi", () => {
   test("the local server takes URLs past Node's 16 KB header limit up to 32,768 characters, and answers 414 beyond", async () => {
     server = await demoServer();
     const api = host(server.url);
-    const values = (n: number) => Array.from({ length: n }, (_, i) => `<value>${String(i).padStart(36, "0")}</value>`).join("");
-    const query = (n: number) => `<fetch><entity name="account"><attribute name="name"/><filter><condition attribute="accountid" operator="in">${values(n)}</condition></filter></entity></fetch>`;
+    const values = (n: number) =>
+      Array.from({ length: n }, (_, i) => `<value>${String(i).padStart(36, "0")}</value>`).join("");
+    const query = (n: number) =>
+      `<fetch><entity name="account"><attribute name="name"/><filter><condition attribute="accountid" operator="in">${values(n)}</condition></filter></entity></fetch>`;
     const url = (n: number) => `${server?.url}/api/data/v9.2/accounts?fetchXml=${encodeURIComponent(query(n))}`.length;
     expect(url(400)).toBeGreaterThan(16 * 1024);
     expect(url(400)).toBeLessThan(32_768);
@@ -114,7 +130,9 @@ describe("HttpWebApi", () => {
 
   test("a read outlives a 503 (sent again twice, with backoff), a 500 is not repeated; a bad token is unauthorized", async () => {
     const fetchXml = `<fetch><entity name="account"><attribute name="name"/></entity></fetch>`;
-    server = await demoServer({ fault: () => ({ status: 503, body: { error: { code: "", message: "Service Unavailable" } } }) });
+    server = await demoServer({
+      fault: () => ({ status: 503, body: { error: { code: "", message: "Service Unavailable" } } }),
+    });
     const waits: number[] = [];
     const api = host(server.url, { sleep: async (ms) => void waits.push(ms) });
     await expect(api.fetchXmlPage("account", fetchXml)).rejects.toThrow(/HTTP 503: Service Unavailable/);
@@ -126,9 +144,14 @@ describe("HttpWebApi", () => {
     server = await demoServer({ fault: () => (calls++ === 0 ? { status: 503 } : undefined) });
     expect((await host(server.url).fetchXmlPage("account", fetchXml)).entities.length).toBeGreaterThan(0);
     await server.close();
-    server = await demoServer({ fault: () => ({ status: 500, body: { error: { code: "", message: "Generic SQL error" } } }) });
+    server = await demoServer({
+      fault: () => ({ status: 500, body: { error: { code: "", message: "Generic SQL error" } } }),
+    });
     const outcome = await readDataverse(host(server.url), DEMO.contoso);
-    expect(outcome.ok ? undefined : outcome.failure).toMatchObject({ kind: "server", message: expect.stringContaining("Generic SQL error") });
+    expect(outcome.ok ? undefined : outcome.failure).toMatchObject({
+      kind: "server",
+      message: expect.stringContaining("Generic SQL error"),
+    });
     expect(server.requests).toHaveLength(1);
     await server.close();
     server = await demoServer();
@@ -149,9 +172,18 @@ describe("HttpWebApi", () => {
 
   test("upsert is a PATCH on the alternate-key URL", async () => {
     server = await demoServer();
-    await host(server.url).upsertByKey(Association.logicalName, { [Association.source]: 100000001, [Association.externalReference]: "O'Neil 1" }, { [Association.name]: "x" });
-    expect(server.requests[0]).toMatchObject({ method: "PATCH", resource: "pg_partnerassociations(pg_source=100000001,pg_externalreference='O''Neil 1')" });
-    await expect(host(server.url).upsertByKey(Association.logicalName, { [Association.name]: "x" }, {})).rejects.toMatchObject({ status: 400 });
+    await host(server.url).upsertByKey(
+      Association.logicalName,
+      { [Association.source]: 100000001, [Association.externalReference]: "O'Neil 1" },
+      { [Association.name]: "x" },
+    );
+    expect(server.requests[0]).toMatchObject({
+      method: "PATCH",
+      resource: "pg_partnerassociations(pg_source=100000001,pg_externalreference='O''Neil 1')",
+    });
+    await expect(
+      host(server.url).upsertByKey(Association.logicalName, { [Association.name]: "x" }, {}),
+    ).rejects.toMatchObject({ status: 400 });
   });
 
   test("Retry-After forms, key literals, failures", () => {
@@ -165,9 +197,20 @@ describe("HttpWebApi", () => {
 
   test("auth: a token from the environment, client credentials with a secret, else device code", () => {
     expect(authConfig({}, { PARTNERGUARD_ACCESS_TOKEN: "t" })).toEqual({ kind: "token", token: "t" });
-    expect(authConfig({ tenantId: "contoso.onmicrosoft.com" }, { PARTNERGUARD_CLIENT_ID: "c", PARTNERGUARD_CLIENT_SECRET: "s" })).toMatchObject({ kind: "client-credentials", tenantId: "contoso.onmicrosoft.com" });
-    expect(authConfig({ clientId: "c", deviceCode: true }, { PARTNERGUARD_CLIENT_SECRET: "s" })).toEqual({ kind: "device-code", clientId: "c", tenantId: "organizations" });
+    expect(
+      authConfig(
+        { tenantId: "contoso.onmicrosoft.com" },
+        { PARTNERGUARD_CLIENT_ID: "c", PARTNERGUARD_CLIENT_SECRET: "s" },
+      ),
+    ).toMatchObject({ kind: "client-credentials", tenantId: "contoso.onmicrosoft.com" });
+    expect(authConfig({ clientId: "c", deviceCode: true }, { PARTNERGUARD_CLIENT_SECRET: "s" })).toEqual({
+      kind: "device-code",
+      clientId: "c",
+      tenantId: "organizations",
+    });
     expect(authConfig({}, {})).toHaveProperty("error");
-    expect(authConfig({ clientId: "c" }, { PARTNERGUARD_CLIENT_SECRET: "s" })).toEqual({ error: expect.stringContaining("tenant") });
+    expect(authConfig({ clientId: "c" }, { PARTNERGUARD_CLIENT_SECRET: "s" })).toEqual({
+      error: expect.stringContaining("tenant"),
+    });
   });
 });

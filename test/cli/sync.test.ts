@@ -13,10 +13,14 @@ afterEach(async () => {
   tmp.cleanup();
 });
 
-const HEADER = "customerAccountId,customerName,parentAccountId,customerTenantId,partnerId,partnerName,relationshipType,status,startDate,endDate,externalReference,source";
+const HEADER =
+  "customerAccountId,customerName,parentAccountId,customerTenantId,partnerId,partnerName,relationshipType,status,startDate,endDate,externalReference,source";
 const C = DEMO.woodgrove;
 const P = "b1000000-0000-4000-8000-000000000001";
-const GOOD = [`${C},Woodgrove Foods,,,${P},Harbor Computer Services,dpor,active,2026-01-01,,DPOR-1,Partner Center feed`, `${C},Woodgrove Foods,,,${P},Harbor Computer Services,pal,inactive,2020-01-01,2021-01-01,PAL-1,Partner Center feed`];
+const GOOD = [
+  `${C},Woodgrove Foods,,,${P},Harbor Computer Services,dpor,active,2026-01-01,,DPOR-1,Partner Center feed`,
+  `${C},Woodgrove Foods,,,${P},Harbor Computer Services,pal,inactive,2020-01-01,2021-01-01,PAL-1,Partner Center feed`,
+];
 const BAD = [
   `${C},Woodgrove Foods,,,${P},Harbor,resale,active,2026-01-01,,X-1,feed`, // line 4: unknown type
   `${C},Woodgrove Foods,,,${P},Harbor,pal,paused,2026-01-01,,X-2,feed`, // 5: unknown status
@@ -58,9 +62,27 @@ describe("partnerguard sync", () => {
 
     // The synced association now decides the account's verdict.
     const check = await runCli(["check", C, "--env", server.url, "--as-of", DEMO_NOW]);
-    expect(check.stdout).toContain("Partner of record: Harbor Computer Services — DPOR since 1 Jan 2026. Direct outreach is disabled.");
+    expect(check.stdout).toContain(
+      "Partner of record: Harbor Computer Services — DPOR since 1 Jan 2026. Direct outreach is disabled.",
+    );
 
-    const changed = tmp.write("changed.json", JSON.stringify([{ customerAccountId: C, customerName: "Woodgrove Foods", partnerId: P, partnerName: "Harbor Computer Services", relationshipType: "dpor", status: "inactive", startDate: "2026-01-01", endDate: "2026-06-30", externalReference: "DPOR-1", source: "Partner Center feed" }]));
+    const changed = tmp.write(
+      "changed.json",
+      JSON.stringify([
+        {
+          customerAccountId: C,
+          customerName: "Woodgrove Foods",
+          partnerId: P,
+          partnerName: "Harbor Computer Services",
+          relationshipType: "dpor",
+          status: "inactive",
+          startDate: "2026-01-01",
+          endDate: "2026-06-30",
+          externalReference: "DPOR-1",
+          source: "Partner Center feed",
+        },
+      ]),
+    );
     const third = await runCli(["sync", changed, "--env", server.url, "--json"]);
     const out = JSON.parse(third.stdout);
     expect(out).toMatchObject({ created: 0, updated: 1 });
@@ -70,7 +92,10 @@ describe("partnerguard sync", () => {
   test("a write the service refuses exits 3", async () => {
     server = await demoServer();
     const unknownAccount = "f0000000-0000-4000-8000-000000000001";
-    const feed = tmp.write("feed.csv", [HEADER, `${unknownAccount},Ghost,,,${P},Harbor,pal,active,2026-01-01,,G-1,feed`].join("\n"));
+    const feed = tmp.write(
+      "feed.csv",
+      [HEADER, `${unknownAccount},Ghost,,,${P},Harbor,pal,active,2026-01-01,,G-1,feed`].join("\n"),
+    );
     const run = await runCli(["sync", feed, "--env", server.url]);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/line 2: not written: .*Does Not Exist/);
@@ -81,7 +106,9 @@ describe("partnerguard check", () => {
   test("prints the card's words and the evidence, or JSON", async () => {
     const human = await runCli(["check", "Fabrikam Europe GmbH", "--feed", DEMO_FEED, "--as-of", DEMO_NOW]);
     expect(human.code).toBe(0);
-    expect(human.stdout).toContain("BLOCKED: Partner of record: Northwind Partners — PAL since 1 Jul 2021. Direct outreach is disabled. Inherited from Fabrikam Holdings.");
+    expect(human.stdout).toContain(
+      "BLOCKED: Partner of record: Northwind Partners — PAL since 1 Jul 2021. Direct outreach is disabled. Inherited from Fabrikam Holdings.",
+    );
     expect(human.stdout).toMatch(/Evidence\n {2}- Northwind Partners — PAL · since 1 Jul 2021 · until 30 Jun 2027/);
     const json = await runCli(["check", DEMO.tailspin, "--feed", DEMO_FEED, "--as-of", DEMO_NOW, "--json"]);
     expect(JSON.parse(json.stdout).verdict).toMatchObject({ outreach: "allowed", accountId: DEMO.tailspin });
@@ -91,7 +118,12 @@ describe("partnerguard check", () => {
     const unknown = await runCli(["check", "No Such Company", "--feed", DEMO_FEED]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no account matches "No Such Company"/);
-    server = await demoServer({ fault: (r) => (r.fetchXml?.includes("eq-or-above") ? { status: 503, body: { error: { code: "", message: "down" } } } : undefined) });
+    server = await demoServer({
+      fault: (r) =>
+        r.fetchXml?.includes("eq-or-above")
+          ? { status: 503, body: { error: { code: "", message: "down" } } }
+          : undefined,
+    });
     const down = await runCli(["check", DEMO.contoso, "--env", server.url]);
     expect(down.code).toBe(3);
     expect(down.stdout).toContain("UNVERIFIED: Partner status could not be verified. Outreach stays disabled.");
@@ -102,7 +134,13 @@ describe("partnerguard check", () => {
 describe("partnerguard sync: dates", () => {
   test("a feed's timestamps are written to the date-only columns as days (Edm.Date refuses a time part)", async () => {
     server = await demoServer();
-    const feed = tmp.write("feed.csv", [HEADER, `${C},Woodgrove Foods,,,${P},Harbor Computer Services,dpor,active,2026-01-01T10:30:00Z,2026-12-31T23:00:00+02:00,DPOR-9,feed`].join("\n"));
+    const feed = tmp.write(
+      "feed.csv",
+      [
+        HEADER,
+        `${C},Woodgrove Foods,,,${P},Harbor Computer Services,dpor,active,2026-01-01T10:30:00Z,2026-12-31T23:00:00+02:00,DPOR-9,feed`,
+      ].join("\n"),
+    );
     const run = await runCli(["sync", feed, "--env", server.url]);
     expect(run.code).toBe(0);
     const [patch] = server.requests.filter((r) => r.method === "PATCH");
@@ -117,7 +155,13 @@ describe("partnerguard sync --full-snapshot", () => {
     server = await demoServer();
     await runCli(["sync", tmp.write("first.csv", [HEADER, ...GOOD].join("\n")), "--env", server.url]);
     // The partner lost Woodgrove: the next complete feed of that source no longer has DPOR-1.
-    const next = tmp.write("next.csv", [HEADER, `${C},Woodgrove Foods,,,${P},Harbor Computer Services,pal,inactive,2020-01-01,2021-01-01,PAL-1,Partner Center feed`].join("\n"));
+    const next = tmp.write(
+      "next.csv",
+      [
+        HEADER,
+        `${C},Woodgrove Foods,,,${P},Harbor Computer Services,pal,inactive,2020-01-01,2021-01-01,PAL-1,Partner Center feed`,
+      ].join("\n"),
+    );
     const patches = () => server?.requests.filter((r) => r.method === "PATCH") ?? [];
     const before = patches().length;
 
@@ -146,7 +190,13 @@ describe("partnerguard sync --full-snapshot", () => {
 
   test("a feed with skipped rows is refused as a snapshot (exit 2, nothing written); --graph has no snapshot yet (exit 4)", async () => {
     server = await demoServer();
-    const run = await runCli(["sync", tmp.write("bad.csv", [HEADER, ...GOOD, BAD[0]].join("\n")), "--env", server.url, "--full-snapshot"]);
+    const run = await runCli([
+      "sync",
+      tmp.write("bad.csv", [HEADER, ...GOOD, BAD[0]].join("\n")),
+      "--env",
+      server.url,
+      "--full-snapshot",
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--full-snapshot: 1 rows of .* were skipped/);
     expect(server.requests.filter((r) => r.method !== "GET")).toHaveLength(0);

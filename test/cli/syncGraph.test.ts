@@ -5,7 +5,13 @@
  */
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { WebApiServer } from "../../src/emulator/webApiServer";
-import { Account, Association, AssociationSourceCodes, AssociationStatusCodes, RelationshipTypeCodes } from "../../src/schema";
+import {
+  Account,
+  Association,
+  AssociationSourceCodes,
+  AssociationStatusCodes,
+  RelationshipTypeCodes,
+} from "../../src/schema";
 import { GraphServer, startGraphServer } from "../graph/graphServer";
 import { CUSTOMER, PARTNER, contract, gdap, graphData } from "../graph/fixtures";
 import { buildCli, demoDataverse, demoServer, runCli } from "./helpers/cli";
@@ -44,7 +50,9 @@ afterEach(async () => {
   web = graph = undefined;
 });
 
-async function start(accounts: (typeof ACCOUNTS)[keyof typeof ACCOUNTS][]): Promise<{ env: Record<string, string>; args: string[] }> {
+async function start(
+  accounts: (typeof ACCOUNTS)[keyof typeof ACCOUNTS][],
+): Promise<{ env: Record<string, string>; args: string[] }> {
   emulator = demoDataverse();
   for (const a of accounts)
     emulator.insert(Account.logicalName, {
@@ -65,7 +73,11 @@ async function start(accounts: (typeof ACCOUNTS)[keyof typeof ACCOUNTS][]): Prom
     [contract("ResellerPartner")],
   );
   // The demo data's Proseware account names a real tenant too: Graph knows it, with nothing for this partner.
-  data.tenants.push({ tenantId: "4b827261-d21f-4aa9-b7db-7fa1f56fb163", displayName: "Proseware Inc", defaultDomainName: "proseware.onmicrosoft.com" });
+  data.tenants.push({
+    tenantId: "4b827261-d21f-4aa9-b7db-7fa1f56fb163",
+    displayName: "Proseware Inc",
+    defaultDomainName: "proseware.onmicrosoft.com",
+  });
   graph = await startGraphServer(data, {
     // The partner app has no access to one customer: Graph answers 403 on its lists.
     fault: (path) =>
@@ -97,7 +109,11 @@ const ours = new Set(Object.values(ACCOUNTS).map((a) => a.id));
 const graphRows = () =>
   emulator
     .table(Association.logicalName)
-    .filter((r) => r[Association.source] === AssociationSourceCodes.graph && ours.has((r[Association.customer] as { id: string }).id));
+    .filter(
+      (r) =>
+        r[Association.source] === AssociationSourceCodes.graph &&
+        ours.has((r[Association.customer] as { id: string }).id),
+    );
 const writes = () => web?.requests.filter((r) => r.method !== "GET") ?? [];
 
 describe("partnerguard sync --graph", () => {
@@ -110,7 +126,9 @@ describe("partnerguard sync --graph", () => {
     expect(dry.stdout).toContain("Plan from Microsoft Graph (dry run: nothing is written):");
     expect(dry.stdout).toContain(`account Contoso Graph Customer (${ACCOUNTS.contoso.id}): create Contoso admin`);
     expect(dry.stdout).toMatch(/3 would be created, 0 would be updated, 0 unchanged/);
-    expect(dry.stderr).toContain(`account Typo Customer (${ACCOUNTS.bad.id}): tenant id "contoso.onmicrosoft" is not a GUID (skipped)`);
+    expect(dry.stderr).toContain(
+      `account Typo Customer (${ACCOUNTS.bad.id}): tenant id "contoso.onmicrosoft" is not a GUID (skipped)`,
+    );
 
     const first = await runCli([...args, "--json"], { env });
     expect(first.code).toBe(0);
@@ -144,7 +162,9 @@ describe("partnerguard sync --graph", () => {
       [Association.status]: AssociationStatusCodes.inactive,
       [Association.end]: "2025-06-30",
     });
-    const contractRow = [...byRef.entries()].find(([ref]) => typeof ref === "string" && ref.startsWith("contract "))?.[1];
+    const contractRow = [...byRef.entries()].find(
+      ([ref]) => typeof ref === "string" && ref.startsWith("contract "),
+    )?.[1];
     expect(contractRow).toMatchObject({
       [Association.relationshipType]: RelationshipTypeCodes["csp-reseller"],
       [Association.status]: AssociationStatusCodes.active,
@@ -168,11 +188,21 @@ describe("partnerguard sync --graph", () => {
     const { env, args } = await start([ACCOUNTS.locked, ACCOUNTS.contoso]);
     const run = await runCli(args, { env });
     expect(run.code).toBe(5);
-    expect(run.stderr).toContain(`account Locked Customer (${ACCOUNTS.locked.id}), tenant ${FORBIDDEN_TENANT}: Graph failed (forbidden):`);
+    expect(run.stderr).toContain(
+      `account Locked Customer (${ACCOUNTS.locked.id}), tenant ${FORBIDDEN_TENANT}: Graph failed (forbidden):`,
+    );
     expect(run.stderr).toMatch(/Authorization_RequestDenied/);
-    expect(run.stderr).toMatch(/Error: Microsoft Graph could not be read for 1 of 3 accounts \(the others were imported\)/);
-    expect(run.stdout).toMatch(/3 accounts with a tenant id: 2 read from Graph, 1 Graph failed, 0 bad tenant ids\. 3 created/);
-    expect(graphRows().map((r) => (r[Association.customer] as { id: string }).id)).toEqual([ACCOUNTS.contoso.id, ACCOUNTS.contoso.id, ACCOUNTS.contoso.id]);
+    expect(run.stderr).toMatch(
+      /Error: Microsoft Graph could not be read for 1 of 3 accounts \(the others were imported\)/,
+    );
+    expect(run.stdout).toMatch(
+      /3 accounts with a tenant id: 2 read from Graph, 1 Graph failed, 0 bad tenant ids\. 3 created/,
+    );
+    expect(graphRows().map((r) => (r[Association.customer] as { id: string }).id)).toEqual([
+      ACCOUNTS.contoso.id,
+      ACCOUNTS.contoso.id,
+      ACCOUNTS.contoso.id,
+    ]);
   });
 
   test("--graph with a feed is a usage error; missing Graph credentials are a usage error", async () => {
@@ -182,9 +212,12 @@ describe("partnerguard sync --graph", () => {
     const noCredentials = await runCli(["sync", "--graph", "--env", "https://contoso.crm.dynamics.com"]);
     expect(noCredentials.code).toBe(2);
     expect(noCredentials.stderr).toMatch(/PARTNERGUARD_GRAPH_CLIENT_SECRET/);
-    const plainHttp = await runCli(["sync", "--graph", "--env", "https://contoso.crm.dynamics.com", "--graph-url", "http://graph.example"], {
-      env: { PARTNERGUARD_GRAPH_TOKEN: "t" },
-    });
+    const plainHttp = await runCli(
+      ["sync", "--graph", "--env", "https://contoso.crm.dynamics.com", "--graph-url", "http://graph.example"],
+      {
+        env: { PARTNERGUARD_GRAPH_TOKEN: "t" },
+      },
+    );
     expect(plainHttp.code).toBe(2);
     expect(plainHttp.stderr).toMatch(/must start with https/);
   });

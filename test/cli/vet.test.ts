@@ -34,18 +34,23 @@ const LIST = [
 const rowsOf = (csv: string) => parse<Record<string, string>>(csv, { columns: true, bom: true });
 
 describe("partnerguard --help", () => {
-  test.each([[[]], [["vet"]], [["check"]], [["sync"]], [["pack"]]])("%j --help prints usage and exits 0", async (args) => {
-    const run = await runCli([...args, "--help"]);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Usage: partnerguard/);
-  });
+  test.each([[[]], [["vet"]], [["check"]], [["sync"]], [["pack"]]])(
+    "%j --help prints usage and exits 0",
+    async (args) => {
+      const run = await runCli([...args, "--help"]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Usage: partnerguard/);
+    },
+  );
 });
 
 describe("partnerguard vet", () => {
   test("vets every row against Dataverse in a few batched requests and writes them all", async () => {
     server = await demoServer();
     const list = tmp.write("list.csv", LIST);
-    const run = await runCli(["vet", list, "--env", server.url, "--out", "vetted.csv", "--as-of", DEMO_NOW], { cwd: tmp.dir });
+    const run = await runCli(["vet", list, "--env", server.url, "--out", "vetted.csv", "--as-of", DEMO_NOW], {
+      cwd: tmp.dir,
+    });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const rows = rowsOf(tmp.read("vetted.csv"));
@@ -60,7 +65,11 @@ describe("partnerguard vet", () => {
       ["Nobody", "unverified", "", "domain"],
       ["Broken id", "unverified", "", "accountId"],
     ]);
-    expect(rows[0]).toMatchObject({ relationshipType: "CSP reseller", reason: "Harbor Computer Services holds an active CSP reseller.", "Account ID": DEMO.contoso });
+    expect(rows[0]).toMatchObject({
+      relationshipType: "CSP reseller",
+      reason: "Harbor Computer Services holds an active CSP reseller.",
+      "Account ID": DEMO.contoso,
+    });
     expect(rows[1].reason).toContain("Inherited from Fabrikam Holdings");
     expect(rows[3].matchedAccountId).toBe(EXTRA.contosoLabs);
     expect(rows[6].reason).toMatch(/^2 accounts match web domain twins.example/);
@@ -81,8 +90,12 @@ describe("partnerguard vet", () => {
   test("offline against the feed gives the verdicts Dataverse gives, hierarchy included", async () => {
     server = await demoServer();
     const list = tmp.write("list.csv", [`accountId`, ...Object.values(DEMO)].join("\n"));
-    const online = await runCli(["vet", list, "--env", server.url, "--out", "a.csv", "--as-of", DEMO_NOW], { cwd: tmp.dir });
-    const offline = await runCli(["vet", list, "--feed", DEMO_FEED, "--out", "b.csv", "--as-of", DEMO_NOW], { cwd: tmp.dir });
+    const online = await runCli(["vet", list, "--env", server.url, "--out", "a.csv", "--as-of", DEMO_NOW], {
+      cwd: tmp.dir,
+    });
+    const offline = await runCli(["vet", list, "--feed", DEMO_FEED, "--out", "b.csv", "--as-of", DEMO_NOW], {
+      cwd: tmp.dir,
+    });
     expect([online.code, offline.code]).toEqual([0, 0]);
     expect(tmp.read("b.csv")).toEqual(tmp.read("a.csv"));
     expect(rowsOf(tmp.read("b.csv")).map((r) => r.verdict)).toContain("allowed");
@@ -90,13 +103,21 @@ describe("partnerguard vet", () => {
 
   test("--as-of evaluates at another moment; --fail-on-blocked exits 1; --policy applies", async () => {
     const list = tmp.write("list.csv", `accountId\n${DEMO.fabrikamEurope}\n`);
-    const later = await runCli(["vet", list, "--feed", DEMO_FEED, "--as-of", "2027-07-01", "--fail-on-blocked", "--json"], { cwd: tmp.dir });
+    const later = await runCli(
+      ["vet", list, "--feed", DEMO_FEED, "--as-of", "2027-07-01", "--fail-on-blocked", "--json"],
+      { cwd: tmp.dir },
+    );
     expect(later.code).toBe(0);
     expect(JSON.parse(later.stdout).summary.byOutreach).toEqual({ allowed: 1, blocked: 0, unverified: 0 });
-    const now = await runCli(["vet", list, "--feed", DEMO_FEED, "--as-of", DEMO_NOW, "--fail-on-blocked"], { cwd: tmp.dir });
+    const now = await runCli(["vet", list, "--feed", DEMO_FEED, "--as-of", DEMO_NOW, "--fail-on-blocked"], {
+      cwd: tmp.dir,
+    });
     expect(now.code).toBe(1);
     const noHierarchy = tmp.write("policy.json", JSON.stringify({ hierarchy: { enabled: false } }));
-    const flat = await runCli(["vet", list, "--feed", DEMO_FEED, "--as-of", DEMO_NOW, "--policy", noHierarchy, "--fail-on-blocked"], { cwd: tmp.dir });
+    const flat = await runCli(
+      ["vet", list, "--feed", DEMO_FEED, "--as-of", DEMO_NOW, "--policy", noHierarchy, "--fail-on-blocked"],
+      { cwd: tmp.dir },
+    );
     expect(flat.code).toBe(0);
   });
 
@@ -120,14 +141,26 @@ describe("partnerguard vet", () => {
     server = await startWebApiServer({ emulator, token: TOKEN });
     const list = tmp.write("exc.csv", `accountId\n${DEMO.contoso}\n`);
     const env = { PARTNERGUARD_ACCESS_TOKEN: TOKEN };
-    const during = await runCli(["vet", list, "--env", server.url, "--as-of", "2026-11-25", "--json"], { cwd: tmp.dir, env });
+    const during = await runCli(["vet", list, "--env", server.url, "--as-of", "2026-11-25", "--json"], {
+      cwd: tmp.dir,
+      env,
+    });
     expect(JSON.parse(during.stdout).summary.byOutreach).toEqual({ allowed: 1, blocked: 0, unverified: 0 });
-    const after = await runCli(["vet", list, "--env", server.url, "--as-of", "2026-12-09", "--json"], { cwd: tmp.dir, env });
+    const after = await runCli(["vet", list, "--env", server.url, "--as-of", "2026-12-09", "--json"], {
+      cwd: tmp.dir,
+      env,
+    });
     expect(JSON.parse(after.stdout).summary.byOutreach).toEqual({ allowed: 0, blocked: 1, unverified: 0 });
     // check reads the same approval as of the same day: the two commands agree.
-    const checkDuring = await runCli(["check", DEMO.contoso, "--env", server.url, "--as-of", "2026-11-25", "--json"], { cwd: tmp.dir, env });
+    const checkDuring = await runCli(["check", DEMO.contoso, "--env", server.url, "--as-of", "2026-11-25", "--json"], {
+      cwd: tmp.dir,
+      env,
+    });
     expect(JSON.parse(checkDuring.stdout).verdict.outreach).toBe("allowed");
-    const checkAfter = await runCli(["check", DEMO.contoso, "--env", server.url, "--as-of", "2026-12-09", "--json"], { cwd: tmp.dir, env });
+    const checkAfter = await runCli(["check", DEMO.contoso, "--env", server.url, "--as-of", "2026-12-09", "--json"], {
+      cwd: tmp.dir,
+      env,
+    });
     expect(JSON.parse(checkAfter.stdout).verdict.outreach).toBe("blocked");
   });
 
@@ -137,7 +170,8 @@ describe("partnerguard vet", () => {
       fault: (r, i) => {
         if (i < 2) return { status: 429, headers: { "Retry-After": "0" } };
         // One 500 (not retried by the HTTP layer): the chunk itself is read again.
-        if (r.entitySet === "accounts" && accountQueries++ === 0) return { status: 500, body: { error: { code: "", message: "busy" } } };
+        if (r.entitySet === "accounts" && accountQueries++ === 0)
+          return { status: 500, body: { error: { code: "", message: "busy" } } };
         return undefined;
       },
     });
@@ -151,7 +185,8 @@ describe("partnerguard vet", () => {
 
   test("an account query that keeps failing leaves its rows unverified, with the cause", async () => {
     server = await demoServer({
-      fault: (r) => (r.entitySet === "accounts" ? { status: 503, body: { error: { code: "", message: "busy" } } } : undefined),
+      fault: (r) =>
+        r.entitySet === "accounts" ? { status: 503, body: { error: { code: "", message: "busy" } } } : undefined,
     });
     const list = tmp.write("list.csv", `accountId\n${DEMO.contoso}\n${DEMO.woodgrove}\n`);
     const run = await runCli(["vet", list, "--env", server.url, "--json", "--as-of", DEMO_NOW], { cwd: tmp.dir });
@@ -182,7 +217,10 @@ describe("partnerguard vet", () => {
       expect(runs[i].stderr).toMatch(message);
     });
     server = await demoServer();
-    const refused = await runCli(["vet", list, "--env", server.url], { cwd: tmp.dir, env: { PARTNERGUARD_ACCESS_TOKEN: "expired" } });
+    const refused = await runCli(["vet", list, "--env", server.url], {
+      cwd: tmp.dir,
+      env: { PARTNERGUARD_ACCESS_TOKEN: "expired" },
+    });
     expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/HTTP 401/);
     expect(refused.stdout + refused.stderr).not.toContain("expired");

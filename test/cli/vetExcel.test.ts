@@ -27,9 +27,18 @@ const BOM = "\uFEFF";
 describe("Excel-safe output", () => {
   test("cells that start a formula are written as text, with a BOM and CRLF, in the list's own delimiter", async () => {
     // What Excel writes in most of Europe: semicolons, BOM, CRLF; umlauts and formula-looking cells.
-    const list = BOM + ["Firma;Account ID;Notiz", `"=HYPERLINK(""http://x"";""y"")";${DEMO.contoso};+cmd|' /C calc'!A0`, `Müller & Söhne;${DEMO.woodgrove};@SUM(1+1)`, `-2+3;${DEMO.fabrikamEurope};\tTab`].join("\r\n");
+    const list =
+      BOM +
+      [
+        "Firma;Account ID;Notiz",
+        `"=HYPERLINK(""http://x"";""y"")";${DEMO.contoso};+cmd|' /C calc'!A0`,
+        `Müller & Söhne;${DEMO.woodgrove};@SUM(1+1)`,
+        `-2+3;${DEMO.fabrikamEurope};\tTab`,
+      ].join("\r\n");
     const file = tmp.write("liste.csv", list);
-    const run = await runCli(["vet", file, "--feed", DEMO_FEED, "--as-of", DEMO_NOW, "--out", "geprueft.csv"], { cwd: tmp.dir });
+    const run = await runCli(["vet", file, "--feed", DEMO_FEED, "--as-of", DEMO_NOW, "--out", "geprueft.csv"], {
+      cwd: tmp.dir,
+    });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const out = tmp.read("geprueft.csv");
@@ -56,12 +65,20 @@ describe("Excel-safe output", () => {
       ].join("\n"),
     );
     const list = tmp.write("list.tsv", `name\tnote\nEvil Customer\tx\n`);
-    const run = await runCli(["vet", list, "--feed", feed, "--as-of", DEMO_NOW, "--out", "out.tsv", "--no-bom", "--delimiter", "tab"], { cwd: tmp.dir });
+    const run = await runCli(
+      ["vet", list, "--feed", feed, "--as-of", DEMO_NOW, "--out", "out.tsv", "--no-bom", "--delimiter", "tab"],
+      { cwd: tmp.dir },
+    );
     expect(run.code).toBe(0);
     const out = tmp.read("out.tsv");
     expect(out.startsWith(BOM)).toBe(false);
     const [row] = parse<Record<string, string>>(out, { columns: true, delimiter: "\t" });
-    expect(row).toMatchObject({ name: "Evil Customer", verdict: "blocked", partnerOfRecord: "'=cmd|' /C calc'!A0", matchedBy: "name" });
+    expect(row).toMatchObject({
+      name: "Evil Customer",
+      verdict: "blocked",
+      partnerOfRecord: "'=cmd|' /C calc'!A0",
+      matchedBy: "name",
+    });
   });
 });
 
@@ -70,9 +87,17 @@ describe("matching lists from other systems", () => {
     server = await demoServer();
     const list = tmp.write(
       "list.csv",
-      ["Company,Tenant,Web", ",,HTTPS://WWW.ContosoLabs.example/de/kontakt?x=1", ",,Jo Doe <jo@contosolabs.example>", "Woodgrove   FOODS,,", "Twin Traders,,"].join("\n"),
+      [
+        "Company,Tenant,Web",
+        ",,HTTPS://WWW.ContosoLabs.example/de/kontakt?x=1",
+        ",,Jo Doe <jo@contosolabs.example>",
+        "Woodgrove   FOODS,,",
+        "Twin Traders,,",
+      ].join("\n"),
     );
-    const run = await runCli(["vet", list, "--env", server.url, "--as-of", DEMO_NOW, "--out", "out.csv"], { cwd: tmp.dir });
+    const run = await runCli(["vet", list, "--env", server.url, "--as-of", DEMO_NOW, "--out", "out.csv"], {
+      cwd: tmp.dir,
+    });
     expect(run.code).toBe(0);
     const rows = parse<Record<string, string>>(tmp.read("out.csv"), { columns: true, bom: true });
     expect(rows.map((r) => [r.matchedBy, r.verdict, r.matchedAccountId])).toEqual([
@@ -86,13 +111,18 @@ describe("matching lists from other systems", () => {
   });
 
   test("German headers (Firma, Webseite, E-Mail-Adresse) are understood; a bare quote inside a cell is text", async () => {
-    const list = tmp.write("messe.csv", BOM + ["Firma;Webseite;E-Mail-Adresse", "Fabrikam Europe GmbH;;", '=HYPERLINK("http://x");;'].join("\r\n"));
-    const run = await runCli(["vet", list, "--feed", DEMO_FEED, "--as-of", DEMO_NOW, "--out", "out.csv"], { cwd: tmp.dir });
+    const list = tmp.write(
+      "messe.csv",
+      BOM + ["Firma;Webseite;E-Mail-Adresse", "Fabrikam Europe GmbH;;", '=HYPERLINK("http://x");;'].join("\r\n"),
+    );
+    const run = await runCli(["vet", list, "--feed", DEMO_FEED, "--as-of", DEMO_NOW, "--out", "out.csv"], {
+      cwd: tmp.dir,
+    });
     expect(run.code).toBe(0);
     const rows = parse<Record<string, string>>(tmp.read("out.csv"), { columns: true, bom: true, delimiter: ";" });
     expect(rows.map((r) => [r.Firma, r.matchedBy, r.verdict])).toEqual([
       ["Fabrikam Europe GmbH", "name", "blocked"],
-      ["'=HYPERLINK(\"http://x\")", "name", "unverified"],
+      ['\'=HYPERLINK("http://x")', "name", "unverified"],
     ]);
   });
 
@@ -104,42 +134,99 @@ describe("matching lists from other systems", () => {
         "c1000000-0000-4000-8000-000000000007,Tenant Co,,7e000000-0000-4000-8000-00000000000a,b1000000-0000-4000-8000-000000000009,Adatum,gdap,active,2024-01-01,,R1,feed",
       ].join("\n"),
     );
-    const list = tmp.write("list.csv", "Customer Tenant ID,Company\n7E000000-0000-4000-8000-00000000000A,Something else\n");
+    const list = tmp.write(
+      "list.csv",
+      "Customer Tenant ID,Company\n7E000000-0000-4000-8000-00000000000A,Something else\n",
+    );
     const run = await runCli(["vet", list, "--feed", feed, "--as-of", DEMO_NOW, "--json"], { cwd: tmp.dir });
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
-    expect(out.rows[0]).toMatchObject({ matchedBy: "tenantId", verdict: "blocked", accountId: "c1000000-0000-4000-8000-000000000007" });
+    expect(out.rows[0]).toMatchObject({
+      matchedBy: "tenantId",
+      verdict: "blocked",
+      accountId: "c1000000-0000-4000-8000-000000000007",
+    });
   });
 });
 
 describe("unusable input: one line with the line number, exit 2 (never 1, which means blocked)", () => {
   test.each([
-    ["a binary file as the list", () => ["vet", tmp.write("list.xlsx", Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x0a, 0x00, 0x00]).toString("latin1")), "--feed", DEMO_FEED], /the list .*list\.xlsx line 1: not a text file/],
+    [
+      "a binary file as the list",
+      () => [
+        "vet",
+        tmp.write("list.xlsx", Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x0a, 0x00, 0x00]).toString("latin1")),
+        "--feed",
+        DEMO_FEED,
+      ],
+      /the list .*list\.xlsx line 1: not a text file/,
+    ],
     [
       "a binary file as the feed",
-      () => ["vet", tmp.write("l.csv", `accountId\n${DEMO.contoso}\n`), "--feed", tmp.write("feed.bin", "customerAccountId\nabc\u0000\u0001\u0002")],
+      () => [
+        "vet",
+        tmp.write("l.csv", `accountId\n${DEMO.contoso}\n`),
+        "--feed",
+        tmp.write("feed.bin", "customerAccountId\nabc\u0000\u0001\u0002"),
+      ],
       /the feed .*feed\.bin line 2: not a text file/,
     ],
-    ["a list whose header has no known column", () => ["vet", tmp.write("l.csv", "colour;size\nred;1\n"), "--feed", DEMO_FEED], /list line 1: the header \(colour;size\) has none of the columns.*delimiter ";"/],
-    ["a feed with the wrong header", () => ["vet", tmp.write("l.csv", `accountId\n${DEMO.contoso}\n`), "--feed", tmp.write("f.csv", "id,name\n1,x\n")], /feed .* unusable: line 1: header \(id,name\) has no customerAccountId/],
-    ["an impossible --as-of", () => ["vet", tmp.write("l.csv", `accountId\n${DEMO.contoso}\n`), "--feed", DEMO_FEED, "--as-of", "2026-02-30"], /2026-02-30 is not a day of the calendar/],
-    ["an impossible check --as-of", () => ["check", DEMO.contoso, "--feed", DEMO_FEED, "--as-of", "2026-04-31"], /2026-04-31 is not a day of the calendar/],
-    ["an unknown --delimiter", () => ["vet", tmp.write("l.csv", `accountId\n${DEMO.contoso}\n`), "--feed", DEMO_FEED, "--delimiter", "|"], /expected "," ";" or "tab"/],
-    ["unreadable CSV", () => ["vet", tmp.write("l.csv", `accountId\n"${DEMO.contoso}\n`), "--feed", DEMO_FEED], /the list line \d+ is not readable CSV/],
+    [
+      "a list whose header has no known column",
+      () => ["vet", tmp.write("l.csv", "colour;size\nred;1\n"), "--feed", DEMO_FEED],
+      /list line 1: the header \(colour;size\) has none of the columns.*delimiter ";"/,
+    ],
+    [
+      "a feed with the wrong header",
+      () => ["vet", tmp.write("l.csv", `accountId\n${DEMO.contoso}\n`), "--feed", tmp.write("f.csv", "id,name\n1,x\n")],
+      /feed .* unusable: line 1: header \(id,name\) has no customerAccountId/,
+    ],
+    [
+      "an impossible --as-of",
+      () => ["vet", tmp.write("l.csv", `accountId\n${DEMO.contoso}\n`), "--feed", DEMO_FEED, "--as-of", "2026-02-30"],
+      /2026-02-30 is not a day of the calendar/,
+    ],
+    [
+      "an impossible check --as-of",
+      () => ["check", DEMO.contoso, "--feed", DEMO_FEED, "--as-of", "2026-04-31"],
+      /2026-04-31 is not a day of the calendar/,
+    ],
+    [
+      "an unknown --delimiter",
+      () => ["vet", tmp.write("l.csv", `accountId\n${DEMO.contoso}\n`), "--feed", DEMO_FEED, "--delimiter", "|"],
+      /expected "," ";" or "tab"/,
+    ],
+    [
+      "unreadable CSV",
+      () => ["vet", tmp.write("l.csv", `accountId\n"${DEMO.contoso}\n`), "--feed", DEMO_FEED],
+      /the list line \d+ is not readable CSV/,
+    ],
   ])("%s", async (_what, args, message) => {
     const run = await runCli(args(), { cwd: tmp.dir });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     // One line (plus commander's "(add --help for usage)" hint for option errors), no echo of raw bytes.
-    expect(run.stderr.trim().split("\n").filter((l) => !l.startsWith("(add --help")).length).toBe(1);
+    expect(
+      run.stderr
+        .trim()
+        .split("\n")
+        .filter((l) => !l.startsWith("(add --help")).length,
+    ).toBe(1);
     expect(run.stderr).not.toContain("\u0000");
   });
 
   test("duplicate rows are named with their line numbers on stderr, vetted once and written for both", async () => {
-    const list = tmp.write("l.csv", ["accountId,name", `${DEMO.contoso},a`, `${DEMO.woodgrove},b`, `${DEMO.contoso.toUpperCase()},c`].join("\n"));
-    const run = await runCli(["vet", list, "--feed", DEMO_FEED, "--as-of", DEMO_NOW, "--out", "out.csv"], { cwd: tmp.dir });
+    const list = tmp.write(
+      "l.csv",
+      ["accountId,name", `${DEMO.contoso},a`, `${DEMO.woodgrove},b`, `${DEMO.contoso.toUpperCase()},c`].join("\n"),
+    );
+    const run = await runCli(["vet", list, "--feed", DEMO_FEED, "--as-of", DEMO_NOW, "--out", "out.csv"], {
+      cwd: tmp.dir,
+    });
     expect(run.code).toBe(0);
-    expect(run.stderr.trim()).toBe(`list line 4: duplicate: same account id ${DEMO.contoso} as line 2 (vetted once, written for both)`);
+    expect(run.stderr.trim()).toBe(
+      `list line 4: duplicate: same account id ${DEMO.contoso} as line 2 (vetted once, written for both)`,
+    );
     expect(parse(tmp.read("out.csv"), { columns: true, bom: true })).toHaveLength(3);
   });
 
@@ -158,7 +245,12 @@ describe("unusable input: one line with the line number, exit 2 (never 1, which 
     const run = await runCli(["vet", list, "--feed", feed, "--as-of", DEMO_NOW, "--json"], { cwd: tmp.dir });
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/line 2: endDate 2020-01-01 is before startDate 2021-01-01/);
-    expect(JSON.parse(run.stdout).rows[0]).toMatchObject({ matchedBy: "name", status: "matched", verdict: "blocked", partnerOfRecord: "Adatum" });
+    expect(JSON.parse(run.stdout).rows[0]).toMatchObject({
+      matchedBy: "name",
+      status: "matched",
+      verdict: "blocked",
+      partnerOfRecord: "Adatum",
+    });
   });
 });
 
@@ -167,7 +259,11 @@ describe("pipes and paths", () => {
     const rows = Array.from({ length: 4000 }, (_, i) => (i % 2 ? DEMO.contoso : DEMO.woodgrove));
     const list = tmp.write("big.csv", ["accountId", ...rows].join("\n"));
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [BIN, "vet", list, "--feed", DEMO_FEED, "--as-of", DEMO_NOW, "--json", "--quiet"], { cwd: tmp.dir, env: { PATH: process.env.PATH, PARTNERGUARD_ACCESS_TOKEN: TOKEN } });
+      const child = spawn(
+        process.execPath,
+        [BIN, "vet", list, "--feed", DEMO_FEED, "--as-of", DEMO_NOW, "--json", "--quiet"],
+        { cwd: tmp.dir, env: { PATH: process.env.PATH, PARTNERGUARD_ACCESS_TOKEN: TOKEN } },
+      );
       let stderr = "";
       child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
       // What `head -c 100` does: read a little, then close the read end.
@@ -191,12 +287,21 @@ describe("pipes and paths", () => {
 describe("one vocabulary", () => {
   test("check and vet say the card's sentences (src/text/verdictText with the 1033 strings), and what they cannot see", async () => {
     const resx = readFileSync(join(ROOT, "PartnerGuard/strings/PartnerGuard.1033.resx"), "utf8");
-    const strings = new Map([...resx.matchAll(/<data name="([^"]+)"[^>]*>\s*<value>([^<]*)<\/value>/g)].map((m) => [m[1], m[2].replace(/&amp;/g, "&")]));
+    const strings = new Map(
+      [...resx.matchAll(/<data name="([^"]+)"[^>]*>\s*<value>([^<]*)<\/value>/g)].map((m) => [
+        m[1],
+        m[2].replace(/&amp;/g, "&"),
+      ]),
+    );
     const t = makeTranslate((key) => strings.get(key) ?? key);
-    const check = await runCli(["check", DEMO.litware, "--feed", DEMO_FEED, "--as-of", DEMO_NOW, "--json"], { cwd: tmp.dir });
+    const check = await runCli(["check", DEMO.litware, "--feed", DEMO_FEED, "--as-of", DEMO_NOW, "--json"], {
+      cwd: tmp.dir,
+    });
     expect(check.code).toBe(0);
     const { verdict, unseen } = JSON.parse(check.stdout) as { verdict: Verdict; unseen: string[] };
-    const cardSays = verdict.reasons.map((r) => reasonText(t, verdict, r, Date.parse(DEMO_NOW))).filter((x): x is string => !!x);
+    const cardSays = verdict.reasons
+      .map((r) => reasonText(t, verdict, r, Date.parse(DEMO_NOW)))
+      .filter((x): x is string => !!x);
     expect(cardSays).toContain("The deal registration of Adatum Solutions ends within 15 days.");
     const text = await runCli(["check", DEMO.litware, "--feed", DEMO_FEED, "--as-of", DEMO_NOW], { cwd: tmp.dir });
     for (const sentence of cardSays) expect(text.stdout).toContain(sentence);

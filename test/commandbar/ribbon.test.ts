@@ -4,7 +4,14 @@ import { Ribbon, Form } from "../../webresource/index";
 import * as ribbon from "../../webresource/ribbon";
 import { xrmHost } from "../../webresource/host";
 import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
-import { AuditDecisionCodes, AuditVerdictCodes, DecisionCodes, OutreachAudit, OutreachDecision, OutreachExceptionTable } from "../../src/schema";
+import {
+  AuditDecisionCodes,
+  AuditVerdictCodes,
+  DecisionCodes,
+  OutreachAudit,
+  OutreachDecision,
+  OutreachExceptionTable,
+} from "../../src/schema";
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { PERSONAS } from "../../src/emulator/personas";
 import { Persona } from "../../src/emulator/security";
@@ -29,7 +36,9 @@ describe("enable rule PartnerGuard.Ribbon.isOutreachEnabled", () => {
   });
 
   test("unverified (Dataverse 503) -> false", async () => {
-    const emulator = demoEmulator({ fault: (r) => (r.entity === "account" ? { status: 503, message: "down" } : undefined) });
+    const emulator = demoEmulator({
+      fault: (r) => (r.entity === "account" ? { status: 503, message: "down" } : undefined),
+    });
     const { form } = installXrm(emulator.as(PERSONAS.seller), DEMO.woodgrove);
     await expect(Ribbon.isOutreachEnabled(form as never)).resolves.toBe(false);
   });
@@ -107,7 +116,12 @@ describe("command PartnerGuard.Ribbon.startOutreach", () => {
     expect(recorded.forms).toEqual([
       {
         options: { entityName: "phonecall" },
-        parameters: { regardingobjectid: DEMO.woodgrove, regardingobjectidname: "Woodgrove Foods", regardingobjectidtype: "account", subject: "Outreach: Woodgrove Foods" },
+        parameters: {
+          regardingobjectid: DEMO.woodgrove,
+          regardingobjectidname: "Woodgrove Foods",
+          regardingobjectidtype: "account",
+          subject: "Outreach: Woodgrove Foods",
+        },
       },
     ]);
   });
@@ -116,15 +130,22 @@ describe("command PartnerGuard.Ribbon.startOutreach", () => {
     const emulator = demoEmulator();
     const { form, recorded } = installXrm(emulator.as(PERSONAS.seller), DEMO.contoso, { confirm: true });
     await ribbon.startOutreach(xrmHost(), form);
-    expect(audits(emulator)[0]).toMatchObject({ [OutreachAudit.decision]: AuditDecisionCodes.blocked, [OutreachAudit.verdict]: AuditVerdictCodes.blocked });
+    expect(audits(emulator)[0]).toMatchObject({
+      [OutreachAudit.decision]: AuditDecisionCodes.blocked,
+      [OutreachAudit.verdict]: AuditVerdictCodes.blocked,
+    });
     // choosing to engage the partner is audited too
     expect(audits(emulator)[1]).toMatchObject({ [OutreachAudit.decision]: AuditDecisionCodes["engaged-partner"] });
     expect(recorded.confirms).toHaveLength(1);
-    expect(recorded.confirms[0].text).toContain("Partner of record: Harbor Computer Services — CSP reseller since 3 Mar 2019.");
+    expect(recorded.confirms[0].text).toContain(
+      "Partner of record: Harbor Computer Services — CSP reseller since 3 Mar 2019.",
+    );
     expect(recorded.confirms[0].text).toContain("engage Harbor Computer Services");
     expect(recorded.confirms[0].confirmButtonLabel).toBe("Engage partner");
     expect(recorded.forms.map((f) => f.options.entityName)).toEqual(["task"]);
-    expect(recorded.forms[0].parameters.subject).toBe("Engage partner Harbor Computer Services on Contoso Pharmaceuticals");
+    expect(recorded.forms[0].parameters.subject).toBe(
+      "Engage partner Harbor Computer Services on Contoso Pharmaceuticals",
+    );
   });
 
   test("data changed since the form loaded: the fresh check wins over the shared one", async () => {
@@ -143,7 +164,9 @@ describe("command PartnerGuard.Ribbon.startOutreach", () => {
   });
 
   test("unverified: explains, opens nothing, and audits", async () => {
-    const emulator = demoEmulator({ fault: (r) => (r.entity === "account" ? { status: 503, message: "down" } : undefined) });
+    const emulator = demoEmulator({
+      fault: (r) => (r.entity === "account" ? { status: 503, message: "down" } : undefined),
+    });
     const { form, recorded } = installXrm(emulator.as(PERSONAS.seller), DEMO.woodgrove);
     await expect(ribbon.startOutreach(xrmHost(), form as never)).resolves.toBe("blocked");
     expect(recorded.alerts[0].text).toBe("Partner status could not be verified. Outreach stays disabled.");
@@ -152,7 +175,9 @@ describe("command PartnerGuard.Ribbon.startOutreach", () => {
   });
 
   test("an audit write that fails keeps outreach closed and says so", async () => {
-    const emulator = demoEmulator({ fault: (r) => (r.operation === "createRecord" ? { status: 403, message: "no create privilege" } : undefined) });
+    const emulator = demoEmulator({
+      fault: (r) => (r.operation === "createRecord" ? { status: 403, message: "no create privilege" } : undefined),
+    });
     const { form, recorded } = installXrm(emulator.as(PERSONAS.seller), DEMO.woodgrove);
     await expect(ribbon.startOutreach(xrmHost(), form as never)).resolves.toBe("audit-failed");
     expect(recorded.forms).toEqual([]);

@@ -23,7 +23,11 @@ beforeAll(() => {
 
 type Node = Record<string, unknown>;
 const parsed = () =>
-  new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (_n, _p, _l, isAttribute) => !isAttribute }).parse(readFileSync(ribbonPath, "utf8")) as Node;
+  new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: "@",
+    isArray: (_n, _p, _l, isAttribute) => !isAttribute,
+  }).parse(readFileSync(ribbonPath, "utf8")) as Node;
 
 /** Every value of an attribute, anywhere in the document. */
 function attributeValues(node: unknown, name: string, out: string[] = []): string[] {
@@ -38,12 +42,20 @@ function attributeValues(node: unknown, name: string, out: string[] = []): strin
 }
 
 function resolveDotted(scope: Record<string, unknown>, dotted: string): unknown {
-  return dotted.split(".").reduce<unknown>((o, part) => (o && typeof o === "object" ? (o as Record<string, unknown>)[part] : undefined), scope);
+  return dotted
+    .split(".")
+    .reduce<unknown>(
+      (o, part) => (o && typeof o === "object" ? (o as Record<string, unknown>)[part] : undefined),
+      scope,
+    );
 }
 
 describe("RibbonDiffXml of the account form", () => {
   test("validates against RibbonCore.xsd", async () => {
-    const preload = ["RibbonTypes.xsd", "RibbonWSS.xsd"].map((f) => ({ fileName: f, contents: readFileSync(join(schemas, f), "utf8") }));
+    const preload = ["RibbonTypes.xsd", "RibbonWSS.xsd"].map((f) => ({
+      fileName: f,
+      contents: readFileSync(join(schemas, f), "utf8"),
+    }));
     const result = await validateXML({
       xml: [{ fileName: "RibbonDiff.xml", contents: readFileSync(ribbonPath, "utf8") }],
       schema: [{ fileName: "RibbonCore.xsd", contents: readFileSync(join(schemas, "RibbonCore.xsd"), "utf8") }],
@@ -55,8 +67,15 @@ describe("RibbonDiffXml of the account form", () => {
 
   test("the validation catches a broken document (the check can fail)", async () => {
     const broken = readFileSync(ribbonPath, "utf8").replace("<CustomRule ", "<CustomRules ");
-    const preload = ["RibbonTypes.xsd", "RibbonWSS.xsd"].map((f) => ({ fileName: f, contents: readFileSync(join(schemas, f), "utf8") }));
-    const result = await validateXML({ xml: [{ fileName: "b.xml", contents: broken }], schema: [{ fileName: "RibbonCore.xsd", contents: readFileSync(join(schemas, "RibbonCore.xsd"), "utf8") }], preload });
+    const preload = ["RibbonTypes.xsd", "RibbonWSS.xsd"].map((f) => ({
+      fileName: f,
+      contents: readFileSync(join(schemas, f), "utf8"),
+    }));
+    const result = await validateXML({
+      xml: [{ fileName: "b.xml", contents: broken }],
+      schema: [{ fileName: "RibbonCore.xsd", contents: readFileSync(join(schemas, "RibbonCore.xsd"), "utf8") }],
+      preload,
+    });
     expect(result.valid).toBe(false);
   });
 
@@ -76,7 +95,9 @@ describe("RibbonDiffXml of the account form", () => {
   test("every $LocLabels reference is defined, in English and German", () => {
     const doc = parsed();
     const referenced = new Set(
-      ["LabelText", "Alt", "ToolTipTitle", "ToolTipDescription"].flatMap((a) => attributeValues(doc, a)).map((v) => v.replace(/^\$LocLabels:/, "")),
+      ["LabelText", "Alt", "ToolTipTitle", "ToolTipDescription"]
+        .flatMap((a) => attributeValues(doc, a))
+        .map((v) => v.replace(/^\$LocLabels:/, "")),
     );
     const labels = ((((doc.RibbonDiffXml as Node[])[0].LocLabels as Node[])[0].LocLabel ?? []) as Node[]).map((l) => ({
       id: l["@Id"] as string,
@@ -96,7 +117,9 @@ describe("RibbonDiffXml of the account form", () => {
     for (const c of commands) expect(defined).toContain(c);
     const rules = (doc.RibbonDiffXml as Node[])[0].RuleDefinitions as Node[];
     const definedRules = attributeValues(rules, "Id");
-    const usedRules = attributeValues((doc.RibbonDiffXml as Node[])[0].CommandDefinitions, "Id").filter((id) => id.includes("Rule"));
+    const usedRules = attributeValues((doc.RibbonDiffXml as Node[])[0].CommandDefinitions, "Id").filter((id) =>
+      id.includes("Rule"),
+    );
     for (const r of usedRules) expect(definedRules).toContain(r);
   });
 

@@ -19,7 +19,15 @@ beforeEach(() => {
 
 function mountControl(emulator: DataverseEmulator, accountId: string) {
   const requestRender = jest.fn();
-  const context = createContext({ accountId, accountName: "x", languageId: 1033, strings: resxStrings(1033), width: 400, webApi: emulator, requestRender });
+  const context = createContext({
+    accountId,
+    accountName: "x",
+    languageId: 1033,
+    strings: resxStrings(1033),
+    width: 400,
+    webApi: emulator,
+    requestRender,
+  });
   const control = new PartnerGuard();
   control.init(context as never);
   render(control.updateView(context as never));
@@ -34,7 +42,12 @@ describe("one resolution per account per page load", () => {
     Form.onLoad({ getFormContext: () => form });
     await expect(Ribbon.isOutreachEnabled(form as never)).resolves.toBe(false);
     await waitFor(() => expect(requestRender).toHaveBeenCalled());
-    expect(emulator.requests.map((r) => r.entity).sort()).toEqual(["account", "environmentvariabledefinition", "pg_outreachaudit", "pg_outreachexception"]);
+    expect(emulator.requests.map((r) => r.entity).sort()).toEqual([
+      "account",
+      "environmentvariabledefinition",
+      "pg_outreachaudit",
+      "pg_outreachexception",
+    ]);
   });
 
   test("another frame of the same origin (session storage only): waits for the pending resolution instead of asking again", async () => {
@@ -66,6 +79,8 @@ describe("one resolution per account per page load", () => {
     forgetSharedResolutions(); // the next page load in the same session
     sessionStorage.removeItem(`partnerguard:resolution:${DEMO.contoso}`);
     await Ribbon.isOutreachEnabled(form);
-    expect(emulator.requests.map((r) => r.entity).filter((e) => e !== "pg_outreachexception" && e !== "pg_outreachaudit")).toEqual(["environmentvariabledefinition", "account", "account"]);
+    expect(
+      emulator.requests.map((r) => r.entity).filter((e) => e !== "pg_outreachexception" && e !== "pg_outreachaudit"),
+    ).toEqual(["environmentvariabledefinition", "account", "account"]);
   });
 });

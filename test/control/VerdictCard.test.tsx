@@ -13,12 +13,19 @@ const NOW = "2026-11-24T12:00:00Z";
 const t = strictTranslate(1033);
 
 function ready(outcomes: SourceOutcome[], policyProblems: string[] = []): CardState {
-  return { kind: "ready", verdict: evaluate({ accountId: "acc-1", outcomes, policy: DEFAULT_POLICY, now: NOW }), policyProblems };
+  return {
+    kind: "ready",
+    verdict: evaluate({ accountId: "acc-1", outcomes, policy: DEFAULT_POLICY, now: NOW }),
+    policyProblems,
+  };
 }
 
 /** The verdict line (Fluent renders a MessageBar's text one tick late, for screen readers). */
 async function expectVerdict(text: string) {
-  const banner = await screen.findByText((_, el) => !!el?.closest(".pg-verdict") && el?.getAttribute("role") === "status" && (el.textContent ?? "").length > 0);
+  const banner = await screen.findByText(
+    (_, el) =>
+      !!el?.closest(".pg-verdict") && el?.getAttribute("role") === "status" && (el.textContent ?? "").length > 0,
+  );
   expect(banner).toHaveTextContent(text);
 }
 
@@ -29,8 +36,21 @@ function show(state: CardState, onRetry = jest.fn()) {
 
 describe("VerdictCard", () => {
   test("active partner of record: the one-line verdict, the evidence and why", async () => {
-    show(ready([ok([association({ partnerName: "Harbor Computer Services", relationshipType: "csp-reseller", startDate: "2019-03-03", externalReference: "PC-1" })])]));
-    await expectVerdict("Partner of record: Harbor Computer Services — CSP reseller since 3 Mar 2019. Direct outreach is disabled.");
+    show(
+      ready([
+        ok([
+          association({
+            partnerName: "Harbor Computer Services",
+            relationshipType: "csp-reseller",
+            startDate: "2019-03-03",
+            externalReference: "PC-1",
+          }),
+        ]),
+      ]),
+    );
+    await expectVerdict(
+      "Partner of record: Harbor Computer Services — CSP reseller since 3 Mar 2019. Direct outreach is disabled.",
+    );
     const evidence = screen.getByRole("list", { name: "Evidence" });
     expect(within(evidence).getAllByRole("listitem")).toHaveLength(1);
     expect(evidence).toHaveTextContent("Harbor Computer Services");
@@ -48,28 +68,55 @@ describe("VerdictCard", () => {
   });
 
   test("source failure: could not be verified, with Retry that calls back", async () => {
-    const failed: SourceOutcome = { source: "Dataverse", sourceKind: "dataverse", ok: false, failure: { kind: "server", message: "503" } };
+    const failed: SourceOutcome = {
+      source: "Dataverse",
+      sourceKind: "dataverse",
+      ok: false,
+      failure: { kind: "server", message: "503" },
+    };
     const onRetry = show(ready([failed]));
     await expectVerdict("Partner status could not be verified. Outreach stays disabled.");
     expect(screen.getByText("Dataverse could not be read (service error).")).toBeTruthy();
     // A source that failed proves nothing: never "no associations are recorded".
     expect(screen.queryByText("No partner associations are recorded for this account or its parents.")).toBeNull();
-    expect(screen.getByText("No partner associations could be read: a source did not answer (see above).")).toBeTruthy();
+    expect(
+      screen.getByText("No partner associations could be read: a source did not answer (see above)."),
+    ).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: "Retry" }));
     expect(onRetry).toHaveBeenCalledTimes(1);
   });
 
   test("inherited from the parent account", async () => {
-    show(ready([ok([association({ partnerName: "Northwind Partners", relationshipType: "pal", depth: 1, customerName: "Fabrikam Holdings", startDate: "2021-07-01" })])]));
-    await expectVerdict("Partner of record: Northwind Partners — PAL since 1 Jul 2021. Direct outreach is disabled. Inherited from Fabrikam Holdings.");
+    show(
+      ready([
+        ok([
+          association({
+            partnerName: "Northwind Partners",
+            relationshipType: "pal",
+            depth: 1,
+            customerName: "Fabrikam Holdings",
+            startDate: "2021-07-01",
+          }),
+        ]),
+      ]),
+    );
+    await expectVerdict(
+      "Partner of record: Northwind Partners — PAL since 1 Jul 2021. Direct outreach is disabled. Inherited from Fabrikam Holdings.",
+    );
     expect(screen.getByRole("list", { name: "Evidence" })).toHaveTextContent("inherited from Fabrikam Holdings");
   });
 
   test("expiring soon warns and keeps outreach disabled", async () => {
-    show(ready([ok([association({ partnerName: "Adatum", relationshipType: "deal-registration", startDate: "2026-09-10" })])]));
+    show(
+      ready([
+        ok([association({ partnerName: "Adatum", relationshipType: "deal-registration", startDate: "2026-09-10" })]),
+      ]),
+    );
     await expectVerdict("Direct outreach is disabled.");
     expect(await screen.findByText(/Expiring soon: the deal registration of Adatum ends on 9 Dec 2026/)).toBeTruthy();
-    expect(screen.getByRole("list", { name: "Evidence" })).toHaveTextContent("protected until 9 Dec 2026 (registration window)");
+    expect(screen.getByRole("list", { name: "Evidence" })).toHaveTextContent(
+      "protected until 9 Dec 2026 (registration window)",
+    );
   });
 
   test("history is collapsed behind a button and never blocks", async () => {
@@ -103,7 +150,12 @@ describe("VerdictCard", () => {
   });
 
   test("data notes and policy problems are shown for review", async () => {
-    show(ready([ok([association({ relationshipType: "unknown", rawType: "777", partnerName: "X" })])], ["expiringSoonDays: expected a whole number from 0 to 365"]));
+    show(
+      ready(
+        [ok([association({ relationshipType: "unknown", rawType: "777", partnerName: "X" })])],
+        ["expiringSoonDays: expected a whole number from 0 to 365"],
+      ),
+    );
     expect(await screen.findByText(/Unknown relationship type code 777/)).toBeTruthy();
     expect(await screen.findByText(/settings that were ignored: expiringSoonDays/)).toBeTruthy();
     await expectVerdict("Partner of record: X — unknown relationship type since");

@@ -26,7 +26,15 @@ function Host({ control, context }: { control: PartnerGuard; context: ComponentF
 function mount(accountId: string, options: EmulatorOptions = {}, persona: Persona = PERSONAS.seller) {
   const emulator = demoEmulator(options);
   // The card acts as the signed-in seller, with the seller's roles enforced.
-  const context = createContext({ accountId, accountName: "Contoso Pharmaceuticals", languageId: 1033, strings: resxStrings(1033), width: 500, webApi: emulator.as(persona), requestRender: () => undefined });
+  const context = createContext({
+    accountId,
+    accountName: "Contoso Pharmaceuticals",
+    languageId: 1033,
+    strings: resxStrings(1033),
+    width: 500,
+    webApi: emulator.as(persona),
+    requestRender: () => undefined,
+  });
   const control = new PartnerGuard();
   control.init(context as never);
   render(<Host control={control} context={context} />);
@@ -42,11 +50,15 @@ describe("include the partner, from the card", () => {
     fireEvent.click(screen.getByRole("button", { name: "Engage partner" }));
     const dialog = await screen.findByRole("alertdialog");
     expect(within(dialog).getByText("Engage Harbor Computer Services")).toBeTruthy();
-    fireEvent.change(within(dialog).getByLabelText("Note for the partner manager"), { target: { value: "Renewal in Q1; Harbor leads." } });
+    fireEvent.change(within(dialog).getByLabelText("Note for the partner manager"), {
+      target: { value: "Renewal in Q1; Harbor leads." },
+    });
     fireEvent.click(within(dialog).getByRole("button", { name: "Record engagement" }));
     expect(await screen.findByText(/^Partner engaged on .* by Avery Seller\.$/)).toBeTruthy();
     expect(emulator.table("task")).toHaveLength(1);
-    expect(emulator.table(OutreachAudit.logicalName)[0][OutreachAudit.reasons]).toContain("Renewal in Q1; Harbor leads.");
+    expect(emulator.table(OutreachAudit.logicalName)[0][OutreachAudit.reasons]).toContain(
+      "Renewal in Q1; Harbor leads.",
+    );
     await blocked(); // still blocked: the partner is included, not bypassed
   });
 
@@ -61,36 +73,57 @@ describe("include the partner, from the card", () => {
     expect(await within(dialog).findByText("Choose a reason.")).toBeTruthy();
     expect(emulator.table(OutreachExceptionTable.logicalName)).toHaveLength(0);
 
-    fireEvent.change(within(dialog).getByRole("textbox", { name: /Justification/ }), { target: { value: "The customer's CIO asked for a direct call." } });
+    fireEvent.change(within(dialog).getByRole("textbox", { name: /Justification/ }), {
+      target: { value: "The customer's CIO asked for a direct call." },
+    });
     fireEvent.click(within(dialog).getByRole("combobox", { name: /Reason/ }));
     fireEvent.click(await screen.findByRole("option", { name: "Customer asked for direct contact" }));
     fireEvent.click(within(dialog).getByRole("button", { name: "Send request" }));
-    expect(await screen.findByText(/^An exception requested on .* by Avery Seller is waiting for an approver\.$/)).toBeTruthy();
+    expect(
+      await screen.findByText(/^An exception requested on .* by Avery Seller is waiting for an approver\.$/),
+    ).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Request exception" })).toBeNull();
     expect(emulator.table(OutreachExceptionTable.logicalName)).toHaveLength(1);
   });
 
   test("a write failure is shown in the dialog and outreach stays disabled", async () => {
-    mount(DEMO.contoso, { fault: (r) => (r.operation === "createRecord" ? { status: 503, message: "Service Unavailable" } : undefined) });
+    mount(DEMO.contoso, {
+      fault: (r) => (r.operation === "createRecord" ? { status: 503, message: "Service Unavailable" } : undefined),
+    });
     await blocked();
     fireEvent.click(screen.getByRole("button", { name: "Engage partner" }));
     const dialog = await screen.findByRole("alertdialog");
     fireEvent.click(within(dialog).getByRole("button", { name: "Record engagement" }));
-    expect(await within(dialog).findByText("Could not save (Service Unavailable). Nothing was recorded; outreach stays as it was.")).toBeTruthy();
+    expect(
+      await within(dialog).findByText(
+        "Could not save (Service Unavailable). Nothing was recorded; outreach stays as it was.",
+      ),
+    ).toBeTruthy();
     await blocked();
   });
 
   test("a user without the PartnerGuard Seller role (an approver only) is refused by the server, and told so in words", async () => {
-    const approverOnly = { id: "55555555-5555-4555-8555-555555555555", name: "Riley Approver", roles: ["approver" as const], base: SALES_BASE_PRIVILEGES };
+    const approverOnly = {
+      id: "55555555-5555-4555-8555-555555555555",
+      name: "Riley Approver",
+      roles: ["approver" as const],
+      base: SALES_BASE_PRIVILEGES,
+    };
     const emulator = mount(DEMO.contoso, {}, approverOnly);
     await blocked();
     fireEvent.click(screen.getByRole("button", { name: "Request exception" }));
     const dialog = await screen.findByRole("alertdialog");
-    fireEvent.change(within(dialog).getByLabelText(/Justification/), { target: { value: "The customer's CIO asked us to call directly about the renewal." } });
+    fireEvent.change(within(dialog).getByLabelText(/Justification/), {
+      target: { value: "The customer's CIO asked us to call directly about the renewal." },
+    });
     fireEvent.click(within(dialog).getByRole("combobox", { name: /Reason/ }));
     fireEvent.click(await screen.findByRole("option", { name: "Customer asked for direct contact" }));
     fireEvent.click(within(dialog).getByRole("button", { name: "Send request" }));
-    expect(await within(dialog).findByText(/^Dataverse refused: your security roles do not allow this \(Principal user .* is missing prvCreatepg_OutreachException privilege/)).toBeTruthy();
+    expect(
+      await within(dialog).findByText(
+        /^Dataverse refused: your security roles do not allow this \(Principal user .* is missing prvCreatepg_OutreachException privilege/,
+      ),
+    ).toBeTruthy();
     expect(emulator.table(OutreachExceptionTable.logicalName)).toEqual([]);
     await blocked();
   });
@@ -113,28 +146,46 @@ describe("include the partner, from the card", () => {
   });
 
   test("the request saved but its audit entry refused: said exactly, the request shows as pending, no second request", async () => {
-    const emulator = mount(DEMO.contoso, { fault: (r) => (r.operation === "createRecord" && r.entity === OutreachAudit.logicalName ? { status: 503, message: "Service Unavailable" } : undefined) });
+    const emulator = mount(DEMO.contoso, {
+      fault: (r) =>
+        r.operation === "createRecord" && r.entity === OutreachAudit.logicalName
+          ? { status: 503, message: "Service Unavailable" }
+          : undefined,
+    });
     await blocked();
     fireEvent.click(screen.getByRole("button", { name: "Request exception" }));
     const dialog = await screen.findByRole("alertdialog");
-    fireEvent.change(within(dialog).getByRole("textbox", { name: /Justification/ }), { target: { value: "The customer's CIO asked for a direct call." } });
+    fireEvent.change(within(dialog).getByRole("textbox", { name: /Justification/ }), {
+      target: { value: "The customer's CIO asked for a direct call." },
+    });
     fireEvent.click(within(dialog).getByRole("combobox", { name: /Reason/ }));
     fireEvent.click(await screen.findByRole("option", { name: "Customer asked for direct contact" }));
     fireEvent.click(within(dialog).getByRole("button", { name: "Send request" }));
     expect(
-      await within(dialog).findByText("Your request was sent and waits for an approver, but its audit entry could not be written (Service Unavailable). Do not send it again; tell your administrator."),
+      await within(dialog).findByText(
+        "Your request was sent and waits for an approver, but its audit entry could not be written (Service Unavailable). Do not send it again; tell your administrator.",
+      ),
     ).toBeTruthy();
     expect(emulator.table(OutreachExceptionTable.logicalName)).toHaveLength(1);
-    expect(await screen.findByText(/^An exception requested on .* by Avery Seller is waiting for an approver\.$/)).toBeTruthy();
+    expect(
+      await screen.findByText(/^An exception requested on .* by Avery Seller is waiting for an approver\.$/),
+    ).toBeTruthy();
   });
 
   test("a history that cannot be read says so (not 'could not save')", async () => {
-    mount(DEMO.contoso, { fault: (r) => (r.entity === OutreachDecision.logicalName ? { status: 503, message: "Service Unavailable" } : undefined) });
+    mount(DEMO.contoso, {
+      fault: (r) =>
+        r.entity === OutreachDecision.logicalName ? { status: 503, message: "Service Unavailable" } : undefined,
+    });
     await blocked();
     await act(async () => {
       fireEvent.click(screen.getByRole("button", { name: "History" }));
     });
-    expect(await screen.findByText("The history could not be loaded (Service Unavailable). Nothing has changed; try again later.")).toBeTruthy();
+    expect(
+      await screen.findByText(
+        "The history could not be loaded (Service Unavailable). Nothing has changed; try again later.",
+      ),
+    ).toBeTruthy();
   });
 
   test("no actions where there is nothing to act on (no partner of record)", async () => {

@@ -1,4 +1,11 @@
-import { REQUEST_OPEN_DAYS, approvedDays, checkDecision, checkRequest, judgeException, validUntil } from "../../src/core/exceptions";
+import {
+  REQUEST_OPEN_DAYS,
+  approvedDays,
+  checkDecision,
+  checkRequest,
+  judgeException,
+  validUntil,
+} from "../../src/core/exceptions";
 import { DEFAULT_POLICY, parsePolicy } from "../../src/core/policy";
 import { ExceptionDecision, ExceptionState, OutreachException } from "../../src/core/types";
 
@@ -8,7 +15,12 @@ const DAY = 86_400_000;
 const ASKED = Date.parse("2026-11-20T09:00:00Z");
 const iso = (ms: number) => new Date(ms).toISOString();
 
-const good = { accountId: "acc-1", justification: "The customer's CIO asked us to call directly.", reason: "customer-asked" as const, days: 14 };
+const good = {
+  accountId: "acc-1",
+  justification: "The customer's CIO asked us to call directly.",
+  reason: "customer-asked" as const,
+  days: 14,
+};
 const request = (decisions: ExceptionDecision[] = [], over: Partial<OutreachException> = {}): OutreachException => ({
   id: "ex-1",
   accountId: "ACC-1",
@@ -29,7 +41,11 @@ const decision = (over: Partial<ExceptionDecision> = {}): ExceptionDecision => (
   createdOn: iso(ASKED + DAY),
   ...over,
 });
-const state = (status: ExceptionState["status"], over: Partial<OutreachException> = {}): ExceptionState => ({ request: request([], over), status, ignored: [] });
+const state = (status: ExceptionState["status"], over: Partial<OutreachException> = {}): ExceptionState => ({
+  request: request([], over),
+  status,
+  ignored: [],
+});
 
 describe("exception requests", () => {
   test("a complete request within the policy has no problem", () => {
@@ -81,7 +97,12 @@ describe("what a decision is worth (read from server-set columns only)", () => {
 
   test("an approval by someone else lasts its days from its createdon", () => {
     const s = judge(request([decision()]), ASKED + 2 * DAY);
-    expect(s).toMatchObject({ status: "approved", validUntil: iso(ASKED + 15 * DAY), approvedBy: "Jordan Approver", ignored: [] });
+    expect(s).toMatchObject({
+      status: "approved",
+      validUntil: iso(ASKED + 15 * DAY),
+      approvedBy: "Jordan Approver",
+      ignored: [],
+    });
   });
 
   test("the approval ends exactly at createdon + days (valid the moment before, not at it)", () => {
@@ -102,7 +123,8 @@ describe("what a decision is worth (read from server-set columns only)", () => {
     expect(approvedDays(decision({ days: 30 }), DEFAULT_POLICY)).toBe(30);
     expect(approvedDays(decision({ days: 31 }), DEFAULT_POLICY)).toBe(30);
     expect(approvedDays(decision({ days: 1 }), DEFAULT_POLICY)).toBe(1);
-    for (const days of [0, -3, 2.5, undefined]) expect(approvedDays(decision({ days }), DEFAULT_POLICY)).toBeUndefined();
+    for (const days of [0, -3, 2.5, undefined])
+      expect(approvedDays(decision({ days }), DEFAULT_POLICY)).toBeUndefined();
   });
 
   test.each([
@@ -124,7 +146,9 @@ describe("what a decision is worth (read from server-set columns only)", () => {
     const s = judge(request([decision()], { createdBy: undefined }), ASKED + 2 * DAY);
     expect(s.status).toBe("pending");
     expect(s.ignored.map((i) => i.code)).toEqual(["unknown-requester"]);
-    expect(judge(request([decision()], { createdOn: "not a date" }), ASKED + 2 * DAY).ignored.map((i) => i.code)).toEqual(["unknown-requester"]);
+    expect(
+      judge(request([decision()], { createdOn: "not a date" }), ASKED + 2 * DAY).ignored.map((i) => i.code),
+    ).toEqual(["unknown-requester"]);
   });
 
   test(`a request lapses ${REQUEST_OPEN_DAYS} days after it was made; a decision after that does not count`, () => {
@@ -143,7 +167,10 @@ describe("what a decision is worth (read from server-set columns only)", () => {
   });
 
   test("the latest counted decision wins: a later rejection revokes an approval", () => {
-    const revoked = request([decision(), decision({ id: "dc-2", decision: "rejected", days: undefined, createdOn: iso(ASKED + 3 * DAY) })]);
+    const revoked = request([
+      decision(),
+      decision({ id: "dc-2", decision: "rejected", days: undefined, createdOn: iso(ASKED + 3 * DAY) }),
+    ]);
     expect(judge(revoked, ASKED + 2 * DAY).status).toBe("approved");
     expect(judge(revoked, ASKED + 4 * DAY).status).toBe("rejected");
   });
@@ -156,7 +183,10 @@ describe("what a decision is worth (read from server-set columns only)", () => {
   });
 
   test("an ignored decision never hides a counted one, and a counted one is not listed as ignored", () => {
-    const s = judge(request([decision({ id: "own", createdBy: SELLER, createdOn: iso(ASKED + 2 * DAY) }), decision()]), ASKED + 3 * DAY);
+    const s = judge(
+      request([decision({ id: "own", createdBy: SELLER, createdOn: iso(ASKED + 2 * DAY) }), decision()]),
+      ASKED + 3 * DAY,
+    );
     expect(s.status).toBe("approved");
     expect(s.decision?.id).toBe("dc-1");
     expect(s.ignored.map((i) => i.decision.id)).toEqual(["own"]);

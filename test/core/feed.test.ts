@@ -2,7 +2,8 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { isCalendarDate, parseFeed, parseFeedCsv, parseFeedJson } from "../../src/core/feed";
 
-const HEADER = "customerAccountId,customerName,parentAccountId,customerTenantId,partnerId,partnerName,relationshipType,status,startDate,endDate,externalReference,source";
+const HEADER =
+  "customerAccountId,customerName,parentAccountId,customerTenantId,partnerId,partnerName,relationshipType,status,startDate,endDate,externalReference,source";
 
 describe("partner feed parser", () => {
   test("the demo dataset parses without errors", () => {
@@ -13,7 +14,9 @@ describe("partner feed parser", () => {
 
   test("a row without partner only declares an account and its parent", () => {
     const r = parseFeedCsv(`${HEADER}\nc2,Child,c1,,,,,,,,,\n`);
-    expect(r.rows).toEqual([{ line: 2, customerAccountId: "c2", customerName: "Child", parentAccountId: "c1", customerTenantId: undefined }]);
+    expect(r.rows).toEqual([
+      { line: 2, customerAccountId: "c2", customerName: "Child", parentAccountId: "c1", customerTenantId: undefined },
+    ]);
   });
 
   test("bad rows are reported with their line numbers and the good ones kept", () => {
@@ -46,7 +49,10 @@ describe("partner feed parser", () => {
   });
 
   test("a header without customerAccountId is refused as a whole", () => {
-    expect(parseFeedCsv("id,name\n1,x\n").errors[0]).toEqual({ line: 1, message: 'header (id,name) has no customerAccountId column (read with delimiter ",")' });
+    expect(parseFeedCsv("id,name\n1,x\n").errors[0]).toEqual({
+      line: 1,
+      message: 'header (id,name) has no customerAccountId column (read with delimiter ",")',
+    });
   });
 
   test("unreadable CSV reports the line", () => {
@@ -58,7 +64,13 @@ describe("partner feed parser", () => {
   test("JSON feeds use the same keys and report the index", () => {
     const r = parseFeedJson(
       JSON.stringify([
-        { customerAccountId: "c1", partnerName: "P", relationshipType: "gdap", status: "active", startDate: "2024-01-01T10:00:00Z" },
+        {
+          customerAccountId: "c1",
+          partnerName: "P",
+          relationshipType: "gdap",
+          status: "active",
+          startDate: "2024-01-01T10:00:00Z",
+        },
         { customerAccountId: "c2", partnerName: "P", relationshipType: "gdap", status: "nope" },
         42,
       ]),
@@ -81,7 +93,11 @@ describe("partner feed as Excel saves it", () => {
       const csv = "\uFEFF" + [HEADER, ...rows].map((l) => l.replace(/,/g, d)).join("\r\n");
       const r = parseFeed(csv);
       expect(r.errors).toEqual([]);
-      expect(r.rows[0]).toMatchObject({ customerAccountId: "c1", customerName: "Café Müller", partner: { relationshipType: "pal" } });
+      expect(r.rows[0]).toMatchObject({
+        customerAccountId: "c1",
+        customerName: "Café Müller",
+        partner: { relationshipType: "pal" },
+      });
     }
   });
 
@@ -93,12 +109,26 @@ describe("partner feed as Excel saves it", () => {
 
   test("a day that does not exist is an error, not the next month; the account stays declared", () => {
     const r = parseFeedCsv([HEADER, "c1,Feb,p0,,p1,Partner,pal,active,2026-01-01,2026-02-30,R1,feed"].join("\n"));
-    expect(r.errors).toEqual([{ line: 2, message: expect.stringMatching(/endDate "2026-02-30" is not a day of the calendar.*account and its parent are kept/) }]);
-    expect(r.rows).toEqual([{ line: 2, customerAccountId: "c1", customerName: "Feb", parentAccountId: "p0", customerTenantId: undefined }]);
+    expect(r.errors).toEqual([
+      {
+        line: 2,
+        message: expect.stringMatching(
+          /endDate "2026-02-30" is not a day of the calendar.*account and its parent are kept/,
+        ),
+      },
+    ]);
+    expect(r.rows).toEqual([
+      { line: 2, customerAccountId: "c1", customerName: "Feb", parentAccountId: "p0", customerTenantId: undefined },
+    ]);
   });
 
   test("isCalendarDate", () => {
     expect(["2024-02-29", "2026-12-31", "2026-02-28T23:00:00Z"].map(isCalendarDate)).toEqual([true, true, true]);
-    expect(["2026-02-29", "2026-04-31", "2026-13-01", "26-01-01"].map(isCalendarDate)).toEqual([false, false, false, false]);
+    expect(["2026-02-29", "2026-04-31", "2026-13-01", "26-01-01"].map(isCalendarDate)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

@@ -4,8 +4,10 @@ import { RELATIONSHIP_TYPES } from "../../src/core/types";
 import { association, ok } from "../helpers/associations";
 
 const NOW = "2026-11-24T12:00:00Z";
-const run = (outcomes: Parameters<typeof evaluate>[0]["outcomes"], extra: Partial<Parameters<typeof evaluate>[0]> = {}) =>
-  evaluate({ accountId: "acc-1", outcomes, policy: DEFAULT_POLICY, now: NOW, ...extra });
+const run = (
+  outcomes: Parameters<typeof evaluate>[0]["outcomes"],
+  extra: Partial<Parameters<typeof evaluate>[0]> = {},
+) => evaluate({ accountId: "acc-1", outcomes, policy: DEFAULT_POLICY, now: NOW, ...extra });
 
 describe("relationship types", () => {
   test.each(RELATIONSHIP_TYPES.map((t) => [t, t !== "other"]))("an active %s blocks: %s", (type, blocks) => {
@@ -56,7 +58,9 @@ describe("deal registration protection window", () => {
   });
 
   test("an explicit end date wins over the window", () => {
-    const v = run([ok([association({ relationshipType: "deal-registration", startDate: "2026-01-01", endDate: "2027-01-01" })])]);
+    const v = run([
+      ok([association({ relationshipType: "deal-registration", startDate: "2026-01-01", endDate: "2027-01-01" })]),
+    ]);
     expect(v.outreach).toBe("blocked");
     expect(v.partnerOfRecord?.windowed).toBe(false);
   });
@@ -92,7 +96,12 @@ describe("partner of record precedence", () => {
     const { policy } = parsePolicy({ relationshipTypes: [{ type: "gdap" }, { type: "csp-reseller" }] });
     const v = evaluate({
       accountId: "acc-1",
-      outcomes: [ok([association({ relationshipType: "csp-reseller" }), association({ relationshipType: "gdap", partnerName: "G" })])],
+      outcomes: [
+        ok([
+          association({ relationshipType: "csp-reseller" }),
+          association({ relationshipType: "gdap", partnerName: "G" }),
+        ]),
+      ],
       policy,
       now: NOW,
     });
@@ -105,13 +114,16 @@ describe("partner of record precedence", () => {
     const v = run([ok([a, b])]);
     const active = v.reasons.filter((r) => r.code === "active-partner");
     expect(active.map((r) => r.evidenceIds[0]).sort()).toEqual([a.id, b.id].sort());
-    for (const reason of v.reasons) for (const id of reason.evidenceIds) expect(v.evidence.some((e) => e.association.id === id)).toBe(true);
+    for (const reason of v.reasons)
+      for (const id of reason.evidenceIds) expect(v.evidence.some((e) => e.association.id === id)).toBe(true);
   });
 });
 
 describe("hierarchy", () => {
   test("associations of an ancestor apply and are marked inherited", () => {
-    const v = run([ok([association({ depth: 2, customerAccountId: "grandparent", customerName: "Fabrikam Holdings" })])]);
+    const v = run([
+      ok([association({ depth: 2, customerAccountId: "grandparent", customerName: "Fabrikam Holdings" })]),
+    ]);
     expect(v.outreach).toBe("blocked");
     expect(v.partnerOfRecord?.inheritedFrom).toEqual({ accountId: "grandparent", name: "Fabrikam Holdings", depth: 2 });
   });
@@ -149,12 +161,19 @@ describe("expiring soon", () => {
 });
 
 describe("sources that fail", () => {
-  const failed = { source: "Dataverse", sourceKind: "dataverse", ok: false, failure: { kind: "timeout", message: "late" } } as const;
+  const failed = {
+    source: "Dataverse",
+    sourceKind: "dataverse",
+    ok: false,
+    failure: { kind: "timeout", message: "late" },
+  } as const;
 
   test("a failed source makes the verdict unverified (fail closed)", () => {
     const v = run([failed]);
     expect(v.outreach).toBe("unverified");
-    expect(v.reasons).toEqual([{ code: "source-failed", evidenceIds: [], source: "Dataverse", failure: failed.failure }]);
+    expect(v.reasons).toEqual([
+      { code: "source-failed", evidenceIds: [], source: "Dataverse", failure: failed.failure },
+    ]);
   });
 
   test("fail open is the admin's explicit choice", () => {
@@ -173,8 +192,22 @@ describe("sources that fail", () => {
 describe("exceptions", () => {
   const SELLER = "11111111-1111-4111-8111-111111111111";
   const APPROVER = "22222222-2222-4222-8222-222222222222";
-  const approval = { id: "dc-1", exceptionId: "ex-1", decision: "approved", days: 14, createdBy: APPROVER, createdByName: "Jordan Approver", createdOn: "2026-11-20T00:00:00Z" } as const;
-  const approved = { id: "ex-1", accountId: "acc-1", createdBy: SELLER, createdOn: "2026-11-19T00:00:00Z", decisions: [approval] };
+  const approval = {
+    id: "dc-1",
+    exceptionId: "ex-1",
+    decision: "approved",
+    days: 14,
+    createdBy: APPROVER,
+    createdByName: "Jordan Approver",
+    createdOn: "2026-11-20T00:00:00Z",
+  } as const;
+  const approved = {
+    id: "ex-1",
+    accountId: "acc-1",
+    createdBy: SELLER,
+    createdOn: "2026-11-19T00:00:00Z",
+    decisions: [approval],
+  };
 
   test("an approval that counts allows outreach and says until when (createdon + days)", () => {
     const v = run([ok([association({})])], { exceptions: [approved] });
@@ -189,7 +222,14 @@ describe("exceptions", () => {
     ["pending", { ...approved, decisions: [] }],
     ["rejected", { ...approved, decisions: [{ ...approval, decision: "rejected" as const }] }],
     ["for another account", { ...approved, accountId: "acc-2" }],
-    ["made after now", { ...approved, createdOn: "2026-11-25T00:00:00Z", decisions: [{ ...approval, createdOn: "2026-11-25T01:00:00Z" }] }],
+    [
+      "made after now",
+      {
+        ...approved,
+        createdOn: "2026-11-25T00:00:00Z",
+        decisions: [{ ...approval, createdOn: "2026-11-25T01:00:00Z" }],
+      },
+    ],
   ])("a %s exception does not", (_name, exception) => {
     expect(run([ok([association({})])], { exceptions: [exception] }).outreach).toBe("blocked");
   });
@@ -200,11 +240,21 @@ describe("exceptions", () => {
     expect(v.outreach).toBe("blocked");
     expect(v.exception).toBeUndefined();
     expect(v.pendingException?.request.id).toBe("ex-1");
-    expect(v.reasons.find((r) => r.code === "exception-not-counted")?.ignoredDecision).toEqual({ decisionId: "dc-1", exceptionId: "ex-1", code: "own-request", by: "Avery Seller" });
+    expect(v.reasons.find((r) => r.code === "exception-not-counted")?.ignoredDecision).toEqual({
+      decisionId: "dc-1",
+      exceptionId: "ex-1",
+      code: "own-request",
+      by: "Avery Seller",
+    });
   });
 
   test("an exception does not turn an unverified verdict into allowed", () => {
-    const failed = { source: "Dataverse", sourceKind: "dataverse", ok: false, failure: { kind: "server", message: "503" } } as const;
+    const failed = {
+      source: "Dataverse",
+      sourceKind: "dataverse",
+      ok: false,
+      failure: { kind: "server", message: "503" },
+    } as const;
     expect(run([failed], { exceptions: [approved] }).outreach).toBe("unverified");
   });
 });
@@ -214,12 +264,21 @@ describe("bad data", () => {
     const v = run([ok([association({ relationshipType: "unknown", rawType: "123" })])]);
     expect(v.outreach).toBe("blocked");
     expect(v.reasons.map((r) => r.code)).toEqual(["unknown-type-blocks", "data-note"]);
-    expect(v.reasons[1].note).toEqual({ code: "unknown-type", associationId: v.evidence[0].association.id, detail: "123" });
+    expect(v.reasons[1].note).toEqual({
+      code: "unknown-type",
+      associationId: v.evidence[0].association.id,
+      detail: "123",
+    });
   });
 
   test("an unknown type can be ignored by policy", () => {
     const { policy } = parsePolicy({ unknownRelationshipType: "ignore" });
-    const v = evaluate({ accountId: "acc-1", outcomes: [ok([association({ relationshipType: "unknown" })])], policy, now: NOW });
+    const v = evaluate({
+      accountId: "acc-1",
+      outcomes: [ok([association({ relationshipType: "unknown" })])],
+      policy,
+      now: NOW,
+    });
     expect(v.outreach).toBe("allowed");
   });
 
@@ -257,7 +316,11 @@ describe("bad data", () => {
 
   test("thousands of associations evaluate and pick one partner of record", () => {
     const many = Array.from({ length: 5000 }, (_, i) =>
-      association({ relationshipType: i === 4321 ? "csp-reseller" : "co-sell-referral", startDate: "2020-01-01", partnerName: `P${i}` }),
+      association({
+        relationshipType: i === 4321 ? "csp-reseller" : "co-sell-referral",
+        startDate: "2020-01-01",
+        partnerName: `P${i}`,
+      }),
     );
     const v = run([ok(many)]);
     expect(v.evidence).toHaveLength(5000);
@@ -272,13 +335,26 @@ describe("bad data", () => {
 });
 
 describe("dates", () => {
-  test.each(["2026-02-30", "2025-02-29", "2026-04-31", "2026-13-01"])("%s is not a day: a bad date, never another day", (end) => {
-    const v = evaluate({ accountId: "acc-1", outcomes: [ok([association({ endDate: end })])], policy: DEFAULT_POLICY, now: NOW });
-    expect(v.outreach).toBe("blocked"); // an unreadable end cannot end an association
-    expect(v.reasons.some((r) => r.note?.code === "bad-date")).toBe(true);
-  });
+  test.each(["2026-02-30", "2025-02-29", "2026-04-31", "2026-13-01"])(
+    "%s is not a day: a bad date, never another day",
+    (end) => {
+      const v = evaluate({
+        accountId: "acc-1",
+        outcomes: [ok([association({ endDate: end })])],
+        policy: DEFAULT_POLICY,
+        now: NOW,
+      });
+      expect(v.outreach).toBe("blocked"); // an unreadable end cannot end an association
+      expect(v.reasons.some((r) => r.note?.code === "bad-date")).toBe(true);
+    },
+  );
   test("29 February of a leap year is a day", () => {
-    const v = evaluate({ accountId: "acc-1", outcomes: [ok([association({ endDate: "2024-02-29" })])], policy: DEFAULT_POLICY, now: NOW });
+    const v = evaluate({
+      accountId: "acc-1",
+      outcomes: [ok([association({ endDate: "2024-02-29" })])],
+      policy: DEFAULT_POLICY,
+      now: NOW,
+    });
     expect(v.outreach).toBe("allowed");
   });
 });

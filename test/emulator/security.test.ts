@@ -5,10 +5,24 @@
  */
 import { DataverseEmulator, Record_, SYSTEM_USER_ID } from "../../src/emulator/dataverseEmulator";
 import { TABLES } from "../../src/emulator/fromFeed";
-import { Persona, PRIVILEGE_DENIED_CODE, RECORD_ACCESS_DENIED_CODE, SALES_BASE_PRIVILEGES, privilegesOf } from "../../src/emulator/security";
+import {
+  Persona,
+  PRIVILEGE_DENIED_CODE,
+  RECORD_ACCESS_DENIED_CODE,
+  SALES_BASE_PRIVILEGES,
+  privilegesOf,
+} from "../../src/emulator/security";
 import { WebApiServer, startWebApiServer } from "../../src/emulator/webApiServer";
 import { Privilege } from "../../src/pack/model/roles";
-import { Account, Association, AssociationSourceCodes, DecisionCodes, OutreachAudit, OutreachDecision, OutreachExceptionTable } from "../../src/schema";
+import {
+  Account,
+  Association,
+  AssociationSourceCodes,
+  DecisionCodes,
+  OutreachAudit,
+  OutreachDecision,
+  OutreachExceptionTable,
+} from "../../src/schema";
 import { FORMATTED, Row } from "../../src/sources/webApi";
 
 const NOW = Date.parse("2026-11-24T12:00:00Z");
@@ -16,7 +30,12 @@ const ISO_NOW = new Date(NOW).toISOString();
 const ACCOUNT = "a1000000-0000-4000-8000-000000000001";
 const OTHER_ACCOUNT = "a1000000-0000-4000-8000-000000000002";
 
-const persona = (n: number, name: string, roles: Persona["roles"], base: Privilege[] = SALES_BASE_PRIVILEGES): Persona => ({
+const persona = (
+  n: number,
+  name: string,
+  roles: Persona["roles"],
+  base: Privilege[] = SALES_BASE_PRIVILEGES,
+): Persona => ({
   id: `aaaaaaaa-0000-4000-8000-${String(n).padStart(12, "0")}`,
   name,
   roles,
@@ -48,14 +67,27 @@ const decisionBody = (exceptionId: string): Row => ({
   [OutreachDecision.decision]: DecisionCodes.approved,
   [OutreachDecision.days]: 7,
 });
-const auditBody = (): Row => ({ [OutreachAudit.name]: "Checked", [`${OutreachAudit.accountNav}@odata.bind`]: `/${Account.entitySet}(${ACCOUNT})` });
+const auditBody = (): Row => ({
+  [OutreachAudit.name]: "Checked",
+  [`${OutreachAudit.accountNav}@odata.bind`]: `/${Account.entitySet}(${ACCOUNT})`,
+});
 
-const fetchXml = (entity: string, inner: string) => `?fetchXml=<fetch><entity name="${entity}">${inner}</entity></fetch>`;
-const row = (e: DataverseEmulator, table: string, id: string): Record_ | undefined => e.table(table).find((r) => r[TABLES[table].primaryId] === id);
+const fetchXml = (entity: string, inner: string) =>
+  `?fetchXml=<fetch><entity name="${entity}">${inner}</entity></fetch>`;
+const row = (e: DataverseEmulator, table: string, id: string): Record_ | undefined =>
+  e.table(table).find((r) => r[TABLES[table].primaryId] === id);
 
 /** A promise refused with 403; the message names what is missing. */
-async function refused(promise: Promise<unknown>, message: string | RegExp, code = PRIVILEGE_DENIED_CODE): Promise<void> {
-  await expect(promise).rejects.toMatchObject({ status: 403, code, message: typeof message === "string" ? expect.stringContaining(message) : expect.stringMatching(message) });
+async function refused(
+  promise: Promise<unknown>,
+  message: string | RegExp,
+  code = PRIVILEGE_DENIED_CODE,
+): Promise<void> {
+  await expect(promise).rejects.toMatchObject({
+    status: 403,
+    code,
+    message: typeof message === "string" ? expect.stringContaining(message) : expect.stringMatching(message),
+  });
 }
 
 describe("privileges of a persona", () => {
@@ -98,7 +130,14 @@ describe("requests (pg_outreachexception)", () => {
       modifiedon: ISO_NOW,
       [OutreachExceptionTable.account]: { $lookup: Account.logicalName, id: ACCOUNT },
     });
-    const [read] = (await emulator.as(APPROVER).retrieveMultipleRecords(OutreachExceptionTable.logicalName, fetchXml(OutreachExceptionTable.logicalName, '<attribute name="createdby"/>'))).entities;
+    const [read] = (
+      await emulator
+        .as(APPROVER)
+        .retrieveMultipleRecords(
+          OutreachExceptionTable.logicalName,
+          fetchXml(OutreachExceptionTable.logicalName, '<attribute name="createdby"/>'),
+        )
+    ).entities;
     expect(read[`_createdby_value${FORMATTED}`]).toBe("Avery Seller"); // as() gave the persona a systemuser row
   });
 
@@ -106,12 +145,25 @@ describe("requests (pg_outreachexception)", () => {
     const emulator = newEmulator();
     const { id } = await emulator.as(SELLER).createRecord(OutreachExceptionTable.logicalName, requestBody());
     await refused(
-      emulator.as(SELLER).updateRecord(OutreachExceptionTable.logicalName, id, { [OutreachExceptionTable.requestedDays]: 90 }),
+      emulator
+        .as(SELLER)
+        .updateRecord(OutreachExceptionTable.logicalName, id, { [OutreachExceptionTable.requestedDays]: 90 }),
       `Principal user (Id=${SELLER.id}, type=8) is missing prvWritepg_OutreachException privilege (on entity 'pg_outreachexception')`,
     );
-    await refused(emulator.as(ADMIN).updateRecord(OutreachExceptionTable.logicalName, id, { [OutreachExceptionTable.requestedDays]: 90 }), "prvWritepg_OutreachException");
-    await refused(emulator.as(SELLER).deleteRecord(OutreachExceptionTable.logicalName, id), "prvDeletepg_OutreachException");
-    await refused(emulator.as(SELLER).deleteRecord(OutreachExceptionTable.logicalName, "a1000000-0000-4000-8000-0000000000ff"), "prvDeletepg_OutreachException");
+    await refused(
+      emulator
+        .as(ADMIN)
+        .updateRecord(OutreachExceptionTable.logicalName, id, { [OutreachExceptionTable.requestedDays]: 90 }),
+      "prvWritepg_OutreachException",
+    );
+    await refused(
+      emulator.as(SELLER).deleteRecord(OutreachExceptionTable.logicalName, id),
+      "prvDeletepg_OutreachException",
+    );
+    await refused(
+      emulator.as(SELLER).deleteRecord(OutreachExceptionTable.logicalName, "a1000000-0000-4000-8000-0000000000ff"),
+      "prvDeletepg_OutreachException",
+    );
     expect(row(emulator, OutreachExceptionTable.logicalName, id)?.[OutreachExceptionTable.requestedDays]).toBe(7);
     await emulator.as(ADMIN).deleteRecord(OutreachExceptionTable.logicalName, id);
     expect(emulator.table(OutreachExceptionTable.logicalName)).toEqual([]);
@@ -122,14 +174,31 @@ describe("decisions (pg_outreachdecision)", () => {
   test("only approvers create them; nobody updates them", async () => {
     const emulator = newEmulator();
     const { id: request } = await emulator.as(SELLER).createRecord(OutreachExceptionTable.logicalName, requestBody());
-    await refused(emulator.as(SELLER).createRecord(OutreachDecision.logicalName, decisionBody(request)), "prvCreatepg_OutreachDecision");
+    await refused(
+      emulator.as(SELLER).createRecord(OutreachDecision.logicalName, decisionBody(request)),
+      "prvCreatepg_OutreachDecision",
+    );
     // Refused before the lookup's target is looked for: a caller without the privilege learns nothing about which rows exist.
-    await refused(emulator.as(SELLER).createRecord(OutreachDecision.logicalName, decisionBody("a1000000-0000-4000-8000-0000000000ff")), "prvCreatepg_OutreachDecision");
-    await refused(emulator.as(ADMIN).createRecord(OutreachDecision.logicalName, decisionBody(request)), "prvCreatepg_OutreachDecision");
+    await refused(
+      emulator
+        .as(SELLER)
+        .createRecord(OutreachDecision.logicalName, decisionBody("a1000000-0000-4000-8000-0000000000ff")),
+      "prvCreatepg_OutreachDecision",
+    );
+    await refused(
+      emulator.as(ADMIN).createRecord(OutreachDecision.logicalName, decisionBody(request)),
+      "prvCreatepg_OutreachDecision",
+    );
     const { id } = await emulator.as(APPROVER).createRecord(OutreachDecision.logicalName, decisionBody(request));
-    expect(row(emulator, OutreachDecision.logicalName, id)).toMatchObject({ createdby: user(APPROVER), [OutreachDecision.exception]: { $lookup: OutreachExceptionTable.logicalName, id: request } });
+    expect(row(emulator, OutreachDecision.logicalName, id)).toMatchObject({
+      createdby: user(APPROVER),
+      [OutreachDecision.exception]: { $lookup: OutreachExceptionTable.logicalName, id: request },
+    });
     for (const p of [SELLER, APPROVER, ADMIN]) {
-      await refused(emulator.as(p).updateRecord(OutreachDecision.logicalName, id, { [OutreachDecision.days]: 365 }), "prvWritepg_OutreachDecision");
+      await refused(
+        emulator.as(p).updateRecord(OutreachDecision.logicalName, id, { [OutreachDecision.days]: 365 }),
+        "prvWritepg_OutreachDecision",
+      );
     }
     expect(row(emulator, OutreachDecision.logicalName, id)?.[OutreachDecision.days]).toBe(7);
   });
@@ -141,19 +210,36 @@ describe("decisions (pg_outreachdecision)", () => {
     await emulator.as(APPROVER).createRecord(OutreachDecision.logicalName, decisionBody(request));
     const { id: kept } = await emulator.as(APPROVER).createRecord(OutreachDecision.logicalName, decisionBody(other));
 
-    const purger: Persona = { id: "bbbbbbbb-0000-4000-8000-000000000001", name: "Half purger", roles: [], base: [{ name: "prvDeletepg_OutreachException", depth: "Global" }] };
-    await refused(emulator.as(purger).deleteRecord(OutreachExceptionTable.logicalName, request), "prvDeletepg_OutreachDecision");
+    const purger: Persona = {
+      id: "bbbbbbbb-0000-4000-8000-000000000001",
+      name: "Half purger",
+      roles: [],
+      base: [{ name: "prvDeletepg_OutreachException", depth: "Global" }],
+    };
+    await refused(
+      emulator.as(purger).deleteRecord(OutreachExceptionTable.logicalName, request),
+      "prvDeletepg_OutreachDecision",
+    );
     expect(emulator.table(OutreachExceptionTable.logicalName)).toHaveLength(2);
     expect(emulator.table(OutreachDecision.logicalName)).toHaveLength(2);
 
     await emulator.as(ADMIN).deleteRecord(OutreachExceptionTable.logicalName, request);
-    expect(emulator.table(OutreachExceptionTable.logicalName).map((r) => r[OutreachExceptionTable.id])).toEqual([other]);
+    expect(emulator.table(OutreachExceptionTable.logicalName).map((r) => r[OutreachExceptionTable.id])).toEqual([
+      other,
+    ]);
     expect(emulator.table(OutreachDecision.logicalName).map((r) => r[OutreachDecision.id])).toEqual([kept]);
-    expect(emulator.requests.at(-1)).toMatchObject({ operation: "deleteRecord", entity: OutreachExceptionTable.logicalName, options: request, userId: ADMIN.id });
+    expect(emulator.requests.at(-1)).toMatchObject({
+      operation: "deleteRecord",
+      entity: OutreachExceptionTable.logicalName,
+      options: request,
+      userId: ADMIN.id,
+    });
 
     await emulator.deleteRecord(OutreachExceptionTable.logicalName, other); // the unsecured emulator cascades too
     expect(emulator.table(OutreachDecision.logicalName)).toEqual([]);
-    await expect(emulator.deleteRecord(OutreachExceptionTable.logicalName, other)).rejects.toMatchObject({ status: 404 });
+    await expect(emulator.deleteRecord(OutreachExceptionTable.logicalName, other)).rejects.toMatchObject({
+      status: 404,
+    });
   });
 });
 
@@ -161,9 +247,15 @@ describe("audit entries (pg_outreachaudit)", () => {
   test("a seller writes them and cannot change or delete them; an admin deletes but cannot update them", async () => {
     const emulator = newEmulator();
     const { id } = await emulator.as(SELLER).createRecord(OutreachAudit.logicalName, auditBody());
-    await refused(emulator.as(SELLER).updateRecord(OutreachAudit.logicalName, id, { [OutreachAudit.name]: "edited" }), "prvWritepg_OutreachAudit");
+    await refused(
+      emulator.as(SELLER).updateRecord(OutreachAudit.logicalName, id, { [OutreachAudit.name]: "edited" }),
+      "prvWritepg_OutreachAudit",
+    );
     await refused(emulator.as(SELLER).deleteRecord(OutreachAudit.logicalName, id), "prvDeletepg_OutreachAudit");
-    await refused(emulator.as(ADMIN).updateRecord(OutreachAudit.logicalName, id, { [OutreachAudit.name]: "edited" }), "prvWritepg_OutreachAudit");
+    await refused(
+      emulator.as(ADMIN).updateRecord(OutreachAudit.logicalName, id, { [OutreachAudit.name]: "edited" }),
+      "prvWritepg_OutreachAudit",
+    );
     expect(row(emulator, OutreachAudit.logicalName, id)?.[OutreachAudit.name]).toBe("Checked");
     await emulator.as(ADMIN).deleteRecord(OutreachAudit.logicalName, id);
     expect(emulator.table(OutreachAudit.logicalName)).toEqual([]);
@@ -171,22 +263,41 @@ describe("audit entries (pg_outreachaudit)", () => {
 
   test("setting a lookup needs Append on the row and AppendTo on the target; clearing one needs Append only", async () => {
     const emulator = newEmulator();
-    const create = (base: Privilege[], body: Row) => emulator.as({ id: "cccccccc-0000-4000-8000-000000000001", name: "Auditor", roles: [], base }).createRecord(OutreachAudit.logicalName, body);
+    const create = (base: Privilege[], body: Row) =>
+      emulator
+        .as({ id: "cccccccc-0000-4000-8000-000000000001", name: "Auditor", roles: [], base })
+        .createRecord(OutreachAudit.logicalName, body);
     const createAppend: Privilege[] = [
       { name: "prvCreatepg_OutreachAudit", depth: "Basic" },
       { name: "prvAppendpg_OutreachAudit", depth: "Basic" },
     ];
     await refused(create(createAppend, auditBody()), "prvAppendToAccount");
     await create([...createAppend, { name: "prvAppendToAccount", depth: "Global" }], auditBody());
-    await refused(create([createAppend[0], { name: "prvAppendToAccount", depth: "Global" }], auditBody()), "prvAppendpg_OutreachAudit");
-    await create(createAppend, { [OutreachAudit.name]: "no account", [`${OutreachAudit.accountNav}@odata.bind`]: null });
-    await refused(create([createAppend[0]], { [OutreachAudit.name]: "no account", [`${OutreachAudit.accountNav}@odata.bind`]: null }), "prvAppendpg_OutreachAudit");
+    await refused(
+      create([createAppend[0], { name: "prvAppendToAccount", depth: "Global" }], auditBody()),
+      "prvAppendpg_OutreachAudit",
+    );
+    await create(createAppend, {
+      [OutreachAudit.name]: "no account",
+      [`${OutreachAudit.accountNav}@odata.bind`]: null,
+    });
+    await refused(
+      create([createAppend[0]], {
+        [OutreachAudit.name]: "no account",
+        [`${OutreachAudit.accountNav}@odata.bind`]: null,
+      }),
+      "prvAppendpg_OutreachAudit",
+    );
     await create([createAppend[0]], { [OutreachAudit.name]: "no lookup at all" });
     // The lookup's plain name is no property of the Web API: it cannot set the lookup past the checks.
-    await expect(create(createAppend, { [OutreachAudit.name]: "plain", [OutreachAudit.account]: ACCOUNT })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      create(createAppend, { [OutreachAudit.name]: "plain", [OutreachAudit.account]: ACCOUNT }),
+    ).rejects.toMatchObject({ status: 400 });
     // Nor can a bind point a lookup at a row of another table.
     await expect(
-      create([...createAppend, { name: "prvAppendToAccount", depth: "Global" }], { [`${OutreachAudit.accountNav}@odata.bind`]: "/systemusers(cccccccc-0000-4000-8000-000000000001)" }),
+      create([...createAppend, { name: "prvAppendToAccount", depth: "Global" }], {
+        [`${OutreachAudit.accountNav}@odata.bind`]: "/systemusers(cccccccc-0000-4000-8000-000000000001)",
+      }),
     ).rejects.toMatchObject({ status: 400 });
     expect(emulator.table(OutreachAudit.logicalName)).toHaveLength(3);
   });
@@ -203,13 +314,27 @@ describe("audit entries (pg_outreachaudit)", () => {
         { name: "prvAppendToAccount", depth: "Basic" },
       ],
     );
-    emulator.insert(Account.logicalName, { [Account.id]: "a1000000-0000-4000-8000-0000000000aa", [Account.name]: "Own", ownerid: user(basicAppendTo) });
+    emulator.insert(Account.logicalName, {
+      [Account.id]: "a1000000-0000-4000-8000-0000000000aa",
+      [Account.name]: "Own",
+      ownerid: user(basicAppendTo),
+    });
     const host = emulator.as(basicAppendTo);
-    await refused(host.createRecord(OutreachAudit.logicalName, auditBody()), `does not have AppendToAccess right(s) for record with ID ${ACCOUNT} of entity account`, RECORD_ACCESS_DENIED_CODE);
-    await host.createRecord(OutreachAudit.logicalName, { ...auditBody(), [`${OutreachAudit.accountNav}@odata.bind`]: "/accounts(a1000000-0000-4000-8000-0000000000aa)" });
-    await expect(host.createRecord(OutreachAudit.logicalName, { ...auditBody(), [`${OutreachAudit.accountNav}@odata.bind`]: "/accounts(a1000000-0000-4000-8000-0000000000ff)" })).rejects.toMatchObject(
-      { status: 404 },
+    await refused(
+      host.createRecord(OutreachAudit.logicalName, auditBody()),
+      `does not have AppendToAccess right(s) for record with ID ${ACCOUNT} of entity account`,
+      RECORD_ACCESS_DENIED_CODE,
     );
+    await host.createRecord(OutreachAudit.logicalName, {
+      ...auditBody(),
+      [`${OutreachAudit.accountNav}@odata.bind`]: "/accounts(a1000000-0000-4000-8000-0000000000aa)",
+    });
+    await expect(
+      host.createRecord(OutreachAudit.logicalName, {
+        ...auditBody(),
+        [`${OutreachAudit.accountNav}@odata.bind`]: "/accounts(a1000000-0000-4000-8000-0000000000ff)",
+      }),
+    ).rejects.toMatchObject({ status: 404 });
     expect(emulator.table(OutreachAudit.logicalName)).toHaveLength(1);
   });
 });
@@ -219,7 +344,10 @@ describe("server-set columns", () => {
     let now = NOW;
     const emulator = newEmulator();
     emulator.setOptions({ clock: () => now });
-    const { id } = await emulator.createRecord(Association.logicalName, { [Association.name]: "a", createdon: "2020-01-01T00:00:00Z" });
+    const { id } = await emulator.createRecord(Association.logicalName, {
+      [Association.name]: "a",
+      createdon: "2020-01-01T00:00:00Z",
+    });
     expect(row(emulator, Association.logicalName, id)).toMatchObject({
       createdby: { $lookup: "systemuser", id: SYSTEM_USER_ID },
       ownerid: { $lookup: "systemuser", id: SYSTEM_USER_ID },
@@ -249,19 +377,33 @@ describe("server-set columns", () => {
   test("overriddencreatedon moves createdon back (data migration), never later", async () => {
     const emulator = newEmulator();
     const seller = emulator.as(SELLER);
-    const back = await seller.createRecord(OutreachAudit.logicalName, { ...auditBody(), overriddencreatedon: "2026-01-01T00:00:00Z" });
-    expect(row(emulator, OutreachAudit.logicalName, back.id)).toMatchObject({ createdon: "2026-01-01T00:00:00.000Z", overriddencreatedon: ISO_NOW });
-    const forward = await seller.createRecord(OutreachAudit.logicalName, { ...auditBody(), overriddencreatedon: "2027-01-01T00:00:00Z" });
+    const back = await seller.createRecord(OutreachAudit.logicalName, {
+      ...auditBody(),
+      overriddencreatedon: "2026-01-01T00:00:00Z",
+    });
+    expect(row(emulator, OutreachAudit.logicalName, back.id)).toMatchObject({
+      createdon: "2026-01-01T00:00:00.000Z",
+      overriddencreatedon: ISO_NOW,
+    });
+    const forward = await seller.createRecord(OutreachAudit.logicalName, {
+      ...auditBody(),
+      overriddencreatedon: "2027-01-01T00:00:00Z",
+    });
     expect(row(emulator, OutreachAudit.logicalName, forward.id)).toMatchObject({ createdon: ISO_NOW });
     expect(row(emulator, OutreachAudit.logicalName, forward.id)).not.toHaveProperty("overriddencreatedon");
-    await expect(seller.createRecord(OutreachAudit.logicalName, { ...auditBody(), overriddencreatedon: "last week" })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      seller.createRecord(OutreachAudit.logicalName, { ...auditBody(), overriddencreatedon: "last week" }),
+    ).rejects.toMatchObject({ status: 400 });
   });
 
   test("ownerid: creating for someone else needs Assign; an update cannot change the owner", async () => {
     const emulator = newEmulator();
     emulator.as(SELLER2);
     const forSeller2 = { ...requestBody(), "ownerid@odata.bind": `/systemusers(${SELLER2.id})` };
-    await refused(emulator.as(SELLER).createRecord(OutreachExceptionTable.logicalName, forSeller2), "prvAssignpg_OutreachException");
+    await refused(
+      emulator.as(SELLER).createRecord(OutreachExceptionTable.logicalName, forSeller2),
+      "prvAssignpg_OutreachException",
+    );
     // With Assign, a Basic Create still only covers rows the caller owns.
     const assigner = persona(
       12,
@@ -274,13 +416,30 @@ describe("server-set columns", () => {
         { name: "prvAppendToAccount", depth: "Global" },
       ],
     );
-    await refused(emulator.as(assigner).createRecord(OutreachExceptionTable.logicalName, forSeller2), "does not have CreateAccess right(s)", RECORD_ACCESS_DENIED_CODE);
+    await refused(
+      emulator.as(assigner).createRecord(OutreachExceptionTable.logicalName, forSeller2),
+      "does not have CreateAccess right(s)",
+      RECORD_ACCESS_DENIED_CODE,
+    );
     expect(emulator.table(OutreachExceptionTable.logicalName)).toEqual([]);
-    const own = await emulator.as(SELLER).createRecord(OutreachExceptionTable.logicalName, { ...requestBody(), "ownerid@odata.bind": `/systemusers(${SELLER.id})` });
+    const own = await emulator.as(SELLER).createRecord(OutreachExceptionTable.logicalName, {
+      ...requestBody(),
+      "ownerid@odata.bind": `/systemusers(${SELLER.id})`,
+    });
     expect(row(emulator, OutreachExceptionTable.logicalName, own.id)?.ownerid).toEqual(user(SELLER));
-    const assigned = await emulator.as(ADMIN).createRecord(Association.logicalName, { [Association.name]: "for Blake", "ownerid@odata.bind": `/systemusers(${SELLER2.id})` });
-    expect(row(emulator, Association.logicalName, assigned.id)).toMatchObject({ ownerid: user(SELLER2), createdby: user(ADMIN) });
-    await expect(emulator.as(ADMIN).updateRecord(Association.logicalName, assigned.id, { "ownerid@odata.bind": `/systemusers(${ADMIN.id})` })).rejects.toMatchObject({
+    const assigned = await emulator.as(ADMIN).createRecord(Association.logicalName, {
+      [Association.name]: "for Blake",
+      "ownerid@odata.bind": `/systemusers(${SELLER2.id})`,
+    });
+    expect(row(emulator, Association.logicalName, assigned.id)).toMatchObject({
+      ownerid: user(SELLER2),
+      createdby: user(ADMIN),
+    });
+    await expect(
+      emulator
+        .as(ADMIN)
+        .updateRecord(Association.logicalName, assigned.id, { "ownerid@odata.bind": `/systemusers(${ADMIN.id})` }),
+    ).rejects.toMatchObject({
       status: 400,
       message: expect.stringContaining("Assign"),
     });
@@ -290,7 +449,8 @@ describe("server-set columns", () => {
 
 describe("depth", () => {
   // The shipped roles read everything at Global; these personas hold Basic privileges on tasks only.
-  const basicTasks = (n: number, name: string): Persona => persona(n, name, [], [...SALES_BASE_PRIVILEGES, { name: "prvDeleteTask", depth: "Basic" }]);
+  const basicTasks = (n: number, name: string): Persona =>
+    persona(n, name, [], [...SALES_BASE_PRIVILEGES, { name: "prvDeleteTask", depth: "Basic" }]);
   const ANN = basicTasks(5, "Ann");
   const BEN = basicTasks(6, "Ben");
   const taskQuery = fetchXml("task", '<attribute name="subject"/><order attribute="subject"/>');
@@ -301,8 +461,12 @@ describe("depth", () => {
     const ben = emulator.as(BEN);
     const { id: annTask } = await ann.createRecord("task", { subject: "Ann's call" });
     const { id: benTask } = await ben.createRecord("task", { subject: "Ben's call" });
-    expect((await ann.retrieveMultipleRecords("task", taskQuery)).entities.map((e) => e.subject)).toEqual(["Ann's call"]);
-    expect((await ben.retrieveMultipleRecords("task", taskQuery)).entities.map((e) => e.subject)).toEqual(["Ben's call"]);
+    expect((await ann.retrieveMultipleRecords("task", taskQuery)).entities.map((e) => e.subject)).toEqual([
+      "Ann's call",
+    ]);
+    expect((await ben.retrieveMultipleRecords("task", taskQuery)).entities.map((e) => e.subject)).toEqual([
+      "Ben's call",
+    ]);
     const globalReader = persona(7, "Reader", [], [{ name: "prvReadTask", depth: "Global" }]);
     expect((await emulator.as(globalReader).retrieveMultipleRecords("task", taskQuery)).entities).toHaveLength(2);
 
@@ -319,28 +483,49 @@ describe("depth", () => {
 
   test("a link-entity needs Read on its table, nested ones too; linked rows beyond the depth are absent", async () => {
     const emulator = newEmulator();
-    await emulator.as(ANN).createRecord("task", { subject: "Ann's call", "regardingobjectid@odata.bind": `/accounts(${ACCOUNT})` });
-    await emulator.as(BEN).createRecord("task", { subject: "Ben's call", "regardingobjectid@odata.bind": `/accounts(${OTHER_ACCOUNT})` });
+    await emulator
+      .as(ANN)
+      .createRecord("task", { subject: "Ann's call", "regardingobjectid@odata.bind": `/accounts(${ACCOUNT})` });
+    await emulator
+      .as(BEN)
+      .createRecord("task", { subject: "Ben's call", "regardingobjectid@odata.bind": `/accounts(${OTHER_ACCOUNT})` });
     const link = (type: string, nested = "") =>
       `<attribute name="name"/><order attribute="name"/><link-entity name="task" from="regardingobjectid" to="accountid" alias="t" link-type="${type}"><attribute name="subject"/>${nested}</link-entity>`;
     const ann = emulator.as(ANN);
-    const outer = (await ann.retrieveMultipleRecords(Account.logicalName, fetchXml(Account.logicalName, link("outer")))).entities;
+    const outer = (await ann.retrieveMultipleRecords(Account.logicalName, fetchXml(Account.logicalName, link("outer"))))
+      .entities;
     expect(outer.map((e) => [e.name, e["t.subject"]])).toEqual([
       ["Contoso", "Ann's call"],
       ["Litware", undefined], // Ben's task is beyond Ann's Basic read: the outer join finds nothing
     ]);
-    const inner = (await ann.retrieveMultipleRecords(Account.logicalName, fetchXml(Account.logicalName, link("inner")))).entities;
+    const inner = (await ann.retrieveMultipleRecords(Account.logicalName, fetchXml(Account.logicalName, link("inner"))))
+      .entities;
     expect(inner.map((e) => e.name)).toEqual(["Contoso"]);
-    const all = (await emulator.retrieveMultipleRecords(Account.logicalName, fetchXml(Account.logicalName, link("inner")))).entities;
+    const all = (
+      await emulator.retrieveMultipleRecords(Account.logicalName, fetchXml(Account.logicalName, link("inner")))
+    ).entities;
     expect(all.map((e) => e.name)).toEqual(["Contoso", "Litware"]);
 
-    const nested = link("outer", `<link-entity name="${OutreachAudit.logicalName}" from="${OutreachAudit.account}" to="regardingobjectid" link-type="outer"/>`);
-    await refused(ann.retrieveMultipleRecords(Account.logicalName, fetchXml(Account.logicalName, nested)), "prvReadpg_OutreachAudit");
+    const nested = link(
+      "outer",
+      `<link-entity name="${OutreachAudit.logicalName}" from="${OutreachAudit.account}" to="regardingobjectid" link-type="outer"/>`,
+    );
     await refused(
-      emulator.as(persona(8, "No tasks", [], [{ name: "prvReadAccount", depth: "Global" }])).retrieveMultipleRecords(Account.logicalName, fetchXml(Account.logicalName, link("outer"))),
+      ann.retrieveMultipleRecords(Account.logicalName, fetchXml(Account.logicalName, nested)),
+      "prvReadpg_OutreachAudit",
+    );
+    await refused(
+      emulator
+        .as(persona(8, "No tasks", [], [{ name: "prvReadAccount", depth: "Global" }]))
+        .retrieveMultipleRecords(Account.logicalName, fetchXml(Account.logicalName, link("outer"))),
       "prvReadTask",
     );
-    await refused(emulator.as(persona(9, "No accounts", [], [])).retrieveMultipleRecords(Account.logicalName, fetchXml(Account.logicalName, "")), "prvReadAccount");
+    await refused(
+      emulator
+        .as(persona(9, "No accounts", [], []))
+        .retrieveMultipleRecords(Account.logicalName, fetchXml(Account.logicalName, "")),
+      "prvReadAccount",
+    );
   });
 });
 
@@ -349,17 +534,29 @@ describe("tables and keys", () => {
     const emulator = newEmulator({ ...TABLES, pg_unmapped: { primaryId: "pg_unmappedid" } });
     const values = fetchXml("environmentvariablevalue", '<attribute name="value"/>');
     await emulator.as(SELLER).retrieveMultipleRecords("environmentvariablevalue", values);
-    await refused(emulator.as(persona(9, "Base only", [])).retrieveMultipleRecords("environmentvariablevalue", values), "prvReadEnvironmentVariableDefinition");
+    await refused(
+      emulator.as(persona(9, "Base only", [])).retrieveMultipleRecords("environmentvariablevalue", values),
+      "prvReadEnvironmentVariableDefinition",
+    );
     await refused(emulator.as(ADMIN).createRecord("pg_unmapped", { pg_name: "x" }), "entity 'pg_unmapped'");
-    await refused(emulator.as(ADMIN).retrieveMultipleRecords("pg_unmapped", fetchXml("pg_unmapped", "")), "entity 'pg_unmapped'");
+    await refused(
+      emulator.as(ADMIN).retrieveMultipleRecords("pg_unmapped", fetchXml("pg_unmapped", "")),
+      "entity 'pg_unmapped'",
+    );
     await emulator.createRecord("pg_unmapped", { pg_name: "x" }); // the system user is not checked
   });
 
   test("upsert by key: Create when the row is new, Write when it exists", async () => {
     const emulator = newEmulator();
     const key = { [Association.source]: AssociationSourceCodes.feed, [Association.externalReference]: "R-1" };
-    const body = { [Association.name]: "Northwind – Contoso", [`${Association.customer}@odata.bind`]: `/accounts(${ACCOUNT})` };
-    await refused(emulator.as(SELLER).upsertByKey(Association.logicalName, key, body), "prvCreatepg_PartnerAssociation");
+    const body = {
+      [Association.name]: "Northwind – Contoso",
+      [`${Association.customer}@odata.bind`]: `/accounts(${ACCOUNT})`,
+    };
+    await refused(
+      emulator.as(SELLER).upsertByKey(Association.logicalName, key, body),
+      "prvCreatepg_PartnerAssociation",
+    );
     const importer = persona(
       10,
       "Importer",
@@ -370,10 +567,19 @@ describe("tables and keys", () => {
         { name: "prvAppendToAccount", depth: "Global" },
       ],
     );
-    expect(await emulator.as(importer).upsertByKey(Association.logicalName, key, body)).toMatchObject({ created: true });
-    await refused(emulator.as(importer).upsertByKey(Association.logicalName, key, body), "prvWritepg_PartnerAssociation");
-    expect(await emulator.as(ADMIN).upsertByKey(Association.logicalName, key, { ...body, [Association.name]: "renamed" })).toMatchObject({ created: false });
-    expect(emulator.table(Association.logicalName)).toMatchObject([{ [Association.name]: "renamed", createdby: user(importer), modifiedby: user(ADMIN) }]);
+    expect(await emulator.as(importer).upsertByKey(Association.logicalName, key, body)).toMatchObject({
+      created: true,
+    });
+    await refused(
+      emulator.as(importer).upsertByKey(Association.logicalName, key, body),
+      "prvWritepg_PartnerAssociation",
+    );
+    expect(
+      await emulator.as(ADMIN).upsertByKey(Association.logicalName, key, { ...body, [Association.name]: "renamed" }),
+    ).toMatchObject({ created: false });
+    expect(emulator.table(Association.logicalName)).toMatchObject([
+      { [Association.name]: "renamed", createdby: user(importer), modifiedby: user(ADMIN) },
+    ]);
   });
 
   test("persona requests are recorded with the user id; the system user's without", async () => {
@@ -394,10 +600,18 @@ describe("over HTTP", () => {
   });
 
   async function start(emulator: DataverseEmulator) {
-    server = await startWebApiServer({ emulator, token: TOKEN, users: { [TOKENS.seller]: SELLER, [TOKENS.seller2]: SELLER2, [TOKENS.admin]: ADMIN } });
+    server = await startWebApiServer({
+      emulator,
+      token: TOKEN,
+      users: { [TOKENS.seller]: SELLER, [TOKENS.seller2]: SELLER2, [TOKENS.admin]: ADMIN },
+    });
     const url = server.url;
     return (method: string, path: string, token: string, body?: Row) =>
-      fetch(`${url}/api/data/v9.2/${path}`, { method, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: body && JSON.stringify(body) });
+      fetch(`${url}/api/data/v9.2/${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: body && JSON.stringify(body),
+      });
   }
 
   test("a persona token is refused with 403 and code 0x80040220 where the role grants nothing; the system token is not", async () => {
@@ -407,7 +621,10 @@ describe("over HTTP", () => {
     const denied = await call("POST", OutreachDecision.entitySet, TOKENS.seller, decisionBody(request));
     expect(denied.status).toBe(403);
     expect(await denied.json()).toEqual({
-      error: { code: "0x80040220", message: `Principal user (Id=${SELLER.id}, type=8) is missing prvCreatepg_OutreachDecision privilege (on entity 'pg_outreachdecision')` },
+      error: {
+        code: "0x80040220",
+        message: `Principal user (Id=${SELLER.id}, type=8) is missing prvCreatepg_OutreachDecision privilege (on entity 'pg_outreachdecision')`,
+      },
     });
     expect((await call("POST", OutreachDecision.entitySet, TOKEN, decisionBody(request))).status).toBe(204);
     expect((await call("POST", OutreachDecision.entitySet, "nobody", decisionBody(request))).status).toBe(401);
@@ -415,7 +632,9 @@ describe("over HTTP", () => {
     expect(emulator.table(OutreachDecision.logicalName)).toMatchObject([{ createdby: { id: SYSTEM_USER_ID } }]);
     // A 403 without a code of its own (an injected fault) says 0x80040220 too.
     emulator.setOptions({ fault: (r) => (r.entity === "task" ? { status: 403, message: "injected" } : undefined) });
-    expect(await (await call("POST", "tasks", TOKEN, { subject: "x" })).json()).toEqual({ error: { code: "0x80040220", message: "injected" } });
+    expect(await (await call("POST", "tasks", TOKEN, { subject: "x" })).json()).toEqual({
+      error: { code: "0x80040220", message: "injected" },
+    });
   });
 
   test("PATCH and DELETE by id: allowed for the persona whose role grants them, 403 for others, 404 when missing", async () => {
@@ -425,17 +644,33 @@ describe("over HTTP", () => {
     const { id: task } = await emulator.as(SELLER2).createRecord("task", { subject: "Blake's call" });
     const call = await start(emulator);
 
-    const patch = await call("PATCH", `${Association.entitySet}(${association})`, TOKENS.admin, { [Association.name]: "after" });
+    const patch = await call("PATCH", `${Association.entitySet}(${association})`, TOKENS.admin, {
+      [Association.name]: "after",
+    });
     expect(patch.status).toBe(204);
     expect(patch.headers.get("OData-EntityId")).toContain(`${Association.entitySet}(${association})`);
-    expect(row(emulator, Association.logicalName, association)).toMatchObject({ [Association.name]: "after", modifiedby: user(ADMIN) });
-    expect((await call("PATCH", `${Association.entitySet}(${association})`, TOKENS.seller, { [Association.name]: "seller" })).status).toBe(403);
-    expect((await call("PATCH", `${Association.entitySet}(a1000000-0000-4000-8000-0000000000ff)`, TOKENS.admin, { [Association.name]: "x" })).status).toBe(404);
+    expect(row(emulator, Association.logicalName, association)).toMatchObject({
+      [Association.name]: "after",
+      modifiedby: user(ADMIN),
+    });
+    expect(
+      (await call("PATCH", `${Association.entitySet}(${association})`, TOKENS.seller, { [Association.name]: "seller" }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await call("PATCH", `${Association.entitySet}(a1000000-0000-4000-8000-0000000000ff)`, TOKENS.admin, {
+          [Association.name]: "x",
+        })
+      ).status,
+    ).toBe(404);
 
     const others = await call("PATCH", `tasks(${task})`, TOKENS.seller, { subject: "taken over" });
     expect(others.status).toBe(403);
     expect(await others.json()).toMatchObject({ error: { code: RECORD_ACCESS_DENIED_CODE } });
-    expect((await call("PATCH", `tasks(${task})`, TOKENS.seller2, { subject: "Blake's second call" })).status).toBe(204);
+    expect((await call("PATCH", `tasks(${task})`, TOKENS.seller2, { subject: "Blake's second call" })).status).toBe(
+      204,
+    );
 
     expect((await call("DELETE", `${OutreachExceptionTable.entitySet}(${request})`, TOKENS.seller)).status).toBe(403);
     expect(emulator.table(OutreachExceptionTable.logicalName)).toHaveLength(1);

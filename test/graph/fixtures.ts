@@ -48,7 +48,10 @@ export function contract(contractType: string, overrides: Record<string, unknown
   };
 }
 
-export function graphData(relationships: Record<string, unknown>[] = [], contracts: Record<string, unknown>[] = []): GraphData {
+export function graphData(
+  relationships: Record<string, unknown>[] = [],
+  contracts: Record<string, unknown>[] = [],
+): GraphData {
   return {
     tenants: [
       { tenantId: CUSTOMER, displayName: "Contoso, Ltd", defaultDomainName: "CONTOSO18839.onmicrosoft.com" },

@@ -44,7 +44,11 @@ function setup(tenantId: string, partnerTenant = PARTNER, policy?: Record<string
     ...(policy ? [[EnvironmentVariables.policy, JSON.stringify(policy)] as [string, string]] : []),
   ];
   values.forEach(([schemaname, defaultvalue], i) =>
-    emulator.insert("environmentvariabledefinition", { environmentvariabledefinitionid: `e1000000-0000-4000-8000-00000000000${i}`, schemaname, defaultvalue }),
+    emulator.insert("environmentvariabledefinition", {
+      environmentvariabledefinitionid: `e1000000-0000-4000-8000-00000000000${i}`,
+      schemaname,
+      defaultvalue,
+    }),
   );
   let rerender: () => void = () => undefined;
   const context = createContext({
@@ -97,7 +101,9 @@ test("a tenant id that is not a GUID says so on the card, and Graph is not calle
   server.requests.length = 0;
   setup("not-a-tenant");
   expect(await screen.findByText(/is not a valid Microsoft Entra tenant id/)).toBeTruthy();
-  await waitFor(() => expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("unverified"));
+  await waitFor(() =>
+    expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("unverified"),
+  );
   expect(server.requests).toHaveLength(0);
 });
 
@@ -111,7 +117,9 @@ test("a sign-in that does not complete says why next to the button, and the verd
   try {
     setup(CUSTOMER, "0f1e2d3c-4b5a-4968-8776-655443322110"); // another app registration: a provider of its own
     fireEvent.click(await screen.findByRole("button", { name: "Connect to Microsoft Graph" }));
-    expect(await screen.findByText(/Sign-in to Microsoft Graph did not complete: access is not granted; ask your admin\./)).toBeTruthy();
+    expect(
+      await screen.findByText(/Sign-in to Microsoft Graph did not complete: access is not granted; ask your admin\./),
+    ).toBeTruthy();
     expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("unverified");
   } finally {
     setGraphHost({ baseUrl: server.baseUrl, createAuth: () => auth, loadGraph });

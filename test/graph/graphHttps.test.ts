@@ -18,7 +18,9 @@ beforeAll(async () => {
     keySize: 2048,
     extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }],
   });
-  server = await startGraphServer(graphData([gdap("active")], [contract("SyndicationPartner")]), { tls: { key: pems.private, cert: pems.cert } });
+  server = await startGraphServer(graphData([gdap("active")], [contract("SyndicationPartner")]), {
+    tls: { key: pems.private, cert: pems.cert },
+  });
   agent = new Agent({ connect: { ca: pems.cert } });
 });
 
@@ -38,7 +40,11 @@ test("the token from the auth provider reaches Graph as a bearer token, over HTT
     // Node's fetch takes an undici dispatcher: it trusts the throwaway certificate for this client only.
     fetchOptions: { dispatcher: agent } as unknown as RequestInit,
   });
-  const outcome = await source.read(CUSTOMER, new AbortController().signal, { accountId: ACCOUNT, config: graphConfig(), remainingMs: 5000 });
+  const outcome = await source.read(CUSTOMER, new AbortController().signal, {
+    accountId: ACCOUNT,
+    config: graphConfig(),
+    remainingMs: 5000,
+  });
   expect(outcome.ok).toBe(true);
   expect(server.requests).toHaveLength(1);
   expect(server.requests[0].headers.authorization).toBe("Bearer app-token-123");

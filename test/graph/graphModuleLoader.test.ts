@@ -33,7 +33,8 @@ beforeAll(async () => {
   const script = readFileSync(join(ROOT, "out/webresources", WebResources.graphScript));
   server = createServer((req, res) => {
     served.push(req.url ?? "");
-    if (req.url === `/WebResources/${WebResources.graphScript}`) res.writeHead(200, { "Content-Type": "text/javascript" }).end(script);
+    if (req.url === `/WebResources/${WebResources.graphScript}`)
+      res.writeHead(200, { "Content-Type": "text/javascript" }).end(script);
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -68,7 +69,11 @@ test("pg_/scripts/graph.js registers the module under its window symbol, once, w
   const graph = await startGraphServer(graphData([gdap("active")], [contract("ResellerPartner")]));
   try {
     const source = a.createGraphSource({ authFor: demoAuth, baseUrl: graph.baseUrl });
-    const outcome = await source.read(CUSTOMER, new AbortController().signal, { accountId: ACCOUNT, config: graphConfig(), remainingMs: 5000 });
+    const outcome = await source.read(CUSTOMER, new AbortController().signal, {
+      accountId: ACCOUNT,
+      config: graphConfig(),
+      remainingMs: 5000,
+    });
     if (!outcome.ok) throw new Error(outcome.failure.message);
     expect(outcome.associations.map((x) => x.relationshipType)).toEqual(["gdap", "csp-reseller"]);
     expect(graph.requests).toHaveLength(1);

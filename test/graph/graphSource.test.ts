@@ -7,7 +7,18 @@ import { ExtraSourceContext } from "../../src/sources/resolver";
 import { SourceOutcome } from "../../src/core/types";
 import { StaticTokenAuth } from "../../src/sources/graph/graphAuth";
 import { ACCESS_NOT_GRANTED, REQUEST_REFUSED } from "../../src/sources/graph/graphFailures";
-import { ACCOUNT, CUSTOMER, EMPTY_CUSTOMER, PARTNER, UNKNOWN_TENANT, contract, demoAuth, gdap, graphConfig, graphData } from "./fixtures";
+import {
+  ACCOUNT,
+  CUSTOMER,
+  EMPTY_CUSTOMER,
+  PARTNER,
+  UNKNOWN_TENANT,
+  contract,
+  demoAuth,
+  gdap,
+  graphConfig,
+  graphData,
+} from "./fixtures";
 import { GraphServer, GraphServerOptions, startGraphServer } from "./graphServer";
 import { GraphData } from "../../src/emulator/graphEmulator";
 import { evaluate } from "../../src/core/verdict";
@@ -22,11 +33,21 @@ afterEach(async () => {
 async function readWith(
   data: GraphData,
   options: GraphServerOptions = {},
-  more: { tenantId?: string; remainingMs?: number; deps?: Partial<GraphSourceDeps>; signal?: AbortSignal; policy?: Record<string, unknown> } = {},
+  more: {
+    tenantId?: string;
+    remainingMs?: number;
+    deps?: Partial<GraphSourceDeps>;
+    signal?: AbortSignal;
+    policy?: Record<string, unknown>;
+  } = {},
 ): Promise<{ outcome: SourceOutcome; server: GraphServer; ms: number }> {
   server = await startGraphServer(data, options);
   const source = createGraphSource({ authFor: demoAuth, baseUrl: server.baseUrl, ...more.deps });
-  const context: ExtraSourceContext = { accountId: ACCOUNT, config: graphConfig(more.policy), remainingMs: more.remainingMs ?? 5000 };
+  const context: ExtraSourceContext = {
+    accountId: ACCOUNT,
+    config: graphConfig(more.policy),
+    remainingMs: more.remainingMs ?? 5000,
+  };
   const started = Date.now();
   const outcome = await source.read(more.tenantId ?? CUSTOMER, more.signal ?? new AbortController().signal, context);
   return { outcome, server, ms: Date.now() - started };
@@ -73,11 +94,16 @@ describe("Graph source: one $batch round trip", () => {
       });
       expect(Date.now() - Date.parse(a.readAt ?? "")).toBeLessThan(10000);
     }
-    expect(associations[0]).toMatchObject({ startDate: "2025-02-10T11:26:44.9941884Z", endDate: "2027-02-10T11:24:42.3148266Z" });
+    expect(associations[0]).toMatchObject({
+      startDate: "2025-02-10T11:26:44.9941884Z",
+      endDate: "2027-02-10T11:24:42.3148266Z",
+    });
   });
 
   test("items answered in any order are matched by id", async () => {
-    const { outcome } = await readWith(graphData([gdap("expired")], [contract("BreadthPartner")]), { reverseBatch: true });
+    const { outcome } = await readWith(graphData([gdap("expired")], [contract("BreadthPartner")]), {
+      reverseBatch: true,
+    });
     expect(associationsOf(outcome).map((a) => [a.relationshipType, a.status])).toEqual([
       ["gdap", "inactive"],
       ["gdap", "active"],
@@ -100,7 +126,20 @@ describe("Graph source: one $batch round trip", () => {
 
 describe("Graph source: GDAP statuses", () => {
   test("in force or approved by the customer are active, ended are history, not yet approved are no evidence, unknown are kept", async () => {
-    const statuses = ["active", "expiring", "terminationRequested", "terminating", "expired", "terminated", "activating", "approvalPending", "approved", "created", "unknownFutureValue", "suspendedForAudit"];
+    const statuses = [
+      "active",
+      "expiring",
+      "terminationRequested",
+      "terminating",
+      "expired",
+      "terminated",
+      "activating",
+      "approvalPending",
+      "approved",
+      "created",
+      "unknownFutureValue",
+      "suspendedForAudit",
+    ];
     const { outcome } = await readWith(graphData(statuses.map((s) => gdap(s))));
     const byRaw = new Map(associationsOf(outcome).map((a) => [a.rawStatus, a.status]));
     expect(Object.fromEntries(byRaw)).toEqual({
@@ -117,15 +156,23 @@ describe("Graph source: GDAP statuses", () => {
     });
   });
 
-  test.each(["approved", "activating"])("a relationship the customer has approved (%s, not activated yet: no dates) blocks outreach", async (status) => {
-    const pending = gdap(status, { activatedDateTime: null, endDateTime: null });
-    const { outcome } = await readWith(graphData([pending]));
-    const [a] = associationsOf(outcome);
-    expect(a).toMatchObject({ relationshipType: "gdap", status: "active", rawStatus: status, startDate: "2025-02-10T11:24:42.3148266Z" });
-    expect(a.endDate).toBeUndefined();
-    const verdict = evaluate({ accountId: ACCOUNT, outcomes: [outcome], policy: DEFAULT_POLICY, now: Date.now() });
-    expect(verdict.outreach).toBe("blocked");
-  });
+  test.each(["approved", "activating"])(
+    "a relationship the customer has approved (%s, not activated yet: no dates) blocks outreach",
+    async (status) => {
+      const pending = gdap(status, { activatedDateTime: null, endDateTime: null });
+      const { outcome } = await readWith(graphData([pending]));
+      const [a] = associationsOf(outcome);
+      expect(a).toMatchObject({
+        relationshipType: "gdap",
+        status: "active",
+        rawStatus: status,
+        startDate: "2025-02-10T11:24:42.3148266Z",
+      });
+      expect(a.endDate).toBeUndefined();
+      const verdict = evaluate({ accountId: ACCOUNT, outcomes: [outcome], policy: DEFAULT_POLICY, now: Date.now() });
+      expect(verdict.outreach).toBe("blocked");
+    },
+  );
 
   test("a reseller relationship keeps its indirect provider; an auto-extending one has no end to warn about", async () => {
     const reseller = gdap("active", {
@@ -140,7 +187,12 @@ describe("Graph source: GDAP statuses", () => {
   });
 
   test("unreadable items become notes, not crashes", async () => {
-    const { outcome } = await readWith(graphData([{ customer: { tenantId: CUSTOMER }, status: "active" }, gdap("active", { status: 42 })], [contract("SomethingNew")]));
+    const { outcome } = await readWith(
+      graphData(
+        [{ customer: { tenantId: CUSTOMER }, status: "active" }, gdap("active", { status: 42 })],
+        [contract("SomethingNew")],
+      ),
+    );
     if (!outcome.ok) throw new Error(outcome.failure.message);
     expect(outcome.notes.map((n) => n.code)).toEqual(["bad-row"]);
     expect(outcome.associations.map((a) => [a.relationshipType, a.status, a.rawType ?? a.rawStatus])).toEqual([
@@ -163,9 +215,16 @@ describe("Graph source: paging", () => {
   });
 
   test("a nextLink to another host is not followed", async () => {
-    const page = { "@odata.context": "x", value: [gdap("active")], "@odata.nextLink": "https://evil.example/v1.0/tenantRelationships/delegatedAdminRelationships?$skiptoken=1" };
+    const page = {
+      "@odata.context": "x",
+      value: [gdap("active")],
+      "@odata.nextLink": "https://evil.example/v1.0/tenantRelationships/delegatedAdminRelationships?$skiptoken=1",
+    };
     const { outcome, server } = await readWith(graphData(), {
-      fault: (path) => (path.startsWith("/tenantRelationships/delegatedAdminRelationships") ? { status: 200, headers: { "Content-Type": "application/json" }, body: page } : undefined),
+      fault: (path) =>
+        path.startsWith("/tenantRelationships/delegatedAdminRelationships")
+          ? { status: 200, headers: { "Content-Type": "application/json" }, body: page }
+          : undefined,
     });
     // The GDAP page read still blocks by itself; the broken link is listed for review.
     if (!outcome.ok) throw new Error(outcome.failure.message);
@@ -175,17 +234,27 @@ describe("Graph source: paging", () => {
 });
 
 describe("Graph source: per-item statuses in the batch", () => {
-  const forbidden = { status: 403, headers: { "Content-Type": "application/json" }, body: { error: { code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation." } } };
+  const forbidden = {
+    status: 403,
+    headers: { "Content-Type": "application/json" },
+    body: {
+      error: { code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation." },
+    },
+  };
 
   test("a 403 on contracts does not sink blocking GDAP evidence; the gap is listed", async () => {
-    const { outcome } = await readWith(graphData([gdap("active")]), { fault: (p) => (p.startsWith("/contracts") ? forbidden : undefined) });
+    const { outcome } = await readWith(graphData([gdap("active")]), {
+      fault: (p) => (p.startsWith("/contracts") ? forbidden : undefined),
+    });
     if (!outcome.ok) throw new Error(outcome.failure.message);
     expect(outcome.associations.map((a) => a.relationshipType)).toEqual(["gdap"]);
     expect(outcome.notes[0].detail).toContain(ACCESS_NOT_GRANTED);
   });
 
   test("a 403 on contracts with only history in GDAP fails closed (forbidden), never 'no partner'", async () => {
-    const { outcome } = await readWith(graphData([gdap("terminated")]), { fault: (p) => (p.startsWith("/contracts") ? forbidden : undefined) });
+    const { outcome } = await readWith(graphData([gdap("terminated")]), {
+      fault: (p) => (p.startsWith("/contracts") ? forbidden : undefined),
+    });
     expect(failureOf(outcome).kind).toBe("forbidden");
     expect(failureOf(outcome).message).toContain(ACCESS_NOT_GRANTED);
     expect(failureOf(outcome).message).toContain("Authorization_RequestDenied");
@@ -203,29 +272,55 @@ describe("Graph source: per-item statuses in the batch", () => {
   test("a per-item 429 is resent alone after its Retry-After, within the budget", async () => {
     let throttled = 0;
     const { outcome, server } = await readWith(graphData([gdap("active")], [contract("ResellerPartner")]), {
-      fault: (p) => (p.startsWith("/contracts") && throttled++ === 0 ? { status: 429, headers: { "Content-Type": "application/json", "Retry-After": "1" }, body: { error: { code: "TooManyRequests", message: "throttled" } } } : undefined),
+      fault: (p) =>
+        p.startsWith("/contracts") && throttled++ === 0
+          ? {
+              status: 429,
+              headers: { "Content-Type": "application/json", "Retry-After": "1" },
+              body: { error: { code: "TooManyRequests", message: "throttled" } },
+            }
+          : undefined,
     });
     expect(associationsOf(outcome).map((a) => a.relationshipType)).toEqual(["gdap", "csp-reseller"]);
     expect(server.requests).toHaveLength(2);
-    expect((server.requests[1].body as { requests: { id: string }[] }).requests.map((r) => r.id)).toEqual(["contracts"]);
+    expect((server.requests[1].body as { requests: { id: string }[] }).requests.map((r) => r.id)).toEqual([
+      "contracts",
+    ]);
   });
 
   test("a per-item 503 with a Retry-After that fits the budget is resent alone, like a 429", async () => {
     let unavailable = 0;
     const { outcome, server } = await readWith(graphData([gdap("expired")], [contract("ResellerPartner")]), {
-      fault: (p) => (p.startsWith("/contracts") && unavailable++ === 0 ? { status: 503, headers: { "Content-Type": "application/json", "Retry-After": "1" }, body: { error: { code: "ServiceUnavailable", message: "try later" } } } : undefined),
+      fault: (p) =>
+        p.startsWith("/contracts") && unavailable++ === 0
+          ? {
+              status: 503,
+              headers: { "Content-Type": "application/json", "Retry-After": "1" },
+              body: { error: { code: "ServiceUnavailable", message: "try later" } },
+            }
+          : undefined,
     });
     expect(associationsOf(outcome).map((a) => a.relationshipType)).toEqual(["gdap", "csp-reseller"]);
     expect(server.requests).toHaveLength(2);
-    expect((server.requests[1].body as { requests: { id: string }[] }).requests.map((r) => r.id)).toEqual(["contracts"]);
+    expect((server.requests[1].body as { requests: { id: string }[] }).requests.map((r) => r.id)).toEqual([
+      "contracts",
+    ]);
   });
 
   test("a per-item 503 without Retry-After, or with one past the budget, is not resent: a server failure", async () => {
-    const variants: Record<string, string>[] = [{ "Content-Type": "application/json" }, { "Content-Type": "application/json", "Retry-After": "30" }];
+    const variants: Record<string, string>[] = [
+      { "Content-Type": "application/json" },
+      { "Content-Type": "application/json", "Retry-After": "30" },
+    ];
     for (const headers of variants) {
       const { outcome, server } = await readWith(
         graphData([gdap("expired")]),
-        { fault: (p) => (p.startsWith("/contracts") ? { status: 503, headers, body: { error: { code: "ServiceUnavailable", message: "down" } } } : undefined) },
+        {
+          fault: (p) =>
+            p.startsWith("/contracts")
+              ? { status: 503, headers, body: { error: { code: "ServiceUnavailable", message: "down" } } }
+              : undefined,
+        },
         { remainingMs: 3000 },
       );
       expect(failureOf(outcome).kind).toBe("server");
@@ -235,8 +330,16 @@ describe("Graph source: per-item statuses in the batch", () => {
   });
 
   test("a 400 on a list (Graph refuses the $filter) is the request's problem for an admin, not the account's tenant id", async () => {
-    const refused = { status: 400, headers: { "Content-Type": "application/json" }, body: { error: { code: "BadRequest", message: "Invalid filter clause: property 'customer/tenantId' is not supported." } } };
-    const { outcome } = await readWith(graphData([gdap("expired")]), { fault: (p) => (p.startsWith("/tenantRelationships/delegatedAdminRelationships") ? refused : undefined) });
+    const refused = {
+      status: 400,
+      headers: { "Content-Type": "application/json" },
+      body: {
+        error: { code: "BadRequest", message: "Invalid filter clause: property 'customer/tenantId' is not supported." },
+      },
+    };
+    const { outcome } = await readWith(graphData([gdap("expired")]), {
+      fault: (p) => (p.startsWith("/tenantRelationships/delegatedAdminRelationships") ? refused : undefined),
+    });
     expect(failureOf(outcome).kind).not.toBe("invalid-input");
     expect(failureOf(outcome).kind).toBe("server");
     expect(failureOf(outcome).message).toContain(REQUEST_REFUSED);
@@ -244,8 +347,14 @@ describe("Graph source: per-item statuses in the batch", () => {
   });
 
   test("a 400 that says the tenant id names no tenant is the account's data (invalid input)", async () => {
-    const refused = { status: 400, headers: { "Content-Type": "application/json" }, body: { error: { code: "Request_BadRequest", message: `Tenant ${CUSTOMER} does not exist.` } } };
-    const { outcome } = await readWith(graphData([gdap("expired")]), { fault: (p) => (p.startsWith("/contracts") ? refused : undefined) });
+    const refused = {
+      status: 400,
+      headers: { "Content-Type": "application/json" },
+      body: { error: { code: "Request_BadRequest", message: `Tenant ${CUSTOMER} does not exist.` } },
+    };
+    const { outcome } = await readWith(graphData([gdap("expired")]), {
+      fault: (p) => (p.startsWith("/contracts") ? refused : undefined),
+    });
     expect(failureOf(outcome).kind).toBe("invalid-input");
   });
 
@@ -259,7 +368,12 @@ describe("Graph source: per-item statuses in the batch", () => {
   test("a per-item 429 whose Retry-After ends past the budget is a throttled failure, at once", async () => {
     const { outcome, server, ms } = await readWith(
       graphData([], []),
-      { fault: (p) => (p.startsWith("/tenantRelationships/delegatedAdminRelationships") ? { status: 429, headers: { "Content-Type": "application/json", "Retry-After": "30" }, body: {} } : undefined) },
+      {
+        fault: (p) =>
+          p.startsWith("/tenantRelationships/delegatedAdminRelationships")
+            ? { status: 429, headers: { "Content-Type": "application/json", "Retry-After": "30" }, body: {} }
+            : undefined,
+      },
       { remainingMs: 3000 },
     );
     expect(failureOf(outcome).kind).toBe("throttled");
@@ -274,7 +388,14 @@ describe("Graph source: the whole request fails", () => {
     [503, "1"],
   ])("outer %i with Retry-After is retried by the client's RetryHandler", async (status, retryAfter) => {
     const { outcome, server } = await readWith(graphData([gdap("active")]), {
-      outer: (_r, i) => (i === 0 ? { status, headers: { "Retry-After": retryAfter }, text: JSON.stringify({ error: { code: "x", message: "busy" } }) } : undefined),
+      outer: (_r, i) =>
+        i === 0
+          ? {
+              status,
+              headers: { "Retry-After": retryAfter },
+              text: JSON.stringify({ error: { code: "x", message: "busy" } }),
+            }
+          : undefined,
     });
     expect(associationsOf(outcome)).toHaveLength(1);
     expect(server.requests).toHaveLength(2);
@@ -282,14 +403,20 @@ describe("Graph source: the whole request fails", () => {
   });
 
   test("outer 429 with a Retry-After past the budget is not waited for: throttled", async () => {
-    const { outcome, server, ms } = await readWith(graphData(), { outer: () => ({ status: 429, headers: { "Retry-After": "60" }, text: "" }) }, { remainingMs: 3000 });
+    const { outcome, server, ms } = await readWith(
+      graphData(),
+      { outer: () => ({ status: 429, headers: { "Retry-After": "60" }, text: "" }) },
+      { remainingMs: 3000 },
+    );
     expect(failureOf(outcome).kind).toBe("throttled");
     expect(server.requests).toHaveLength(1);
     expect(ms).toBeLessThan(1500);
   });
 
   test("503 that persists ends as a server failure after the client's retries", async () => {
-    const { outcome, server } = await readWith(graphData(), { outer: () => ({ status: 503, headers: { "Retry-After": "0" }, text: "" }) });
+    const { outcome, server } = await readWith(graphData(), {
+      outer: () => ({ status: 503, headers: { "Retry-After": "0" }, text: "" }),
+    });
     expect(failureOf(outcome).kind).toBe("server");
     expect(server.requests).toHaveLength(3);
   });
@@ -298,14 +425,21 @@ describe("Graph source: the whole request fails", () => {
     [401, "unauthorized"],
     [403, "forbidden"],
   ])("outer %i: %s, 'Graph access is not granted; ask your admin'", async (status, kind) => {
-    const body = JSON.stringify({ error: { code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation." } });
+    const body = JSON.stringify({
+      error: { code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation." },
+    });
     const { outcome } = await readWith(graphData(), { outer: () => ({ status, text: body }) });
     expect(failureOf(outcome)).toMatchObject({ kind });
     expect(failureOf(outcome).message).toContain(ACCESS_NOT_GRANTED);
   });
 
   test("the whole $batch refused (outer 400) is the request's problem, not the account's tenant id", async () => {
-    const { outcome } = await readWith(graphData(), { outer: () => ({ status: 400, text: JSON.stringify({ error: { code: "BadRequest", message: "Invalid batch payload." } }) }) });
+    const { outcome } = await readWith(graphData(), {
+      outer: () => ({
+        status: 400,
+        text: JSON.stringify({ error: { code: "BadRequest", message: "Invalid batch payload." } }),
+      }),
+    });
     expect(failureOf(outcome).kind).toBe("server");
     expect(failureOf(outcome).message).toContain(REQUEST_REFUSED);
   });
@@ -316,31 +450,52 @@ describe("Graph source: the whole request fails", () => {
   });
 
   test("JSON that is not a batch answer (an item missing) is malformed", async () => {
-    const { outcome } = await readWith(graphData(), { outer: () => ({ status: 200, text: JSON.stringify({ responses: [{ id: "gdap", status: 200, headers: {}, body: { value: [] } }] }) }) });
+    const { outcome } = await readWith(graphData(), {
+      outer: () => ({
+        status: 200,
+        text: JSON.stringify({ responses: [{ id: "gdap", status: 200, headers: {}, body: { value: [] } }] }),
+      }),
+    });
     expect(failureOf(outcome).kind).toBe("malformed");
   });
 
   test("an aborted signal (the verdict's deadline) is a timeout", async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(new DOMException("deadline", "TimeoutError")), 200);
-    const { outcome } = await readWith(graphData(), { outer: () => ({ status: 200, hang: true }) }, { signal: controller.signal });
+    const { outcome } = await readWith(
+      graphData(),
+      { outer: () => ({ status: 200, hang: true }) },
+      { signal: controller.signal },
+    );
     expect(failureOf(outcome).kind).toBe("timeout");
   });
 
   test("nobody listening is a network failure", async () => {
     const source = createGraphSource({ authFor: demoAuth, baseUrl: "http://127.0.0.1:9" });
-    const outcome = await source.read(CUSTOMER, new AbortController().signal, { accountId: ACCOUNT, config: graphConfig(), remainingMs: 3000 });
+    const outcome = await source.read(CUSTOMER, new AbortController().signal, {
+      accountId: ACCOUNT,
+      config: graphConfig(),
+      remainingMs: 3000,
+    });
     expect(failureOf(outcome).kind).toBe("network");
   });
 
   test("no token (silent sign-in failed) is not-connected, and nothing is sent", async () => {
-    const { outcome, server } = await readWith(graphData([gdap("active")]), {}, { deps: { authFor: () => new StaticTokenAuth("t", false) } });
+    const { outcome, server } = await readWith(
+      graphData([gdap("active")]),
+      {},
+      { deps: { authFor: () => new StaticTokenAuth("t", false) } },
+    );
     expect(failureOf(outcome).kind).toBe("not-connected");
     expect(server.requests).toHaveLength(0);
   });
 
   test("Graph enabled without an app registration is a failure from authFor, nothing sent", async () => {
-    const { outcome, server } = await readWith(graphData(), {}, { deps: { authFor: () => ({ kind: "forbidden", message: "pg_GraphClientId is not set" }) } });
+    const { outcome, server } = await readWith(
+      graphData(),
+      {},
+      { deps: { authFor: () => ({ kind: "forbidden", message: "pg_GraphClientId is not set" }) } },
+    );
     expect(failureOf(outcome)).toEqual({ kind: "forbidden", message: "pg_GraphClientId is not set" });
     expect(server.requests).toHaveLength(0);
   });

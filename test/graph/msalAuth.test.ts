@@ -24,7 +24,14 @@ class FakeMsalApp {
   calls: { method: string; request?: unknown }[] = [];
   accounts: Account[] = [];
   active: Account | null = null;
-  constructor(private readonly entra: { session: boolean; popup: "completes" | "closed" | "admin-consent"; popupAccount?: string; ssoHangs?: boolean }) {}
+  constructor(
+    private readonly entra: {
+      session: boolean;
+      popup: "completes" | "closed" | "admin-consent";
+      popupAccount?: string;
+      ssoHangs?: boolean;
+    },
+  ) {}
 
   initialize() {
     this.calls.push({ method: "initialize" });
@@ -41,16 +48,28 @@ class FakeMsalApp {
     this.calls.push({ method: "ssoSilent", request });
     // A hidden frame whose answer never comes back (no bridge, a slow Entra, a blocked frame).
     if (this.entra.ssoHangs) return new Promise<never>(() => undefined);
-    if (!this.entra.session) return Promise.reject(Object.assign(new Error("AADSTS160021: third-party cookies blocked"), { errorCode: "interaction_required" }));
+    if (!this.entra.session)
+      return Promise.reject(
+        Object.assign(new Error("AADSTS160021: third-party cookies blocked"), { errorCode: "interaction_required" }),
+      );
     const account = { username: request.loginHint ?? "someone@contoso.com", homeAccountId: "h-sso" };
     this.accounts.push(account);
     return Promise.resolve({ accessToken: `sso-token-for-${request.loginHint}`, account });
   }
   acquireTokenPopup(request: { loginHint?: string; scopes: string[] }) {
     this.calls.push({ method: "acquireTokenPopup", request });
-    if (this.entra.popup === "closed") return Promise.reject(Object.assign(new Error("User cancelled the flow."), { errorCode: "user_cancelled" }));
-    if (this.entra.popup === "admin-consent") return Promise.reject(Object.assign(new Error("AADSTS90094: The grant requires admin permission."), { errorCode: "consent_required" }));
-    const account = { username: this.entra.popupAccount ?? request.loginHint ?? "someone@contoso.com", homeAccountId: "h1" };
+    if (this.entra.popup === "closed")
+      return Promise.reject(Object.assign(new Error("User cancelled the flow."), { errorCode: "user_cancelled" }));
+    if (this.entra.popup === "admin-consent")
+      return Promise.reject(
+        Object.assign(new Error("AADSTS90094: The grant requires admin permission."), {
+          errorCode: "consent_required",
+        }),
+      );
+    const account = {
+      username: this.entra.popupAccount ?? request.loginHint ?? "someone@contoso.com",
+      homeAccountId: "h1",
+    };
     this.accounts.push(account);
     return Promise.resolve({ accessToken: "popup-token", account });
   }
@@ -63,11 +82,21 @@ class FakeMsalApp {
   }
 }
 
-function browserAuth(entra: ConstructorParameters<typeof FakeMsalApp>[0], hint = "avery@partner.example", silentTimeoutMs?: number) {
+function browserAuth(
+  entra: ConstructorParameters<typeof FakeMsalApp>[0],
+  hint = "avery@partner.example",
+  silentTimeoutMs?: number,
+) {
   const app = new FakeMsalApp(entra);
   const configs: unknown[] = [];
   const auth = new MsalBrowserAuth(
-    { clientId: "client-1", tenantId: PARTNER, redirectUri: redirectUriFor("https://org.crm4.dynamics.com"), loginHint: () => Promise.resolve(hint), silentTimeoutMs },
+    {
+      clientId: "client-1",
+      tenantId: PARTNER,
+      redirectUri: redirectUriFor("https://org.crm4.dynamics.com"),
+      loginHint: () => Promise.resolve(hint),
+      silentTimeoutMs,
+    },
     (config) => {
       configs.push(config);
       return new Proxy(app, {
@@ -87,8 +116,18 @@ describe("MSAL in the browser", () => {
   test("form load: silent SSO with the user's login hint, on the partner tenant's authority; never a popup", async () => {
     const { app, auth, configs } = browserAuth({ session: true, popup: "completes" });
     await expect(auth.getAccessToken()).resolves.toBe("sso-token-for-avery@partner.example");
-    expect(configs).toEqual([expect.objectContaining({ auth: expect.objectContaining({ clientId: "client-1", authority: `https://login.microsoftonline.com/${PARTNER}` }) })]);
-    expect(app.calls.find((c) => c.method === "ssoSilent")?.request).toEqual({ scopes: DEFAULT_DELEGATED_SCOPES, loginHint: "avery@partner.example" });
+    expect(configs).toEqual([
+      expect.objectContaining({
+        auth: expect.objectContaining({
+          clientId: "client-1",
+          authority: `https://login.microsoftonline.com/${PARTNER}`,
+        }),
+      }),
+    ]);
+    expect(app.calls.find((c) => c.method === "ssoSilent")?.request).toEqual({
+      scopes: DEFAULT_DELEGATED_SCOPES,
+      loginHint: "avery@partner.example",
+    });
     expect(app.calls.some((c) => c.method === "acquireTokenPopup")).toBe(false);
   });
 
@@ -101,7 +140,11 @@ describe("MSAL in the browser", () => {
     const server = await startGraphServer(graphData([gdap("active")]));
     try {
       const source = createGraphSource({ authFor: () => auth, baseUrl: server.baseUrl });
-      const outcome = await source.read(CUSTOMER, new AbortController().signal, { accountId: ACCOUNT, config: graphConfig(), remainingMs: 3000 });
+      const outcome = await source.read(CUSTOMER, new AbortController().signal, {
+        accountId: ACCOUNT,
+        config: graphConfig(),
+        remainingMs: 3000,
+      });
       expect(outcome.ok ? "ok" : outcome.failure.kind).toBe("not-connected");
       expect(server.requests).toHaveLength(0);
     } finally {
@@ -118,18 +161,28 @@ describe("MSAL in the browser", () => {
   });
 
   test("a popup the user closes leaves it not connected; missing admin consent says ask your admin", async () => {
-    await expect(browserAuth({ session: false, popup: "closed" }).auth.connect()).resolves.toMatchObject({ kind: "not-connected" });
+    await expect(browserAuth({ session: false, popup: "closed" }).auth.connect()).resolves.toMatchObject({
+      kind: "not-connected",
+    });
     const consent = await browserAuth({ session: false, popup: "admin-consent" }).auth.connect();
     expect(consent?.kind).toBe("forbidden");
     expect(consent?.message).toContain("ask your admin");
   });
 
   test("MSAL is set up for a real org: the redirect-bridge page, a cache shared by all tabs, a hidden-frame wait below the budget", async () => {
-    const { auth, configs } = browserAuth({ session: true, popup: "completes" }, "avery@partner.example", silentSignInTimeoutMs(5000));
+    const { auth, configs } = browserAuth(
+      { session: true, popup: "completes" },
+      "avery@partner.example",
+      silentSignInTimeoutMs(5000),
+    );
     await auth.getAccessToken();
     expect(configs).toEqual([
       {
-        auth: { clientId: "client-1", authority: `https://login.microsoftonline.com/${PARTNER}`, redirectUri: "https://org.crm4.dynamics.com/WebResources/pg_/auth/redirect.html" },
+        auth: {
+          clientId: "client-1",
+          authority: `https://login.microsoftonline.com/${PARTNER}`,
+          redirectUri: "https://org.crm4.dynamics.com/WebResources/pg_/auth/redirect.html",
+        },
         cache: { cacheLocation: "localStorage" },
         system: { iframeBridgeTimeout: silentSignInTimeoutMs(5000) },
       },
@@ -140,7 +193,11 @@ describe("MSAL in the browser", () => {
   });
 
   test("the account chosen in the popup is the active account, used silently from then on (even when it is not the Dynamics UPN)", async () => {
-    const { app, auth } = browserAuth({ session: false, popup: "completes", popupAccount: "avery@harbor.onmicrosoft.com" });
+    const { app, auth } = browserAuth({
+      session: false,
+      popup: "completes",
+      popupAccount: "avery@harbor.onmicrosoft.com",
+    });
     await expect(auth.connect()).resolves.toBeUndefined();
     expect(app.getActiveAccount()?.username).toBe("avery@harbor.onmicrosoft.com");
     app.calls.length = 0;
@@ -163,7 +220,11 @@ describe("MSAL in the browser", () => {
     try {
       const source = createGraphSource({ authFor: () => auth, baseUrl: server.baseUrl });
       const started = Date.now();
-      const outcome = await source.read(CUSTOMER, new AbortController().signal, { accountId: ACCOUNT, config: graphConfig(), remainingMs: 800 });
+      const outcome = await source.read(CUSTOMER, new AbortController().signal, {
+        accountId: ACCOUNT,
+        config: graphConfig(),
+        remainingMs: 800,
+      });
       expect(outcome.ok ? "ok" : outcome.failure.kind).toBe("not-connected");
       expect(Date.now() - started).toBeLessThan(800);
       expect(server.requests).toHaveLength(0);
@@ -195,7 +256,9 @@ describe("MSAL in Node (client credentials)", () => {
     const { auth, requests, configs } = nodeAuth(() => Promise.resolve({ accessToken: "app-token" }));
     await expect(auth.getAccessToken()).resolves.toBe("app-token");
     expect(requests).toEqual([{ scopes: ["https://graph.microsoft.com/.default"] }]);
-    expect(configs).toEqual([{ auth: { clientId: "c", authority: `https://login.microsoftonline.com/${PARTNER}`, clientSecret: "s" } }]);
+    expect(configs).toEqual([
+      { auth: { clientId: "c", authority: `https://login.microsoftonline.com/${PARTNER}`, clientSecret: "s" } },
+    ]);
   });
 
   test.each([
@@ -207,6 +270,8 @@ describe("MSAL in Node (client credentials)", () => {
   });
 
   test("no token issued is unauthorized", async () => {
-    await expect(nodeAuth(() => Promise.resolve(null)).auth.getAccessToken()).rejects.toMatchObject({ kind: "unauthorized" });
+    await expect(nodeAuth(() => Promise.resolve(null)).auth.getAccessToken()).rejects.toMatchObject({
+      kind: "unauthorized",
+    });
   });
 });

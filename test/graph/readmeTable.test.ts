@@ -24,7 +24,10 @@ function statusRows(): [string, string][] {
   const rows: [string, string][] = [];
   for (const line of lines.slice(head + 2)) {
     if (!line.startsWith("|")) break;
-    const [said, shown] = line.split("|").slice(1, 3).map((c) => c.trim());
+    const [said, shown] = line
+      .split("|")
+      .slice(1, 3)
+      .map((c) => c.trim());
     rows.push([said, shown]);
   }
   return rows;

@@ -7,7 +7,9 @@ import { Translate } from "../../PartnerGuard/components/Component.types";
 /** The control's real .resx strings, so tests read what a seller reads. */
 export function resxStrings(lcid: number): Map<string, string> {
   const xml = readFileSync(join(__dirname, `../../PartnerGuard/strings/PartnerGuard.${lcid}.resx`), "utf8");
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (n) => n === "data" }).parse(xml) as {
+  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (n) => n === "data" }).parse(
+    xml,
+  ) as {
     root: { data: { name: string; value: string }[] };
   };
   return new Map(doc.root.data.map((d) => [d.name, String(d.value)]));

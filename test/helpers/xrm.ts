@@ -15,8 +15,18 @@ export interface Recorded {
 }
 
 /** `webApi`: the emulator as the signed-in seller (`emulator.as(persona)`), or the emulator itself. */
-export function installXrm(webApi: WebApiHost, accountId: string | undefined, options: { confirm?: boolean; name?: string } = {}) {
-  XrmMockGenerator.initialise({ entity: { id: accountId ? `{${accountId.toUpperCase()}}` : "", entityName: "account", primaryValue: options.name ?? "Contoso Pharmaceuticals" } });
+export function installXrm(
+  webApi: WebApiHost,
+  accountId: string | undefined,
+  options: { confirm?: boolean; name?: string } = {},
+) {
+  XrmMockGenerator.initialise({
+    entity: {
+      id: accountId ? `{${accountId.toUpperCase()}}` : "",
+      entityName: "account",
+      primaryValue: options.name ?? "Contoso Pharmaceuticals",
+    },
+  });
   XrmMockGenerator.Attribute.createString("pg_customertenantid", "");
   const recorded: Recorded = { forms: [], alerts: [], confirms: [], refreshes: [] };
   const strings = resxStrings(1033);
@@ -27,7 +37,9 @@ export function installXrm(webApi: WebApiHost, accountId: string | undefined, op
     if (webResource !== "pg_/scripts/outreach.js") throw new Error(`unexpected web resource ${webResource}`);
     return strings.get(key) ?? "";
   };
-  xrm.Utility.getGlobalContext = () => ({ userSettings: { languageId: 1033, userId: "{11111111-1111-4111-8111-111111111111}" } });
+  xrm.Utility.getGlobalContext = () => ({
+    userSettings: { languageId: 1033, userId: "{11111111-1111-4111-8111-111111111111}" },
+  });
   xrm.Navigation.openForm = async (o: { entityName: string }, p: Record<string, unknown>) => {
     recorded.forms.push({ options: o, parameters: p });
     return { savedEntityReference: [] };
@@ -43,6 +55,7 @@ export function installXrm(webApi: WebApiHost, accountId: string | undefined, op
   // A new record has no id yet (xrm-mock would invent one).
   if (!accountId) (form.data.entity as unknown as { getId: () => string }).getId = () => "";
   // xrm-mock's refreshRibbon throws by design: record the calls instead.
-  (form.ui as unknown as { refreshRibbon: (all?: boolean) => void }).refreshRibbon = (all?: boolean) => recorded.refreshes.push(all);
+  (form.ui as unknown as { refreshRibbon: (all?: boolean) => void }).refreshRibbon = (all?: boolean) =>
+    recorded.refreshes.push(all);
   return { form, recorded };
 }

@@ -23,7 +23,8 @@ import { Fixture, SCHEMAS, makeFixture } from "./fixture";
 
 const text = (b: Uint8Array | undefined) => Buffer.from(b ?? new Uint8Array()).toString("utf8");
 const bare = (id: string | undefined) => (id ?? "").replace(/[{}]/g, "").toLowerCase();
-const sortedRoleIds = (keys: readonly string[]) => keys.map((k) => bare(roleId(ROLES.find((r) => r.key === k)!))).sort();
+const sortedRoleIds = (keys: readonly string[]) =>
+  keys.map((k) => bare(roleId(ROLES.find((r) => r.key === k)!))).sort();
 
 let fx: Fixture;
 let entries: ZipEntries;
@@ -44,7 +45,9 @@ afterAll(() => fx.cleanup());
 
 /** The `<systemform>` whose formid is `id`. */
 const systemForm = (id: string): ScannedElement => {
-  const form = elements(customizations, "systemform").find((f) => bare(elements(f.inner, "formid")[0]?.inner) === bare(id));
+  const form = elements(customizations, "systemform").find(
+    (f) => bare(elements(f.inner, "formid")[0]?.inner) === bare(id),
+  );
   if (!form) throw new Error(`no form ${id}`);
   return form;
 };
@@ -58,10 +61,14 @@ describe("sellers land on the card", () => {
     expect(conditions).toHaveLength(1);
     expect(conditions[0].attrs).toEqual(expect.objectContaining({ Order: "0", FallbackForm: "false" }));
     expect(conditions[0].inner).not.toContain("<Everyone");
-    const ids = elements(conditions[0].inner, "Role").map((r) => bare(r.attrs.Id)).sort();
+    const ids = elements(conditions[0].inner, "Role")
+      .map((r) => bare(r.attrs.Id))
+      .sort();
     expect(ids).toEqual(sortedRoleIds(["seller", "approver", "admin"]));
     // ...and those are the roles the package ships.
-    const shipped = elements(elements(customizations, "Roles")[0].inner, "Role").map((r) => bare(r.attrs.id)).sort();
+    const shipped = elements(elements(customizations, "Roles")[0].inner, "Role")
+      .map((r) => bare(r.attrs.id))
+      .sort();
     expect(ids).toEqual(shipped);
   });
 
@@ -69,7 +76,11 @@ describe("sellers land on the card", () => {
     for (const t of TABLES) {
       for (const f of t.forms) {
         const conditions = elements(systemForm(formId(t.logicalName, f.key)).inner, "DisplayConditions");
-        expect({ form: `${t.logicalName}/${f.key}`, attrs: { ...conditions[0]?.attrs }, everyone: conditions[0]?.inner.includes("<Everyone />") }).toEqual({
+        expect({
+          form: `${t.logicalName}/${f.key}`,
+          attrs: { ...conditions[0]?.attrs },
+          everyone: conditions[0]?.inner.includes("<Everyone />"),
+        }).toEqual({
           form: `${t.logicalName}/${f.key}`,
           attrs: { Order: "0", FallbackForm: "true" },
           everyone: true,
@@ -85,7 +96,9 @@ describe("sellers land on the card", () => {
     const line = broken.slice(0, broken.indexOf(ghost)).split("\n").length;
     const copy: ZipEntries = new Map(entries);
     copy.set("customizations.xml", new Uint8Array(Buffer.from(broken)));
-    expect(checkPackage("z", copy).map(formatProblem)).toEqual([`z/customizations.xml:${line}: form display conditions name role ${ghost}, which is not in the package`]);
+    expect(checkPackage("z", copy).map(formatProblem)).toEqual([
+      `z/customizations.xml:${line}: form display conditions name role ${ghost}, which is not in the package`,
+    ]);
   });
 
   it("is checked by the FormXml schema: a role condition without an id is refused", async () => {
@@ -97,16 +110,33 @@ describe("sellers land on the card", () => {
 
 describe("the PartnerGuard app", () => {
   it("ships one app module and its site map, both with root components", () => {
-    expect(elements(customizations, "AppModule").map((a) => elements(a.inner, "UniqueName")[0].inner)).toEqual([ModelDrivenApp.uniqueName]);
-    expect(elements(customizations, "AppModuleSiteMap").map((s) => elements(s.inner, "SiteMapUniqueName")[0].inner)).toEqual([ModelDrivenApp.siteMapUniqueName]);
+    expect(elements(customizations, "AppModule").map((a) => elements(a.inner, "UniqueName")[0].inner)).toEqual([
+      ModelDrivenApp.uniqueName,
+    ]);
+    expect(
+      elements(customizations, "AppModuleSiteMap").map((s) => elements(s.inner, "SiteMapUniqueName")[0].inner),
+    ).toEqual([ModelDrivenApp.siteMapUniqueName]);
     const roots = elements(solution, "RootComponent").map((r) => ({ ...r.attrs }));
-    expect(roots).toContainEqual({ type: String(ComponentType.appModule), schemaName: ModelDrivenApp.uniqueName, behavior: "0" });
-    expect(roots).toContainEqual({ type: String(ComponentType.siteMap), schemaName: ModelDrivenApp.siteMapUniqueName, behavior: "0" });
-    expect(elements(appModule().inner, "LocalizedName").map((n) => ({ ...n.attrs }))).toContainEqual({ description: "PartnerGuard", languagecode: "1033" });
+    expect(roots).toContainEqual({
+      type: String(ComponentType.appModule),
+      schemaName: ModelDrivenApp.uniqueName,
+      behavior: "0",
+    });
+    expect(roots).toContainEqual({
+      type: String(ComponentType.siteMap),
+      schemaName: ModelDrivenApp.siteMapUniqueName,
+      behavior: "0",
+    });
+    expect(elements(appModule().inner, "LocalizedName").map((n) => ({ ...n.attrs }))).toContainEqual({
+      description: "PartnerGuard",
+      languagecode: "1033",
+    });
   });
 
   it("is given to exactly the three PartnerGuard roles", () => {
-    const ids = elements(elements(appModule().inner, "AppModuleRoleMaps")[0].inner, "Role").map((r) => bare(r.attrs.id)).sort();
+    const ids = elements(elements(appModule().inner, "AppModuleRoleMaps")[0].inner, "Role")
+      .map((r) => bare(r.attrs.id))
+      .sort();
     expect(ids).toEqual(sortedRoleIds(["seller", "approver", "admin"]));
   });
 
@@ -115,27 +145,46 @@ describe("the PartnerGuard app", () => {
     expect(first.attrs.Entity).toBe(OutreachExceptionTable.logicalName);
     const url = new URLSearchParams(unescapeXml(first.attrs.Url).split("?")[1]);
     const pending = viewId(OutreachExceptionTable.logicalName, "pending");
-    expect({ pagetype: url.get("pagetype"), etn: url.get("etn"), viewid: bare(url.get("viewid") ?? ""), viewtype: url.get("viewtype") }).toEqual({
+    expect({
+      pagetype: url.get("pagetype"),
+      etn: url.get("etn"),
+      viewid: bare(url.get("viewid") ?? ""),
+      viewtype: url.get("viewtype"),
+    }).toEqual({
       pagetype: "entitylist",
       etn: OutreachExceptionTable.logicalName,
       viewid: bare(pending),
       viewtype: "1039",
     });
-    const listed = elements(appModule().inner, "AppModuleComponent").filter((c) => c.attrs.type === "26").map((c) => bare(c.attrs.id));
+    const listed = elements(appModule().inner, "AppModuleComponent")
+      .filter((c) => c.attrs.type === "26")
+      .map((c) => bare(c.attrs.id));
     expect(listed).toContain(bare(pending));
-    const pendingQuery = elements(customizations, "savedquery").find((q) => bare(elements(q.inner, "savedqueryid")[0].inner) === bare(pending))!;
+    const pendingQuery = elements(customizations, "savedquery").find(
+      (q) => bare(elements(q.inner, "savedqueryid")[0].inner) === bare(pending),
+    )!;
     expect(elements(pendingQuery.inner, "LocalizedName")[0].attrs.description).toBe("Pending outreach exceptions");
   });
 
   it("has groups for exceptions, decisions, audit, partner associations and accounts", () => {
-    const groups = elements(siteMap().inner, "Group").map((g) => elements(g.inner, "Title").find((t) => t.attrs.LCID === "1033")?.attrs.Title);
-    expect(groups).toEqual(["Outreach exceptions", "Outreach decisions", "Outreach audit", "Partner associations", "Accounts"]);
+    const groups = elements(siteMap().inner, "Group").map(
+      (g) => elements(g.inner, "Title").find((t) => t.attrs.LCID === "1033")?.attrs.Title,
+    );
+    expect(groups).toEqual([
+      "Outreach exceptions",
+      "Outreach decisions",
+      "Outreach audit",
+      "Partner associations",
+      "Accounts",
+    ]);
     const opened = elements(siteMap().inner, "SubArea").map((s) => s.attrs.Entity);
     expect([...new Set(opened)].sort()).toEqual([...TABLES.map((t) => t.logicalName), Account.logicalName].sort());
   });
 
   it("lists the PartnerGuard account form (so the card is there in the app), our forms and views, and the site map", () => {
-    const components = elements(appModule().inner, "AppModuleComponent").map((c) => `${c.attrs.type}:${bare(c.attrs.schemaName ?? c.attrs.id)}`);
+    const components = elements(appModule().inner, "AppModuleComponent").map(
+      (c) => `${c.attrs.type}:${bare(c.attrs.schemaName ?? c.attrs.id)}`,
+    );
     expect(components).toContain(`60:${bare(formId(Account.logicalName, ACCOUNT_FORM.key))}`);
     expect(components).toContain(`1:${Account.logicalName}`);
     expect(components).toContain(`62:${ModelDrivenApp.siteMapUniqueName.toLowerCase()}`);
@@ -151,7 +200,9 @@ describe("the PartnerGuard app", () => {
     const pending = viewId(OutreachExceptionTable.logicalName, "pending");
     const without = customizations.replace(`<AppModuleComponent type="26" id="${pending}" />`, "");
     expect(without).not.toBe(customizations);
-    expect(checkAppModules("z", without).map(formatProblem).join("\n")).toMatch(/pg_subarea_pending opens view .*, which app pg_PartnerGuard does not list/);
+    expect(checkAppModules("z", without).map(formatProblem).join("\n")).toMatch(
+      /pg_subarea_pending opens view .*, which app pg_PartnerGuard does not list/,
+    );
   });
 
   it("flags a role, form or site-map view the package does not define", () => {
@@ -160,24 +211,34 @@ describe("the PartnerGuard app", () => {
     const appStart = customizations.indexOf("<AppModules>");
     const head = customizations.slice(0, appStart);
     const apps = customizations.slice(appStart);
-    const broken = head.replace(/viewid=%7b[0-9a-f-]+%7d/, "viewid=%7b00000000-0000-5000-8000-000000000000%7d") + apps.replace(`<Role id="${role}" />`, `<Role id="${ghost}" />`).replace(/<AppModuleComponent type="60" id="[^"]+" \/>/, `<AppModuleComponent type="60" id="${ghost}" />`);
+    const broken =
+      head.replace(/viewid=%7b[0-9a-f-]+%7d/, "viewid=%7b00000000-0000-5000-8000-000000000000%7d") +
+      apps
+        .replace(`<Role id="${role}" />`, `<Role id="${ghost}" />`)
+        .replace(/<AppModuleComponent type="60" id="[^"]+" \/>/, `<AppModuleComponent type="60" id="${ghost}" />`);
     const problems = checkAppModules("z", broken).map(formatProblem).join("\n");
     expect(problems).toContain(`is given to role ${ghost}, which is not in the package`);
     expect(problems).toContain(`lists form ${ghost}, which is not in the package`);
-    expect(problems).toMatch(/pg_subarea_pending opens view 00000000-0000-5000-8000-000000000000, which is not a view of pg_outreachexception/);
+    expect(problems).toMatch(
+      /pg_subarea_pending opens view 00000000-0000-5000-8000-000000000000, which is not a view of pg_outreachexception/,
+    );
   });
 
   it("flags an app or site map without its root component", () => {
     const copy: ZipEntries = new Map(entries);
     copy.set("solution.xml", new Uint8Array(Buffer.from(solution.replace(/\s*<RootComponent type="80"[^>]*\/>/, ""))));
     expect(checkPackage("z", entries)).toEqual([]);
-    expect(checkPackage("z", copy).map(formatProblem)).toContain(`z/solution.xml: no RootComponent for 80 ${ModelDrivenApp.uniqueName.toLowerCase()}`);
+    expect(checkPackage("z", copy).map(formatProblem)).toContain(
+      `z/solution.xml: no RootComponent for 80 ${ModelDrivenApp.uniqueName.toLowerCase()}`,
+    );
   });
 
   it("is checked by the schema: an app module without its icon web resource is refused", async () => {
     expect(await validateCustomizations(customizations, SCHEMAS)).toEqual([]);
     const broken = customizations.replace(/<WebResourceId>[^<]*<\/WebResourceId>/, "");
-    expect((await validateCustomizations(broken, SCHEMAS)).map((p) => p.message).join("\n")).toMatch(/FormFactor.*expected.*WebResourceId|WebResourceId/);
+    expect((await validateCustomizations(broken, SCHEMAS)).map((p) => p.message).join("\n")).toMatch(
+      /FormFactor.*expected.*WebResourceId|WebResourceId/,
+    );
   });
 });
 
@@ -187,18 +248,27 @@ describe("what the tools write", () => {
     expect(relationships.length).toBeGreaterThan(0);
     for (const r of relationships) {
       const one = (tag: string) => elements(r.inner, tag).map((e) => e.inner);
-      expect({ name: r.attrs.Name, archive: one("CascadeArchive"), rollup: one("CascadeRollupView") }).toEqual({ name: r.attrs.Name, archive: one("CascadeDelete"), rollup: ["NoCascade"] });
+      expect({ name: r.attrs.Name, archive: one("CascadeArchive"), rollup: one("CascadeRollupView") }).toEqual({
+        name: r.attrs.Name,
+        archive: one("CascadeDelete"),
+        rollup: ["NoCascade"],
+      });
     }
   });
 
   it("still validates CascadeArchive's value although the 2018 schema does not know the element", async () => {
-    const broken = customizations.replace("<CascadeArchive>Cascade</CascadeArchive>", "<CascadeArchive>Always</CascadeArchive>");
+    const broken = customizations.replace(
+      "<CascadeArchive>Cascade</CascadeArchive>",
+      "<CascadeArchive>Always</CascadeArchive>",
+    );
     expect(broken).not.toBe(customizations);
     expect((await validateCustomizations(broken, SCHEMAS)).map((p) => p.message).join("\n")).toMatch(/CascadeArchive/);
   });
 
   it("roots account with behavior 2 and keeps the org's table settings (unmodified)", () => {
-    const account = elements(solution, "RootComponent").filter((r) => r.attrs.type === "1" && r.attrs.schemaName === Account.logicalName);
+    const account = elements(solution, "RootComponent").filter(
+      (r) => r.attrs.type === "1" && r.attrs.schemaName === Account.logicalName,
+    );
     expect(account.map((r) => r.attrs.behavior)).toEqual(["2"]);
     expect(customizations).toContain('<entity Name="Account" unmodified="1">');
   });
@@ -221,14 +291,18 @@ describe("what the tools write", () => {
     for (const m of customizations.matchAll(/<(\w+)\s[^>]*>/g)) {
       const tag = m[0];
       const attr = (name: string) => [...tag.matchAll(/\s([\w.]+)="([^"]*)"/g)].find((a) => a[1] === name)?.[2];
-      if (attr("languagecode") === "1033" && attr("description") !== undefined) english.push(unescapeXml(attr("description")!));
+      if (attr("languagecode") === "1033" && attr("description") !== undefined)
+        english.push(unescapeXml(attr("description")!));
       if (attr("LCID") === "1033" && attr("Title") !== undefined) english.push(unescapeXml(attr("Title")!));
-      if (m[1] === "Name" && attr("LocalizedName") !== undefined) english.push(unescapeXml(attr("LocalizedName")!), unescapeXml(attr("OriginalName") ?? ""));
+      if (m[1] === "Name" && attr("LocalizedName") !== undefined)
+        english.push(unescapeXml(attr("LocalizedName")!), unescapeXml(attr("OriginalName") ?? ""));
     }
     expect(english.filter((t) => german.has(t))).toEqual([]);
     // The tables' names are their English display names.
     for (const t of TABLES) {
-      const name = elements(customizations, "Name").find((n) => n.inner === TableSchemaNames[t.logicalName as keyof typeof TableSchemaNames])!;
+      const name = elements(customizations, "Name").find(
+        (n) => n.inner === TableSchemaNames[t.logicalName as keyof typeof TableSchemaNames],
+      )!;
       expect(name.attrs.LocalizedName).toBe(t.displayName[1033]);
     }
     // German labels do ship, as 1031.

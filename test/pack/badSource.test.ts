@@ -28,7 +28,9 @@ describe("packSolution on a bad source", () => {
   it("names the missing command-bar script and how to build it", async () => {
     await fx.remove(`out/webresources/${WebResources.commandScript}`);
     const error = await packError(fx);
-    expect(error.message).toContain(`Solution/WebResources/${WebResources.commandScript}.data.xml: content of web resource ${WebResources.commandScript} not found`);
+    expect(error.message).toContain(
+      `Solution/WebResources/${WebResources.commandScript}.data.xml: content of web resource ${WebResources.commandScript} not found`,
+    );
     expect(error.message).toContain("npm run build:webresource");
   });
 
@@ -38,23 +40,41 @@ describe("packSolution on a bad source", () => {
   });
 
   it("names file and line of malformed XML", async () => {
-    await fx.write("Solution/Roles/PartnerGuard Seller.xml", '<Role id="{00000000-0000-0000-0000-000000000001}" name="x">\n  <RolePrivileges>\n    <RolePrivilege name="a" level="Global">\n  </RolePrivileges>\n</Role>\n');
+    await fx.write(
+      "Solution/Roles/PartnerGuard Seller.xml",
+      '<Role id="{00000000-0000-0000-0000-000000000001}" name="x">\n  <RolePrivileges>\n    <RolePrivilege name="a" level="Global">\n  </RolePrivileges>\n</Role>\n',
+    );
     expect((await packError(fx)).message).toMatch(/Solution\/Roles\/PartnerGuard Seller\.xml:4: malformed XML/);
   });
 
   it("names both places of a duplicate schema name", async () => {
-    const copy = await import("node:fs/promises").then((fs) => fs.readFile(`${fx.root}/Solution/environmentvariabledefinitions/pg_GraphClientId/environmentvariabledefinition.xml`, "utf8"));
-    await fx.write("Solution/environmentvariabledefinitions/pg_graphclientid_copy/environmentvariabledefinition.xml", copy);
+    const copy = await import("node:fs/promises").then((fs) =>
+      fs.readFile(
+        `${fx.root}/Solution/environmentvariabledefinitions/pg_GraphClientId/environmentvariabledefinition.xml`,
+        "utf8",
+      ),
+    );
+    await fx.write(
+      "Solution/environmentvariabledefinitions/pg_graphclientid_copy/environmentvariabledefinition.xml",
+      copy,
+    );
     const error = await packError(fx);
-    expect(error.message).toContain("Solution/environmentvariabledefinitions/pg_graphclientid_copy/environmentvariabledefinition.xml: duplicate environment variable pg_GraphClientId: already defined in Solution/environmentvariabledefinitions/pg_GraphClientId/environmentvariabledefinition.xml");
+    expect(error.message).toContain(
+      "Solution/environmentvariabledefinitions/pg_graphclientid_copy/environmentvariabledefinition.xml: duplicate environment variable pg_GraphClientId: already defined in Solution/environmentvariabledefinitions/pg_GraphClientId/environmentvariabledefinition.xml",
+    );
   });
 
   it("names a duplicate column with its line", async () => {
     const entity = `${fx.root}/Solution/Entities/pg_outreachaudit/Entity.xml`;
     const fs = await import("node:fs/promises");
     const text = await fs.readFile(entity, "utf8");
-    await fs.writeFile(entity, text.replace('<attribute PhysicalName="pg_sources">', '<attribute PhysicalName="pg_Reasons">'));
-    expect((await packError(fx)).message).toMatch(/Solution\/Entities\/pg_outreachaudit\/Entity\.xml:\d+: duplicate column pg_Reasons of pg_OutreachAudit: already defined in Solution\/Entities\/pg_outreachaudit\/Entity\.xml:\d+/);
+    await fs.writeFile(
+      entity,
+      text.replace('<attribute PhysicalName="pg_sources">', '<attribute PhysicalName="pg_Reasons">'),
+    );
+    expect((await packError(fx)).message).toMatch(
+      /Solution\/Entities\/pg_outreachaudit\/Entity\.xml:\d+: duplicate column pg_Reasons of pg_OutreachAudit: already defined in Solution\/Entities\/pg_outreachaudit\/Entity\.xml:\d+/,
+    );
   });
 
   it("refuses a version Dataverse cannot hold", async () => {
@@ -65,7 +85,15 @@ describe("packSolution on a bad source", () => {
   it("stops on a ribbon reference to a function the script does not define", async () => {
     const fs = await import("node:fs/promises");
     const file = `${fx.root}/Solution/Entities/account/RibbonDiff.xml`;
-    await fs.writeFile(file, (await fs.readFile(file, "utf8")).replace("PartnerGuard.Ribbon.startOutreach", "PartnerGuard.Ribbon.startOutreech"));
-    expect((await packError(fx)).message).toMatch(/customizations\.xml:\d+: JavaScriptFunction PartnerGuard\.Ribbon\.startOutreech is not a function defined by pg_\/scripts\/outreach\.js/);
+    await fs.writeFile(
+      file,
+      (await fs.readFile(file, "utf8")).replace(
+        "PartnerGuard.Ribbon.startOutreach",
+        "PartnerGuard.Ribbon.startOutreech",
+      ),
+    );
+    expect((await packError(fx)).message).toMatch(
+      /customizations\.xml:\d+: JavaScriptFunction PartnerGuard\.Ribbon\.startOutreech is not a function defined by pg_\/scripts\/outreach\.js/,
+    );
   });
 });

@@ -96,8 +96,14 @@ export async function makeFixture(version = "1.2.3"): Promise<Fixture> {
   await write("out/controls/PartnerGuard/strings/PartnerGuard.1033.resx", "<root />\n");
   await write(`out/webresources/${WebResources.commandScript}`, FIXTURE_SCRIPT);
   // The RESX web resources the script reads (copies of the control's strings at build time).
-  await write(`out/webresources/${WebResources.strings1033}`, await readFile(path.join(REPO, "PartnerGuard/strings/PartnerGuard.1033.resx"), "utf8"));
-  await write(`out/webresources/${WebResources.strings1031}`, await readFile(path.join(REPO, "PartnerGuard/strings/PartnerGuard.1031.resx"), "utf8"));
+  await write(
+    `out/webresources/${WebResources.strings1033}`,
+    await readFile(path.join(REPO, "PartnerGuard/strings/PartnerGuard.1033.resx"), "utf8"),
+  );
+  await write(
+    `out/webresources/${WebResources.strings1031}`,
+    await readFile(path.join(REPO, "PartnerGuard/strings/PartnerGuard.1031.resx"), "utf8"),
+  );
   // The Graph sign-in's redirect page and its bridge script (scripts/build-auth-redirect.mjs).
   await write(`out/webresources/${WebResources.authRedirect}`, '<!DOCTYPE html><script src="redirect.js"></script>\n');
   await write(`out/webresources/${WebResources.authRedirectScript}`, '"use strict";(()=>{})();\n');

@@ -10,7 +10,13 @@ import { renderTableForm } from "../../src/pack/render/form";
 import { renderXml } from "../../src/pack/xml";
 import { elements } from "../../src/pack/xmlScan";
 import { REPO } from "./fixture";
-import { Association, OutreachDecision, OutreachExceptionTable, REQUEST_OPEN_DAYS, ServerColumns } from "../../src/schema";
+import {
+  Association,
+  OutreachDecision,
+  OutreachExceptionTable,
+  REQUEST_OPEN_DAYS,
+  ServerColumns,
+} from "../../src/schema";
 
 async function filesUnder(dir: string, rel = ""): Promise<string[]> {
   const out: string[] = [];
@@ -57,13 +63,20 @@ describe("Solution/", () => {
       "WebResources/pg_/scripts/old.js.data.xml",
       "environmentvariabledefinitions/pg_Old/environmentvariabledefinition.xml",
     ]);
-    for (const rel of generateSolution().keys()) expect({ rel, generated: isGeneratedPath(rel) }).toEqual({ rel, generated: true });
+    for (const rel of generateSolution().keys())
+      expect({ rel, generated: isGeneratedPath(rel) }).toEqual({ rel, generated: true });
   });
 
   it("has the views the issue asks for", () => {
     const names = TABLES.flatMap((t) => t.views.map((v) => v.name[1033]));
     expect(names).toEqual(
-      expect.arrayContaining(["Active associations by account", "Associations expiring in 30 days", "Pending outreach exceptions", "Decisions", "Outreach audit by seller"]),
+      expect.arrayContaining([
+        "Active associations by account",
+        "Associations expiring in 30 days",
+        "Pending outreach exceptions",
+        "Decisions",
+        "Outreach audit by seller",
+      ]),
     );
   });
 
@@ -74,22 +87,36 @@ describe("Solution/", () => {
 
   it("names in views and forms only a table's own columns or the platform's system columns", () => {
     for (const t of TABLES) {
-      const known = (name: string) => name === t.primaryId || isSystemColumn(name) || t.columns.some((c) => c.logicalName === name);
+      const known = (name: string) =>
+        name === t.primaryId || isSystemColumn(name) || t.columns.some((c) => c.logicalName === name);
       const named = [
-        ...t.views.flatMap((v) => [...v.columns, ...v.order.map((o) => o.attribute), ...v.conditions.filter((c) => !c.entityname).map((c) => c.attribute)]),
+        ...t.views.flatMap((v) => [
+          ...v.columns,
+          ...v.order.map((o) => o.attribute),
+          ...v.conditions.filter((c) => !c.entityname).map((c) => c.attribute),
+        ]),
         ...t.forms.flatMap((f) => f.sections.flatMap((s) => s.columns)),
       ];
-      expect({ table: t.logicalName, unknown: named.filter((n) => !known(n)) }).toEqual({ table: t.logicalName, unknown: [] });
+      expect({ table: t.logicalName, unknown: named.filter((n) => !known(n)) }).toEqual({
+        table: t.logicalName,
+        unknown: [],
+      });
     }
   });
 
   it("refuses to render a view or form naming a column the table does not have", () => {
     const exception = table(OutreachExceptionTable.logicalName);
     const view = exception.views[0];
-    expect(() => renderView(exception, { ...view, columns: [...view.columns, "pg_requesterid"] })).toThrow(/unknown column pg_requesterid/);
-    expect(() => renderView(exception, { ...view, conditions: [{ entityname: "nope", attribute: "x", operator: "null" }] })).toThrow(/unknown nope\.x/);
+    expect(() => renderView(exception, { ...view, columns: [...view.columns, "pg_requesterid"] })).toThrow(
+      /unknown column pg_requesterid/,
+    );
+    expect(() =>
+      renderView(exception, { ...view, conditions: [{ entityname: "nope", attribute: "x", operator: "null" }] }),
+    ).toThrow(/unknown nope\.x/);
     const form = exception.forms[0];
-    expect(() => renderTableForm(exception, { ...form, sections: [{ label: { 1033: "x" }, columns: ["pg_validuntil"] }] })).toThrow(/unknown column pg_validuntil/);
+    expect(() =>
+      renderTableForm(exception, { ...form, sections: [{ label: { 1033: "x" }, columns: ["pg_validuntil"] }] }),
+    ).toThrow(/unknown column pg_validuntil/);
   });
 });
 
@@ -98,15 +125,31 @@ describe("requests and decisions", () => {
     const decision = table(OutreachDecision.logicalName);
     expect(decision).toBeDefined();
     const lookup = decision.columns.find((c) => c.logicalName === OutreachDecision.exception);
-    expect(lookup).toMatchObject({ kind: "lookup", target: OutreachExceptionTable.logicalName, schemaName: OutreachDecision.exceptionNav, required: true, onDelete: "cascade" });
+    expect(lookup).toMatchObject({
+      kind: "lookup",
+      target: OutreachExceptionTable.logicalName,
+      schemaName: OutreachDecision.exceptionNav,
+      required: true,
+      onDelete: "cascade",
+    });
     const others = TABLES.flatMap((t) => t.columns).filter((c) => c.kind === "lookup" && c !== lookup);
-    for (const c of others) expect({ column: c.logicalName, onDelete: c.kind === "lookup" ? c.onDelete ?? "removeLink" : undefined }).toEqual({ column: c.logicalName, onDelete: "removeLink" });
+    for (const c of others)
+      expect({
+        column: c.logicalName,
+        onDelete: c.kind === "lookup" ? (c.onDelete ?? "removeLink") : undefined,
+      }).toEqual({ column: c.logicalName, onDelete: "removeLink" });
   });
 
   it("keeps no requester, approver, status or valid-until on a request: createdby/createdon say who asked and when", () => {
     const exception = table(OutreachExceptionTable.logicalName);
     expect(exception.columns.map((c) => c.logicalName).sort()).toEqual(
-      [OutreachExceptionTable.name, OutreachExceptionTable.account, OutreachExceptionTable.justification, OutreachExceptionTable.reasonCode, OutreachExceptionTable.requestedDays].sort(),
+      [
+        OutreachExceptionTable.name,
+        OutreachExceptionTable.account,
+        OutreachExceptionTable.justification,
+        OutreachExceptionTable.reasonCode,
+        OutreachExceptionTable.requestedDays,
+      ].sort(),
     );
     expect(exception.forms).toHaveLength(1);
     expect(exception.forms[0].handlers ?? []).toEqual([]);
@@ -122,7 +165,12 @@ describe("requests and decisions", () => {
         expect(controls.find((c) => c.attrs.datafieldname === column)?.attrs.disabled).toBe("true");
       }
       // The table's own columns stay editable (on create).
-      expect(controls.filter((c) => c.attrs.disabled === "true").map((c) => c.attrs.datafieldname).sort()).toEqual([ServerColumns.createdBy, ServerColumns.createdOn]);
+      expect(
+        controls
+          .filter((c) => c.attrs.disabled === "true")
+          .map((c) => c.attrs.datafieldname)
+          .sort(),
+      ).toEqual([ServerColumns.createdBy, ServerColumns.createdOn]);
     }
   });
 
@@ -132,18 +180,42 @@ describe("requests and decisions", () => {
     const fetch = elements(renderXml(renderView(exception, pending)), "fetch")[0].inner;
     const link = elements(fetch, "link-entity");
     expect(link).toHaveLength(1);
-    expect(link[0].attrs).toEqual({ name: OutreachDecision.logicalName, from: OutreachDecision.exception, to: OutreachExceptionTable.id, "link-type": "outer", alias: link[0].attrs.alias });
+    expect(link[0].attrs).toEqual({
+      name: OutreachDecision.logicalName,
+      from: OutreachDecision.exception,
+      to: OutreachExceptionTable.id,
+      "link-type": "outer",
+      alias: link[0].attrs.alias,
+    });
     const conditions = elements(elements(fetch, "filter")[0].inner, "condition").map((c) => ({ ...c.attrs }));
-    expect(conditions).toContainEqual({ entityname: link[0].attrs.alias, attribute: OutreachDecision.id, operator: "null" });
-    expect(conditions).toContainEqual({ attribute: ServerColumns.createdOn, operator: "last-x-days", value: String(REQUEST_OPEN_DAYS) });
-    expect(elements(fetch, "order").map((o) => ({ ...o.attrs }))).toEqual([{ attribute: ServerColumns.createdOn, descending: "false" }]);
+    expect(conditions).toContainEqual({
+      entityname: link[0].attrs.alias,
+      attribute: OutreachDecision.id,
+      operator: "null",
+    });
+    expect(conditions).toContainEqual({
+      attribute: ServerColumns.createdOn,
+      operator: "last-x-days",
+      value: String(REQUEST_OPEN_DAYS),
+    });
+    expect(elements(fetch, "order").map((o) => ({ ...o.attrs }))).toEqual([
+      { attribute: ServerColumns.createdOn, descending: "false" },
+    ]);
   });
 
   it("lists decisions newest first with who decided and when", () => {
     const decision = table(OutreachDecision.logicalName);
     const view = decision.views.find((v) => v.name[1033] === "Decisions")!;
-    expect(view.columns).toEqual([OutreachDecision.exception, OutreachDecision.decision, OutreachDecision.days, ServerColumns.createdBy, ServerColumns.createdOn]);
+    expect(view.columns).toEqual([
+      OutreachDecision.exception,
+      OutreachDecision.decision,
+      OutreachDecision.days,
+      ServerColumns.createdBy,
+      ServerColumns.createdOn,
+    ]);
     expect(view.order).toEqual([{ attribute: ServerColumns.createdOn, descending: true }]);
-    expect(decision.views.map((v) => v.key)).toEqual(expect.arrayContaining(["active", "advanced-find", "associated", "quick-find", "lookup", "decisions"]));
+    expect(decision.views.map((v) => v.key)).toEqual(
+      expect.arrayContaining(["active", "advanced-find", "associated", "quick-find", "lookup", "decisions"]),
+    );
   });
 });

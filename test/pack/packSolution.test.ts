@@ -7,7 +7,16 @@ import { checkPackage } from "../../src/pack/checks/packageChecks";
 import { validateCustomizations } from "../../src/pack/checks/schemaValidation";
 import { elements } from "../../src/pack/xmlScan";
 import { DEFAULT_POLICY } from "../../src/core/policy";
-import { Account, CONTROL_NAME, EnvironmentVariables, OutreachDecision, OutreachExceptionTable, ScriptFunctions, TableSchemaNames, WebResources } from "../../src/schema";
+import {
+  Account,
+  CONTROL_NAME,
+  EnvironmentVariables,
+  OutreachDecision,
+  OutreachExceptionTable,
+  ScriptFunctions,
+  TableSchemaNames,
+  WebResources,
+} from "../../src/schema";
 import { TABLES } from "../../src/pack/model/tables";
 import { ENVIRONMENT_VARIABLES } from "../../src/pack/model/environmentVariables";
 import { Fixture, SCHEMAS, listDir, makeFixture } from "./fixture";
@@ -56,7 +65,9 @@ describe("packSolution", () => {
 
   it("validates for real: the XSD refuses a cascade or a FetchXML operator it does not know", async () => {
     const xml = text(unmanaged.get("customizations.xml"));
-    const bad = xml.replace("<CascadeDelete>Cascade</CascadeDelete>", "<CascadeDelete>Always</CascadeDelete>").replace('operator="last-x-days"', 'operator="in-the-last-days"');
+    const bad = xml
+      .replace("<CascadeDelete>Cascade</CascadeDelete>", "<CascadeDelete>Always</CascadeDelete>")
+      .replace('operator="last-x-days"', 'operator="in-the-last-days"');
     const problems = (await validateCustomizations(bad, SCHEMAS)).map((p) => p.message).join("\n");
     expect(problems).toMatch(/CascadeDelete.*Always/);
     expect(problems).toMatch(/operator.*in-the-last-days/);
@@ -64,13 +75,30 @@ describe("packSolution", () => {
 
   it("ships the decision table like the others: columns, form, views, root component", () => {
     const c = text(unmanaged.get("customizations.xml"));
-    const entity = elements(c, "Entity").find((e) => elements(e.inner, "Name")[0]?.inner === TableSchemaNames.pg_outreachdecision)!;
+    const entity = elements(c, "Entity").find(
+      (e) => elements(e.inner, "Name")[0]?.inner === TableSchemaNames.pg_outreachdecision,
+    )!;
     expect(entity).toBeDefined();
-    const columns = elements(entity.inner, "attribute").map((a) => a.attrs.PhysicalName).filter(Boolean);
-    expect(columns).toEqual(expect.arrayContaining([OutreachDecision.id, OutreachDecision.name, OutreachDecision.exceptionNav, OutreachDecision.decision, OutreachDecision.days, OutreachDecision.note]));
+    const columns = elements(entity.inner, "attribute")
+      .map((a) => a.attrs.PhysicalName)
+      .filter(Boolean);
+    expect(columns).toEqual(
+      expect.arrayContaining([
+        OutreachDecision.id,
+        OutreachDecision.name,
+        OutreachDecision.exceptionNav,
+        OutreachDecision.decision,
+        OutreachDecision.days,
+        OutreachDecision.note,
+      ]),
+    );
     expect(elements(entity.inner, "systemform")).toHaveLength(1);
-    expect(elements(entity.inner, "savedquery").map((q) => elements(q.inner, "LocalizedName")[0].attrs.description)).toContain("Decisions");
-    expect(elements(text(unmanaged.get("solution.xml")), "RootComponent").map((r) => r.attrs.schemaName)).toContain(OutreachDecision.logicalName);
+    expect(
+      elements(entity.inner, "savedquery").map((q) => elements(q.inner, "LocalizedName")[0].attrs.description),
+    ).toContain("Decisions");
+    expect(elements(text(unmanaged.get("solution.xml")), "RootComponent").map((r) => r.attrs.schemaName)).toContain(
+      OutreachDecision.logicalName,
+    );
   });
 
   it("cascades deleting a request to its decisions and keeps every other row when what it points at goes", () => {
@@ -80,29 +108,49 @@ describe("packSolution", () => {
       lookup: elements(r.inner, "ReferencingAttributeName")[0].inner,
       onDelete: elements(r.inner, "CascadeDelete")[0].inner,
     }));
-    expect(relationships).toContainEqual({ from: TableSchemaNames.pg_outreachdecision, to: TableSchemaNames.pg_outreachexception, lookup: OutreachDecision.exceptionNav, onDelete: "Cascade" });
+    expect(relationships).toContainEqual({
+      from: TableSchemaNames.pg_outreachdecision,
+      to: TableSchemaNames.pg_outreachexception,
+      lookup: OutreachDecision.exceptionNav,
+      onDelete: "Cascade",
+    });
     expect(relationships.filter((r) => r.onDelete !== "RemoveLink")).toHaveLength(1);
   });
 
   it("lists as pending only requests without a decision", () => {
     const c = text(unmanaged.get("customizations.xml"));
-    const pending = elements(c, "savedquery").find((q) => q.inner.includes('description="Pending outreach exceptions"'))!;
+    const pending = elements(c, "savedquery").find((q) =>
+      q.inner.includes('description="Pending outreach exceptions"'),
+    )!;
     const fetch = elements(pending.inner, "fetch")[0].inner;
     expect(elements(fetch, "entity")[0].attrs.name).toBe(OutreachExceptionTable.logicalName);
     const link = elements(fetch, "link-entity")[0];
-    expect(link.attrs).toMatchObject({ name: OutreachDecision.logicalName, from: OutreachDecision.exception, to: OutreachExceptionTable.id, "link-type": "outer" });
-    expect(fetch).toContain(`<condition entityname="${link.attrs.alias}" attribute="${OutreachDecision.id}" operator="null" />`);
+    expect(link.attrs).toMatchObject({
+      name: OutreachDecision.logicalName,
+      from: OutreachDecision.exception,
+      to: OutreachExceptionTable.id,
+      "link-type": "outer",
+    });
+    expect(fetch).toContain(
+      `<condition entityname="${link.attrs.alias}" attribute="${OutreachDecision.id}" operator="null" />`,
+    );
   });
 
   it("has a root component for every table, web resource, the control, every environment variable and role", () => {
-    const roots = elements(text(unmanaged.get("solution.xml")), "RootComponent").map((r) => `${r.attrs.type}:${r.attrs.schemaName ?? "id"}`);
+    const roots = elements(text(unmanaged.get("solution.xml")), "RootComponent").map(
+      (r) => `${r.attrs.type}:${r.attrs.schemaName ?? "id"}`,
+    );
     for (const t of TABLES) expect(roots).toContain(`1:${t.logicalName}`);
     expect(roots).toContain(`1:${Account.logicalName}`);
     for (const w of Object.values(WebResources)) expect(roots).toContain(`61:${w}`);
     expect(roots).toContain(`66:${CONTROL_NAME}`);
     for (const v of Object.values(EnvironmentVariables)) expect(roots).toContain(`380:${v}`);
     expect(roots.filter((r) => r === "20:id")).toHaveLength(3);
-    expect(roots.filter((r) => r.startsWith("1:pg_")).sort()).toEqual(Object.keys(TableSchemaNames).map((t) => `1:${t}`).sort());
+    expect(roots.filter((r) => r.startsWith("1:pg_")).sort()).toEqual(
+      Object.keys(TableSchemaNames)
+        .map((t) => `1:${t}`)
+        .sort(),
+    );
   });
 
   it("ships the built control: manifest, bundle and strings under Controls/<namespace>.<constructor>/", () => {
@@ -114,8 +162,13 @@ describe("packSolution", () => {
   });
 
   it("gives environment variables their defaults: the policy is DEFAULT_POLICY as JSON, Graph off", () => {
-    const file = (name: string) => text(unmanaged.get(`environmentvariabledefinitions/${name}/environmentvariabledefinition.xml`));
-    expect(file(EnvironmentVariables.policy).startsWith(`<environmentvariabledefinition schemaname="${EnvironmentVariables.policy}">`)).toBe(true);
+    const file = (name: string) =>
+      text(unmanaged.get(`environmentvariabledefinitions/${name}/environmentvariabledefinition.xml`));
+    expect(
+      file(EnvironmentVariables.policy).startsWith(
+        `<environmentvariabledefinition schemaname="${EnvironmentVariables.policy}">`,
+      ),
+    ).toBe(true);
     const policy = elements(file(EnvironmentVariables.policy), "defaultvalue")[0].inner.replace(/&quot;/g, '"');
     expect(JSON.parse(policy)).toEqual(DEFAULT_POLICY);
     expect(file(EnvironmentVariables.graphEnabled)).toContain("<defaultvalue>no</defaultvalue>");
@@ -127,8 +180,12 @@ describe("packSolution", () => {
     const accountEntity = elements(c, "Entity").find((e) => e.inner.includes(`<entity Name="Account"`))!;
     expect(accountEntity.inner).toContain(`<customControl formFactor="0" name="${CONTROL_NAME}">`);
     expect(accountEntity.inner).toContain(`<statusColumn type="SingleLine.Text">${Account.status}</statusColumn>`);
-    expect(accountEntity.inner).toContain(`<customerTenantId type="SingleLine.Text">${Account.tenantId}</customerTenantId>`);
-    expect(accountEntity.inner).toContain(`functionName="${ScriptFunctions.onLoad}" libraryName="${WebResources.commandScript}"`);
+    expect(accountEntity.inner).toContain(
+      `<customerTenantId type="SingleLine.Text">${Account.tenantId}</customerTenantId>`,
+    );
+    expect(accountEntity.inner).toContain(
+      `functionName="${ScriptFunctions.onLoad}" libraryName="${WebResources.commandScript}"`,
+    );
     expect(accountEntity.inner).toContain("<RibbonDiffXml>");
     const sections = elements(accountEntity.inner, "section").map((s) => s.attrs.name);
     expect(sections[0]).toBe("partnerguard");

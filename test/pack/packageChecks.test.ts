@@ -33,17 +33,23 @@ describe("checkPackage", () => {
 
   it("flags a file no component names", () => {
     entries.set("WebResources/stray", new Uint8Array([1]));
-    expect(checkPackage("z", entries).map(formatProblem)).toEqual(["z/WebResources/stray: in the zip but named by no component"]);
+    expect(checkPackage("z", entries).map(formatProblem)).toEqual([
+      "z/WebResources/stray: in the zip but named by no component",
+    ]);
   });
 
   it("flags a web resource whose file is missing", () => {
     entries.delete(webResourceZipPath(WebResources.icon32));
-    expect(checkPackage("z", entries).map(formatProblem).join("\n")).toContain(`web resource ${WebResources.icon32} names ${webResourceZipPath(WebResources.icon32)}, which is not in the zip`);
+    expect(checkPackage("z", entries).map(formatProblem).join("\n")).toContain(
+      `web resource ${WebResources.icon32} names ${webResourceZipPath(WebResources.icon32)}, which is not in the zip`,
+    );
   });
 
   it("flags a control whose bundle is missing", () => {
     entries.delete(`Controls/${CONTROL_NAME}/bundle.js`);
-    expect(checkPackage("z", entries).map(formatProblem).join("\n")).toMatch(/ControlManifest\.xml:\d+: names bundle\.js, which is not in the zip/);
+    expect(checkPackage("z", entries).map(formatProblem).join("\n")).toMatch(
+      /ControlManifest\.xml:\d+: names bundle\.js, which is not in the zip/,
+    );
   });
 
   it("flags a root component that resolves to nothing, and a component without one", () => {
@@ -55,7 +61,9 @@ describe("checkPackage", () => {
 
   it("flags a missing root file", () => {
     entries.delete("[Content_Types].xml");
-    expect(checkPackage("z", entries).map(formatProblem)).toContain("z/[Content_Types].xml: missing at the zip root (import error 80048060)");
+    expect(checkPackage("z", entries).map(formatProblem)).toContain(
+      "z/[Content_Types].xml: missing at the zip root (import error 80048060)",
+    );
   });
 
   it("accepts system columns (createdby, createdon) in views and forms of our tables", () => {
@@ -70,8 +78,12 @@ describe("checkPackage", () => {
     replaceIn(entries, "customizations.xml", 'datafieldname="pg_note"', 'datafieldname="pg_approverid"');
     const problems = checkPackage("z", entries).map(formatProblem);
     expect(problems).toEqual([
-      expect.stringMatching(/^z\/customizations\.xml:\d+: form control pg_note names column pg_approverid, which pg_outreachdecision does not have$/),
-      expect.stringMatching(/^z\/customizations\.xml:\d+: view "[^"]+" of pg_outreachexception: grid cell names column pg_validuntil, which pg_outreachexception does not have$/),
+      expect.stringMatching(
+        /^z\/customizations\.xml:\d+: form control pg_note names column pg_approverid, which pg_outreachdecision does not have$/,
+      ),
+      expect.stringMatching(
+        /^z\/customizations\.xml:\d+: view "[^"]+" of pg_outreachexception: grid cell names column pg_validuntil, which pg_outreachexception does not have$/,
+      ),
     ]);
     // The line named is the one with the reference.
     const lines = Buffer.from(entries.get("customizations.xml")!).toString("utf8").split("\n");
@@ -79,27 +91,41 @@ describe("checkPackage", () => {
   });
 
   it("flags a no-decision condition on a column the decision table lacks", () => {
-    replaceIn(entries, "customizations.xml", `attribute="${OutreachDecision.id}" operator="null"`, `attribute="pg_decisionid" operator="null"`);
+    replaceIn(
+      entries,
+      "customizations.xml",
+      `attribute="${OutreachDecision.id}" operator="null"`,
+      `attribute="pg_decisionid" operator="null"`,
+    );
     expect(checkPackage("z", entries).map(formatProblem)).toEqual([
-      expect.stringMatching(/view "Pending outreach exceptions" of pg_outreachexception: fetch condition on decision names column pg_decisionid, which pg_outreachdecision does not have$/),
+      expect.stringMatching(
+        /view "Pending outreach exceptions" of pg_outreachexception: fetch condition on decision names column pg_decisionid, which pg_outreachdecision does not have$/,
+      ),
     ]);
   });
 
   it("flags a condition on a linked table no link-entity of the view is aliased as", () => {
     replaceIn(entries, "customizations.xml", 'alias="decision"', 'alias="d"');
     expect(checkPackage("z", entries).map(formatProblem)).toEqual([
-      expect.stringMatching(/view "Pending outreach exceptions" of pg_outreachexception: condition on entityname decision, which no link-entity of the view is aliased as$/),
+      expect.stringMatching(
+        /view "Pending outreach exceptions" of pg_outreachexception: condition on entityname decision, which no link-entity of the view is aliased as$/,
+      ),
     ]);
   });
 
   // CI runs `npm run build` before the tests: when the real control build is there, pack it too.
   const built = path.join(REPO, "out", "controls", "PartnerGuard", "ControlManifest.xml");
   it("accepts the real pcf-scripts output when it has been built", async () => {
-    const present = await stat(built).then(() => true, () => false);
+    const present = await stat(built).then(
+      () => true,
+      () => false,
+    );
     if (!present) return;
     await cp(path.dirname(built), path.join(fx.root, "out", "controls", "PartnerGuard"), { recursive: true });
     const real = await entriesOf(fx);
     expect(checkPackage("z", real)).toEqual([]);
-    expect(Buffer.from(real.get(`Controls/${CONTROL_NAME}/ControlManifest.xml`)!).toString("utf8")).toContain("<built-by");
+    expect(Buffer.from(real.get(`Controls/${CONTROL_NAME}/ControlManifest.xml`)!).toString("utf8")).toContain(
+      "<built-by",
+    );
   });
 });

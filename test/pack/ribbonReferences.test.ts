@@ -29,24 +29,43 @@ describe("ribbon and form references", () => {
   });
 
   it("finds a LocLabel that is not defined", async () => {
-    const problems = await problemsWith(fx, FIXTURE_RIBBON.replace('LabelText="$LocLabels:pg.test.Label"', 'LabelText="$LocLabels:pg.test.Missing"'));
-    expect(problems).toEqual([expect.stringMatching(/z\/customizations\.xml:\d+: LabelText references LocLabel pg\.test\.Missing, which is not defined/)]);
+    const problems = await problemsWith(
+      fx,
+      FIXTURE_RIBBON.replace('LabelText="$LocLabels:pg.test.Label"', 'LabelText="$LocLabels:pg.test.Missing"'),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /z\/customizations\.xml:\d+: LabelText references LocLabel pg\.test\.Missing, which is not defined/,
+      ),
+    ]);
   });
 
   it("finds a library that is not a web resource of the package", async () => {
-    const problems = await problemsWith(fx, FIXTURE_RIBBON.replace(`Library="$webresource:${WebResources.commandScript}" Default`, 'Library="$webresource:pg_/scripts/other.js" Default'));
-    expect(problems.join("\n")).toContain("Library references web resource pg_/scripts/other.js, which is not in the package");
+    const problems = await problemsWith(
+      fx,
+      FIXTURE_RIBBON.replace(
+        `Library="$webresource:${WebResources.commandScript}" Default`,
+        'Library="$webresource:pg_/scripts/other.js" Default',
+      ),
+    );
+    expect(problems.join("\n")).toContain(
+      "Library references web resource pg_/scripts/other.js, which is not in the package",
+    );
   });
 
   it("finds an enable rule function missing from the built script", async () => {
     const script = FIXTURE_SCRIPT.replace("isOutreachEnabled:", "isOutreachOn:");
     const problems = await problemsWith(fx, FIXTURE_RIBBON, script);
-    expect(problems.join("\n")).toContain(`CustomRule ${ScriptFunctions.enableRule} is not a function defined by ${WebResources.commandScript}`);
+    expect(problems.join("\n")).toContain(
+      `CustomRule ${ScriptFunctions.enableRule} is not a function defined by ${WebResources.commandScript}`,
+    );
   });
 
   it("finds a form OnLoad handler missing from the built script", async () => {
     const problems = await problemsWith(fx, FIXTURE_RIBBON, FIXTURE_SCRIPT.replace("Form:{onLoad", "Form:{onLoaded"));
-    expect(problems.join("\n")).toContain(`form handler ${ScriptFunctions.onLoad} is not a function defined by ${WebResources.commandScript}`);
+    expect(problems.join("\n")).toContain(
+      `form handler ${ScriptFunctions.onLoad} is not a function defined by ${WebResources.commandScript}`,
+    );
   });
 
   it("wires form handlers only on the account form: requests are never saved again, so their form has no OnSave", async () => {
@@ -66,7 +85,10 @@ describe("ribbon and form references", () => {
   });
 
   it("finds a command and a rule that are not defined, and a reference with blanks", async () => {
-    const bad = FIXTURE_RIBBON.replace('Command="pg.test.Command"', 'Command="pg.test.Nope"').replace('<EnableRule Id="pg.test.EnableRule" />', '<EnableRule Id="pg.test.EnableRule " />');
+    const bad = FIXTURE_RIBBON.replace('Command="pg.test.Command"', 'Command="pg.test.Nope"').replace(
+      '<EnableRule Id="pg.test.EnableRule" />',
+      '<EnableRule Id="pg.test.EnableRule " />',
+    );
     const problems = (await problemsWith(fx, bad)).join("\n");
     expect(problems).toContain("uses command pg.test.Nope, which is not defined");
     expect(problems).toContain('Id="pg.test.EnableRule " has surrounding blanks');
@@ -76,6 +98,8 @@ describe("ribbon and form references", () => {
     const needsBrowser = "document.title; " + FIXTURE_SCRIPT;
     expect(await problemsWith(fx, FIXTURE_RIBBON, needsBrowser)).toEqual([]);
     const problems = await problemsWith(fx, FIXTURE_RIBBON, needsBrowser.replace("startOutreach:", "beginOutreach:"));
-    expect(problems.join("\n")).toContain(`JavaScriptFunction ${ScriptFunctions.command} is not a function defined by ${WebResources.commandScript}`);
+    expect(problems.join("\n")).toContain(
+      `JavaScriptFunction ${ScriptFunctions.command} is not a function defined by ${WebResources.commandScript}`,
+    );
   });
 });

@@ -20,7 +20,10 @@ beforeAll(async () => {
   const xml = Buffer.from(assembled.entries.get("customizations.xml")!).toString("utf8");
   packed = new Map(
     // The <Roles> section only: the app's role map and the account form's display conditions name roles too.
-    elements(elements(xml, "Roles")[0].inner, "Role").map((r) => [r.attrs.name, new Map(elements(r.inner, "RolePrivilege").map((p) => [p.attrs.name, p.attrs.level]))]),
+    elements(elements(xml, "Roles")[0].inner, "Role").map((r) => [
+      r.attrs.name,
+      new Map(elements(r.inner, "RolePrivilege").map((p) => [p.attrs.name, p.attrs.level])),
+    ]),
   );
 });
 afterAll(() => fx.cleanup());
@@ -30,10 +33,13 @@ describe("security roles", () => {
     expect([...packed.keys()].sort()).toEqual(Object.values(SecurityRoles).sort());
   });
 
-  it.each(ROLES.map((r) => [r.name, r] as const))("%s carries no privilege beyond its list, at no deeper level", (_name, role) => {
-    const listed = new Map(role.privileges.map((p) => [p.name, p.depth]));
-    expect(Object.fromEntries(packed.get(role.name)!)).toEqual(Object.fromEntries(listed));
-  });
+  it.each(ROLES.map((r) => [r.name, r] as const))(
+    "%s carries no privilege beyond its list, at no deeper level",
+    (_name, role) => {
+      const listed = new Map(role.privileges.map((p) => [p.name, p.depth]));
+      expect(Object.fromEntries(packed.get(role.name)!)).toEqual(Object.fromEntries(listed));
+    },
+  );
 
   it("never lets anyone update audit entries, and only admins delete them", () => {
     const audit = TableSchemaNames.pg_outreachaudit;
@@ -41,7 +47,13 @@ describe("security roles", () => {
     const deleters = ROLES.filter((r) => r.privileges.some((p) => p.name === `prvDelete${audit}`)).map((r) => r.key);
     expect(deleters).toEqual(["admin"]);
     const seller = ROLES.find((r) => r.key === "seller")!.privileges.map((p) => p.name);
-    expect(seller).toEqual(expect.arrayContaining([`prvCreate${audit}`, `prvCreate${TableSchemaNames.pg_outreachexception}`, `prvRead${TableSchemaNames.pg_partnerassociation}`]));
+    expect(seller).toEqual(
+      expect.arrayContaining([
+        `prvCreate${audit}`,
+        `prvCreate${TableSchemaNames.pg_outreachexception}`,
+        `prvRead${TableSchemaNames.pg_partnerassociation}`,
+      ]),
+    );
     expect(seller).not.toContain(`prvWrite${TableSchemaNames.pg_partnerassociation}`);
   });
 
@@ -54,15 +66,22 @@ describe("security roles", () => {
         { name: `prvAppendTo${TableSchemaNames.pg_outreachexception}`, depth: "Global" },
       ]),
     );
-    expect(approver.map((p) => p.name).filter((n) => n.endsWith(TableSchemaNames.pg_partnerassociation))).toEqual([`prvRead${TableSchemaNames.pg_partnerassociation}`]);
+    expect(approver.map((p) => p.name).filter((n) => n.endsWith(TableSchemaNames.pg_partnerassociation))).toEqual([
+      `prvRead${TableSchemaNames.pg_partnerassociation}`,
+    ]);
   });
 });
 
 /** The trust boundary as privileges (README, "Security model"): checked on the model and on what is packed. */
 describe("security roles: requests, decisions and audit entries", () => {
-  const immutable = [TableSchemaNames.pg_outreachexception, TableSchemaNames.pg_outreachdecision, TableSchemaNames.pg_outreachaudit];
+  const immutable = [
+    TableSchemaNames.pg_outreachexception,
+    TableSchemaNames.pg_outreachdecision,
+    TableSchemaNames.pg_outreachaudit,
+  ];
   const privilegesOf = (key: string) => ROLES.find((r) => r.key === key)!.privileges;
-  const depthOf = (key: string, name: string): Depth | undefined => privilegesOf(key).find((p) => p.name === name)?.depth;
+  const depthOf = (key: string, name: string): Depth | undefined =>
+    privilegesOf(key).find((p) => p.name === name)?.depth;
 
   it("ships the decision table", () => {
     expect(TABLES.map((t) => t.schemaName)).toContain(TableSchemaNames.pg_outreachdecision);
@@ -76,18 +95,25 @@ describe("security roles: requests, decisions and audit entries", () => {
   });
 
   it("lets only approvers create decisions", () => {
-    const creators = ROLES.filter((r) => r.privileges.some((p) => p.name === `prvCreate${TableSchemaNames.pg_outreachdecision}`)).map((r) => r.key);
+    const creators = ROLES.filter((r) =>
+      r.privileges.some((p) => p.name === `prvCreate${TableSchemaNames.pg_outreachdecision}`),
+    ).map((r) => r.key);
     expect(creators).toEqual(["approver"]);
-    const packedCreators = [...packed].filter(([, privileges]) => privileges.has(`prvCreate${TableSchemaNames.pg_outreachdecision}`)).map(([name]) => name);
+    const packedCreators = [...packed]
+      .filter(([, privileges]) => privileges.has(`prvCreate${TableSchemaNames.pg_outreachdecision}`))
+      .map(([name]) => name);
     expect(packedCreators).toEqual([SecurityRoles.approver]);
   });
 
-  it.each(ROLES.map((r) => [r.key, r.name] as const))("lets %s read every request, decision and audit entry (Global), so the verdict is the same for everyone", (key, name) => {
-    for (const table of immutable) {
-      expect({ table, depth: depthOf(key, `prvRead${table}`) }).toEqual({ table, depth: "Global" });
-      expect({ table, depth: packed.get(name)!.get(`prvRead${table}`) }).toEqual({ table, depth: "Global" });
-    }
-  });
+  it.each(ROLES.map((r) => [r.key, r.name] as const))(
+    "lets %s read every request, decision and audit entry (Global), so the verdict is the same for everyone",
+    (key, name) => {
+      for (const table of immutable) {
+        expect({ table, depth: depthOf(key, `prvRead${table}`) }).toEqual({ table, depth: "Global" });
+        expect({ table, depth: packed.get(name)!.get(`prvRead${table}`) }).toEqual({ table, depth: "Global" });
+      }
+    },
+  );
 
   it("does not limit the seller to its own requests and decisions (Basic read would hide other sellers' decisions from the verdict)", () => {
     expect(depthOf("seller", `prvRead${TableSchemaNames.pg_outreachexception}`)).toBe("Global");
@@ -100,7 +126,10 @@ describe("security roles: requests, decisions and audit entries", () => {
         if (column.kind !== "lookup" || column.onDelete !== "cascade") continue;
         const target = TARGET_SCHEMA_NAMES[column.target];
         for (const role of ROLES.filter((r) => r.privileges.some((p) => p.name === `prvDelete${target}`))) {
-          expect({ role: role.key, depth: depthOf(role.key, `prvDelete${table.schemaName}`) }).toEqual({ role: role.key, depth: depthOf(role.key, `prvDelete${target}`) });
+          expect({ role: role.key, depth: depthOf(role.key, `prvDelete${table.schemaName}`) }).toEqual({
+            role: role.key,
+            depth: depthOf(role.key, `prvDelete${target}`),
+          });
         }
       }
     }
@@ -112,7 +141,12 @@ describe("security roles: requests, decisions and audit entries", () => {
       for (const table of TABLES.filter((t) => names.includes(`prvCreate${t.schemaName}`))) {
         expect(names).toContain(`prvAppend${table.schemaName}`);
         for (const column of table.columns) {
-          if (column.kind === "lookup" && column.required) expect({ role: role.key, column: column.logicalName, names }).toEqual({ role: role.key, column: column.logicalName, names: expect.arrayContaining([`prvAppendTo${TARGET_SCHEMA_NAMES[column.target]}`]) });
+          if (column.kind === "lookup" && column.required)
+            expect({ role: role.key, column: column.logicalName, names }).toEqual({
+              role: role.key,
+              column: column.logicalName,
+              names: expect.arrayContaining([`prvAppendTo${TARGET_SCHEMA_NAMES[column.target]}`]),
+            });
         }
       }
     }
@@ -124,7 +158,10 @@ describe("security roles: requests, decisions and audit entries", () => {
     for (const role of ROLES) {
       for (const p of role.privileges) {
         const action = actions.find((a) => p.name.startsWith(`prv${a}`));
-        expect({ privilege: p.name, table: action && known.has(p.name.slice(`prv${action}`.length)) }).toEqual({ privilege: p.name, table: true });
+        expect({ privilege: p.name, table: action && known.has(p.name.slice(`prv${action}`.length)) }).toEqual({
+          privilege: p.name,
+          table: true,
+        });
       }
     }
   });

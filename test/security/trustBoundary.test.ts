@@ -13,7 +13,15 @@ import { DataverseEmulator, EmulatorHost } from "../../src/emulator/dataverseEmu
 import { PERSONAS } from "../../src/emulator/personas";
 import { Persona } from "../../src/emulator/security";
 import { WebApiServer, startWebApiServer } from "../../src/emulator/webApiServer";
-import { AuditDecisionCodes, AuditVerdictCodes, DecisionCodes, EnvironmentVariables, OutreachAudit, OutreachDecision, OutreachExceptionTable } from "../../src/schema";
+import {
+  AuditDecisionCodes,
+  AuditVerdictCodes,
+  DecisionCodes,
+  EnvironmentVariables,
+  OutreachAudit,
+  OutreachDecision,
+  OutreachExceptionTable,
+} from "../../src/schema";
 import { resolveForForm } from "../../src/sources/formResolution";
 import { CONFIG_STORAGE_KEY } from "../../src/sources/sharedResolution";
 import { reasonText } from "../../src/text/verdictText";
@@ -50,7 +58,12 @@ function ask(persona: Persona, extra: Record<string, unknown> = {}) {
   });
 }
 
-function decide(persona: Persona, requestId: string, decision: keyof typeof DecisionCodes, extra: Record<string, unknown> = {}) {
+function decide(
+  persona: Persona,
+  requestId: string,
+  decision: keyof typeof DecisionCodes,
+  extra: Record<string, unknown> = {},
+) {
   return as(persona).createRecord(OutreachDecision.logicalName, {
     [OutreachDecision.name]: `Exception ${decision}`,
     [`${OutreachDecision.exceptionNav}@odata.bind`]: `/pg_outreachexceptions(${requestId})`,
@@ -76,14 +89,20 @@ const refused = expect.objectContaining({ status: 403 });
 
 const strings = resxStrings(1033);
 const form: FormLike = {
-  data: { entity: { getId: () => `{${ACCOUNT.toUpperCase()}}`, getPrimaryAttributeValue: () => "Contoso Pharmaceuticals" } },
+  data: {
+    entity: { getId: () => `{${ACCOUNT.toUpperCase()}}`, getPrimaryAttributeValue: () => "Contoso Pharmaceuticals" },
+  },
   getAttribute: () => null,
   ui: { refreshRibbon: () => undefined },
 };
 
 function storageOf(values: Record<string, string> = {}) {
   const map = new Map(Object.entries(values));
-  return { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v), removeItem: (k: string) => void map.delete(k) };
+  return {
+    getItem: (k: string) => map.get(k) ?? null,
+    setItem: (k: string, v: string) => void map.set(k, v),
+    removeItem: (k: string) => void map.delete(k),
+  };
 }
 
 /** The command bar as the seller, on a new page (its own window scope and session storage). */
@@ -129,7 +148,10 @@ async function cli(at: number): Promise<{ check: string; vet: string }> {
     const list = tmp.write("list.csv", `accountId\n${ACCOUNT}\n`);
     const vet = await runCli(["vet", list, "--env", server.url, "--as-of", asOf, "--json"], { cwd: tmp.dir, env });
     const byOutreach = JSON.parse(vet.stdout).summary.byOutreach as Record<string, number>;
-    return { check: JSON.parse(check.stdout).verdict.outreach as string, vet: Object.keys(byOutreach).find((k) => byOutreach[k] > 0) ?? "" };
+    return {
+      check: JSON.parse(check.stdout).verdict.outreach as string,
+      vet: Object.keys(byOutreach).find((k) => byOutreach[k] > 0) ?? "",
+    };
   } finally {
     tmp.cleanup();
     await server.close();
@@ -148,11 +170,19 @@ describe("a seller cannot open outreach by writing records directly", () => {
 
   test("a request cannot be changed after it is made, not even by its own seller", async () => {
     const { id } = await ask(SELLER);
-    await expect(as(SELLER).updateRecord(OutreachExceptionTable.logicalName, id, { [OutreachExceptionTable.requestedDays]: 365 })).rejects.toEqual(refused);
-    await expect(as(SELLER).updateRecord(OutreachExceptionTable.logicalName, id, { "createdby@odata.bind": null })).rejects.toEqual(refused);
+    await expect(
+      as(SELLER).updateRecord(OutreachExceptionTable.logicalName, id, { [OutreachExceptionTable.requestedDays]: 365 }),
+    ).rejects.toEqual(refused);
+    await expect(
+      as(SELLER).updateRecord(OutreachExceptionTable.logicalName, id, { "createdby@odata.bind": null }),
+    ).rejects.toEqual(refused);
     await expect(as(SELLER).deleteRecord(OutreachExceptionTable.logicalName, id)).rejects.toEqual(refused);
     // Not the approver either: re-pointing someone's request at another account would be a way around the rule.
-    await expect(as(APPROVER).updateRecord(OutreachExceptionTable.logicalName, id, { [`${OutreachExceptionTable.accountNav}@odata.bind`]: `/accounts(${DEMO.woodgrove})` })).rejects.toEqual(refused);
+    await expect(
+      as(APPROVER).updateRecord(OutreachExceptionTable.logicalName, id, {
+        [`${OutreachExceptionTable.accountNav}@odata.bind`]: `/accounts(${DEMO.woodgrove})`,
+      }),
+    ).rejects.toEqual(refused);
     await expectBlockedOnTheForm();
   });
 
@@ -161,7 +191,9 @@ describe("a seller cannot open outreach by writing records directly", () => {
     const rejection = await decide(APPROVER, id, "rejected");
     const change = { [OutreachDecision.decision]: DecisionCodes.approved, [OutreachDecision.days]: 30 };
     for (const persona of [SELLER, APPROVER, ADMIN]) {
-      await expect(as(persona).updateRecord(OutreachDecision.logicalName, rejection.id, change)).rejects.toEqual(refused);
+      await expect(as(persona).updateRecord(OutreachDecision.logicalName, rejection.id, change)).rejects.toEqual(
+        refused,
+      );
     }
     for (const persona of [SELLER, APPROVER]) {
       await expect(as(persona).deleteRecord(OutreachDecision.logicalName, rejection.id)).rejects.toEqual(refused);
@@ -174,12 +206,19 @@ describe("a seller cannot open outreach by writing records directly", () => {
     await decide(APPROVER, id, "approved"); // the role allows the row; the verdict does not count it
     await expectBlockedOnTheForm();
     const verdict = await card(SELLER);
-    const why = verdict.reasons.filter((r) => r.code === "exception-not-counted").map((r) => reasonText(strictTranslate(1033), verdict, r, now));
-    expect(why).toEqual(["An approval by Jordan Approver does not count: nobody can approve their own request. Another approver must decide."]);
+    const why = verdict.reasons
+      .filter((r) => r.code === "exception-not-counted")
+      .map((r) => reasonText(strictTranslate(1033), verdict, r, now));
+    expect(why).toEqual([
+      "An approval by Jordan Approver does not count: nobody can approve their own request. Another approver must decide.",
+    ]);
   });
 
   test("who made a request is the server's createdby, whatever the body says", async () => {
-    const { id } = await ask(APPROVER, { "createdby@odata.bind": `/systemusers(${SELLER.id})`, "ownerid@odata.bind": `/systemusers(${APPROVER.id})` });
+    const { id } = await ask(APPROVER, {
+      "createdby@odata.bind": `/systemusers(${SELLER.id})`,
+      "ownerid@odata.bind": `/systemusers(${APPROVER.id})`,
+    });
     const [row] = emulator.table(OutreachExceptionTable.logicalName);
     expect(row.createdby).toEqual({ $lookup: "systemuser", id: APPROVER.id });
     await decide(APPROVER, id, "approved");
@@ -206,7 +245,9 @@ describe("a seller cannot open outreach by writing records directly", () => {
   test("a planted permissive policy in session storage does not open outreach at the command", async () => {
     // Everything a seller's browser could hold: a cached configuration saying CSP resellers do not block.
     const planted = JSON.stringify({ relationshipTypes: [{ type: "csp-reseller", blocks: false }] });
-    const storage = storageOf({ [CONFIG_STORAGE_KEY]: JSON.stringify({ at: Date.now(), values: { [EnvironmentVariables.policy]: planted } }) });
+    const storage = storageOf({
+      [CONFIG_STORAGE_KEY]: JSON.stringify({ at: Date.now(), values: { [EnvironmentVariables.policy]: planted } }),
+    });
     const { host, opened } = commandBar(SELLER, storage);
     expect(await startOutreach(host, form)).toBe("blocked");
     expect(opened).toEqual([]);
@@ -232,7 +273,10 @@ describe("the audit trail cannot be rewritten or forged", () => {
   test("who and when come from the server: a forged seller or date is ignored, and the card shows the real one", async () => {
     await audit(SELLER, { "createdby@odata.bind": `/systemusers(${SELLER_2.id})`, createdon: "2020-01-01T00:00:00Z" });
     const [row] = emulator.table(OutreachAudit.logicalName);
-    expect(row).toMatchObject({ createdby: { $lookup: "systemuser", id: SELLER.id }, createdon: new Date(T0).toISOString() });
+    expect(row).toMatchObject({
+      createdby: { $lookup: "systemuser", id: SELLER.id },
+      createdon: new Date(T0).toISOString(),
+    });
     expect((await card(SELLER_2)).engagement).toEqual({ on: new Date(T0).toISOString(), by: SELLER.name });
   });
 
@@ -250,7 +294,11 @@ describe("the legitimate path", () => {
     const end = T0 + 60_000 + 7 * DAY;
     for (const persona of [SELLER, SELLER_2]) {
       const verdict = await card(persona);
-      expect(verdict).toMatchObject({ outreach: "allowed", expiresAt: new Date(end).toISOString(), exception: { approvedBy: APPROVER.name } });
+      expect(verdict).toMatchObject({
+        outreach: "allowed",
+        expiresAt: new Date(end).toISOString(),
+        exception: { approvedBy: APPROVER.name },
+      });
       const { host, opened } = commandBar(persona);
       expect(await isOutreachEnabled(host, form)).toBe(true);
       expect(await startOutreach(host, form)).toBe("opened");

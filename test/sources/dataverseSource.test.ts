@@ -15,9 +15,13 @@ describe("Dataverse source", () => {
     expect(emulator.maxInFlight).toBe(3);
     const [request, exceptions, engagement] = emulator.requests;
     expect(request.options).toBe(`?fetchXml=${buildFetchXml(DEMO.fabrikamEurope, 1, 5000)}`);
-    expect(exceptions.options).toContain(`<condition attribute="pg_accountid" operator="eq" value="${DEMO.fabrikamEurope}"/>`);
+    expect(exceptions.options).toContain(
+      `<condition attribute="pg_accountid" operator="eq" value="${DEMO.fabrikamEurope}"/>`,
+    );
     expect(engagement.options).toContain('count="1"');
-    expect(request.options).toContain(`<condition attribute="accountid" operator="eq-or-above" value="${DEMO.fabrikamEurope}"/>`);
+    expect(request.options).toContain(
+      `<condition attribute="accountid" operator="eq-or-above" value="${DEMO.fabrikamEurope}"/>`,
+    );
     expect(request.options).toContain('link-type="outer"');
     expect(request.options).not.toContain("all-attributes");
     expect(outcome.ok).toBe(true);
@@ -50,7 +54,10 @@ describe("Dataverse source", () => {
     const emulator = demoEmulator();
     const seller = lookup("systemuser", "11111111-1111-4111-8111-111111111111");
     const approver = lookup("systemuser", "22222222-2222-4222-8222-222222222222");
-    emulator.insert("systemuser", { systemuserid: "22222222-2222-4222-8222-222222222222", fullname: "Jordan Approver" });
+    emulator.insert("systemuser", {
+      systemuserid: "22222222-2222-4222-8222-222222222222",
+      fullname: "Jordan Approver",
+    });
     const ex = (id: string, createdon: string) =>
       emulator.insert(OutreachExceptionTable.logicalName, {
         [OutreachExceptionTable.id]: id,
@@ -65,7 +72,10 @@ describe("Dataverse source", () => {
     for (const days of [7, 14]) {
       emulator.insert(OutreachDecision.logicalName, {
         [OutreachDecision.id]: `d0000000-0000-4000-8000-00000000000${days === 7 ? 1 : 2}`,
-        [OutreachDecision.exception]: lookup(OutreachExceptionTable.logicalName, "f0000000-0000-4000-8000-000000000001"),
+        [OutreachDecision.exception]: lookup(
+          OutreachExceptionTable.logicalName,
+          "f0000000-0000-4000-8000-000000000001",
+        ),
         [OutreachDecision.decision]: DecisionCodes.approved,
         [OutreachDecision.days]: days,
         createdby: approver,
@@ -80,7 +90,9 @@ describe("Dataverse source", () => {
       ["1", "11111111-1111-4111-8111-111111111111", 7, 2],
       ["2", "11111111-1111-4111-8111-111111111111", 7, 0],
     ]);
-    expect(requests[0].decisions.map((d) => [d.decision, d.days, d.createdBy, d.createdByName, d.createdOn]).sort()).toEqual([
+    expect(
+      requests[0].decisions.map((d) => [d.decision, d.days, d.createdBy, d.createdByName, d.createdOn]).sort(),
+    ).toEqual([
       ["approved", 14, "22222222-2222-4222-8222-222222222222", "Jordan Approver", "2026-11-21T00:00:00Z"],
       ["approved", 7, "22222222-2222-4222-8222-222222222222", "Jordan Approver", "2026-11-21T00:00:00Z"],
     ]);
@@ -101,7 +113,9 @@ describe("Dataverse source", () => {
       });
     }
     const outcome = await readDataverse(emulator, id, { pageSize: 10 });
-    expect(emulator.requests.filter((r) => r.entity === "account").map((r) => /page="(\d+)"/.exec(r.options ?? "")?.[1])).toEqual(["1", "2", "3"]);
+    expect(
+      emulator.requests.filter((r) => r.entity === "account").map((r) => /page="(\d+)"/.exec(r.options ?? "")?.[1]),
+    ).toEqual(["1", "2", "3"]);
     expect(outcome.ok && outcome.associations).toHaveLength(25);
   });
 
@@ -128,11 +142,20 @@ describe("Dataverse source", () => {
   ] as const)("a %s becomes a %s failure, never a throw", async (status, kind) => {
     const emulator = demoEmulator({ fault: () => ({ status, message: `HTTP ${status}` }) });
     const outcome = await readDataverse(emulator, DEMO.contoso);
-    expect(outcome).toEqual({ source: "Dataverse", sourceKind: "dataverse", ok: false, failure: { kind, message: `HTTP ${status}` } });
+    expect(outcome).toEqual({
+      source: "Dataverse",
+      sourceKind: "dataverse",
+      ok: false,
+      failure: { kind, message: `HTTP ${status}` },
+    });
   });
 
   test("a malformed answer is a malformed failure", async () => {
-    const host = { retrieveMultipleRecords: async () => ({ value: [] }) as never, createRecord: async () => ({ id: "" }), updateRecord: async () => ({ id: "" }) };
+    const host = {
+      retrieveMultipleRecords: async () => ({ value: [] }) as never,
+      createRecord: async () => ({ id: "" }),
+      updateRecord: async () => ({ id: "" }),
+    };
     const outcome = await readDataverse(host, DEMO.contoso);
     expect(!outcome.ok && outcome.failure.kind).toBe("malformed");
   });
@@ -154,8 +177,16 @@ describe("Dataverse source", () => {
     const parent = "c0000000-0000-4000-8000-000000000002";
     function emulatorWith(rows: Record<string, unknown>[]) {
       const e = new DataverseEmulator(TABLES);
-      e.insert(Account.logicalName, { [Account.id]: child, [Account.name]: "Child", [Account.parent]: lookup("account", parent) });
-      e.insert(Account.logicalName, { [Account.id]: parent, [Account.name]: "Parent", [Account.parent]: lookup("account", child) });
+      e.insert(Account.logicalName, {
+        [Account.id]: child,
+        [Account.name]: "Child",
+        [Account.parent]: lookup("account", parent),
+      });
+      e.insert(Account.logicalName, {
+        [Account.id]: parent,
+        [Account.name]: "Parent",
+        [Account.parent]: lookup("account", child),
+      });
       rows.forEach((r, i) =>
         e.insert(Association.logicalName, {
           [Association.id]: `d0000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
@@ -173,16 +204,32 @@ describe("Dataverse source", () => {
     });
 
     test("unknown type and status codes are kept as unknown with their raw value", async () => {
-      const outcome = await readDataverse(emulatorWith([{ [Association.relationshipType]: 999, [Association.status]: 5 }]), child);
-      expect(outcome.ok && outcome.associations[0]).toMatchObject({ relationshipType: "unknown", rawType: "999", status: "unknown", rawStatus: "5" });
+      const outcome = await readDataverse(
+        emulatorWith([{ [Association.relationshipType]: 999, [Association.status]: 5 }]),
+        child,
+      );
+      expect(outcome.ok && outcome.associations[0]).toMatchObject({
+        relationshipType: "unknown",
+        rawType: "999",
+        status: "unknown",
+        rawStatus: "5",
+      });
     });
 
     test("a partner lookup to a deleted account has an id and no name", async () => {
       const outcome = await readDataverse(
-        emulatorWith([{ [Association.partner]: lookup("account", "e0000000-0000-4000-8000-000000000009"), [Association.relationshipType]: 100000000 }]),
+        emulatorWith([
+          {
+            [Association.partner]: lookup("account", "e0000000-0000-4000-8000-000000000009"),
+            [Association.relationshipType]: 100000000,
+          },
+        ]),
         child,
       );
-      expect(outcome.ok && outcome.associations[0]).toMatchObject({ partnerId: "e0000000-0000-4000-8000-000000000009", partnerName: undefined });
+      expect(outcome.ok && outcome.associations[0]).toMatchObject({
+        partnerId: "e0000000-0000-4000-8000-000000000009",
+        partnerName: undefined,
+      });
     });
 
     test("thousands of rows are read in pages", async () => {

@@ -3,9 +3,9 @@ import { messageOf, toFailure } from "../../src/sources/failures";
 describe("messages of what was thrown", () => {
   test("an Error, the plain object PCF's webAPI rejects with, anything else", () => {
     expect(messageOf(new Error("boom"))).toBe("boom");
-    expect(messageOf({ errorCode: 2147746336, message: "Principal user is missing prvCreatepg_outreachaudit privilege" })).toBe(
-      "Principal user is missing prvCreatepg_outreachaudit privilege",
-    );
+    expect(
+      messageOf({ errorCode: 2147746336, message: "Principal user is missing prvCreatepg_outreachaudit privilege" }),
+    ).toBe("Principal user is missing prvCreatepg_outreachaudit privilege");
     expect(messageOf("plain")).toBe("plain");
   });
 

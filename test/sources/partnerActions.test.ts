@@ -17,11 +17,23 @@ const t = strictTranslate(1033);
 
 /** The action as the persona, through the Web API with the persona's roles (the server stamps who and when). */
 function ctx(emulator: DataverseEmulator, persona: Persona): ActionContext {
-  return { host: emulator.as(persona), t, actor: { userId: persona.id, userName: persona.name }, accountId: DEMO.contoso, accountName: "Contoso Pharmaceuticals", now: () => now };
+  return {
+    host: emulator.as(persona),
+    t,
+    actor: { userId: persona.id, userName: persona.name },
+    accountId: DEMO.contoso,
+    accountName: "Contoso Pharmaceuticals",
+    now: () => now,
+  };
 }
 
 async function verdictOf(host: WebApiHost) {
-  return (await resolveVerdict({ webApi: host, clock: () => now, loadConfig: async () => configFromValues(new Map()) }, DEMO.contoso)).verdict;
+  return (
+    await resolveVerdict(
+      { webApi: host, clock: () => now, loadConfig: async () => configFromValues(new Map()) },
+      DEMO.contoso,
+    )
+  ).verdict;
 }
 
 function emulatorAtNow(options: Parameters<typeof demoEmulator>[0] = {}) {
@@ -38,7 +50,10 @@ describe("engage the partner", () => {
     const verdict = await verdictOf(emulator.as(SELLER));
     await engagePartner(ctx(emulator, SELLER), verdict, "Customer wants a renewal quote; Harbor to lead.");
     const [task] = emulator.table("task");
-    expect(task).toMatchObject({ subject: "Engage partner Harbor Computer Services on Contoso Pharmaceuticals", regardingobjectid_account_task: { $lookup: "account", id: DEMO.contoso } });
+    expect(task).toMatchObject({
+      subject: "Engage partner Harbor Computer Services on Contoso Pharmaceuticals",
+      regardingobjectid_account_task: { $lookup: "account", id: DEMO.contoso },
+    });
     expect(task.description).toBe("Customer wants a renewal quote; Harbor to lead.");
     const [audit] = emulator.table(OutreachAudit.logicalName);
     expect(audit[OutreachAudit.decision]).toBe(AuditDecisionCodes["engaged-partner"]);
@@ -49,14 +64,25 @@ describe("engage the partner", () => {
   });
 
   test("a failed write surfaces as an error and leaves no audit entry behind", async () => {
-    const emulator = emulatorAtNow({ fault: (r) => (r.operation === "createRecord" && r.entity === "task" ? { status: 403, message: "no create privilege on task" } : undefined) });
-    await expect(engagePartner(ctx(emulator, SELLER), await verdictOf(emulator.as(SELLER)), "x")).rejects.toThrow("no create privilege on task");
+    const emulator = emulatorAtNow({
+      fault: (r) =>
+        r.operation === "createRecord" && r.entity === "task"
+          ? { status: 403, message: "no create privilege on task" }
+          : undefined,
+    });
+    await expect(engagePartner(ctx(emulator, SELLER), await verdictOf(emulator.as(SELLER)), "x")).rejects.toThrow(
+      "no create privilege on task",
+    );
     expect(emulator.table(OutreachAudit.logicalName)).toEqual([]);
   });
 });
 
 describe("request, approve, expire", () => {
-  const request = { justification: "The customer's CIO asked us to call directly about the renewal.", reason: "customer-asked" as const, days: 7 };
+  const request = {
+    justification: "The customer's CIO asked us to call directly about the renewal.",
+    reason: "customer-asked" as const,
+    days: 7,
+  };
 
   test("the whole path: pending, refused duplicate, own approval refused, approved -> allowed by exception until, expired -> blocked", async () => {
     const emulator = emulatorAtNow();
@@ -64,11 +90,18 @@ describe("request, approve, expire", () => {
     const sent = await requestException(ctx(emulator, SELLER), await verdictOf(seller), DEFAULT_POLICY, request);
     expect(sent.ok).toBe(true);
     const [row] = emulator.table(OutreachExceptionTable.logicalName);
-    expect(row).toMatchObject({ [OutreachExceptionTable.requestedDays]: 7, createdby: { $lookup: "systemuser", id: SELLER.id }, createdon: "2026-11-24T12:00:00.000Z" });
+    expect(row).toMatchObject({
+      [OutreachExceptionTable.requestedDays]: 7,
+      createdby: { $lookup: "systemuser", id: SELLER.id },
+      createdon: "2026-11-24T12:00:00.000Z",
+    });
 
     const pendingVerdict = await verdictOf(seller);
     expect(pendingVerdict.outreach).toBe("blocked");
-    expect(pendingVerdict.pendingException).toMatchObject({ status: "pending", request: { requestedBy: "Avery Seller", createdBy: SELLER.id, requestedDays: 7 } });
+    expect(pendingVerdict.pendingException).toMatchObject({
+      status: "pending",
+      request: { requestedBy: "Avery Seller", createdBy: SELLER.id, requestedDays: 7 },
+    });
 
     const duplicate = await requestException(ctx(emulator, SELLER), pendingVerdict, DEFAULT_POLICY, request);
     expect(duplicate).toEqual({ ok: false, problems: [{ code: "already-pending" }] });
@@ -79,10 +112,18 @@ describe("request, approve, expire", () => {
 
     now = Date.parse("2026-11-24T13:00:00Z"); // the approver decides an hour later
     const approverView = await verdictOf(emulator.as(APPROVER));
-    const approved = await decideException(ctx(emulator, APPROVER), approverView.pendingException!, true, DEFAULT_POLICY);
+    const approved = await decideException(
+      ctx(emulator, APPROVER),
+      approverView.pendingException!,
+      true,
+      DEFAULT_POLICY,
+    );
     expect(approved).toEqual({ ok: true, validUntil: "2026-12-01T13:00:00.000Z" });
     const [decision] = emulator.table(OutreachDecision.logicalName);
-    expect(decision).toMatchObject({ [OutreachDecision.days]: 7, createdby: { $lookup: "systemuser", id: APPROVER.id } });
+    expect(decision).toMatchObject({
+      [OutreachDecision.days]: 7,
+      createdby: { $lookup: "systemuser", id: APPROVER.id },
+    });
     const allowed = await verdictOf(seller);
     expect(allowed.outreach).toBe("allowed");
     expect(allowed.exception).toMatchObject({ status: "approved", approvedBy: "Jordan Approver" });
@@ -103,7 +144,10 @@ describe("request, approve, expire", () => {
     const seller = emulator.as(SELLER);
     await requestException(ctx(emulator, SELLER), await verdictOf(seller), DEFAULT_POLICY, request);
     const v = await verdictOf(emulator.as(APPROVER));
-    expect(await decideException(ctx(emulator, APPROVER), v.pendingException!, false, DEFAULT_POLICY)).toEqual({ ok: true, validUntil: undefined });
+    expect(await decideException(ctx(emulator, APPROVER), v.pendingException!, false, DEFAULT_POLICY)).toEqual({
+      ok: true,
+      validUntil: undefined,
+    });
     const after = await verdictOf(seller);
     expect(after.outreach).toBe("blocked");
     expect(after.pendingException).toBeUndefined();
@@ -112,14 +156,21 @@ describe("request, approve, expire", () => {
 
   test("a justification too short is refused before anything is written", async () => {
     const emulator = emulatorAtNow();
-    const result = await requestException(ctx(emulator, SELLER), await verdictOf(emulator.as(SELLER)), DEFAULT_POLICY, { ...request, justification: "pls" });
+    const result = await requestException(ctx(emulator, SELLER), await verdictOf(emulator.as(SELLER)), DEFAULT_POLICY, {
+      ...request,
+      justification: "pls",
+    });
     expect(result).toEqual({ ok: false, problems: [{ code: "justification-too-short", min: 20 }] });
     expect(emulator.requests.filter((r) => r.operation !== "retrieveMultipleRecords")).toEqual([]);
   });
 
   test("a write failure rejects: the face keeps outreach disabled and says so", async () => {
-    const emulator = emulatorAtNow({ fault: (r) => (r.operation === "createRecord" ? { status: 503, message: "Service Unavailable" } : undefined) });
-    await expect(requestException(ctx(emulator, SELLER), await verdictOf(emulator.as(SELLER)), DEFAULT_POLICY, request)).rejects.toThrow("Service Unavailable");
+    const emulator = emulatorAtNow({
+      fault: (r) => (r.operation === "createRecord" ? { status: 503, message: "Service Unavailable" } : undefined),
+    });
+    await expect(
+      requestException(ctx(emulator, SELLER), await verdictOf(emulator.as(SELLER)), DEFAULT_POLICY, request),
+    ).rejects.toThrow("Service Unavailable");
     expect((await verdictOf(emulator.as(SELLER))).outreach).toBe("blocked");
   });
 });

@@ -11,13 +11,21 @@ describe("resolveVerdict", () => {
     const emulator = demoEmulator({ latencyMs: 50 });
     const { verdict } = await resolveVerdict({ webApi: emulator, clock }, DEMO.contoso);
     expect(verdict.outreach).toBe("blocked");
-    expect(emulator.requests.map((r) => r.entity).sort()).toEqual(["account", "environmentvariabledefinition", "pg_outreachaudit", "pg_outreachexception"]);
+    expect(emulator.requests.map((r) => r.entity).sort()).toEqual([
+      "account",
+      "environmentvariabledefinition",
+      "pg_outreachaudit",
+      "pg_outreachexception",
+    ]);
     expect(emulator.maxInFlight).toBe(4);
   });
 
   test("a cached configuration costs no request", async () => {
     const emulator = demoEmulator();
-    await resolveVerdict({ webApi: emulator, clock, loadConfig: async () => configFromValues(new Map()) }, DEMO.woodgrove);
+    await resolveVerdict(
+      { webApi: emulator, clock, loadConfig: async () => configFromValues(new Map()) },
+      DEMO.woodgrove,
+    );
     expect(emulator.requests.map((r) => r.entity)).not.toContain("environmentvariabledefinition");
   });
 
@@ -36,7 +44,11 @@ describe("resolveVerdict", () => {
   test("an environment variable value overrides its default", async () => {
     const emulator = demoEmulator();
     const defId = "e1000000-0000-4000-8000-000000000001";
-    emulator.insert("environmentvariabledefinition", { environmentvariabledefinitionid: defId, schemaname: EnvironmentVariables.policy, defaultvalue: "{}" });
+    emulator.insert("environmentvariabledefinition", {
+      environmentvariabledefinitionid: defId,
+      schemaname: EnvironmentVariables.policy,
+      defaultvalue: "{}",
+    });
     emulator.insert("environmentvariablevalue", {
       environmentvariablevalueid: "e2000000-0000-4000-8000-000000000001",
       environmentvariabledefinitionid: { $lookup: "environmentvariabledefinition", id: defId },
@@ -56,11 +68,17 @@ describe("resolveVerdict", () => {
     const { verdict } = await resolveVerdict({ webApi: emulator, clock, loadConfig }, DEMO.contoso);
     expect(Date.now() - started).toBeLessThan(1000);
     expect(verdict.outreach).toBe("unverified");
-    expect(verdict.reasons[0]).toMatchObject({ code: "source-failed", source: "Dataverse", failure: { kind: "timeout" } });
+    expect(verdict.reasons[0]).toMatchObject({
+      code: "source-failed",
+      source: "Dataverse",
+      failure: { kind: "timeout" },
+    });
   });
 
   test("an unreadable configuration falls back to the fail-closed defaults", async () => {
-    const emulator = demoEmulator({ fault: (r) => (r.entity === "environmentvariabledefinition" ? { status: 403, message: "no read" } : undefined) });
+    const emulator = demoEmulator({
+      fault: (r) => (r.entity === "environmentvariabledefinition" ? { status: 403, message: "no read" } : undefined),
+    });
     const { verdict, config } = await resolveVerdict({ webApi: emulator, clock }, DEMO.contoso);
     expect(config.failure?.kind).toBe("forbidden");
     expect(config.policy.onSourceFailure).toBe("fail-closed");
@@ -74,7 +92,11 @@ describe("resolveVerdict", () => {
       appliesTo: () => true,
       read: () => Promise.reject(new Error("socket hang up")),
     };
-    const { verdict } = await resolveVerdict({ webApi: emulator, clock, extraSources: [throwing] }, DEMO.woodgrove, "t");
+    const { verdict } = await resolveVerdict(
+      { webApi: emulator, clock, extraSources: [throwing] },
+      DEMO.woodgrove,
+      "t",
+    );
     expect(verdict.outreach).toBe("unverified");
     expect(verdict.sources).toEqual([
       { source: "Dataverse", ok: true },
@@ -87,48 +109,89 @@ describe("a face without a Graph source", () => {
   test("Graph on and a tenant id, but no Graph source here: not connected, outreach not allowed", async () => {
     const emulator = demoEmulator();
     const loadConfig = async () => configFromValues(new Map([[EnvironmentVariables.graphEnabled, "true"]]));
-    const { verdict } = await resolveVerdict({ webApi: emulator, clock, loadConfig }, DEMO.woodgrove, "52eaad04-13a2-4a2f-9ce8-93a294fadf36");
+    const { verdict } = await resolveVerdict(
+      { webApi: emulator, clock, loadConfig },
+      DEMO.woodgrove,
+      "52eaad04-13a2-4a2f-9ce8-93a294fadf36",
+    );
     expect(verdict.outreach).toBe("unverified");
-    expect(verdict.reasons[0]).toMatchObject({ code: "source-failed", source: "Microsoft Graph", failure: { kind: "not-connected" } });
-    const withoutTenant = await resolveVerdict({ webApi: demoEmulator(), clock, loadConfig }, DEMO.woodgrove, undefined);
+    expect(verdict.reasons[0]).toMatchObject({
+      code: "source-failed",
+      source: "Microsoft Graph",
+      failure: { kind: "not-connected" },
+    });
+    const withoutTenant = await resolveVerdict(
+      { webApi: demoEmulator(), clock, loadConfig },
+      DEMO.woodgrove,
+      undefined,
+    );
     expect(withoutTenant.verdict.outreach).toBe("allowed");
   });
 });
 
 describe("an unreadable configuration", () => {
   test("is a failed source, never a silent default: no partner is not 'allowed' without the admin's policy", async () => {
-    const emulator = demoEmulator({ fault: (r) => (r.entity === "environmentvariabledefinition" ? { status: 403, message: "no read privilege on environment variables" } : undefined) });
+    const emulator = demoEmulator({
+      fault: (r) =>
+        r.entity === "environmentvariabledefinition"
+          ? { status: 403, message: "no read privilege on environment variables" }
+          : undefined,
+    });
     const { verdict } = await resolveVerdict({ webApi: emulator, clock }, DEMO.woodgrove);
     expect(verdict.outreach).toBe("unverified");
-    expect(verdict.reasons).toContainEqual(expect.objectContaining({ code: "source-failed", source: CONFIGURATION_SOURCE, failure: expect.objectContaining({ kind: "forbidden" }) }));
+    expect(verdict.reasons).toContainEqual(
+      expect.objectContaining({
+        code: "source-failed",
+        source: CONFIGURATION_SOURCE,
+        failure: expect.objectContaining({ kind: "forbidden" }),
+      }),
+    );
     expect(verdict.sources).toContainEqual({ source: CONFIGURATION_SOURCE, ok: false });
   });
 
   test("evidence that blocks still blocks", async () => {
-    const emulator = demoEmulator({ fault: (r) => (r.entity === "environmentvariabledefinition" ? { status: 503, message: "Service Unavailable" } : undefined) });
+    const emulator = demoEmulator({
+      fault: (r) =>
+        r.entity === "environmentvariabledefinition" ? { status: 503, message: "Service Unavailable" } : undefined,
+    });
     expect((await resolveVerdict({ webApi: emulator, clock }, DEMO.contoso)).verdict.outreach).toBe("blocked");
   });
 });
-
 
 describe("throttling on form load", () => {
   test("a 429 whose Retry-After fits the budget is waited out and the read tried again", async () => {
     let refused = 0;
     const emulator = demoEmulator({
-      fault: (r) => (r.entity === "account" && refused++ === 0 ? { status: 429, message: "Number of requests exceeded the limit", retryAfterSeconds: 0.2 } : undefined),
+      fault: (r) =>
+        r.entity === "account" && refused++ === 0
+          ? { status: 429, message: "Number of requests exceeded the limit", retryAfterSeconds: 0.2 }
+          : undefined,
     });
-    const { verdict } = await resolveVerdict({ webApi: emulator, loadConfig: async () => configFromValues(new Map()) }, DEMO.contoso);
+    const { verdict } = await resolveVerdict(
+      { webApi: emulator, loadConfig: async () => configFromValues(new Map()) },
+      DEMO.contoso,
+    );
     expect(verdict.outreach).toBe("blocked");
     expect(emulator.requests.filter((r) => r.entity === "account")).toHaveLength(2);
   });
 
   test("a Retry-After past the budget is not waited for: could not be verified, said as throttled", async () => {
-    const emulator = demoEmulator({ fault: (r) => (r.entity === "account" ? { status: 429, message: "Number of requests exceeded the limit", retryAfterSeconds: 30 } : undefined) });
+    const emulator = demoEmulator({
+      fault: (r) =>
+        r.entity === "account"
+          ? { status: 429, message: "Number of requests exceeded the limit", retryAfterSeconds: 30 }
+          : undefined,
+    });
     const started = Date.now();
-    const { verdict } = await resolveVerdict({ webApi: emulator, loadConfig: async () => configFromValues(new Map()) }, DEMO.woodgrove);
+    const { verdict } = await resolveVerdict(
+      { webApi: emulator, loadConfig: async () => configFromValues(new Map()) },
+      DEMO.woodgrove,
+    );
     expect(Date.now() - started).toBeLessThan(1000);
     expect(verdict.outreach).toBe("unverified");
-    expect(verdict.reasons).toContainEqual(expect.objectContaining({ code: "source-failed", failure: expect.objectContaining({ kind: "throttled" }) }));
+    expect(verdict.reasons).toContainEqual(
+      expect.objectContaining({ code: "source-failed", failure: expect.objectContaining({ kind: "throttled" }) }),
+    );
   });
 });
 
@@ -145,7 +208,12 @@ describe("nobody needs the verdict any more", () => {
     };
     const stop = new AbortController();
     const emulator = demoEmulator({ latencyMs: 20 });
-    void resolveVerdict({ webApi: emulator, clock, extraSources: [graph], loadConfig: async () => configFromValues(new Map()) }, DEMO.contoso, "t-1", stop.signal);
+    void resolveVerdict(
+      { webApi: emulator, clock, extraSources: [graph], loadConfig: async () => configFromValues(new Map()) },
+      DEMO.contoso,
+      "t-1",
+      stop.signal,
+    );
     await new Promise((r) => setTimeout(r, 5));
     expect(seen).toHaveLength(1);
     expect(seen[0].aborted).toBe(false);

@@ -9,14 +9,25 @@ import { DEFAULT_POLICY, Policy } from "../../src/core/policy";
 import { Verdict } from "../../src/core/types";
 import { configFromValues } from "../../src/sources/configSource";
 import { Resolution } from "../../src/sources/resolver";
-import { PENDING_LEASE_MS, STORAGE_PREFIX, ShareKey, onSharedResolution, replaceFormListener, sharedResolve, sharedSettled } from "../../src/sources/sharedResolution";
+import {
+  PENDING_LEASE_MS,
+  STORAGE_PREFIX,
+  ShareKey,
+  onSharedResolution,
+  replaceFormListener,
+  sharedResolve,
+  sharedSettled,
+} from "../../src/sources/sharedResolution";
 
 const A = "a1000000-0000-4000-8000-00000000000a";
 const B = "a1000000-0000-4000-8000-00000000000b";
 const CARD = ["Dataverse", "Microsoft Graph"];
 const COMMAND_BAR = ["Dataverse"];
 
-function resolution(outreach: Verdict["outreach"], options: { unasked?: string[]; policy?: Partial<Policy>; tag?: string } = {}): Resolution {
+function resolution(
+  outreach: Verdict["outreach"],
+  options: { unasked?: string[]; policy?: Partial<Policy>; tag?: string } = {},
+): Resolution {
   const config = configFromValues(new Map());
   return {
     verdict: { accountId: A, outreach, evidence: [], reasons: [], sources: [], evaluatedAt: options.tag ?? "" },
@@ -83,7 +94,9 @@ describe("two faces with different sources", () => {
     expect((await sharedResolve(key(A, CARD, "t"), card.start, { scope, clock })).verdict.outreach).toBe("blocked");
     expect(card.calls).toHaveLength(1);
     // and the command bar now reuses the card's, better informed, verdict
-    expect((await sharedResolve(key(A, COMMAND_BAR, "t"), commandBar.start, { scope, clock })).verdict.outreach).toBe("blocked");
+    expect((await sharedResolve(key(A, COMMAND_BAR, "t"), commandBar.start, { scope, clock })).verdict.outreach).toBe(
+      "blocked",
+    );
     expect(commandBar.calls).toHaveLength(1);
   });
 
@@ -101,7 +114,12 @@ describe("two faces with different sources", () => {
     let release: (r: Resolution) => void = () => undefined;
     const slow = () => new Promise<Resolution>((resolve) => (release = resolve));
     const older = sharedResolve(key(A), slow, { scope, clock, storage: sessionStorage });
-    await sharedResolve(key(A), () => Promise.resolve(resolution("blocked", { tag: "new" })), { scope, clock, fresh: true, storage: sessionStorage });
+    await sharedResolve(key(A), () => Promise.resolve(resolution("blocked", { tag: "new" })), {
+      scope,
+      clock,
+      fresh: true,
+      storage: sessionStorage,
+    });
     release(resolution("allowed", { tag: "old" }));
     expect((await older).verdict.evaluatedAt).toBe("old"); // its own caller still gets its answer
     expect(sharedSettled(A, scope)?.verdict.evaluatedAt).toBe("new");
@@ -115,7 +133,14 @@ describe("frames and tabs", () => {
   test("a pending marker whose owner died (a reload, a duplicated tab) stalls the next resolution at most one lease", async () => {
     sessionStorage.setItem(
       STORAGE_PREFIX + A,
-      JSON.stringify({ state: "pending", page: `page-${performance.timeOrigin}`, owner: "dead-tab", until: Date.now() + PENDING_LEASE_MS, tenantId: "", sources: CARD }),
+      JSON.stringify({
+        state: "pending",
+        page: `page-${performance.timeOrigin}`,
+        owner: "dead-tab",
+        until: Date.now() + PENDING_LEASE_MS,
+        tenantId: "",
+        sources: CARD,
+      }),
     );
     const a = source(resolution("blocked"));
     const started = Date.now();
@@ -128,7 +153,14 @@ describe("frames and tabs", () => {
   test("after a browser reload, nothing stored by the earlier page load is reused", async () => {
     sessionStorage.setItem(
       STORAGE_PREFIX + A,
-      JSON.stringify({ state: "settled", page: "page-earlier", at: Date.now(), tenantId: "", sources: CARD, resolution: resolution("allowed") }),
+      JSON.stringify({
+        state: "settled",
+        page: "page-earlier",
+        at: Date.now(),
+        tenantId: "",
+        sources: CARD,
+        resolution: resolution("allowed"),
+      }),
     );
     const a = source(resolution("blocked"));
     expect((await sharedResolve(key(A), a.start, { scope, storage: sessionStorage })).verdict.outreach).toBe("blocked");
@@ -136,7 +168,17 @@ describe("frames and tabs", () => {
   });
 
   test("a stored value that is not a resolution is ignored, never trusted", async () => {
-    sessionStorage.setItem(STORAGE_PREFIX + A, JSON.stringify({ state: "settled", page: `page-${performance.timeOrigin}`, at: Date.now(), tenantId: "", sources: CARD, resolution: { verdict: { outreach: "allowed" } } }));
+    sessionStorage.setItem(
+      STORAGE_PREFIX + A,
+      JSON.stringify({
+        state: "settled",
+        page: `page-${performance.timeOrigin}`,
+        at: Date.now(),
+        tenantId: "",
+        sources: CARD,
+        resolution: { verdict: { outreach: "allowed" } },
+      }),
+    );
     const a = source(resolution("blocked"));
     expect((await sharedResolve(key(A), a.start, { scope, storage: sessionStorage })).verdict.outreach).toBe("blocked");
   });
@@ -145,7 +187,8 @@ describe("frames and tabs", () => {
 describe("listeners", () => {
   test("the form opened three times: one change refreshes once, on the current form", async () => {
     const refreshed: string[] = [];
-    for (const form of ["first", "second", "third"]) replaceFormListener(A, (_r, changed) => changed && refreshed.push(form), scope);
+    for (const form of ["first", "second", "third"])
+      replaceFormListener(A, (_r, changed) => changed && refreshed.push(form), scope);
     await sharedResolve(key(A), () => Promise.resolve(resolution("blocked")), { scope, clock, fresh: true });
     expect(refreshed).toEqual(["third"]);
   });

@@ -30,7 +30,8 @@ export function packageDefinitions(customizations: string): PackageDefinitions {
     for (const id of elements(entity.inner, "formid")) defs.forms.set(guid(id.inner), name);
     for (const id of elements(entity.inner, "savedqueryid")) defs.views.set(guid(id.inner), name);
   }
-  for (const role of elements(elements(customizations, "Roles")[0]?.inner ?? "", "Role")) defs.roles.add(guid(role.attrs.id));
+  for (const role of elements(elements(customizations, "Roles")[0]?.inner ?? "", "Role"))
+    defs.roles.add(guid(role.attrs.id));
   return defs;
 }
 
@@ -42,8 +43,14 @@ export interface AppModuleInfo {
 /** Unique names of the app modules and site maps customizations.xml carries (for the root components). */
 export function appModulesAndSiteMaps(customizations: string): { apps: AppModuleInfo[]; siteMaps: AppModuleInfo[] } {
   return {
-    apps: elements(customizations, "AppModule").map((a) => ({ uniqueName: (elements(a.inner, "UniqueName")[0]?.inner ?? "").trim(), line: a.line })),
-    siteMaps: elements(customizations, "AppModuleSiteMap").map((s) => ({ uniqueName: (elements(s.inner, "SiteMapUniqueName")[0]?.inner ?? "").trim(), line: s.line })),
+    apps: elements(customizations, "AppModule").map((a) => ({
+      uniqueName: (elements(a.inner, "UniqueName")[0]?.inner ?? "").trim(),
+      line: a.line,
+    })),
+    siteMaps: elements(customizations, "AppModuleSiteMap").map((s) => ({
+      uniqueName: (elements(s.inner, "SiteMapUniqueName")[0]?.inner ?? "").trim(),
+      line: s.line,
+    })),
   };
 }
 
@@ -57,7 +64,12 @@ export function checkAppModules(zipName: string, customizations: string): PackPr
   const problems: PackProblem[] = [];
   const at = (line: number, message: string) => problems.push({ file: `${zipName}/customizations.xml`, line, message });
   const defs = packageDefinitions(customizations);
-  const siteMaps = new Map(elements(customizations, "AppModuleSiteMap").map((s) => [(elements(s.inner, "SiteMapUniqueName")[0]?.inner ?? "").trim(), s]));
+  const siteMaps = new Map(
+    elements(customizations, "AppModuleSiteMap").map((s) => [
+      (elements(s.inner, "SiteMapUniqueName")[0]?.inner ?? "").trim(),
+      s,
+    ]),
+  );
 
   for (const app of elements(customizations, "AppModule")) {
     const name = (elements(app.inner, "UniqueName")[0]?.inner ?? "").trim();
@@ -70,7 +82,8 @@ export function checkAppModules(zipName: string, customizations: string): PackPr
       const line = base + c.line;
       const { type, schemaName, id } = c.attrs;
       if (type === "1") {
-        if (!defs.entities.has(key(schemaName))) at(line, `${what} lists table ${schemaName ?? ""}, which is not in the package`);
+        if (!defs.entities.has(key(schemaName)))
+          at(line, `${what} lists table ${schemaName ?? ""}, which is not in the package`);
         entities.add(key(schemaName));
       } else if (type === "60") {
         const table = defs.forms.get(guid(id));
@@ -79,19 +92,30 @@ export function checkAppModules(zipName: string, customizations: string): PackPr
         if (!defs.views.has(guid(id))) at(line, `${what} lists view ${id ?? ""}, which is not in the package`);
         views.add(guid(id));
       } else if (type === "62") {
-        if (!siteMaps.has(schemaName ?? "")) at(line, `${what} lists site map ${schemaName ?? ""}, which is not in the package`);
+        if (!siteMaps.has(schemaName ?? ""))
+          at(line, `${what} lists site map ${schemaName ?? ""}, which is not in the package`);
         appSiteMaps.push(schemaName ?? "");
       } else at(line, `${what} lists a component of type ${type ?? "?"}, which this packer does not check`);
     }
     // A form or view of a table the app does not list is never shown: a sign of a forgotten table.
     for (const c of elements(app.inner, "AppModuleComponent")) {
-      const table = c.attrs.type === "60" ? defs.forms.get(guid(c.attrs.id)) : c.attrs.type === "26" ? defs.views.get(guid(c.attrs.id)) : undefined;
-      if (table !== undefined && !entities.has(table)) at(base + c.line, `${what} lists a form or view of ${table} but not the table itself`);
+      const table =
+        c.attrs.type === "60"
+          ? defs.forms.get(guid(c.attrs.id))
+          : c.attrs.type === "26"
+            ? defs.views.get(guid(c.attrs.id))
+            : undefined;
+      if (table !== undefined && !entities.has(table))
+        at(base + c.line, `${what} lists a form or view of ${table} but not the table itself`);
     }
     const roles = elements(elements(app.inner, "AppModuleRoleMaps")[0]?.inner ?? "", "Role");
-    if (roles.length === 0) at(app.line, `${what} is given to no security role: nobody but administrators would see it`);
-    for (const r of roles) if (!defs.roles.has(guid(r.attrs.id))) at(base + r.line, `${what} is given to role ${r.attrs.id ?? ""}, which is not in the package`);
-    if (appSiteMaps.length !== 1) at(app.line, `${what} needs exactly one site map component (type 62), has ${appSiteMaps.length}`);
+    if (roles.length === 0)
+      at(app.line, `${what} is given to no security role: nobody but administrators would see it`);
+    for (const r of roles)
+      if (!defs.roles.has(guid(r.attrs.id)))
+        at(base + r.line, `${what} is given to role ${r.attrs.id ?? ""}, which is not in the package`);
+    if (appSiteMaps.length !== 1)
+      at(app.line, `${what} needs exactly one site map component (type 62), has ${appSiteMaps.length}`);
 
     for (const siteMapName of appSiteMaps) {
       const siteMap = siteMaps.get(siteMapName);
@@ -100,17 +124,27 @@ export function checkAppModules(zipName: string, customizations: string): PackPr
       for (const s of elements(siteMap.inner, "SubArea")) {
         const line = smBase + s.line;
         const entity = key(s.attrs.Entity);
-        if (entity && !entities.has(entity)) at(line, `site map ${siteMapName} entry ${s.attrs.Id ?? ""} opens table ${entity}, which app ${name} does not list`);
+        if (entity && !entities.has(entity))
+          at(
+            line,
+            `site map ${siteMapName} entry ${s.attrs.Id ?? ""} opens table ${entity}, which app ${name} does not list`,
+          );
         if (!s.attrs.Url) continue;
         const params = urlParams(unescapeXml(s.attrs.Url));
         if (params.get("pagetype") !== "entitylist") continue;
         const etn = key(params.get("etn") ?? "");
         const view = guid(params.get("viewid") ?? "");
-        if (entity && etn !== entity) at(line, `site map entry ${s.attrs.Id ?? ""} names table ${entity} but its URL opens ${etn}`);
+        if (entity && etn !== entity)
+          at(line, `site map entry ${s.attrs.Id ?? ""} names table ${entity} but its URL opens ${etn}`);
         if (!view) continue;
-        if (defs.views.get(view) !== etn) at(line, `site map entry ${s.attrs.Id ?? ""} opens view ${view}, which is not a view of ${etn} in the package`);
+        if (defs.views.get(view) !== etn)
+          at(
+            line,
+            `site map entry ${s.attrs.Id ?? ""} opens view ${view}, which is not a view of ${etn} in the package`,
+          );
         // An app that lists views of a table shows only those: the entry's view must be one of them.
-        else if ([...views].some((v) => defs.views.get(v) === etn) && !views.has(view)) at(line, `site map entry ${s.attrs.Id ?? ""} opens view ${view}, which app ${name} does not list`);
+        else if ([...views].some((v) => defs.views.get(v) === etn) && !views.has(view))
+          at(line, `site map entry ${s.attrs.Id ?? ""} opens view ${view}, which app ${name} does not list`);
       }
     }
   }

@@ -13,13 +13,19 @@ import { SYSTEM_COLUMNS } from "../model/systemColumns";
 import { scriptFunctions } from "./scriptFunctions";
 import { appModulesAndSiteMaps, checkAppModules } from "./appModules";
 
-const text = (bytes: Uint8Array | undefined) => (bytes ? Buffer.from(bytes).toString("utf8").replace(/^\uFEFF/, "") : "");
+const text = (bytes: Uint8Array | undefined) =>
+  bytes
+    ? Buffer.from(bytes)
+        .toString("utf8")
+        .replace(/^\uFEFF/, "")
+    : "";
 const WEBRESOURCE = "$webresource:";
 const LOCLABEL = "$LocLabels:";
 
 export function checkPackage(zipName: string, entries: Map<string, Uint8Array>): PackProblem[] {
   const problems: PackProblem[] = [];
-  const at = (file: string, line: number | undefined, message: string) => problems.push({ file: `${zipName}/${file}`, line, message });
+  const at = (file: string, line: number | undefined, message: string) =>
+    problems.push({ file: `${zipName}/${file}`, line, message });
   for (const f of ROOT_FILES) if (!entries.has(f)) at(f, undefined, "missing at the zip root (import error 80048060)");
   const customizations = text(entries.get("customizations.xml"));
   const solution = text(entries.get("solution.xml"));
@@ -32,7 +38,8 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
     const fileName = (elements(w.inner, "FileName")[0]?.inner.trim() ?? "").replace(/^\//, "");
     webResources.set(name, fileName);
     named.add(fileName);
-    if (!entries.has(fileName)) at("customizations.xml", w.line, `web resource ${name} names ${fileName}, which is not in the zip`);
+    if (!entries.has(fileName))
+      at("customizations.xml", w.line, `web resource ${name} names ${fileName}, which is not in the zip`);
   }
   const controls = new Set<string>();
   for (const c of elements(customizations, "CustomControl")) {
@@ -48,8 +55,15 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
     const dir = manifestPath.slice(0, manifestPath.lastIndexOf("/") + 1);
     const code = elements(manifest, "code");
     if (code.length === 0) at(manifestPath, undefined, "no <code> element: not a built manifest");
-    if (/ControlManifest\.Input/.test(manifestPath) || code.some((c2) => c2.attrs.path?.endsWith(".ts"))) at(manifestPath, undefined, "this is the input manifest; ship the built one (platform-facts C1)");
-    for (const r of [...code, ...elements(manifest, "resx"), ...elements(manifest, "css"), ...elements(manifest, "img"), ...elements(manifest, "html")]) {
+    if (/ControlManifest\.Input/.test(manifestPath) || code.some((c2) => c2.attrs.path?.endsWith(".ts")))
+      at(manifestPath, undefined, "this is the input manifest; ship the built one (platform-facts C1)");
+    for (const r of [
+      ...code,
+      ...elements(manifest, "resx"),
+      ...elements(manifest, "css"),
+      ...elements(manifest, "img"),
+      ...elements(manifest, "html"),
+    ]) {
       const p = `${dir}${r.attrs.path ?? ""}`;
       named.add(p);
       if (!entries.has(p)) at(manifestPath, r.line, `names ${r.attrs.path}, which is not in the zip`);
@@ -67,9 +81,13 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
   for (const name of entries.keys()) if (!named.has(name)) at(name, undefined, "in the zip but named by no component");
 
   // Root components resolve to something the package defines.
-  const entities = new Set(elements(customizations, "Entity").map((e) => (elements(e.inner, "Name")[0]?.inner.trim() ?? "").toLowerCase()));
+  const entities = new Set(
+    elements(customizations, "Entity").map((e) => (elements(e.inner, "Name")[0]?.inner.trim() ?? "").toLowerCase()),
+  );
   // Roles of the <Roles> section only: app role maps and form display conditions say <Role> too.
-  const roles = new Set(elements(elements(customizations, "Roles")[0]?.inner ?? "", "Role").map((r) => (r.attrs.id ?? "").toLowerCase()));
+  const roles = new Set(
+    elements(elements(customizations, "Roles")[0]?.inner ?? "", "Role").map((r) => (r.attrs.id ?? "").toLowerCase()),
+  );
   const { apps, siteMaps } = appModulesAndSiteMaps(customizations);
   const appNames = new Set(apps.map((a) => a.uniqueName));
   const siteMapNames = new Set(siteMaps.map((s) => s.uniqueName));
@@ -78,15 +96,23 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
   for (const r of roots) {
     const { type, schemaName = "", id = "" } = r.attrs;
     const ok =
-      type === String(ComponentType.entity) ? entities.has(schemaName.toLowerCase())
-      : type === String(ComponentType.role) ? roles.has(id.toLowerCase())
-      : type === String(ComponentType.webResource) ? webResources.has(schemaName)
-      : type === String(ComponentType.customControl) ? controls.has(schemaName)
-      : type === String(ComponentType.environmentVariable) ? envVars.has(schemaName)
-      : type === String(ComponentType.appModule) ? appNames.has(schemaName)
-      : type === String(ComponentType.siteMap) ? siteMapNames.has(schemaName)
-      : false;
-    if (!ok) at("solution.xml", r.line, `RootComponent type ${type} ${schemaName || id} resolves to nothing in the package`);
+      type === String(ComponentType.entity)
+        ? entities.has(schemaName.toLowerCase())
+        : type === String(ComponentType.role)
+          ? roles.has(id.toLowerCase())
+          : type === String(ComponentType.webResource)
+            ? webResources.has(schemaName)
+            : type === String(ComponentType.customControl)
+              ? controls.has(schemaName)
+              : type === String(ComponentType.environmentVariable)
+                ? envVars.has(schemaName)
+                : type === String(ComponentType.appModule)
+                  ? appNames.has(schemaName)
+                  : type === String(ComponentType.siteMap)
+                    ? siteMapNames.has(schemaName)
+                    : false;
+    if (!ok)
+      at("solution.xml", r.line, `RootComponent type ${type} ${schemaName || id} resolves to nothing in the package`);
   }
   // ...and every component has its root component.
   const rooted = new Set(roots.map((r) => `${r.attrs.type}:${(r.attrs.schemaName ?? r.attrs.id ?? "").toLowerCase()}`));
@@ -99,7 +125,8 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
     ...[...appNames].map((n) => `${ComponentType.appModule}:${n.toLowerCase()}`),
     ...[...siteMapNames].map((n) => `${ComponentType.siteMap}:${n.toLowerCase()}`),
   ];
-  for (const n of need) if (!rooted.has(n)) at("solution.xml", undefined, `no RootComponent for ${n.replace(":", " ")}`);
+  for (const n of need)
+    if (!rooted.has(n)) at("solution.xml", undefined, `no RootComponent for ${n.replace(":", " ")}`);
 
   problems.push(...checkReferences(zipName, customizations, entries, webResources));
   problems.push(...checkColumnReferences(zipName, customizations));
@@ -108,7 +135,12 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
   for (const form of elements(customizations, "systemform")) {
     for (const conditions of elements(form.inner, "DisplayConditions")) {
       for (const r of elements(conditions.inner, "Role")) {
-        if (!roles.has((r.attrs.Id ?? "").toLowerCase())) at("customizations.xml", form.line - 1 + lineOf(form.inner, conditions.index) + r.line - 1, `form display conditions name role ${r.attrs.Id ?? ""}, which is not in the package`);
+        if (!roles.has((r.attrs.Id ?? "").toLowerCase()))
+          at(
+            "customizations.xml",
+            form.line - 1 + lineOf(form.inner, conditions.index) + r.line - 1,
+            `form display conditions name role ${r.attrs.Id ?? ""}, which is not in the package`,
+          );
       }
     }
   }
@@ -122,7 +154,8 @@ function children(whole: string, parent: ScannedElement, tag: string): ScannedEl
 }
 
 /** `<link-entity>` elements blanked out (same length, so indexes stay): what is left is the root entity's own. */
-const withoutLinks = (inner: string) => inner.replace(/<link-entity\b[^>]*?(\/>|>[\s\S]*?<\/link-entity>)/g, (m) => m.replace(/[^\n]/g, " "));
+const withoutLinks = (inner: string) =>
+  inner.replace(/<link-entity\b[^>]*?(\/>|>[\s\S]*?<\/link-entity>)/g, (m) => m.replace(/[^\n]/g, " "));
 
 /**
  * Views and forms of the tables the package defines (not the standard ones it only extends, whose
@@ -134,7 +167,8 @@ const withoutLinks = (inner: string) => inner.replace(/<link-entity\b[^>]*?(\/>|
 export function checkColumnReferences(zipName: string, customizations: string): PackProblem[] {
   const c = customizations;
   const problems: PackProblem[] = [];
-  const at = (index: number, message: string) => problems.push({ file: `${zipName}/customizations.xml`, line: lineOf(c, index), message });
+  const at = (index: number, message: string) =>
+    problems.push({ file: `${zipName}/customizations.xml`, line: lineOf(c, index), message });
 
   // Logical name → columns, for each table the package defines.
   const tables = new Map<string, Set<string>>();
@@ -145,13 +179,15 @@ export function checkColumnReferences(zipName: string, customizations: string): 
     if (!definition || definition.attrs.unmodified === "1") continue;
     const table = (definition.attrs.Name ?? "").toLowerCase();
     const columns = new Set(Object.keys(SYSTEM_COLUMNS));
-    for (const a of children(c, definition, "attribute")) columns.add((elements(a.inner, "LogicalName")[0]?.inner ?? a.attrs.PhysicalName ?? "").trim().toLowerCase());
+    for (const a of children(c, definition, "attribute"))
+      columns.add((elements(a.inner, "LogicalName")[0]?.inner ?? a.attrs.PhysicalName ?? "").trim().toLowerCase());
     tables.set(table, columns);
     ours.push({ entity, table });
   }
   const check = (index: number, name: string | undefined, where: string, table: string) => {
     const columns = tables.get(table);
-    if (columns && name !== undefined && !columns.has(name.toLowerCase())) at(index, `${where} names column ${name}, which ${table} does not have`);
+    if (columns && name !== undefined && !columns.has(name.toLowerCase()))
+      at(index, `${where} names column ${name}, which ${table} does not have`);
   };
 
   for (const { entity, table } of ours) {
@@ -167,7 +203,11 @@ export function checkColumnReferences(zipName: string, customizations: string): 
         if (link.attrs.alias) aliases.set(link.attrs.alias, linked);
         check(link.index, link.attrs.to, `${view}: link-entity ${linked} (to)`, table);
         check(link.index, link.attrs.from, `${view}: link-entity ${linked} (from)`, linked);
-        for (const x of [...children(c, link, "attribute"), ...children(c, link, "order"), ...children(c, link, "condition")]) {
+        for (const x of [
+          ...children(c, link, "attribute"),
+          ...children(c, link, "order"),
+          ...children(c, link, "condition"),
+        ]) {
           check(x.index, x.attrs.name ?? x.attrs.attribute, `${view}: link-entity ${linked}`, linked);
         }
       }
@@ -177,13 +217,15 @@ export function checkColumnReferences(zipName: string, customizations: string): 
       for (const x of children(c, own, "condition")) {
         const alias = x.attrs.entityname;
         if (alias === undefined) check(x.index, x.attrs.attribute, `${view}: fetch condition`, table);
-        else if (!aliases.has(alias)) at(x.index, `${view}: condition on entityname ${alias}, which no link-entity of the view is aliased as`);
+        else if (!aliases.has(alias))
+          at(x.index, `${view}: condition on entityname ${alias}, which no link-entity of the view is aliased as`);
         else check(x.index, x.attrs.attribute, `${view}: fetch condition on ${alias}`, aliases.get(alias) as string);
       }
     }
     for (const form of children(c, entity, "systemform")) {
       for (const control of children(c, form, "control")) {
-        if (control.attrs.datafieldname) check(control.index, control.attrs.datafieldname, `form control ${control.attrs.id ?? ""}`, table);
+        if (control.attrs.datafieldname)
+          check(control.index, control.attrs.datafieldname, `form control ${control.attrs.id ?? ""}`, table);
       }
     }
   }
@@ -191,7 +233,12 @@ export function checkColumnReferences(zipName: string, customizations: string): 
 }
 
 /** Ribbon and form references: every one must match a definition exactly (platform-facts A7). */
-export function checkReferences(zipName: string, customizations: string, entries: Map<string, Uint8Array>, webResources: Map<string, string>): PackProblem[] {
+export function checkReferences(
+  zipName: string,
+  customizations: string,
+  entries: Map<string, Uint8Array>,
+  webResources: Map<string, string>,
+): PackProblem[] {
   const problems: PackProblem[] = [];
   const at = (line: number, message: string) => problems.push({ file: `${zipName}/customizations.xml`, line, message });
   type Lookup = ReturnType<typeof scriptFunctions> | { error: string };
@@ -199,7 +246,12 @@ export function checkReferences(zipName: string, customizations: string, entries
   const functionsOf = (library: string): Lookup => {
     if (!lookups.has(library)) {
       const file = webResources.get(library);
-      lookups.set(library, file && entries.has(file) ? scriptFunctions(text(entries.get(file))) : { error: `web resource ${library} is not in the package` });
+      lookups.set(
+        library,
+        file && entries.has(file)
+          ? scriptFunctions(text(entries.get(file)))
+          : { error: `web resource ${library} is not in the package` },
+      );
     }
     return lookups.get(library) as Lookup;
   };
@@ -218,25 +270,41 @@ export function checkReferences(zipName: string, customizations: string, entries
     const labels = new Set(elements(inner, "LocLabel").map((l) => l.attrs.Id));
     const commands = new Set(elements(inner, "CommandDefinition").map((c) => c.attrs.Id));
     const ruleDefs = elements(inner, "RuleDefinitions")[0]?.inner ?? "";
-    const enableRules = new Set(elements(elements(ruleDefs, "EnableRules")[0]?.inner ?? "", "EnableRule").map((r) => r.attrs.Id));
-    const displayRules = new Set(elements(elements(ruleDefs, "DisplayRules")[0]?.inner ?? "", "DisplayRule").map((r) => r.attrs.Id));
+    const enableRules = new Set(
+      elements(elements(ruleDefs, "EnableRules")[0]?.inner ?? "", "EnableRule").map((r) => r.attrs.Id),
+    );
+    const displayRules = new Set(
+      elements(elements(ruleDefs, "DisplayRules")[0]?.inner ?? "", "DisplayRule").map((r) => r.attrs.Id),
+    );
     for (const tag of ["CustomRule", "JavaScriptFunction"]) {
       for (const f of elements(inner, tag)) checkFunction(lineIn(f), f.attrs.FunctionName, f.attrs.Library, tag);
     }
     for (const m of inner.matchAll(/([\w]+)="([^"]*)"/g)) {
       const [, attr, value] = m;
       const line = base + inner.slice(0, m.index).split("\n").length;
-      if (value.startsWith(LOCLABEL) && !labels.has(value.slice(LOCLABEL.length))) at(line, `${attr} references LocLabel ${value.slice(LOCLABEL.length)}, which is not defined`);
-      if (value.startsWith(WEBRESOURCE) && !webResources.has(value.slice(WEBRESOURCE.length))) at(line, `${attr} references web resource ${value.slice(WEBRESOURCE.length)}, which is not in the package`);
+      if (value.startsWith(LOCLABEL) && !labels.has(value.slice(LOCLABEL.length)))
+        at(line, `${attr} references LocLabel ${value.slice(LOCLABEL.length)}, which is not defined`);
+      if (value.startsWith(WEBRESOURCE) && !webResources.has(value.slice(WEBRESOURCE.length)))
+        at(line, `${attr} references web resource ${value.slice(WEBRESOURCE.length)}, which is not in the package`);
       if (value !== value.trim()) at(line, `${attr}="${value}" has surrounding blanks; references must match exactly`);
     }
-    for (const b of elements(inner, "Button")) if (b.attrs.Command && !commands.has(b.attrs.Command)) at(lineIn(b), `Button ${b.attrs.Id} uses command ${b.attrs.Command}, which is not defined`);
+    for (const b of elements(inner, "Button"))
+      if (b.attrs.Command && !commands.has(b.attrs.Command))
+        at(lineIn(b), `Button ${b.attrs.Id} uses command ${b.attrs.Command}, which is not defined`);
     const commandDefs = elements(inner, "CommandDefinitions")[0]?.inner ?? "";
     for (const r of elements(elements(commandDefs, "EnableRules")[0]?.inner ?? "", "EnableRule")) {
-      if (!enableRules.has(r.attrs.Id)) at(base + lineOfIn(inner, commandDefs, r.index), `EnableRule ${r.attrs.Id} is not defined under RuleDefinitions`);
+      if (!enableRules.has(r.attrs.Id))
+        at(
+          base + lineOfIn(inner, commandDefs, r.index),
+          `EnableRule ${r.attrs.Id} is not defined under RuleDefinitions`,
+        );
     }
     for (const r of elements(elements(commandDefs, "DisplayRules")[0]?.inner ?? "", "DisplayRule")) {
-      if (!displayRules.has(r.attrs.Id)) at(base + lineOfIn(inner, commandDefs, r.index), `DisplayRule ${r.attrs.Id} is not defined under RuleDefinitions`);
+      if (!displayRules.has(r.attrs.Id))
+        at(
+          base + lineOfIn(inner, commandDefs, r.index),
+          `DisplayRule ${r.attrs.Id} is not defined under RuleDefinitions`,
+        );
     }
   }
 
@@ -244,9 +312,15 @@ export function checkReferences(zipName: string, customizations: string, entries
   for (const form of elements(customizations, "form")) {
     const base = form.line - 1;
     const libraries = new Set(elements(form.inner, "Library").map((l) => l.attrs.name));
-    for (const l of elements(form.inner, "Library")) if (!webResources.has(l.attrs.name ?? "")) at(base + l.line, `form library ${l.attrs.name} is not in the package`);
+    for (const l of elements(form.inner, "Library"))
+      if (!webResources.has(l.attrs.name ?? ""))
+        at(base + l.line, `form library ${l.attrs.name} is not in the package`);
     for (const h of elements(form.inner, "Handler")) {
-      if (!libraries.has(h.attrs.libraryName)) at(base + h.line, `handler ${h.attrs.functionName} uses library ${h.attrs.libraryName}, which the form does not load`);
+      if (!libraries.has(h.attrs.libraryName))
+        at(
+          base + h.line,
+          `handler ${h.attrs.functionName} uses library ${h.attrs.libraryName}, which the form does not load`,
+        );
       checkFunction(base + h.line, h.attrs.functionName, h.attrs.libraryName, "form handler");
     }
   }

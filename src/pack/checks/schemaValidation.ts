@@ -20,8 +20,10 @@ export interface NewerConstruct {
 export const NEWER_THAN_SCHEMA: readonly NewerConstruct[] = [
   {
     construct: "<ImportExportXml OrganizationVersion|OrganizationSchemaType|CRMServerServiceabilityVersion>",
-    reason: "2020s exports put these on the root; a hand-edited Other/Customizations.xml copied from an export may carry them. We do not write them ourselves.",
-    strip: (xml) => xml.replace(/\s(OrganizationVersion|OrganizationSchemaType|CRMServerServiceabilityVersion)="[^"]*"/g, ""),
+    reason:
+      "2020s exports put these on the root; a hand-edited Other/Customizations.xml copied from an export may carry them. We do not write them ourselves.",
+    strip: (xml) =>
+      xml.replace(/\s(OrganizationVersion|OrganizationSchemaType|CRMServerServiceabilityVersion)="[^"]*"/g, ""),
   },
   {
     construct: "<EntityRelationship><CascadeArchive>",
@@ -36,12 +38,22 @@ export function defaultSchemasDir(root: string): string {
   return process.env.PARTNERGUARD_SCHEMAS ?? path.resolve(root, "..", "shared", "schemas");
 }
 
-export async function validateCustomizations(xml: string, schemasDir: string, file = "customizations.xml"): Promise<PackProblem[]> {
+export async function validateCustomizations(
+  xml: string,
+  schemasDir: string,
+  file = "customizations.xml",
+): Promise<PackProblem[]> {
   const names = (await readdir(schemasDir)).filter((n) => n.endsWith(".xsd")).sort();
-  const preload = await Promise.all(names.map(async (fileName) => ({ fileName, contents: await readFile(path.join(schemasDir, fileName), "utf8") })));
+  const preload = await Promise.all(
+    names.map(async (fileName) => ({ fileName, contents: await readFile(path.join(schemasDir, fileName), "utf8") })),
+  );
   const root = preload.find((p) => p.fileName === "CustomizationsSolution.xsd");
   if (!root) return [{ file: schemasDir, message: "CustomizationsSolution.xsd not found" }];
   const stripped = NEWER_THAN_SCHEMA.reduce((text, c) => c.strip(text), xml);
-  const result = await validateXML({ xml: [{ fileName: "customizations.xml", contents: stripped }], schema: [root], preload: preload.filter((p) => p !== root) });
+  const result = await validateXML({
+    xml: [{ fileName: "customizations.xml", contents: stripped }],
+    schema: [root],
+    preload: preload.filter((p) => p !== root),
+  });
   return result.errors.map((e) => ({ file, line: e.loc?.lineNumber ?? undefined, message: `schema: ${e.message}` }));
 }

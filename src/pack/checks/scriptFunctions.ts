@@ -12,7 +12,8 @@ export type FunctionLookup = (dotted: string) => boolean;
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function byText(code: string): FunctionLookup {
-  return (dotted) => dotted.split(".").every((part) => new RegExp(`(^|[^\\w$])${escapeRegExp(part)}($|[^\\w$])`).test(code));
+  return (dotted) =>
+    dotted.split(".").every((part) => new RegExp(`(^|[^\\w$])${escapeRegExp(part)}($|[^\\w$])`).test(code));
 }
 
 export function scriptFunctions(code: string): FunctionLookup {

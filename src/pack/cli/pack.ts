@@ -8,7 +8,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const result = await packSolution({ root, outDir: path.join(root, "out", "solution") });
   const ms = Math.round(performance.now() - started);
-  for (const file of [result.unmanaged, result.managed]) console.log(`${path.relative(root, file)}  ${statSync(file).size} bytes`);
+  for (const file of [result.unmanaged, result.managed])
+    console.log(`${path.relative(root, file)}  ${statSync(file).size} bytes`);
   console.log(`packed in ${ms} ms`);
 }
 

@@ -15,14 +15,16 @@ export const ACCOUNT_COLUMNS: Column[] = [
     maxLength: 100,
     logicalName: Account.tenantId,
     label: { 1033: "Customer tenant id", 1031: "Kunden-Mandanten-ID" },
-    description: "The customer's Microsoft Entra tenant id; PartnerGuard asks Microsoft Graph about it when Graph is enabled.",
+    description:
+      "The customer's Microsoft Entra tenant id; PartnerGuard asks Microsoft Graph about it when Graph is enabled.",
   },
   {
     kind: "text",
     maxLength: 100,
     logicalName: Account.status,
     label: { 1033: "PartnerGuard", 1031: "PartnerGuard" },
-    description: "Bound column of the PartnerGuard control on the account form; the control shows the verdict and never writes it.",
+    description:
+      "Bound column of the PartnerGuard control on the account form; the control shows the verdict and never writes it.",
   },
 ];
 

@@ -3,7 +3,14 @@
  * manage partner associations and read the audit trail. Sellers keep working in their own app
  * (Sales Hub...) on the account form; the app is for the three PartnerGuard roles.
  */
-import { Account, Association, ModelDrivenApp, OutreachAudit, OutreachDecision, OutreachExceptionTable } from "../../schema";
+import {
+  Account,
+  Association,
+  ModelDrivenApp,
+  OutreachAudit,
+  OutreachDecision,
+  OutreachExceptionTable,
+} from "../../schema";
 import { RoleDefinition } from "./roles";
 import { Labels } from "./types";
 
@@ -49,9 +56,16 @@ export const APP: AppDefinition = {
   uniqueName: ModelDrivenApp.uniqueName,
   siteMapUniqueName: ModelDrivenApp.siteMapUniqueName,
   name: { 1033: ModelDrivenApp.displayName, 1031: ModelDrivenApp.displayName },
-  description: "Approve or reject outreach exception requests, read the outreach audit trail and manage partner associations.",
+  description:
+    "Approve or reject outreach exception requests, read the outreach audit trail and manage partner associations.",
   roles: ["seller", "approver", "admin"],
-  tables: [OutreachExceptionTable.logicalName, OutreachDecision.logicalName, OutreachAudit.logicalName, Association.logicalName, Account.logicalName],
+  tables: [
+    OutreachExceptionTable.logicalName,
+    OutreachDecision.logicalName,
+    OutreachAudit.logicalName,
+    Association.logicalName,
+    Account.logicalName,
+  ],
   areas: [
     {
       id: "pg_area_partnerguard",
@@ -62,32 +76,66 @@ export const APP: AppDefinition = {
           title: { 1033: "Outreach exceptions", 1031: "Ansprache-Ausnahmen" },
           subAreas: [
             // First entry of the app: approvers land on what waits for them.
-            { id: "pg_subarea_pending", title: { 1033: "Pending outreach exceptions", 1031: "Offene Ansprache-Ausnahmen" }, table: OutreachExceptionTable.logicalName, viewKey: "pending" },
-            { id: "pg_subarea_exceptions", title: { 1033: "All outreach exceptions", 1031: "Alle Ansprache-Ausnahmen" }, table: OutreachExceptionTable.logicalName },
+            {
+              id: "pg_subarea_pending",
+              title: { 1033: "Pending outreach exceptions", 1031: "Offene Ansprache-Ausnahmen" },
+              table: OutreachExceptionTable.logicalName,
+              viewKey: "pending",
+            },
+            {
+              id: "pg_subarea_exceptions",
+              title: { 1033: "All outreach exceptions", 1031: "Alle Ansprache-Ausnahmen" },
+              table: OutreachExceptionTable.logicalName,
+            },
           ],
         },
         {
           id: "pg_group_decisions",
           title: { 1033: "Outreach decisions", 1031: "Ansprache-Entscheidungen" },
-          subAreas: [{ id: "pg_subarea_decisions", title: { 1033: "Outreach decisions", 1031: "Ansprache-Entscheidungen" }, table: OutreachDecision.logicalName, viewKey: "decisions" }],
+          subAreas: [
+            {
+              id: "pg_subarea_decisions",
+              title: { 1033: "Outreach decisions", 1031: "Ansprache-Entscheidungen" },
+              table: OutreachDecision.logicalName,
+              viewKey: "decisions",
+            },
+          ],
         },
         {
           id: "pg_group_audit",
           title: { 1033: "Outreach audit", 1031: "Ansprache-Protokoll" },
-          subAreas: [{ id: "pg_subarea_audit", title: { 1033: "Outreach audit", 1031: "Ansprache-Protokoll" }, table: OutreachAudit.logicalName }],
+          subAreas: [
+            {
+              id: "pg_subarea_audit",
+              title: { 1033: "Outreach audit", 1031: "Ansprache-Protokoll" },
+              table: OutreachAudit.logicalName,
+            },
+          ],
         },
         {
           id: "pg_group_associations",
           title: { 1033: "Partner associations", 1031: "Partnerzuordnungen" },
           subAreas: [
-            { id: "pg_subarea_associations", title: { 1033: "Active associations by account", 1031: "Aktive Partnerzuordnungen" }, table: Association.logicalName, viewKey: "active-by-account" },
-            { id: "pg_subarea_expiring", title: { 1033: "Associations expiring in 30 days", 1031: "In 30 Tagen ablaufende Zuordnungen" }, table: Association.logicalName, viewKey: "expiring-30" },
+            {
+              id: "pg_subarea_associations",
+              title: { 1033: "Active associations by account", 1031: "Aktive Partnerzuordnungen" },
+              table: Association.logicalName,
+              viewKey: "active-by-account",
+            },
+            {
+              id: "pg_subarea_expiring",
+              title: { 1033: "Associations expiring in 30 days", 1031: "In 30 Tagen ablaufende Zuordnungen" },
+              table: Association.logicalName,
+              viewKey: "expiring-30",
+            },
           ],
         },
         {
           id: "pg_group_accounts",
           title: { 1033: "Accounts", 1031: "Firmen" },
-          subAreas: [{ id: "pg_subarea_accounts", title: { 1033: "Accounts", 1031: "Firmen" }, table: Account.logicalName }],
+          subAreas: [
+            { id: "pg_subarea_accounts", title: { 1033: "Accounts", 1031: "Firmen" }, table: Account.logicalName },
+          ],
         },
       ],
     },

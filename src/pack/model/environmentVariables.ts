@@ -43,7 +43,8 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariableDefinition[] = [
   {
     schemaName: EnvironmentVariables.graphScopes,
     displayName: "PartnerGuard: Graph scopes",
-    description: "Space-separated delegated scopes to request; empty means the three least-privileged read permissions.",
+    description:
+      "Space-separated delegated scopes to request; empty means the three least-privileged read permissions.",
     type: EnvVarType.string,
   },
 ];

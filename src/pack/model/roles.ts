@@ -49,7 +49,8 @@ export const ROLES: readonly RoleDefinition[] = [
   {
     key: "seller",
     name: SecurityRoles.seller,
-    description: "Reads partner associations, requests and decisions; requests exceptions and writes audit entries, never changes either.",
+    description:
+      "Reads partner associations, requests and decisions; requests exceptions and writes audit entries, never changes either.",
     privileges: [
       ...grant(association, "Global", "Read"),
       ...grant(exception, "Basic", "Create", "Append"),
@@ -64,7 +65,8 @@ export const ROLES: readonly RoleDefinition[] = [
   {
     key: "approver",
     name: SecurityRoles.approver,
-    description: "Approves or rejects other people's outreach exception requests by creating decisions; reads associations and the audit trail.",
+    description:
+      "Approves or rejects other people's outreach exception requests by creating decisions; reads associations and the audit trail.",
     privileges: [
       ...grant(association, "Global", "Read"),
       ...grant(exception, "Global", "Read", "AppendTo"),
@@ -77,7 +79,8 @@ export const ROLES: readonly RoleDefinition[] = [
   {
     key: "admin",
     name: SecurityRoles.admin,
-    description: "Manages partner associations (manual entry, feed imports, Graph sync) and the PartnerGuard configuration; purges old requests and audit entries.",
+    description:
+      "Manages partner associations (manual entry, feed imports, Graph sync) and the PartnerGuard configuration; purges old requests and audit entries.",
     privileges: [
       ...grant(association, "Global", "Create", "Read", "Write", "Delete", "Append", "AppendTo", "Assign", "Share"),
       // Admins read and, for retention, delete requests (their decisions go with them) and audit rows; they never rewrite them.

@@ -42,8 +42,23 @@ const nameColumn = (logicalName: string, label: string): Column => ({
 
 const associationColumns: Column[] = [
   nameColumn(Association.name, "Name"),
-  { kind: "lookup", logicalName: Association.customer, schemaName: AssociationNav.customer, target: "account", label: { 1033: "Customer account" }, description: "The customer the evidence is about.", required: true },
-  { kind: "lookup", logicalName: Association.partner, schemaName: AssociationNav.partner, target: "account", label: { 1033: "Partner account" }, description: "The partner serving the customer." },
+  {
+    kind: "lookup",
+    logicalName: Association.customer,
+    schemaName: AssociationNav.customer,
+    target: "account",
+    label: { 1033: "Customer account" },
+    description: "The customer the evidence is about.",
+    required: true,
+  },
+  {
+    kind: "lookup",
+    logicalName: Association.partner,
+    schemaName: AssociationNav.partner,
+    target: "account",
+    label: { 1033: "Partner account" },
+    description: "The partner serving the customer.",
+  },
   {
     kind: "choice",
     logicalName: Association.relationshipType,
@@ -60,8 +75,20 @@ const associationColumns: Column[] = [
     required: true,
     options: options(AssociationStatusCodes, { active: "Active", inactive: "Inactive" }),
   },
-  { kind: "datetime", dateOnly: true, logicalName: Association.start, label: { 1033: "Start" }, description: "First day the relationship is in force." },
-  { kind: "datetime", dateOnly: true, logicalName: Association.end, label: { 1033: "End" }, description: "Last day; empty while open-ended." },
+  {
+    kind: "datetime",
+    dateOnly: true,
+    logicalName: Association.start,
+    label: { 1033: "Start" },
+    description: "First day the relationship is in force.",
+  },
+  {
+    kind: "datetime",
+    dateOnly: true,
+    logicalName: Association.end,
+    label: { 1033: "End" },
+    description: "Last day; empty while open-ended.",
+  },
   {
     kind: "choice",
     logicalName: Association.source,
@@ -69,8 +96,21 @@ const associationColumns: Column[] = [
     description: "Where the row came from.",
     options: options(AssociationSourceCodes, { manual: "Manual", feed: "Feed import", graph: "Graph sync" }),
   },
-  { kind: "text", maxLength: 100, logicalName: Association.externalReference, label: { 1033: "External reference" }, description: "Registration id or Partner Center id in the source." },
-  { kind: "lookup", logicalName: Association.partnerContact, schemaName: AssociationNav.partnerContact, target: "contact", label: { 1033: "Partner contact" }, description: "Who to involve at the partner." },
+  {
+    kind: "text",
+    maxLength: 100,
+    logicalName: Association.externalReference,
+    label: { 1033: "External reference" },
+    description: "Registration id or Partner Center id in the source.",
+  },
+  {
+    kind: "lookup",
+    logicalName: Association.partnerContact,
+    schemaName: AssociationNav.partnerContact,
+    target: "contact",
+    label: { 1033: "Partner contact" },
+    description: "Who to involve at the partner.",
+  },
 ];
 
 const activeAssociation = [
@@ -79,13 +119,25 @@ const activeAssociation = [
 ] as const;
 
 const associationViews: View[] = [
-  ...systemViews(Association.name, [Association.customer, Association.partner, Association.relationshipType, Association.end]),
+  ...systemViews(Association.name, [
+    Association.customer,
+    Association.partner,
+    Association.relationshipType,
+    Association.end,
+  ]),
   {
     key: "active-by-account",
     name: { 1033: "Active associations by account" },
     queryType: QueryType.public,
     isDefault: false,
-    columns: [Association.customer, Association.partner, Association.relationshipType, Association.start, Association.end, Association.source],
+    columns: [
+      Association.customer,
+      Association.partner,
+      Association.relationshipType,
+      Association.start,
+      Association.end,
+      Association.source,
+    ],
     conditions: [...activeAssociation],
     order: [
       { attribute: Association.customer, descending: false },
@@ -97,7 +149,13 @@ const associationViews: View[] = [
     name: { 1033: "Associations expiring in 30 days" },
     queryType: QueryType.public,
     isDefault: false,
-    columns: [Association.customer, Association.partner, Association.relationshipType, Association.end, Association.partnerContact],
+    columns: [
+      Association.customer,
+      Association.partner,
+      Association.relationshipType,
+      Association.end,
+      Association.partnerContact,
+    ],
     conditions: [...activeAssociation, { attribute: Association.end, operator: "next-x-days", value: 30 }],
     order: [{ attribute: Association.end, descending: false }],
   },
@@ -109,8 +167,23 @@ const newestFirst = [{ attribute: ServerColumns.createdOn, descending: true }];
 
 const exceptionColumns: Column[] = [
   nameColumn(OutreachExceptionTable.name, "Name"),
-  { kind: "lookup", logicalName: OutreachExceptionTable.account, schemaName: OutreachExceptionTable.accountNav, target: "account", label: { 1033: "Account" }, description: "The account a seller asks to reach out to.", required: true },
-  { kind: "memo", maxLength: 4000, logicalName: OutreachExceptionTable.justification, label: { 1033: "Justification" }, description: "Why outreach is needed despite the partner of record.", required: true },
+  {
+    kind: "lookup",
+    logicalName: OutreachExceptionTable.account,
+    schemaName: OutreachExceptionTable.accountNav,
+    target: "account",
+    label: { 1033: "Account" },
+    description: "The account a seller asks to reach out to.",
+    required: true,
+  },
+  {
+    kind: "memo",
+    maxLength: 4000,
+    logicalName: OutreachExceptionTable.justification,
+    label: { 1033: "Justification" },
+    description: "Why outreach is needed despite the partner of record.",
+    required: true,
+  },
   {
     kind: "choice",
     logicalName: OutreachExceptionTable.reasonCode,
@@ -135,16 +208,34 @@ const exceptionColumns: Column[] = [
 ];
 
 const exceptionViews: View[] = [
-  ...systemViews(OutreachExceptionTable.name, [OutreachExceptionTable.account, OutreachExceptionTable.reasonCode, OutreachExceptionTable.requestedDays, ...createdByOn]),
+  ...systemViews(OutreachExceptionTable.name, [
+    OutreachExceptionTable.account,
+    OutreachExceptionTable.reasonCode,
+    OutreachExceptionTable.requestedDays,
+    ...createdByOn,
+  ]),
   {
     // Open requests: created within REQUEST_OPEN_DAYS (older ones lapse) and not decided yet.
     key: "pending",
     name: { 1033: "Pending outreach exceptions" },
     queryType: QueryType.public,
     isDefault: false,
-    columns: [OutreachExceptionTable.account, OutreachExceptionTable.reasonCode, OutreachExceptionTable.requestedDays, ...createdByOn],
+    columns: [
+      OutreachExceptionTable.account,
+      OutreachExceptionTable.reasonCode,
+      OutreachExceptionTable.requestedDays,
+      ...createdByOn,
+    ],
     // "No decision": an outer link to the decisions with the linked key null.
-    links: [{ table: OutreachDecision.logicalName, from: OutreachDecision.exception, to: OutreachExceptionTable.id, alias: "decision", type: "outer" }],
+    links: [
+      {
+        table: OutreachDecision.logicalName,
+        from: OutreachDecision.exception,
+        to: OutreachExceptionTable.id,
+        alias: "decision",
+        type: "outer",
+      },
+    ],
     conditions: [
       { attribute: "statecode", operator: "eq", value: 0 },
       { attribute: ServerColumns.createdOn, operator: "last-x-days", value: REQUEST_OPEN_DAYS },
@@ -183,11 +274,21 @@ const decisionColumns: Column[] = [
     label: { 1033: "Days" },
     description: "How long an approval lasts from its creation; the verdict caps it at the policy's maximum.",
   },
-  { kind: "memo", maxLength: 2000, logicalName: OutreachDecision.note, label: { 1033: "Note" }, description: "The approver's note on the decision." },
+  {
+    kind: "memo",
+    maxLength: 2000,
+    logicalName: OutreachDecision.note,
+    label: { 1033: "Note" },
+    description: "The approver's note on the decision.",
+  },
 ];
 
 const decisionViews: View[] = [
-  ...systemViews(OutreachDecision.name, [OutreachDecision.exception, OutreachDecision.decision, OutreachDecision.days, ...createdByOn], newestFirst),
+  ...systemViews(
+    OutreachDecision.name,
+    [OutreachDecision.exception, OutreachDecision.decision, OutreachDecision.days, ...createdByOn],
+    newestFirst,
+  ),
   {
     key: "decisions",
     name: { 1033: "Decisions" },
@@ -201,7 +302,15 @@ const decisionViews: View[] = [
 
 const auditColumns: Column[] = [
   nameColumn(OutreachAudit.name, "Summary"),
-  { kind: "lookup", logicalName: OutreachAudit.account, schemaName: OutreachAudit.accountNav, target: "account", label: { 1033: "Account" }, description: "The account checked.", required: true },
+  {
+    kind: "lookup",
+    logicalName: OutreachAudit.account,
+    schemaName: OutreachAudit.accountNav,
+    target: "account",
+    label: { 1033: "Account" },
+    description: "The account checked.",
+    required: true,
+  },
   {
     kind: "choice",
     logicalName: OutreachAudit.verdict,
@@ -210,8 +319,20 @@ const auditColumns: Column[] = [
     required: true,
     options: options(AuditVerdictCodes, AuditVerdictLabels),
   },
-  { kind: "memo", maxLength: 10000, logicalName: OutreachAudit.reasons, label: { 1033: "Reasons" }, description: "One reason per line." },
-  { kind: "text", maxLength: 1000, logicalName: OutreachAudit.sources, label: { 1033: "Sources" }, description: "Sources consulted and whether each answered." },
+  {
+    kind: "memo",
+    maxLength: 10000,
+    logicalName: OutreachAudit.reasons,
+    label: { 1033: "Reasons" },
+    description: "One reason per line.",
+  },
+  {
+    kind: "text",
+    maxLength: 1000,
+    logicalName: OutreachAudit.sources,
+    label: { 1033: "Sources" },
+    description: "Sources consulted and whether each answered.",
+  },
   {
     kind: "choice",
     logicalName: OutreachAudit.decision,
@@ -223,14 +344,24 @@ const auditColumns: Column[] = [
 ];
 
 const auditViews: View[] = [
-  ...systemViews(OutreachAudit.name, [ServerColumns.createdOn, ServerColumns.createdBy, OutreachAudit.account, OutreachAudit.decision], newestFirst),
+  ...systemViews(
+    OutreachAudit.name,
+    [ServerColumns.createdOn, ServerColumns.createdBy, OutreachAudit.account, OutreachAudit.decision],
+    newestFirst,
+  ),
   {
     // The seller is who created the row (createdby), the moment of the check its createdon.
     key: "by-seller",
     name: { 1033: "Outreach audit by seller" },
     queryType: QueryType.public,
     isDefault: false,
-    columns: [ServerColumns.createdBy, ServerColumns.createdOn, OutreachAudit.account, OutreachAudit.verdict, OutreachAudit.decision],
+    columns: [
+      ServerColumns.createdBy,
+      ServerColumns.createdOn,
+      OutreachAudit.account,
+      OutreachAudit.verdict,
+      OutreachAudit.decision,
+    ],
     conditions: [],
     order: [{ attribute: ServerColumns.createdBy, descending: false }, ...newestFirst],
   },
@@ -252,14 +383,38 @@ export const TABLES: readonly Table[] = [
         key: "main",
         name: { 1033: "Partner association" },
         sections: [
-          { label: { 1033: "Relationship" }, columns: [Association.name, Association.customer, Association.partner, Association.relationshipType, Association.status] },
-          { label: { 1033: "Period and source" }, columns: [Association.start, Association.end, Association.source, Association.externalReference, Association.partnerContact] },
+          {
+            label: { 1033: "Relationship" },
+            columns: [
+              Association.name,
+              Association.customer,
+              Association.partner,
+              Association.relationshipType,
+              Association.status,
+            ],
+          },
+          {
+            label: { 1033: "Period and source" },
+            columns: [
+              Association.start,
+              Association.end,
+              Association.source,
+              Association.externalReference,
+              Association.partnerContact,
+            ],
+          },
         ],
       },
     ],
     views: associationViews,
     // Feed imports and Graph sync upsert on (source, external reference).
-    keys: [{ schemaName: `${PUBLISHER_PREFIX}_SourceExternalReference`, label: { 1033: "Source and external reference" }, columns: [Association.source, Association.externalReference] }],
+    keys: [
+      {
+        schemaName: `${PUBLISHER_PREFIX}_SourceExternalReference`,
+        label: { 1033: "Source and external reference" },
+        columns: [Association.source, Association.externalReference],
+      },
+    ],
   },
   {
     logicalName: OutreachExceptionTable.logicalName,
@@ -267,7 +422,8 @@ export const TABLES: readonly Table[] = [
     entitySet: OutreachExceptionTable.entitySet,
     displayName: { 1033: "Outreach exception", 1031: "Ansprache-Ausnahme" },
     pluralName: { 1033: "Outreach exceptions", 1031: "Ansprache-Ausnahmen" },
-    description: "A seller's request to reach out despite a partner of record. Never changed once created; approvers decide on it with outreach decisions.",
+    description:
+      "A seller's request to reach out despite a partner of record. Never changed once created; approvers decide on it with outreach decisions.",
     primaryId: OutreachExceptionTable.id,
     primaryName: OutreachExceptionTable.name,
     columns: exceptionColumns,
@@ -299,7 +455,8 @@ export const TABLES: readonly Table[] = [
     entitySet: OutreachDecision.entitySet,
     displayName: { 1033: "Outreach decision", 1031: "Ansprache-Entscheidung" },
     pluralName: { 1033: "Outreach decisions", 1031: "Ansprache-Entscheidungen" },
-    description: "An approver's decision on an outreach exception request. Only approvers create decisions; nobody changes them.",
+    description:
+      "An approver's decision on an outreach exception request. Only approvers create decisions; nobody changes them.",
     primaryId: OutreachDecision.id,
     primaryName: OutreachDecision.name,
     columns: decisionColumns,
@@ -310,7 +467,14 @@ export const TABLES: readonly Table[] = [
         sections: [
           {
             label: { 1033: "Decision" },
-            columns: [OutreachDecision.name, OutreachDecision.exception, OutreachDecision.decision, OutreachDecision.days, OutreachDecision.note, ...createdByOn],
+            columns: [
+              OutreachDecision.name,
+              OutreachDecision.exception,
+              OutreachDecision.decision,
+              OutreachDecision.days,
+              OutreachDecision.note,
+              ...createdByOn,
+            ],
           },
         ],
       },
@@ -334,7 +498,10 @@ export const TABLES: readonly Table[] = [
         name: { 1033: "Outreach audit" },
         sections: [
           { label: { 1033: "Check" }, columns: [OutreachAudit.name, OutreachAudit.account, ...createdByOn] },
-          { label: { 1033: "Outcome" }, columns: [OutreachAudit.verdict, OutreachAudit.decision, OutreachAudit.reasons, OutreachAudit.sources] },
+          {
+            label: { 1033: "Outcome" },
+            columns: [OutreachAudit.verdict, OutreachAudit.decision, OutreachAudit.reasons, OutreachAudit.sources],
+          },
         ],
       },
     ],

@@ -13,19 +13,19 @@ export interface ChoiceOption {
 }
 
 export type Column =
-  | ColumnBase<"text"> & { maxLength: number }
-  | ColumnBase<"memo"> & { maxLength: number }
-  | ColumnBase<"whole"> & { min: number; max: number }
-  | ColumnBase<"datetime"> & { dateOnly: boolean }
-  | ColumnBase<"choice"> & { options: ChoiceOption[] }
-  | ColumnBase<"lookup"> & {
+  | (ColumnBase<"text"> & { maxLength: number })
+  | (ColumnBase<"memo"> & { maxLength: number })
+  | (ColumnBase<"whole"> & { min: number; max: number })
+  | (ColumnBase<"datetime"> & { dateOnly: boolean })
+  | (ColumnBase<"choice"> & { options: ChoiceOption[] })
+  | (ColumnBase<"lookup"> & {
       target: LookupTarget;
       /**
        * What deleting the target row does to rows that point at it: `removeLink` (default) clears
        * the lookup and keeps the row; `cascade` deletes the row with its target.
        */
       onDelete?: "cascade" | "removeLink";
-    };
+    });
 
 export interface ColumnBase<K extends string> {
   kind: K;

@@ -31,7 +31,8 @@ const SITEMAP_VERSION = "7.0.0.0";
 const CLIENT_TYPE_UNIFIED_INTERFACE = 4;
 const FORM_FACTOR_ALL = 1;
 
-const titles = (labels: Labels): XmlElement => el("Titles", {}, ...languages(labels).map(([code, text]) => el("Title", { LCID: code, Title: text })));
+const titles = (labels: Labels): XmlElement =>
+  el("Titles", {}, ...languages(labels).map(([code, text]) => el("Title", { LCID: code, Title: text })));
 
 /**
  * A list page opened on one view: the documented `main.aspx` URL (pagetype entitylist, the view id
@@ -46,7 +47,14 @@ export function subAreaUrl(s: AppSubArea): string | undefined {
 function subArea(s: AppSubArea): XmlElement {
   return el(
     "SubArea",
-    { Id: s.id, Entity: s.table, Url: subAreaUrl(s), Client: "All,Outlook,OutlookLaptopClient,OutlookWorkstationClient,Web", AvailableOffline: "true", PassParams: "false" },
+    {
+      Id: s.id,
+      Entity: s.table,
+      Url: subAreaUrl(s),
+      Client: "All,Outlook,OutlookLaptopClient,OutlookWorkstationClient,Web",
+      AvailableOffline: "true",
+      PassParams: "false",
+    },
     titles(s.title),
   );
 }
@@ -64,7 +72,14 @@ export function renderAppModuleSiteMap(app: AppDefinition): XmlElement {
           "Area",
           { Id: area.id, ShowGroups: "true", IntroducedVersion: SITEMAP_VERSION },
           titles(area.title),
-          ...area.groups.map((g) => el("Group", { Id: g.id, IntroducedVersion: SITEMAP_VERSION, IsProfile: "false" }, titles(g.title), ...g.subAreas.map(subArea))),
+          ...area.groups.map((g) =>
+            el(
+              "Group",
+              { Id: g.id, IntroducedVersion: SITEMAP_VERSION, IsProfile: "false" },
+              titles(g.title),
+              ...g.subAreas.map(subArea),
+            ),
+          ),
         ),
       ),
     ),
@@ -76,8 +91,14 @@ export function renderAppModuleSiteMap(app: AppDefinition): XmlElement {
 export function appComponents(app: AppDefinition): { type: number; schemaName?: string; id?: string }[] {
   const tables = app.tables.map((logicalName) => {
     const table = TABLES.find((t) => t.logicalName === logicalName);
-    if (table) return { logicalName, forms: table.forms.map((f) => formId(logicalName, f.key)), views: table.views.map((v) => viewId(logicalName, v.key)) };
-    if (logicalName === Account.logicalName) return { logicalName, forms: [formId(logicalName, ACCOUNT_FORM.key)], views: [] };
+    if (table)
+      return {
+        logicalName,
+        forms: table.forms.map((f) => formId(logicalName, f.key)),
+        views: table.views.map((v) => viewId(logicalName, v.key)),
+      };
+    if (logicalName === Account.logicalName)
+      return { logicalName, forms: [formId(logicalName, ACCOUNT_FORM.key)], views: [] };
     throw new Error(`app ${app.uniqueName} names table ${logicalName}, which the solution neither defines nor extends`);
   });
   return [
@@ -102,7 +123,11 @@ export function renderAppModule(app: AppDefinition): XmlElement {
     el("WebResourceId", {}, DEFAULT_APP_ICON),
     el("FormFactor", {}, FORM_FACTOR_ALL),
     el("ClientType", {}, CLIENT_TYPE_UNIFIED_INTERFACE),
-    el("AppModuleComponents", {}, ...appComponents(app).map((c) => el("AppModuleComponent", { type: c.type, schemaName: c.schemaName, id: c.id }))),
+    el(
+      "AppModuleComponents",
+      {},
+      ...appComponents(app).map((c) => el("AppModuleComponent", { type: c.type, schemaName: c.schemaName, id: c.id })),
+    ),
     el("AppModuleRoleMaps", {}, ...roles),
     labelList("LocalizedNames", "LocalizedName", app.name),
     labelList("Descriptions", "Description", { 1033: app.description }),

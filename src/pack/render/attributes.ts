@@ -26,7 +26,15 @@ const CUSTOM_FLAGS = (custom: boolean) => [
 function attribute(
   names: string | { logicalName: string; schemaName?: string },
   type: string,
-  opts: { required: "none" | "required" | "systemrequired"; mask: string; custom: boolean; label: Labels; description: string; create?: boolean; update?: boolean },
+  opts: {
+    required: "none" | "required" | "systemrequired";
+    mask: string;
+    custom: boolean;
+    label: Labels;
+    description: string;
+    create?: boolean;
+    update?: boolean;
+  },
   ...specific: XmlElement[]
 ): XmlElement {
   const { logicalName, schemaName } = typeof names === "string" ? { logicalName: names, schemaName: undefined } : names;
@@ -62,11 +70,25 @@ export function renderColumn(column: Column, entityLogicalName: string, isPrimar
   } as const;
   switch (column.kind) {
     case "text":
-      return attribute(column, "nvarchar", common, el("Format", {}, "text"), el("MaxLength", {}, column.maxLength), el("Length", {}, column.maxLength * 2));
+      return attribute(
+        column,
+        "nvarchar",
+        common,
+        el("Format", {}, "text"),
+        el("MaxLength", {}, column.maxLength),
+        el("Length", {}, column.maxLength * 2),
+      );
     case "memo":
       return attribute(column, "ntext", common, el("Format", {}, "TextArea"), el("MaxLength", {}, column.maxLength));
     case "whole":
-      return attribute(column, "int", common, el("Format", {}, "none"), el("MinValue", {}, column.min), el("MaxValue", {}, column.max));
+      return attribute(
+        column,
+        "int",
+        common,
+        el("Format", {}, "none"),
+        el("MinValue", {}, column.min),
+        el("MaxValue", {}, column.max),
+      );
     case "datetime":
       // Behavior 2 = DateOnly (a day, no time zone shift), 1 = UserLocal.
       return attribute(
@@ -92,7 +114,11 @@ export function renderColumn(column: Column, entityLogicalName: string, isPrimar
           el("IsCustomizable", {}, 1),
           labelList("displaynames", "displayname", column.label),
           labelList("Descriptions", "Description", english(column.description)),
-          el("options", {}, ...column.options.map((o) => el("option", { value: o.value }, labelList("labels", "label", o.label)))),
+          el(
+            "options",
+            {},
+            ...column.options.map((o) => el("option", { value: o.value }, labelList("labels", "label", o.label))),
+          ),
         ),
       );
     case "lookup":
@@ -116,7 +142,14 @@ export function renderStateColumns(entityLogicalName: string): XmlElement[] {
   const state = attribute(
     "statecode",
     "state",
-    { required: "systemrequired", mask: FIELD_MASK, custom: false, label: english("Status"), description: "Status of the row.", create: false },
+    {
+      required: "systemrequired",
+      mask: FIELD_MASK,
+      custom: false,
+      label: english("Status"),
+      description: "Status of the row.",
+      create: false,
+    },
     el(
       "optionset",
       { Name: `${entityLogicalName}_statecode` },
@@ -127,15 +160,29 @@ export function renderStateColumns(entityLogicalName: string): XmlElement[] {
       el(
         "states",
         {},
-        el("state", { value: 0, defaultstatus: 1, invariantname: "Active" }, labelList("labels", "label", english("Active"))),
-        el("state", { value: 1, defaultstatus: 2, invariantname: "Inactive" }, labelList("labels", "label", english("Inactive"))),
+        el(
+          "state",
+          { value: 0, defaultstatus: 1, invariantname: "Active" },
+          labelList("labels", "label", english("Active")),
+        ),
+        el(
+          "state",
+          { value: 1, defaultstatus: 2, invariantname: "Inactive" },
+          labelList("labels", "label", english("Inactive")),
+        ),
       ),
     ),
   );
   const status = attribute(
     "statuscode",
     "status",
-    { required: "none", mask: FIELD_MASK, custom: false, label: english("Status Reason"), description: "Reason for the status of the row." },
+    {
+      required: "none",
+      mask: FIELD_MASK,
+      custom: false,
+      label: english("Status Reason"),
+      description: "Reason for the status of the row.",
+    },
     el(
       "optionset",
       { Name: `${entityLogicalName}_statuscode` },

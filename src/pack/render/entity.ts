@@ -106,7 +106,12 @@ function physicalName(attribute: XmlElement): string {
  * settings (as the platform writes for a ribbon-only change), while the attributes we list are
  * ours and are created or updated.
  */
-export function renderExtendedEntity(schemaName: string, displayName: Labels, entityLogicalName: string, columns: Column[]): XmlElement {
+export function renderExtendedEntity(
+  schemaName: string,
+  displayName: Labels,
+  entityLogicalName: string,
+  columns: Column[],
+): XmlElement {
   return el(
     "Entity",
     {},
@@ -114,7 +119,11 @@ export function renderExtendedEntity(schemaName: string, displayName: Labels, en
     el(
       "EntityInfo",
       {},
-      el("entity", { Name: schemaName, unmodified: 1 }, el("attributes", {}, ...columns.map((c) => renderColumn(c, entityLogicalName, false)))),
+      el(
+        "entity",
+        { Name: schemaName, unmodified: 1 },
+        el("attributes", {}, ...columns.map((c) => renderColumn(c, entityLogicalName, false))),
+      ),
     ),
   );
 }

@@ -15,7 +15,11 @@ import { roleId } from "./role";
  * its place in the form order (lowest first) and whether it is the fallback for users no other
  * form is shown to. Without it, which main form a user lands on is left to the form order.
  */
-export function displayConditions(order: number, fallbackForm: boolean, roleKeys: readonly RoleDefinition["key"][] | "everyone"): XmlElement {
+export function displayConditions(
+  order: number,
+  fallbackForm: boolean,
+  roleKeys: readonly RoleDefinition["key"][] | "everyone",
+): XmlElement {
   const who =
     roleKeys === "everyone"
       ? [el("Everyone")]
@@ -56,20 +60,39 @@ function cell(entity: string, formKey: string, c: Cell): XmlElement {
     "cell",
     { id: stableGuid("cell", entity, formKey, c.column), showlabel: c.showlabel === false ? "false" : undefined },
     labelList("labels", "label", english(c.label)),
-    el("control", { id: c.column, classid: c.classid, datafieldname: c.column, disabled: c.disabled ? "true" : undefined, uniqueid: c.uniqueid }),
+    el("control", {
+      id: c.column,
+      classid: c.classid,
+      datafieldname: c.column,
+      disabled: c.disabled ? "true" : undefined,
+      uniqueid: c.uniqueid,
+    }),
   );
 }
 
 function section(entity: string, formKey: string, name: string, label: Labels, cells: Cell[]): XmlElement {
   return el(
     "section",
-    { name, showlabel: "true", showbar: "false", id: stableGuid("section", entity, formKey, name), IsUserDefined: 0, columns: 1 },
+    {
+      name,
+      showlabel: "true",
+      showbar: "false",
+      id: stableGuid("section", entity, formKey, name),
+      IsUserDefined: 0,
+      columns: 1,
+    },
     labelList("labels", "label", label),
     el("rows", {}, ...cells.map((c) => el("row", {}, cell(entity, formKey, c)))),
   );
 }
 
-function systemForm(entity: string, key: string, name: Labels, sections: XmlElement[], extra: XmlElement[] = []): XmlElement {
+function systemForm(
+  entity: string,
+  key: string,
+  name: Labels,
+  sections: XmlElement[],
+  extra: XmlElement[] = [],
+): XmlElement {
   return el(
     "forms",
     { type: "main" },
@@ -103,10 +126,19 @@ function systemForm(entity: string, key: string, name: Labels, sections: XmlElem
   );
 }
 
-const columnCell = (column: Column): Cell => ({ column: column.logicalName, label: column.label[1033], classid: ControlClass[column.kind] });
+const columnCell = (column: Column): Cell => ({
+  column: column.logicalName,
+  label: column.label[1033],
+  classid: ControlClass[column.kind],
+});
 
 /** A column the platform sets (createdby, createdon...): shown, never edited. */
-const systemCell = (name: string): Cell => ({ column: name, label: SYSTEM_COLUMNS[name].label[1033], classid: ControlClass[SYSTEM_COLUMNS[name].kind], disabled: true });
+const systemCell = (name: string): Cell => ({
+  column: name,
+  label: SYSTEM_COLUMNS[name].label[1033],
+  classid: ControlClass[SYSTEM_COLUMNS[name].kind],
+  disabled: true,
+});
 
 export function renderTableForm(table: Table, form: MainForm): XmlElement {
   const byName = new Map(table.columns.map((c) => [c.logicalName, c]));
@@ -125,7 +157,10 @@ export function renderTableForm(table: Table, form: MainForm): XmlElement {
     ),
   );
   // Our tables have one main form each: everyone gets it, and it is the fallback (as exports write custom-table forms).
-  return systemForm(table.logicalName, form.key, form.name, sections, [displayConditions(0, true, "everyone"), ...formEvents(table.logicalName, form.key, form.handlers ?? [])]);
+  return systemForm(table.logicalName, form.key, form.name, sections, [
+    displayConditions(0, true, "everyone"),
+    ...formEvents(table.logicalName, form.key, form.handlers ?? []),
+  ]);
 }
 
 /** `<events>` and `<formLibraries>` for a form's script handlers (none: nothing). */
@@ -159,7 +194,11 @@ function formEvents(entity: string, key: string, handlers: FormHandler[]): XmlEl
       ),
     ),
   );
-  const formLibraries = el("formLibraries", {}, ...libraries.map((name) => el("Library", { name, libraryUniqueId: stableGuid("library", entity, key, name) })));
+  const formLibraries = el(
+    "formLibraries",
+    {},
+    ...libraries.map((name) => el("Library", { name, libraryUniqueId: stableGuid("library", entity, key, name) })),
+  );
   return [events, formLibraries];
 }
 
@@ -173,7 +212,13 @@ export function renderAccountForm(): XmlElement {
   const f = ACCOUNT_FORM;
   const controlUniqueId = stableGuid("control", entity, f.key, f.control);
   const guardSection = section(entity, f.key, "partnerguard", { 1033: "PartnerGuard" }, [
-    { column: Account.status, label: "PartnerGuard", classid: ControlClass.text, uniqueid: controlUniqueId, showlabel: false },
+    {
+      column: Account.status,
+      label: "PartnerGuard",
+      classid: ControlClass.text,
+      uniqueid: controlUniqueId,
+      showlabel: false,
+    },
   ]);
   const accountSection = section(
     entity,
@@ -182,7 +227,9 @@ export function renderAccountForm(): XmlElement {
     { 1033: "Account information", 1031: "Firmeninformationen" },
     f.summaryColumns.map((c) => ({ column: c.column, label: c.label, classid: ControlClass[c.control] })),
   );
-  const parameters = Object.entries(f.bindings).map(([property, column]) => el(property, { type: "SingleLine.Text" }, column));
+  const parameters = Object.entries(f.bindings).map(([property, column]) =>
+    el(property, { type: "SingleLine.Text" }, column),
+  );
   // One entry per form factor (0 web, 1 tablet, 2 phone) plus the default text box.
   const controlDescriptions = el(
     "controlDescriptions",
@@ -191,12 +238,20 @@ export function renderAccountForm(): XmlElement {
       "controlDescription",
       { forControl: controlUniqueId },
       el("customControl", { id: ControlClass.text }, el("parameters", {}, el("datafieldname", {}, Account.status))),
-      ...[0, 1, 2].map((formFactor) => el("customControl", { formFactor, name: f.control }, el("parameters", {}, ...parameters))),
+      ...[0, 1, 2].map((formFactor) =>
+        el("customControl", { formFactor, name: f.control }, el("parameters", {}, ...parameters)),
+      ),
     ),
   );
-  return systemForm(entity, f.key, f.name, [guardSection, accountSection], [
-    controlDescriptions,
-    ...formEvents(entity, f.key, [{ event: "onload", ...f.onLoad }]),
-    displayConditions(f.display.order, f.display.fallbackForm, f.display.roles),
-  ]);
+  return systemForm(
+    entity,
+    f.key,
+    f.name,
+    [guardSection, accountSection],
+    [
+      controlDescriptions,
+      ...formEvents(entity, f.key, [{ event: "onload", ...f.onLoad }]),
+      displayConditions(f.display.order, f.display.fallbackForm, f.display.roles),
+    ],
+  );
 }

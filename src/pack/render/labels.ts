@@ -11,7 +11,11 @@ export function languages(labels: Labels): [number, string][] {
 
 /** `<wrapper><item description=".." languagecode=".." /></wrapper>` */
 export function labelList(wrapper: string, item: string, labels: Labels): XmlElement {
-  return el(wrapper, {}, ...languages(labels).map(([code, text]) => el(item, { description: text, languagecode: code })));
+  return el(
+    wrapper,
+    {},
+    ...languages(labels).map(([code, text]) => el(item, { description: text, languagecode: code })),
+  );
 }
 
 export const english = (text: string): Labels => ({ 1033: text });

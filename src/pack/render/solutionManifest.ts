@@ -9,7 +9,15 @@ import { roleId } from "./role";
 import { APP } from "../model/app";
 
 /** SolutionComponent type codes (platform-facts D2). */
-export const ComponentType = { entity: 1, role: 20, webResource: 61, siteMap: 62, customControl: 66, appModule: 80, environmentVariable: 380 } as const;
+export const ComponentType = {
+  entity: 1,
+  role: 20,
+  webResource: 61,
+  siteMap: 62,
+  customControl: 66,
+  appModule: 80,
+  environmentVariable: 380,
+} as const;
 
 /**
  * RootComponentBehavior: 0 include subcomponents, 1 do not include subcomponents, 2 do not
@@ -39,7 +47,11 @@ export function rootComponents(): RootComponentRef[] {
     { type: ComponentType.siteMap, schemaName: APP.siteMapUniqueName, behavior: 0 },
     { type: ComponentType.customControl, schemaName: CONTROL_NAME, behavior: 0 },
     { type: ComponentType.appModule, schemaName: APP.uniqueName, behavior: 0 },
-    ...ENVIRONMENT_VARIABLES.map((v) => ({ type: ComponentType.environmentVariable, schemaName: v.schemaName, behavior: 0 })),
+    ...ENVIRONMENT_VARIABLES.map((v) => ({
+      type: ComponentType.environmentVariable,
+      schemaName: v.schemaName,
+      behavior: 0,
+    })),
   ];
 }
 
@@ -48,7 +60,13 @@ const nil = (tag: string) => el(tag, { "xsi:nil": "true" });
 export function renderSolutionManifest(version: string): XmlElement {
   return el(
     "ImportExportXml",
-    { version: "9.2.0.0", SolutionPackageVersion: "9.2", languagecode: 1033, generatedBy: "CrmLive", "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance" },
+    {
+      version: "9.2.0.0",
+      SolutionPackageVersion: "9.2",
+      languagecode: 1033,
+      generatedBy: "CrmLive",
+      "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+    },
     el(
       "SolutionManifest",
       {},
@@ -57,7 +75,10 @@ export function renderSolutionManifest(version: string): XmlElement {
       el(
         "Descriptions",
         {},
-        el("Description", { description: "Partner-of-record verdict on the account form and outreach gating for Dynamics 365.", languagecode: 1033 }),
+        el("Description", {
+          description: "Partner-of-record verdict on the account form and outreach gating for Dynamics 365.",
+          languagecode: 1033,
+        }),
       ),
       el("Version", {}, version),
       el("Managed", {}, 0),
@@ -65,14 +86,24 @@ export function renderSolutionManifest(version: string): XmlElement {
         "Publisher",
         {},
         el("UniqueName", {}, SolutionIdentity.publisherUniqueName),
-        el("LocalizedNames", {}, el("LocalizedName", { description: SolutionIdentity.publisherDisplayName, languagecode: 1033 })),
+        el(
+          "LocalizedNames",
+          {},
+          el("LocalizedName", { description: SolutionIdentity.publisherDisplayName, languagecode: 1033 }),
+        ),
         el("Descriptions", {}, el("Description", { description: "Publisher of PartnerGuard.", languagecode: 1033 })),
         nil("EMailAddress"),
         nil("SupportingWebsiteUrl"),
         el("CustomizationPrefix", {}, PUBLISHER_PREFIX),
         el("CustomizationOptionValuePrefix", {}, SolutionIdentity.optionValuePrefix),
       ),
-      el("RootComponents", {}, ...rootComponents().map((r) => el("RootComponent", { type: r.type, schemaName: r.schemaName, id: r.id, behavior: r.behavior }))),
+      el(
+        "RootComponents",
+        {},
+        ...rootComponents().map((r) =>
+          el("RootComponent", { type: r.type, schemaName: r.schemaName, id: r.id, behavior: r.behavior }),
+        ),
+      ),
       el("MissingDependencies", {}),
     ),
   );

@@ -40,7 +40,10 @@ export function renderWebResource(w: WebResourceDefinition): XmlElement {
  */
 function dependencyXml(libraries: { name: string; languageCode: number }[]): string {
   const items = libraries
-    .map((l) => `<Library name="${l.name}" displayName="${l.name}" languagecode="${l.languageCode}" description="" libraryUniqueId="${webResourceId(l.name)}" />`)
+    .map(
+      (l) =>
+        `<Library name="${l.name}" displayName="${l.name}" languagecode="${l.languageCode}" description="" libraryUniqueId="${webResourceId(l.name)}" />`,
+    )
     .join("");
   return `<Dependencies><Dependency componentType="WebResource">${items}</Dependency></Dependencies>`;
 }

@@ -37,7 +37,8 @@ export function header(headers: Record<string, string>, name: string): string | 
 function parseItem(raw: unknown): BatchItemResponse | undefined {
   if (!isObject(raw) || typeof raw.id !== "string" || typeof raw.status !== "number") return undefined;
   const headers: Record<string, string> = {};
-  if (isObject(raw.headers)) for (const [k, v] of Object.entries(raw.headers)) if (typeof v === "string") headers[k] = v;
+  if (isObject(raw.headers))
+    for (const [k, v] of Object.entries(raw.headers)) if (typeof v === "string") headers[k] = v;
   let body = raw.body;
   // A JSON body normally arrives as an object; some gateways send it as a JSON string.
   if (typeof body === "string" && /^application\/json/i.test(header(headers, "Content-Type") ?? "")) {

@@ -61,7 +61,11 @@ function shouldResend(item: BatchItemResponse): boolean {
 }
 
 /** Runs the requests in one batch (plus resends of throttled items); returns one response per id. */
-export async function runBatch(client: Client, requests: BatchItemRequest[], o: BatchRunOptions): Promise<Map<string, BatchItemResponse>> {
+export async function runBatch(
+  client: Client,
+  requests: BatchItemRequest[],
+  o: BatchRunOptions,
+): Promise<Map<string, BatchItemResponse>> {
   const sleep = o.sleep ?? abortableSleep;
   const results = new Map<string, BatchItemResponse>();
   let pending = requests;
@@ -71,12 +75,15 @@ export async function runBatch(client: Client, requests: BatchItemRequest[], o: 
     const throttled = items.filter(shouldResend);
     if (!throttled.length || attempt >= MAX_ITEM_RESENDS) break;
     const now = o.clock();
-    const wait = Math.max(...throttled.map((i) => retryAfterMs(header(i.headers, "Retry-After"), now) ?? DEFAULT_ITEM_WAIT_MS));
+    const wait = Math.max(
+      ...throttled.map((i) => retryAfterMs(header(i.headers, "Retry-After"), now) ?? DEFAULT_ITEM_WAIT_MS),
+    );
     if (now + wait + ANSWER_MARGIN_MS >= o.deadline) break;
     await sleep(wait, o.signal);
     const ids = new Set(throttled.map((i) => i.id));
     pending = pending.filter((r) => ids.has(r.id));
   }
-  for (const r of requests) if (!results.has(r.id)) throw new MalformedBatchError(`the $batch answer has no item "${r.id}"`);
+  for (const r of requests)
+    if (!results.has(r.id)) throw new MalformedBatchError(`the $batch answer has no item "${r.id}"`);
   return results;
 }

@@ -8,7 +8,11 @@ export const GRAPH_VERSION = "v1.0";
 export const LOGIN_AUTHORITY_HOST = "https://login.microsoftonline.com";
 
 /** Least-privileged delegated permissions, each needing admin consent. */
-export const GRAPH_PERMISSIONS = ["DelegatedAdminRelationship.Read.All", "Directory.Read.All", "CrossTenantInformation.ReadBasic.All"] as const;
+export const GRAPH_PERMISSIONS = [
+  "DelegatedAdminRelationship.Read.All",
+  "Directory.Read.All",
+  "CrossTenantInformation.ReadBasic.All",
+] as const;
 export const DEFAULT_DELEGATED_SCOPES = GRAPH_PERMISSIONS.map((p) => `${GRAPH_BASE_URL}/${p}`);
 /** Client credentials always ask for the app's consented permissions as a whole. */
 export const APP_ONLY_SCOPE = `${GRAPH_BASE_URL}/.default`;
@@ -20,7 +24,8 @@ export const BATCH_LIMIT = 20;
 export const gdapListUrl = (customerTenantId: string): string =>
   `/tenantRelationships/delegatedAdminRelationships?$filter=customer/tenantId eq '${customerTenantId}'`;
 
-export const contractsListUrl = (customerTenantId: string): string => `/contracts?$filter=customerId eq ${customerTenantId}`;
+export const contractsListUrl = (customerTenantId: string): string =>
+  `/contracts?$filter=customerId eq ${customerTenantId}`;
 
 export const tenantInformationUrl = (tenantId: string): string =>
   `/tenantRelationships/findTenantInformationByTenantId(tenantId='${tenantId}')`;

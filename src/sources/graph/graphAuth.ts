@@ -5,7 +5,10 @@
 import type { AuthenticationProvider } from "@microsoft/microsoft-graph-client";
 import { SourceFailure } from "../../core/types";
 
-export type GraphAuthFailureKind = Extract<SourceFailure["kind"], "not-connected" | "unauthorized" | "forbidden" | "network">;
+export type GraphAuthFailureKind = Extract<
+  SourceFailure["kind"],
+  "not-connected" | "unauthorized" | "forbidden" | "network"
+>;
 
 /**
  * The Graph client wraps what a provider throws into a GraphError and keeps only its `name`

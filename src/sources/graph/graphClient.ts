@@ -3,7 +3,14 @@
  * 429/503/504 are the RetryHandler's; our only say is `shouldRetry`, which vetoes a wait that
  * would end past the verdict's deadline (a late answer is worth nothing to the form).
  */
-import { AuthenticationHandler, Client, FetchOptions, HTTPMessageHandler, RetryHandler, RetryHandlerOptions } from "@microsoft/microsoft-graph-client";
+import {
+  AuthenticationHandler,
+  Client,
+  FetchOptions,
+  HTTPMessageHandler,
+  RetryHandler,
+  RetryHandlerOptions,
+} from "@microsoft/microsoft-graph-client";
 import { GRAPH_BASE_URL, GRAPH_VERSION } from "./graphApi";
 import { retryAfterMs } from "./batch";
 import { GraphAuth } from "./graphAuth";
@@ -42,6 +49,10 @@ export function createGraphClient(o: GraphClientOptions): Client {
     defaultVersion: GRAPH_VERSION,
     customHosts: o.customHosts,
     fetchOptions: o.fetchOptions,
-    middleware: [new AuthenticationHandler(o.auth), new RetryHandler(deadlineRetryOptions(o.deadline, o.clock)), new HTTPMessageHandler()],
+    middleware: [
+      new AuthenticationHandler(o.auth),
+      new RetryHandler(deadlineRetryOptions(o.deadline, o.clock)),
+      new HTTPMessageHandler(),
+    ],
   });
 }

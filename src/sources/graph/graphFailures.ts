@@ -29,7 +29,10 @@ function graphError(body: unknown): { code?: string; message?: string } {
   const error = (body as { error?: unknown }).error;
   if (typeof error !== "object" || error === null) return {};
   const { code, message } = error as { code?: unknown; message?: unknown };
-  return { code: typeof code === "string" ? code : undefined, message: typeof message === "string" ? message : undefined };
+  return {
+    code: typeof code === "string" ? code : undefined,
+    message: typeof message === "string" ? message : undefined,
+  };
 }
 
 function graphErrorText(body: unknown): string | undefined {
@@ -47,7 +50,9 @@ function graphErrorText(body: unknown): string | undefined {
 export function refusesTenantId(body: unknown): boolean {
   const { code = "", message = "" } = graphError(body);
   if (/unknowntenant|tenantnotfound/i.test(code)) return true;
-  return /\btenant\b/i.test(message) && /(not\s+found|does\s+not\s+exist|not\s+recogni[sz]e|unknown\s+tenant)/i.test(message);
+  return (
+    /\btenant\b/i.test(message) && /(not\s+found|does\s+not\s+exist|not\s+recogni[sz]e|unknown\s+tenant)/i.test(message)
+  );
 }
 
 /** The customer tenant Graph says does not exist: the account's tenant id is wrong. */
@@ -70,7 +75,10 @@ function withAccessHint(kind: SourceFailureKind, text: string): string {
  */
 export function itemFailure(what: string, status: number, body: unknown): SourceFailure {
   const text = `${what}: HTTP ${status}${graphErrorText(body) ? ` ${graphErrorText(body)}` : ""}`;
-  if (status === 400) return refusesTenantId(body) ? { kind: "invalid-input", message: `${text}; correct the account's tenant id` } : { kind: "server", message: `${REQUEST_REFUSED} (${text})` };
+  if (status === 400)
+    return refusesTenantId(body)
+      ? { kind: "invalid-input", message: `${text}; correct the account's tenant id` }
+      : { kind: "server", message: `${REQUEST_REFUSED} (${text})` };
   const kind = statusKind(status);
   return { kind, message: withAccessHint(kind, text) };
 }
@@ -87,7 +95,7 @@ const AUTH_KINDS = new Map<string, GraphAuthFailureKind>(
 type Loose = { statusCode?: unknown; code?: unknown; name?: unknown; message?: unknown; body?: unknown };
 
 function loose(value: unknown): Loose {
-  return typeof value === "object" && value !== null ? (value) : {};
+  return typeof value === "object" && value !== null ? value : {};
 }
 
 export function thrownFailure(error: unknown): SourceFailure {
@@ -96,7 +104,10 @@ export function thrownFailure(error: unknown): SourceFailure {
   // of its own realm; otherwise (a DOMException from fetch, an error from another frame) the
   // original lands in `body`. Read it from there too.
   const inner = typeof outer.code === "string" ? {} : loose(outer.body);
-  const e: Loose = { ...outer, ...(typeof inner.name === "string" ? { code: inner.name, message: inner.message } : {}) };
+  const e: Loose = {
+    ...outer,
+    ...(typeof inner.name === "string" ? { code: inner.name, message: inner.message } : {}),
+  };
   const code = typeof e.code === "string" ? e.code : typeof e.name === "string" ? e.name : "";
   const message = typeof e.message === "string" && e.message !== "" ? e.message : String(error);
   const authKind = AUTH_KINDS.get(code);
@@ -115,7 +126,18 @@ export function thrownFailure(error: unknown): SourceFailure {
 }
 
 /** When several parts failed, the one an admin must act on first. */
-const PRIORITY: SourceFailureKind[] = ["not-connected", "unauthorized", "forbidden", "throttled", "timeout", "server", "network", "malformed", "not-found", "invalid-input"];
+const PRIORITY: SourceFailureKind[] = [
+  "not-connected",
+  "unauthorized",
+  "forbidden",
+  "throttled",
+  "timeout",
+  "server",
+  "network",
+  "malformed",
+  "not-found",
+  "invalid-input",
+];
 
 export function worstFailure(failures: SourceFailure[]): SourceFailure | undefined {
   return [...failures].sort((a, b) => PRIORITY.indexOf(a.kind) - PRIORITY.indexOf(b.kind))[0];

@@ -18,7 +18,14 @@ import { createGraphClient } from "./graphClient";
 import { TOKEN_MARGIN_MS } from "./graphBudget";
 import { graphApplies } from "./graphModule";
 import { itemFailure, refusesTenantId, thrownFailure, unknownTenantFailure, worstFailure } from "./graphFailures";
-import { GraphMappingContext, Mapped, mapContract, mapGdapRelationship, parseCollection, parseTenantInformation } from "./mapping";
+import {
+  GraphMappingContext,
+  Mapped,
+  mapContract,
+  mapGdapRelationship,
+  parseCollection,
+  parseTenantInformation,
+} from "./mapping";
 
 export interface GraphSourceDeps {
   /** The token provider for this configuration, or a failure when Graph is not set up. */
@@ -47,7 +54,14 @@ async function tokenWithin(auth: GraphAuth, ms: number, signal: AbortSignal): Pr
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   const late = new Promise<SourceFailure>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: "not-connected", message: `silent sign-in to Microsoft Graph did not finish within ${Math.round(ms)} ms` }), Math.max(0, ms));
+    timer = setTimeout(
+      () =>
+        resolve({
+          kind: "not-connected",
+          message: `silent sign-in to Microsoft Graph did not finish within ${Math.round(ms)} ms`,
+        }),
+      Math.max(0, ms),
+    );
   });
   const aborted = new Promise<SourceFailure>((resolve) => {
     onAbort = () => resolve(thrownFailure(signal.reason));
@@ -77,9 +91,14 @@ export function createGraphSource(deps: GraphSourceDeps): ExtraSource {
   const clock = deps.clock ?? Date.now;
   const baseUrl = deps.baseUrl ?? GRAPH_BASE_URL;
 
-  async function read(tenantId: string | undefined, signal: AbortSignal, ctx: ExtraSourceContext): Promise<SourceOutcome> {
+  async function read(
+    tenantId: string | undefined,
+    signal: AbortSignal,
+    ctx: ExtraSourceContext,
+  ): Promise<SourceOutcome> {
     const customerTenantId = normalizeGuid(tenantId);
-    if (!customerTenantId) return failed({ kind: "invalid-input", message: `the customer tenant id "${tenantId ?? ""}" is not a GUID` });
+    if (!customerTenantId)
+      return failed({ kind: "invalid-input", message: `the customer tenant id "${tenantId ?? ""}" is not a GUID` });
     const auth = deps.authFor(ctx.config);
     if (isFailure(auth)) return failed(auth);
     const deadline = clock() + ctx.remainingMs;
@@ -106,12 +125,16 @@ export function createGraphSource(deps: GraphSourceDeps): ExtraSource {
       { id: "gdap", method: "GET", url: LISTS.gdap.url(customerTenantId) },
       { id: "contracts", method: "GET", url: LISTS.contracts.url(customerTenantId) },
       { id: "customer", method: "GET", url: tenantInformationUrl(customerTenantId) },
-      ...(partnerTenantId ? [{ id: "partner", method: "GET" as const, url: tenantInformationUrl(partnerTenantId) }] : []),
+      ...(partnerTenantId
+        ? [{ id: "partner", method: "GET" as const, url: tenantInformationUrl(partnerTenantId) }]
+        : []),
     ];
     try {
       for (let rounds = 0; round.length > 0; rounds++) {
         if (rounds >= MAX_ROUNDS) {
-          for (const r of round) if (isListId(r.id)) failures.set(r.id, { kind: "malformed", message: `${LISTS[r.id].label}: more than ${MAX_ROUNDS} pages` });
+          for (const r of round)
+            if (isListId(r.id))
+              failures.set(r.id, { kind: "malformed", message: `${LISTS[r.id].label}: more than ${MAX_ROUNDS} pages` });
           break;
         }
         const responses = await runBatch(client, round, { signal, deadline, clock, sleep: deps.sleep });
@@ -124,7 +147,8 @@ export function createGraphSource(deps: GraphSourceDeps): ExtraSource {
             // Names are cosmetic (a 403 for lack of permission leaves the tenant unnamed), except
             // that Graph saying the customer tenant does not exist makes the empty lists
             // meaningless: that is the account's tenant id being wrong, never "no partner".
-            if (item.status === 200 && (id === "customer" || id === "partner")) names[id] = parseTenantInformation(item.body)?.displayName;
+            if (item.status === 200 && (id === "customer" || id === "partner"))
+              names[id] = parseTenantInformation(item.body)?.displayName;
             else if (id === "customer" && (item.status === 404 || (item.status === 400 && refusesTenantId(item.body))))
               unknownTenant = unknownTenantFailure(customerTenantId, item.status, item.body);
             continue;
@@ -142,7 +166,11 @@ export function createGraphSource(deps: GraphSourceDeps): ExtraSource {
           if (page.nextLink) {
             const url = relativeNextLink(page.nextLink, baseUrl);
             if (url) next.push({ id, method: "GET", url });
-            else failures.set(id, { kind: "malformed", message: `${LISTS[id].label}: unusable next link ${page.nextLink}` });
+            else
+              failures.set(id, {
+                kind: "malformed",
+                message: `${LISTS[id].label}: unusable next link ${page.nextLink}`,
+              });
           }
         }
         round = next;
@@ -173,7 +201,12 @@ export function createGraphSource(deps: GraphSourceDeps): ExtraSource {
       // One part failed (say a 403 on contracts, or the customer tenant is unknown to Graph):
       // what was read still counts when it blocks on its own, because more evidence can only
       // add blocks. Otherwise the missing part might have blocked, so the whole source fails (closed).
-      const partial = evaluate({ accountId: ctx.accountId, outcomes: [ok(associations, notes)], policy: ctx.config.policy, now: clock() });
+      const partial = evaluate({
+        accountId: ctx.accountId,
+        outcomes: [ok(associations, notes)],
+        policy: ctx.config.policy,
+        now: clock(),
+      });
       if (failures.size === Object.keys(LISTS).length || partial.outreach !== "blocked") return failed(worst);
       notes.push({ code: "bad-row", detail: `${GRAPH_SOURCE}: ${worst.message}` });
     }

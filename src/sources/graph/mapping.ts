@@ -26,7 +26,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-const str = (value: unknown): string | undefined => (typeof value === "string" && value.trim() !== "" ? value : undefined);
+const str = (value: unknown): string | undefined =>
+  typeof value === "string" && value.trim() !== "" ? value : undefined;
 
 /** A list response: `value` plus the optional next page. */
 export function parseCollection(body: unknown): { items: unknown[]; nextLink?: string } | undefined {
@@ -64,7 +65,9 @@ export const GDAP_STATUSES = {
 } as const satisfies Record<string, "blocks" | "history" | "not evidence">;
 
 const gdapMeaning = (status: string | undefined) =>
-  status !== undefined && Object.prototype.hasOwnProperty.call(GDAP_STATUSES, status) ? GDAP_STATUSES[status as keyof typeof GDAP_STATUSES] : undefined;
+  status !== undefined && Object.prototype.hasOwnProperty.call(GDAP_STATUSES, status)
+    ? GDAP_STATUSES[status as keyof typeof GDAP_STATUSES]
+    : undefined;
 
 /** An auto-extension of zero (`PT0S`, `P0D`) means the relationship really ends at its end date. */
 function autoExtends(duration: unknown): boolean {
@@ -78,7 +81,8 @@ export function mapGdapRelationship(raw: unknown, ctx: GraphMappingContext): Map
   const customer = isObject(raw.customer) ? raw.customer : {};
   const customerTenant = str(customer.tenantId);
   // The list is filtered on the customer; a row of another tenant is not evidence for this account.
-  if (customerTenant && customerTenant.toLowerCase() !== ctx.customerTenantId) return { skipped: `other tenant ${customerTenant}` };
+  if (customerTenant && customerTenant.toLowerCase() !== ctx.customerTenantId)
+    return { skipped: `other tenant ${customerTenant}` };
   const rawStatus = str(raw.status);
   const meaning = gdapMeaning(rawStatus);
   if (meaning === "not evidence") return { skipped: `pending (${rawStatus})` };
@@ -102,7 +106,9 @@ export function mapGdapRelationship(raw: unknown, ctx: GraphMappingContext): Map
       endDate,
       source: GRAPH_SOURCE,
       sourceKind: "graph",
-      externalReference: indirectProvider ? `${str(raw.displayName) ?? id} (indirect provider ${indirectProvider})` : (str(raw.displayName) ?? id),
+      externalReference: indirectProvider
+        ? `${str(raw.displayName) ?? id} (indirect provider ${indirectProvider})`
+        : (str(raw.displayName) ?? id),
       depth: 0,
       readAt: ctx.readAt,
     },
@@ -130,7 +136,10 @@ export function mapContract(raw: unknown, ctx: GraphMappingContext): Mapped {
   if (customerId && customerId.toLowerCase() !== ctx.customerTenantId) return { skipped: `other tenant ${customerId}` };
   const rawType = str(raw.contractType);
   // Own keys only: a type named like an Object.prototype member ("constructor") is unknown, not a function.
-  const type = rawType !== undefined && Object.prototype.hasOwnProperty.call(CONTRACT_TYPES, rawType) ? CONTRACT_TYPES[rawType] : undefined;
+  const type =
+    rawType !== undefined && Object.prototype.hasOwnProperty.call(CONTRACT_TYPES, rawType)
+      ? CONTRACT_TYPES[rawType]
+      : undefined;
   return {
     association: {
       id: `graph-contract-${id}`,

@@ -8,7 +8,14 @@
  * must run its redirect bridge: that page is the solution's HTML web resource
  * `pg_/auth/redirect.html` (see `redirectUriFor` in redirectUri.ts).
  */
-import { AccountInfo, AuthenticationResult, BrowserCacheLocation, Configuration, IPublicClientApplication, PublicClientApplication } from "@azure/msal-browser";
+import {
+  AccountInfo,
+  AuthenticationResult,
+  BrowserCacheLocation,
+  Configuration,
+  IPublicClientApplication,
+  PublicClientApplication,
+} from "@azure/msal-browser";
 import { SourceFailure } from "../../core/types";
 import { DEFAULT_DELEGATED_SCOPES, LOGIN_AUTHORITY_HOST } from "./graphApi";
 import { GraphAuthError, InteractiveGraphAuth } from "./graphAuth";
@@ -61,7 +68,11 @@ export class MsalBrowserAuth implements InteractiveGraphAuth {
   private ready(): Promise<IPublicClientApplication> {
     if (!this.app) {
       const app = this.create({
-        auth: { clientId: this.options.clientId, authority: `${LOGIN_AUTHORITY_HOST}/${this.options.tenantId}`, redirectUri: this.options.redirectUri },
+        auth: {
+          clientId: this.options.clientId,
+          authority: `${LOGIN_AUTHORITY_HOST}/${this.options.tenantId}`,
+          redirectUri: this.options.redirectUri,
+        },
         // localStorage: one sign-in serves every tab and survives a reload (sessionStorage made the
         // seller connect again in each new tab). The trade-off (tokens readable by any script on
         // the org's origin until they expire or the user signs out) is stated in the README.
@@ -91,7 +102,10 @@ export class MsalBrowserAuth implements InteractiveGraphAuth {
     const active = app.getActiveAccount();
     if (active) return active;
     const accounts = app.getAllAccounts();
-    return accounts.find((a) => hint !== undefined && a.username.toLowerCase() === hint.toLowerCase()) ?? (hint === undefined ? accounts[0] : undefined);
+    return (
+      accounts.find((a) => hint !== undefined && a.username.toLowerCase() === hint.toLowerCase()) ??
+      (hint === undefined ? accounts[0] : undefined)
+    );
   }
 
   async getAccessToken(): Promise<string> {
@@ -100,7 +114,9 @@ export class MsalBrowserAuth implements InteractiveGraphAuth {
       const app = await this.ready();
       const hint = await this.loginHint();
       const account = this.accountFor(app, hint);
-      result = account ? await app.acquireTokenSilent({ scopes: this.scopes, account }) : await app.ssoSilent({ scopes: this.scopes, loginHint: hint });
+      result = account
+        ? await app.acquireTokenSilent({ scopes: this.scopes, account })
+        : await app.ssoSilent({ scopes: this.scopes, loginHint: hint });
       // Silent SSO found a session: keep its account so that later loads read the cache first.
       if (!account && result.account) app.setActiveAccount(result.account);
     } catch (error) {

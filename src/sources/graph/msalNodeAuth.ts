@@ -30,7 +30,11 @@ export class MsalNodeAuth implements GraphAuth {
 
   constructor(options: MsalNodeOptions, create: CreateNodeApp = createNodeApp) {
     this.app = create({
-      auth: { clientId: options.clientId, authority: `${LOGIN_AUTHORITY_HOST}/${options.tenantId}`, clientSecret: options.clientSecret },
+      auth: {
+        clientId: options.clientId,
+        authority: `${LOGIN_AUTHORITY_HOST}/${options.tenantId}`,
+        clientSecret: options.clientSecret,
+      },
     });
   }
 

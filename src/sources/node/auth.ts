@@ -54,7 +54,11 @@ const EARLY_REFRESH_MS = 5 * 60 * 1000;
  * A token provider for one environment. `say` shows the device-code instructions to the person
  * (on stderr); nothing else about the sign-in is printed.
  */
-export function tokenProvider(config: AuthConfig, envUrl: string, say: (message: string) => void): () => Promise<string> {
+export function tokenProvider(
+  config: AuthConfig,
+  envUrl: string,
+  say: (message: string) => void,
+): () => Promise<string> {
   if (config.kind === "token") return () => Promise.resolve(config.token);
   const scopes = [`${new URL(envUrl).origin}/.default`];
   const authority = `https://login.microsoftonline.com/${config.tenantId}`;
@@ -63,7 +67,9 @@ export function tokenProvider(config: AuthConfig, envUrl: string, say: (message:
 
   let acquire: () => Promise<AuthenticationResult | null>;
   if (config.kind === "client-credentials") {
-    const app = new ConfidentialClientApplication({ auth: { clientId: config.clientId, authority, clientSecret: config.clientSecret } });
+    const app = new ConfidentialClientApplication({
+      auth: { clientId: config.clientId, authority, clientSecret: config.clientSecret },
+    });
     acquire = () => app.acquireTokenByClientCredential({ scopes });
   } else {
     const app = new PublicClientApplication({ auth: { clientId: config.clientId, authority } });

@@ -15,7 +15,14 @@
 import { Account, Association, OutreachExceptionTable } from "../../schema";
 import { SourceFailure, SourceOutcome } from "../../core/types";
 import { Row, normalizeGuid, xmlAttr } from "../webApi";
-import { ASSOCIATION_COLUMNS, DATAVERSE_SOURCE, EXCEPTION_COLUMNS, EXCEPTION_LOOKBACK_DAYS, decisionLink, mapRows } from "../dataverseSource";
+import {
+  ASSOCIATION_COLUMNS,
+  DATAVERSE_SOURCE,
+  EXCEPTION_COLUMNS,
+  EXCEPTION_LOOKBACK_DAYS,
+  decisionLink,
+  mapRows,
+} from "../dataverseSource";
 import { toFailure } from "../failures";
 
 export interface FetchPage {
@@ -69,7 +76,15 @@ const PA = "pa";
 const EX = "ex";
 const DC = "dc";
 
-const ACCOUNT_COLUMNS = [Account.id, Account.name, Account.parent, Account.accountNumber, Account.tenantId, Account.email, Account.website];
+const ACCOUNT_COLUMNS = [
+  Account.id,
+  Account.name,
+  Account.parent,
+  Account.accountNumber,
+  Account.tenantId,
+  Account.email,
+  Account.website,
+];
 
 /** Run `work` over items with at most `limit` running at once; results in input order. */
 export async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -136,14 +151,16 @@ interface FilterShape {
 function inShape(column: string): FilterShape {
   return {
     piece: (v) => `<value>${xmlAttr(v)}</value>`,
-    wrap: (pieces) => `<filter type="and"><condition attribute="${column}" operator="in">${pieces}</condition></filter>`,
+    wrap: (pieces) =>
+      `<filter type="and"><condition attribute="${column}" operator="in">${pieces}</condition></filter>`,
     conditionsPerValue: 0,
   };
 }
 
 /** `like` only narrows the search; the exact domain comparison happens on the rows that come back. */
 const DOMAIN_SHAPE: FilterShape = {
-  piece: (d) => `<condition attribute="${Account.website}" operator="like" value="%${xmlAttr(d)}%"/><condition attribute="${Account.email}" operator="like" value="%@${xmlAttr(d)}"/>`,
+  piece: (d) =>
+    `<condition attribute="${Account.website}" operator="like" value="%${xmlAttr(d)}%"/><condition attribute="${Account.email}" operator="like" value="%@${xmlAttr(d)}"/>`,
   wrap: (pieces) => `<filter type="or">${pieces}</filter>`,
   conditionsPerValue: 2,
 };
@@ -153,9 +170,17 @@ const DOMAIN_SHAPE: FilterShape = {
  * percent-encoded, so that is what is measured), at most `max` values each. A value that cannot
  * fit even alone comes back in `tooLong`.
  */
-export function chunkByUrl(values: string[], shape: FilterShape, links: Links, options: BatchOptions): { chunks: string[][]; tooLong: string[] } {
+export function chunkByUrl(
+  values: string[],
+  shape: FilterShape,
+  links: Links,
+  options: BatchOptions,
+): { chunks: string[][]; tooLong: string[] } {
   const budget = (options.maxUrlLength ?? MAX_URL_LENGTH) - URL_PREFIX_ROOM;
-  const max = Math.min(options.chunkSize ?? DEFAULT_CHUNK, shape.conditionsPerValue ? Math.floor(MAX_CONDITIONS / shape.conditionsPerValue) : Infinity);
+  const max = Math.min(
+    options.chunkSize ?? DEFAULT_CHUNK,
+    shape.conditionsPerValue ? Math.floor(MAX_CONDITIONS / shape.conditionsPerValue) : Infinity,
+  );
   // Page number digits can grow by one when paging; the margin absorbs it.
   const fixed = encodeURIComponent(accountQuery(shape.wrap(""), links, 10)).length;
   const chunks: string[][] = [];
@@ -187,7 +212,8 @@ async function allPages(pager: FetchXmlPager, build: (page: number) => string): 
     const result = await pager.fetchXmlPage(Account.logicalName, build(page));
     for (const row of result.entities) rows.push(row);
     if (!result.moreRecords) return rows;
-    if (page >= MAX_PAGES) throw new Error(`more than ${MAX_PAGES * PAGE} rows for one chunk; use a smaller --chunk-size`);
+    if (page >= MAX_PAGES)
+      throw new Error(`more than ${MAX_PAGES * PAGE} rows for one chunk; use a smaller --chunk-size`);
   }
 }
 
@@ -198,7 +224,11 @@ function transient(error: unknown): boolean {
 }
 
 /** One chunk's query, tried a second time when the first failure may pass (network, 5xx, 429). */
-async function readChunk(pager: FetchXmlPager, build: (page: number) => string, options: BatchOptions): Promise<Row[] | SourceFailure> {
+async function readChunk(
+  pager: FetchXmlPager,
+  build: (page: number) => string,
+  options: BatchOptions,
+): Promise<Row[] | SourceFailure> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await allPages(pager, build);
@@ -232,7 +262,10 @@ export function accountFromRow(row: Row): AccountInfo | undefined {
  * "WWW.CONTOSO.COM." -> "contoso.com". Undefined when nothing like a host name is left.
  */
 export function domainOf(value: string): string | undefined {
-  let v = value.trim().toLowerCase().replace(/^mailto:/, "");
+  let v = value
+    .trim()
+    .toLowerCase()
+    .replace(/^mailto:/, "");
   const bracket = /<([^>]*)>/.exec(v);
   if (bracket) v = bracket[1];
   const at = v.lastIndexOf("@");
@@ -266,7 +299,9 @@ export function accountKeys(account: AccountInfo, column: MatchColumn): string[]
       return account.name ? [normalizeName(account.name)] : [];
     case "email":
     case "domain":
-      return [account.website, account.email].flatMap((v) => (v ? [domainOf(v)] : [])).filter((d): d is string => d !== undefined);
+      return [account.website, account.email]
+        .flatMap((v) => (v ? [domainOf(v)] : []))
+        .filter((d): d is string => d !== undefined);
   }
 }
 
@@ -336,11 +371,17 @@ export async function matchAccounts(
   const failed = new Map<string, SourceFailure>();
   const attribute = MATCH_ATTRIBUTE[column];
   const shape = attribute ? inShape(attribute) : DOMAIN_SHAPE;
-  const links: Links = options.evidence ? { associations: true, exceptionsAt: options.evidence.at } : { associations: false };
+  const links: Links = options.evidence
+    ? { associations: true, exceptionsAt: options.evidence.at }
+    : { associations: false };
   const { chunks, tooLong } = chunkByUrl([...byValue.keys()], shape, links, options);
   for (const v of tooLong) failed.set(v, { kind: "invalid-input", message: "the value is too long for a query URL" });
   await pool(chunks, options.concurrency ?? 16, async (chunk) => {
-    const rows = await readChunk(pager, (page) => accountQuery(shape.wrap(chunk.map(shape.piece).join("")), links, page), options);
+    const rows = await readChunk(
+      pager,
+      (page) => accountQuery(shape.wrap(chunk.map(shape.piece).join("")), links, page),
+      options,
+    );
     options.onStep?.("matching");
     if (!Array.isArray(rows)) {
       for (const v of chunk) failed.set(v, rows);
@@ -366,9 +407,18 @@ export async function matchAccounts(
  * Read the ancestors of every account in the store with their associations, one level per round,
  * each level in URL-sized `in` chunks. Exceptions are the account's own (never inherited): not read.
  */
-export async function walkHierarchy(pager: FetchXmlPager, store: EvidenceStore, options: BatchOptions = {}): Promise<void> {
-  const parentsOf = (accounts: Iterable<AccountInfo>) =>
-    [...new Set([...accounts].map((a) => a.parentId).filter((p): p is string => !!p && !store.accounts.has(p) && !store.failed.has(p)))];
+export async function walkHierarchy(
+  pager: FetchXmlPager,
+  store: EvidenceStore,
+  options: BatchOptions = {},
+): Promise<void> {
+  const parentsOf = (accounts: Iterable<AccountInfo>) => [
+    ...new Set(
+      [...accounts]
+        .map((a) => a.parentId)
+        .filter((p): p is string => !!p && !store.accounts.has(p) && !store.failed.has(p)),
+    ),
+  ];
   let wanted = parentsOf(store.accounts.values());
   const links: Links = { associations: true };
   const byId = inShape(Account.id);
@@ -376,7 +426,11 @@ export async function walkHierarchy(pager: FetchXmlPager, store: EvidenceStore, 
     const { chunks } = chunkByUrl(wanted, byId, links, options);
     const added: AccountInfo[] = [];
     await pool(chunks, options.concurrency ?? 16, async (chunk) => {
-      const rows = await readChunk(pager, (page) => accountQuery(byId.wrap(chunk.map(byId.piece).join("")), links, page), options);
+      const rows = await readChunk(
+        pager,
+        (page) => accountQuery(byId.wrap(chunk.map(byId.piece).join("")), links, page),
+        options,
+      );
       options.onStep?.("hierarchy");
       if (Array.isArray(rows)) added.push(...store.add(rows));
       else for (const id of chunk) store.failed.set(id, rows);
@@ -399,7 +453,11 @@ export function outcomeFor(accountId: string, store: EvidenceStore): SourceOutco
     for (const row of own) rows.push(row);
   }
   if (!store.rows.has(accountId)) {
-    return { ...base, ok: false, failure: { kind: "not-found", message: `account ${accountId} was not found or is not readable` } };
+    return {
+      ...base,
+      ok: false,
+      failure: { kind: "not-found", message: `account ${accountId} was not found or is not readable` },
+    };
   }
   return { ...base, ok: true, ...mapRows(accountId, rows) };
 }

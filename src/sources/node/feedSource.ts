@@ -8,7 +8,13 @@
  * Matching is a lookup in memory over the same normalised keys (`accountKeys`).
  */
 import { FeedRow } from "../../core/feed";
-import { Account, Association, AssociationSourceCodes, AssociationStatusCodes, RelationshipTypeCodes } from "../../schema";
+import {
+  Account,
+  Association,
+  AssociationSourceCodes,
+  AssociationStatusCodes,
+  RelationshipTypeCodes,
+} from "../../schema";
 import { FORMATTED, Row } from "../webApi";
 import { AccountInfo, EvidenceStore, MatchColumn, MatchResult, accountFromRow, accountKeys } from "./batchSource";
 
@@ -34,7 +40,9 @@ export function stableGuid(seed: string): string {
 
 /** The id of a feed row's association: the same as the one the demo emulator gives it. */
 export const associationId = (row: FeedRow): string =>
-  stableGuid(`${row.line}|${row.partner?.source ?? ""}|${row.partner?.externalReference ?? ""}|${row.customerAccountId}`);
+  stableGuid(
+    `${row.line}|${row.partner?.source ?? ""}|${row.partner?.externalReference ?? ""}|${row.customerAccountId}`,
+  );
 
 /** An account as a feed declares it. */
 export interface FeedAccount {
@@ -90,7 +98,9 @@ export function storeFromFeed(rows: FeedRow[]): EvidenceStore {
     const association: Row = {
       [pa(Association.id)]: associationId(row),
       // A partner named without an id is no lookup in Dataverse: it has no name there either.
-      ...(partnerId ? { [pa(Association.partner)]: partnerId, [pa(Association.partner) + FORMATTED]: partnerName } : {}),
+      ...(partnerId
+        ? { [pa(Association.partner)]: partnerId, [pa(Association.partner) + FORMATTED]: partnerName }
+        : {}),
       [pa(Association.relationshipType)]: RelationshipTypeCodes[p.relationshipType],
       [pa(Association.status)]: AssociationStatusCodes[p.status],
       [pa(Association.start)]: p.startDate,
@@ -120,7 +130,10 @@ export function storeFromFeed(rows: FeedRow[]): EvidenceStore {
 export function matchInStore(store: EvidenceStore, column: MatchColumn, values: string[]): MatchResult {
   if (column === "accountId") {
     // The store is keyed by the normalised id already.
-    return { byValue: new Map(values.map((v) => [v, store.accounts.has(v) ? [store.accounts.get(v) as AccountInfo] : []])), failed: new Map() };
+    return {
+      byValue: new Map(values.map((v) => [v, store.accounts.has(v) ? [store.accounts.get(v) as AccountInfo] : []])),
+      failed: new Map(),
+    };
   }
   const index = new Map<string, AccountInfo[]>();
   for (const account of store.accounts.values()) {

@@ -55,7 +55,6 @@ export interface HttpStats {
   maxInFlight: number;
 }
 
-
 /** The largest concurrency we allow: the service-protection limit is 52 per user. */
 export const MAX_CONCURRENCY = 52;
 
@@ -75,7 +74,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function odataErrorMessage(body: unknown): { message?: string; code?: string } {
   if (isObject(body) && isObject(body.error)) {
     const { message, code } = body.error;
-    return { message: typeof message === "string" ? message : undefined, code: typeof code === "string" ? code : undefined };
+    return {
+      message: typeof message === "string" ? message : undefined,
+      code: typeof code === "string" ? code : undefined,
+    };
   }
   return {};
 }
@@ -143,19 +145,36 @@ export class HttpWebApi implements WebApiHost, FetchXmlPager {
     return set;
   }
 
-  async retrieveMultipleRecords(entityLogicalName: string, options = "", maxPageSize?: number): Promise<{ entities: Row[]; nextLink?: string }> {
+  async retrieveMultipleRecords(
+    entityLogicalName: string,
+    options = "",
+    maxPageSize?: number,
+  ): Promise<{ entities: Row[]; nextLink?: string }> {
     const set = HttpWebApi.entitySet(entityLogicalName);
     // PCF takes FetchXML unencoded after `?fetchXml=`; on the wire it must be URL-encoded.
-    const query = options.startsWith("?fetchXml=") ? `?fetchXml=${encodeURIComponent(options.slice("?fetchXml=".length))}` : options;
-    const body = await this.send("GET", set + query, undefined, maxPageSize ? { Prefer: `odata.maxpagesize=${maxPageSize}` } : {});
-    return { entities: parseValue(body), nextLink: isObject(body) && typeof body["@odata.nextLink"] === "string" ? body["@odata.nextLink"] : undefined };
+    const query = options.startsWith("?fetchXml=")
+      ? `?fetchXml=${encodeURIComponent(options.slice("?fetchXml=".length))}`
+      : options;
+    const body = await this.send(
+      "GET",
+      set + query,
+      undefined,
+      maxPageSize ? { Prefer: `odata.maxpagesize=${maxPageSize}` } : {},
+    );
+    return {
+      entities: parseValue(body),
+      nextLink: isObject(body) && typeof body["@odata.nextLink"] === "string" ? body["@odata.nextLink"] : undefined,
+    };
   }
 
   /** One page of a FetchXML query, with the service's own "more records" flag. */
   async fetchXmlPage(entityLogicalName: string, fetchXml: string): Promise<FetchPage> {
     const set = HttpWebApi.entitySet(entityLogicalName);
     const body = await this.send("GET", `${set}?fetchXml=${encodeURIComponent(fetchXml)}`);
-    return { entities: parseValue(body), moreRecords: isObject(body) && body["@Microsoft.Dynamics.CRM.morerecords"] === true };
+    return {
+      entities: parseValue(body),
+      moreRecords: isObject(body) && body["@Microsoft.Dynamics.CRM.morerecords"] === true,
+    };
   }
 
   async createRecord(entityLogicalName: string, data: Row): Promise<{ id: string; entityType?: string }> {
@@ -186,7 +205,12 @@ export class HttpWebApi implements WebApiHost, FetchXmlPager {
     await this.sendRaw("PATCH", `${set}(${keyPart})`, data);
   }
 
-  private async send(method: string, path: string, data?: Row, extraHeaders: Record<string, string> = {}): Promise<unknown> {
+  private async send(
+    method: string,
+    path: string,
+    data?: Row,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<unknown> {
     const response = await this.sendRaw(method, path, data, extraHeaders);
     const text = await response.text();
     try {
@@ -196,7 +220,12 @@ export class HttpWebApi implements WebApiHost, FetchXmlPager {
     }
   }
 
-  private sendRaw(method: string, path: string, data?: Row, extraHeaders: Record<string, string> = {}): Promise<Response> {
+  private sendRaw(
+    method: string,
+    path: string,
+    data?: Row,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<Response> {
     return this.semaphore.run(async () => {
       const sleep = this.options.sleep ?? realSleep;
       const maxRetries = this.options.maxRetries ?? 5;
@@ -207,27 +236,31 @@ export class HttpWebApi implements WebApiHost, FetchXmlPager {
         let response: Response;
         try {
           response = await fetch(this.baseUrl + path, {
-          method,
-          headers: {
-            Accept: "application/json",
-            "OData-MaxVersion": "4.0",
-            "OData-Version": "4.0",
-            // Bypasses cached reads; a precondition header has no business on a write (an update by
-            // id carries If-Match: * alone, or a server may read the pair as a conditional update).
-            ...(method === "GET" ? { "If-None-Match": "null" } : {}),
-            // Formatted values carry partner names and choice labels; the source reads them.
-            Prefer: 'odata.include-annotations="*"',
-            Authorization: `Bearer ${token}`,
-            ...(data ? { "Content-Type": "application/json" } : {}),
-            ...extraHeaders,
-          },
-          body: data ? JSON.stringify(data) : undefined,
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000),
+            method,
+            headers: {
+              Accept: "application/json",
+              "OData-MaxVersion": "4.0",
+              "OData-Version": "4.0",
+              // Bypasses cached reads; a precondition header has no business on a write (an update by
+              // id carries If-Match: * alone, or a server may read the pair as a conditional update).
+              ...(method === "GET" ? { "If-None-Match": "null" } : {}),
+              // Formatted values carry partner names and choice labels; the source reads them.
+              Prefer: 'odata.include-annotations="*"',
+              Authorization: `Bearer ${token}`,
+              ...(data ? { "Content-Type": "application/json" } : {}),
+              ...extraHeaders,
+            },
+            body: data ? JSON.stringify(data) : undefined,
+            signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000),
           });
         } catch (error) {
           // No answer at all (a keep-alive socket the server closed: ECONNRESET, "fetch failed").
           // A read is idempotent: send it again after a short backoff. A write may have landed.
-          if (method === "GET" && attempt < errorRetries && !(error instanceof Error && error.name === "TimeoutError")) {
+          if (
+            method === "GET" &&
+            attempt < errorRetries &&
+            !(error instanceof Error && error.name === "TimeoutError")
+          ) {
             this.stats_.errorRetries++;
             await sleep(backoff(attempt));
             continue;

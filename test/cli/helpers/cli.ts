@@ -34,16 +34,31 @@ export interface CliRun {
 }
 
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PARTNERGUARD_ACCESS_TOKEN: TOKEN, ...options.env };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PARTNERGUARD_ACCESS_TOKEN: TOKEN,
+    ...options.env,
+  };
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: options.cwd ?? ROOT, env, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
-export function tempDir(): { dir: string; write(name: string, content: string): string; read(name: string): string; cleanup(): void } {
+export function tempDir(): {
+  dir: string;
+  write(name: string, content: string): string;
+  read(name: string): string;
+  cleanup(): void;
+} {
   const dir = mkdtempSync(join(tmpdir(), "pg-cli-"));
   return {
     dir,
@@ -76,7 +91,11 @@ export function demoDataverse(): DataverseEmulator {
   });
   // Two accounts with the same name and domain: matching them must be reported as ambiguous.
   for (const id of [EXTRA.twinA, EXTRA.twinB]) {
-    emulator.insert(Account.logicalName, { [Account.id]: id, [Account.name]: "Twin Traders", [Account.email]: "info@twins.example" });
+    emulator.insert(Account.logicalName, {
+      [Account.id]: id,
+      [Account.name]: "Twin Traders",
+      [Account.email]: "info@twins.example",
+    });
   }
   return emulator;
 }
