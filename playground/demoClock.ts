@@ -5,12 +5,18 @@
  */
 export const DEMO_DATE = "2026-11-24T12:00:00Z";
 
+let advanced = 0;
+
 export function installDemoClock(param: string | null): number {
-  if (param === "real") return Date.now();
-  const base = Date.parse(param ?? DEMO_DATE);
-  const start = Date.now();
   const realNow = Date.now.bind(Date);
+  const start = realNow();
+  const base = param === "real" ? start : Date.parse(param ?? DEMO_DATE);
   const demoBase = Number.isNaN(base) ? Date.parse(DEMO_DATE) : base;
-  Date.now = () => demoBase + (realNow() - start);
+  Date.now = () => demoBase + advanced + (realNow() - start);
   return demoBase;
+}
+
+/** Time passes at once (the browser tests' way to leave a freshness bound behind without sleeping). */
+export function advanceDemoClock(ms: number): void {
+  advanced += ms;
 }

@@ -28,7 +28,7 @@ import { SCENARIOS, Scenario, findScenario } from "./scenarios";
 import demoFeed from "../data/demo-feed.csv";
 import strings1033 from "../PartnerGuard/strings/PartnerGuard.1033.resx";
 import strings1031 from "../PartnerGuard/strings/PartnerGuard.1031.resx";
-import { installDemoClock } from "./demoClock";
+import { advanceDemoClock, installDemoClock } from "./demoClock";
 import { installDemoGraph, withGraphSettings } from "./demoGraph";
 import { ApproverPanel, PLAYGROUND_USERS } from "./ApproverPanel";
 import { createFormContext, FakeFormContext, installFakeXrm } from "./fakeXrm";
@@ -56,7 +56,20 @@ function locLabel(id: string, languageId: number): string {
 }
 
 const params = new URLSearchParams(window.location.search);
-const demoNow = installDemoClock(params.get("now"));
+/**
+ * A second tab of the same org ("New tab" on the command bar): the browser gives it its own window
+ * (its own registry and page load) and a copy of this tab's session storage, as Chromium does for
+ * window.open; the org's data and clock are the opener's, as both tabs talk to one Dataverse.
+ */
+const openerPlayground = ((): PlaygroundSeam | undefined => {
+  try {
+    return (window.opener as { partnerguardPlayground?: PlaygroundSeam } | null)?.partnerguardPlayground;
+  } catch {
+    return undefined; // an opener of another origin
+  }
+})();
+const demoNow = openerPlayground ? openerPlayground.now() : installDemoClock(params.get("now"));
+if (openerPlayground) Date.now = () => openerPlayground.now();
 initializeIcons("/fonts/");
 installDemoGraph(params.get("graph"));
 
@@ -71,12 +84,35 @@ if (feed.errors.length) console.error("demo feed has bad rows", feed.errors);
 const names = new Map(feed.rows.map((r) => [r.customerAccountId, r.customerName ?? r.customerAccountId]));
 const latencyMs = Number(params.get("latency") ?? 350);
 
+/** What the browser tests may read and change (another user's writes, what the form did). */
+interface PlaygroundSeam {
+  emulator: DataverseEmulator;
+  now: () => number;
+  /** Each refreshRibbon call, as the number of the form load whose context it came from (1, 2, …). */
+  ribbonRefreshes: number[];
+  /** Form loads so far in this tab (OnLoad runs for every record opened and every Refresh). */
+  formLoads: number;
+  /** When (performance.now()) the command bar's enable rule first answered in this tab. */
+  firstRuleAnswerAt?: number;
+  /** Moves the demo clock on, instead of a test waiting for real time to pass. */
+  advanceClock(ms: number): void;
+}
+const seam: PlaygroundSeam = {
+  emulator: undefined as unknown as DataverseEmulator,
+  now: () => Date.now(),
+  ribbonRefreshes: [],
+  formLoads: 0,
+  advanceClock: (ms) => (openerPlayground ?? { advanceClock: advanceDemoClock }).advanceClock(ms),
+};
+(window as unknown as { partnerguardPlayground: PlaygroundSeam }).partnerguardPlayground = seam;
+
 /**
  * The org's Dataverse: one for the whole session, like the platform's. Moving between accounts
  * keeps it (and everything written), and so does a reload; the "source failure" scenario's
  * account answers 503.
  */
 function orgEmulator(): DataverseEmulator {
+  if (openerPlayground) return (seam.emulator = openerPlayground.emulator);
   const failing = SCENARIOS.filter((s) => s.sourceFailure).map((s) => s.accountId);
   const emulator = withUsers(
     withGraphSettings(
@@ -99,9 +135,7 @@ function orgEmulator(): DataverseEmulator {
     });
   }
   // For the browser tests: another user changing data while the seller is elsewhere.
-  (window as unknown as { partnerguardPlayground?: { emulator: DataverseEmulator } }).partnerguardPlayground = {
-    emulator,
-  };
+  seam.emulator = emulator;
   return emulator;
 }
 
@@ -183,6 +217,9 @@ function App() {
   const [dialog, setDialog] = React.useState<DialogState | undefined>(undefined);
   const [opened, setOpened] = React.useState<OpenedForm[]>([]);
   const [auditCount, setAuditCount] = React.useState(0);
+  // ?order=commandbar-first: the platform loads the command bar's rule and the control in no fixed
+  // order; this mounts the card only once the command bar's enable rule has answered for the form.
+  const [answeredForm, setAnsweredForm] = React.useState<FakeFormContext | undefined>(undefined);
   const languageRef = React.useRef(languageId);
   languageRef.current = languageId;
   const t = React.useMemo(() => makeTranslate((k) => STRINGS[languageId].get(k) ?? k), [languageId]);
@@ -204,12 +241,23 @@ function App() {
 
   const formContext = React.useMemo(() => {
     let form: FakeFormContext | undefined = undefined;
+    const load = ++seam.formLoads;
     const evaluate = () => {
       if (!form) return;
+      const asked = form;
       setOutreachEnabled(undefined);
-      void script().Ribbon.isOutreachEnabled(form).then(setOutreachEnabled);
+      void script()
+        .Ribbon.isOutreachEnabled(asked)
+        .then((enabled) => {
+          seam.firstRuleAnswerAt ??= performance.now();
+          setOutreachEnabled(enabled);
+          setAnsweredForm(asked);
+        });
     };
-    form = createFormContext(scenario.accountId, names.get(scenario.accountId) ?? "", scenario.tenantId, evaluate);
+    form = createFormContext(scenario.accountId, names.get(scenario.accountId) ?? "", scenario.tenantId, () => {
+      seam.ribbonRefreshes.push(load);
+      evaluate();
+    });
     return { form, evaluate };
   }, [scenario, emulator, reload]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -312,6 +360,14 @@ function App() {
                 setReload((n) => n + 1);
               },
             },
+            {
+              key: "newTab",
+              text: "New tab",
+              iconProps: { iconName: "OpenInNewTab" },
+              "data-testid": "new-tab",
+              // A second tab of the same org: its own window, a copy of this tab's session storage.
+              onClick: () => void window.open(window.location.href, "_blank"),
+            },
           ]}
         />
         {disabledReason ? (
@@ -379,13 +435,15 @@ function App() {
             <h2 id="pg-section-por" className="pg-section-title">
               Partner of record
             </h2>
-            <ControlHost
-              key={`${reload}-${scenario.id}`}
-              scenario={scenario}
-              languageId={languageId}
-              width={width}
-              emulator={emulator}
-            />
+            {params.get("order") !== "commandbar-first" || answeredForm === formContext.form ? (
+              <ControlHost
+                key={`${reload}-${scenario.id}`}
+                scenario={scenario}
+                languageId={languageId}
+                width={width}
+                emulator={emulator}
+              />
+            ) : null}
           </section>
           <ApproverPanel
             key={`${reload}-${scenario.id}`}
