@@ -4,7 +4,7 @@ import { PartnerGuard } from "../../PartnerGuard/index";
 import { createContext } from "../../playground/fakeContext";
 import { DEMO, demoEmulator } from "../helpers/demo";
 import { resxStrings } from "../helpers/strings";
-import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
+import { forgetSharedResolutions, sharedResolve } from "../../src/sources/sharedResolution";
 
 function setup(accountId: string | undefined, latencyMs = 0) {
   const emulator = demoEmulator({ latencyMs });
@@ -54,13 +54,23 @@ describe("PartnerGuard lifecycle", () => {
     expect(emulator.requests).toHaveLength(0);
   });
 
-  test("after destroy, a late answer does not render", async () => {
-    const { control, context, emulator, requestRender } = setup(DEMO.contoso, 50);
-    control.updateView(context as never);
-    control.destroy();
-    await new Promise((r) => setTimeout(r, 120));
-    expect(emulator.requests).toHaveLength(4);
-    expect(requestRender).not.toHaveBeenCalled();
+  test("after destroy, an answer that still arrives (the command bar waits for it too) does not render", async () => {
+    jest.useFakeTimers();
+    try {
+      const { control, context, emulator, requestRender } = setup(DEMO.contoso, 50);
+      control.updateView(context as never);
+      // The command-bar script joins the form's resolution, so destroying the card does not stop it.
+      const commandBar = sharedResolve({ accountId: DEMO.contoso, sources: ["Dataverse"] }, () =>
+        Promise.reject(new Error("the command bar should join the card's resolution, not start another")),
+      );
+      control.destroy();
+      await jest.advanceTimersByTimeAsync(200);
+      expect((await commandBar).verdict.outreach).toBe("blocked");
+      expect(emulator.requests).toHaveLength(4);
+      expect(requestRender).not.toHaveBeenCalled();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   test("getOutputs never writes the bound column", () => {

@@ -198,11 +198,14 @@ describe("throttling on form load", () => {
 describe("nobody needs the verdict any more", () => {
   test("an aborted resolution tells every source it started to stop", async () => {
     const seen: AbortSignal[] = [];
+    let asked!: () => void;
+    const graphAsked = new Promise<void>((resolve) => (asked = resolve));
     const graph: ExtraSource = {
       name: "Microsoft Graph",
       appliesTo: () => true,
       read: (_tenant, signal) => {
         seen.push(signal);
+        asked();
         return new Promise(() => undefined);
       },
     };
@@ -214,7 +217,7 @@ describe("nobody needs the verdict any more", () => {
       "t-1",
       stop.signal,
     );
-    await new Promise((r) => setTimeout(r, 5));
+    await graphAsked;
     expect(seen).toHaveLength(1);
     expect(seen[0].aborted).toBe(false);
     stop.abort();
