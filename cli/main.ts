@@ -10,6 +10,7 @@ import { vetCommand } from "./commands/vet";
 import { checkCommand } from "./commands/check";
 import { syncCommand } from "./commands/sync";
 import { packCommand } from "./commands/pack";
+import { policyCommand } from "./commands/policyCheck";
 
 export function buildProgram(io: (quiet: boolean) => Io, sink: ResultSink): Command {
   const program = new Command("partnerguard")
@@ -24,6 +25,7 @@ export function buildProgram(io: (quiet: boolean) => Io, sink: ResultSink): Comm
     checkCommand(lazy, sink),
     syncCommand(lazy, sink),
     packCommand(lazy, sink),
+    policyCommand(lazy, sink),
   ]) {
     program.addCommand(command.exitOverride());
   }

@@ -1,5 +1,6 @@
 /**
- * The README's Graph status table says what the code does: every GDAP status the mapping knows
+ * The Graph status table of the admin guide (docs/admin.md, "Microsoft Graph (optional)"; it was
+ * the README's) says what the code does: every GDAP status the mapping knows
  * is listed once, in the row of what it means, and every contract type in the row of its
  * relationship type. A change to either without the other fails here.
  */
@@ -7,13 +8,13 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { CONTRACT_TYPES, GDAP_STATUSES } from "../../src/sources/graph/mapping";
 
-const README = readFileSync(join(__dirname, "../../README.md"), "utf8");
+const ADMIN_GUIDE = readFileSync(join(__dirname, "../../docs/admin.md"), "utf8");
 
 function graphSection(): string {
-  const start = README.indexOf("## Microsoft Graph (optional)");
-  const end = README.indexOf("\n## ", start + 1);
-  if (start < 0) throw new Error('README has no "Microsoft Graph (optional)" section');
-  return README.slice(start, end < 0 ? undefined : end);
+  const start = ADMIN_GUIDE.indexOf("## Microsoft Graph (optional)");
+  const end = ADMIN_GUIDE.indexOf("\n## ", start + 1);
+  if (start < 0) throw new Error('docs/admin.md has no "Microsoft Graph (optional)" section');
+  return ADMIN_GUIDE.slice(start, end < 0 ? undefined : end);
 }
 
 /** Rows of the "Graph says | PartnerGuard shows" table: [first cell, second cell]. */
@@ -42,7 +43,7 @@ function meaningOf(shown: string): string | undefined {
   return undefined;
 }
 
-test("every GDAP status of the mapping is in the README row of what it means, and no other", () => {
+test("every GDAP status of the mapping is in the admin guide's row of what it means, and no other", () => {
   const documented = new Map<string, string>();
   for (const [said, shown] of statusRows()) {
     if (!said.startsWith("GDAP ")) continue;
@@ -56,7 +57,7 @@ test("every GDAP status of the mapping is in the README row of what it means, an
   expect(Object.fromEntries(documented)).toEqual({ ...GDAP_STATUSES });
 });
 
-test("every contract type of the mapping is in the README row of its relationship type", () => {
+test("every contract type of the mapping is in the admin guide's row of its relationship type", () => {
   const labels: Record<string, string> = { "CSP reseller": "csp-reseller", "GDAP admin relationship": "gdap" };
   const documented: Record<string, string> = {};
   for (const [said, shown] of statusRows()) {
