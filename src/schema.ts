@@ -273,8 +273,17 @@ export const SecurityRoles = {
   admin: "PartnerGuard Administrator",
 } as const;
 
-/** The PCF control as the platform names it: `<namespace>.<constructor>` of the manifest. */
-export const CONTROL_NAME = "PartnerGuard.PartnerGuard";
+/** `<namespace>.<constructor>` of the control's manifest (PartnerGuard/ControlManifest.Input.xml). */
+export const CONTROL_MANIFEST_NAME = "PartnerGuard.PartnerGuard";
+
+/**
+ * The PCF control as solutions name it: `<publisherprefix>_<namespace>.<constructor>`, what
+ * `pac solution` and exports write (Creator Kit: `cat_PowerCAT.Breadcrumb`) in `<CustomControl>`,
+ * the `Controls/` folder, the root component and every form's `<customControl name>`. The prefix
+ * keeps a same-named control of another publisher from clashing with ours on import; the built
+ * manifest inside keeps its own namespace and constructor.
+ */
+export const CONTROL_NAME = `${PUBLISHER_PREFIX}_${CONTROL_MANIFEST_NAME}`;
 
 /** Navigation properties (= lookup schema names) of the association's lookups, for @odata.bind. */
 export const AssociationNav = {

@@ -1,7 +1,7 @@
 import * as React from "react";
 import { ActionButton, DefaultButton, MessageBar, MessageBarType, PrimaryButton, Stack } from "@fluentui/react";
 import { Verdict } from "../../src/core/types";
-import { formatDate, partnerLabel } from "../../src/text/verdictText";
+import { formatDate, partnerLabel, rejectionLine } from "../../src/text/verdictText";
 import { Translate } from "./Component.types";
 import { IncludePartnerActions } from "./IncludePartner.types";
 import { EngageDialog } from "./EngageDialog";
@@ -15,7 +15,10 @@ export interface IncludePartnerProps {
   actions: IncludePartnerActions;
 }
 
-/** A blocked verdict is never a dead end: engage the partner, or ask for a time-boxed exception. */
+/**
+ * A blocked verdict is never a dead end: engage the partner, or ask for a time-boxed exception.
+ * A request waiting for an approver, or the latest one rejected (by whom, when, the approver's note), shows here.
+ */
 export const IncludePartner: React.FC<IncludePartnerProps> = ({ verdict, t, locale, actions }) => {
   const [dialog, setDialog] = React.useState<"engage" | "exception" | undefined>(undefined);
   const [showHistory, setShowHistory] = React.useState(false);
@@ -32,6 +35,8 @@ export const IncludePartner: React.FC<IncludePartnerProps> = ({ verdict, t, loca
   };
   const por = verdict.partnerOfRecord;
   const pending = verdict.pendingException;
+  const rejected = verdict.rejectedException;
+  const note = rejected?.decision?.note?.trim();
   const canAct = verdict.outreach === "blocked" && por;
   const loadHistory = React.useCallback(() => actions.loadHistory(), [actions]);
   return (
@@ -53,6 +58,16 @@ export const IncludePartner: React.FC<IncludePartnerProps> = ({ verdict, t, loca
       ) : sent ? (
         <MessageBar messageBarType={MessageBarType.success} delayedRender={false}>
           {t("Exception_Sent")}
+        </MessageBar>
+      ) : rejected ? (
+        // Names and the note are React text children: whatever an approver typed shows as typed, never as markup.
+        <MessageBar messageBarType={MessageBarType.warning} isMultiline delayedRender={false} className="pg-rejected">
+          <div>{rejectionLine(t, rejected, locale)}</div>
+          {note ? (
+            <div className="pg-rejected-note">
+              {t("Exception_RejectedNote")} <span style={{ whiteSpace: "pre-wrap" }}>{note}</span>
+            </div>
+          ) : null}
         </MessageBar>
       ) : null}
       {/* flex gap, not a wrapping Stack: its negative margins would overflow a narrow column */}

@@ -95,7 +95,7 @@ export const VerdictCard: React.FC<CardProps> = React.memo(
               {t("Warning_ExpiringSoon", {
                 type: typeLabel(t, e),
                 partner: partnerLabel(t, e),
-                end: formatDate(e.effectiveEnd, locale),
+                end: formatDate(e.lastDay ?? e.effectiveEnd, locale),
               })}
             </MessageBar>
           ))}

@@ -17,3 +17,23 @@ export function isCalendarDate(value: string): boolean {
   const day = new Date(Date.UTC(y, mo - 1, d));
   return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A calendar day without a time (`2026-06-30`), as Dataverse's date-only columns return it. */
+export function isDateOnly(value: string | undefined): value is string {
+  return value !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) && isCalendarDate(value);
+}
+
+/** The calendar day `days` after a date-only value (`2026-06-30` + 1 → `2026-07-01`). */
+export function addDays(dateOnly: string, days: number): string {
+  return new Date(Date.parse(dateOnly.trim()) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * The moment a calendar day begins for someone whose clock is `utcOffsetMinutes` ahead of UTC
+ * (Dynamics' convention: +60 in Berlin in winter, -420 in Los Angeles in summer).
+ */
+export function dayStart(dateOnly: string, utcOffsetMinutes: number): number {
+  return Date.parse(dateOnly.trim()) - utcOffsetMinutes * 60_000;
+}

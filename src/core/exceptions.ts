@@ -136,3 +136,20 @@ export function judgeException(request: OutreachException, policy: Policy, now: 
     ignored,
   };
 }
+
+/**
+ * The latest of the account's requests (by `createdon`), when an approver rejected it: the seller
+ * is told who rejected it, when, and why. Once a newer request exists, that one is the news.
+ */
+export function latestRejection(states: ExceptionState[]): ExceptionState | undefined {
+  let latest: ExceptionState | undefined;
+  let latestOn = -Infinity;
+  for (const state of states) {
+    const on = parseDate(state.request.createdOn) ?? -Infinity;
+    if (latest === undefined || on > latestOn) {
+      latest = state;
+      latestOn = on;
+    }
+  }
+  return latest?.status === "rejected" ? latest : undefined;
+}

@@ -139,6 +139,8 @@ export interface ExceptionDecision {
   createdByName?: string;
   /** `createdon`: the moment of the decision, set by the server. */
   createdOn?: string;
+  /** `pg_note`: what the approver wrote, plain text (shown to sellers as text, never as HTML). */
+  note?: string;
 }
 
 /** Why a decision on a request does not count. */
@@ -173,8 +175,10 @@ export interface Evidence {
   state: EvidenceState;
   /** True when this evidence blocks direct outreach. */
   blocks: boolean;
-  /** The end that applies: the end date, or the end of a protection window. */
+  /** The moment protection ends (exclusive): after the end date, or at the end of a protection window. */
   effectiveEnd?: string;
+  /** The last protected calendar day (`YYYY-MM-DD`), when the dates are date-only: what the card shows as "until". */
+  lastDay?: string;
   /** True when `effectiveEnd` comes from a protection window rather than an end date. */
   windowed: boolean;
   expiringSoon: boolean;
@@ -224,6 +228,8 @@ export interface Verdict {
   exception?: ExceptionState;
   /** A request waiting for an approver, when there is one. */
   pendingException?: ExceptionState;
+  /** The account's latest request, when an approver rejected it (exceptions.ts latestRejection). */
+  rejectedException?: ExceptionState;
   /** The latest engagement of the partner on this account, when recent. */
   engagement?: Engagement;
   /** Sources consulted, and whether each answered. */

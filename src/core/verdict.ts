@@ -3,8 +3,8 @@
  * Pure: the same input gives the same verdict, and nothing here reads a clock or the network.
  */
 import { Policy, precedenceOf, ruleFor } from "./policy";
-import { parseDate } from "./dates";
-import { judgeException } from "./exceptions";
+import { addDays, dayStart, isDateOnly, parseDate } from "./dates";
+import { judgeException, latestRejection } from "./exceptions";
 import {
   DataNote,
   Engagement,
@@ -27,6 +27,12 @@ export interface VerdictInput {
   policy: Policy;
   /** The moment the policy is evaluated at (ISO string or epoch ms). */
   now: string | number;
+  /**
+   * The seller's clock, in minutes ahead of UTC at `now` (default 0: UTC). Date-only values are
+   * calendar days in the seller's terms: a start date protects from the start of that day, an end
+   * date is the last protected day (outreach opens when the seller's next day begins).
+   */
+  utcOffsetMinutes?: number;
   /** Requests recorded for the account, with their decisions; only an approval that counts opens outreach. */
   exceptions?: OutreachException[];
 }
@@ -50,12 +56,31 @@ function contentKey(a: PartnerAssociation): string {
     .join("|");
 }
 
-function judge(a: PartnerAssociation, policy: Policy, now: number, notes: DataNote[]): Evidence {
-  const start = parseDate(a.startDate);
+/**
+ * When an association's protection begins and ends. Date-only values (what Dataverse's date-only
+ * columns and feeds hold) are whole days of the seller's calendar: the start day is protected from
+ * its first moment, the end date is the last protected day, and a window of N days covers N days.
+ * Values with a time are moments and are taken as they are.
+ */
+function protection(a: PartnerAssociation, rule: ReturnType<typeof ruleFor>, offset: number) {
+  const start = isDateOnly(a.startDate) ? dayStart(a.startDate, offset) : parseDate(a.startDate);
+  if (isDateOnly(a.endDate))
+    return { start, end: dayStart(addDays(a.endDate, 1), offset), lastDay: a.endDate.trim(), windowed: false };
   const end = parseDate(a.endDate);
-  if (!isBlank(a.startDate) && start === undefined)
+  // A malformed end date cannot prove the association ended: treat it as open (the safe side).
+  if (end !== undefined || !isBlank(a.endDate) || rule?.protectionDays === undefined || start === undefined)
+    return { start, end, lastDay: undefined, windowed: false };
+  if (isDateOnly(a.startDate)) {
+    const lastDay = addDays(a.startDate, rule.protectionDays - 1);
+    return { start, end: dayStart(addDays(lastDay, 1), offset), lastDay, windowed: true };
+  }
+  return { start, end: start + rule.protectionDays * DAY_MS, lastDay: undefined, windowed: true };
+}
+
+function judge(a: PartnerAssociation, policy: Policy, now: number, offset: number, notes: DataNote[]): Evidence {
+  if (!isBlank(a.startDate) && parseDate(a.startDate) === undefined)
     notes.push({ code: "bad-date", associationId: a.id, detail: `start ${a.startDate}` });
-  if (!isBlank(a.endDate) && end === undefined)
+  if (!isBlank(a.endDate) && parseDate(a.endDate) === undefined)
     notes.push({ code: "bad-date", associationId: a.id, detail: `end ${a.endDate}` });
   if (isBlank(a.startDate) && !a.undated) notes.push({ code: "missing-start", associationId: a.id });
   if (a.relationshipType === "unknown") notes.push({ code: "unknown-type", associationId: a.id, detail: a.rawType });
@@ -63,18 +88,13 @@ function judge(a: PartnerAssociation, policy: Policy, now: number, notes: DataNo
   if (isBlank(a.partnerName)) notes.push({ code: "missing-partner", associationId: a.id, detail: a.partnerId });
 
   const rule = ruleFor(policy, a.relationshipType);
-  // A malformed end date cannot prove the association ended: treat it as open (the safe side).
-  let effectiveEnd = end;
-  let windowed = false;
-  if (effectiveEnd === undefined && isBlank(a.endDate) && rule?.protectionDays !== undefined && start !== undefined) {
-    effectiveEnd = start + rule.protectionDays * DAY_MS;
-    windowed = true;
-  }
+  const { start, end: effectiveEnd, lastDay, windowed } = protection(a, rule, offset);
   const inheritedFrom =
     a.depth > 0 ? { accountId: a.customerAccountId, name: a.customerName, depth: a.depth } : undefined;
   const base = {
     association: a,
     effectiveEnd: effectiveEnd === undefined ? undefined : new Date(effectiveEnd).toISOString(),
+    lastDay,
     windowed,
     inheritedFrom,
   };
@@ -102,6 +122,8 @@ function compareEvidence(policy: Policy) {
     const sx = parseDate(x.association.startDate) ?? -Infinity;
     const sy = parseDate(y.association.startDate) ?? -Infinity;
     if (sx !== sy) return sy - sx;
+    // Then to the nearest account (the account's own before its parent's), then stable by id.
+    if (x.association.depth !== y.association.depth) return x.association.depth - y.association.depth;
     return x.association.id.localeCompare(y.association.id);
   };
 }
@@ -158,7 +180,9 @@ export function evaluate(input: VerdictInput): Verdict {
     }
   }
 
-  const evidence = associations.map((a) => judge(a, policy, now, notes)).sort(compareEvidence(policy));
+  const evidence = associations
+    .map((a) => judge(a, policy, now, input.utcOffsetMinutes ?? 0, notes))
+    .sort(compareEvidence(policy));
   const blocking = evidence.filter((e) => e.blocks);
   const failed = reasons.length > 0;
   const partnerOfRecord = blocking[0];
@@ -232,11 +256,13 @@ export function evaluate(input: VerdictInput): Verdict {
     .filter((r) => r.status === "pending")
     .sort((a, b) => (parseDate(b.request.createdOn) ?? 0) - (parseDate(a.request.createdOn) ?? 0))[0];
   const engagement = engagements.sort((a, b) => b.on.localeCompare(a.on))[0];
+  const rejectedException = latestRejection(requests);
 
   return {
     accountId,
     outreach,
     pendingException,
+    rejectedException,
     engagement,
     partnerOfRecord,
     evidence,

@@ -28,6 +28,8 @@ function entityXml(e: Source["entities"][number]): string {
     parts.push(
       `<SavedQueries>\n<savedqueries>\n${e.views.map((v) => v.inner).join("\n")}\n</savedqueries>\n</SavedQueries>`,
     );
+  if (e.charts.length > 0)
+    parts.push(`<Visualizations>\n${e.charts.map((c) => c.inner).join("\n")}\n</Visualizations>`);
   if (e.ribbon) parts.push(stripProlog(e.ribbon.text));
   return `<Entity>\n${parts.join("\n")}\n</Entity>`;
 }

@@ -21,6 +21,8 @@ import { renderWebResource } from "./render/webResource";
 import { renderSolutionManifest } from "./render/solutionManifest";
 import { renderCustomizationsSkeleton } from "./render/customizationsSkeleton";
 import { Account } from "../schema";
+import { CHARTS } from "./model/approvals";
+import { chartId, renderChartFile } from "./render/approvals";
 
 /** Relative path (always `/`) → file content. */
 export type SolutionFiles = Map<string, string>;
@@ -47,6 +49,8 @@ export function generateSolution(): SolutionFiles {
       );
     for (const view of table.views)
       put(`${dir}/SavedQueries/${viewId(table.logicalName, view.key)}.xml`, renderDocument(renderView(table, view)));
+    for (const chart of CHARTS.filter((c) => c.table === table.logicalName))
+      put(`${dir}/Visualizations/${chartId(chart.table, chart.key)}.xml`, renderDocument(renderChartFile(chart)));
   }
   const account = `Entities/${Account.logicalName}`;
   put(
@@ -78,6 +82,7 @@ const GENERATED_PATHS = [
   /^Entities\/[^/]+\/Entity\.xml$/,
   /^Entities\/[^/]+\/FormXml\/[^/]+\/[^/]+\.xml$/,
   /^Entities\/[^/]+\/SavedQueries\/[^/]+\.xml$/,
+  /^Entities\/[^/]+\/Visualizations\/[^/]+\.xml$/,
   /^Roles\/[^/]+\.xml$/,
   /^WebResources\/.+\.data\.xml$/,
   /^environmentvariabledefinitions\/[^/]+\/environmentvariabledefinition\.xml$/,

@@ -24,6 +24,8 @@ export interface EntitySource {
   /** `<systemform>` fragments grouped by form type (main, quick, card...). */
   forms: Map<string, { file: SourceFile; inner: string }[]>;
   views: { file: SourceFile; inner: string }[];
+  /** System charts: `<visualization>` fragments from Visualizations/*.xml. */
+  charts: { file: SourceFile; inner: string }[];
   ribbon?: SourceFile;
 }
 
@@ -140,6 +142,7 @@ export async function readSource(root: string): Promise<ReadResult> {
     const file = await readXml(`${dir}/Entity.xml`, true);
     const forms = new Map<string, { file: SourceFile; inner: string }[]>();
     const views: { file: SourceFile; inner: string }[] = [];
+    const charts: { file: SourceFile; inner: string }[] = [];
     let ribbon: SourceFile | undefined;
     for (const rel of entityFiles.filter((f) => f.startsWith(`${dir}/`))) {
       const sub = rel.slice(dir.length + 1);
@@ -148,7 +151,7 @@ export async function readSource(root: string): Promise<ReadResult> {
         problems.push({
           file: rel,
           message:
-            "unexpected file in an entity folder (expected Entity.xml, FormXml/<type>/*.xml, SavedQueries/*.xml, RibbonDiff.xml)",
+            "unexpected file in an entity folder (expected Entity.xml, FormXml/<type>/*.xml, SavedQueries/*.xml, Visualizations/*.xml, RibbonDiff.xml)",
         });
         continue;
       }
@@ -167,6 +170,11 @@ export async function readSource(root: string): Promise<ReadResult> {
         const inner = innerOfRoot(f.text, "savedqueries");
         if (inner === undefined) problems.push({ file: rel, line: 1, message: "root element must be <savedqueries>" });
         else views.push({ file: f, inner });
+      } else if (sub.startsWith("Visualizations/")) {
+        const inner = innerOfRoot(f.text, "Visualizations");
+        if (inner === undefined)
+          problems.push({ file: rel, line: 1, message: "root element must be <Visualizations>" });
+        else charts.push({ file: f, inner });
       } else problems.push({ file: rel, message: "unexpected file in an entity folder" });
     }
     if (!file) continue;
@@ -176,7 +184,7 @@ export async function readSource(root: string): Promise<ReadResult> {
     }
     const schemaName = childText(file.text, "Name");
     if (!schemaName) problems.push({ file: file.rel, message: "no <Name> element" });
-    else entities.push({ file, schemaName, forms, views, ribbon });
+    else entities.push({ file, schemaName, forms, views, charts, ribbon });
   }
 
   const roles: SourceFile[] = [];
@@ -238,7 +246,8 @@ export async function readSource(root: string): Promise<ReadResult> {
     else environmentVariables.push({ schemaName, file: f });
   }
 
-  const controls = await readControls(root, problems);
+  const prefix = solutionManifest && publisherPrefix(solutionManifest, problems);
+  const controls = prefix ? await readControls(root, prefix, problems) : [];
 
   for (const p of findDuplicates({ entities, roles, webResources, environmentVariables, texts })) problems.push(p);
 
@@ -259,8 +268,24 @@ export async function readSource(root: string): Promise<ReadResult> {
   };
 }
 
-/** The built controls: the processed ControlManifest.xml and every resource it names (platform-facts C1, D3). */
-async function readControls(root: string, problems: PackProblem[]): Promise<ControlSource[]> {
+/** The publisher's `<CustomizationPrefix>` in Solution.xml: what component names of the solution start with. */
+function publisherPrefix(solutionManifest: SourceFile, problems: PackProblem[]): string | undefined {
+  const publisher = elements(solutionManifest.text, "Publisher")[0];
+  const prefix = publisher && childText(publisher.inner, "CustomizationPrefix");
+  if (prefix && /^[a-z][a-z0-9]{1,7}$/.test(prefix)) return prefix;
+  problems.push({
+    file: solutionManifest.rel,
+    line: publisher?.line,
+    message: `<Publisher> needs a <CustomizationPrefix> of 2 to 8 lower-case letters and digits, has "${prefix ?? ""}"`,
+  });
+  return undefined;
+}
+
+/**
+ * The built controls: the processed ControlManifest.xml and every resource it names (platform-facts C1, D3).
+ * A control is named `<publisherprefix>_<namespace>.<constructor>`, as the tools write it (schema.ts CONTROL_NAME).
+ */
+async function readControls(root: string, prefix: string, problems: PackProblem[]): Promise<ControlSource[]> {
   const controls: ControlSource[] = [];
   const manifests = (await walk(root, CONTROLS_DIR)).filter((f) => f.endsWith("/ControlManifest.xml"));
   if (manifests.length === 0) {
@@ -283,7 +308,7 @@ async function readControls(root: string, problems: PackProblem[]): Promise<Cont
       problems.push({ file: rel, message: "<control> needs namespace and constructor" });
       continue;
     }
-    const name = `${namespace}.${constructorName}`;
+    const name = `${prefix}_${namespace}.${constructorName}`;
     const dir = rel.slice(0, rel.length - "/ControlManifest.xml".length);
     const files = new Map<string, BinaryFile>();
     const manifest = { rel, bytes: new Uint8Array(Buffer.from(text, "utf8")) };

@@ -70,6 +70,7 @@ export const DECISION_COLUMNS = [
   OutreachDecision.id,
   OutreachDecision.decision,
   OutreachDecision.days,
+  OutreachDecision.note,
   OutreachDecision.createdOn,
   OutreachDecision.createdBy,
 ];
@@ -221,6 +222,7 @@ export function decisionFrom(row: Row, alias: string, exceptionId: string): Exce
     createdBy: by.id,
     createdByName: by.name,
     createdOn: str(row[`${alias}.${D.createdOn}`]),
+    note: str(row[`${alias}.${D.note}`]),
   };
 }
 

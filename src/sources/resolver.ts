@@ -33,7 +33,15 @@ export interface ResolverDeps {
   /** Returns the configuration; defaults to one Web API read per call. */
   loadConfig?: () => Promise<PartnerGuardConfig>;
   clock?: () => number;
+  /**
+   * The seller's clock in minutes ahead of UTC at a moment: date-only start and end dates are days
+   * of the seller's calendar. Defaults to the time zone of the browser (or machine) running the face.
+   */
+  utcOffsetMinutes?: (at: number) => number;
 }
+
+/** The time zone of the environment the face runs in, in Dynamics' sign convention (minutes ahead of UTC). */
+export const localUtcOffsetMinutes = (at: number): number => -new Date(at).getTimezoneOffset();
 
 export interface Resolution {
   verdict: Verdict;
@@ -164,11 +172,13 @@ export async function resolveVerdict(
     );
   }
   const outcomes = await Promise.all(pending);
+  const now = clock();
   const verdict = evaluate({
     accountId,
     outcomes,
     policy: config.policy,
-    now: clock(),
+    now,
+    utcOffsetMinutes: (deps.utcOffsetMinutes ?? localUtcOffsetMinutes)(now),
   });
   return { verdict, config, tenantId, unaskedSources };
 }

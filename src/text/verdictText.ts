@@ -2,7 +2,7 @@
  * Verdict -> words. Pure functions, tested without React: every sentence the card shows is built
  * here from the .resx strings, so the card, its tests and the command bar's dialog agree.
  */
-import { Evidence, Reason, Verdict } from "../core/types";
+import { Evidence, ExceptionState, Reason, Verdict } from "../core/types";
 import { Translate, formatMessage } from "./translate";
 import { REQUEST_OPEN_DAYS } from "../core/exceptions";
 
@@ -62,6 +62,22 @@ export function verdictLine(t: Translate, verdict: Verdict, locale: string): str
   return t("Verdict_Allowed");
 }
 
+/**
+ * "Rejected by Pat Approver on 22 Nov 2026: the exception requested on 20 Nov 2026 for 14 days."
+ * Names are filled in as text; the approver's note is shown beside it, never through a template.
+ */
+export function rejectionLine(t: Translate, state: ExceptionState, locale: string): string {
+  const params = {
+    by: state.decision?.createdByName ?? t("User_Unknown"),
+    date: formatDate(state.decision?.createdOn, locale),
+    requested: formatDate(state.request.createdOn, locale),
+  };
+  const days = state.request.requestedDays;
+  return days !== undefined && Number.isInteger(days) && days > 0
+    ? t("Exception_Rejected", { ...params, days })
+    : t("Exception_RejectedNoDays", params);
+}
+
 /** "since 3 Mar 2019 · until 30 Jun 2027" and friends. */
 export function evidenceDates(t: Translate, e: Evidence, locale: string): string[] {
   const a = e.association;
@@ -71,10 +87,11 @@ export function evidenceDates(t: Translate, e: Evidence, locale: string): string
   } else if (a.startDate) {
     parts.push(t("Evidence_Since", { date: formatDate(a.startDate, locale) }));
   }
+  // Date-only protection is shown by its last protected day ("until 30 Jun": all of 30 June is protected).
   if (e.state === "history" && e.effectiveEnd)
-    parts.push(t("Evidence_Ended", { date: formatDate(e.effectiveEnd, locale) }));
+    parts.push(t("Evidence_Ended", { date: formatDate(e.lastDay ?? e.effectiveEnd, locale) }));
   else if (e.windowed && e.effectiveEnd)
-    parts.push(t("Evidence_ProtectedUntil", { date: formatDate(e.effectiveEnd, locale) }));
+    parts.push(t("Evidence_ProtectedUntil", { date: formatDate(e.lastDay ?? e.effectiveEnd, locale) }));
   else if (a.endDate) parts.push(t("Evidence_Until", { date: formatDate(a.endDate, locale) }));
   return parts;
 }

@@ -113,9 +113,14 @@ describe("VerdictCard", () => {
       ]),
     );
     await expectVerdict("Direct outreach is disabled.");
-    expect(await screen.findByText(/Expiring soon: the deal registration of Adatum ends on 9 Dec 2026/)).toBeTruthy();
+    // 90 days from 10 Sep: 10 Sep to 8 Dec, both included; outreach opens as 9 Dec begins.
+    expect(
+      await screen.findByText(
+        /Expiring soon: the deal registration of Adatum protects this account until 8 Dec 2026\./,
+      ),
+    ).toBeTruthy();
     expect(screen.getByRole("list", { name: "Evidence" })).toHaveTextContent(
-      "protected until 9 Dec 2026 (registration window)",
+      "protected until 8 Dec 2026 (registration window)",
     );
   });
 

@@ -7,7 +7,7 @@ import { DEMO, demoEmulator } from "../helpers/demo";
 import { resxStrings } from "../helpers/strings";
 import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
 import { EmulatorOptions } from "../../src/emulator/dataverseEmulator";
-import { OutreachDecision, OutreachAudit, OutreachExceptionTable } from "../../src/schema";
+import { DecisionCodes, OutreachDecision, OutreachAudit, OutreachExceptionTable } from "../../src/schema";
 import { PERSONAS } from "../../src/emulator/personas";
 import { Persona, SALES_BASE_PRIVILEGES } from "../../src/emulator/security";
 
@@ -23,8 +23,12 @@ function Host({ control, context }: { control: PartnerGuard; context: ComponentF
   return control.updateView(context as never);
 }
 
-function mount(accountId: string, options: EmulatorOptions = {}, persona: Persona = PERSONAS.seller) {
-  const emulator = demoEmulator(options);
+function mount(
+  accountId: string,
+  options: EmulatorOptions = {},
+  persona: Persona = PERSONAS.seller,
+  emulator = demoEmulator(options),
+) {
   // The card acts as the signed-in seller, with the seller's roles enforced.
   const context = createContext({
     accountId,
@@ -186,6 +190,31 @@ describe("include the partner, from the card", () => {
         "The history could not be loaded (Service Unavailable). Nothing has changed; try again later.",
       ),
     ).toBeTruthy();
+  });
+
+  test("a request the approver rejected: the seller's card says by whom, when, and the approver's note", async () => {
+    const emulator = demoEmulator();
+    const requestId = "f0000000-0000-4000-8000-0000000000b1";
+    emulator.insert(OutreachExceptionTable.logicalName, {
+      [OutreachExceptionTable.id]: requestId,
+      [OutreachExceptionTable.account]: { $lookup: "account", id: DEMO.contoso },
+      [OutreachExceptionTable.requestedDays]: 14,
+      createdby: { $lookup: "systemuser", id: PERSONAS.seller.id },
+      createdon: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+    });
+    // The approver decides in the app (roles enforced; createdby and createdon are the server's).
+    await emulator.as(PERSONAS.approver).createRecord(OutreachDecision.logicalName, {
+      [`${OutreachDecision.exceptionNav}@odata.bind`]: `/${OutreachExceptionTable.entitySet}(${requestId})`,
+      [OutreachDecision.decision]: DecisionCodes.rejected,
+      [OutreachDecision.note]: "Harbor's renewal is open; <b>call Harbor</b> first.",
+    });
+    mount(DEMO.contoso, {}, PERSONAS.seller, emulator);
+    await blocked();
+    expect(
+      await screen.findByText(/^Rejected by Jordan Approver on .*: the exception requested on .* for 14 days\.$/),
+    ).toBeTruthy();
+    expect(screen.getByText("Harbor's renewal is open; <b>call Harbor</b> first.")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Request exception" })).toBeTruthy();
   });
 
   test("no actions where there is nothing to act on (no partner of record)", async () => {

@@ -148,7 +148,8 @@ describe("expiring soon", () => {
     expect(v.outreach).toBe("blocked");
     expect(v.partnerOfRecord?.expiringSoon).toBe(true);
     expect(v.reasons.map((r) => r.code)).toEqual(["active-partner", "expiring-soon"]);
-    expect(v.expiresAt).toBe("2026-12-20T00:00:00.000Z");
+    // 20 Dec is the last protected day: protection ends as 21 Dec begins (here in UTC).
+    expect(v.expiresAt).toBe("2026-12-21T00:00:00.000Z");
   });
 
   test("31 days away is not expiring soon", () => {

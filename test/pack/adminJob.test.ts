@@ -19,6 +19,12 @@ import { formId } from "../../src/pack/render/form";
 import { viewId } from "../../src/pack/render/view";
 import { ComponentType } from "../../src/pack/render/solutionManifest";
 import { Account, ModelDrivenApp, OutreachExceptionTable, TableSchemaNames } from "../../src/schema";
+import { CHARTS, DASHBOARDS, APPROVALS_DASHBOARD, PENDING_BY_REASON } from "../../src/pack/model/approvals";
+import { chartId, dashboardId } from "../../src/pack/render/approvals";
+import { checkDashboards } from "../../src/pack/checks/appModules";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { validateXML } from "xmllint-wasm";
 import { Fixture, SCHEMAS, makeFixture } from "./fixture";
 
 const text = (b: Uint8Array | undefined) => Buffer.from(b ?? new Uint8Array()).toString("utf8");
@@ -177,7 +183,7 @@ describe("the PartnerGuard app", () => {
       "Partner associations",
       "Accounts",
     ]);
-    const opened = elements(siteMap().inner, "SubArea").map((s) => s.attrs.Entity);
+    const opened = elements(siteMap().inner, "SubArea").flatMap((s) => (s.attrs.Entity ? [s.attrs.Entity] : []));
     expect([...new Set(opened)].sort()).toEqual([...TABLES.map((t) => t.logicalName), Account.logicalName].sort());
   });
 
@@ -242,6 +248,108 @@ describe("the PartnerGuard app", () => {
   });
 });
 
+describe("approvers learn that requests wait for them", () => {
+  const dashboard = () => elements(elements(customizations, "Dashboards")[0].inner, "Dashboard")[0];
+  const controls = () =>
+    elements(dashboard().inner, "control").map((c) => {
+      const p = (tag: string) => (elements(c.inner, tag)[0]?.inner ?? "").trim();
+      return {
+        table: p("TargetEntityType"),
+        mode: p("ChartGridMode"),
+        view: bare(p("ViewId")),
+        chart: bare(p("VisualizationId")),
+      };
+    });
+  const pending = bare(viewId(OutreachExceptionTable.logicalName, "pending"));
+  const chart = bare(chartId(PENDING_BY_REASON.table, PENDING_BY_REASON.key));
+
+  it("ships a system dashboard with the count of pending requests (a chart) beside their list, both on the pending view", () => {
+    expect(elements(customizations, "Dashboard")).toHaveLength(1);
+    expect(bare(elements(dashboard().inner, "FormId")[0].inner)).toBe(bare(dashboardId(APPROVALS_DASHBOARD.key)));
+    expect(elements(dashboard().inner, "forms")[0].attrs.type).toBe("dashboard");
+    expect(controls()).toEqual([
+      { table: OutreachExceptionTable.logicalName, mode: "Chart", view: pending, chart },
+      { table: OutreachExceptionTable.logicalName, mode: "Grid", view: pending, chart: "" },
+    ]);
+    const roots = elements(solution, "RootComponent").map((r) => `${r.attrs.type}:${bare(r.attrs.id)}`);
+    expect(roots).toContain(`${ComponentType.systemForm}:${bare(dashboardId(APPROVALS_DASHBOARD.key))}`);
+  });
+
+  it("counts: the chart of the request table is an aggregate count of requests per reason", async () => {
+    const exceptions = elements(customizations, "Entity").find((e) =>
+      e.inner.includes(`<entity Name="${TableSchemaNames.pg_outreachexception}"`),
+    )!;
+    const visualization = elements(elements(exceptions.inner, "Visualizations")[0].inner, "visualization")[0];
+    expect(bare(elements(visualization.inner, "savedqueryvisualizationid")[0].inner)).toBe(chart);
+    const data = elements(visualization.inner, "datadescription")[0].inner;
+    const fetch = elements(data, "fetch")[0];
+    expect(fetch.attrs.aggregate).toBe("true");
+    const attributes = elements(fetch.inner, "attribute").map((a) => ({ ...a.attrs }));
+    expect(attributes).toEqual([
+      { groupby: "true", alias: "groupby_column", name: OutreachExceptionTable.reasonCode },
+      { alias: "aggregate_column", name: OutreachExceptionTable.id, aggregate: "count" },
+    ]);
+    expect(elements(data, "measure").map((m) => m.attrs.alias)).toEqual(["aggregate_column"]);
+    // The data description is what Microsoft's VisualizationDataDescription.xsd describes.
+    const xsd = await readFile(path.join(SCHEMAS, "VisualizationDataDescription.xsd"), "utf8");
+    const valid = await validateXML({
+      xml: [{ fileName: "datadescription.xml", contents: data.trim() }],
+      schema: [{ fileName: "VisualizationDataDescription.xsd", contents: xsd }],
+    });
+    expect(valid.errors).toEqual([]);
+    expect(elements(visualization.inner, "presentationdescription")[0].inner).toContain('IsValueShownAsLabel="True"');
+  });
+
+  it("opens the dashboard from the app's site map, right after the pending list; the app lists it and the chart", () => {
+    const entries = elements(siteMap().inner, "SubArea");
+    expect(entries.slice(0, 2).map((s) => s.attrs.Id)).toEqual(["pg_subarea_pending", "pg_subarea_approvals"]);
+    const url = new URLSearchParams(unescapeXml(entries[1].attrs.Url).split("?")[1]);
+    expect({ pagetype: url.get("pagetype"), id: bare(url.get("id") ?? ""), type: url.get("type") }).toEqual({
+      pagetype: "dashboard",
+      id: bare(dashboardId(APPROVALS_DASHBOARD.key)),
+      type: "system",
+    });
+    const components = elements(appModule().inner, "AppModuleComponent").map(
+      (c) => `${c.attrs.type}:${bare(c.attrs.id)}`,
+    );
+    expect(components).toContain(`60:${bare(dashboardId(APPROVALS_DASHBOARD.key))}`);
+    expect(components).toContain(`59:${chart}`);
+    expect(checkDashboards("z", customizations)).toEqual([]);
+  });
+
+  it("flags a dashboard whose chart or view is not in the package, and a site-map dashboard the app does not list", () => {
+    const ghost = "00000000-0000-5000-8000-000000000000";
+    const brokenChart = customizations.replace(
+      `<VisualizationId>{${chart}}</VisualizationId>`,
+      `<VisualizationId>{${ghost}}</VisualizationId>`,
+    );
+    expect(brokenChart).not.toBe(customizations);
+    expect(checkDashboards("z", brokenChart).map(formatProblem).join("\n")).toMatch(
+      new RegExp(`pg_pending_count: shows chart ${ghost}, which is not a chart of pg_outreachexception in the package`),
+    );
+    const brokenView = customizations.split(`<ViewId>{${pending}}</ViewId>`).join(`<ViewId>{${ghost}}</ViewId>`);
+    expect(checkDashboards("z", brokenView).map(formatProblem)).toHaveLength(2);
+    const unlisted = customizations.replace(
+      `<AppModuleComponent type="60" id="${dashboardId(APPROVALS_DASHBOARD.key)}" />`,
+      "",
+    );
+    expect(unlisted).not.toBe(customizations);
+    expect(checkAppModules("z", unlisted).map(formatProblem).join("\n")).toMatch(
+      /pg_subarea_approvals opens dashboard .*, which app pg_PartnerGuard does not list/,
+    );
+  });
+
+  it("flags a dashboard without its root component, and the schema refuses one without its form id", async () => {
+    const copy: ZipEntries = new Map(entries);
+    copy.set("solution.xml", new Uint8Array(Buffer.from(solution.replace(/\s*<RootComponent type="60"[^>]*\/>/, ""))));
+    expect(checkPackage("z", copy).map(formatProblem)).toContain(
+      `z/solution.xml: no RootComponent for 60 ${dashboardId(APPROVALS_DASHBOARD.key).toLowerCase()}`,
+    );
+    const broken = customizations.replace(/<FormId>[^<]*<\/FormId>/, "");
+    expect((await validateCustomizations(broken, SCHEMAS)).map((p) => p.message).join("\n")).toMatch(/FormId/);
+  });
+});
+
 describe("what the tools write", () => {
   it("writes CascadeArchive like CascadeDelete and CascadeRollupView on every relationship", () => {
     const relationships = elements(customizations, "EntityRelationship");
@@ -284,7 +392,7 @@ describe("what the tools write", () => {
         Object.values(record).forEach(walk);
       }
     };
-    walk([TABLES, ACCOUNT_COLUMNS, ACCOUNT_FORM, APP]);
+    walk([TABLES, ACCOUNT_COLUMNS, ACCOUNT_FORM, APP, CHARTS, DASHBOARDS]);
     expect(german.size).toBeGreaterThan(5);
 
     const english: string[] = [];

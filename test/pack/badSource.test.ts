@@ -1,4 +1,5 @@
 /** A bad source stops the pack with a message naming file and line, and writes nothing. */
+import { readFile } from "node:fs/promises";
 import { packSolution } from "../../src/pack/packSolution";
 import { PackError } from "../../src/pack/errors";
 import { Fixture, SCHEMAS, listDir, makeFixture } from "./fixture";
@@ -32,6 +33,18 @@ describe("packSolution on a bad source", () => {
       `Solution/WebResources/${WebResources.commandScript}.data.xml: content of web resource ${WebResources.commandScript} not found`,
     );
     expect(error.message).toContain("npm run build:webresource");
+  });
+
+  it("needs the publisher's customization prefix, which the control's name starts with", async () => {
+    const rel = "Solution/Other/Solution.xml";
+    const original = await readFile(`${fx.root}/${rel}`, "utf8");
+    await fx.write(
+      rel,
+      original.replace(/<CustomizationPrefix>[^<]*<\/CustomizationPrefix>/, "<CustomizationPrefix />"),
+    );
+    expect((await packError(fx)).message).toMatch(
+      /Solution\/Other\/Solution\.xml:\d+: <Publisher> needs a <CustomizationPrefix>/,
+    );
   });
 
   it("names a missing required file", async () => {

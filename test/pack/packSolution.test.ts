@@ -153,12 +153,41 @@ describe("packSolution", () => {
     );
   });
 
-  it("ships the built control: manifest, bundle and strings under Controls/<namespace>.<constructor>/", () => {
+  it("ships the built control: manifest, bundle and strings under Controls/<prefix>_<namespace>.<constructor>/", () => {
     const dir = `Controls/${CONTROL_NAME}/`;
     expect(text(unmanaged.get(`${dir}ControlManifest.xml`))).toContain('<code path="bundle.js"');
     expect(unmanaged.has(`${dir}bundle.js`)).toBe(true);
     expect(unmanaged.has(`${dir}strings/PartnerGuard.1033.resx`)).toBe(true);
     expect(text(unmanaged.get("customizations.xml"))).toContain(`<FileName>/${dir}ControlManifest.xml</FileName>`);
+  });
+
+  it("names the control <publisherprefix>_<namespace>.<constructor> everywhere, as exports do", () => {
+    const solution = text(unmanaged.get("solution.xml"));
+    const c = text(unmanaged.get("customizations.xml"));
+    const prefix = elements(elements(solution, "Publisher")[0].inner, "CustomizationPrefix")[0].inner.trim();
+    const names = elements(c, "CustomControl").map((cc) => elements(cc.inner, "Name")[0].inner.trim());
+    expect(names).toHaveLength(1);
+    const manifest = text(unmanaged.get(`Controls/${names[0]}/ControlManifest.xml`));
+    // The built manifest inside keeps its own namespace and constructor (Creator Kit: cat_PowerCAT.Breadcrumb
+    // holds <control namespace="PowerCAT" constructor="Breadcrumb">); the prefix is the solution's.
+    const control = /<control\b[^>]*>/.exec(manifest)?.[0] ?? "";
+    const namespace = /\snamespace="([^"]+)"/.exec(control)?.[1];
+    const ctor = /\sconstructor="([^"]+)"/.exec(control)?.[1];
+    expect(names[0]).toBe(`${prefix}_${namespace}.${ctor}`);
+    expect(
+      elements(solution, "RootComponent")
+        .filter((r) => r.attrs.type === "66")
+        .map((r) => r.attrs.schemaName),
+    ).toEqual(names);
+    const formControls = new Set(
+      elements(c, "customControl")
+        .map((cc) => cc.attrs.name)
+        .filter((n) => n !== undefined && !n.startsWith("Microsoft.")),
+    );
+    expect([...formControls]).toEqual(names);
+    expect(
+      [...unmanaged.keys()].filter((k) => k.startsWith("Controls/") && !k.startsWith(`Controls/${names[0]}/`)),
+    ).toEqual([]);
   });
 
   it("gives environment variables their defaults: the policy is DEFAULT_POLICY as JSON, Graph off", () => {

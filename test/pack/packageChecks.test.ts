@@ -52,6 +52,28 @@ describe("checkPackage", () => {
     );
   });
 
+  it("flags a form control named without the publisher prefix: the form would show a text box, not the card", () => {
+    const unprefixed = CONTROL_NAME.slice(CONTROL_NAME.indexOf("_") + 1);
+    const c = Buffer.from(entries.get("customizations.xml")!).toString("utf8");
+    entries.set(
+      "customizations.xml",
+      new Uint8Array(
+        Buffer.from(
+          c
+            .split(`<customControl formFactor="0" name="${CONTROL_NAME}">`)
+            .join(`<customControl formFactor="0" name="${unprefixed}">`),
+        ),
+      ),
+    );
+    const problems = checkPackage("z", entries).map(formatProblem);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      new RegExp(
+        `^z/customizations\\.xml:\\d+: form control ${unprefixed.replace(/\./g, "\\.")} is neither a control of the package`,
+      ),
+    );
+  });
+
   it("flags a root component that resolves to nothing, and a component without one", () => {
     replaceIn(entries, "solution.xml", `schemaName="${WebResources.icon16}"`, 'schemaName="pg_/icons/gone.svg"');
     const problems = checkPackage("z", entries).map(formatProblem).join("\n");

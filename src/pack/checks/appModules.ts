@@ -15,6 +15,10 @@ export interface PackageDefinitions {
   forms: Map<string, string>;
   /** View id → table logical name. */
   views: Map<string, string>;
+  /** System chart id → table logical name. */
+  charts: Map<string, string>;
+  /** System dashboard form ids. */
+  dashboards: Set<string>;
   roles: Set<string>;
 }
 
@@ -23,13 +27,23 @@ const key = (s: string | undefined) => (s ?? "").trim().toLowerCase();
 const guid = (s: string | undefined) => key(s).replace(/[{}]/g, "");
 
 export function packageDefinitions(customizations: string): PackageDefinitions {
-  const defs: PackageDefinitions = { entities: new Set(), forms: new Map(), views: new Map(), roles: new Set() };
+  const defs: PackageDefinitions = {
+    entities: new Set(),
+    forms: new Map(),
+    views: new Map(),
+    charts: new Map(),
+    dashboards: new Set(),
+    roles: new Set(),
+  };
   for (const entity of elements(customizations, "Entity")) {
     const name = key(elements(entity.inner, "Name")[0]?.inner);
     defs.entities.add(name);
     for (const id of elements(entity.inner, "formid")) defs.forms.set(guid(id.inner), name);
     for (const id of elements(entity.inner, "savedqueryid")) defs.views.set(guid(id.inner), name);
+    for (const id of elements(entity.inner, "savedqueryvisualizationid")) defs.charts.set(guid(id.inner), name);
   }
+  for (const d of elements(elements(customizations, "Dashboards")[0]?.inner ?? "", "Dashboard"))
+    defs.dashboards.add(guid(elements(d.inner, "FormId")[0]?.inner));
   for (const role of elements(elements(customizations, "Roles")[0]?.inner ?? "", "Role"))
     defs.roles.add(guid(role.attrs.id));
   return defs;
@@ -77,6 +91,7 @@ export function checkAppModules(zipName: string, customizations: string): PackPr
     const what = `app ${name}`;
     const entities = new Set<string>();
     const views = new Set<string>();
+    const dashboards = new Set<string>();
     const appSiteMaps: string[] = [];
     for (const c of elements(app.inner, "AppModuleComponent")) {
       const line = base + c.line;
@@ -86,8 +101,11 @@ export function checkAppModules(zipName: string, customizations: string): PackPr
           at(line, `${what} lists table ${schemaName ?? ""}, which is not in the package`);
         entities.add(key(schemaName));
       } else if (type === "60") {
-        const table = defs.forms.get(guid(id));
-        if (table === undefined) at(line, `${what} lists form ${id ?? ""}, which is not in the package`);
+        if (defs.dashboards.has(guid(id))) dashboards.add(guid(id));
+        else if (defs.forms.get(guid(id)) === undefined)
+          at(line, `${what} lists form ${id ?? ""}, which is not in the package`);
+      } else if (type === "59") {
+        if (!defs.charts.has(guid(id))) at(line, `${what} lists chart ${id ?? ""}, which is not in the package`);
       } else if (type === "26") {
         if (!defs.views.has(guid(id))) at(line, `${what} lists view ${id ?? ""}, which is not in the package`);
         views.add(guid(id));
@@ -104,9 +122,11 @@ export function checkAppModules(zipName: string, customizations: string): PackPr
           ? defs.forms.get(guid(c.attrs.id))
           : c.attrs.type === "26"
             ? defs.views.get(guid(c.attrs.id))
-            : undefined;
+            : c.attrs.type === "59"
+              ? defs.charts.get(guid(c.attrs.id))
+              : undefined;
       if (table !== undefined && !entities.has(table))
-        at(base + c.line, `${what} lists a form or view of ${table} but not the table itself`);
+        at(base + c.line, `${what} lists a form, view or chart of ${table} but not the table itself`);
     }
     const roles = elements(elements(app.inner, "AppModuleRoleMaps")[0]?.inner ?? "", "Role");
     if (roles.length === 0)
@@ -131,6 +151,17 @@ export function checkAppModules(zipName: string, customizations: string): PackPr
           );
         if (!s.attrs.Url) continue;
         const params = urlParams(unescapeXml(s.attrs.Url));
+        if (params.get("pagetype") === "dashboard") {
+          const dashboard = guid(params.get("id") ?? "");
+          if (!defs.dashboards.has(dashboard))
+            at(line, `site map entry ${s.attrs.Id ?? ""} opens dashboard ${dashboard}, which is not in the package`);
+          else if (!dashboards.has(dashboard))
+            at(
+              line,
+              `site map entry ${s.attrs.Id ?? ""} opens dashboard ${dashboard}, which app ${name} does not list`,
+            );
+          continue;
+        }
         if (params.get("pagetype") !== "entitylist") continue;
         const etn = key(params.get("etn") ?? "");
         const view = guid(params.get("viewid") ?? "");
@@ -146,6 +177,42 @@ export function checkAppModules(zipName: string, customizations: string): PackPr
         else if ([...views].some((v) => defs.views.get(v) === etn) && !views.has(view))
           at(line, `site map entry ${s.attrs.Id ?? ""} opens view ${view}, which app ${name} does not list`);
       }
+    }
+  }
+  return problems;
+}
+
+/**
+ * What a system dashboard shows must be in the package: each list or chart names a table, a view
+ * of that table and, for a chart, a chart of that table (an org has no such ids of ours otherwise,
+ * and the dashboard would open on an error tile).
+ */
+export function checkDashboards(zipName: string, customizations: string): PackProblem[] {
+  const problems: PackProblem[] = [];
+  const defs = packageDefinitions(customizations);
+  const section = elements(customizations, "Dashboards")[0];
+  if (!section) return problems;
+  const base = section.line - 1;
+  for (const dashboard of elements(section.inner, "Dashboard")) {
+    const name = elements(dashboard.inner, "LocalizedName")[0]?.attrs.description ?? "";
+    const dBase = base + dashboard.line - 1;
+    for (const control of elements(dashboard.inner, "control")) {
+      const line = dBase + control.line;
+      const at = (message: string) =>
+        problems.push({
+          file: `${zipName}/customizations.xml`,
+          line,
+          message: `dashboard "${name}" ${control.attrs.id ?? ""}: ${message}`,
+        });
+      const param = (tag: string) => (elements(control.inner, tag)[0]?.inner ?? "").trim();
+      const table = key(param("TargetEntityType"));
+      if (!defs.entities.has(table)) at(`shows table ${table}, which is not in the package`);
+      const view = guid(param("ViewId"));
+      if (defs.views.get(view) !== table) at(`opens view ${view}, which is not a view of ${table} in the package`);
+      const chart = guid(param("VisualizationId"));
+      if (param("ChartGridMode") === "Chart" && !chart) at("is a chart without a VisualizationId");
+      if (chart && defs.charts.get(chart) !== table)
+        at(`shows chart ${chart}, which is not a chart of ${table} in the package`);
     }
   }
   return problems;

@@ -3,7 +3,7 @@
  * every file is named, every RootComponent resolves, every ribbon and form reference (function,
  * library, LocLabel, command, rule, image) resolves, the control manifest and its bundle are there,
  * every column a view or form of our tables names exists, and the app's components, roles and
- * site-map entries resolve (checks/appModules.ts).
+ * site-map entries resolve, and so do the views and charts of the dashboards (checks/appModules.ts).
  */
 import { PackProblem } from "../errors";
 import { ComponentType } from "../render/solutionManifest";
@@ -11,7 +11,7 @@ import { ROOT_FILES } from "../assemble";
 import { elements, lineOf, ScannedElement, unescapeXml } from "../xmlScan";
 import { SYSTEM_COLUMNS } from "../model/systemColumns";
 import { scriptFunctions } from "./scriptFunctions";
-import { appModulesAndSiteMaps, checkAppModules } from "./appModules";
+import { appModulesAndSiteMaps, checkAppModules, checkDashboards } from "./appModules";
 
 const text = (bytes: Uint8Array | undefined) =>
   bytes
@@ -20,6 +20,8 @@ const text = (bytes: Uint8Array | undefined) =>
         .replace(/^\uFEFF/, "")
     : "";
 const WEBRESOURCE = "$webresource:";
+/** Namespaces of the code components every org has (the grid, the form's standard controls). */
+const PLATFORM_CONTROL_NAMESPACES = ["Microsoft.", "MscrmControls."];
 const LOCLABEL = "$LocLabels:";
 
 export function checkPackage(zipName: string, entries: Map<string, Uint8Array>): PackProblem[] {
@@ -89,6 +91,11 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
     elements(elements(customizations, "Roles")[0]?.inner ?? "", "Role").map((r) => (r.attrs.id ?? "").toLowerCase()),
   );
   const { apps, siteMaps } = appModulesAndSiteMaps(customizations);
+  const dashboards = new Set(
+    elements(elements(customizations, "Dashboards")[0]?.inner ?? "", "Dashboard").map((d) =>
+      (elements(d.inner, "FormId")[0]?.inner ?? "").trim().toLowerCase(),
+    ),
+  );
   const appNames = new Set(apps.map((a) => a.uniqueName));
   const siteMapNames = new Set(siteMaps.map((s) => s.uniqueName));
   const roots = elements(solution, "RootComponent");
@@ -110,7 +117,9 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
                   ? appNames.has(schemaName)
                   : type === String(ComponentType.siteMap)
                     ? siteMapNames.has(schemaName)
-                    : false;
+                    : type === String(ComponentType.systemForm)
+                      ? dashboards.has(id.toLowerCase())
+                      : false;
     if (!ok)
       at("solution.xml", r.line, `RootComponent type ${type} ${schemaName || id} resolves to nothing in the package`);
   }
@@ -124,6 +133,7 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
     ...[...entities].map((n) => `${ComponentType.entity}:${n}`),
     ...[...appNames].map((n) => `${ComponentType.appModule}:${n.toLowerCase()}`),
     ...[...siteMapNames].map((n) => `${ComponentType.siteMap}:${n.toLowerCase()}`),
+    ...[...dashboards].map((n) => `${ComponentType.systemForm}:${n}`),
   ];
   for (const n of need)
     if (!rooted.has(n)) at("solution.xml", undefined, `no RootComponent for ${n.replace(":", " ")}`);
@@ -131,6 +141,22 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
   problems.push(...checkReferences(zipName, customizations, entries, webResources));
   problems.push(...checkColumnReferences(zipName, customizations));
   problems.push(...checkAppModules(zipName, customizations));
+  problems.push(...checkDashboards(zipName, customizations));
+  // A form's code component must be one the package ships or one the platform has: a name without
+  // the publisher prefix (`PartnerGuard.PartnerGuard` for `pg_PartnerGuard.PartnerGuard`) imports,
+  // and the form then shows the plain text box instead of the card.
+  for (const form of elements(customizations, "systemform")) {
+    for (const cc of elements(form.inner, "customControl")) {
+      const name = cc.attrs.name;
+      if (name === undefined || controls.has(name) || PLATFORM_CONTROL_NAMESPACES.some((ns) => name.startsWith(ns)))
+        continue;
+      at(
+        "customizations.xml",
+        form.line - 1 + cc.line,
+        `form control ${name} is neither a control of the package (${[...controls].join(", ") || "none"}) nor a platform control`,
+      );
+    }
+  }
   // A form shown to a role the package does not ship is shown to nobody that role was meant for.
   for (const form of elements(customizations, "systemform")) {
     for (const conditions of elements(form.inner, "DisplayConditions")) {

@@ -12,17 +12,24 @@ import {
   OutreachExceptionTable,
 } from "../../schema";
 import { RoleDefinition } from "./roles";
+import { APPROVALS_DASHBOARD } from "./approvals";
 import { Labels } from "./types";
 
-/** One entry of the site map: a table's list, opened on one of its views or on its default view. */
-export interface AppSubArea {
-  /** Site map ids allow letters, digits and `_` only. */
-  id: string;
-  title: Labels;
-  table: string;
-  /** Key of one of the table's views (model/tables.ts); without it the table's default view opens. */
-  viewKey?: string;
-}
+/**
+ * One entry of the site map: a table's list, opened on one of its views or on its default view,
+ * or a system dashboard (model/approvals.ts).
+ */
+export type AppSubArea =
+  | {
+      /** Site map ids allow letters, digits and `_` only. */
+      id: string;
+      title: Labels;
+      table: string;
+      /** Key of one of the table's views (model/tables.ts); without it the table's default view opens. */
+      viewKey?: string;
+      dashboardKey?: undefined;
+    }
+  | { id: string; title: Labels; dashboardKey: string; table?: undefined; viewKey?: undefined };
 
 export interface AppGroup {
   id: string;
@@ -49,6 +56,8 @@ export interface AppDefinition {
    * is always there), and no account views, so the org's account views all stay available.
    */
   tables: string[];
+  /** System dashboards of the app, by key (model/approvals.ts). */
+  dashboards: string[];
   areas: AppArea[];
 }
 
@@ -66,6 +75,7 @@ export const APP: AppDefinition = {
     Association.logicalName,
     Account.logicalName,
   ],
+  dashboards: [APPROVALS_DASHBOARD.key],
   areas: [
     {
       id: "pg_area_partnerguard",
@@ -81,6 +91,12 @@ export const APP: AppDefinition = {
               title: { 1033: "Pending outreach exceptions", 1031: "Offene Ansprache-Ausnahmen" },
               table: OutreachExceptionTable.logicalName,
               viewKey: "pending",
+            },
+            // How many wait, by reason, beside the list: the approvers' count (a system dashboard).
+            {
+              id: "pg_subarea_approvals",
+              title: { 1033: "Approvals dashboard", 1031: "Genehmigungs-Dashboard" },
+              dashboardKey: APPROVALS_DASHBOARD.key,
             },
             {
               id: "pg_subarea_exceptions",

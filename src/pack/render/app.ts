@@ -14,12 +14,17 @@ import { Labels } from "../model/types";
 import { Account } from "../../schema";
 import { formId } from "./form";
 import { viewId } from "./view";
+import { chartId, dashboardId } from "./approvals";
+import { CHARTS, DASHBOARDS } from "../model/approvals";
 import { roleId } from "./role";
 import { languages, labelList } from "./labels";
 import { INTRODUCED_VERSION } from "./attributes";
 
-/** Component types inside `<AppModuleComponents>` (platform-facts D2; 60 = system form). */
-export const AppComponentType = { entity: 1, view: 26, form: 60, siteMap: 62 } as const;
+/**
+ * Component types inside `<AppModuleComponents>` (platform-facts D2; 59 = saved query
+ * visualization, i.e. system chart; 60 = system form, dashboards included).
+ */
+export const AppComponentType = { entity: 1, view: 26, chart: 59, form: 60, siteMap: 62 } as const;
 
 /** The platform's default app tile image: a system web resource every org has (what the app designer writes). */
 export const DEFAULT_APP_ICON = "953b9fac-1e5e-e611-80d6-00155ded156f";
@@ -39,6 +44,13 @@ const titles = (labels: Labels): XmlElement =>
  * and viewtype 1039 = system view). Without a view the table's default view opens (Entity alone).
  */
 export function subAreaUrl(s: AppSubArea): string | undefined {
+  // A system dashboard: the URL the app designer writes for a dashboard entry.
+  if (s.dashboardKey !== undefined) {
+    if (!DASHBOARDS.some((d) => d.key === s.dashboardKey))
+      throw new Error(`site map entry ${s.id} opens dashboard ${s.dashboardKey}, which the model does not define`);
+    const id = dashboardId(s.dashboardKey).replace(/[{}]/g, "");
+    return `/main.aspx?pagetype=dashboard&id=%7b${id}%7d&type=system&_canOverride=true`;
+  }
   if (!s.viewKey) return undefined;
   const id = viewId(s.table, s.viewKey).replace(/[{}]/g, "");
   return `/main.aspx?pagetype=entitylist&etn=${s.table}&viewid=%7b${id}%7d&viewtype=1039`;
@@ -87,7 +99,10 @@ export function renderAppModuleSiteMap(app: AppDefinition): XmlElement {
   );
 }
 
-/** Forms and views the app shows, by table: all of ours, and the PartnerGuard account form. */
+/**
+ * Forms, views and charts the app shows, by table: all of ours, and the PartnerGuard account form;
+ * then its dashboards and the site map.
+ */
 export function appComponents(app: AppDefinition): { type: number; schemaName?: string; id?: string }[] {
   const tables = app.tables.map((logicalName) => {
     const table = TABLES.find((t) => t.logicalName === logicalName);
@@ -96,15 +111,22 @@ export function appComponents(app: AppDefinition): { type: number; schemaName?: 
         logicalName,
         forms: table.forms.map((f) => formId(logicalName, f.key)),
         views: table.views.map((v) => viewId(logicalName, v.key)),
+        charts: CHARTS.filter((c) => c.table === logicalName).map((c) => chartId(c.table, c.key)),
       };
     if (logicalName === Account.logicalName)
-      return { logicalName, forms: [formId(logicalName, ACCOUNT_FORM.key)], views: [] };
+      return { logicalName, forms: [formId(logicalName, ACCOUNT_FORM.key)], views: [], charts: [] };
     throw new Error(`app ${app.uniqueName} names table ${logicalName}, which the solution neither defines nor extends`);
   });
   return [
     ...tables.map((t) => ({ type: AppComponentType.entity, schemaName: t.logicalName })),
     ...tables.flatMap((t) => t.views.map((id) => ({ type: AppComponentType.view, id }))),
+    ...tables.flatMap((t) => t.charts.map((id) => ({ type: AppComponentType.chart, id }))),
     ...tables.flatMap((t) => t.forms.map((id) => ({ type: AppComponentType.form, id }))),
+    ...app.dashboards.map((key) => {
+      if (!DASHBOARDS.some((d) => d.key === key))
+        throw new Error(`app ${app.uniqueName} names dashboard ${key}, which the model does not define`);
+      return { type: AppComponentType.form, id: dashboardId(key) };
+    }),
     { type: AppComponentType.siteMap, schemaName: app.siteMapUniqueName },
   ];
 }

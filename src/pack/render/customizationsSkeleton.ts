@@ -4,11 +4,14 @@
  * from the component folders; the order is the schema's (ImportExportXml is a sequence).
  * The model-driven app and its site map are rendered into the frame itself: in the zip they
  * live in customizations.xml (no files of their own), and the frame passes through the packer
- * unchanged, so they need no reader of their own and are still rendered from the model.
+ * unchanged, so they need no reader of their own and are still rendered from the model. The
+ * system dashboards (render/approvals.ts) are rendered into the frame the same way.
  */
 import { el, XmlElement } from "../xml";
 import { APP } from "../model/app";
 import { renderAppModule, renderAppModuleSiteMap } from "./app";
+import { DASHBOARDS } from "../model/approvals";
+import { renderDashboard } from "./approvals";
 
 export const FILLED_SECTIONS = ["Entities", "Roles", "EntityRelationships", "WebResources", "CustomControls"] as const;
 export type FilledSection = (typeof FILLED_SECTIONS)[number];
@@ -26,6 +29,7 @@ export function renderCustomizationsSkeleton(): XmlElement {
     el("EntityRelationships"),
     el("OrganizationSettings"),
     el("optionsets"),
+    el("Dashboards", {}, ...DASHBOARDS.map(renderDashboard)),
     el("WebResources"),
     el("CustomControls"),
     el("AppModuleSiteMaps", {}, renderAppModuleSiteMap(APP)),

@@ -7,11 +7,15 @@ import { WEB_RESOURCES } from "../model/webResources";
 import { Account, CONTROL_NAME, PUBLISHER_PREFIX, SolutionIdentity } from "../../schema";
 import { roleId } from "./role";
 import { APP } from "../model/app";
+import { DASHBOARDS } from "../model/approvals";
+import { dashboardId } from "./approvals";
 
 /** SolutionComponent type codes (platform-facts D2). */
 export const ComponentType = {
   entity: 1,
   role: 20,
+  /** System forms; dashboards are system forms (of type dashboard) and are rooted by their form id. */
+  systemForm: 60,
   webResource: 61,
   siteMap: 62,
   customControl: 66,
@@ -42,6 +46,8 @@ export function rootComponents(): RootComponentRef[] {
     ...TABLES.map((t) => ({ type: ComponentType.entity, schemaName: t.logicalName, behavior: 0 })),
     { type: ComponentType.entity, schemaName: Account.logicalName, behavior: ACCOUNT_BEHAVIOR },
     ...ROLES.map((r) => ({ type: ComponentType.role, id: roleId(r), behavior: 0 })),
+    // Charts of our tables come with the table (behavior 0); a dashboard is a component of its own.
+    ...DASHBOARDS.map((d) => ({ type: ComponentType.systemForm, id: dashboardId(d.key), behavior: 0 })),
     ...WEB_RESOURCES.map((w) => ({ type: ComponentType.webResource, schemaName: w.name, behavior: 0 })),
     // The app's site map and the app are named by unique name, in type order, as a 2025 export writes them.
     { type: ComponentType.siteMap, schemaName: APP.siteMapUniqueName, behavior: 0 },
