@@ -4,6 +4,8 @@
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseDate } from "../src/core/verdict";
+import { dayStart, isDateOnly } from "../src/core/dates";
+import { localUtcOffsetMinutes } from "../src/sources/resolver";
 import { MAX_CONCURRENCY } from "../src/sources/node/httpWebApi";
 import { isCalendarDate } from "../src/core/feed";
 import { Delimiter, parseDelimiter } from "./csvFile";
@@ -22,7 +24,8 @@ function isoDate(value: string): number {
   const ms = parseDate(value);
   if (ms === undefined)
     throw new InvalidArgumentError("expected an ISO 8601 date, e.g. 2026-11-24 or 2026-11-24T09:00:00Z");
-  return ms;
+  // A day without a time is the start of that day on this machine's calendar (set TZ to judge for another zone).
+  return isDateOnly(value) ? dayStart(value, localUtcOffsetMinutes(ms)) : ms;
 }
 
 function delimiter(value: string): Delimiter {

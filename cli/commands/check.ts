@@ -9,6 +9,7 @@ import { evidenceLine, noteTexts, reasonTexts, t, verdictLine } from "../words";
 import { unseenEvidence } from "../unseen";
 import { readDataverse } from "../../src/sources/dataverseSource";
 import { evaluate } from "../../src/core/verdict";
+import { localUtcOffsetMinutes } from "../../src/sources/resolver";
 import {
   AccountInfo,
   EvidenceStore,
@@ -94,7 +95,14 @@ export async function runCheck(io: Io, text: string, options: CheckOptions): Pro
     opened.kind === "dataverse"
       ? await readDataverse(opened.http, account.id, { now })
       : outcomeFor(account.id, opened.store);
-  const verdict = evaluate({ accountId: account.id, outcomes: [outcome], policy: policy.policy, now });
+  // Date-only dates are days of this machine's calendar, as the card's are of the seller's browser.
+  const verdict = evaluate({
+    accountId: account.id,
+    outcomes: [outcome],
+    policy: policy.policy,
+    now,
+    utcOffsetMinutes: localUtcOffsetMinutes(now),
+  });
   const unseen = unseenEvidence(options.feed);
   if (options.json) io.out(JSON.stringify({ account, verdict, policyProblems: policy.problems, unseen }, null, 2));
   else {
