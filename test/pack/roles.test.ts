@@ -1,7 +1,7 @@
 /** Packed roles carry exactly the privileges listed in src/pack/model/roles.ts, and the listed ones keep their promises. */
 import { assemble } from "../../src/pack/assemble";
 import { readSource } from "../../src/pack/readSource";
-import { Depth, ROLES } from "../../src/pack/model/roles";
+import { Depth, PLATFORM_TABLES, ROLES } from "../../src/pack/model/roles";
 import { TABLES } from "../../src/pack/model/tables";
 import { TARGET_SCHEMA_NAMES } from "../../src/pack/render/relationships";
 import { elements } from "../../src/pack/xmlScan";
@@ -135,13 +135,16 @@ describe("security roles: requests, decisions and audit entries", () => {
     }
   });
 
-  it("gives a role that creates rows Append on them and AppendTo on what their required lookups point at", () => {
+  it("gives a role that creates rows Append on them and AppendTo on what every lookup they set points at", () => {
     for (const role of ROLES) {
       const names = role.privileges.map((p) => p.name);
-      for (const table of TABLES.filter((t) => names.includes(`prvCreate${t.schemaName}`))) {
+      for (const table of TABLES.filter(
+        (t) => names.includes(`prvCreate${t.schemaName}`) || names.includes(`prvWrite${t.schemaName}`),
+      )) {
         expect(names).toContain(`prvAppend${table.schemaName}`);
+        // Every lookup the role can set, required or optional, needs AppendTo on its target.
         for (const column of table.columns) {
-          if (column.kind === "lookup" && column.required)
+          if (column.kind === "lookup")
             expect({ role: role.key, column: column.logicalName, names }).toEqual({
               role: role.key,
               column: column.logicalName,
@@ -153,7 +156,7 @@ describe("security roles: requests, decisions and audit entries", () => {
   });
 
   it("names only tables the solution ships or the platform tables it relies on", () => {
-    const known = new Set([...TABLES.map((t) => t.schemaName), "Account", "EnvironmentVariableDefinition"]);
+    const known = new Set([...TABLES.map((t) => t.schemaName), ...Object.keys(PLATFORM_TABLES)]);
     const actions = ["Create", "Read", "Write", "Delete", "AppendTo", "Append", "Assign", "Share"];
     for (const role of ROLES) {
       for (const p of role.privileges) {

@@ -144,6 +144,15 @@ export const APP: AppDefinition = {
               table: Association.logicalName,
               viewKey: "expiring-30",
             },
+            {
+              id: "pg_subarea_by_source",
+              title: {
+                1033: "Feeds and Graph: associations by source",
+                1031: "Feeds und Graph: Zuordnungen nach Quelle",
+              },
+              table: Association.logicalName,
+              viewKey: "by-source",
+            },
           ],
         },
         {

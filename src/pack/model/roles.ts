@@ -28,6 +28,16 @@ const audit = TableSchemaNames.pg_outreachaudit;
 const grant = (table: string, depth: Depth, ...actions: Action[]): Privilege[] =>
   actions.map((action) => ({ name: `prv${action}${table}`, depth }));
 
+/**
+ * The platform's tables whose privileges the roles name, and why: every other privilege names a
+ * table the solution ships (a test checks both).
+ */
+export const PLATFORM_TABLES: Readonly<Record<string, string>> = {
+  Account: "requests, audit entries and associations look up accounts (AppendTo)",
+  Contact: "an association may name the partner's contact (AppendTo)",
+  EnvironmentVariableDefinition: "the card reads the policy and the Graph settings; admins change them",
+};
+
 /** Our rows look up accounts (requests, audit entries): setting such a lookup needs AppendTo on Account. */
 const APPEND_TO_ACCOUNT: Privilege = { name: "prvAppendToAccount", depth: "Global" };
 /**
@@ -89,6 +99,8 @@ export const ROLES: readonly RoleDefinition[] = [
       ...grant(decision, "Global", "Read", "Delete"),
       ...grant(audit, "Global", "Read", "Delete"),
       APPEND_TO_ACCOUNT,
+      // An association may name the partner's contact (pg_partnercontactid).
+      { name: "prvAppendToContact", depth: "Global" },
       ...READ_ENV,
       { name: "prvWriteEnvironmentVariableDefinition", depth: "Global" },
     ],

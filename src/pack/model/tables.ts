@@ -159,6 +159,28 @@ const associationViews: View[] = [
     conditions: [...activeAssociation, { attribute: Association.end, operator: "next-x-days", value: 30 }],
     order: [{ attribute: Association.end, descending: false }],
   },
+  {
+    // What feeds and Graph sync brought in, active or not: after a `sync --full-snapshot` the rows
+    // a feed no longer holds show here as inactive, with the time of the sync that changed them.
+    key: "by-source",
+    name: { 1033: "Associations by source (feeds, Graph, manual)" },
+    queryType: QueryType.public,
+    isDefault: false,
+    columns: [
+      Association.source,
+      Association.externalReference,
+      Association.customer,
+      Association.partner,
+      Association.relationshipType,
+      Association.status,
+      ServerColumns.modifiedOn,
+    ],
+    conditions: [],
+    order: [
+      { attribute: Association.source, descending: false },
+      { attribute: Association.externalReference, descending: false },
+    ],
+  },
 ];
 
 /** Who asked and when: the server's columns, shown on requests, decisions and audit rows alike. */
