@@ -6,6 +6,8 @@ import {
   MessageBarType,
   Shimmer,
   ShimmerElementType,
+  Spinner,
+  SpinnerSize,
   Stack,
   Text,
   mergeStyleSets,
@@ -81,9 +83,19 @@ export const VerdictCard: React.FC<CardProps> = React.memo(
     const notes = noteTexts(t, verdict);
 
     return (
-      <section className={styles.card} style={style} aria-label={t("Card_Title")} data-outreach={verdict.outreach}>
+      <section
+        className={styles.card}
+        style={style}
+        aria-label={t("Card_Title")}
+        aria-busy={state.refreshing ? true : undefined}
+        data-outreach={verdict.outreach}
+      >
         <Stack tokens={{ childrenGap: 6 }}>
           <StatusBanner verdict={verdict} t={t} locale={locale} onRetry={onRetry} />
+          {state.refreshing ? (
+            // After the seller wrote something: the card stays up, and says its verdict is being checked again.
+            <Spinner size={SpinnerSize.xSmall} label={t("Card_Refreshing")} labelPosition="right" ariaLive="polite" />
+          ) : null}
           <GraphNotice verdict={verdict} t={t} onConnect={onConnectGraph} connectFailure={graphConnectFailure} />
           {expiring.map((e) => (
             <MessageBar

@@ -167,7 +167,7 @@ export interface Engagement {
   by?: string;
 }
 
-export type EvidenceState = "active" | "future" | "pending" | "history";
+export type EvidenceState = "active" | "future" | "history";
 
 /** An association as the policy judged it. */
 export interface Evidence {

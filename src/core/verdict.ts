@@ -111,7 +111,7 @@ function judge(a: PartnerAssociation, policy: Policy, now: number, offset: numbe
 }
 
 function compareEvidence(policy: Policy) {
-  const stateRank = { active: 0, future: 1, pending: 2, history: 3 } as const;
+  const stateRank = { active: 0, future: 1, history: 2 } as const;
   return (x: Evidence, y: Evidence): number => {
     if (x.blocks !== y.blocks) return x.blocks ? -1 : 1;
     if (x.state !== y.state) return stateRank[x.state] - stateRank[y.state];

@@ -35,6 +35,20 @@ function show(state: CardState, onRetry = jest.fn()) {
 }
 
 describe("VerdictCard", () => {
+  test("while the verdict is checked again after a write, the card stays up and says so", async () => {
+    const state = ready([ok([association({ partnerName: "Adatum" })])]);
+    show({ ...state, refreshing: true } as CardState);
+    await expectVerdict("Partner of record: Adatum — CSP reseller since 1 Jan 2020. Direct outreach is disabled.");
+    expect(screen.getByText("Checking the partner of record again…")).toBeTruthy();
+    expect(screen.getByRole("region", { name: "Partner of record" })).toHaveAttribute("aria-busy", "true");
+  });
+
+  test("a settled card says nothing about checking again", async () => {
+    show(ready([ok([association({ partnerName: "Adatum" })])]));
+    await expectVerdict("Partner of record: Adatum — CSP reseller since 1 Jan 2020. Direct outreach is disabled.");
+    expect(screen.queryByText("Checking the partner of record again…")).toBeNull();
+  });
+
   test("active partner of record: the one-line verdict, the evidence and why", async () => {
     show(
       ready([
