@@ -73,17 +73,22 @@ export interface PartnerAssociation {
 }
 
 /** Why a source could not answer. */
-export type SourceFailureKind =
-  | "timeout"
-  | "unauthorized"
-  | "forbidden"
-  | "throttled"
-  | "network"
-  | "malformed"
-  | "server"
-  | "not-found"
-  | "invalid-input"
-  | "not-connected";
+export const SOURCE_FAILURE_KINDS = [
+  "timeout",
+  "unauthorized",
+  "forbidden",
+  "throttled",
+  "network",
+  "malformed",
+  "server",
+  "not-found",
+  "invalid-input",
+  "not-connected",
+  // Graph refused PartnerGuard's request itself (a 400 not about the account's data): for the admin.
+  "request-refused",
+] as const;
+
+export type SourceFailureKind = (typeof SOURCE_FAILURE_KINDS)[number];
 
 export interface SourceFailure {
   kind: SourceFailureKind;

@@ -16,6 +16,8 @@
  *   Entries from an earlier page load (before a browser reload) are never reused.
  */
 import { Resolution } from "./resolver";
+import { StoredState, readStoredState } from "./storedResolution";
+import { num, objectOf, parseJson, stringRecord } from "../core/json";
 
 export const STORAGE_PREFIX = "partnerguard:resolution:";
 /** A pending marker's lease: its owner renews it while the resolution runs. */
@@ -62,10 +64,6 @@ interface Registry {
 }
 
 const KEY = Symbol.for("partnerguard.sharedResolutions.v2");
-
-type StoredState =
-  | { state: "pending"; page: string; owner: string; until: number; tenantId: string; sources: string[] }
-  | { state: "settled"; page: string; at: number; tenantId: string; sources: string[]; resolution: Resolution };
 
 export interface SharedOptions {
   /** Ignore what is shared and resolve again (Retry, the command action, after a write). */
@@ -131,35 +129,11 @@ function covers(asked: string[], wanted: string[], resolution?: Resolution): boo
 function readStored(storage: SharedOptions["storage"], accountId: string): StoredState | undefined {
   try {
     const raw = storage?.getItem(STORAGE_PREFIX + norm(accountId));
-    if (!raw) return undefined;
-    const value = JSON.parse(raw) as Partial<StoredState> & Record<string, unknown>;
-    if (typeof value.page !== "string" || typeof value.tenantId !== "string" || !Array.isArray(value.sources))
-      return undefined;
-    if (value.state === "pending" && typeof value.owner === "string" && typeof value.until === "number")
-      return value as StoredState;
-    if (value.state === "settled" && typeof value.at === "number" && isResolution(value.resolution))
-      return value as StoredState;
-    return undefined;
+    // Parsed at the boundary: anything of another shape is as if nothing were shared.
+    return raw ? parseJson(raw, readStoredState) : undefined;
   } catch {
-    return undefined; // storage disabled or a foreign value: behave as if nothing is shared
+    return undefined; // storage disabled
   }
-}
-
-/** Enough of a Resolution's shape to use it; anything else in storage is ignored. */
-function isResolution(value: unknown): value is Resolution {
-  if (typeof value !== "object" || value === null) return false;
-  const r = value as {
-    verdict?: { outreach?: unknown; reasons?: unknown; evidence?: unknown };
-    config?: { policy?: { freshnessSeconds?: unknown } };
-    unaskedSources?: unknown;
-  };
-  return (
-    ["allowed", "blocked", "unverified"].includes(r.verdict?.outreach as string) &&
-    Array.isArray(r.verdict?.reasons) &&
-    Array.isArray(r.verdict?.evidence) &&
-    typeof r.config?.policy?.freshnessSeconds === "number" &&
-    Array.isArray(r.unaskedSources)
-  );
 }
 
 function writeStored(storage: SharedOptions["storage"], accountId: string, value: StoredState): void {
@@ -356,19 +330,16 @@ export const CONFIG_TTL_MS = 10 * 60_000;
 
 type Values = Record<string, string>;
 
+const readCachedConfig = objectOf((f) => ({ at: f.req("at", num), values: f.req("values", stringRecord) }));
+
 function readCachedValues(storage: SharedOptions["storage"], now: number): Values | undefined {
   try {
     const raw = storage?.getItem(CONFIG_STORAGE_KEY);
-    if (!raw) return undefined;
-    const stored = JSON.parse(raw) as unknown;
-    if (typeof stored !== "object" || stored === null) return undefined;
-    const { at, values } = stored as { at?: unknown; values?: unknown };
-    if (typeof at !== "number" || !(now - at >= 0 && now - at < CONFIG_TTL_MS)) return undefined;
-    if (typeof values !== "object" || values === null || Array.isArray(values)) return undefined;
-    const entries = Object.entries(values as Record<string, unknown>);
-    return entries.every(([, v]) => typeof v === "string") ? (Object.fromEntries(entries) as Values) : undefined;
+    const stored = raw ? parseJson(raw, readCachedConfig) : undefined;
+    if (!stored || !(now - stored.at >= 0 && now - stored.at < CONFIG_TTL_MS)) return undefined;
+    return stored.values;
   } catch {
-    return undefined; // unreadable cache: read again
+    return undefined; // storage disabled: read again
   }
 }
 

@@ -341,7 +341,7 @@ describe("Graph source: per-item statuses in the batch", () => {
       fault: (p) => (p.startsWith("/tenantRelationships/delegatedAdminRelationships") ? refused : undefined),
     });
     expect(failureOf(outcome).kind).not.toBe("invalid-input");
-    expect(failureOf(outcome).kind).toBe("server");
+    expect(failureOf(outcome).kind).toBe("request-refused");
     expect(failureOf(outcome).message).toContain(REQUEST_REFUSED);
     expect(failureOf(outcome).message).toContain("Invalid filter clause");
   });
@@ -440,7 +440,7 @@ describe("Graph source: the whole request fails", () => {
         text: JSON.stringify({ error: { code: "BadRequest", message: "Invalid batch payload." } }),
       }),
     });
-    expect(failureOf(outcome).kind).toBe("server");
+    expect(failureOf(outcome).kind).toBe("request-refused");
     expect(failureOf(outcome).message).toContain(REQUEST_REFUSED);
   });
 

@@ -19,7 +19,7 @@ function statusKind(status: number): SourceFailureKind {
   if (status === 429) return "throttled";
   // A refused request gets no kind of its own in the core (SourceFailureKind); "server" is what
   // it is to the seller: Graph would not serve this request, an admin must look.
-  if (status === 400) return "server";
+  if (status === 400) return "request-refused";
   if (status >= 500) return "server";
   return "network";
 }
@@ -78,7 +78,7 @@ export function itemFailure(what: string, status: number, body: unknown): Source
   if (status === 400)
     return refusesTenantId(body)
       ? { kind: "invalid-input", message: `${text}; correct the account's tenant id` }
-      : { kind: "server", message: `${REQUEST_REFUSED} (${text})` };
+      : { kind: "request-refused", message: `${REQUEST_REFUSED} (${text})` };
   const kind = statusKind(status);
   return { kind, message: withAccessHint(kind, text) };
 }
@@ -130,6 +130,7 @@ const PRIORITY: SourceFailureKind[] = [
   "not-connected",
   "unauthorized",
   "forbidden",
+  "request-refused",
   "throttled",
   "timeout",
   "server",
