@@ -5,7 +5,8 @@
  *
  * MSAL and the Graph client are not in the control's bundle: they come from the web resource
  * pg_/scripts/graph.js, loaded the first time Graph applies to an account (Graph enabled and a
- * tenant id on the account). With Graph off, nothing of them is loaded.
+ * tenant id on the account). With Graph off, nothing of them is loaded. Its URL carries the version
+ * of the script built with this control (cache-busting; see graphScriptUrl).
  */
 import { SourceFailure, SourceOutcome } from "../src/core/types";
 import { PartnerGuardConfig } from "../src/sources/configSource";
@@ -18,6 +19,7 @@ import { redirectUriFor } from "../src/sources/graph/redirectUri";
 import { silentSignInTimeoutMs } from "../src/sources/graph/graphBudget";
 import { GraphModule, graphApplies, loadGraphModule } from "../src/sources/graph/graphModule";
 import { ACCESS_NOT_GRANTED } from "../src/sources/graph/graphFailures";
+import { GRAPH_SCRIPT_VERSION } from "../src/sources/graph/graphScriptVersion";
 
 /** Where Graph is and how tokens are had; Dynamics uses the defaults, the playground its own. */
 export interface GraphHost {
@@ -34,12 +36,27 @@ export function setGraphHost(next: GraphHost): void {
   host = next;
 }
 
-/** The Graph script on the org's origin, where Dynamics serves the solution's web resources. */
-export function graphScriptUrl(origin: string): string {
-  return `${origin.replace(/\/+$/, "")}/WebResources/${WebResources.graphScript}`;
+/**
+ * The Graph script on the org's origin, at a URL that names its version: the form Dynamics itself
+ * uses for web resources it lets browsers cache (`/%7B<version>%7D/WebResources/<name>`), with the
+ * version of the script built with this control. After a solution upgrade the URL is a new one, so
+ * no cache can serve the previous script.
+ */
+export function graphScriptUrl(origin: string, version: string = GRAPH_SCRIPT_VERSION): string {
+  return `${origin.replace(/\/+$/, "")}/%7B${version}%7D/WebResources/${WebResources.graphScript}`;
 }
 
-const loadFromOrg = (): Promise<GraphModule> => loadGraphModule(graphScriptUrl(window.location.origin));
+/** The plain web resource URL, made unique per version by its query string: tried when the versioned path does not load. */
+export function graphScriptFallbackUrl(origin: string, version: string = GRAPH_SCRIPT_VERSION): string {
+  return `${origin.replace(/\/+$/, "")}/WebResources/${WebResources.graphScript}?v=${version}`;
+}
+
+/** The Graph module from the org: the versioned URL, else the plain one with the version as query string. */
+export function loadGraphFromOrg(origin: string, doc?: Document): Promise<GraphModule> {
+  return loadGraphModule(graphScriptUrl(origin), doc).catch(() => loadGraphModule(graphScriptFallbackUrl(origin), doc));
+}
+
+const loadFromOrg = (): Promise<GraphModule> => loadGraphFromOrg(window.location.origin);
 
 const auths = new Map<string, InteractiveGraphAuth>();
 

@@ -9,7 +9,7 @@ import { IncludePartnerActions } from "./components/IncludePartner.types";
 import { ActionContext } from "../src/sources/partnerActions";
 import { SourceFailure } from "../src/core/types";
 import { VerdictController } from "./VerdictController";
-import { resolveForForm, sessionStorageOrUndefined } from "../src/sources/formResolution";
+import { localConfigCache, resolveForForm, sessionStorageOrUndefined } from "../src/sources/formResolution";
 import { GraphConnection, loginHintOf } from "./graphWiring";
 
 /** Lifecycle only: context in, view model out. The rules live in src/core. */
@@ -27,7 +27,13 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
     this.controller = new VerdictController(
       (accountId, fresh, signal) =>
         resolveForForm(
-          { webApi: this.context.webAPI, extraSources: [this.graph.source], storage: sessionStorageOrUndefined() },
+          {
+            webApi: this.context.webAPI,
+            extraSources: [this.graph.source],
+            storage: sessionStorageOrUndefined(),
+            // Across sessions, so that Graph starts beside the configuration read on every load.
+            configCache: localConfigCache(window.location.host, this.context.userSettings.userId),
+          },
           accountId,
           this.context.parameters.customerTenantId?.raw ?? undefined,
           fresh,

@@ -3,9 +3,12 @@
  * Prints numbers; asserts nothing. `npm run bench` (after `npm run build:prod` for the size).
  */
 import { existsSync, readFileSync, statSync } from "fs";
+import { createServer } from "http";
+import { AddressInfo } from "net";
 import { join } from "path";
 import { performance } from "perf_hooks";
 import { gzipSync } from "zlib";
+import { createHash } from "crypto";
 import { evaluate } from "../src/core/verdict";
 import { DEFAULT_POLICY } from "../src/core/policy";
 import { PartnerAssociation, RELATIONSHIP_TYPES } from "../src/core/types";
@@ -26,6 +29,20 @@ import {
   WebResources,
 } from "../src/schema";
 import { WebApiHost } from "../src/sources/webApi";
+import { ConfigCache, configCacheKey } from "../src/sources/configSource";
+import { GraphEmulator } from "../src/emulator/graphEmulator";
+import {
+  DEMO_CUSTOMER_TENANT,
+  DEMO_GRAPH_CLIENT_ID,
+  DEMO_GRAPH_DATA,
+  DEMO_PARTNER_TENANT,
+} from "../src/emulator/graphDemo";
+import { EnvironmentVariables } from "../src/schema";
+import { createGraphSource } from "../src/sources/graph/graphSource";
+import { MsalBrowserAuth } from "../src/sources/graph/msalBrowserAuth";
+import { StaticTokenAuth } from "../src/sources/graph/graphAuth";
+import { GraphModule } from "../src/sources/graph/graphModule";
+import { GraphConnection, setGraphHost } from "../PartnerGuard/graphWiring";
 
 const root = join(__dirname, "..");
 
@@ -56,29 +73,173 @@ class MemoryStorage {
   removeItem = (k: string) => void this.items.delete(k);
 }
 
+/** One request as the network saw it: when it left and when its answer was back (ms). */
+interface Timed {
+  what: string;
+  start: number;
+  end: number;
+}
+
 /**
- * Requests for the first form load of a session and for the next one, with both faces asking:
- * the control and the command bar share one resolution (the same registry), the configuration
- * is cached in session storage after the first load.
+ * Round trips as sequential waits: a request's depth is one more than the deepest request that had
+ * answered before it left. Requests in flight together share a depth; the load's round trips are
+ * the deepest request's depth.
  */
-async function requestsPerLoad(): Promise<{ first: number; next: number }> {
+function depthOf(log: Timed[]): number {
+  const depth = new Map<Timed, number>();
+  for (const r of [...log].sort((a, b) => a.start - b.start)) {
+    const before = log.filter((q) => q !== r && q.end <= r.start && depth.has(q));
+    depth.set(r, 1 + Math.max(0, ...before.map((q) => depth.get(q) as number)));
+  }
+  return Math.max(0, ...depth.values());
+}
+
+/** Every request waits this long for its answer, so that dependent requests cannot overlap. */
+const LATENCY_MS = 150;
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A local Graph (the emulator behind HTTP on 127.0.0.1) that answers after LATENCY_MS and logs each request. */
+async function localGraph(log: Timed[]) {
+  const emulator = new GraphEmulator(DEMO_GRAPH_DATA);
+  const server = createServer((req, res) => {
+    const start = performance.now();
+    let text = "";
+    req.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+    req.on("end", () => {
+      const answer = emulator.handle(req.method ?? "GET", req.url ?? "/", text ? JSON.parse(text) : undefined, base);
+      void delay(LATENCY_MS).then(() => {
+        res.writeHead(answer.status, answer.headers).end(JSON.stringify(answer.body));
+        log.push({ what: `graph ${req.url ?? ""}`, start, end: performance.now() });
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** An org with the demo data and Graph switched on or off, whose Web API answers after LATENCY_MS. */
+function org(graphOn: boolean, log: Timed[]): WebApiHost {
   const { rows } = parseFeed(readFileSync(join(root, "data/demo-feed.csv"), "utf8"));
   const emulator = emulatorFromFeed(rows);
-  const storage = new MemoryStorage();
-  const account = "a1000000-0000-4000-8000-000000000001";
-  const page = () => {
-    const scope = {}; // a new page: a new window, nothing shared in memory
-    const deps = { webApi: emulator, storage, scope };
-    return Promise.all([
-      resolveForForm(deps, account, undefined, false),
-      resolveForForm(deps, account, undefined, false),
-    ]);
+  const values: Record<string, string> = {
+    [EnvironmentVariables.graphEnabled]: graphOn ? "yes" : "no",
+    [EnvironmentVariables.graphClientId]: DEMO_GRAPH_CLIENT_ID,
+    [EnvironmentVariables.graphTenantId]: DEMO_PARTNER_TENANT,
   };
-  await page();
-  const first = emulator.requests.length;
-  storage.removeItem(`partnerguard:resolution:${account}`); // the next form load, a minute later
-  await page();
-  return { first, next: emulator.requests.length - first };
+  Object.entries(values).forEach(([name, value], i) =>
+    emulator.insert("environmentvariabledefinition", {
+      environmentvariabledefinitionid: `e1000000-0000-4000-8000-00000000000${i}`,
+      schemaname: name,
+      defaultvalue: value,
+    }),
+  );
+  return {
+    retrieveMultipleRecords: async (entity, options) => {
+      const start = performance.now();
+      await delay(LATENCY_MS);
+      const result = await emulator.retrieveMultipleRecords(entity, options);
+      log.push({ what: `dataverse ${entity}`, start, end: performance.now() });
+      return result;
+    },
+    createRecord: (entity, data) => emulator.createRecord(entity, data),
+    updateRecord: (entity, id, data) => emulator.updateRecord(entity, id, data),
+  };
+}
+
+interface LoadCost {
+  roundTrips: number;
+  requests: number;
+  outreach: string;
+}
+
+/**
+ * Form loads of the control on an account with a customer tenant id, in one browser:
+ * - "first load ever": nothing cached (no configuration in localStorage, graph.js not in the HTTP cache);
+ * - "new session": the configuration from an earlier session in localStorage, graph.js in the
+ *   browser's HTTP cache (its URL names its version, so the cached copy is the right one);
+ * - "same session": the configuration in session storage (10 min), the Graph module already loaded in the window;
+ * - "after an upgrade": the configuration cached, but graph.js has a new URL, so it is fetched once.
+ * The Graph token is taken as cached (MSAL's silent token from localStorage, no request).
+ */
+async function roundTrips(graphOn: boolean): Promise<Record<string, LoadCost>> {
+  const local = new MemoryStorage();
+  const configCache: ConfigCache = { storage: local, key: configCacheKey("bench.crm4.dynamics.com", "bench-user") };
+  const log: Timed[] = [];
+  const graph = await localGraph(log);
+  const webApi = org(graphOn, log);
+  let httpCachedVersion: string | undefined;
+  const module: GraphModule = {
+    createGraphSource,
+    createMsalAuth: (options) => new MsalBrowserAuth(options),
+  };
+  const results: Record<string, LoadCost> = {};
+  let session = new MemoryStorage();
+  let windowScope: object = {};
+  let loaded: Promise<GraphModule> | undefined;
+
+  const load = async (
+    name: string,
+    next: { account: string; newSession: boolean; newWindow: boolean; scriptVersion: string },
+  ) => {
+    if (next.newSession) session = new MemoryStorage();
+    if (next.newWindow) {
+      windowScope = {};
+      loaded = undefined;
+    }
+    setGraphHost({
+      baseUrl: graph.base,
+      createAuth: () => new StaticTokenAuth("bench-token"),
+      // The <script> load of pg_/scripts/graph.js: a request unless the browser holds this version.
+      loadGraph: () =>
+        (loaded ??= (async () => {
+          if (httpCachedVersion !== next.scriptVersion) {
+            const start = performance.now();
+            await delay(LATENCY_MS);
+            log.push({ what: "pg_/scripts/graph.js", start, end: performance.now() });
+            httpCachedVersion = next.scriptVersion;
+          }
+          return module;
+        })()),
+    });
+    const connection = new GraphConnection(() => Promise.resolve(undefined));
+    log.length = 0;
+    const resolution = await resolveForForm(
+      { webApi, extraSources: [connection.source], storage: session, scope: windowScope, configCache },
+      next.account,
+      DEMO_CUSTOMER_TENANT,
+      false,
+    );
+    results[name] = { roundTrips: depthOf(log), requests: log.length, outreach: resolution.verdict.outreach };
+  };
+  try {
+    const [contoso, litware] = ["a1000000-0000-4000-8000-000000000001", "a1000000-0000-4000-8000-000000000003"];
+    const fresh = { newSession: true, newWindow: true };
+    await load("first load ever", { account: contoso, ...fresh, scriptVersion: "v1" });
+    await load("new session", { account: contoso, ...fresh, scriptVersion: "v1" });
+    await load("same session, next record", {
+      account: litware,
+      newSession: false,
+      newWindow: false,
+      scriptVersion: "v1",
+    });
+    await load("new session after an upgrade", { account: contoso, ...fresh, scriptVersion: "v2" });
+  } finally {
+    await graph.close();
+  }
+  return results;
+}
+
+/** Whether the built control bundle names the built graph.js's version (cache-busting of the on-demand script). */
+function scriptVersionStamp(): string {
+  const bundleFile = join(root, "out/controls/PartnerGuard/bundle.js");
+  const graphFile = join(root, "out/webresources", WebResources.graphScript);
+  if (!existsSync(bundleFile) || !existsSync(graphFile)) return "n/a (run `npm run build:prod` first)";
+  const hex = createHash("sha256").update(readFileSync(graphFile)).digest("hex").slice(0, 15);
+  const version = BigInt(`0x${hex}`).toString().padStart(19, "0");
+  return readFileSync(bundleFile, "utf8").includes(version)
+    ? `bundle.js loads graph.js version ${version} (the built one)`
+    : `bundle.js does NOT name the built graph.js (${version}): run \`npm run build\``;
 }
 
 /**
@@ -171,7 +332,8 @@ function verdictTime(count: number, runs: number): { medianMs: number; p95Ms: nu
 }
 
 async function main() {
-  const requests = await requestsPerLoad();
+  const off = await roundTrips(false);
+  const on = await roundTrips(true);
   const heavy = await historyHeavyAccount();
   const time = verdictTime(500, 200);
   console.log("PartnerGuard form-load bench");
@@ -179,13 +341,19 @@ async function main() {
   console.log(
     `  ${WebResources.graphScript} (MSAL + Graph client, loaded only when Graph applies): ${webResourceSize(WebResources.graphScript)}`,
   );
+  console.log(`    cache-busting: ${scriptVersionStamp()}`);
   console.log(
     `  ${WebResources.authRedirectScript} (sign-in redirect bridge): ${webResourceSize(WebResources.authRedirectScript)}`,
   );
   console.log(
-    `  requests, first form load of a session: ${requests.first} (configuration + Dataverse's three queries, all in flight at once; control and command bar share them)`,
+    `  round trips per form load (sequential waits, each request ${LATENCY_MS} ms; account with a customer tenant id; token cached):`,
   );
-  console.log(`  requests, next form load:              ${requests.next} (configuration cached for the session)`);
+  console.log(`    ${"load".padEnd(30)} ${"Graph off".padEnd(26)} Graph on`);
+  const cell = (c: LoadCost) => `${c.roundTrips} (${c.requests} requests, ${c.outreach})`.padEnd(26);
+  for (const name of Object.keys(on)) console.log(`    ${name.padEnd(30)} ${cell(off[name])} ${cell(on[name])}`);
+  console.log(
+    `    first load ever with Graph on: configuration -> graph.js -> $batch (nothing says Graph is on until the configuration is read); every later load starts Graph with the cached configuration`,
+  );
   console.log(
     `  account with 100 associations, 5 requests, 300 audit entries: ${heavy.requests} requests, ${heavy.inFlight} in flight at once (one round trip), ${heavy.rows} rows (${heavy.outcome})`,
   );

@@ -1,7 +1,8 @@
 /**
  * The admin's configuration lives in environment variables of the solution. One FetchXML request
  * reads every PartnerGuard variable with its current value; the result is kept for the browser
- * session so that later form loads cost no request for it.
+ * session so that later form loads cost no request for it, and across sessions (`ConfigCache`)
+ * only as a hint that lets Microsoft Graph start before the read answers.
  */
 import { EnvironmentVariables } from "../schema";
 import { Policy, parsePolicy } from "../core/policy";
@@ -82,4 +83,94 @@ export function configFromRead(read: ConfigValues): PartnerGuardConfig {
 
 export async function readConfig(host: WebApiHost): Promise<PartnerGuardConfig> {
   return configFromRead(await readConfigValues(host));
+}
+
+/**
+ * The configuration's raw values kept across sessions (the page's localStorage), so that the
+ * next form load can start Microsoft Graph before the configuration read answers. It is a hint,
+ * never an authority: every form load still reads the configuration, the verdict is decided with
+ * what that read returns, and a Graph read started from the hint is used only when the fresh
+ * configuration is the same. Only raw strings are kept; they are parsed at read time by the same
+ * parser as values from Dataverse, and an entry that does not parse is ignored.
+ */
+export interface ConfigCache {
+  storage: Pick<Storage, "getItem" | "setItem" | "removeItem">;
+  /** One entry per org and user (`configCacheKey`). */
+  key: string;
+}
+
+export const CONFIG_CACHE_PREFIX = "partnerguard:config-cache:v1:";
+/** Older entries are not used even as a hint. */
+export const CONFIG_CACHE_MAX_AGE_MS = 30 * 24 * 3_600_000;
+const CONFIG_CACHE_VERSION = 1;
+
+/** The entry's key: the org (the page's host; localStorage is per origin anyway) and the user, where known. */
+export function configCacheKey(org: string | undefined, userId: string | undefined): string {
+  const part = (value: string | undefined) => (value ?? "").trim().toLowerCase().replace(/[{}]/g, "") || "-";
+  return `${CONFIG_CACHE_PREFIX}${part(org)}:${part(userId)}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const KNOWN_VARIABLES: ReadonlySet<string> = new Set(Object.values(EnvironmentVariables));
+
+/**
+ * The cached raw values, or undefined for anything that is not an entry this version wrote:
+ * not JSON, another shape or version, a value that is not a string, a name that is not one of
+ * PartnerGuard's variables, a time in the future or older than the bound.
+ */
+export function parseConfigCacheEntry(raw: string | null | undefined, now: number): Record<string, string> | undefined {
+  if (!raw) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (!isPlainObject(parsed) || parsed.v !== CONFIG_CACHE_VERSION) return undefined;
+  const { at, values } = parsed;
+  if (typeof at !== "number" || !(now - at >= 0 && now - at <= CONFIG_CACHE_MAX_AGE_MS)) return undefined;
+  if (!isPlainObject(values)) return undefined;
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (!KNOWN_VARIABLES.has(name) || typeof value !== "string") return undefined;
+    result[name] = value;
+  }
+  return result;
+}
+
+/** The configuration the cached values give (parsed now), or undefined when there is no usable entry. */
+export function readConfigCache(cache: ConfigCache | undefined, now: number): PartnerGuardConfig | undefined {
+  if (!cache) return undefined;
+  let raw: string | null;
+  try {
+    raw = cache.storage.getItem(cache.key);
+  } catch {
+    return undefined; // storage blocked: no hint
+  }
+  const values = parseConfigCacheEntry(raw, now);
+  return values ? configFromValues(new Map(Object.entries(values))) : undefined;
+}
+
+/** Keep what a configuration read returned; a read that failed is never cached. */
+export function writeConfigCache(cache: ConfigCache | undefined, values: Record<string, string>, now: number): void {
+  if (!cache) return;
+  const known = Object.fromEntries(Object.entries(values).filter(([name]) => KNOWN_VARIABLES.has(name)));
+  try {
+    cache.storage.setItem(cache.key, JSON.stringify({ v: CONFIG_CACHE_VERSION, at: now, values: known }));
+  } catch {
+    // storage full or blocked: the next load reads the configuration before Graph, as on a first load
+  }
+}
+
+/**
+ * Whether two configurations would make a source read the same way: everything but the policy's
+ * problem list (shown to admins, not read by sources). A configuration that failed to read never
+ * matches one that was read.
+ */
+export function sameForSources(a: PartnerGuardConfig, b: PartnerGuardConfig): boolean {
+  const relevant = (c: PartnerGuardConfig) => JSON.stringify({ ...c, policyProblems: undefined });
+  return relevant(a) === relevant(b);
 }

@@ -1,18 +1,39 @@
 /**
  * How both faces on the account form (the control and the command-bar script) get a verdict:
  * through the shared registry, with the configuration cached for the browser session.
+ *
+ * Microsoft Graph does not wait for the configuration read: when the page holds the configuration
+ * an earlier session read (`ConfigCache`, localStorage), Graph starts from it at once, beside the
+ * configuration read and the Dataverse queries. The configuration read still decides: the Graph
+ * read started early is used only when the configuration read returns the same configuration;
+ * otherwise it is stopped and Graph is asked again with what was read (or not at all, if Graph
+ * is now off). With no cached configuration (the very first load on this browser, or after the
+ * cache was cleared) Graph waits for the configuration read: two round trips, once.
  */
-import { ExtraSource, Resolution, resolveVerdict } from "./resolver";
-import { configFromRead, readConfigValues } from "./configSource";
+import { ExtraSource, MAX_BUDGET_MS, Resolution, resolveVerdict } from "./resolver";
+import {
+  ConfigCache,
+  PartnerGuardConfig,
+  configCacheKey,
+  configFromRead,
+  readConfigCache,
+  readConfigValues,
+  sameForSources,
+  writeConfigCache,
+} from "./configSource";
 import { cachedConfigValues, sharedResolve, SharedOptions } from "./sharedResolution";
 import { WebApiHost } from "./webApi";
 import { DATAVERSE_SOURCE } from "./dataverseSource";
+import { SourceOutcome } from "../core/types";
 
 export interface FormResolutionDeps {
   webApi: WebApiHost;
   extraSources?: ExtraSource[];
   storage?: SharedOptions["storage"];
   scope?: object;
+  /** The configuration kept across sessions, used to start extra sources (Graph) before the configuration read answers. */
+  configCache?: ConfigCache;
+  clock?: () => number;
 }
 
 /** The page's session storage, or undefined where it is not available (blocked, Node). */
@@ -24,6 +45,87 @@ export function sessionStorageOrUndefined(): Storage | undefined {
   }
 }
 
+/** The cross-session configuration cache of this org and user, or undefined where localStorage is not available. */
+export function localConfigCache(org: string | undefined, userId: string | undefined): ConfigCache | undefined {
+  try {
+    return typeof localStorage === "undefined"
+      ? undefined
+      : { storage: localStorage, key: configCacheKey(org, userId) };
+  } catch {
+    return undefined;
+  }
+}
+
+interface EarlyRead {
+  config: PartnerGuardConfig;
+  promise: Promise<SourceOutcome>;
+  controller: AbortController;
+}
+
+/**
+ * Extra sources started from the cached configuration, before the resolver knows the real one,
+ * and the same sources wrapped so that the resolver takes over an early read when (and only when)
+ * the configuration it was given is the same for the source.
+ */
+function earlyStart(
+  sources: ExtraSource[],
+  hint: PartnerGuardConfig | undefined,
+  accountId: string,
+  tenantId: string | undefined,
+  stop: AbortSignal,
+  clock: () => number,
+) {
+  const early = new Map<string, EarlyRead>();
+  const t0 = clock();
+  if (hint && !stop.aborted) {
+    const deadline = t0 + Math.min(hint.policy.sourceTimeoutMs, MAX_BUDGET_MS);
+    for (const source of sources) {
+      if (!source.appliesTo(hint, tenantId)) continue;
+      const controller = new AbortController();
+      // A source that throws instead of rejecting fails here like a rejection, never the resolution.
+      const promise = new Promise<SourceOutcome>((resolve) =>
+        resolve(source.read(tenantId, controller.signal, { accountId, config: hint, remainingMs: deadline - clock() })),
+      );
+      promise.catch(() => undefined); // a discarded early read may fail unobserved
+      early.set(source.name, { config: hint, promise, controller });
+    }
+    stop.addEventListener("abort", () => early.forEach((e) => e.controller.abort()), { once: true });
+  }
+  const drop = (name: string) => {
+    early.get(name)?.controller.abort();
+    early.delete(name);
+  };
+  return {
+    /** The configuration is known: stop early reads that it does not confirm. */
+    confirm(config: PartnerGuardConfig): void {
+      for (const source of sources) {
+        const e = early.get(source.name);
+        if (e && (!source.appliesTo(config, tenantId) || !sameForSources(e.config, config))) drop(source.name);
+      }
+    },
+    /** After the resolution: nothing started early keeps running unused. */
+    dropUnused(): void {
+      for (const name of [...early.keys()]) drop(name);
+    },
+    sources: sources.map((source): ExtraSource => ({
+      name: source.name,
+      appliesTo: (config, tenant) => source.appliesTo(config, tenant),
+      read: (tenant, signal, context) => {
+        const e = early.get(source.name);
+        early.delete(source.name);
+        if (e && tenant === tenantId && sameForSources(e.config, context.config)) {
+          // The resolver's deadline and the face's interest now govern the early read.
+          if (signal.aborted) e.controller.abort();
+          else signal.addEventListener("abort", () => e.controller.abort(), { once: true });
+          return e.promise;
+        }
+        e?.controller.abort();
+        return source.read(tenant, signal, context);
+      },
+    })),
+  };
+}
+
 export function resolveForForm(
   deps: FormResolutionDeps,
   accountId: string,
@@ -32,22 +134,43 @@ export function resolveForForm(
   signal?: AbortSignal,
 ): Promise<Resolution> {
   const storage = deps.storage;
+  const clock = deps.clock ?? Date.now;
   const sources = [DATAVERSE_SOURCE, ...(deps.extraSources ?? []).map((s) => s.name)];
   return sharedResolve(
     { accountId, tenantId, sources },
-    (stop) =>
-      resolveVerdict(
+    (stop) => {
+      const early = earlyStart(
+        deps.extraSources ?? [],
+        readConfigCache(deps.configCache, clock()),
+        accountId,
+        tenantId,
+        stop,
+        clock,
+      );
+      const readFresh = () =>
+        readConfigValues(deps.webApi).then((read) => {
+          if (read.ok) writeConfigCache(deps.configCache, read.values, clock());
+          return read;
+        });
+      return resolveVerdict(
         {
           webApi: deps.webApi,
-          extraSources: deps.extraSources,
-          // A fresh resolution (the command's re-check, Retry) reads the policy from Dataverse, never from the cache.
+          extraSources: early.sources,
+          // A fresh resolution (the command's re-check, Retry) reads the policy from Dataverse, never from the
+          // session's cache; the cross-session cache (configCache) only ever starts Graph early, it never decides.
           loadConfig: () =>
-            cachedConfigValues(() => readConfigValues(deps.webApi), storage, { fresh }).then(configFromRead),
+            cachedConfigValues(readFresh, storage, { fresh })
+              .then(configFromRead)
+              .then((config) => {
+                early.confirm(config);
+                return config;
+              }),
         },
         accountId,
         tenantId,
         stop,
-      ),
+      ).finally(() => early.dropUnused());
+    },
     { fresh, storage, scope: deps.scope, signal },
   );
 }

@@ -9,12 +9,14 @@
  * against the local Graph.
  */
 import { execFileSync } from "child_process";
-import { readFileSync } from "fs";
+import { mkdtempSync, readFileSync } from "fs";
+import { tmpdir } from "os";
 import { createServer, Server } from "http";
 import { AddressInfo } from "net";
 import { join } from "path";
 import { GRAPH_MODULE_KEY, loadGraphModule } from "../../src/sources/graph/graphModule";
 import { graphScriptUrl } from "../../PartnerGuard/graphWiring";
+import { GRAPH_SCRIPT_VERSION } from "../../src/sources/graph/graphScriptVersion";
 import { WebResources } from "../../src/schema";
 import { nodeFetch } from "../helpers/nodeFetch";
 import { ACCOUNT, CUSTOMER, contract, demoAuth, gdap, graphConfig, graphData } from "./fixtures";
@@ -27,14 +29,23 @@ const ROOT = join(__dirname, "../..");
 let server: Server;
 let origin: string;
 const served: string[] = [];
+const versionedPath = `/%7B${GRAPH_SCRIPT_VERSION}%7D/WebResources/${WebResources.graphScript}`;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(ROOT, "scripts/build-graph-webresource.mjs")], { cwd: ROOT, stdio: "pipe" });
-  const script = readFileSync(join(ROOT, "out/webresources", WebResources.graphScript));
+  // The script alone, into a temporary file: out/ (the control bundle stamped with the script's version by
+  // `npm run build`) is left as it is.
+  const outfile = join(mkdtempSync(join(tmpdir(), "pg-graph-")), "graph.js");
+  const build = `import { buildGraphWebResource } from ${JSON.stringify(join(ROOT, "scripts/build-graph-webresource.mjs"))};
+    await buildGraphWebResource({ outfile: ${JSON.stringify(outfile)}, bundle: null });`;
+  execFileSync(process.execPath, ["--input-type=module", "-e", build], { cwd: ROOT, stdio: "pipe" });
+  const script = readFileSync(outfile);
   server = createServer((req, res) => {
     served.push(req.url ?? "");
-    if (req.url === `/WebResources/${WebResources.graphScript}`)
-      res.writeHead(200, { "Content-Type": "text/javascript" }).end(script);
+    // Like Dynamics: the versioned path may be cached for long, the plain one is not.
+    if (req.url === versionedPath)
+      res
+        .writeHead(200, { "Content-Type": "text/javascript", "Cache-Control": "public, max-age=31536000" })
+        .end(script);
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -61,7 +72,7 @@ test("pg_/scripts/graph.js registers the module under its window symbol, once, w
   const [a, b] = await Promise.all([loadGraphModule(url), loadGraphModule(url)]);
   expect(a).toBe(b);
   expect((window as unknown as Record<symbol, unknown>)[GRAPH_MODULE_KEY]).toBe(a);
-  expect(served.filter((u) => u === `/WebResources/${WebResources.graphScript}`)).toHaveLength(1);
+  expect(served.filter((u) => u === versionedPath)).toHaveLength(1);
   expect(Object.keys(window).filter((k) => !before.has(k))).toEqual([]);
   await expect(loadGraphModule(url)).resolves.toBe(a);
 
