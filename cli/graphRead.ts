@@ -172,6 +172,9 @@ export async function readGraph(
       continue;
     }
     result.reads.push({ account, associations: outcome.associations });
+    // A part of Graph could not be read: what was read is written, and the gap is said.
+    if (outcome.partialFailure)
+      result.notes.push({ account, detail: `part of Microsoft Graph not read: ${outcome.partialFailure.message}` });
     for (const note of outcome.notes) result.notes.push({ account, detail: note.detail ?? note.code });
   }
   return result;

@@ -108,6 +108,12 @@ export type SourceOutcome =
       exceptions?: OutreachException[];
       /** Recent partner engagements on the account (Dataverse only). */
       engagements?: Engagement[];
+      /**
+       * Set when a part of the source could not be read (say Graph's contracts refused while its
+       * GDAP relationships answered): what was read may be incomplete. The resolver decides what
+       * that means for the verdict.
+       */
+      partialFailure?: SourceFailure;
     }
   | { source: string; sourceKind: SourceKind; ok: false; failure: SourceFailure };
 

@@ -3,7 +3,7 @@
  * their outcomes to the pure core. A source that does not answer in time becomes a `timeout`
  * failure (and so, by default, an `unverified` verdict): it never blocks the form.
  */
-import { evaluate } from "../core/verdict";
+import { VerdictInput, evaluate } from "../core/verdict";
 import { SourceOutcome, Verdict } from "../core/types";
 import { DATAVERSE_SOURCE, readDataverse } from "./dataverseSource";
 import { PartnerGuardConfig, configFromValues, readConfig } from "./configSource";
@@ -50,6 +50,24 @@ export interface Resolution {
   tenantId?: string;
   /** Sources that applied to this account but the face could not ask (the command bar has no Graph). */
   unaskedSources: string[];
+}
+
+/**
+ * A source that answered in part (say Graph's contracts refused, its GDAP relationships read):
+ * what it read still counts when it blocks on its own, because more evidence can only add blocks.
+ * Otherwise the missing part might have blocked, so the whole source fails (closed), and the gap
+ * is never read as "no partner".
+ */
+export function settlePartial(outcome: SourceOutcome, input: Omit<VerdictInput, "outcomes">): SourceOutcome {
+  if (!outcome.ok || !outcome.partialFailure) return outcome;
+  const { partialFailure, ...read } = outcome;
+  const alone = evaluate({ ...input, outcomes: [read] });
+  if (alone.outreach !== "blocked")
+    return { source: outcome.source, sourceKind: outcome.sourceKind, ok: false, failure: partialFailure };
+  return {
+    ...read,
+    notes: [...read.notes, { code: "bad-row", detail: `${outcome.source}: ${partialFailure.message}` }],
+  };
 }
 
 /** The configuration (environment variables) as a source of the verdict: its failure is said like any other. */
@@ -171,14 +189,15 @@ export async function resolveVerdict(
       }),
     );
   }
-  const outcomes = await Promise.all(pending);
+  const answered = await Promise.all(pending);
   const now = clock();
-  const verdict = evaluate({
+  const judged = {
     accountId,
-    outcomes,
     policy: config.policy,
     now,
     utcOffsetMinutes: (deps.utcOffsetMinutes ?? localUtcOffsetMinutes)(now),
-  });
+  };
+  const outcomes = answered.map((o) => settlePartial(o, judged));
+  const verdict = evaluate({ ...judged, outcomes });
   return { verdict, config, tenantId, unaskedSources };
 }

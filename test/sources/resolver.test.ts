@@ -224,3 +224,61 @@ describe("nobody needs the verdict any more", () => {
     expect(seen[0].aborted).toBe(true);
   });
 });
+
+describe("a source that answered in part", () => {
+  const partialGraph = (relationshipType: "gdap" | "other"): ExtraSource => ({
+    name: "Microsoft Graph",
+    appliesTo: () => true,
+    read: async () => ({
+      source: "Microsoft Graph",
+      sourceKind: "graph",
+      ok: true,
+      notes: [],
+      associations: [
+        {
+          id: "g-1",
+          customerAccountId: DEMO.woodgrove,
+          partnerName: "Adatum",
+          relationshipType,
+          status: "active",
+          startDate: "2026-01-01",
+          source: "Microsoft Graph",
+          sourceKind: "graph",
+          depth: 0,
+        },
+      ],
+      partialFailure: { kind: "forbidden", message: "contracts: HTTP 403" },
+    }),
+  });
+  const resolveWith = (graph: ExtraSource, policy: object = {}) =>
+    resolveVerdict(
+      {
+        webApi: demoEmulator(),
+        clock,
+        extraSources: [graph],
+        loadConfig: async () => configFromValues(new Map([[EnvironmentVariables.policy, JSON.stringify(policy)]])),
+      },
+      DEMO.woodgrove,
+      "t-1",
+    );
+
+  test("what it read stands when it blocks on its own, and the gap is listed", async () => {
+    const { verdict } = await resolveWith(partialGraph("gdap"));
+    expect(verdict.outreach).toBe("blocked");
+    expect(verdict.partnerOfRecord?.association.partnerName).toBe("Adatum");
+    expect(verdict.reasons.some((r) => r.code === "data-note" && r.note?.detail?.includes("HTTP 403"))).toBe(true);
+  });
+
+  test("what it read does not block: the missing part might have, so the source fails closed", async () => {
+    const { verdict } = await resolveWith(partialGraph("other"));
+    expect(verdict.outreach).toBe("unverified");
+    expect(verdict.reasons.find((r) => r.code === "source-failed")?.failure?.kind).toBe("forbidden");
+  });
+
+  test("the resolver's policy decides: GDAP that does not block under the admin's policy fails closed", async () => {
+    const { verdict } = await resolveWith(partialGraph("gdap"), {
+      relationshipTypes: [{ type: "gdap", blocks: false }],
+    });
+    expect(verdict.outreach).toBe("unverified");
+  });
+});

@@ -6,7 +6,6 @@
  */
 import type { FetchOptions } from "@microsoft/microsoft-graph-client";
 import { DataNote, PartnerAssociation, SourceFailure, SourceOutcome } from "../../core/types";
-import { evaluate } from "../../core/verdict";
 import { PartnerGuardConfig } from "../configSource";
 import { ExtraSource, ExtraSourceContext } from "../resolver";
 import { normalizeGuid } from "../webApi";
@@ -197,20 +196,10 @@ export function createGraphSource(deps: GraphSourceDeps): ExtraSource {
     }
 
     const worst = worstFailure([...failures.values(), ...(unknownTenant ? [unknownTenant] : [])]);
-    if (worst) {
-      // One part failed (say a 403 on contracts, or the customer tenant is unknown to Graph):
-      // what was read still counts when it blocks on its own, because more evidence can only
-      // add blocks. Otherwise the missing part might have blocked, so the whole source fails (closed).
-      const partial = evaluate({
-        accountId: ctx.accountId,
-        outcomes: [ok(associations, notes)],
-        policy: ctx.config.policy,
-        now: clock(),
-      });
-      if (failures.size === Object.keys(LISTS).length || partial.outreach !== "blocked") return failed(worst);
-      notes.push({ code: "bad-row", detail: `${GRAPH_SOURCE}: ${worst.message}` });
-    }
-    return ok(associations, notes);
+    if (worst && failures.size === Object.keys(LISTS).length) return failed(worst);
+    // One part failed (say a 403 on contracts, or the customer tenant is unknown to Graph): what
+    // was read is handed on with the failure; the resolver decides whether it can stand alone.
+    return { ...ok(associations, notes), ...(worst ? { partialFailure: worst } : {}) };
   }
 
   return {
