@@ -300,9 +300,9 @@ export function mapRows(
     if (!id) continue; // an ancestor without associations (outer join)
     if (seen.has(id)) continue; // the same association once per joined exception
     seen.add(id);
-    const customerId = normalizeGuid(row[Account.id]) as string;
-    const d = depthOf.get(customerId);
-    if (d === undefined) continue; // not on the account's chain (beyond a loop)
+    const customerId = normalizeGuid(row[Account.id]);
+    const d = customerId === undefined ? undefined : depthOf.get(customerId);
+    if (customerId === undefined || d === undefined) continue; // not on the account's chain (beyond a loop)
     const typeCode = row[`${ALIAS}.${Association.relationshipType}`];
     const type = typeof typeCode === "number" ? TYPE_BY_CODE.get(typeCode) : undefined;
     const statusCode = row[`${ALIAS}.${Association.status}`];

@@ -1,5 +1,6 @@
 /** One place where thrown host errors become typed failures (errors are values on the way up). */
 import { SourceFailure } from "../core/types";
+import { isObject } from "../core/json";
 
 export class SourceError extends Error {
   constructor(readonly failure: SourceFailure) {
@@ -8,18 +9,15 @@ export class SourceError extends Error {
 }
 
 function statusOf(error: unknown): number | undefined {
-  if (typeof error !== "object" || error === null) return undefined;
-  const e = error as { status?: unknown; statusCode?: unknown; httpStatusCode?: unknown };
-  for (const v of [e.status, e.statusCode, e.httpStatusCode]) if (typeof v === "number") return v;
+  if (!isObject(error)) return undefined;
+  for (const v of [error.status, error.statusCode, error.httpStatusCode]) if (typeof v === "number") return v;
   return undefined;
 }
 
 /** The message of anything thrown: an Error, or the plain objects PCF's and Xrm's Web API reject with. */
 export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
-  if (typeof error === "object" && error !== null && typeof (error as { message?: unknown }).message === "string") {
-    return (error as { message: string }).message;
-  }
+  if (isObject(error) && typeof error.message === "string") return error.message;
   return String(error);
 }
 
@@ -42,8 +40,8 @@ export function toFailure(error: unknown): SourceFailure {
 export function retryAfterMsOf(error: unknown): number | undefined {
   const status = statusOf(error);
   if (status !== 429 && status !== 503) return undefined;
-  const e = error as { retryAfter?: unknown; headers?: Record<string, unknown> };
-  const raw = e.retryAfter ?? e.headers?.["retry-after"];
+  const e = isObject(error) ? error : {};
+  const raw = e.retryAfter ?? (isObject(e.headers) ? e.headers["retry-after"] : undefined);
   const seconds = typeof raw === "number" ? raw : typeof raw === "string" ? Number(raw) : NaN;
   // The browser hosts do not always pass the header on: then a short pause, never a long one.
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000;

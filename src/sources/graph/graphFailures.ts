@@ -1,4 +1,5 @@
 /** One place where Graph errors (thrown or per batch item) become typed failures. */
+import { isObject, str } from "../../core/json";
 import { SourceFailure, SourceFailureKind } from "../../core/types";
 import { AUTH_ERROR_NAMES, GraphAuthFailureKind } from "./graphAuth";
 
@@ -17,22 +18,16 @@ function statusKind(status: number): SourceFailureKind {
   if (status === 403) return "forbidden";
   if (status === 404) return "not-found";
   if (status === 429) return "throttled";
-  // A refused request gets no kind of its own in the core (SourceFailureKind); "server" is what
-  // it is to the seller: Graph would not serve this request, an admin must look.
+  // Graph would not serve this request (not the account's data): an admin must look.
   if (status === 400) return "request-refused";
   if (status >= 500) return "server";
   return "network";
 }
 
 function graphError(body: unknown): { code?: string; message?: string } {
-  if (typeof body !== "object" || body === null) return {};
-  const error = (body as { error?: unknown }).error;
-  if (typeof error !== "object" || error === null) return {};
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return {
-    code: typeof code === "string" ? code : undefined,
-    message: typeof message === "string" ? message : undefined,
-  };
+  const error = isObject(body) ? body.error : undefined;
+  if (!isObject(error)) return {};
+  return { code: str(error.code), message: str(error.message) };
 }
 
 function graphErrorText(body: unknown): string | undefined {
