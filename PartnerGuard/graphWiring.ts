@@ -21,19 +21,20 @@ import { GraphModule, graphApplies, loadGraphModule } from "../src/sources/graph
 import { ACCESS_NOT_GRANTED } from "../src/sources/graph/graphFailures";
 import { GRAPH_SCRIPT_VERSION } from "../src/sources/graph/graphScriptVersion";
 
-/** Where Graph is and how tokens are had; Dynamics uses the defaults, the playground its own. */
-export interface GraphHost {
+/**
+ * Where Graph is and how tokens are had: passed to the control's constructor. Dynamics calls
+ * `new PartnerGuard()` and gets the defaults (graph.microsoft.com, MSAL and the Graph client from
+ * the web resource pg_/scripts/graph.js); the playground and tests pass their own.
+ */
+export interface GraphOptions {
   baseUrl?: string;
+  /**
+   * The token provider for a configuration, instead of MSAL. The host owns its lifetime: it is
+   * asked once per app registration per control (not cached for the window, unlike MSAL's).
+   */
   createAuth?: (config: PartnerGuardConfig) => InteractiveGraphAuth;
   /** How the Graph module arrives; by default the web resource pg_/scripts/graph.js of the org. */
   loadGraph?: () => Promise<GraphModule>;
-}
-
-let host: GraphHost = {};
-
-/** For hosts that are not Dynamics (the playground): call before the control is created. */
-export function setGraphHost(next: GraphHost): void {
-  host = next;
 }
 
 /**
@@ -58,7 +59,16 @@ export function loadGraphFromOrg(origin: string, doc?: Document): Promise<GraphM
 
 const loadFromOrg = (): Promise<GraphModule> => loadGraphFromOrg(window.location.origin);
 
-const auths = new Map<string, InteractiveGraphAuth>();
+const AUTHS = Symbol.for("partnerguard.graphAuths.v1");
+
+/**
+ * MSAL's token providers of the window, one per app registration: the Unified Interface keeps the
+ * window while the seller moves between records, so a re-mounted control finds MSAL started.
+ */
+function windowAuths(win: Window): Map<string, InteractiveGraphAuth> {
+  const slot = win as unknown as { [AUTHS]?: Map<string, InteractiveGraphAuth> };
+  return (slot[AUTHS] ??= new Map<string, InteractiveGraphAuth>());
+}
 
 /** The user's UPN (systemuser.domainname): the hint that lets silent SSO pick the right session. */
 export function loginHintOf(context: ComponentFramework.Context<unknown>): Promise<string | undefined> {
@@ -72,12 +82,37 @@ export function loginHintOf(context: ComponentFramework.Context<unknown>): Promi
     });
 }
 
+/**
+ * Graph for a seller who may not read the account's customer tenant id (column security): the form
+ * withholds the value, which is not the same as an account without one. Wherever Graph is on, its
+ * part of the verdict fails closed ("access is not granted; ask your admin") and Graph is not called.
+ */
+export const withheldTenantSource: ExtraSource = {
+  name: GRAPH_SOURCE,
+  appliesTo: (config) => config.graphEnabled,
+  read: () =>
+    Promise.resolve({
+      source: GRAPH_SOURCE,
+      sourceKind: "graph",
+      ok: false,
+      failure: {
+        kind: "forbidden",
+        message: `${ACCESS_NOT_GRANTED} (the account's customer tenant id is a secured column the user cannot read)`,
+      },
+    }),
+};
+
 export class GraphConnection {
   readonly source: ExtraSource;
   private inner: ExtraSource | undefined;
   private last: InteractiveGraphAuth | undefined;
+  /** Providers from the host's createAuth: this connection's own, never the window's. */
+  private readonly hostAuths = new Map<string, InteractiveGraphAuth>();
 
-  constructor(private readonly loginHint: () => Promise<string | undefined>) {
+  constructor(
+    private readonly loginHint: () => Promise<string | undefined>,
+    private readonly host: GraphOptions = {},
+  ) {
     this.source = {
       name: GRAPH_SOURCE,
       appliesTo: graphApplies,
@@ -88,7 +123,7 @@ export class GraphConnection {
   private async read(...args: Parameters<ExtraSource["read"]>): Promise<SourceOutcome> {
     let module: GraphModule;
     try {
-      module = await (host.loadGraph ?? loadFromOrg)();
+      module = await (this.host.loadGraph ?? loadFromOrg)();
     } catch (error) {
       // Fails closed like any unreadable source; the name tells the admin which file is missing.
       const why = error instanceof Error ? error.message : String(error);
@@ -100,7 +135,7 @@ export class GraphConnection {
       };
     }
     this.inner ??= module.createGraphSource({
-      baseUrl: host.baseUrl,
+      baseUrl: this.host.baseUrl,
       authFor: (config) => this.authFor(config, module),
     });
     return this.inner.read(...args);
@@ -109,7 +144,8 @@ export class GraphConnection {
   private authFor(config: PartnerGuardConfig, module: GraphModule): InteractiveGraphAuth | SourceFailure {
     const clientId = normalizeGuid(config.graphClientId);
     const tenantId = normalizeGuid(config.graphTenantId);
-    if (!host.createAuth && (!clientId || !tenantId)) {
+    const { createAuth } = this.host;
+    if (!createAuth && (!clientId || !tenantId)) {
       const names = `${EnvironmentVariables.graphClientId}, ${EnvironmentVariables.graphTenantId}`;
       return {
         kind: "forbidden",
@@ -118,10 +154,11 @@ export class GraphConnection {
     }
     const silentTimeoutMs = silentSignInTimeoutMs(config.policy.sourceTimeoutMs);
     const key = [clientId, tenantId, silentTimeoutMs, ...(config.graphScopes ?? [])].join("|");
+    const auths = createAuth ? this.hostAuths : windowAuths(window);
     let auth = auths.get(key);
     if (!auth) {
-      auth = host.createAuth
-        ? host.createAuth(config)
+      auth = createAuth
+        ? createAuth(config)
         : module.createMsalAuth({
             clientId: clientId as string,
             tenantId: tenantId as string,

@@ -1,7 +1,7 @@
 import * as React from "react";
 import { IInputs, IOutputs } from "./generated/ManifestTypes";
 import { VerdictCard } from "./components/VerdictCard";
-import { CardProps } from "./components/Component.types";
+import { CardProps, Translate } from "./components/Component.types";
 import { LOCALES, makeTranslate } from "../src/text/verdictText";
 import { recordIdOf, recordNameOf } from "./ContextExtended";
 import { includeActions } from "./includeActions";
@@ -10,7 +10,22 @@ import { ActionContext } from "../src/sources/partnerActions";
 import { SourceFailure } from "../src/core/types";
 import { VerdictController } from "./VerdictController";
 import { localConfigCache, resolveForForm, sessionStorageOrUndefined } from "../src/sources/formResolution";
-import { GraphConnection, loginHintOf } from "./graphWiring";
+import { GraphConnection, GraphOptions, loginHintOf, withheldTenantSource } from "./graphWiring";
+
+/** What a host other than Dynamics passes to the constructor (the playground, tests); Dynamics passes nothing. */
+export interface PartnerGuardOptions {
+  /** Where Graph is and how tokens are had; by default graph.microsoft.com with MSAL from pg_/scripts/graph.js. */
+  graph?: GraphOptions;
+}
+
+/**
+ * Whether the form withholds the column's value from this user: column (field) security, and the
+ * user's field security profile does not grant read. Its raw value is then null, which says
+ * nothing about whether the account has one.
+ */
+function withheld(property: ComponentFramework.PropertyTypes.Property | undefined): boolean {
+  return property?.security?.readable === false;
+}
 
 /** Lifecycle only: context in, view model out. The rules live in src/core. */
 export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IOutputs> {
@@ -19,30 +34,52 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
   private graph: GraphConnection;
   private include: IncludePartnerActions;
   private graphConnectFailure: SourceFailure | undefined;
+  /** The translate function of the user's language: one per language, so memoised parts of the card stay put. */
+  private translation: { languageId: number; t: Translate } | undefined;
+
+  /** The platform calls `new PartnerGuard()`: production wiring. */
+  constructor(private readonly options: PartnerGuardOptions = {}) {}
 
   public init(context: ComponentFramework.Context<IInputs>): void {
     this.context = context;
     context.mode.trackContainerResize(true);
-    this.graph = new GraphConnection(() => loginHintOf(this.context));
+    this.graph = new GraphConnection(() => loginHintOf(this.context), this.options.graph);
     this.controller = new VerdictController(
-      (accountId, fresh, signal) =>
-        resolveForForm(
+      (accountId, fresh, signal) => {
+        const tenantWithheld = withheld(this.context.parameters.customerTenantId);
+        return resolveForForm(
           {
             webApi: this.context.webAPI,
-            extraSources: [this.graph.source],
+            // A tenant id the user may not read is not an absent one: where Graph is on, it fails closed.
+            extraSources: [tenantWithheld ? withheldTenantSource : this.graph.source],
             storage: sessionStorageOrUndefined(),
             // Across sessions, so that Graph starts beside the configuration read on every load.
             configCache: localConfigCache(window.location.host, this.context.userSettings.userId),
           },
           accountId,
-          this.context.parameters.customerTenantId?.raw ?? undefined,
-          fresh,
+          tenantWithheld ? undefined : (this.context.parameters.customerTenantId?.raw ?? undefined),
+          // Never reuse what another face (the command bar, which sees no tenant id either) resolved
+          // without Graph: that answer took the missing tenant id for an account without one.
+          fresh || tenantWithheld,
           signal,
-        ),
+        );
+      },
       () => this.context.factory.requestRender(),
     );
     // Created once: the card keeps the same callbacks across renders.
     this.include = includeActions(() => this.controller.resolution, this.actionContext, this.controller.refresh);
+  }
+
+  /**
+   * Built once per language. The strings are read from the latest context's resources: in PCF they
+   * are the control's .resx for the user's language, so the language decides them.
+   */
+  private translate(context: ComponentFramework.Context<IInputs>): Translate {
+    const { languageId } = context.userSettings;
+    if (this.translation?.languageId !== languageId) {
+      this.translation = { languageId, t: makeTranslate((key) => this.context.resources.getString(key)) };
+    }
+    return this.translation.t;
   }
 
   private actionContext = (): ActionContext | undefined => {
@@ -51,7 +88,7 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
     if (!accountId) return undefined;
     return {
       host: context.webAPI,
-      t: makeTranslate((key) => context.resources.getString(key)),
+      t: this.translate(context),
       actor: { userId: context.userSettings.userId, userName: context.userSettings.userName },
       accountId,
       accountName: recordNameOf(context) ?? "",
@@ -61,14 +98,20 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
 
   public updateView(context: ComponentFramework.Context<IInputs>): React.ReactElement {
     this.context = context;
+    const tenantId = withheld(context.parameters.customerTenantId)
+      ? undefined
+      : (context.parameters.customerTenantId?.raw ?? undefined);
     // An edited tenant id on the form is a different question for Graph: resolve again.
-    this.controller.show(recordIdOf(context), context.parameters.customerTenantId?.raw ?? undefined);
+    this.controller.show(recordIdOf(context), tenantId);
     const width = context.mode.allocatedWidth > 0 ? context.mode.allocatedWidth : undefined;
     const include = recordIdOf(context) ? this.include : undefined;
     const props: CardProps = {
       include,
+      // A read-only form (inactive record, no write privilege, field disabled by the maker): the
+      // verdict and the reads stay, the writes (engage, request an exception) are not offered.
+      readOnly: context.mode.isControlDisabled,
       state: this.controller.current,
-      t: makeTranslate((key) => context.resources.getString(key)),
+      t: this.translate(context),
       locale: LOCALES[context.userSettings.languageId] ?? "en-GB",
       width,
       onRetry: this.controller.retry,

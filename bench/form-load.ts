@@ -42,7 +42,7 @@ import { createGraphSource } from "../src/sources/graph/graphSource";
 import { MsalBrowserAuth } from "../src/sources/graph/msalBrowserAuth";
 import { StaticTokenAuth } from "../src/sources/graph/graphAuth";
 import { GraphModule } from "../src/sources/graph/graphModule";
-import { GraphConnection, setGraphHost } from "../PartnerGuard/graphWiring";
+import { GraphConnection } from "../PartnerGuard/graphWiring";
 
 const root = join(__dirname, "..");
 
@@ -187,7 +187,7 @@ async function roundTrips(graphOn: boolean): Promise<Record<string, LoadCost>> {
       windowScope = {};
       loaded = undefined;
     }
-    setGraphHost({
+    const connection = new GraphConnection(() => Promise.resolve(undefined), {
       baseUrl: graph.base,
       createAuth: () => new StaticTokenAuth("bench-token"),
       // The <script> load of pg_/scripts/graph.js: a request unless the browser holds this version.
@@ -202,7 +202,6 @@ async function roundTrips(graphOn: boolean): Promise<Record<string, LoadCost>> {
           return module;
         })()),
     });
-    const connection = new GraphConnection(() => Promise.resolve(undefined));
     log.length = 0;
     const resolution = await resolveForForm(
       { webApi, extraSources: [connection.source], storage: session, scope: windowScope, configCache },

@@ -5,22 +5,26 @@
  * http the Graph client sends no Authorization header at all, so the token never travels.
  * `?graph=signed-out` starts signed out, to show the "Connect to Microsoft Graph" button.
  */
-import { setGraphHost } from "../PartnerGuard/graphWiring";
+import { GraphOptions } from "../PartnerGuard/graphWiring";
 import { StaticTokenAuth } from "../src/sources/graph/graphAuth";
 import { createGraphSource } from "../src/sources/graph/graphSource";
 import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
 import { EnvironmentVariables } from "../src/schema";
 import { DEMO_GRAPH_CLIENT_ID, DEMO_PARTNER_TENANT } from "../src/emulator/graphDemo";
 
-export function installDemoGraph(mode: string | null): void {
+/**
+ * The control's Graph options for the page (passed to `new PartnerGuard({ graph })`): one demo
+ * token for the page, so a control mounted again (another account, a language) stays connected.
+ */
+export function demoGraph(mode: string | null): GraphOptions {
   const auth = new StaticTokenAuth("playground-demo-token", mode !== "signed-out");
   // The playground bundles the Graph source itself (in Dynamics it is the web resource
   // pg_/scripts/graph.js); its "MSAL" is the demo token, as there is no Entra here.
-  setGraphHost({
+  return {
     baseUrl: `${window.location.origin}/graph`,
     createAuth: () => auth,
     loadGraph: () => Promise.resolve({ createGraphSource, createMsalAuth: () => auth }),
-  });
+  };
 }
 
 /** The admin's Graph settings as environment variables; only accounts with a tenant id use them. */

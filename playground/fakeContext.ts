@@ -14,28 +14,44 @@ export interface FakeContextOptions {
   width: number;
   webApi: WebApiHost;
   requestRender: () => void;
+  /** The host shows the control read-only: an inactive record, no write privilege, a field disabled on the form. */
+  isControlDisabled?: boolean;
+  /** Column (field) security per bound column, as the user's field security profile gives it. */
+  security?: Partial<Record<BoundColumn, ComponentFramework.PropertyHelper.SecurityValues>>;
 }
+
+type BoundColumn = "statusColumn" | "customerTenantId";
+
+const UNSECURED: ComponentFramework.PropertyHelper.SecurityValues = { editable: false, readable: true, secured: false };
 
 function unimplemented(name: string): never {
   throw new Error(`playground context: ${name} is not implemented`);
 }
 
 export function createContext(o: FakeContextOptions): ComponentFramework.Context<unknown> {
-  const property = (raw: string | undefined) => ({
-    raw: raw ?? null,
-    formatted: raw ?? "",
-    attributes: {},
-    error: false,
-    errorMessage: "",
-    security: { editable: false, readable: true, secured: false },
-    type: "SingleLine.Text",
-  });
+  const property = (column: BoundColumn, value: string | undefined) => {
+    const security = o.security?.[column] ?? UNSECURED;
+    // A column the user may not read: the form withholds its value.
+    const raw = security.readable ? value : undefined;
+    return {
+      raw: raw ?? null,
+      formatted: raw ?? "",
+      attributes: {},
+      error: false,
+      errorMessage: "",
+      security,
+      type: "SingleLine.Text",
+    };
+  };
   const context = {
-    parameters: { statusColumn: property(undefined), customerTenantId: property(o.tenantId) },
+    parameters: {
+      statusColumn: property("statusColumn", undefined),
+      customerTenantId: property("customerTenantId", o.tenantId),
+    },
     mode: {
       allocatedWidth: o.width,
       allocatedHeight: -1,
-      isControlDisabled: false,
+      isControlDisabled: o.isControlDisabled ?? false,
       isVisible: true,
       label: "PartnerGuard",
       setControlState: () => true,

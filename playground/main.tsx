@@ -29,7 +29,7 @@ import demoFeed from "../data/demo-feed.csv";
 import strings1033 from "../PartnerGuard/strings/PartnerGuard.1033.resx";
 import strings1031 from "../PartnerGuard/strings/PartnerGuard.1031.resx";
 import { advanceDemoClock, installDemoClock } from "./demoClock";
-import { installDemoGraph, withGraphSettings } from "./demoGraph";
+import { demoGraph, withGraphSettings } from "./demoGraph";
 import { ApproverPanel, PLAYGROUND_USERS } from "./ApproverPanel";
 import { createFormContext, FakeFormContext, installFakeXrm } from "./fakeXrm";
 import ribbonXml from "../Solution/Entities/account/RibbonDiff.xml";
@@ -71,7 +71,8 @@ const openerPlayground = ((): PlaygroundSeam | undefined => {
 const demoNow = openerPlayground ? openerPlayground.now() : installDemoClock(params.get("now"));
 if (openerPlayground) Date.now = () => openerPlayground.now();
 initializeIcons("/fonts/");
-installDemoGraph(params.get("graph"));
+/** Graph for every control this page mounts: the local emulator and a demo token (no Entra here). */
+const GRAPH = demoGraph(params.get("graph"));
 
 const STRINGS: Record<number, Map<string, string>> = { 1033: parseResx(strings1033), 1031: parseResx(strings1031) };
 const LANGUAGES: IDropdownOption[] = [
@@ -168,7 +169,7 @@ function ControlHost(props: { scenario: Scenario; languageId: number; width: num
   const { scenario, languageId, width, emulator } = props;
   React.useEffect(() => {
     const container = ref.current as HTMLDivElement;
-    const control = new PartnerGuard();
+    const control = new PartnerGuard({ graph: GRAPH });
     const render = () => ReactDOM.render(control.updateView(context as never), container);
     const context = createContext({
       accountId: scenario.accountId,

@@ -274,7 +274,7 @@ export const SecurityRoles = {
 } as const;
 
 /** `<namespace>.<constructor>` of the control's manifest (PartnerGuard/ControlManifest.Input.xml). */
-export const CONTROL_MANIFEST_NAME = "PartnerGuard.PartnerGuard";
+const CONTROL_MANIFEST_NAME = "PartnerGuard.PartnerGuard";
 
 /**
  * The PCF control as solutions name it: `<publisherprefix>_<namespace>.<constructor>`, what

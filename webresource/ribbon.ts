@@ -18,7 +18,7 @@ import { messageOf } from "../src/sources/failures";
  * The platform counts a Promise rule as false after 10 s and does not document what a rejected
  * promise does, so the rule answers within its own, shorter budget and never rejects.
  */
-export const ENABLE_RULE_BUDGET_MS = 8000;
+const ENABLE_RULE_BUDGET_MS = 8000;
 
 export interface FormLike {
   data: { entity: { getId(): string; getPrimaryAttributeValue?(): string } };
@@ -87,7 +87,7 @@ async function auditOrExplain(host: CommandHost, t: Translate, input: AuditInput
   }
 }
 
-export type OutreachOutcome = "opened" | "blocked" | "engage" | "audit-failed" | "not-saved";
+type OutreachOutcome = "opened" | "blocked" | "engage" | "audit-failed" | "not-saved";
 
 /** Command action: check again, write the audit entry, then open the activity or explain. */
 export async function startOutreach(

@@ -24,6 +24,11 @@ export interface CardProps {
   onRetry: () => void;
   /** Engage the partner, request an exception, read the history; absent where the host cannot write. */
   include?: IncludePartnerActions;
+  /**
+   * The host shows the control read-only (`context.mode.isControlDisabled`): the verdict, Retry,
+   * Connect to Microsoft Graph and the history stay; engaging and requesting an exception (writes) go.
+   */
+  readOnly?: boolean;
   /** "Connect to Microsoft Graph": interactive sign-in, then a new resolution. */
   onConnectGraph?: () => void;
   /** Why the last "Connect to Microsoft Graph" did not complete, shown beside the button. */

@@ -13,13 +13,16 @@ export interface IncludePartnerProps {
   t: Translate;
   locale: string;
   actions: IncludePartnerActions;
+  /** A read-only form: what was done shows, nothing new is written (the history is a read and stays). */
+  readOnly?: boolean;
 }
 
 /**
  * A blocked verdict is never a dead end: engage the partner, or ask for a time-boxed exception.
  * A request waiting for an approver, or the latest one rejected (by whom, when, the approver's note), shows here.
+ * On a read-only form the way out is someone who may write (engage, request); the state still shows.
  */
-export const IncludePartner: React.FC<IncludePartnerProps> = ({ verdict, t, locale, actions }) => {
+export const IncludePartner: React.FC<IncludePartnerProps> = ({ verdict, t, locale, actions, readOnly }) => {
   const [dialog, setDialog] = React.useState<"engage" | "exception" | undefined>(undefined);
   const [showHistory, setShowHistory] = React.useState(false);
   const [sent, setSent] = React.useState(false);
@@ -37,8 +40,12 @@ export const IncludePartner: React.FC<IncludePartnerProps> = ({ verdict, t, loca
   const pending = verdict.pendingException;
   const rejected = verdict.rejectedException;
   const note = rejected?.decision?.note?.trim();
-  const canAct = verdict.outreach === "blocked" && por;
+  const canAct = verdict.outreach === "blocked" && por && !readOnly;
   const loadHistory = React.useCallback(() => actions.loadHistory(), [actions]);
+  // A form that turns read-only (e.g. the record is deactivated) drops an open dialog for good.
+  React.useEffect(() => {
+    if (readOnly) setDialog(undefined);
+  }, [readOnly]);
   return (
     <Stack tokens={{ childrenGap: 6 }} className="pg-include">
       {verdict.engagement ? (
@@ -85,7 +92,7 @@ export const IncludePartner: React.FC<IncludePartnerProps> = ({ verdict, t, loca
         </ActionButton>
       </div>
       {showHistory ? <HistoryList t={t} locale={locale} load={loadHistory} /> : null}
-      {dialog === "engage" && por ? (
+      {dialog === "engage" && por && !readOnly ? (
         <EngageDialog
           partner={partnerLabel(t, por)}
           contact={por.association.partnerContactName}
@@ -94,7 +101,7 @@ export const IncludePartner: React.FC<IncludePartnerProps> = ({ verdict, t, loca
           onDismiss={close}
         />
       ) : null}
-      {dialog === "exception" ? (
+      {dialog === "exception" && !readOnly ? (
         <ExceptionDialog
           t={t}
           limits={actions.limits}

@@ -27,7 +27,7 @@ const styles = mergeStyleSets({
 
 /** The partner-of-record card: verdict, warnings, evidence, reasons. */
 export const VerdictCard: React.FC<CardProps> = React.memo(
-  ({ state, t, locale, width, onRetry, onConnectGraph, graphConnectFailure, include }) => {
+  ({ state, t, locale, width, onRetry, onConnectGraph, graphConnectFailure, include, readOnly }) => {
     const [showHistory, setShowHistory] = React.useState(false);
     const onToggleHistory = React.useCallback(() => setShowHistory((v) => !v), []);
     const style = width ? { maxWidth: width } : undefined;
@@ -116,7 +116,9 @@ export const VerdictCard: React.FC<CardProps> = React.memo(
               {t("Policy_Problems", { problems: state.policyProblems.join("; ") })}
             </MessageBar>
           ) : null}
-          {include ? <IncludePartner verdict={verdict} t={t} locale={locale} actions={include} /> : null}
+          {include ? (
+            <IncludePartner verdict={verdict} t={t} locale={locale} actions={include} readOnly={readOnly} />
+          ) : null}
           <h3 className={styles.heading}>{t("Evidence_Heading")}</h3>
           {current.length ? (
             <EvidenceList items={current} t={t} locale={locale} label={t("Evidence_Heading")} />

@@ -56,7 +56,7 @@ export const stringRecord: Reader<Record<string, string>> = (value) => {
 };
 
 /** Reads the fields of one object: `req` must read, `opt` may be absent but must read when present. */
-export interface Fields {
+interface Fields {
   req<T>(key: string, reader: Reader<T>): T;
   opt<T>(key: string, reader: Reader<T>): T | undefined;
 }

@@ -5,7 +5,7 @@
  */
 import { RELATIONSHIP_TYPES, RelationshipType, isRelationshipType } from "./types";
 
-export interface RelationshipRule {
+interface RelationshipRule {
   type: RelationshipType;
   /** Whether an active association of this type makes a partner of record. */
   blocks: boolean;
@@ -47,7 +47,7 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
   exceptions: { defaultDays: 14, maxDays: 30, minJustificationLength: 20 },
 });
 
-export interface PolicyParseResult {
+interface PolicyParseResult {
   policy: Policy;
   /** One line per ignored value, e.g. `expiringSoonDays: expected a number from 0 to 365`. */
   problems: string[];
@@ -98,6 +98,15 @@ function bool(obj: Json, key: string, fallback: boolean, problems: string[], pat
   return fallback;
 }
 
+/** A nested settings object; anything else is reported and its defaults apply. */
+function section(obj: Json, key: string, problems: string[]): Json {
+  const value = obj[key];
+  if (value === undefined) return {};
+  if (isObject(value)) return value;
+  problems.push(`${key}: expected an object`);
+  return {};
+}
+
 function parseRelationshipTypes(value: unknown, problems: string[]): RelationshipRule[] {
   if (value === undefined) return DEFAULT_POLICY.relationshipTypes;
   if (!Array.isArray(value)) {
@@ -120,10 +129,10 @@ function parseRelationshipTypes(value: unknown, problems: string[]): Relationshi
       type: item.type,
       blocks: bool(item, "blocks", fallback?.blocks ?? true, problems, path),
     };
-    if (item.protectionDays !== undefined || fallback?.protectionDays !== undefined) {
-      const days = intIn(item, "protectionDays", 1, 3650, fallback?.protectionDays ?? 90, problems, path);
-      rule.protectionDays = days;
-    }
+    // An invalid window falls back to the type's default window, which for most types is none
+    // (open-ended): never to a window the admin did not ask for.
+    const days = intIn(item, "protectionDays", 1, 3650, fallback?.protectionDays ?? 0, problems, path);
+    if (days > 0) rule.protectionDays = days;
     rules.push(rule);
   });
   // Types the admin left out keep their default rule, after the listed ones.
@@ -150,9 +159,9 @@ export function parsePolicy(input: unknown): PolicyParseResult {
   }
   if (!isObject(raw)) return { policy: DEFAULT_POLICY, problems: ["policy must be a JSON object; defaults apply"] };
   const d = DEFAULT_POLICY;
-  const hierarchy = isObject(raw.hierarchy) ? raw.hierarchy : {};
-  const graph = isObject(raw.graph) ? raw.graph : {};
-  const exceptions = isObject(raw.exceptions) ? raw.exceptions : {};
+  const hierarchy = section(raw, "hierarchy", problems);
+  const graph = section(raw, "graph", problems);
+  const exceptions = section(raw, "exceptions", problems);
   const known = new Set([
     "relationshipTypes",
     "expiringSoonDays",

@@ -20,7 +20,7 @@ export function isRelationshipType(value: unknown): value is RelationshipType {
 }
 
 /** Where a piece of evidence was read. */
-export type SourceKind = "dataverse" | "graph" | "feed";
+type SourceKind = "dataverse" | "graph" | "feed";
 
 /** A problem in the data itself (not a failed source): shown to the user, never thrown. */
 export interface DataNote {
@@ -178,7 +178,7 @@ export interface Engagement {
   by?: string;
 }
 
-export type EvidenceState = "active" | "future" | "history";
+type EvidenceState = "active" | "future" | "history";
 
 /** An association as the policy judged it. */
 export interface Evidence {
@@ -197,7 +197,7 @@ export interface Evidence {
   inheritedFrom?: { accountId: string; name?: string; depth: number };
 }
 
-export type ReasonCode =
+type ReasonCode =
   | "active-partner"
   | "expiring-soon"
   | "history-only"

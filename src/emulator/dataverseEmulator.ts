@@ -25,7 +25,7 @@ export interface LookupValue {
   id: string;
 }
 
-export type CellValue = string | number | boolean | LookupValue | null | undefined;
+type CellValue = string | number | boolean | LookupValue | null | undefined;
 export type Record_ = Record<string, CellValue>;
 
 export interface TableDefinition {
@@ -46,7 +46,7 @@ export interface TableDefinition {
   cascadeDelete?: { table: string; column: string }[];
 }
 
-export interface RequestRecord {
+interface RequestRecord {
   operation: "retrieveMultipleRecords" | "createRecord" | "updateRecord" | "upsert" | "deleteRecord";
   entity: string;
   options?: string;
@@ -55,7 +55,7 @@ export interface RequestRecord {
   userId?: string;
 }
 
-export interface Fault {
+interface Fault {
   status: number;
   message: string;
   /** Seconds, as the service's Retry-After header says them on 429 (service protection). */

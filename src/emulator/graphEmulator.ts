@@ -5,7 +5,7 @@
  * customer (paged with an absolute `@odata.nextLink`), and findTenantInformationByTenantId.
  * Transport-free: the playground server and the tests put it behind HTTP.
  */
-export interface GraphTenant {
+interface GraphTenant {
   tenantId: string;
   displayName: string;
   defaultDomainName: string;
@@ -19,7 +19,7 @@ export interface GraphData {
   contracts: Record<string, unknown>[];
 }
 
-export interface GraphAnswer {
+interface GraphAnswer {
   status: number;
   headers: Record<string, string>;
   body: unknown;

@@ -13,7 +13,7 @@ import { normalizeGuid } from "../sources/webApi";
 import type { Record_ } from "./dataverseEmulator";
 import { EmulatorError } from "./emulatorError";
 
-export type RoleKey = "seller" | "approver" | "admin";
+type RoleKey = "seller" | "approver" | "admin";
 
 export interface Persona {
   id: string;
@@ -41,7 +41,7 @@ export const SALES_BASE_PRIVILEGES: Privilege[] = [
 ];
 
 /** Logical table name -> the schema name its privileges carry (`prv<Action><Schema>`). */
-export const PRIVILEGE_ENTITY_NAMES: ReadonlyMap<string, string> = new Map([
+const PRIVILEGE_ENTITY_NAMES: ReadonlyMap<string, string> = new Map([
   ...Object.entries(TableSchemaNames),
   ["account", "Account"],
   ["contact", "Contact"],
@@ -70,7 +70,7 @@ export function privilegesOf(persona: Persona): ReadonlyMap<string, Depth> {
 }
 
 /** The persona's user id as the emulator stores ids (lower case, no braces). */
-export function userIdOf(persona: Persona): string {
+function userIdOf(persona: Persona): string {
   return normalizeGuid(persona.id) ?? persona.id.toLowerCase();
 }
 

@@ -17,13 +17,13 @@ import { Persona, PRIVILEGE_DENIED_CODE } from "./security";
 import { EntitySets } from "../schema";
 import { Row, normalizeGuid } from "../sources/webApi";
 
-export const API_PREFIX = "/api/data/v9.2/";
+const API_PREFIX = "/api/data/v9.2/";
 /** The documented GET URL limit; the status for going past it is not documented (we answer 414). */
 export const MAX_URL_LENGTH = 32768;
 /** Request heads the server reads (URL + headers): room for a URL past the limit, so it gets its 414. */
-export const MAX_HEADER_BYTES = 64 * 1024;
+const MAX_HEADER_BYTES = 64 * 1024;
 
-export interface ServerRequest {
+interface ServerRequest {
   method: string;
   /** Path and query after /api/data/v9.2/, decoded. */
   resource: string;
@@ -75,7 +75,7 @@ function odataError(status: number, message: string, code = ""): InjectedFault {
 }
 
 /** `k1=1,k2='a,b'` -> { k1: 1, k2: "a,b" }; undefined when it is not a key list. */
-export function parseKey(text: string): Record<string, string | number> | undefined {
+function parseKey(text: string): Record<string, string | number> | undefined {
   const key: Record<string, string | number> = {};
   const re = /\s*(\w+)\s*=\s*(?:'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?))\s*(,|$)/y;
   let at = 0;

@@ -13,7 +13,7 @@ export const ROOT_FILES = ["[Content_Types].xml", "solution.xml", "customization
 /** Zip entry name → bytes, in the order they are written. */
 export type ZipEntries = Map<string, Uint8Array>;
 
-export type AssembleResult = { ok: true; entries: ZipEntries } | { ok: false; problems: PackProblem[] };
+type AssembleResult = { ok: true; entries: ZipEntries } | { ok: false; problems: PackProblem[] };
 
 const utf8 = (s: string) => new Uint8Array(Buffer.from(s, "utf8"));
 
@@ -34,7 +34,7 @@ function entityXml(e: Source["entities"][number]): string {
   return `<Entity>\n${parts.join("\n")}\n</Entity>`;
 }
 
-export function assembleCustomizations(source: Source): { xml: string } | { problems: PackProblem[] } {
+function assembleCustomizations(source: Source): { xml: string } | { problems: PackProblem[] } {
   const skeleton = stripProlog(source.customizations.text);
   const fill: Record<FilledSection, string[]> = {
     Entities: source.entities.map(entityXml),
@@ -67,7 +67,7 @@ export function assembleCustomizations(source: Source): { xml: string } | { prob
   return problems.length > 0 ? { problems } : { xml: xml + "\n" };
 }
 
-export function assembleSolutionXml(source: Source, managed: boolean): { xml: string } | { problems: PackProblem[] } {
+function assembleSolutionXml(source: Source, managed: boolean): { xml: string } | { problems: PackProblem[] } {
   const text = stripProlog(source.solutionManifest.text);
   const problems: PackProblem[] = [];
   for (const tag of ["Version", "Managed"]) {

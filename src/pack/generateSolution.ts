@@ -25,10 +25,10 @@ import { CHARTS } from "./model/approvals";
 import { chartId, renderChartFile } from "./render/approvals";
 
 /** Relative path (always `/`) → file content. */
-export type SolutionFiles = Map<string, string>;
+type SolutionFiles = Map<string, string>;
 
 /** Version written into Other/Solution.xml; the packer replaces it with package.json's. */
-export const SOURCE_VERSION = "0.0.0.0";
+const SOURCE_VERSION = "0.0.0.0";
 
 export function generateSolution(): SolutionFiles {
   const files: SolutionFiles = new Map();

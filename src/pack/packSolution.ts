@@ -16,7 +16,7 @@ import { checkPackage } from "./checks/packageChecks";
 import { defaultSchemasDir, validateCustomizations } from "./checks/schemaValidation";
 import { SolutionIdentity } from "../schema";
 
-export interface PackOptions {
+interface PackOptions {
   /** Repository root (holds package.json, Solution/, out/). */
   root: string;
   /** Folder the zips are written to (created when missing). */

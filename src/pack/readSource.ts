@@ -9,16 +9,16 @@ import { PackProblem } from "./errors";
 import { attr, checkWellFormed, childText, elements, innerOfRoot } from "./xmlScan";
 import { BUILT_WEB_RESOURCES_DIR } from "./model/webResources";
 
-export const SOLUTION_DIR = "Solution";
-export const CONTROLS_DIR = "out/controls";
+const SOLUTION_DIR = "Solution";
+const CONTROLS_DIR = "out/controls";
 
-export interface SourceFile {
+interface SourceFile {
   /** Path relative to the repository root, with `/`. */
   rel: string;
   text: string;
 }
 
-export interface EntitySource {
+interface EntitySource {
   file: SourceFile;
   schemaName: string;
   /** `<systemform>` fragments grouped by form type (main, quick, card...). */
@@ -34,7 +34,7 @@ export interface BinaryFile {
   bytes: Uint8Array;
 }
 
-export interface WebResourceSource {
+interface WebResourceSource {
   name: string;
   data: SourceFile;
   /** Entry name inside the zip, from `<FileName>` without the leading slash. */
@@ -42,7 +42,7 @@ export interface WebResourceSource {
   content: BinaryFile;
 }
 
-export interface ControlSource {
+interface ControlSource {
   name: string;
   manifest: BinaryFile;
   /** Every file of Controls/<name>/, manifest included, keyed by path relative to that folder. */
@@ -61,7 +61,7 @@ export interface Source {
   controls: ControlSource[];
 }
 
-export type ReadResult = { ok: true; source: Source } | { ok: false; problems: PackProblem[] };
+type ReadResult = { ok: true; source: Source } | { ok: false; problems: PackProblem[] };
 
 const posix = (p: string) => p.split(path.sep).join("/");
 
@@ -88,7 +88,7 @@ async function walk(root: string, dir: string): Promise<string[]> {
 }
 
 /** Semantic version from package.json → a Dataverse version (2 to 4 numeric parts). */
-export function solutionVersion(version: unknown): string | undefined {
+function solutionVersion(version: unknown): string | undefined {
   return typeof version === "string" && /^\d+(\.\d+){1,3}$/.test(version) ? version : undefined;
 }
 

@@ -24,7 +24,7 @@ export function el(
   return { tag, attrs: list, children: nodes };
 }
 
-export function escapeXml(value: string): string {
+function escapeXml(value: string): string {
   return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 

@@ -31,7 +31,7 @@ export interface AuditInput {
   details?: string[];
 }
 
-export function auditRecord(t: Translate, input: AuditInput): Row {
+function auditRecord(t: Translate, input: AuditInput): Row {
   const { verdict, decision } = input;
   const reasons = verdict.reasons.map((r) => reasonText(t, verdict, r, input.now)).filter((r): r is string => !!r);
   const sources = verdict.sources.map((s) => t(s.ok ? "Source_ok" : "Source_failed", { source: s.source })).join("; ");

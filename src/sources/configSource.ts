@@ -23,7 +23,7 @@ export interface PartnerGuardConfig {
   failure?: SourceFailure;
 }
 
-export function buildConfigFetchXml(): string {
+function buildConfigFetchXml(): string {
   const names = Object.values(EnvironmentVariables)
     .map((n) => `<value>${xmlAttr(n)}</value>`)
     .join("");
@@ -54,7 +54,7 @@ export function configFromValues(values: Map<string, string>): PartnerGuardConfi
 }
 
 /** The raw values of PartnerGuard's environment variables (current value, else default), or why they could not be read. */
-export type ConfigValues = { ok: true; values: Record<string, string> } | { ok: false; failure: SourceFailure };
+type ConfigValues = { ok: true; values: Record<string, string> } | { ok: false; failure: SourceFailure };
 
 export async function readConfigValues(host: WebApiHost): Promise<ConfigValues> {
   try {
@@ -99,7 +99,7 @@ export interface ConfigCache {
   key: string;
 }
 
-export const CONFIG_CACHE_PREFIX = "partnerguard:config-cache:v1:";
+const CONFIG_CACHE_PREFIX = "partnerguard:config-cache:v1:";
 /** Older entries are not used even as a hint. */
 export const CONFIG_CACHE_MAX_AGE_MS = 30 * 24 * 3_600_000;
 const CONFIG_CACHE_VERSION = 1;

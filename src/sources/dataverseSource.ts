@@ -37,7 +37,7 @@ import { FORMATTED, Row, WebApiHost, normalizeGuid, xmlAttr } from "./webApi";
 import { SourceError, retryAfterMsOf, toFailure } from "./failures";
 
 export const DATAVERSE_SOURCE = "Dataverse";
-export const PAGE_SIZE = 5000;
+const PAGE_SIZE = 5000;
 /** Simple FetchXML paging cannot go past 50,000 rows. */
 export const MAX_PAGES = 10;
 
@@ -66,7 +66,7 @@ export const EXCEPTION_COLUMNS = [
   OutreachExceptionTable.createdBy,
 ];
 
-export const DECISION_COLUMNS = [
+const DECISION_COLUMNS = [
   OutreachDecision.id,
   OutreachDecision.decision,
   OutreachDecision.days,
@@ -110,7 +110,7 @@ export function buildFetchXml(accountId: string, page: number, pageSize: number)
  * The account's requests recent enough to matter at `nowIso` (pending, or approved and possibly
  * still valid), each with its decisions. The verdict judges them from server-set columns only.
  */
-export function buildExceptionsFetchXml(accountId: string, page: number, pageSize: number, nowIso: string): string {
+function buildExceptionsFetchXml(accountId: string, page: number, pageSize: number, nowIso: string): string {
   const E = OutreachExceptionTable;
   const since = new Date(Date.parse(nowIso) - EXCEPTION_LOOKBACK_DAYS * 86_400_000).toISOString();
   return (
@@ -126,7 +126,7 @@ export function buildExceptionsFetchXml(accountId: string, page: number, pageSiz
 }
 
 /** The account's latest "engaged the partner" audit entry of the last ENGAGEMENT_RECENT_DAYS (who and when: server-set). */
-export function buildEngagementFetchXml(accountId: string, nowIso: string): string {
+function buildEngagementFetchXml(accountId: string, nowIso: string): string {
   const A = OutreachAudit;
   const since = new Date(Date.parse(nowIso) - ENGAGEMENT_RECENT_DAYS * 86_400_000).toISOString();
   return (
@@ -208,7 +208,7 @@ const DECISION_BY_CODE = new Map<unknown, ExceptionDecision["decision"]>(
 );
 
 /** A decision from the columns under `alias` of a row; undefined when the row carries none. */
-export function decisionFrom(row: Row, alias: string, exceptionId: string): ExceptionDecision | undefined {
+function decisionFrom(row: Row, alias: string, exceptionId: string): ExceptionDecision | undefined {
   const D = OutreachDecision;
   const id = normalizeGuid(row[`${alias}.${D.id}`]);
   if (!id) return undefined;
@@ -339,7 +339,7 @@ export function mapRows(
   return { associations, notes, exceptions: mapExceptions(rows, (row) => normalizeGuid(row[Account.id])) };
 }
 
-export interface DataverseSourceOptions {
+interface DataverseSourceOptions {
   pageSize?: number;
   signal?: AbortSignal;
   /** The verdict's deadline (epoch ms by `clock`): a throttled read is retried only when its wait fits before it. */

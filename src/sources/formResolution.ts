@@ -26,7 +26,7 @@ import { WebApiHost } from "./webApi";
 import { DATAVERSE_SOURCE } from "./dataverseSource";
 import { SourceOutcome } from "../core/types";
 
-export interface FormResolutionDeps {
+interface FormResolutionDeps {
   webApi: WebApiHost;
   extraSources?: ExtraSource[];
   storage?: SharedOptions["storage"];

@@ -29,7 +29,7 @@ import { WebApiHost, normalizeGuid } from "./webApi";
 import { messageOf, withTimeout } from "./failures";
 
 /** A write that has not answered in this time is told as such (it may still have been saved). */
-export const WRITE_TIMEOUT_MS = 15_000;
+const WRITE_TIMEOUT_MS = 15_000;
 
 /**
  * The record was written but its audit entry was not: the two are separate requests (the browser
@@ -58,7 +58,7 @@ async function auditAfter(saved: PartlySavedError["saved"], ctx: ActionContext, 
   }
 }
 
-export interface Actor {
+interface Actor {
   userId: string;
   userName?: string;
 }
@@ -102,7 +102,7 @@ export async function engagePartner(
   return { on: new Date(now).toISOString(), by: ctx.actor.userName };
 }
 
-export type RequestResult = { ok: true; id: string } | { ok: false; problems: RequestProblem[] };
+type RequestResult = { ok: true; id: string } | { ok: false; problems: RequestProblem[] };
 
 /** Ask for a time-boxed exception; refused (nothing written) when the rules say no. */
 export async function requestException(
@@ -135,7 +135,7 @@ export async function requestException(
   return { ok: true, id: created.id };
 }
 
-export type DecisionResult = { ok: true; validUntil?: string } | { ok: false; problems: DecisionProblem[] };
+type DecisionResult = { ok: true; validUntil?: string } | { ok: false; problems: DecisionProblem[] };
 
 /**
  * An approver approves (from the decision's creation, for the requested days within the policy's

@@ -27,7 +27,7 @@ export interface ExtraSource {
   read(tenantId: string | undefined, signal: AbortSignal, context: ExtraSourceContext): Promise<SourceOutcome>;
 }
 
-export interface ResolverDeps {
+interface ResolverDeps {
   webApi: WebApiHost;
   extraSources?: ExtraSource[];
   /** Returns the configuration; defaults to one Web API read per call. */
@@ -80,7 +80,7 @@ export const MAX_BUDGET_MS = 9000;
  * Race a started source against what is left of the budget. The work gets an AbortSignal that
  * fires at the deadline, so a late source stops instead of finishing in the background.
  */
-export function withDeadline(
+function withDeadline(
   started: { promise: Promise<SourceOutcome>; controller: AbortController },
   deadline: number,
   clock: () => number,

@@ -326,7 +326,7 @@ export function replaceFormListener(accountId: string, listener: Listener, scope
  * widen what the admin's policy allows at the moment of outreach.
  */
 export const CONFIG_STORAGE_KEY = "partnerguard:config";
-export const CONFIG_TTL_MS = 10 * 60_000;
+const CONFIG_TTL_MS = 10 * 60_000;
 
 type Values = Record<string, string>;
 

@@ -165,7 +165,7 @@ const reason: Reader<Reason> = objectOf((f) => ({
   ),
 }));
 
-export const readVerdict: Reader<Verdict> = objectOf((f) => ({
+const readVerdict: Reader<Verdict> = objectOf((f) => ({
   accountId: f.req("accountId", str),
   outreach: f.req("outreach", everyOf<Verdict["outreach"]>()("allowed", "blocked", "unverified")),
   partnerOfRecord: f.opt("partnerOfRecord", evidence),

@@ -9,7 +9,7 @@ import { PartlySavedError } from "../sources/partnerActions";
 /** Privilege errors as the Web API, PCF's webAPI and Xrm.WebApi report them (HTTP 403, or the error code alone). */
 const PRIVILEGE_CODES = new Set<unknown>([-2147220960, -2147187962, "0x80040220", "0x80048306"]);
 
-export function isPrivilegeError(error: unknown): boolean {
+function isPrivilegeError(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
   const e = error as {
     status?: unknown;

@@ -5,7 +5,7 @@
  */
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { PartnerGuard } from "../../PartnerGuard/index";
-import { setGraphHost } from "../../PartnerGuard/graphWiring";
+import { GraphOptions } from "../../PartnerGuard/graphWiring";
 import { createContext } from "../../playground/fakeContext";
 import { GraphAuthError, InteractiveGraphAuth, StaticTokenAuth } from "../../src/sources/graph/graphAuth";
 import { EnvironmentVariables } from "../../src/schema";
@@ -32,11 +32,20 @@ const loadGraph = (): Promise<GraphModule> => {
 
 beforeAll(async () => {
   server = await startGraphServer(graphData([gdap("active")], [contract("ResellerPartner")]));
-  setGraphHost({ baseUrl: server.baseUrl, createAuth: () => auth, loadGraph });
 });
 afterAll(() => server.close());
 
-function setup(tenantId: string, partnerTenant = PARTNER, policy?: Record<string, unknown>) {
+/** The local Graph, and how tokens are had (the control's constructor options, as the playground passes them). */
+function graphOptions(tokens: InteractiveGraphAuth = auth): GraphOptions {
+  return { baseUrl: server.baseUrl, createAuth: () => tokens, loadGraph };
+}
+
+function setup(
+  tenantId: string,
+  partnerTenant = PARTNER,
+  policy?: Record<string, unknown>,
+  graph: GraphOptions = graphOptions(),
+) {
   const emulator = demoEmulator();
   const values: [string, string][] = [
     [EnvironmentVariables.graphEnabled, "yes"],
@@ -61,7 +70,7 @@ function setup(tenantId: string, partnerTenant = PARTNER, policy?: Record<string
     webApi: emulator,
     requestRender: () => rerender(),
   });
-  const control = new PartnerGuard();
+  const control = new PartnerGuard({ graph });
   control.init(context as never);
   const view = render(control.updateView(context as never));
   rerender = () => view.rerender(control.updateView(context as never));
@@ -113,17 +122,12 @@ test("a sign-in that does not complete says why next to the button, and the verd
     getAccessToken: () => Promise.reject(new GraphAuthError("not-connected", "no session")),
     connect: () => Promise.resolve({ kind: "forbidden", message: "AADSTS65001: consent required" }),
   };
-  setGraphHost({ baseUrl: server.baseUrl, createAuth: () => refusing, loadGraph });
-  try {
-    setup(CUSTOMER, "0f1e2d3c-4b5a-4968-8776-655443322110"); // another app registration: a provider of its own
-    fireEvent.click(await screen.findByRole("button", { name: "Connect to Microsoft Graph" }));
-    expect(
-      await screen.findByText(/Sign-in to Microsoft Graph did not complete: access is not granted; ask your admin\./),
-    ).toBeTruthy();
-    expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("unverified");
-  } finally {
-    setGraphHost({ baseUrl: server.baseUrl, createAuth: () => auth, loadGraph });
-  }
+  setup(CUSTOMER, "0f1e2d3c-4b5a-4968-8776-655443322110", undefined, graphOptions(refusing));
+  fireEvent.click(await screen.findByRole("button", { name: "Connect to Microsoft Graph" }));
+  expect(
+    await screen.findByText(/Sign-in to Microsoft Graph did not complete: access is not granted; ask your admin\./),
+  ).toBeTruthy();
+  expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("unverified");
 });
 
 test("a silent sign-in slower than the budget ends as 'not connected' with the Connect button, never as 'no answer in time'", async () => {
@@ -132,15 +136,10 @@ test("a silent sign-in slower than the budget ends as 'not connected' with the C
     getAccessToken: () => new Promise<string>(() => undefined),
     connect: () => Promise.resolve(undefined),
   };
-  setGraphHost({ baseUrl: server.baseUrl, createAuth: () => hanging, loadGraph });
-  try {
-    server.requests.length = 0;
-    setup(CUSTOMER, "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", { sourceTimeoutMs: 1000 });
-    expect(await screen.findByRole("button", { name: "Connect to Microsoft Graph" }, { timeout: 3000 })).toBeTruthy();
-    expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("unverified");
-    expect(screen.queryByText(/no answer in time/)).toBeNull();
-    expect(server.requests).toHaveLength(0);
-  } finally {
-    setGraphHost({ baseUrl: server.baseUrl, createAuth: () => auth, loadGraph });
-  }
+  server.requests.length = 0;
+  setup(CUSTOMER, "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", { sourceTimeoutMs: 1000 }, graphOptions(hanging));
+  expect(await screen.findByRole("button", { name: "Connect to Microsoft Graph" }, { timeout: 3000 })).toBeTruthy();
+  expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("unverified");
+  expect(screen.queryByText(/no answer in time/)).toBeNull();
+  expect(server.requests).toHaveLength(0);
 });

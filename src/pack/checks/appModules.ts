@@ -8,7 +8,7 @@ import { PackProblem } from "../errors";
 import { elements, unescapeXml } from "../xmlScan";
 
 /** What the rest of customizations.xml defines, by the keys app components use (lower case). */
-export interface PackageDefinitions {
+interface PackageDefinitions {
   /** Table logical names. */
   entities: Set<string>;
   /** Form id → table logical name. */
@@ -26,7 +26,7 @@ const key = (s: string | undefined) => (s ?? "").trim().toLowerCase();
 /** Ids with or without braces, any case. */
 const guid = (s: string | undefined) => key(s).replace(/[{}]/g, "");
 
-export function packageDefinitions(customizations: string): PackageDefinitions {
+function packageDefinitions(customizations: string): PackageDefinitions {
   const defs: PackageDefinitions = {
     entities: new Set(),
     forms: new Map(),
@@ -49,7 +49,7 @@ export function packageDefinitions(customizations: string): PackageDefinitions {
   return defs;
 }
 
-export interface AppModuleInfo {
+interface AppModuleInfo {
   uniqueName: string;
   line: number;
 }

@@ -190,7 +190,7 @@ const withoutLinks = (inner: string) =>
  * statecode). A view's link-entity must join columns that exist, and a condition on a linked
  * table must name a link's alias. Otherwise the import fails or the view shows nothing.
  */
-export function checkColumnReferences(zipName: string, customizations: string): PackProblem[] {
+function checkColumnReferences(zipName: string, customizations: string): PackProblem[] {
   const c = customizations;
   const problems: PackProblem[] = [];
   const at = (index: number, message: string) =>
@@ -259,7 +259,7 @@ export function checkColumnReferences(zipName: string, customizations: string): 
 }
 
 /** Ribbon and form references: every one must match a definition exactly (platform-facts A7). */
-export function checkReferences(
+function checkReferences(
   zipName: string,
   customizations: string,
   entries: Map<string, Uint8Array>,

@@ -8,7 +8,7 @@ import path from "node:path";
 import { validateXML } from "xmllint-wasm";
 import { PackProblem } from "../errors";
 
-export interface NewerConstruct {
+interface NewerConstruct {
   /** What the schema does not know. */
   construct: string;
   /** Why the package carries it anyway. */

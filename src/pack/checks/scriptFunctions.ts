@@ -7,7 +7,7 @@
  */
 import vm from "node:vm";
 
-export type FunctionLookup = (dotted: string) => boolean;
+type FunctionLookup = (dotted: string) => boolean;
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 

@@ -31,13 +31,13 @@ export type AppSubArea =
     }
   | { id: string; title: Labels; dashboardKey: string; table?: undefined; viewKey?: undefined };
 
-export interface AppGroup {
+interface AppGroup {
   id: string;
   title: Labels;
   subAreas: AppSubArea[];
 }
 
-export interface AppArea {
+interface AppArea {
   id: string;
   title: Labels;
   groups: AppGroup[];

@@ -6,7 +6,7 @@
 import { ServerColumns } from "../../schema";
 import { Column, Labels } from "./types";
 
-export interface SystemColumn {
+interface SystemColumn {
   label: Labels;
   /** The kind of form control that shows it. */
   kind: Column["kind"];

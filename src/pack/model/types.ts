@@ -27,7 +27,7 @@ export type Column =
       onDelete?: "cascade" | "removeLink";
     });
 
-export interface ColumnBase<K extends string> {
+interface ColumnBase<K extends string> {
   kind: K;
   logicalName: string;
   /** Schema name when its casing matters (lookups: it is the navigation property name). */
@@ -40,7 +40,7 @@ export interface ColumnBase<K extends string> {
 /** Tables a lookup of ours may point to: the platform's standard ones and our own. */
 export type LookupTarget = "account" | "contact" | "systemuser" | "pg_outreachexception";
 
-export interface FormSection {
+interface FormSection {
   label: Labels;
   /** Column logical names, one per row: the table's own columns or system columns (read-only). */
   columns: string[];
@@ -64,7 +64,7 @@ export interface MainForm {
 /** `querytype` values of savedquery the platform uses for the system views of a table. */
 export const QueryType = { public: 0, advancedFind: 1, associated: 2, quickFind: 4, lookup: 64 } as const;
 
-export interface ViewCondition {
+interface ViewCondition {
   /** Alias of one of the view's `links` when the column is the linked table's; else the view's table. */
   entityname?: string;
   attribute: string;
@@ -76,7 +76,7 @@ export interface ViewCondition {
  * A table joined to the view's rows (`<link-entity>`), for conditions only: no columns are read
  * from it. An outer link plus a `null` condition on its primary key means "has no such row".
  */
-export interface ViewLink {
+interface ViewLink {
   /** Logical name of the linked table. */
   table: string;
   /** Column of the linked table... */
@@ -99,7 +99,7 @@ export interface View {
   order: { attribute: string; descending: boolean }[];
 }
 
-export interface AlternateKey {
+interface AlternateKey {
   schemaName: string;
   label: Labels;
   columns: string[];

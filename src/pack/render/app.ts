@@ -24,10 +24,10 @@ import { INTRODUCED_VERSION } from "./attributes";
  * Component types inside `<AppModuleComponents>` (platform-facts D2; 59 = saved query
  * visualization, i.e. system chart; 60 = system form, dashboards included).
  */
-export const AppComponentType = { entity: 1, view: 26, chart: 59, form: 60, siteMap: 62 } as const;
+const AppComponentType = { entity: 1, view: 26, chart: 59, form: 60, siteMap: 62 } as const;
 
 /** The platform's default app tile image: a system web resource every org has (what the app designer writes). */
-export const DEFAULT_APP_ICON = "953b9fac-1e5e-e611-80d6-00155ded156f";
+const DEFAULT_APP_ICON = "953b9fac-1e5e-e611-80d6-00155ded156f";
 
 /** Site-map schema version the app designer writes on the site map, areas and groups. */
 const SITEMAP_VERSION = "7.0.0.0";
@@ -43,7 +43,7 @@ const titles = (labels: Labels): XmlElement =>
  * A list page opened on one view: the documented `main.aspx` URL (pagetype entitylist, the view id
  * and viewtype 1039 = system view). Without a view the table's default view opens (Entity alone).
  */
-export function subAreaUrl(s: AppSubArea): string | undefined {
+function subAreaUrl(s: AppSubArea): string | undefined {
   // A system dashboard: the URL the app designer writes for a dashboard entry.
   if (s.dashboardKey !== undefined) {
     if (!DASHBOARDS.some((d) => d.key === s.dashboardKey))
@@ -103,7 +103,7 @@ export function renderAppModuleSiteMap(app: AppDefinition): XmlElement {
  * Forms, views and charts the app shows, by table: all of ours, and the PartnerGuard account form;
  * then its dashboards and the site map.
  */
-export function appComponents(app: AppDefinition): { type: number; schemaName?: string; id?: string }[] {
+function appComponents(app: AppDefinition): { type: number; schemaName?: string; id?: string }[] {
   const tables = app.tables.map((logicalName) => {
     const table = TABLES.find((t) => t.logicalName === logicalName);
     if (table)

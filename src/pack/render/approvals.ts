@@ -18,13 +18,13 @@ export const chartId = (table: string, key: string): string => stableGuid("chart
 export const dashboardId = (key: string): string => stableGuid("dashboard", key);
 
 /** The subgrid control: lists and charts on forms and dashboards (FormXml `classid`). */
-export const SUBGRID_CLASS = "{E7A81278-8635-4d9e-8D4D-59480B391C5B}";
+const SUBGRID_CLASS = "{E7A81278-8635-4d9e-8D4D-59480B391C5B}";
 
 /** Aliases the chart's fetch gives its two columns; the measure names the counted one. */
 const GROUP_ALIAS = "groupby_column";
 const COUNT_ALIAS = "aggregate_column";
 
-export function chartDataDescription(chart: ChartDefinition): XmlElement {
+function chartDataDescription(chart: ChartDefinition): XmlElement {
   return el(
     "datadefinition",
     {},
@@ -71,7 +71,7 @@ function chartPresentation(): XmlElement {
   );
 }
 
-export function renderVisualization(chart: ChartDefinition): XmlElement {
+function renderVisualization(chart: ChartDefinition): XmlElement {
   return el(
     "visualization",
     {},

@@ -15,7 +15,7 @@ import { roleId } from "./role";
  * its place in the form order (lowest first) and whether it is the fallback for users no other
  * form is shown to. Without it, which main form a user lands on is left to the form order.
  */
-export function displayConditions(
+function displayConditions(
   order: number,
   fallbackForm: boolean,
   roleKeys: readonly RoleDefinition["key"][] | "everyone",
@@ -32,7 +32,7 @@ export function displayConditions(
 }
 
 /** Class ids of the platform's standard form controls. */
-export const ControlClass = {
+const ControlClass = {
   text: "{4273EDBD-AC1D-40d3-9FB2-095C621B552D}",
   memo: "{E0DECE4B-6FC8-4a8f-A065-082708572369}",
   lookup: "{270BD3DB-D9AF-4782-9025-509E298DEC0A}",

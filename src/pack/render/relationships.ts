@@ -25,7 +25,7 @@ export interface Relationship {
   cascadeDelete: (typeof CASCADE_DELETE)[keyof typeof CASCADE_DELETE];
 }
 
-export function relationshipsOf(tables: readonly Table[]): Relationship[] {
+function relationshipsOf(tables: readonly Table[]): Relationship[] {
   return tables.flatMap((table) =>
     table.columns.flatMap((c): Relationship[] =>
       c.kind === "lookup"
@@ -44,7 +44,7 @@ export function relationshipsOf(tables: readonly Table[]): Relationship[] {
   );
 }
 
-export function renderRelationship(r: Relationship): XmlElement {
+function renderRelationship(r: Relationship): XmlElement {
   return el(
     "EntityRelationship",
     { Name: r.name },

@@ -32,16 +32,16 @@ export const ComponentType = {
  * metadata stays the org's, the subcomponents customizations.xml carries are imported. 0 would
  * claim every account column and form for PartnerGuard.
  */
-export const ACCOUNT_BEHAVIOR = 2;
+const ACCOUNT_BEHAVIOR = 2;
 
-export interface RootComponentRef {
+interface RootComponentRef {
   type: number;
   schemaName?: string;
   id?: string;
   behavior: number;
 }
 
-export function rootComponents(): RootComponentRef[] {
+function rootComponents(): RootComponentRef[] {
   return [
     ...TABLES.map((t) => ({ type: ComponentType.entity, schemaName: t.logicalName, behavior: 0 })),
     { type: ComponentType.entity, schemaName: Account.logicalName, behavior: ACCOUNT_BEHAVIOR },

@@ -4,7 +4,7 @@ import { stableGuid } from "../guid";
 import { WebResourceDefinition } from "../model/webResources";
 import { INTRODUCED_VERSION } from "./attributes";
 
-export const webResourceId = (name: string): string => stableGuid("webresource", name);
+const webResourceId = (name: string): string => stableGuid("webresource", name);
 
 /**
  * The file inside the zip: the name without `/` and `.`, then the id, no extension (what the

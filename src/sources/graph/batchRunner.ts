@@ -8,7 +8,7 @@ import { Client } from "@microsoft/microsoft-graph-client";
 import { BatchItemRequest, BatchItemResponse, batchBody, header, parseBatchResponse, retryAfterMs } from "./batch";
 import { ANSWER_MARGIN_MS } from "./graphClient";
 
-export interface BatchRunOptions {
+interface BatchRunOptions {
   signal: AbortSignal;
   deadline: number;
   clock: () => number;
@@ -17,11 +17,11 @@ export interface BatchRunOptions {
 }
 
 /** Item retries after a per-item 429: one is enough within a form's budget. */
-export const MAX_ITEM_RESENDS = 1;
+const MAX_ITEM_RESENDS = 1;
 /** Without Retry-After on a throttled item, wait this long before sending it again. */
-export const DEFAULT_ITEM_WAIT_MS = 1000;
+const DEFAULT_ITEM_WAIT_MS = 1000;
 
-export class MalformedBatchError extends Error {
+class MalformedBatchError extends Error {
   constructor(message: string) {
     super(message);
     // Named like the parse error the client raises, so both map to "malformed" in one place.
@@ -29,7 +29,7 @@ export class MalformedBatchError extends Error {
   }
 }
 
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason as Error);
     const timer = setTimeout(() => {

@@ -8,7 +8,7 @@ export const GRAPH_VERSION = "v1.0";
 export const LOGIN_AUTHORITY_HOST = "https://login.microsoftonline.com";
 
 /** Least-privileged delegated permissions, each needing admin consent. */
-export const GRAPH_PERMISSIONS = [
+const GRAPH_PERMISSIONS = [
   "DelegatedAdminRelationship.Read.All",
   "Directory.Read.All",
   "CrossTenantInformation.ReadBasic.All",

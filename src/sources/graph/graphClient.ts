@@ -15,7 +15,7 @@ import { GRAPH_BASE_URL, GRAPH_VERSION } from "./graphApi";
 import { retryAfterMs } from "./batch";
 import { GraphAuth } from "./graphAuth";
 
-export interface GraphClientOptions {
+interface GraphClientOptions {
   auth: GraphAuth;
   /** `https://graph.microsoft.com` unless a test or the playground points elsewhere. */
   baseUrl?: string;
@@ -28,12 +28,12 @@ export interface GraphClientOptions {
 }
 
 /** Retry budget: at most two retries, 1 s base delay (the client's default of 3 s fits no form). */
-export const MAX_RETRIES = 2;
-export const BASE_DELAY_S = 1;
+const MAX_RETRIES = 2;
+const BASE_DELAY_S = 1;
 /** Time an answer needs after the wait: a retry that leaves less than this is not worth sending. */
 export const ANSWER_MARGIN_MS = 300;
 
-export function deadlineRetryOptions(deadline: number, clock: () => number = Date.now): RetryHandlerOptions {
+function deadlineRetryOptions(deadline: number, clock: () => number = Date.now): RetryHandlerOptions {
   return new RetryHandlerOptions(BASE_DELAY_S, MAX_RETRIES, (delay, attempt, _request, _options, response) => {
     const now = clock();
     // Without Retry-After the handler waits delay (+ backoff from the 2nd retry) + up to 1 s.

@@ -76,7 +76,7 @@ async function tokenWithin(auth: GraphAuth, ms: number, signal: AbortSignal): Pr
 }
 
 /** More pages than this means something is wrong with the data (or the paging): stop. */
-export const MAX_ROUNDS = 10;
+const MAX_ROUNDS = 10;
 
 function failed(failure: SourceFailure): SourceOutcome {
   return { source: GRAPH_SOURCE, sourceKind: "graph", ok: false, failure };

@@ -37,7 +37,7 @@ export interface MsalBrowserOptions {
   silentTimeoutMs?: number;
 }
 
-export type CreateApp = (configuration: Configuration) => IPublicClientApplication;
+type CreateApp = (configuration: Configuration) => IPublicClientApplication;
 
 const createApp: CreateApp = (configuration) => new PublicClientApplication(configuration);
 

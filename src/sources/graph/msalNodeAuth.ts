@@ -8,17 +8,17 @@ import { APP_ONLY_SCOPE, LOGIN_AUTHORITY_HOST } from "./graphApi";
 import { GraphAuth, GraphAuthError } from "./graphAuth";
 import { ACCESS_NOT_GRANTED } from "./graphFailures";
 
-export interface MsalNodeOptions {
+interface MsalNodeOptions {
   clientId: string;
   tenantId: string;
   clientSecret: string;
 }
 
-export interface ClientCredentialApp {
+interface ClientCredentialApp {
   acquireTokenByClientCredential(request: { scopes: string[] }): Promise<{ accessToken: string } | null>;
 }
 
-export type CreateNodeApp = (configuration: Configuration) => ClientCredentialApp;
+type CreateNodeApp = (configuration: Configuration) => ClientCredentialApp;
 
 const createNodeApp: CreateNodeApp = (configuration) => new ConfidentialClientApplication(configuration);
 
