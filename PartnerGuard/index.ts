@@ -10,7 +10,8 @@ import { ActionContext } from "../src/sources/partnerActions";
 import { SourceFailure } from "../src/core/types";
 import { VerdictController } from "./VerdictController";
 import { localConfigCache, resolveForForm, sessionStorageOrUndefined } from "../src/sources/formResolution";
-import { GraphConnection, GraphOptions, loginHintOf, withheldTenantSource } from "./graphWiring";
+import { GraphConnection, GraphOptions, loginHintOf } from "./graphWiring";
+import { withheldTenantSource } from "../src/sources/graph/withheldTenant";
 
 /** What a host other than Dynamics passes to the constructor (the playground, tests); Dynamics passes nothing. */
 export interface PartnerGuardOptions {

@@ -3,6 +3,7 @@
  * The rule only decides what the button shows; the action checks again and leaves an audit
  * entry either way, because client-side gating is not security.
  */
+import { withheldTenantSource } from "../src/sources/graph/withheldTenant";
 import { Account, ENGAGEMENT_ACTIVITY, OUTREACH_ACTIVITY } from "../src/schema";
 import { AuditDecision, AuditInput, writeAudit } from "../src/sources/audit";
 import { Translate } from "../src/text/translate";
@@ -22,7 +23,11 @@ const ENABLE_RULE_BUDGET_MS = 8000;
 
 export interface FormLike {
   data: { entity: { getId(): string; getPrimaryAttributeValue?(): string } };
-  getAttribute(name: string): { getValue(): unknown } | null;
+  getAttribute(name: string): {
+    getValue(): unknown;
+    /** Xrm: what column security lets this user do with the column. */
+    getUserPrivilege?(): { canRead?: boolean };
+  } | null;
   ui: { refreshRibbon(refreshAll?: boolean): void };
 }
 
@@ -35,17 +40,29 @@ function tenantIdOf(form: FormLike): string | undefined {
   return typeof value === "string" && value.trim() ? value.trim() : undefined;
 }
 
+/** The column is secured and this user may not read it: the form withholds its value (not the same as empty). */
+function tenantWithheld(form: FormLike): boolean {
+  return form.getAttribute(Account.tenantId)?.getUserPrivilege?.().canRead === false;
+}
+
 export function resolveForAccount(
   host: CommandHost,
   form: FormLike,
   accountId: string,
   fresh: boolean,
 ): Promise<Resolution> {
+  const withheld = tenantWithheld(form);
   return resolveForForm(
-    { webApi: host.webApi, storage: host.storage, scope: host.scope },
+    // A withheld tenant id: Graph's part fails closed where Graph is on, as on the card.
+    {
+      webApi: host.webApi,
+      storage: host.storage,
+      scope: host.scope,
+      ...(withheld ? { extraSources: [withheldTenantSource] } : {}),
+    },
     accountId,
-    tenantIdOf(form),
-    fresh,
+    withheld ? undefined : tenantIdOf(form),
+    fresh || withheld,
   );
 }
 

@@ -8,6 +8,7 @@ import {
   AuditDecisionCodes,
   AuditVerdictCodes,
   DecisionCodes,
+  EnvironmentVariables,
   OutreachAudit,
   OutreachDecision,
   OutreachExceptionTable,
@@ -216,5 +217,40 @@ describe("form OnLoad PartnerGuard.Form.onLoad", () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(recorded.refreshes).toEqual([false, false]);
     await expect(Ribbon.isOutreachEnabled(form as never)).resolves.toBe(false);
+  });
+});
+
+describe("a customer tenant id the seller may not read (column security)", () => {
+  function withGraphOn(emulator: ReturnType<typeof demoEmulator>) {
+    for (const [i, [schemaname, defaultvalue]] of [
+      [EnvironmentVariables.graphEnabled, "yes"],
+      [EnvironmentVariables.graphClientId, "0f0e0d0c-0000-4000-8000-000000000001"],
+      [EnvironmentVariables.graphTenantId, "0f0e0d0c-0000-4000-8000-000000000002"],
+    ].entries())
+      emulator.insert("environmentvariabledefinition", {
+        environmentvariabledefinitionid: `e9000000-0000-4000-8000-00000000001${i}`,
+        schemaname,
+        defaultvalue,
+      });
+    return emulator;
+  }
+
+  test("with Graph on, the command stays off: a withheld tenant id is not an account without one", async () => {
+    const emulator = withGraphOn(demoEmulator());
+    const { form } = installXrm(emulator.as(PERSONAS.seller), DEMO.woodgrove, { tenantReadable: false });
+    await expect(Ribbon.isOutreachEnabled(form as never)).resolves.toBe(false);
+    const resolution = await ribbon.resolveForAccount(xrmHost(), form as never, DEMO.woodgrove, false);
+    expect(resolution.verdict.outreach).toBe("unverified");
+    expect(resolution.verdict.reasons.find((r) => r.code === "source-failed")?.failure?.kind).toBe("forbidden");
+  });
+
+  test("with Graph on and the column readable but empty, Dataverse alone decides", async () => {
+    const { form } = installXrm(withGraphOn(demoEmulator()).as(PERSONAS.seller), DEMO.woodgrove);
+    await expect(Ribbon.isOutreachEnabled(form as never)).resolves.toBe(true);
+  });
+
+  test("with Graph off, a withheld tenant id changes nothing", async () => {
+    const { form } = installXrm(demoEmulator().as(PERSONAS.seller), DEMO.woodgrove, { tenantReadable: false });
+    await expect(Ribbon.isOutreachEnabled(form as never)).resolves.toBe(true);
   });
 });

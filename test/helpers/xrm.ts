@@ -18,7 +18,7 @@ export interface Recorded {
 export function installXrm(
   webApi: WebApiHost,
   accountId: string | undefined,
-  options: { confirm?: boolean; name?: string } = {},
+  options: { confirm?: boolean; name?: string; tenantId?: string; tenantReadable?: boolean } = {},
 ) {
   XrmMockGenerator.initialise({
     entity: {
@@ -27,7 +27,14 @@ export function installXrm(
       primaryValue: options.name ?? "Contoso Pharmaceuticals",
     },
   });
-  XrmMockGenerator.Attribute.createString("pg_customertenantid", "");
+  const tenant = XrmMockGenerator.Attribute.createString("pg_customertenantid", options.tenantId ?? "");
+  // Column security: a secured column the user may not read comes with no value and canRead false.
+  const readable = options.tenantReadable ?? true;
+  (tenant as unknown as { getUserPrivilege: () => object }).getUserPrivilege = () => ({
+    canRead: readable,
+    canUpdate: readable,
+    canCreate: readable,
+  });
   const recorded: Recorded = { forms: [], alerts: [], confirms: [], refreshes: [] };
   const strings = resxStrings(1033);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- patching a fake of the platform global
