@@ -6,11 +6,11 @@ import { ConnectionOptions } from "./options";
 import { Io } from "./io";
 import { HttpWebApi } from "../src/sources/node/httpWebApi";
 import { authConfig, tokenProvider } from "../src/sources/node/auth";
-import { FeedParseResult, parseFeed } from "../src/core/feed";
+import { FeedParseResult } from "../src/core/feed";
 import { Policy, parsePolicy } from "../src/core/policy";
 import { readConfig } from "../src/sources/configSource";
 import { EvidenceStore } from "../src/sources/node/batchSource";
-import { storeFromFeed } from "../src/sources/node/feedSource";
+import { readFeed, readFeedAsync, storeFromFeedAsync } from "../src/sources/node/feedSource";
 import { Delimiter, decodeText, isBinary } from "./csvFile";
 
 /** A text file as Excel may have saved it (BOM, UTF-16, Windows-1252); a binary file is an input error. */
@@ -47,7 +47,21 @@ export function connect(options: ConnectionOptions, io: Io): HttpWebApi | Comman
 export function loadFeed(io: Io, file: string, delimiter?: Delimiter): FeedParseResult | CommandError {
   const text = readInput(io, file, "feed");
   if (text instanceof CommandError) return text;
-  const parsed = parseFeed(text, { delimiter });
+  return usableFeed(readFeed(text, { delimiter }), file);
+}
+
+/** `loadFeed` for a run with sockets open or a progress bar: the event loop keeps turning while a large feed is read. */
+export async function loadFeedAsync(
+  io: Io,
+  file: string,
+  delimiter?: Delimiter,
+): Promise<FeedParseResult | CommandError> {
+  const text = readInput(io, file, "feed");
+  if (text instanceof CommandError) return text;
+  return usableFeed(await readFeedAsync(text, { delimiter }), file);
+}
+
+function usableFeed(parsed: FeedParseResult, file: string): FeedParseResult | CommandError {
   // A file where nothing parses (wrong header, not CSV or JSON) is unusable, not a feed with bad rows.
   if (!parsed.rows.length && (!parsed.errors.length || parsed.errors.some((e) => e.line <= 1))) {
     if (!parsed.errors.length) return usageError(`the feed ${file} holds no rows`);
@@ -111,12 +125,12 @@ export async function openSource(
   onFeedError: (line: number, message: string) => void,
 ): Promise<OpenedSource | CommandError> {
   if (options.feed) {
-    const feed = loadFeed(io, options.feed);
+    const feed = await loadFeedAsync(io, options.feed);
     if (feed instanceof CommandError) return feed;
     for (const e of feed.errors) onFeedError(e.line, e.message);
     const policy = await loadPolicy(io, options.policy, undefined);
     if (policy instanceof CommandError) return policy;
-    return { kind: "feed", store: storeFromFeed(feed.rows), policy };
+    return { kind: "feed", store: await storeFromFeedAsync(feed.rows), policy };
   }
   const http = connect(options, io);
   if (http instanceof CommandError) return http;

@@ -3,7 +3,8 @@
  * without BOM, UTF-16 "Unicode text", Windows-1252; comma, semicolon or tab) comes in as text,
  * and what goes out opens in Excel without running anything (OWASP "CSV injection").
  */
-import { stringify } from "csv-stringify/sync";
+import { createWriteStream, renameSync, rmSync, WriteStream } from "fs";
+import { basename, dirname, join } from "path";
 import { CsvDelimiter, sniffDelimiter } from "../src/core/feed";
 
 export type Delimiter = CsvDelimiter;
@@ -78,11 +79,83 @@ export interface CsvOutOptions {
   bom: boolean;
 }
 
+/** One row -> one CSV line for Excel: every cell escaped, quoted when it holds the delimiter, a quote or a line end. */
+export function csvLine(row: string[], delimiter: Delimiter): string {
+  let line = "";
+  for (let i = 0; i < row.length; i++) {
+    let cell = escapeCell(row[i]);
+    if (cell.includes(delimiter) || cell.includes('"') || cell.includes("\n") || cell.includes("\r"))
+      cell = `"${cell.replace(/"/g, '""')}"`;
+    line += i ? delimiter + cell : cell;
+  }
+  return line + "\r\n";
+}
+
 /** Rows -> CSV text for Excel: every cell escaped, CRLF line ends (RFC 4180, what Excel writes). */
 export function toCsv(rows: string[][], options: CsvOutOptions): string {
-  const body = stringify(
-    rows.map((row) => row.map(escapeCell)),
-    { delimiter: options.delimiter, record_delimiter: "windows" },
-  );
-  return (options.bom ? "\uFEFF" : "") + body;
+  return (options.bom ? "\uFEFF" : "") + rows.map((row) => csvLine(row, options.delimiter)).join("");
+}
+
+/**
+ * A CSV written as rows come: into a temporary file beside the target, renamed over it only when
+ * the run completes, so a run that fails half-way leaves no half-written file behind.
+ */
+export class CsvOut {
+  private constructor(
+    private readonly stream: WriteStream,
+    private readonly temp: string,
+    private readonly target: string,
+    private readonly delimiter: Delimiter,
+  ) {}
+
+  static async open(target: string, options: CsvOutOptions): Promise<CsvOut | Error> {
+    const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+    const stream = createWriteStream(temp);
+    const opened = await new Promise<Error | undefined>((resolve) => {
+      stream.once("open", () => resolve(undefined));
+      stream.once("error", (e) => resolve(e));
+    });
+    if (opened) return opened;
+    const out = new CsvOut(stream, temp, target, options.delimiter);
+    if (options.bom) await out.raw("\uFEFF");
+    return out;
+  }
+
+  write(rows: string[][]): Promise<void> {
+    let text = "";
+    for (const row of rows) text += csvLine(row, this.delimiter);
+    return this.raw(text);
+  }
+
+  private raw(text: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onError = (e: Error) => reject(e);
+      this.stream.once("error", onError);
+      const done = () => {
+        this.stream.off("error", onError);
+        resolve();
+      };
+      if (this.stream.write(text)) done();
+      else this.stream.once("drain", done);
+    });
+  }
+
+  /** Close and move into place. */
+  async commit(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.stream.once("error", reject);
+      this.stream.end(() => resolve());
+    });
+    renameSync(this.temp, this.target);
+  }
+
+  /** Close and throw away. */
+  async abandon(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      if (this.stream.closed) return resolve();
+      this.stream.once("close", () => resolve());
+      this.stream.destroy();
+    });
+    rmSync(this.temp, { force: true });
+  }
 }

@@ -1,17 +1,24 @@
 /** `partnerguard vet <list.csv>`: vet an outreach list against Dataverse or a partner feed. */
-import { writeFileSync } from "fs";
 import { resolve } from "path";
 import { Command } from "commander";
 import { CommandError, ExitCode, usageError } from "../exitCodes";
 import { CONNECTION, ConnectionOptions, addOptions } from "../options";
 import { Io } from "../io";
 import { ResultSink, Result } from "../result";
-import { openSource, readInput } from "../connect";
-import { parseVetList, VetList } from "../vetList";
-import { COLUMN_WORDS, VetSummary, VettedRow, summarize, vetList } from "../vetRun";
+import { openSource } from "../connect";
+import { VetListHead, openVetList } from "../vetList";
+import {
+  BATCH_ROWS,
+  COLUMN_WORDS,
+  OFFLINE_BATCH_ROWS,
+  SummaryBuilder,
+  VetSession,
+  VetSummary,
+  VettedRow,
+} from "../vetRun";
 import { MatchColumn } from "../../src/sources/node/batchSource";
 import { HttpWebApi } from "../../src/sources/node/httpWebApi";
-import { Delimiter, toCsv } from "../csvFile";
+import { CsvOut, Delimiter } from "../csvFile";
 import { unseenEvidence } from "../unseen";
 
 export const VET = "vet";
@@ -78,19 +85,8 @@ export async function runVet(io: Io, file: string, options: VetOptions): Promise
   if (options.env && options.feed) return usageError("give either --env or --feed, not both");
   if (!options.env && !options.feed)
     return usageError("give --env <url> to vet against Dataverse, or --feed <file> to vet offline");
-  const text = readInput(io, file, "list");
-  if (text instanceof CommandError) return text;
-  const list = parseVetList(text, options.delimiter);
+  const list = await openVetList(io.cwd, file, options.delimiter);
   if (list instanceof CommandError) return list;
-  const duplicates = list.rows.filter((r) => r.duplicateOf !== undefined);
-  if (!options.quiet) {
-    // One line each: the same key twice is vetted once and written for both rows, never silently.
-    for (const r of duplicates.slice(0, 20)) {
-      const key = r.match && "value" in r.match ? `${COLUMN_WORDS[r.match.column]} ${r.match.value}` : "key";
-      io.err(`list line ${r.line}: duplicate: same ${key} as line ${r.duplicateOf} (vetted once, written for both)`);
-    }
-    if (duplicates.length > 20) io.err(`list: ${duplicates.length - 20} more duplicate rows`);
-  }
 
   const opened = await openSource(io, options, (line, message) =>
     io.err(`feed ${options.feed} line ${line}: ${message} (row skipped)`),
@@ -100,67 +96,74 @@ export async function runVet(io: Io, file: string, options: VetOptions): Promise
   const host = opened.kind === "dataverse" ? opened.http : undefined;
   for (const p of policy.problems) if (!options.quiet) io.err(`policy: ${p}`);
 
+  let out: CsvOut | undefined;
+  if (options.out) {
+    const opening = await CsvOut.open(resolve(io.cwd, options.out), {
+      delimiter: list.delimiter,
+      bom: options.bom !== false,
+    });
+    if (opening instanceof Error) return usageError(`cannot write ${options.out}: ${opening.message}`);
+    out = opening;
+    await out.write([[...list.header, ...OUTPUT_COLUMNS]]);
+  }
+  const jsonRows = options.json && !options.out ? new JsonRows(io) : undefined;
+
   const started = Date.now();
-  const rows = await vetList(opened.kind === "dataverse" ? { pager: opened.http } : { store: opened.store }, list, {
+  const session = new VetSession(opened.kind === "dataverse" ? { pager: opened.http } : { store: opened.store }, {
     policy: policy.policy,
     now: options.asOf ?? Date.now(),
     chunkSize: options.chunkSize,
     concurrency: options.concurrency,
     progress: options.json ? undefined : io.progress("vet"),
   });
-  const seconds = (Date.now() - started) / 1000;
-  const refused = (kind: string | undefined) => kind === "unauthorized" || kind === "forbidden";
-  const authFailure = rows.some(
-    (r) => refused(r.failure?.kind) || r.verdict?.reasons.some((x) => refused(x.failure?.kind)),
-  );
-
-  if (options.out) {
-    const table: string[][] = [
-      [...list.header, ...OUTPUT_COLUMNS],
-      ...rows.map((r) => [
-        ...list.header.map((_, i) => r.row.cells[i] ?? ""),
-        r.outreach,
-        r.partnerOfRecord,
-        r.relationshipType,
-        r.reason,
-        r.row.match?.column ?? "",
-        r.accountId ?? "",
-      ]),
-    ];
-    try {
-      // The list's own delimiter, so it opens where it came from; the BOM tells Excel it is UTF-8.
-      writeFileSync(
-        resolve(io.cwd, options.out),
-        toCsv(table, { delimiter: list.delimiter, bom: options.bom !== false }),
-      );
-    } catch (e) {
-      return usageError(`cannot write ${options.out}: ${(e as Error).message}`);
+  const totals = new SummaryBuilder();
+  let duplicates = 0;
+  try {
+    for await (const batch of list.batches(opened.kind === "dataverse" ? BATCH_ROWS : OFFLINE_BATCH_ROWS)) {
+      for (const r of batch) {
+        if (r.duplicateOf === undefined) continue;
+        // One line each: the same key twice is vetted on its own key and written for both rows, never silently.
+        if (duplicates++ < 20 && !options.quiet) {
+          const key = r.match && "value" in r.match ? `${COLUMN_WORDS[r.match.column]} ${r.match.value}` : "key";
+          io.err(
+            `list line ${r.line}: duplicate: same ${key} as line ${r.duplicateOf} (vetted once, written for both)`,
+          );
+        }
+      }
+      const rows = await session.vetBatch(batch);
+      totals.add(rows);
+      if (out) await out.write(rows.map((r) => csvCells(list.header, r)));
+      if (jsonRows) for (const r of rows) jsonRows.add(jsonRow(r));
     }
+    await out?.commit();
+  } catch (e) {
+    await out?.abandon();
+    if (e instanceof CommandError) return e;
+    if (out && (e as NodeJS.ErrnoException).syscall)
+      return usageError(`cannot write ${options.out}: ${(e as Error).message}`);
+    throw e;
   }
+  if (duplicates > 20 && !options.quiet) io.err(`list: ${duplicates - 20} more duplicate rows`);
+  const seconds = (Date.now() - started) / 1000;
 
-  const summary = summarize(rows);
+  const summary = totals.summary();
   const requests = host?.stats;
   const unseen = unseenEvidence(options.feed);
   if (options.json) {
-    io.out(
-      JSON.stringify(
-        {
-          summary,
-          columns: list.columns,
-          duplicates: duplicates.length,
-          unseen,
-          requests,
-          seconds,
-          out: options.out,
-          policy: policy.from,
-          rows: options.out ? undefined : rows.map(jsonRow),
-        },
-        null,
-        2,
-      ),
-    );
+    const rest = {
+      summary,
+      columns: list.columns,
+      duplicates,
+      unseen,
+      requests,
+      seconds,
+      out: options.out,
+      policy: policy.from,
+    };
+    if (jsonRows) jsonRows.end(rest);
+    else io.out(JSON.stringify(rest, null, 2));
   } else {
-    printSummary(io, list, summary, rows, {
+    printSummary(io, list, summary, totals, {
       seconds,
       requests,
       out: options.out,
@@ -169,10 +172,46 @@ export async function runVet(io: Io, file: string, options: VetOptions): Promise
     });
     for (const u of unseen) io.out(`Not seen: ${u}`);
   }
-  if (authFailure)
+  if (totals.authFailure)
     return new CommandError("Dataverse refused the sign-in; rows were left unverified", ExitCode.environment);
   if (options.failOnBlocked && summary.byOutreach.allowed < summary.rows) return ExitCode.blocked;
   return ExitCode.ok;
+}
+
+function csvCells(header: string[], r: VettedRow): string[] {
+  const cells = new Array<string>(header.length + OUTPUT_COLUMNS.length);
+  for (let i = 0; i < header.length; i++) cells[i] = r.row.cells[i] ?? "";
+  let i = header.length;
+  cells[i++] = r.outreach;
+  cells[i++] = r.partnerOfRecord;
+  cells[i++] = r.relationshipType;
+  cells[i++] = r.reason;
+  cells[i++] = r.row.match?.column ?? "";
+  cells[i] = r.accountId ?? "";
+  return cells;
+}
+
+/**
+ * `--json` without `--out`: the rows are printed as they are vetted (the same JSON as one
+ * `JSON.stringify(…, null, 2)` of the whole result, rows first), so they are never all in memory.
+ */
+class JsonRows {
+  private previous: string | undefined;
+
+  constructor(private readonly io: Io) {
+    io.out('{\n  "rows": [');
+  }
+
+  add(row: object): void {
+    if (this.previous !== undefined) this.io.out(this.previous + ",");
+    this.previous = JSON.stringify(row, null, 2).replace(/^/gm, "    ");
+  }
+
+  end(rest: object): void {
+    if (this.previous !== undefined) this.io.out(this.previous);
+    const tail = JSON.stringify(rest, null, 2).slice(1); // "\n  \"summary\": …}"
+    this.io.out(`  ]${tail === "\n}" ? "\n}" : "," + tail}`);
+  }
 }
 
 function jsonRow(r: VettedRow) {
@@ -191,9 +230,9 @@ function jsonRow(r: VettedRow) {
 
 function printSummary(
   io: Io,
-  list: VetList,
+  list: VetListHead,
   summary: VetSummary,
-  rows: VettedRow[],
+  totals: SummaryBuilder,
   run: { seconds: number; requests?: HttpWebApi["stats"]; out?: string; policyFrom: string; source: string },
 ): void {
   const used = (Object.entries(summary.byColumn) as [MatchColumn, number][]).map(
@@ -210,9 +249,9 @@ function printSummary(
     io.out("Top partners of record on blocked rows:");
     for (const p of summary.topPartners) io.out(`  ${String(p.rows).padStart(6)}  ${p.partner}`);
   }
-  const problems = rows.filter((r) => r.status !== "matched");
-  for (const r of problems.slice(0, 20)) io.out(`  line ${r.row.line}: ${r.status}: ${r.reason}`);
-  if (problems.length > 20) io.out(`  … and ${problems.length - 20} more rows that could not be matched (see --out)`);
+  for (const r of totals.problems) io.out(`  line ${r.row.line}: ${r.status}: ${r.reason}`);
+  if (totals.problemCount > totals.problems.length)
+    io.out(`  … and ${totals.problemCount - totals.problems.length} more rows that could not be matched (see --out)`);
   if (run.requests) {
     io.out(
       `Requests: ${run.requests.requests} (${run.requests.retries} retried after 429, waited ${(run.requests.throttledWaitMs / 1000).toFixed(1)} s; at most ${run.requests.maxInFlight} at once).`,

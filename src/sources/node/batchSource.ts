@@ -13,7 +13,7 @@
  * Failures stay values.
  */
 import { Account, Association, OutreachExceptionTable } from "../../schema";
-import { SourceFailure, SourceOutcome } from "../../core/types";
+import { DataNote, OutreachException, PartnerAssociation, SourceFailure, SourceOutcome } from "../../core/types";
 import { Row, normalizeGuid, xmlAttr } from "../webApi";
 import {
   ASSOCIATION_COLUMNS,
@@ -316,10 +316,34 @@ export class EvidenceStore {
   /** Account ids whose read failed: a chain through one of them cannot be trusted. */
   readonly failed = new Map<string, SourceFailure>();
 
+  /** Each account's own evidence, mapped once from its rows (children share their ancestors'). */
+  private readonly own = new Map<string, OwnEvidence>();
+
   /** One account with all its rows at once (the offline reader knows both already). */
   put(account: AccountInfo, rows: Row[]): void {
     this.accounts.set(account.id, account);
     this.rows.set(account.id, rows);
+    this.own.delete(account.id);
+  }
+
+  /** One account with its evidence already mapped (the offline reader maps feed rows straight to associations). */
+  putEvidence(account: AccountInfo, own: OwnEvidence): void {
+    this.accounts.set(account.id, account);
+    this.rows.set(account.id, []);
+    this.own.set(account.id, own);
+  }
+
+  /** The account's own associations (depth 0) and exception requests, through the control's `mapRows`. */
+  ownEvidence(id: string): OwnEvidence | undefined {
+    let own = this.own.get(id);
+    if (!own) {
+      const rows = this.rows.get(id);
+      if (!rows) return undefined;
+      const mapped = mapRows(id, rows);
+      own = { associations: mapped.associations, exceptions: mapped.exceptions };
+      this.own.set(id, own);
+    }
+    return own;
   }
 
   add(rows: Row[]): AccountInfo[] {
@@ -335,6 +359,7 @@ export class EvidenceStore {
         this.failed.delete(account.id);
         added.push(account);
       }
+      this.own.delete(account.id);
       list.push(row);
     }
     return added;
@@ -439,25 +464,44 @@ export async function walkHierarchy(
   }
 }
 
-/** The Dataverse outcome for one account, from what the batched reads found. */
+export interface OwnEvidence {
+  associations: PartnerAssociation[];
+  exceptions: OutreachException[];
+}
+
+/**
+ * The Dataverse outcome for one account, from what the batched reads found: the account's own
+ * evidence and its ancestors' (with their depth), what `mapRows` gives for the rows of the whole
+ * chain, with each account's rows mapped once however many children inherit from it.
+ */
 export function outcomeFor(accountId: string, store: EvidenceStore): SourceOutcome {
   const base = { source: DATAVERSE_SOURCE, sourceKind: "dataverse" as const };
-  const rows: Row[] = [];
-  const seen = new Set<string>();
-  for (let id: string | undefined = accountId; id && !seen.has(id); id = store.accounts.get(id)?.parentId) {
-    seen.add(id);
-    const failure = store.failed.get(id);
-    if (failure) return { ...base, ok: false, failure };
-    const own = store.rows.get(id);
-    if (!own) break; // a parent that is deleted or not readable ends the chain, as eq-or-above does
-    for (const row of own) rows.push(row);
-  }
-  if (!store.rows.has(accountId)) {
+  if (!store.failed.has(accountId) && !store.rows.has(accountId)) {
     return {
       ...base,
       ok: false,
       failure: { kind: "not-found", message: `account ${accountId} was not found or is not readable` },
     };
   }
-  return { ...base, ok: true, ...mapRows(accountId, rows) };
+  const associations: PartnerAssociation[] = [];
+  const exceptions: OutreachException[] = [];
+  const notes: DataNote[] = [];
+  const seen = new Set<string>();
+  let depth = 0;
+  for (let id: string | undefined = accountId; id; id = store.accounts.get(id)?.parentId) {
+    // Dataverse refuses loops, but imported data and fakes may hold one.
+    if (seen.has(id)) {
+      notes.push({ code: "parent-loop", detail: store.accounts.get(id)?.name ?? id });
+      break;
+    }
+    seen.add(id);
+    const failure = store.failed.get(id);
+    if (failure) return { ...base, ok: false, failure };
+    const own = store.ownEvidence(id);
+    if (!own) break; // a parent that is deleted or not readable ends the chain, as eq-or-above does
+    for (const a of own.associations) associations.push(depth === 0 ? a : { ...a, depth });
+    for (const e of own.exceptions) exceptions.push(e);
+    depth++;
+  }
+  return { ...base, ok: true, associations, notes, exceptions };
 }

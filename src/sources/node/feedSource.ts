@@ -1,22 +1,99 @@
 /**
- * A partner feed read offline, without a Dataverse in between: every feed row becomes the rows
- * Dataverse would return for it after `partnerguard sync` (an account row, joined to its
- * association under the `pa` alias, lookups with their names), straight into the same
- * `EvidenceStore` the online reader fills. So offline and online verdicts go through the same
- * `mapRows` and cannot differ, and no emulator or FetchXML runs in the production path.
+ * A partner feed read offline, without a Dataverse in between: every feed row becomes the
+ * association Dataverse would return for it after `partnerguard sync`, straight into the same
+ * `EvidenceStore` the online reader fills (whose `outcomeFor` adds the hierarchy). No emulator
+ * or FetchXML runs in the production path.
  *
  * Matching is a lookup in memory over the same normalised keys (`accountKeys`).
  */
-import { FeedRow } from "../../core/feed";
-import {
-  Account,
-  Association,
-  AssociationSourceCodes,
-  AssociationStatusCodes,
-  RelationshipTypeCodes,
-} from "../../schema";
-import { FORMATTED, Row } from "../webApi";
-import { AccountInfo, EvidenceStore, MatchColumn, MatchResult, accountFromRow, accountKeys } from "./batchSource";
+import { CsvDelimiter, FeedParseResult, FeedRow, parseFeed, parseFeedJson, sniffDelimiter } from "../../core/feed";
+import { CsvReader, CsvRecord, CsvSyntaxError } from "./csvRead";
+
+const SLICE = 64 << 10;
+import { AssociationSourceCodes, RelationshipTypeCodes } from "../../schema";
+import { normalizeGuid } from "../webApi";
+import { PartnerAssociation, RelationshipType } from "../../core/types";
+import { AccountInfo, EvidenceStore, MatchColumn, MatchResult, accountKeys } from "./batchSource";
+
+/**
+ * `parseFeed`, faster for a large CSV feed: the records are read with the streaming `CsvReader`
+ * (csv-parse's per-record bookkeeping was most of the time), then validated by the core's own
+ * rules through its JSON entry (the same validation, messages and kept-account semantics), and
+ * the lines mapped back to the file's. Anything unusual (JSON, a bad header, broken quoting)
+ * goes to `parseFeed` itself, so its messages stay the only ones.
+ */
+export function readFeed(content: string, options: { delimiter?: CsvDelimiter } = {}): FeedParseResult {
+  const steps = readFeedSteps(content, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** `readFeed` handing the event loop back between slices, so a large feed never blocks it for long. */
+export async function readFeedAsync(
+  content: string,
+  options: { delimiter?: CsvDelimiter } = {},
+): Promise<FeedParseResult> {
+  const steps = readFeedSteps(content, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Rows validated at a time (the validation has no state across rows). */
+const VALIDATE = 5_000;
+
+function* readFeedSteps(content: string, options: { delimiter?: CsvDelimiter }): Generator<void, FeedParseResult> {
+  const text = content.replace(/^\uFEFF/, "");
+  if (text.trimStart().startsWith("[")) return parseFeed(content, options);
+  const reader = new CsvReader(options.delimiter ?? sniffDelimiter(text));
+  let header: string[] | undefined;
+  const objects: Record<string, string>[] = [];
+  const lines: number[] = [];
+  const take = (records: CsvRecord[]) => {
+    for (const { cells, endLine } of records) {
+      if (!header) {
+        header = cells.map((h) => h.trim());
+        continue;
+      }
+      const object: Record<string, string> = {};
+      // An empty cell and a missing key read the same to the validation: leave it out of the JSON.
+      for (let i = 0; i < header.length && i < cells.length; i++) if (cells[i] !== "") object[header[i]] = cells[i];
+      objects.push(object);
+      lines.push(endLine);
+    }
+  };
+  try {
+    // In slices, each turned into objects at once: records that never pile up are never moved to
+    // V8's old generation, and neither are the list's later (they come from the same code).
+    for (let at = 0; at < text.length; at += SLICE) {
+      take(reader.push(text.slice(at, at + SLICE)));
+      yield;
+    }
+    take(reader.end());
+  } catch (e) {
+    if (e instanceof CsvSyntaxError) return parseFeed(content, options);
+    throw e;
+  }
+  if (!header?.includes("customerAccountId")) return parseFeed(content, options);
+  const result: FeedParseResult = { rows: [], errors: [] };
+  for (let from = 0; from < objects.length; from += VALIDATE) {
+    const parsed = parseFeedJson(JSON.stringify(objects.slice(from, from + VALIDATE)));
+    for (const row of parsed.rows) {
+      row.line = lines[from + row.line - 1];
+      result.rows.push(row);
+    }
+    for (const error of parsed.errors) {
+      error.line = lines[from + error.line - 1];
+      result.errors.push(error);
+    }
+    yield;
+  }
+  return result;
+}
 
 /** The pg_source choice for a feed row's free-text source (sync writes the same code). */
 export function sourceCode(source: string | undefined): number {
@@ -78,50 +155,93 @@ export function feedAccounts(rows: FeedRow[]): Map<string, FeedAccount> {
   return accounts;
 }
 
-/** Feed rows -> the store, as Dataverse would answer the account query with its association link. */
+const TYPE_OF_CODE = new Map<number, string>(Object.entries(RelationshipTypeCodes).map(([t, c]) => [c, t]));
+
+/** What `mapRows` names a source code (no formatted value offline). */
+function sourceLabel(code: number): string {
+  if (code === AssociationSourceCodes.feed) return "Partner feed";
+  if (code === AssociationSourceCodes.graph) return "Graph sync";
+  return "Registration";
+}
+
+const text = (value: string | undefined) => (value !== undefined && value.trim() !== "" ? value : undefined);
+
+/**
+ * Feed rows -> the store, each row straight to the association `mapRows` makes of the row
+ * Dataverse returns for it after `partnerguard sync` (the account query with its `pa` link, in
+ * the link's order): no Row objects, no FetchXML. test/cli/feedSource.test.ts holds the two side
+ * by side, so they cannot drift apart.
+ */
 export function storeFromFeed(rows: FeedRow[]): EvidenceStore {
-  const accounts = new Map<string, Row>();
-  for (const [id, a] of feedAccounts(rows)) {
-    const row: Row = { [Account.id]: id };
-    if (a.name) row[Account.name] = a.name;
-    if (a.parentId) row[`_${Account.parent}_value`] = a.parentId;
-    if (a.tenantId) row[Account.tenantId] = a.tenantId;
-    accounts.set(id, row);
+  const steps = storeSteps(rows);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
   }
-  const linked = new Map<string, Row[]>();
+}
+
+/** `storeFromFeed` handing the event loop back every few thousand rows. */
+export async function storeFromFeedAsync(rows: FeedRow[]): Promise<EvidenceStore> {
+  const steps = storeSteps(rows);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+function* storeSteps(rows: FeedRow[]): Generator<void, EvidenceStore> {
+  const declared = feedAccounts(rows);
+  yield;
+  const own = new Map<string, PartnerAssociation[]>();
+  let n = 0;
   for (const row of rows) {
+    if (++n % 10_000 === 0) yield;
     const p = row.partner;
     if (!p) continue;
-    const pa = (column: string) => `pa.${column}`;
-    const partnerId = p.partnerId?.toLowerCase();
-    const partnerName = partnerId ? accounts.get(partnerId)?.[Account.name] : undefined;
-    const association: Row = {
-      [pa(Association.id)]: associationId(row),
+    const customerId = normalizeGuid(row.customerAccountId);
+    if (!customerId) continue; // not an account id Dataverse would hold
+    const partnerKey = p.partnerId?.toLowerCase();
+    const code = sourceCode(p.source);
+    const type = TYPE_OF_CODE.get(RelationshipTypeCodes[p.relationshipType]) as RelationshipType | undefined;
+    const association: PartnerAssociation = {
+      id: associationId(row),
+      customerAccountId: customerId,
+      customerName: text(declared.get(customerId)?.name),
       // A partner named without an id is no lookup in Dataverse: it has no name there either.
-      ...(partnerId
-        ? { [pa(Association.partner)]: partnerId, [pa(Association.partner) + FORMATTED]: partnerName }
-        : {}),
-      [pa(Association.relationshipType)]: RelationshipTypeCodes[p.relationshipType],
-      [pa(Association.status)]: AssociationStatusCodes[p.status],
-      [pa(Association.start)]: p.startDate,
-      [pa(Association.end)]: p.endDate,
-      [pa(Association.source)]: sourceCode(p.source),
-      [pa(Association.externalReference)]: p.externalReference,
+      partnerId: normalizeGuid(partnerKey),
+      partnerName: partnerKey ? text(declared.get(partnerKey)?.name) : undefined,
+      relationshipType: type ?? "unknown",
+      rawType: type ? undefined : JSON.stringify(RelationshipTypeCodes[p.relationshipType] ?? null),
+      status: p.status,
+      rawStatus: undefined,
+      startDate: text(p.startDate),
+      endDate: text(p.endDate),
+      source: sourceLabel(code),
+      sourceKind: "dataverse",
+      externalReference: text(p.externalReference),
+      partnerContactId: undefined,
+      partnerContactName: undefined,
+      // Contracts synced from Graph carry no dates by nature: not a gap to review.
+      undated: code === AssociationSourceCodes.graph || undefined,
+      depth: 0,
     };
-    const key = row.customerAccountId.toLowerCase();
-    const list = linked.get(key) ?? [];
-    list.push(association);
-    linked.set(key, list);
+    const list = own.get(customerId);
+    if (list) list.push(association);
+    else own.set(customerId, [association]);
   }
   const store = new EvidenceStore();
-  for (const [id, accountRow] of accounts) {
-    const own = linked.get(id);
+  for (const [key, a] of declared) {
+    if (++n % 10_000 === 0) yield;
+    const id = normalizeGuid(key);
+    if (!id) continue;
+    const associations = own.get(id) ?? [];
     // In the order the query asks for (the association link is ordered by its id).
-    const idOf = (r: Row) => String(r[`pa.${Association.id}`]);
-    const ordered = own?.sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
-    const info = accountFromRow(accountRow);
-    // Each association row is new and this account's alone: fill the account columns in place.
-    if (info) store.put(info, ordered ? ordered.map((a) => Object.assign(a, accountRow)) : [accountRow]);
+    associations.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    store.putEvidence(
+      { id, name: text(a.name)?.trim(), parentId: normalizeGuid(a.parentId), tenantId: text(a.tenantId)?.trim() },
+      { associations, exceptions: [] },
+    );
   }
   return store;
 }
@@ -135,13 +255,30 @@ export function matchInStore(store: EvidenceStore, column: MatchColumn, values: 
       failed: new Map(),
     };
   }
+  const index = indexOf(store, column);
+  return { byValue: new Map(values.map((v) => [v, index.get(v) ?? []])), failed: new Map() };
+}
+
+/** Per store and column, the accounts by normalised key: built once, used by every batch of a list. */
+type ColumnIndexes = Map<MatchColumn, { size: number; index: Map<string, AccountInfo[]> }>;
+const indexes = new WeakMap<EvidenceStore, ColumnIndexes>();
+
+function indexOf(store: EvidenceStore, column: MatchColumn): Map<string, AccountInfo[]> {
+  let byColumn = indexes.get(store);
+  if (!byColumn) {
+    byColumn = new Map() as ColumnIndexes;
+    indexes.set(store, byColumn);
+  }
+  const cached = byColumn.get(column);
+  if (cached && cached.size === store.accounts.size) return cached.index;
   const index = new Map<string, AccountInfo[]>();
   for (const account of store.accounts.values()) {
     for (const key of new Set(accountKeys(account, column))) {
-      const list = index.get(key) ?? [];
-      list.push(account);
-      index.set(key, list);
+      const list = index.get(key);
+      if (list) list.push(account);
+      else index.set(key, [account]);
     }
   }
-  return { byValue: new Map(values.map((v) => [v, index.get(v) ?? []])), failed: new Map() };
+  byColumn.set(column, { size: store.accounts.size, index });
+  return index;
 }

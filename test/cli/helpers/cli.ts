@@ -44,7 +44,7 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd: options.cwd ?? ROOT, env, timeout: 60_000 },
+      { cwd: options.cwd ?? ROOT, env, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
         resolve({ code, stdout, stderr });
