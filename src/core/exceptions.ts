@@ -60,6 +60,7 @@ export function validUntil(decidedOn: number, days: number): string {
 /** The days an approval counts for: what the approver gave, never more than the policy allows. */
 export function approvedDays(decision: ExceptionDecision, policy: Policy): number | undefined {
   const days = decision.days;
+  // Stryker disable next-line ConditionalExpression: Number.isInteger(undefined) is false, so the undefined check adds nothing
   if (days === undefined || !Number.isInteger(days) || days < 1) return undefined;
   return Math.min(days, policy.exceptions.maxDays);
 }
@@ -70,12 +71,14 @@ export type DecisionProblem = { code: "own-request" } | { code: "not-pending" };
 export function checkDecision(state: ExceptionState, deciderId: string): DecisionProblem[] {
   const problems: DecisionProblem[] = [];
   const requester = state.request.createdBy;
+  // Stryker disable next-line MethodExpression: upper or lower case, the comparison ignores case alike
   if (!requester || requester.toLowerCase() === deciderId.toLowerCase()) problems.push({ code: "own-request" });
   if (state.status !== "pending") problems.push({ code: "not-pending" });
   return problems;
 }
 
 function sameUser(a: string, b: string): boolean {
+  // Stryker disable next-line MethodExpression: upper or lower case, the comparison ignores case alike
   return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
@@ -110,6 +113,7 @@ export function judgeException(request: OutreachException, policy: Policy, now: 
   const counted: { decision: ExceptionDecision; at: number }[] = [];
   for (const decision of request.decisions) {
     const at = parseDate(decision.createdOn);
+    // Stryker disable next-line ConditionalExpression: `undefined > now` is false, so the undefined check cannot change the outcome
     if (at !== undefined && at > now) continue;
     const code = ignoreReason(decision, request, requestedOn, policy);
     if (code) ignored.push({ decision, code });
@@ -121,6 +125,7 @@ export function judgeException(request: OutreachException, policy: Policy, now: 
   );
   const latest = counted[counted.length - 1];
   if (!latest) {
+    // Stryker disable next-line ConditionalExpression: without a time `now - undefined` is NaN, never within the days
     const open = requestedOn !== undefined && now - requestedOn <= REQUEST_OPEN_DAYS * DAY_MS;
     return { request, status: open ? "pending" : "lapsed", ignored };
   }

@@ -70,6 +70,7 @@ function intIn(
 ): number {
   const value = obj[key];
   if (value === undefined) return fallback;
+  // Stryker disable next-line ConditionalExpression: Number.isInteger is false for anything but a number
   if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;
   problems.push(`${path}${key}: expected a whole number from ${min} to ${max}`);
   return fallback;
@@ -85,6 +86,7 @@ function oneOf<T extends string>(
 ): T {
   const value = obj[key];
   if (value === undefined) return fallback;
+  // Stryker disable next-line ConditionalExpression: the allowed list holds strings only
   if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
   problems.push(`${path}${key}: expected one of ${allowed.join(", ")}`);
   return fallback;
@@ -127,10 +129,12 @@ function parseRelationshipTypes(value: unknown, problems: string[]): Relationshi
     const fallback = DEFAULT_POLICY.relationshipTypes.find((r) => r.type === item.type);
     const rule: RelationshipRule = {
       type: item.type,
+      // Stryker disable next-line OptionalChaining,LogicalOperator,BooleanLiteral: a valid type always has a default rule
       blocks: bool(item, "blocks", fallback?.blocks ?? true, problems, path),
     };
     // An invalid window falls back to the type's default window, which for most types is none
     // (open-ended): never to a window the admin did not ask for.
+    // Stryker disable next-line OptionalChaining: a valid type always has a default rule
     const days = intIn(item, "protectionDays", 1, 3650, fallback?.protectionDays ?? 0, problems, path);
     if (days > 0) rule.protectionDays = days;
     rules.push(rule);

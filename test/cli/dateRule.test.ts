@@ -39,7 +39,7 @@ async function check(TZ: string, asOf: string): Promise<string> {
     env: { TZ },
   });
   expect(run.stderr).not.toMatch(/Error/);
-  return JSON.parse(run.stdout).verdict.outreach;
+  return (JSON.parse(run.stdout) as { verdict: { outreach: string } }).verdict.outreach;
 }
 
 async function vet(TZ: string, asOf: string): Promise<Record<string, number>> {
@@ -48,7 +48,7 @@ async function vet(TZ: string, asOf: string): Promise<Record<string, number>> {
     cwd: tmp.dir,
     env: { TZ },
   });
-  return JSON.parse(run.stdout).summary.byOutreach;
+  return (JSON.parse(run.stdout) as { summary: { byOutreach: Record<string, number> } }).summary.byOutreach;
 }
 
 describe.each(ZONES)("ending 30 Jun 2027, in $TZ", ({ TZ, lastMoment, nextDay }) => {

@@ -239,7 +239,7 @@ describe("a customer tenant id the seller may not read (column security)", () =>
     const emulator = withGraphOn(demoEmulator());
     const { form } = installXrm(emulator.as(PERSONAS.seller), DEMO.woodgrove, { tenantReadable: false });
     await expect(Ribbon.isOutreachEnabled(form as never)).resolves.toBe(false);
-    const resolution = await ribbon.resolveForAccount(xrmHost(), form as never, DEMO.woodgrove, false);
+    const resolution = await ribbon.resolveForAccount(xrmHost(), form, DEMO.woodgrove, false);
     expect(resolution.verdict.outreach).toBe("unverified");
     expect(resolution.verdict.reasons.find((r) => r.code === "source-failed")?.failure?.kind).toBe("forbidden");
   });
