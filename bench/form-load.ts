@@ -12,7 +12,7 @@ import { createHash } from "crypto";
 import { evaluate } from "../src/core/verdict";
 import { DEFAULT_POLICY } from "../src/core/policy";
 import { PartnerAssociation, RELATIONSHIP_TYPES } from "../src/core/types";
-import { parseFeed } from "../src/core/feed";
+import { parseFeed } from "../src/sources/feedFile";
 import { emulatorFromFeed } from "../src/emulator/fromFeed";
 import { resolveForForm } from "../src/sources/formResolution";
 import { readDataverse } from "../src/sources/dataverseSource";

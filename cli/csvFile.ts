@@ -5,7 +5,7 @@
  */
 import { createWriteStream, renameSync, rmSync, WriteStream } from "fs";
 import { basename, dirname, join } from "path";
-import { CsvDelimiter, sniffDelimiter } from "../src/core/feed";
+import { CsvDelimiter, sniffDelimiter } from "../src/sources/feedFile";
 
 export type Delimiter = CsvDelimiter;
 export { sniffDelimiter };

@@ -19,7 +19,7 @@ import {
   PrimaryButton,
   Text,
 } from "@fluentui/react";
-import { parseFeed } from "../src/core/feed";
+import { parseFeed } from "../src/sources/feedFile";
 import { emulatorFromFeed } from "../src/emulator/fromFeed";
 import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
 import { PartnerGuard } from "../PartnerGuard/index";

@@ -1,10 +1,11 @@
 /**
- * The partner feed format: CSV with a header, or JSON (an array of objects with the same keys).
- * One parser for the playground's demo data, feed imports and offline list vetting.
+ * The partner feed's rows and what makes one valid: pure, no file format here. The files (CSV with a
+ * header, or JSON: an array of objects with the same keys) are read in src/sources/feedFile.ts and
+ * by the command line's streaming reader; both hand their records to `validateFeedRecords`.
  * Bad rows are reported with their line numbers and skipped; good rows are kept.
  */
-import { parse } from "csv-parse/sync";
 import { isCalendarDate, parseDate } from "./dates";
+import { isObject } from "./json";
 import { RELATIONSHIP_TYPES, RelationshipType, isRelationshipType } from "./types";
 
 export const FEED_COLUMNS = [
@@ -127,14 +128,18 @@ function validateRow(raw: Record<string, unknown>, line: number): Validated {
   return { row };
 }
 
-function collect(records: { raw: unknown; line: number }[], errors: FeedError[]): FeedParseResult {
+/** Feed records (objects keyed by column name, with the line each came from) -> valid rows and errors. */
+export function validateFeedRecords(
+  records: { raw: unknown; line: number }[],
+  errors: FeedError[] = [],
+): FeedParseResult {
   const rows: FeedRow[] = [];
   for (const { raw, line } of records) {
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    if (!isObject(raw)) {
       errors.push({ line, message: "not an object" });
       continue;
     }
-    const result = validateRow(raw as Record<string, unknown>, line);
+    const result = validateRow(raw, line);
     if ("message" in result) {
       errors.push(result);
       continue;
@@ -143,87 +148,4 @@ function collect(records: { raw: unknown; line: number }[], errors: FeedError[])
     if (result.error) errors.push(result.error);
   }
   return { rows, errors };
-}
-
-/** The delimiters a feed may use: Excel writes `;` where the decimal separator is a comma, tab for "Unicode text". */
-export type CsvDelimiter = "," | ";" | "\t";
-
-/**
- * The candidate that occurs most often outside quotes in the header line (a header names
- * columns: no stray delimiters). Comma when the header holds none of them.
- */
-export function sniffDelimiter(text: string): CsvDelimiter {
-  const counts: Record<CsvDelimiter, number> = { ",": 0, ";": 0, "\t": 0 };
-  let quoted = false;
-  for (const ch of text) {
-    if (ch === '"') quoted = !quoted;
-    else if (!quoted && (ch === "\n" || ch === "\r")) break;
-    else if (!quoted && (ch === "," || ch === ";" || ch === "\t")) counts[ch]++;
-  }
-  const best = (Object.entries(counts) as [CsvDelimiter, number][]).sort((a, b) => b[1] - a[1])[0];
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: with no delimiter counted the first candidate is "," anyway
-  return best[1] > 0 ? best[0] : ",";
-}
-
-export function parseFeedCsv(content: string, options: { delimiter?: CsvDelimiter } = {}): FeedParseResult {
-  const errors: FeedError[] = [];
-  let records: { raw: unknown; line: number }[];
-  // Stryker disable next-line Regex,StringLiteral: a BOM is only ever the first character, and sniffing ignores text without delimiters
-  const delimiter = options.delimiter ?? sniffDelimiter(content.replace(/^\uFEFF/, ""));
-  try {
-    const parsed: { record: Record<string, string>; info: { lines: number } }[] = parse(content, {
-      delimiter,
-      columns: (header: string[]) => header.map((h) => h.trim()),
-      skip_empty_lines: true,
-      relax_column_count: true,
-      // Stryker disable next-line BooleanLiteral: the header names are trimmed, and trim() removes a BOM too
-      bom: true,
-      info: true,
-    });
-    records = parsed.map((p) => ({ raw: p.record, line: p.info.lines }));
-  } catch (e) {
-    const err = e as { message: string; lines?: number };
-    return { rows: [], errors: [{ line: err.lines ?? 0, message: `unreadable CSV: ${err.message}` }] };
-  }
-  if (records.length) {
-    const header = Object.keys(records[0].raw as object);
-    if (!header.includes("customerAccountId")) {
-      const shown = header.join(delimiter === "\t" ? " <tab> " : delimiter);
-      return {
-        rows: [],
-        errors: [
-          {
-            line: 1,
-            message: `header (${shown.slice(0, 120)}) has no customerAccountId column (read with delimiter "${delimiter === "\t" ? "tab" : delimiter}")`,
-          },
-        ],
-      };
-    }
-  }
-  return collect(records, errors);
-}
-
-export function parseFeedJson(content: string): FeedParseResult {
-  let data: unknown;
-  try {
-    data = JSON.parse(content) as unknown;
-  } catch (e) {
-    return { rows: [], errors: [{ line: 0, message: `unreadable JSON: ${(e as Error).message}` }] };
-  }
-  if (!Array.isArray(data))
-    return { rows: [], errors: [{ line: 0, message: "JSON feed must be an array of objects" }] };
-  return collect(
-    data.map((raw: unknown, i) => ({ raw, line: i + 1 })),
-    [],
-  );
-}
-
-/** Parse by content: JSON when it starts with `[`, CSV otherwise (delimiter sniffed unless given). */
-export function parseFeed(content: string, options: { delimiter?: CsvDelimiter } = {}): FeedParseResult {
-  return content
-    .replace(/^\uFEFF/, "")
-    .trimStart()
-    .startsWith("[")
-    ? parseFeedJson(content.replace(/^\uFEFF/, ""))
-    : parseFeedCsv(content, options);
 }

@@ -4,7 +4,7 @@
  * CSV reader and the duplicate-key set behave at chunk boundaries and at scale.
  */
 import { readFileSync } from "fs";
-import { parseFeed } from "../../src/core/feed";
+import { parseFeed } from "../../src/sources/feedFile";
 import { emulatorFromFeed } from "../../src/emulator/fromFeed";
 import { EvidenceStore, matchAccounts, outcomeFor, walkHierarchy } from "../../src/sources/node/batchSource";
 import { readFeed, storeFromFeed } from "../../src/sources/node/feedSource";

@@ -1,6 +1,7 @@
 import { readFileSync } from "fs";
 import { join } from "path";
-import { isCalendarDate, parseFeed, parseFeedCsv, parseFeedJson } from "../../src/core/feed";
+import { isCalendarDate } from "../../src/core/feed";
+import { parseFeed, parseFeedCsv, parseFeedJson } from "../../src/sources/feedFile";
 
 const HEADER =
   "customerAccountId,customerName,parentAccountId,customerTenantId,partnerId,partnerName,relationshipType,status,startDate,endDate,externalReference,source";

@@ -2,7 +2,8 @@
  * Feed rows as an admin reads the import report: the exact message for each kind of bad row, and
  * the values a good row carries into the rules.
  */
-import { parseFeed, parseFeedCsv, parseFeedDate, parseFeedJson, sniffDelimiter } from "../../src/core/feed";
+import { parseFeedDate } from "../../src/core/feed";
+import { parseFeed, parseFeedCsv, parseFeedJson, sniffDelimiter } from "../../src/sources/feedFile";
 import { RELATIONSHIP_TYPES } from "../../src/core/types";
 
 const KEPT = " (association skipped; the account and its parent are kept)";

@@ -1,6 +1,6 @@
 import { readFileSync } from "fs";
 import { join } from "path";
-import { parseFeed } from "../../src/core/feed";
+import { parseFeed } from "../../src/sources/feedFile";
 import { emulatorFromFeed } from "../../src/emulator/fromFeed";
 import { EmulatorOptions } from "../../src/emulator/dataverseEmulator";
 

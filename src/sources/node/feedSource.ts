@@ -6,7 +6,8 @@
  *
  * Matching is a lookup in memory over the same normalised keys (`accountKeys`).
  */
-import { CsvDelimiter, FeedParseResult, FeedRow, parseFeed, parseFeedJson, sniffDelimiter } from "../../core/feed";
+import { FeedParseResult, FeedRow, validateFeedRecords } from "../../core/feed";
+import { CsvDelimiter, parseFeed, sniffDelimiter } from "../feedFile";
 import { CsvReader, CsvRecord, CsvSyntaxError } from "./csvRead";
 
 const SLICE = 64 << 10;
@@ -81,7 +82,7 @@ function* readFeedSteps(content: string, options: { delimiter?: CsvDelimiter }):
   if (!header?.includes("customerAccountId")) return parseFeed(content, options);
   const result: FeedParseResult = { rows: [], errors: [] };
   for (let from = 0; from < objects.length; from += VALIDATE) {
-    const parsed = parseFeedJson(JSON.stringify(objects.slice(from, from + VALIDATE)));
+    const parsed = validateFeedRecords(objects.slice(from, from + VALIDATE).map((raw, i) => ({ raw, line: i + 1 })));
     for (const row of parsed.rows) {
       row.line = lines[from + row.line - 1];
       result.rows.push(row);

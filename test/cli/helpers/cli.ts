@@ -6,7 +6,7 @@ import { execFile, execFileSync } from "child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { parseFeed } from "../../../src/core/feed";
+import { parseFeed } from "../../../src/sources/feedFile";
 import { emulatorFromFeed } from "../../../src/emulator/fromFeed";
 import { DataverseEmulator } from "../../../src/emulator/dataverseEmulator";
 import { WebApiServerOptions, startWebApiServer } from "../../../src/emulator/webApiServer";
