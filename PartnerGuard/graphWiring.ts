@@ -82,6 +82,15 @@ export function loginHintOf(context: ComponentFramework.Context<unknown>): Promi
     });
 }
 
+/**
+ * What a host other than Dynamics passes to the control's constructor (the playground, tests);
+ * Dynamics passes nothing. It lives here because pcf-scripts allows index.ts one export: the control.
+ */
+export interface PartnerGuardOptions {
+  /** Where Graph is and how tokens are had; by default graph.microsoft.com with MSAL from pg_/scripts/graph.js. */
+  graph?: GraphOptions;
+}
+
 export class GraphConnection {
   readonly source: ExtraSource;
   private inner: ExtraSource | undefined;

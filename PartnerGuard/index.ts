@@ -10,14 +10,8 @@ import { ActionContext } from "../src/sources/partnerActions";
 import { SourceFailure } from "../src/core/types";
 import { VerdictController } from "./VerdictController";
 import { localConfigCache, resolveForForm, sessionStorageOrUndefined } from "../src/sources/formResolution";
-import { GraphConnection, GraphOptions, loginHintOf } from "./graphWiring";
+import { GraphConnection, PartnerGuardOptions, loginHintOf } from "./graphWiring";
 import { withheldTenantSource } from "../src/sources/graph/withheldTenant";
-
-/** What a host other than Dynamics passes to the constructor (the playground, tests); Dynamics passes nothing. */
-export interface PartnerGuardOptions {
-  /** Where Graph is and how tokens are had; by default graph.microsoft.com with MSAL from pg_/scripts/graph.js. */
-  graph?: GraphOptions;
-}
 
 /**
  * Whether the form withholds the column's value from this user: column (field) security, and the

@@ -21,29 +21,6 @@ export function oneOf<T extends string>(values: readonly T[]): Reader<T> {
   return (value) => values.find((v) => v === value);
 }
 
-/**
- * One of a union's members, listed in full: the compiler refuses a list that misses one, so a
- * member added to the union later cannot be forgotten by the reader.
- */
-export function everyOf<T extends string>() {
-  return <const L extends readonly T[]>(...values: L & ([T] extends [L[number]] ? unknown : never)): Reader<T> =>
-    oneOf<T>(values);
-}
-
-/** An array whose every item reads; one bad item and the array does not read. */
-export function arrayOf<T>(item: Reader<T>): Reader<T[]> {
-  return (value) => {
-    if (!Array.isArray(value)) return undefined;
-    const out: T[] = [];
-    for (const v of value) {
-      const read = item(v);
-      if (read === undefined) return undefined;
-      out.push(read);
-    }
-    return out;
-  };
-}
-
 /** An object whose values are all strings. */
 export const stringRecord: Reader<Record<string, string>> = (value) => {
   if (!isObject(value)) return undefined;
@@ -96,4 +73,61 @@ export function parseJson<T>(text: string, reader: Reader<T>): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A value's expected shape written as data, checked by `conforms`: lighter in a browser bundle
+ * than a reader per field. `ShapeOf<T>` makes the compiler hold a shape to its type: every field of
+ * T is there, optional fields are `maybe(…)`, string unions are listed in full.
+ */
+export class Many<T> {
+  declare readonly item?: T;
+  constructor(readonly of: AnyShape) {}
+}
+export class Maybe<T> {
+  declare readonly value?: T;
+  constructor(readonly of: AnyShape) {}
+}
+type AnyShape =
+  "s" | "n" | "b" | readonly string[] | Many<unknown> | Maybe<unknown> | { readonly [key: string]: AnyShape };
+
+export type ShapeOf<T> = [T] extends [string]
+  ? string extends T
+    ? "s"
+    : readonly T[]
+  : [T] extends [number]
+    ? "n"
+    : [T] extends [boolean]
+      ? "b"
+      : [T] extends [readonly (infer U)[]]
+        ? Many<U>
+        : { readonly [K in keyof T]-?: undefined extends T[K] ? Maybe<Exclude<T[K], undefined>> : ShapeOf<T[K]> };
+
+/** A string union listed in full (the compiler refuses a list that misses a member). */
+export function all<T extends string>() {
+  return <const L extends readonly T[]>(...values: L & ([T] extends [L[number]] ? unknown : never)): readonly T[] =>
+    values;
+}
+
+export const many = <T>(of: ShapeOf<T>): Many<T> => new Many<T>(of);
+export const maybe = <T>(of: ShapeOf<T>): Maybe<T> => new Maybe<T>(of);
+
+/** Whether a JSON value has the shape (optional fields may be absent, never null). */
+export function conforms<T>(value: unknown, shape: ShapeOf<T>): value is T {
+  return check(value, shape);
+}
+
+/** `Array.isArray` does not narrow a readonly array type away; this does. */
+function isList(shape: AnyShape): shape is readonly string[] {
+  return Array.isArray(shape);
+}
+
+function check(value: unknown, shape: AnyShape): boolean {
+  if (shape instanceof Maybe) return value === undefined || check(value, shape.of);
+  if (shape instanceof Many) return Array.isArray(value) && value.every((v) => check(v, shape.of));
+  if (shape === "s") return typeof value === "string";
+  if (shape === "n") return num(value) !== undefined;
+  if (shape === "b") return typeof value === "boolean";
+  if (isList(shape)) return shape.some((member) => member === value);
+  return isObject(value) && Object.entries(shape).every(([key, s]) => check(value[key], s));
 }

@@ -5,7 +5,8 @@
  * (one translate function per language, so the memoised card is not rendered again for nothing).
  */
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { PartnerGuard, PartnerGuardOptions } from "../../PartnerGuard/index";
+import { PartnerGuard } from "../../PartnerGuard/index";
+import { PartnerGuardOptions } from "../../PartnerGuard/graphWiring";
 import { CardProps } from "../../PartnerGuard/components/Component.types";
 import { createContext } from "../../playground/fakeContext";
 import { EnvironmentVariables } from "../../src/schema";

@@ -1,8 +1,10 @@
 import {
-  arrayOf,
+  all,
   bool,
-  everyOf,
+  conforms,
   isObject,
+  many,
+  maybe,
   num,
   objectOf,
   oneOf,
@@ -39,17 +41,44 @@ describe("readers of untrusted JSON", () => {
     ]);
   });
 
-  test("everyOf: the union's members, listed in full", () => {
-    const kind = everyOf<"a" | "b">()("a", "b");
-    expect([kind("a"), kind("b"), kind("c")]).toEqual(["a", "b", undefined]);
+  test("all: the union's members, listed in full, as a shape", () => {
+    const kind = all<"a" | "b">()("a", "b");
+    expect([conforms<"a" | "b">("a", kind), conforms<"a" | "b">("b", kind), conforms<"a" | "b">("c", kind)]).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 
-  test("arrayOf: every item must read, or the array does not", () => {
-    const strings = arrayOf(str);
-    expect(strings(["a", "b"])).toEqual(["a", "b"]);
-    expect(strings([])).toEqual([]);
-    expect(strings(["a", 1])).toBeUndefined();
-    expect(strings({ 0: "a" })).toBeUndefined();
+  describe("conforms", () => {
+    type T = { id: string; n: number; ok: boolean; tags: string[]; note?: string; kind: "x" | "y" };
+    const shape = {
+      id: "s",
+      n: "n",
+      ok: "b",
+      tags: many<string>("s"),
+      note: maybe<string>("s"),
+      kind: ["x", "y"],
+    } as const;
+    const good = { id: "1", n: 2, ok: true, tags: ["a"], kind: "x" };
+
+    test("a value of the shape conforms, with or without its optional fields", () => {
+      expect(conforms<T>(good, shape)).toBe(true);
+      expect(conforms<T>({ ...good, note: "n" }, shape)).toBe(true);
+    });
+
+    test("a missing, mistyped or null field, a bad array item or an unknown member does not", () => {
+      expect(conforms<T>({ ...good, id: undefined }, shape)).toBe(false);
+      expect(conforms<T>({ ...good, n: "2" }, shape)).toBe(false);
+      expect(conforms<T>({ ...good, n: Number.NaN }, shape)).toBe(false);
+      expect(conforms<T>({ ...good, ok: "true" }, shape)).toBe(false);
+      expect(conforms<T>({ ...good, tags: ["a", 1] }, shape)).toBe(false);
+      expect(conforms<T>({ ...good, tags: "a" }, shape)).toBe(false);
+      expect(conforms<T>({ ...good, note: null }, shape)).toBe(false);
+      expect(conforms<T>({ ...good, kind: "z" }, shape)).toBe(false);
+      expect(conforms<T>([good], shape)).toBe(false);
+      expect(conforms<T>(null, shape)).toBe(false);
+    });
   });
 
   test("stringRecord: every value a string", () => {
@@ -86,9 +115,8 @@ describe("readers of untrusted JSON", () => {
   });
 
   test("parseJson: text that is JSON of the shape, else undefined", () => {
-    const strings = arrayOf(str);
-    expect(parseJson('["a"]', strings)).toEqual(["a"]);
-    expect(parseJson("[1]", strings)).toBeUndefined();
-    expect(parseJson("[", strings)).toBeUndefined();
+    expect(parseJson('{"a":"b"}', stringRecord)).toEqual({ a: "b" });
+    expect(parseJson('{"a":1}', stringRecord)).toBeUndefined();
+    expect(parseJson("{", stringRecord)).toBeUndefined();
   });
 });
