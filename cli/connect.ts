@@ -51,11 +51,7 @@ export function loadFeed(io: Io, file: string, delimiter?: Delimiter): FeedParse
 }
 
 /** `loadFeed` for a run with sockets open or a progress bar: the event loop keeps turning while a large feed is read. */
-export async function loadFeedAsync(
-  io: Io,
-  file: string,
-  delimiter?: Delimiter,
-): Promise<FeedParseResult | CommandError> {
+async function loadFeedAsync(io: Io, file: string, delimiter?: Delimiter): Promise<FeedParseResult | CommandError> {
   const text = readInput(io, file, "feed");
   if (text instanceof CommandError) return text;
   return usableFeed(await readFeedAsync(text, { delimiter }), file);
@@ -72,14 +68,14 @@ function usableFeed(parsed: FeedParseResult, file: string): FeedParseResult | Co
   return parsed;
 }
 
-export interface LoadedPolicy {
+interface LoadedPolicy {
   policy: Policy;
   problems: string[];
   from: string;
 }
 
 /** The policy from --policy, else the environment's variable (the control's), else the defaults. */
-export async function loadPolicy(
+async function loadPolicy(
   io: Io,
   file: string | undefined,
   host: HttpWebApi | undefined,
@@ -115,7 +111,7 @@ export async function loadPolicy(
 }
 
 /** Where `vet` and `check` read from: a partner feed, mapped straight into rows in memory, or Dataverse. */
-export type OpenedSource = { policy: LoadedPolicy } & (
+type OpenedSource = { policy: LoadedPolicy } & (
   { kind: "feed"; store: EvidenceStore } | { kind: "dataverse"; http: HttpWebApi }
 );
 

@@ -69,18 +69,18 @@ export function parseDelimiter(value: string): Delimiter | undefined {
  * Excel and LibreOffice read a cell that starts with = + - @ (or tab/CR, which they strip first)
  * as a formula. A leading apostrophe makes it text, shown without the apostrophe.
  */
-export function escapeCell(value: string): string {
+function escapeCell(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-export interface CsvOutOptions {
+interface CsvOutOptions {
   delimiter: Delimiter;
   /** A UTF-8 BOM, so Excel on Windows reads umlauts as UTF-8 instead of the ANSI code page. */
   bom: boolean;
 }
 
 /** One row -> one CSV line for Excel: every cell escaped, quoted when it holds the delimiter, a quote or a line end. */
-export function csvLine(row: string[], delimiter: Delimiter): string {
+function csvLine(row: string[], delimiter: Delimiter): string {
   let line = "";
   for (let i = 0; i < row.length; i++) {
     let cell = escapeCell(row[i]);
@@ -89,11 +89,6 @@ export function csvLine(row: string[], delimiter: Delimiter): string {
     line += i ? delimiter + cell : cell;
   }
   return line + "\r\n";
-}
-
-/** Rows -> CSV text for Excel: every cell escaped, CRLF line ends (RFC 4180, what Excel writes). */
-export function toCsv(rows: string[][], options: CsvOutOptions): string {
-  return (options.bom ? "\uFEFF" : "") + rows.map((row) => csvLine(row, options.delimiter)).join("");
 }
 
 /**

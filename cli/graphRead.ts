@@ -17,7 +17,7 @@ import { normalizeGuid } from "../src/sources/webApi";
 import { GraphRead, TenantAccount } from "./graphDesired";
 
 /** Environment variables of the Graph sign-in; each falls back to the Dataverse one (AUTH_ENV). */
-export const GRAPH_ENV = {
+const GRAPH_ENV = {
   /** A token for Graph as is (tests, or one from `az account get-access-token --resource https://graph.microsoft.com`). */
   token: "PARTNERGUARD_GRAPH_TOKEN",
   tenantId: "PARTNERGUARD_GRAPH_TENANT_ID",
@@ -28,19 +28,19 @@ export const GRAPH_ENV = {
 } as const;
 
 /** Time one account's Graph read may take, retries included (the source's deadline). */
-export const ACCOUNT_BUDGET_MS = 60_000;
+const ACCOUNT_BUDGET_MS = 60_000;
 const PAGE = 5000;
 /** Tenant accounts read at most (PAGE × this): past it, something is wrong with the query. */
 const MAX_PAGES = 100;
 
-export interface GraphSetup {
+interface GraphSetup {
   auth: GraphAuth;
   /** Our (partner) tenant id, when known as a GUID: the partner of every association. */
   partnerTenantId?: string;
   baseUrl: string;
 }
 
-export interface GraphSetupOptions {
+interface GraphSetupOptions {
   tenant?: string;
   clientId?: string;
   graphUrl?: string;
@@ -120,12 +120,12 @@ export async function readTenantAccounts(pager: FetchXmlPager): Promise<RawTenan
   }
 }
 
-export interface GraphFailure {
+interface GraphFailure {
   account: TenantAccount;
   failure: SourceFailure;
 }
 
-export interface GraphReadResult {
+interface GraphReadResult {
   reads: GraphRead[];
   failures: GraphFailure[];
   /** Graph's notes on what it read (a part that failed while the other part counted, a bad row). */

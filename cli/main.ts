@@ -12,7 +12,7 @@ import { syncCommand } from "./commands/sync";
 import { packCommand } from "./commands/pack";
 import { policyCommand } from "./commands/policyCheck";
 
-export function buildProgram(io: (quiet: boolean) => Io, sink: ResultSink): Command {
+function buildProgram(io: (quiet: boolean) => Io, sink: ResultSink): Command {
   const program = new Command("partnerguard")
     .description("PartnerGuard: vet outreach lists, check accounts and import partner-of-record feeds")
     .version("1.0.0")

@@ -10,7 +10,7 @@ import { MAX_CONCURRENCY } from "../src/sources/node/httpWebApi";
 import { isCalendarDate } from "../src/core/feed";
 import { Delimiter, parseDelimiter } from "./csvFile";
 
-export interface OptionSpec {
+interface OptionSpec {
   flags: string;
   description: string;
   parse?: (value: string) => unknown;
@@ -57,7 +57,7 @@ function envUrl(value: string): string {
   return url.origin;
 }
 
-export const OPTIONS = {
+const OPTIONS = {
   env: {
     flags: "--env <url>",
     description: "Dataverse environment URL, e.g. https://contoso.crm.dynamics.com",
@@ -132,7 +132,7 @@ export const OPTIONS = {
   outDir: { flags: "--out-dir <dir>", description: "where the solution zips are written", default: "out/solution" },
 } satisfies Record<string, OptionSpec>;
 
-export type OptionName = keyof typeof OPTIONS;
+type OptionName = keyof typeof OPTIONS;
 
 export function addOptions(command: Command, names: OptionName[]): Command {
   for (const name of names) {

@@ -167,7 +167,7 @@ const sameDate = (a: unknown, b: string | undefined) =>
   (typeof a === "string" ? parseDate(a) : undefined) === parseDate(b);
 
 /** The columns where an existing row differs from the feed. */
-export function differences(existing: Row, d: Desired): string[] {
+function differences(existing: Row, d: Desired): string[] {
   const changes: string[] = [];
   if (existing[Association.name] !== d.name) changes.push(Association.name);
   if (normalizeGuid(existing[`_${Association.customer}_value`]) !== d.customerId) changes.push(Association.customer);

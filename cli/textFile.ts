@@ -8,9 +8,9 @@
 import { open } from "fs/promises";
 import { DecodedText, BinaryFile } from "./csvFile";
 
-export type TextEncoding = DecodedText["encoding"];
+type TextEncoding = DecodedText["encoding"];
 
-export interface TextFileInfo {
+interface TextFileInfo {
   encoding: TextEncoding;
   /** Bytes of BOM to skip. */
   skip: number;

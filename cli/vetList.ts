@@ -90,7 +90,7 @@ export interface VetListHead {
 
 const squash = (h: string) => h.toLowerCase().replace(/[\s_.-]/g, "");
 
-export function normalizeValue(column: MatchColumn, raw: string): { value: string } | { invalid: string } {
+function normalizeValue(column: MatchColumn, raw: string): { value: string } | { invalid: string } {
   switch (column) {
     case "accountId": {
       const id = normalizeGuid(raw);
@@ -168,7 +168,7 @@ export class KeyLines {
 }
 
 /** A list opened for streaming: its header is read, its rows come in batches. */
-export interface OpenedList extends VetListHead {
+interface OpenedList extends VetListHead {
   /** Rows in batches of at most `size`; throws a CommandError when the rest of the file is not readable CSV. */
   batches(size: number): AsyncGenerator<ListRow[]>;
 }

@@ -26,7 +26,7 @@ import { localUtcOffsetMinutes } from "../src/sources/resolver";
 import { Progress } from "./io";
 import { mainReason, partnerLabel, t, typeLabel } from "./words";
 
-export type MatchStatus = "matched" | "unmatched" | "ambiguous" | "invalid" | "no-key" | "failed";
+type MatchStatus = "matched" | "unmatched" | "ambiguous" | "invalid" | "no-key" | "failed";
 
 export interface VettedRow {
   row: ListRow;
@@ -63,7 +63,7 @@ function unverified(row: ListRow, status: MatchStatus, reason: string, extra: Pa
 }
 
 /** Dataverse, read in batches; or a feed already in memory (offline). */
-export type VetSource = { pager: FetchXmlPager } | { store: EvidenceStore };
+type VetSource = { pager: FetchXmlPager } | { store: EvidenceStore };
 
 /** Rows vetted per batch online: large enough to fill 500-value queries, small enough for bounded memory. */
 export const BATCH_ROWS = 5_000;
@@ -73,7 +73,7 @@ export const OFFLINE_BATCH_ROWS = 2_000;
  * Ancestors kept between batches (their rows included), the least recently used dropped first:
  * consecutive batches of a list share parents, and a parent read once need not be read again.
  */
-export const ANCESTOR_CACHE = 5_000;
+const ANCESTOR_CACHE = 5_000;
 
 /**
  * Vets a list batch by batch: each batch is matched (the match queries bring the accounts'
@@ -284,12 +284,6 @@ export class SummaryBuilder {
       topPartners,
     };
   }
-}
-
-export function summarize(rows: VettedRow[]): VetSummary {
-  const builder = new SummaryBuilder();
-  builder.add(rows);
-  return builder.summary();
 }
 
 export { COLUMN_WORDS };

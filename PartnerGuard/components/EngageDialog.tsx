@@ -4,7 +4,7 @@ import { Translate } from "./Component.types";
 import { SaveFooter } from "./SaveFooter";
 import { writeFailureText } from "../../src/text/failureText";
 
-export interface EngageDialogProps {
+interface EngageDialogProps {
   partner: string;
   contact?: string;
   t: Translate;

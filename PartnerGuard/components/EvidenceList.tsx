@@ -4,7 +4,7 @@ import { Evidence } from "../../src/core/types";
 import { Translate } from "./Component.types";
 import { evidenceDates, partnerLabel, typeLabel } from "../../src/text/verdictText";
 
-export interface EvidenceListProps {
+interface EvidenceListProps {
   items: Evidence[];
   t: Translate;
   locale: string;

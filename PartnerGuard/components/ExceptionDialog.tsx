@@ -6,7 +6,7 @@ import { SaveFooter } from "./SaveFooter";
 import { ExceptionLimits } from "./IncludePartner.types";
 import { writeFailureText } from "../../src/text/failureText";
 
-export interface ExceptionDialogProps {
+interface ExceptionDialogProps {
   t: Translate;
   limits: ExceptionLimits;
   onSubmit: (request: {
@@ -17,7 +17,7 @@ export interface ExceptionDialogProps {
   onDismiss: () => void;
 }
 
-export function problemText(t: Translate, p: RequestProblem | { code: string }): string {
+function problemText(t: Translate, p: RequestProblem | { code: string }): string {
   const params: Record<string, number> | undefined =
     "min" in p ? { min: p.min } : "max" in p ? { max: p.max } : undefined;
   return t(`Problem_${p.code}`, params);

@@ -4,7 +4,7 @@ import { SourceFailure, Verdict } from "../../src/core/types";
 import { GRAPH_SOURCE } from "../../src/sources/graph/graphApi";
 import { Translate } from "./Component.types";
 
-export interface GraphNoticeProps {
+interface GraphNoticeProps {
   verdict: Verdict;
   t: Translate;
   /** Opens the sign-in popup, then resolves again. Absent where interactive sign-in is impossible. */

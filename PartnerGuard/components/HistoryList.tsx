@@ -5,7 +5,7 @@ import { formatDate } from "../../src/text/verdictText";
 import { Translate } from "./Component.types";
 import { messageOf } from "../../src/sources/failures";
 
-export interface HistoryListProps {
+interface HistoryListProps {
   t: Translate;
   locale: string;
   load: () => Promise<HistoryEntry[]>;

@@ -8,7 +8,7 @@ import { EngageDialog } from "./EngageDialog";
 import { ExceptionDialog } from "./ExceptionDialog";
 import { HistoryList } from "./HistoryList";
 
-export interface IncludePartnerProps {
+interface IncludePartnerProps {
   verdict: Verdict;
   t: Translate;
   locale: string;

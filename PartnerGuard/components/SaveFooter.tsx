@@ -9,7 +9,7 @@ import {
   SpinnerSize,
 } from "@fluentui/react";
 
-export interface SaveFooterProps {
+interface SaveFooterProps {
   saving: boolean;
   /** A failed write, in words; shown above the buttons, the dialog stays open. */
   error?: string;

@@ -4,7 +4,7 @@ import { Verdict } from "../../src/core/types";
 import { Translate } from "./Component.types";
 import { verdictLine } from "../../src/text/verdictText";
 
-export interface StatusBannerProps {
+interface StatusBannerProps {
   verdict: Verdict;
   t: Translate;
   locale: string;

@@ -22,7 +22,7 @@ import { matchInStore } from "../../src/sources/node/feedSource";
 import { normalizeGuid } from "../../src/sources/webApi";
 import { Verdict } from "../../src/core/types";
 
-export const CHECK = "check";
+const CHECK = "check";
 
 interface CheckOptions extends ConnectionOptions {
   feed?: string;
@@ -74,7 +74,7 @@ async function findAccount(
   return usageError(`no account matches "${text}" (by ${id ? "id" : "account number or name"})`);
 }
 
-export async function runCheck(io: Io, text: string, options: CheckOptions): Promise<Result> {
+async function runCheck(io: Io, text: string, options: CheckOptions): Promise<Result> {
   if (options.env && options.feed) return usageError("give either --env or --feed, not both");
   if (!options.env && !options.feed)
     return usageError("give --env <url> to check in Dataverse, or --feed <file> to check offline");

@@ -12,13 +12,10 @@ import { Io } from "../io";
 import { Result, ResultSink } from "../result";
 import { PACKAGE_ROOT } from "../words";
 
-export const PACK = "pack";
+const PACK = "pack";
 
 /** Where the packer is found: bundled next to the CLI (dist/pack.js), or its source under tsx. */
-export const PACKER_CANDIDATES = [
-  join(PACKAGE_ROOT, "dist", "pack.js"),
-  join(PACKAGE_ROOT, "src", "pack", "packSolution.ts"),
-];
+const PACKER_CANDIDATES = [join(PACKAGE_ROOT, "dist", "pack.js"), join(PACKAGE_ROOT, "src", "pack", "packSolution.ts")];
 
 type PackSolution = (options: { root: string; outDir: string }) => Promise<unknown>;
 
@@ -32,7 +29,7 @@ export function packCommand(io: () => Io, sink: ResultSink): Command {
   });
 }
 
-export async function runPack(io: Io, options: { outDir: string }, candidates = PACKER_CANDIDATES): Promise<Result> {
+async function runPack(io: Io, options: { outDir: string }, candidates = PACKER_CANDIDATES): Promise<Result> {
   const file = candidates.find((c) => existsSync(c));
   if (!file)
     return new CommandError(

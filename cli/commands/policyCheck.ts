@@ -14,14 +14,14 @@ import { DEFAULT_POLICY, Policy, parsePolicy } from "../../src/core/policy";
 import { configFromRead, readConfigValues } from "../../src/sources/configSource";
 import { EnvironmentVariables } from "../../src/schema";
 
-export const POLICY = "policy";
+const POLICY = "policy";
 
 interface PolicyCheckOptions extends ConnectionOptions {
   json?: boolean;
 }
 
 /** What was checked and what the control would make of it. */
-export interface PolicyCheckReport {
+interface PolicyCheckReport {
   from: string;
   /** One line per value the parser ignores (the default applies instead). */
   problems: string[];
@@ -55,7 +55,7 @@ Examples:
     .addCommand(check.exitOverride());
 }
 
-export async function runPolicyCheck(io: Io, file: string | undefined, options: PolicyCheckOptions): Promise<Result> {
+async function runPolicyCheck(io: Io, file: string | undefined, options: PolicyCheckOptions): Promise<Result> {
   if (file && options.env) return usageError("give either a policy file or --env, not both");
   if (!file && !options.env)
     return usageError("give a policy file, or --env <url> to check the environment's variable");
@@ -98,7 +98,7 @@ async function fromEnvironment(io: Io, options: PolicyCheckOptions): Promise<Pol
 }
 
 /** `key: value` lines of the effective policy, each marked when it is the default. */
-export function effectiveLines(policy: Policy): string[] {
+function effectiveLines(policy: Policy): string[] {
   const lines: string[] = [];
   const mark = (same: boolean) => (same ? "  (default)" : "");
   const rules = policy.relationshipTypes.map(

@@ -28,7 +28,7 @@ import { pool } from "../../src/sources/node/batchSource";
 import { toFailure } from "../../src/sources/failures";
 import { Association, AssociationStatusCodes } from "../../src/schema";
 
-export const SYNC = "sync";
+const SYNC = "sync";
 
 interface SyncOptions extends ConnectionOptions {
   dryRun?: boolean;
@@ -66,7 +66,7 @@ Examples:
   });
 }
 
-export async function runSync(io: Io, file: string | undefined, options: SyncOptions): Promise<Result> {
+async function runSync(io: Io, file: string | undefined, options: SyncOptions): Promise<Result> {
   if (options.graph) {
     if (file) return usageError("give either a feed file or --graph, not both");
     if (options.fullSnapshot)

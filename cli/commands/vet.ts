@@ -21,7 +21,7 @@ import { HttpWebApi } from "../../src/sources/node/httpWebApi";
 import { CsvOut, Delimiter } from "../csvFile";
 import { unseenEvidence } from "../unseen";
 
-export const VET = "vet";
+const VET = "vet";
 
 interface VetOptions extends ConnectionOptions {
   feed?: string;
@@ -37,14 +37,7 @@ interface VetOptions extends ConnectionOptions {
   bom: boolean;
 }
 
-export const OUTPUT_COLUMNS = [
-  "verdict",
-  "partnerOfRecord",
-  "relationshipType",
-  "reason",
-  "matchedBy",
-  "matchedAccountId",
-];
+const OUTPUT_COLUMNS = ["verdict", "partnerOfRecord", "relationshipType", "reason", "matchedBy", "matchedAccountId"];
 
 export function vetCommand(io: () => Io, sink: ResultSink): Command {
   const command = new Command(VET)
@@ -81,7 +74,7 @@ Examples:
   });
 }
 
-export async function runVet(io: Io, file: string, options: VetOptions): Promise<Result> {
+async function runVet(io: Io, file: string, options: VetOptions): Promise<Result> {
   if (options.env && options.feed) return usageError("give either --env or --feed, not both");
   if (!options.env && !options.feed)
     return usageError("give --env <url> to vet against Dataverse, or --feed <file> to vet offline");

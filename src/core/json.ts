@@ -131,3 +131,10 @@ function check(value: unknown, shape: AnyShape): boolean {
   if (isList(shape)) return shape.some((member) => member === value);
   return isObject(value) && Object.entries(shape).every(([key, s]) => check(value[key], s));
 }
+
+/** A code table turned around (code -> name), typed without a cast. */
+export function invert<K extends string, V>(table: Readonly<Record<K, V>>): Map<V, K> {
+  const out = new Map<V, K>();
+  for (const key in table) out.set(table[key], key);
+  return out;
+}

@@ -13,6 +13,7 @@ import {
   OutreachDecision,
   OutreachExceptionTable,
 } from "../schema";
+import { invert } from "../core/json";
 import { Verdict } from "../core/types";
 import { Translate } from "../text/translate";
 import { reasonText } from "../text/verdictText";
@@ -66,9 +67,7 @@ function text(row: Row, key: string): string | undefined {
   return typeof row[key] === "string" ? row[key] : undefined;
 }
 
-const AUDIT_DECISIONS = new Map<unknown, AuditDecision>(
-  Object.entries(AuditDecisionCodes).map(([k, v]) => [v, k as AuditDecision]),
-);
+const AUDIT_DECISIONS: Map<unknown, AuditDecision> = invert(AuditDecisionCodes);
 
 /**
  * The account's latest entries, newest first: audit rows and exception decisions (wherever an

@@ -23,6 +23,7 @@ import {
   OutreachExceptionTable,
   RelationshipTypeCodes,
 } from "../schema";
+import { invert } from "../core/json";
 import {
   DataNote,
   Engagement,
@@ -159,9 +160,7 @@ export function aliased(row: Row, alias: string): Row {
   return out;
 }
 
-const TYPE_BY_CODE = new Map<number, RelationshipType>(
-  Object.entries(RelationshipTypeCodes).map(([type, code]) => [code, type as RelationshipType]),
-);
+const TYPE_BY_CODE: Map<number, RelationshipType> = invert(RelationshipTypeCodes);
 
 function str(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value : undefined;
@@ -203,9 +202,7 @@ function mapEngagements(rows: Row[]): Engagement[] {
   return engagements;
 }
 
-const DECISION_BY_CODE = new Map<unknown, ExceptionDecision["decision"]>(
-  Object.entries(DecisionCodes).map(([decision, code]) => [code, decision as ExceptionDecision["decision"]]),
-);
+const DECISION_BY_CODE: Map<unknown, ExceptionDecision["decision"]> = invert(DecisionCodes);
 
 /** A decision from the columns under `alias` of a row; undefined when the row carries none. */
 function decisionFrom(row: Row, alias: string, exceptionId: string): ExceptionDecision | undefined {

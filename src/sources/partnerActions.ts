@@ -120,7 +120,7 @@ export async function requestException(
     [E.name]: ctx.t("Exception_Name", { account: ctx.accountName }).slice(0, 200),
     [`${E.accountNav}@odata.bind`]: `/${Account.entitySet}(${ctx.accountId})`,
     [E.justification]: request.justification.trim(),
-    [E.reasonCode]: ExceptionReasonCodes[request.reason as keyof typeof ExceptionReasonCodes],
+    [E.reasonCode]: request.reason === undefined ? undefined : ExceptionReasonCodes[request.reason],
     [E.requestedDays]: request.days,
   };
   const created = await write(ctx, E.logicalName, record);

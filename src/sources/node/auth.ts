@@ -9,7 +9,7 @@
 import { HttpError } from "./httpWebApi";
 import { AuthenticationResult, ConfidentialClientApplication, PublicClientApplication } from "@azure/msal-node";
 
-export type AuthConfig =
+type AuthConfig =
   | { kind: "token"; token: string }
   | { kind: "client-credentials"; tenantId: string; clientId: string; clientSecret: string }
   | { kind: "device-code"; tenantId: string; clientId: string };
@@ -21,7 +21,7 @@ export const AUTH_ENV = {
   clientSecret: "PARTNERGUARD_CLIENT_SECRET",
 } as const;
 
-export interface AuthChoice {
+interface AuthChoice {
   tenantId?: string;
   clientId?: string;
   /** Force device code even when a client secret is set. */

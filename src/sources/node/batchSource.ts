@@ -60,7 +60,7 @@ export interface BatchOptions {
   onStep?: (phase: string) => void;
 }
 
-export const DEFAULT_CHUNK = 500;
+const DEFAULT_CHUNK = 500;
 /** The documented GET URL limit (dataverse-webapi-facts.md §3). */
 export const MAX_URL_LENGTH = 32_768;
 /** Room for `https://<org>.crm<n>.dynamics.com/api/data/v9.2/<set>?fetchXml=` in front of the query. */
@@ -68,7 +68,7 @@ const URL_PREFIX_ROOM = 512;
 /** A query holds at most 500 condition and link-entity elements; domains take two conditions each. */
 const MAX_CONDITIONS = 480;
 /** The platform's own recursion limit for hierarchy operators. */
-export const MAX_LEVELS = 100;
+const MAX_LEVELS = 100;
 const PAGE = 5000;
 const MAX_PAGES = 10;
 /** Aliases of the control's one-account query, which `mapRows`/`mapExceptions` read. */
@@ -170,7 +170,7 @@ const DOMAIN_SHAPE: FilterShape = {
  * percent-encoded, so that is what is measured), at most `max` values each. A value that cannot
  * fit even alone comes back in `tooLong`.
  */
-export function chunkByUrl(
+function chunkByUrl(
   values: string[],
   shape: FilterShape,
   links: Links,
@@ -243,7 +243,7 @@ function str(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 
-export function accountFromRow(row: Row): AccountInfo | undefined {
+function accountFromRow(row: Row): AccountInfo | undefined {
   const id = normalizeGuid(row[Account.id]);
   if (!id) return undefined;
   return {
@@ -464,7 +464,7 @@ export async function walkHierarchy(
   }
 }
 
-export interface OwnEvidence {
+interface OwnEvidence {
   associations: PartnerAssociation[];
   exceptions: OutreachException[];
 }

@@ -123,7 +123,7 @@ export const associationId = (row: FeedRow): string =>
   );
 
 /** An account as a feed declares it. */
-export interface FeedAccount {
+interface FeedAccount {
   id: string;
   name?: string;
   parentId?: string;
@@ -155,8 +155,6 @@ export function feedAccounts(rows: FeedRow[]): Map<string, FeedAccount> {
   }
   return accounts;
 }
-
-const TYPE_OF_CODE = new Map<number, string>(Object.entries(RelationshipTypeCodes).map(([t, c]) => [c, t]));
 
 /** What `mapRows` names a source code (no formatted value offline). */
 function sourceLabel(code: number): string {
@@ -204,7 +202,9 @@ function* storeSteps(rows: FeedRow[]): Generator<void, EvidenceStore> {
     if (!customerId) continue; // not an account id Dataverse would hold
     const partnerKey = p.partnerId?.toLowerCase();
     const code = sourceCode(p.source);
-    const type = TYPE_OF_CODE.get(RelationshipTypeCodes[p.relationshipType]) as RelationshipType | undefined;
+    // A type the solution has a code for (every type the feed validates has one).
+    const type: RelationshipType | undefined =
+      p.relationshipType in RelationshipTypeCodes ? p.relationshipType : undefined;
     const association: PartnerAssociation = {
       id: associationId(row),
       customerAccountId: customerId,

@@ -11,10 +11,7 @@ import { Row, WebApiHost } from "../webApi";
 import { EntitySets } from "../../schema";
 import { FetchPage, FetchXmlPager } from "./batchSource";
 
-export const API_PATH = "/api/data/v9.2/";
-
-/** Simple FetchXML paging cannot go past 50,000 rows (10 pages of 5,000). */
-export const MAX_FETCH_PAGES = 10;
+const API_PATH = "/api/data/v9.2/";
 
 export class HttpError extends Error {
   constructor(
@@ -27,7 +24,7 @@ export class HttpError extends Error {
   }
 }
 
-export interface HttpWebApiOptions {
+interface HttpWebApiOptions {
   /** The environment URL, e.g. https://contoso.crm.dynamics.com (a path after it is ignored). */
   envUrl: string;
   /** Returns a bearer token; called before each request (MSAL caches and refreshes). */
@@ -46,7 +43,7 @@ export interface HttpWebApiOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export interface HttpStats {
+interface HttpStats {
   requests: number;
   retries: number;
   /** Reads sent again after a connection error or a 502/503/504. */
@@ -71,7 +68,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Pull the OData error message out of an error body, whatever shape it came in. */
-export function odataErrorMessage(body: unknown): { message?: string; code?: string } {
+function odataErrorMessage(body: unknown): { message?: string; code?: string } {
   if (isObject(body) && isObject(body.error)) {
     const { message, code } = body.error;
     return {
