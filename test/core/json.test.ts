@@ -1,5 +1,6 @@
 import {
   all,
+  invert,
   bool,
   conforms,
   isObject,
@@ -112,6 +113,11 @@ describe("readers of untrusted JSON", () => {
       });
       expect(() => broken({})).toThrow(RangeError);
     });
+  });
+
+  test("invert: a code table turned around, code -> name", () => {
+    const names = invert({ approved: 100000000, rejected: 100000001 });
+    expect([names.get(100000000), names.get(100000001), names.get(5)]).toEqual(["approved", "rejected", undefined]);
   });
 
   test("parseJson: text that is JSON of the shape, else undefined", () => {
