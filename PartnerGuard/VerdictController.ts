@@ -2,6 +2,7 @@
  * Holds the card's state for one account across the control's lifecycle: starts a resolution,
  * ignores answers that arrive for an older request or after destroy, and reports changes.
  */
+import { isObject } from "../src/core/json";
 import { CardState } from "./components/Component.types";
 import { Resolution } from "../src/sources/resolver";
 import { messageOf } from "../src/sources/failures";
@@ -76,7 +77,7 @@ export class VerdictController {
         });
       },
       (error: unknown) => {
-        if ((error as { name?: unknown } | null)?.name === "AbortError") return; // nobody is waiting for it
+        if (isObject(error) && error.name === "AbortError") return; // nobody is waiting for it
         this.settle(generation, { kind: "error", message: messageOf(error) });
       },
     );

@@ -85,7 +85,7 @@ export const ExceptionDialog: React.FC<ExceptionDialogProps> = ({ t, limits, onS
         required
         selectedKey={reason ?? null}
         options={EXCEPTION_REASONS.map((r) => ({ key: r, text: t(`ExceptionReason_${r}`) }))}
-        onChange={(_, o) => o && setReason(o.key as ExceptionReason)}
+        onChange={(_, o) => o && setReason(EXCEPTION_REASONS.find((r) => r === o.key))}
         errorMessage={noReason ? problemText(t, noReason) : undefined}
         disabled={saving}
       />

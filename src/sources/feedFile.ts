@@ -4,6 +4,8 @@
  * for the playground's demo data, feed imports and offline vetting; what makes a row valid is the
  * core's (src/core/feed.ts).
  */
+import { isObject } from "../core/json";
+import { messageOf } from "./failures";
 import { parse } from "csv-parse/sync";
 import { FeedError, FeedParseResult, validateFeedRecords } from "../core/feed";
 
@@ -44,8 +46,8 @@ export function parseFeedCsv(content: string, options: { delimiter?: CsvDelimite
     });
     records = parsed.map((p) => ({ raw: p.record, line: p.info.lines }));
   } catch (e) {
-    const err = e as { message: string; lines?: number };
-    return { rows: [], errors: [{ line: err.lines ?? 0, message: `unreadable CSV: ${err.message}` }] };
+    const line = isObject(e) && typeof e.lines === "number" ? e.lines : 0;
+    return { rows: [], errors: [{ line, message: `unreadable CSV: ${messageOf(e)}` }] };
   }
   if (records.length) {
     const header = Object.keys(records[0].raw as object);
@@ -70,7 +72,7 @@ export function parseFeedJson(content: string): FeedParseResult {
   try {
     data = JSON.parse(content) as unknown;
   } catch (e) {
-    return { rows: [], errors: [{ line: 0, message: `unreadable JSON: ${(e as Error).message}` }] };
+    return { rows: [], errors: [{ line: 0, message: `unreadable JSON: ${messageOf(e)}` }] };
   }
   if (!Array.isArray(data))
     return { rows: [], errors: [{ line: 0, message: "JSON feed must be an array of objects" }] };

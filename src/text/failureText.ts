@@ -2,6 +2,7 @@
  * A write that failed, in words a seller understands. The server refusing for lack of a privilege
  * (the roles are the trust boundary) is told as such, with the platform's message kept for admins.
  */
+import { isObject } from "../core/json";
 import { Translate } from "./translate";
 import { SourceError, messageOf } from "../sources/failures";
 import { PartlySavedError } from "../sources/partnerActions";
@@ -10,14 +11,8 @@ import { PartlySavedError } from "../sources/partnerActions";
 const PRIVILEGE_CODES = new Set<unknown>([-2147220960, -2147187962, "0x80040220", "0x80048306"]);
 
 function isPrivilegeError(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const e = error as {
-    status?: unknown;
-    statusCode?: unknown;
-    httpStatusCode?: unknown;
-    errorCode?: unknown;
-    code?: unknown;
-  };
+  if (!isObject(error)) return false;
+  const e = error;
   return (
     [e.status, e.statusCode, e.httpStatusCode].includes(403) ||
     PRIVILEGE_CODES.has(e.errorCode) ||

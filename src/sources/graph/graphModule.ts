@@ -5,6 +5,7 @@
  * loads only when Graph applies to the account. What lives here is light: the contract between
  * the control and that script, the loader, and the rule "does Graph apply".
  */
+import { isObject } from "../../core/json";
 import type { PartnerGuardConfig } from "../configSource";
 import type { ExtraSource } from "../resolver";
 import type { GraphSourceDeps } from "./graphSource";
@@ -26,9 +27,7 @@ export const GRAPH_MODULE_KEY = Symbol.for("PartnerGuard.GraphModule.v1");
 type Slot = { [GRAPH_MODULE_KEY]?: unknown };
 
 function isGraphModule(value: unknown): value is GraphModule {
-  if (typeof value !== "object" || value === null) return false;
-  const m = value as Record<string, unknown>;
-  return typeof m.createGraphSource === "function" && typeof m.createMsalAuth === "function";
+  return isObject(value) && typeof value.createGraphSource === "function" && typeof value.createMsalAuth === "function";
 }
 
 /** Called by pg_/scripts/graph.js when it runs. */

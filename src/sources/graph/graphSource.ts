@@ -83,7 +83,7 @@ function failed(failure: SourceFailure): SourceOutcome {
 }
 
 function isFailure(value: GraphAuth | SourceFailure): value is SourceFailure {
-  return typeof (value as SourceFailure).kind === "string" && typeof (value as GraphAuth).getAccessToken !== "function";
+  return "kind" in value && !("getAccessToken" in value);
 }
 
 export function createGraphSource(deps: GraphSourceDeps): ExtraSource {

@@ -8,6 +8,7 @@
  * must run its redirect bridge: that page is the solution's HTML web resource
  * `pg_/auth/redirect.html` (see `redirectUriFor` in redirectUri.ts).
  */
+import { isObject } from "../../core/json";
 import {
   AccountInfo,
   AuthenticationResult,
@@ -45,9 +46,11 @@ const createApp: CreateApp = (configuration) => new PublicClientApplication(conf
 const ADMIN_CONSENT = /AADSTS(65001|90094|90099|900941)/;
 
 function describe(error: unknown): string {
-  if (typeof error === "object" && error !== null) {
-    const { errorCode, message } = error as { errorCode?: unknown; message?: unknown };
-    return [errorCode, message].filter((p) => typeof p === "string" && p !== "").join(": ") || "unknown MSAL error";
+  if (isObject(error)) {
+    return (
+      [error.errorCode, error.message].filter((p) => typeof p === "string" && p !== "").join(": ") ||
+      "unknown MSAL error"
+    );
   }
   return String(error);
 }

@@ -12,6 +12,7 @@
  * before its accounts (and the descendants that inherit through them) become unverified.
  * Failures stay values.
  */
+import { isObject } from "../../core/json";
 import { Account, Association, OutreachExceptionTable } from "../../schema";
 import { DataNote, OutreachException, PartnerAssociation, SourceFailure, SourceOutcome } from "../../core/types";
 import { Row, normalizeGuid, xmlAttr } from "../webApi";
@@ -219,7 +220,7 @@ async function allPages(pager: FetchXmlPager, build: (page: number) => string): 
 
 /** A failure that may pass: no answer at all (connection, timeout), 429, or a 5xx. A 4xx will not. */
 function transient(error: unknown): boolean {
-  const status = typeof error === "object" && error !== null ? (error as { status?: unknown }).status : undefined;
+  const status = isObject(error) ? error.status : undefined;
   return typeof status !== "number" || status === 429 || status >= 500;
 }
 
