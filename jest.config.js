@@ -27,5 +27,7 @@ module.exports = {
     "^csv-stringify/sync$": "<rootDir>/node_modules/csv-stringify/dist/cjs/sync.cjs",
   },
   testTimeout: 20000,
+  // Many suites wait on spawned processes and local servers: one worker per core, not cores - 1.
+  maxWorkers: "100%",
 };
 module.exports.setupFilesAfterEnv = ["<rootDir>/test/setup.ts"];
