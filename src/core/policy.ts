@@ -3,6 +3,7 @@
  * `parsePolicy` turns untrusted JSON into a complete policy, keeping defaults for anything
  * missing and reporting every value it had to ignore.
  */
+import { isObject } from "./json";
 import { RELATIONSHIP_TYPES, RelationshipType, isRelationshipType } from "./types";
 
 interface RelationshipRule {
@@ -54,10 +55,6 @@ interface PolicyParseResult {
 }
 
 type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function intIn(
   obj: Json,

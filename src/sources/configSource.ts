@@ -4,6 +4,7 @@
  * session so that later form loads cost no request for it, and across sessions (`ConfigCache`)
  * only as a hint that lets Microsoft Graph start before the read answers.
  */
+import { isObject } from "../core/json";
 import { EnvironmentVariables } from "../schema";
 import { Policy, parsePolicy } from "../core/policy";
 import { WebApiHost, xmlAttr } from "./webApi";
@@ -110,10 +111,6 @@ export function configCacheKey(org: string | undefined, userId: string | undefin
   return `${CONFIG_CACHE_PREFIX}${part(org)}:${part(userId)}`;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 const KNOWN_VARIABLES: ReadonlySet<string> = new Set(Object.values(EnvironmentVariables));
 
 /**
@@ -129,10 +126,10 @@ export function parseConfigCacheEntry(raw: string | null | undefined, now: numbe
   } catch {
     return undefined;
   }
-  if (!isPlainObject(parsed) || parsed.v !== CONFIG_CACHE_VERSION) return undefined;
+  if (!isObject(parsed) || parsed.v !== CONFIG_CACHE_VERSION) return undefined;
   const { at, values } = parsed;
   if (typeof at !== "number" || !(now - at >= 0 && now - at <= CONFIG_CACHE_MAX_AGE_MS)) return undefined;
-  if (!isPlainObject(values)) return undefined;
+  if (!isObject(values)) return undefined;
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(values)) {
     if (!KNOWN_VARIABLES.has(name) || typeof value !== "string") return undefined;

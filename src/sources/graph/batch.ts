@@ -2,6 +2,7 @@
  * Graph JSON batching, as data: the request body we send and a parser for the response we get.
  * Responses may come back in any order and each item carries its own status.
  */
+import { isObject } from "../../core/json";
 import { BATCH_LIMIT, GRAPH_VERSION } from "./graphApi";
 
 export interface BatchItemRequest {
@@ -22,10 +23,6 @@ export interface BatchItemResponse {
 export function batchBody(requests: BatchItemRequest[]): { requests: BatchItemRequest[] } {
   if (requests.length > BATCH_LIMIT) throw new RangeError(`a Graph batch holds at most ${BATCH_LIMIT} requests`);
   return { requests };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Case-insensitive header lookup (Graph writes `Retry-After`, proxies may not). */

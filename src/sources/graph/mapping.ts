@@ -2,6 +2,7 @@
  * Graph rows -> PartnerAssociation. Pure: bodies arrive as `unknown` and are parsed here; an
  * item we cannot read becomes a data note, never an exception.
  */
+import { isObject } from "../../core/json";
 import { DataNote, PartnerAssociation, RelationshipType } from "../../core/types";
 import { GRAPH_SOURCE } from "./graphApi";
 
@@ -21,10 +22,6 @@ export interface GraphMappingContext {
 }
 
 export type Mapped = { association: PartnerAssociation } | { note: DataNote } | { skipped: string };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 const str = (value: unknown): string | undefined =>
   typeof value === "string" && value.trim() !== "" ? value : undefined;

@@ -7,6 +7,7 @@
  * Failures are thrown as `HttpError` (with `status`) so `toFailure` maps them to typed failures
  * in one place; callers above the source turn them into values.
  */
+import { isObject } from "../../core/json";
 import { Row, WebApiHost } from "../webApi";
 import { EntitySets } from "../../schema";
 import { FetchPage, FetchXmlPager } from "./batchSource";
@@ -62,10 +63,6 @@ const RETRY_READ_STATUS = new Set([502, 503, 504]);
 const backoff = (attempt: number) => 250 * 4 ** attempt;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Pull the OData error message out of an error body, whatever shape it came in. */
 function odataErrorMessage(body: unknown): { message?: string; code?: string } {
