@@ -5,7 +5,7 @@
  */
 import { PartnerAssociation } from "../src/core/types";
 import { AssociationSourceCodes, AssociationStatusCodes, RelationshipTypeCodes } from "../src/schema";
-import { Desired, UNSUPPORTED_KEY_CHARS, keyOf } from "./syncPlan";
+import { Desired, Stale, UNSUPPORTED_KEY_CHARS, keyOf } from "./syncPlan";
 
 /** An account that carries a customer tenant id, as read from Dataverse. */
 export interface TenantAccount {
@@ -100,4 +100,47 @@ export function desiredFromGraph(
     }
   }
   return { desired, problems };
+}
+
+/**
+ * `--full-snapshot`: the key of every association Graph returned, imported or not (an unknown type
+ * is not imported, but Graph still has it: what Graph has is never "no longer in Graph").
+ */
+export function graphKeys(reads: GraphRead[]): Set<string> {
+  return new Set(reads.flatMap((r) => r.associations.map((a) => keyOf(AssociationSourceCodes.graph, referenceOf(a)))));
+}
+
+/**
+ * Why an active Graph-sync association that Graph did not return is kept active:
+ * - `graph-not-read`: its account carries a tenant id, but Graph could not be read for it in full
+ *   (failed, a part missing, a row it could not read, a tenant id that is not a GUID, or our own
+ *   partner account, which is not read as a customer): absent is not evidence that it ended;
+ * - `no-tenant-id`: its account carries no tenant id any more (or the row names no account), so
+ *   Graph was not asked. Fail-safe: kept; an admin ends it, or gives the account its tenant id back.
+ */
+export type KeptReason = "graph-not-read" | "no-tenant-id";
+
+export interface StaleJudgement {
+  /** Not returned by Graph for an account it answered in full: set inactive. */
+  setInactive: Stale[];
+  kept: (Stale & { reason: KeptReason })[];
+}
+
+/**
+ * Fail-safe: of the active Graph-sync associations Graph did not return (`candidates`), only those
+ * of an account whose Graph read fully succeeded (`complete`) are set inactive. `withTenantId`:
+ * every account that carries a tenant id, read or not.
+ */
+export function judgeStale(candidates: Stale[], complete: Set<string>, withTenantId: Set<string>): StaleJudgement {
+  const judgement: StaleJudgement = { setInactive: [], kept: [] };
+  for (const s of candidates) {
+    if (s.source !== AssociationSourceCodes.graph) continue;
+    if (s.customerId && complete.has(s.customerId)) judgement.setInactive.push(s);
+    else
+      judgement.kept.push({
+        ...s,
+        reason: s.customerId && withTenantId.has(s.customerId) ? "graph-not-read" : "no-tenant-id",
+      });
+  }
+  return judgement;
 }

@@ -130,6 +130,11 @@ interface GraphReadResult {
   failures: GraphFailure[];
   /** Graph's notes on what it read (a part that failed while the other part counted, a bad row). */
   notes: { account: TenantAccount; detail: string }[];
+  /**
+   * Ids of the accounts Graph answered in full: no failure, no part missing, no row it could not
+   * read. Only for these is "not in Graph" evidence that a relationship ended (`--full-snapshot`).
+   */
+  complete: Set<string>;
 }
 
 /** The Graph source for each account, at most `concurrency` at once; results in account order. */
@@ -165,7 +170,7 @@ export async function readGraph(
     onStep?.();
     return { account, outcome };
   });
-  const result: GraphReadResult = { reads: [], failures: [], notes: [] };
+  const result: GraphReadResult = { reads: [], failures: [], notes: [], complete: new Set() };
   for (const { account, outcome } of outcomes) {
     if (!outcome.ok) {
       result.failures.push({ account, failure: outcome.failure });
@@ -176,6 +181,7 @@ export async function readGraph(
     if (outcome.partialFailure)
       result.notes.push({ account, detail: `part of Microsoft Graph not read: ${outcome.partialFailure.message}` });
     for (const note of outcome.notes) result.notes.push({ account, detail: note.detail ?? note.code });
+    if (!outcome.partialFailure && outcome.notes.length === 0) result.complete.add(account.id);
   }
   return result;
 }

@@ -96,7 +96,7 @@ const OPTIONS = {
   fullSnapshot: {
     flags: "--full-snapshot",
     description:
-      "the feed is complete for its sources: set active associations of those sources that it no longer holds inactive (with --dry-run: list them)",
+      "the feed (or, with --graph, Microsoft Graph) is complete: set active associations of its sources that it no longer holds inactive; with --graph only for accounts Graph answered in full (with --dry-run: list them)",
   },
   dryRun: { flags: "--dry-run", description: "print the plan (create, update, unchanged) and write nothing" },
   graph: {

@@ -205,17 +205,19 @@ export function upsertKey(d: Desired): Record<string, string | number> {
   return { [Association.source]: d.source, [Association.externalReference]: d.reference };
 }
 
-/** An association the feed no longer carries: `--full-snapshot` sets it inactive. */
+/** An association the snapshot (a feed, or Graph) no longer carries: `--full-snapshot` sets it inactive. */
 export interface Stale {
   id: string;
   source: number;
   reference: string;
   name?: string;
+  /** The customer account it is on, when the row names one. */
+  customerId?: string;
 }
 
 /**
- * Active associations of the given sources whose key the feed does not hold (a partner that lost
- * the account must stop blocking). Simple paging: at most 50,000 active rows per run.
+ * Active associations of the given sources whose key the snapshot does not hold (a partner that
+ * lost the account must stop blocking). Simple paging: at most 50,000 active rows per run.
  */
 export async function readStale(pager: FetchXmlPager, sources: number[], present: Set<string>): Promise<Stale[]> {
   const stale: Stale[] = [];
@@ -225,7 +227,9 @@ export async function readStale(pager: FetchXmlPager, sources: number[], present
   for (let page = 1; ; page++) {
     const fetchXml =
       `<fetch version="1.0" mapping="logical" no-lock="true" count="5000" page="${page}"><entity name="${Association.logicalName}">` +
-      [Association.id, Association.name, ...AssociationAlternateKey].map((c) => `<attribute name="${c}"/>`).join("") +
+      [Association.id, Association.name, Association.customer, ...AssociationAlternateKey]
+        .map((c) => `<attribute name="${c}"/>`)
+        .join("") +
       filter +
       `<order attribute="${Association.id}"/></entity></fetch>`;
     const result = await pager.fetchXmlPage(Association.logicalName, fetchXml);
@@ -236,7 +240,13 @@ export async function readStale(pager: FetchXmlPager, sources: number[], present
       if (!id || typeof source !== "number" || typeof reference !== "string") continue;
       const name = row[Association.name];
       if (!present.has(keyOf(source, reference)))
-        stale.push({ id, source, reference, name: typeof name === "string" ? name : undefined });
+        stale.push({
+          id,
+          source,
+          reference,
+          name: typeof name === "string" ? name : undefined,
+          customerId: normalizeGuid(row[`_${Association.customer}_value`]),
+        });
     }
     if (!result.moreRecords) return stale;
     if (page >= 10)

@@ -20,13 +20,21 @@ import {
   upsertBody,
   upsertKey,
 } from "../syncPlan";
-import { GraphProblem, TenantAccount, desiredFromGraph } from "../graphDesired";
+import {
+  GraphProblem,
+  KeptReason,
+  StaleJudgement,
+  TenantAccount,
+  desiredFromGraph,
+  graphKeys,
+  judgeStale,
+} from "../graphDesired";
 import { RawTenantAccount, graphSetup, readGraph, readTenantAccounts } from "../graphRead";
 import { HttpWebApi } from "../../src/sources/node/httpWebApi";
 import { normalizeGuid } from "../../src/sources/webApi";
 import { pool } from "../../src/sources/node/batchSource";
 import { toFailure } from "../../src/sources/failures";
-import { Association, AssociationStatusCodes } from "../../src/schema";
+import { Association, AssociationSourceCodes, AssociationStatusCodes } from "../../src/schema";
 
 const SYNC = "sync";
 
@@ -53,12 +61,16 @@ Running it twice with the same feed changes nothing the second time.
 --graph reads Microsoft Graph instead of a feed (sign-in: PARTNERGUARD_GRAPH_TENANT_ID,
 PARTNERGUARD_GRAPH_CLIENT_ID, PARTNERGUARD_GRAPH_CLIENT_SECRET, else the Dataverse ones); accounts
 Graph could not answer for are listed and the command exits 5 after importing the others.
+--full-snapshot: after the upserts, active associations of that source (the feed's sources, or
+Graph sync) that it no longer holds are set inactive. With --graph only for accounts Graph answered
+in full: those of an account Graph could not read (or that has no tenant id any more) are kept.
 
 Examples:
   partnerguard sync partners.csv --env https://contoso.crm.dynamics.com --dry-run
   partnerguard sync partners.json --env https://contoso.crm.dynamics.com
   partnerguard sync partners.csv --env https://contoso.crm.dynamics.com --full-snapshot --dry-run
-  partnerguard sync --graph --env https://contoso.crm.dynamics.com --dry-run`,
+  partnerguard sync --graph --env https://contoso.crm.dynamics.com --dry-run
+  partnerguard sync --graph --env https://contoso.crm.dynamics.com --full-snapshot --dry-run`,
     );
   addOptions(command, [...CONNECTION, "dryRun", "fullSnapshot", "graph", "graphUrl", "json", "chunkSize"]);
   return command.action(async (feed: string | undefined, options: SyncOptions) => {
@@ -69,11 +81,6 @@ Examples:
 async function runSync(io: Io, file: string | undefined, options: SyncOptions): Promise<Result> {
   if (options.graph) {
     if (file) return usageError("give either a feed file or --graph, not both");
-    if (options.fullSnapshot)
-      return new CommandError(
-        "--full-snapshot is available for feed files only in this version",
-        ExitCode.notAvailable,
-      );
     return runGraphSync(io, options);
   }
   if (!file) return usageError("give the feed file to import (or --graph)");
@@ -100,30 +107,14 @@ async function runSync(io: Io, file: string | undefined, options: SyncOptions): 
   let stale: Stale[] = [];
   let staleFailed = 0;
   if (options.fullSnapshot && desired.length) {
-    try {
-      stale = await readStale(
-        host,
-        [...new Set(desired.map((d) => d.source))],
-        new Set(desired.map((d) => keyOf(d.source, d.reference))),
-      );
-    } catch (error) {
-      return new CommandError(
-        `--full-snapshot: cannot read the existing associations: ${toFailure(error).message}`,
-        ExitCode.environment,
-      );
-    }
-    if (!options.dryRun) {
-      await pool(stale, options.concurrency, async (s) => {
-        try {
-          await host.updateRecord(Association.logicalName, s.id, {
-            [Association.status]: AssociationStatusCodes.inactive,
-          });
-        } catch (error) {
-          staleFailed++;
-          io.err(`not set inactive: ${s.reference} (${s.id}): ${toFailure(error).message}`);
-        }
-      });
-    }
+    const found = await readSnapshotStale(
+      host,
+      [...new Set(desired.map((d) => d.source))],
+      new Set(desired.map((d) => keyOf(d.source, d.reference))),
+    );
+    if (found instanceof CommandError) return found;
+    stale = found;
+    staleFailed = await setInactive(io, host, stale, options);
   }
   const summary = {
     dryRun: !!options.dryRun,
@@ -241,7 +232,45 @@ function countsLine(counts: Applied["counts"], dryRun: boolean): string {
 
 const notWritten = (n: number) => new CommandError(`${n} associations could not be written`, ExitCode.environment);
 
+/** `--full-snapshot`, both kinds: the active associations of `sources` whose key `present` does not hold. */
+async function readSnapshotStale(
+  host: HttpWebApi,
+  sources: number[],
+  present: Set<string>,
+): Promise<Stale[] | CommandError> {
+  try {
+    return await readStale(host, sources, present);
+  } catch (error) {
+    return new CommandError(
+      `--full-snapshot: cannot read the existing associations: ${toFailure(error).message}`,
+      ExitCode.environment,
+    );
+  }
+}
+
+/** `--full-snapshot`, both kinds: set each stale association inactive (PATCH by id), unless a dry run. Returns how many failed. */
+async function setInactive(io: Io, host: HttpWebApi, stale: Stale[], options: SyncOptions): Promise<number> {
+  if (options.dryRun) return 0;
+  let failed = 0;
+  await pool(stale, options.concurrency, async (s) => {
+    try {
+      await host.updateRecord(Association.logicalName, s.id, {
+        [Association.status]: AssociationStatusCodes.inactive,
+      });
+    } catch (error) {
+      failed++;
+      io.err(`not set inactive: ${s.reference} (${s.id}): ${toFailure(error).message}`);
+    }
+  });
+  return failed;
+}
+
 const who = (a: TenantAccount | { id: string; name: string }) => `account ${a.name} (${a.id})`;
+
+const KEPT_BECAUSE: Record<KeptReason, string> = {
+  "graph-not-read": "Graph could not be read for this account",
+  "no-tenant-id": "the account has no tenant id any more: Graph was not asked",
+};
 
 async function runGraphSync(io: Io, options: SyncOptions): Promise<Result> {
   const host = connect(options, io);
@@ -298,6 +327,22 @@ async function runGraphSync(io: Io, options: SyncOptions): Promise<Result> {
     io.err(
       `${who(accountOf.get(f.desired) ?? { id: f.desired.customerId, name: f.desired.customerId })}: ${f.desired.reference}: not written: ${f.message}`,
     );
+
+  // --full-snapshot: Graph is the complete truth only for the accounts it answered in full.
+  let snapshot: StaleJudgement | undefined;
+  let staleFailed = 0;
+  if (options.fullSnapshot) {
+    const candidates = await readSnapshotStale(host, [AssociationSourceCodes.graph], graphKeys(graph.reads));
+    if (candidates instanceof CommandError) return candidates;
+    snapshot = judgeStale(candidates, graph.complete, new Set(raw.map((a) => a.id)));
+    staleFailed = await setInactive(io, host, snapshot.setInactive, options);
+  }
+  const names = new Map(raw.map((a) => [a.id, a.name]));
+  const ownerOf = (s: Stale) => {
+    const name = s.customerId && names.get(s.customerId);
+    return name ? who({ id: s.customerId as string, name }) : s.customerId ? `account ${s.customerId}` : "no account";
+  };
+  const kept = (reason: KeptReason) => snapshot?.kept.filter((k) => k.reason === reason).length ?? 0;
   const summary = {
     dryRun: !!options.dryRun,
     accounts: raw.length,
@@ -306,6 +351,13 @@ async function runGraphSync(io: Io, options: SyncOptions): Promise<Result> {
     badTenantIds: badTenants.length,
     ...counts,
     reported: problems.length,
+    ...(snapshot
+      ? {
+          setInactive: snapshot.setInactive.length - staleFailed,
+          keptGraphNotRead: kept("graph-not-read"),
+          keptNoTenantId: kept("no-tenant-id"),
+        }
+      : {}),
     requests: host.stats.requests,
   };
   if (options.json) {
@@ -332,6 +384,17 @@ async function runGraphSync(io: Io, options: SyncOptions): Promise<Result> {
           })),
           badTenants,
           problems: problems.map(problem),
+          stale: snapshot?.setInactive.map((x) => ({
+            id: x.id,
+            externalReference: x.reference,
+            accountId: x.customerId,
+          })),
+          kept: snapshot?.kept.map((x) => ({
+            id: x.id,
+            externalReference: x.reference,
+            accountId: x.customerId,
+            reason: x.reason,
+          })),
           failures: failed.map((f) => ({
             accountId: f.desired.customerId,
             externalReference: f.desired.reference,
@@ -349,16 +412,24 @@ async function runGraphSync(io: Io, options: SyncOptions): Promise<Result> {
         io.out(
           `  ${who(accountOf.get(i.desired) ?? { id: i.desired.customerId, name: i.desired.customerId })}: ${i.action} ${i.desired.reference}${changeList(i)}`,
         );
+      for (const x of snapshot?.setInactive ?? [])
+        io.out(`  ${ownerOf(x)}: set inactive ${x.reference} (no longer in Microsoft Graph)`);
+      for (const x of snapshot?.kept ?? []) io.out(`  ${ownerOf(x)}: keep ${x.reference} (${KEPT_BECAUSE[x.reason]})`);
     }
     io.out(
       `${raw.length} accounts with a tenant id: ${graph.reads.length} read from Graph, ${graph.failures.length} Graph failed, ${badTenants.length} bad tenant ids. ` +
         `${countsLine(counts, !!options.dryRun)}` +
+        (snapshot
+          ? `, ${summary.setInactive} ${options.dryRun ? "would be " : ""}set inactive (no longer in Microsoft Graph)` +
+            `, ${summary.keptGraphNotRead} kept because Graph could not be read for their account` +
+            `, ${summary.keptNoTenantId} kept because their account has no tenant id`
+          : "") +
         (problems.length ? `, ${problems.length} associations reported` : "") +
         (failed.length ? `, ${failed.length} failed` : "") +
         ".",
     );
   }
-  if (failed.length) return notWritten(failed.length);
+  if (failed.length || staleFailed) return notWritten(failed.length + staleFailed);
   if (graph.failures.length)
     return new CommandError(
       `Microsoft Graph could not be read for ${graph.failures.length} of ${accounts.length} accounts (the others were imported)`,
