@@ -34,6 +34,11 @@ export default tseslint.config(
     },
   },
   {
+    // The components' JSX compiles to `h(…)` (their `@jsx h` pragma; PartnerGuard/components/h.ts).
+    files: ["PartnerGuard/components/*.tsx"],
+    languageOptions: { parserOptions: { jsxPragma: "h", jsxFragmentName: "Fragment" } },
+  },
+  {
     files: ["test/**", "bench/**", "playground/**", "cli/**"],
     languageOptions: { globals: { ...globals.node, ...globals.jest } },
     rules: {

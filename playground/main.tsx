@@ -68,6 +68,24 @@ const openerPlayground = ((): PlaygroundSeam | undefined => {
     return undefined; // an opener of another origin
   }
 })();
+/**
+ * The URL parameters that set the org's environment variables (?graph=, ?freshness=) make this
+ * another org. On the platform another org is another origin, with its own localStorage, so the
+ * configuration an earlier page load cached (for 10 minutes, src/sources/configSource.ts) belongs
+ * to the previous org here: it is dropped when they change.
+ */
+function forgetOtherOrgsConfiguration(): void {
+  const org = JSON.stringify([params.get("graph"), params.get("freshness")]);
+  try {
+    if (localStorage.getItem("playground:org") === org) return;
+    for (const key of Object.keys(localStorage))
+      if (key.startsWith("partnerguard:config-cache:")) localStorage.removeItem(key);
+    localStorage.setItem("playground:org", org);
+  } catch {
+    // storage blocked: nothing cached either
+  }
+}
+if (!openerPlayground) forgetOtherOrgsConfiguration();
 const demoNow = openerPlayground ? openerPlayground.now() : installDemoClock(params.get("now"));
 if (openerPlayground) Date.now = () => openerPlayground.now();
 initializeIcons("/fonts/");

@@ -5,6 +5,8 @@
 import { WebApiHost } from "../src/sources/webApi";
 import { SharedOptions } from "../src/sources/sharedResolution";
 import { WebResources } from "../src/schema";
+import { ConfigCache } from "../src/sources/configSource";
+import { localConfigCache } from "../src/sources/formResolution";
 
 export interface CommandHost {
   webApi: WebApiHost;
@@ -20,6 +22,8 @@ export interface CommandHost {
   /** Resolves true when the user chose the confirm button. */
   confirm(title: string, text: string, confirmLabel: string, cancelLabel: string): Promise<boolean>;
   storage?: SharedOptions["storage"];
+  /** The configuration kept in localStorage for this org and user (shared with the control). */
+  configCache?: ConfigCache;
   scope?: object;
 }
 
@@ -47,5 +51,6 @@ export function xrmHost(): CommandHost {
     confirm: async (title, text, confirmButtonLabel, cancelButtonLabel) =>
       (await Xrm.Navigation.openConfirmDialog({ title, text, confirmButtonLabel, cancelButtonLabel })).confirmed,
     storage,
+    configCache: localConfigCache(globalThis.location?.host, settings.userId),
   };
 }

@@ -57,6 +57,7 @@ export function resolveForAccount(
     {
       webApi: host.webApi,
       storage: host.storage,
+      configCache: host.configCache,
       scope: host.scope,
       ...(withheld ? { extraSources: [withheldTenantSource] } : {}),
     },

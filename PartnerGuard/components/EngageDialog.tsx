@@ -1,4 +1,6 @@
+/** @jsx h */
 import * as React from "react";
+import { h } from "./h";
 import { Dialog, DialogType, Text, TextField } from "@fluentui/react";
 import { Translate } from "./Component.types";
 import { SaveFooter } from "./SaveFooter";

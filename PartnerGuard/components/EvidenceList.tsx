@@ -1,4 +1,6 @@
+/** @jsx h */
 import * as React from "react";
+import { h } from "./h";
 import { Icon, Text, mergeStyleSets } from "@fluentui/react";
 import { Evidence } from "../../src/core/types";
 import { Translate } from "./Component.types";

@@ -1,5 +1,8 @@
+/** @jsx h */
 import * as React from "react";
-import { Dialog, DialogType, Dropdown, MessageBar, MessageBarType, SpinButton, TextField } from "@fluentui/react";
+import { h } from "./h";
+import { Dialog, DialogType, Dropdown, SpinButton, TextField } from "@fluentui/react";
+import { Notice } from "./Notice";
 import { EXCEPTION_REASONS, ExceptionReason, RequestProblem } from "../../src/core/exceptions";
 import { Translate } from "./Component.types";
 import { SaveFooter } from "./SaveFooter";
@@ -102,14 +105,14 @@ export const ExceptionDialog: React.FC<ExceptionDialogProps> = ({ t, limits, onS
         styles={{ root: { marginTop: 8 } }}
       />
       {badDays ? (
-        <MessageBar messageBarType={MessageBarType.error} delayedRender={false}>
+        <Notice type="error" delayedRender={false}>
           {problemText(t, badDays)}
-        </MessageBar>
+        </Notice>
       ) : null}
       {pending ? (
-        <MessageBar messageBarType={MessageBarType.warning} isMultiline delayedRender={false}>
+        <Notice type="warning" delayedRender={false}>
           {problemText(t, pending)}
-        </MessageBar>
+        </Notice>
       ) : null}
       <SaveFooter
         saving={saving}

@@ -1,4 +1,6 @@
+/** @jsx h */
 import * as React from "react";
+import { h } from "./h";
 import { MessageBar, MessageBarType, PrimaryButton } from "@fluentui/react";
 import { SourceFailure, Verdict } from "../../src/core/types";
 import { GRAPH_SOURCE } from "../../src/sources/graph/graphApi";

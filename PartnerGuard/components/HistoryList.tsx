@@ -1,5 +1,8 @@
+/** @jsx h */
 import * as React from "react";
-import { MessageBar, MessageBarType, Spinner, SpinnerSize, Text } from "@fluentui/react";
+import { h } from "./h";
+import { Spinner, SpinnerSize, Text } from "@fluentui/react";
+import { Notice } from "./Notice";
 import { HistoryEntry } from "../../src/sources/audit";
 import { formatDate } from "../../src/text/verdictText";
 import { Translate } from "./Component.types";
@@ -27,9 +30,9 @@ export const HistoryList: React.FC<HistoryListProps> = ({ t, locale, load }) => 
   }, [load]);
   if (error) {
     return (
-      <MessageBar messageBarType={MessageBarType.error} delayedRender={false}>
+      <Notice type="error" delayedRender={false}>
         {t("History_ReadFailed", { message: error })}
-      </MessageBar>
+      </Notice>
     );
   }
   if (!entries) return <Spinner size={SpinnerSize.small} label={t("History_Loading")} />;

@@ -1,5 +1,8 @@
+/** @jsx h */
 import * as React from "react";
-import { ActionButton, DefaultButton, MessageBar, MessageBarType, PrimaryButton, Stack } from "@fluentui/react";
+import { h } from "./h";
+import { ActionButton, DefaultButton, PrimaryButton, Stack } from "@fluentui/react";
+import { Notice } from "./Notice";
 import { Verdict } from "../../src/core/types";
 import { formatDate, partnerLabel, rejectionLine } from "../../src/text/verdictText";
 import { Translate } from "./Component.types";
@@ -49,33 +52,33 @@ export const IncludePartner: React.FC<IncludePartnerProps> = ({ verdict, t, loca
   return (
     <Stack tokens={{ childrenGap: 6 }} className="pg-include">
       {verdict.engagement ? (
-        <MessageBar messageBarType={MessageBarType.info} delayedRender={false} className="pg-engaged">
+        <Notice type="info" delayedRender={false} className="pg-engaged">
           {verdict.engagement.by
             ? t("Engaged_Banner", { date: formatDate(verdict.engagement.on, locale), by: verdict.engagement.by })
             : t("Engaged_BannerNoBy", { date: formatDate(verdict.engagement.on, locale) })}
-        </MessageBar>
+        </Notice>
       ) : null}
       {pending ? (
-        <MessageBar messageBarType={MessageBarType.info} isMultiline delayedRender={false} className="pg-pending">
+        <Notice type="info" delayedRender={false} className="pg-pending">
           {t("Exception_Pending", {
             date: formatDate(pending.request.createdOn, locale),
             by: pending.request.requestedBy ?? t("User_Unknown"),
           })}
-        </MessageBar>
+        </Notice>
       ) : sent ? (
-        <MessageBar messageBarType={MessageBarType.success} delayedRender={false}>
+        <Notice type="success" delayedRender={false}>
           {t("Exception_Sent")}
-        </MessageBar>
+        </Notice>
       ) : rejected ? (
         // Names and the note are React text children: whatever an approver typed shows as typed, never as markup.
-        <MessageBar messageBarType={MessageBarType.warning} isMultiline delayedRender={false} className="pg-rejected">
+        <Notice type="warning" delayedRender={false} className="pg-rejected">
           <div>{rejectionLine(t, rejected, locale)}</div>
           {note ? (
             <div className="pg-rejected-note">
               {t("Exception_RejectedNote")} <span style={{ whiteSpace: "pre-wrap" }}>{note}</span>
             </div>
           ) : null}
-        </MessageBar>
+        </Notice>
       ) : null}
       {/* flex gap, not a wrapping Stack: its negative margins would overflow a narrow column */}
       <div style={{ display: "flex", flexWrap: "wrap", gap: 8, alignItems: "center" }}>

@@ -1,13 +1,9 @@
+/** @jsx h */
+/** @jsxFrag Fragment */
 import * as React from "react";
-import {
-  DefaultButton,
-  DialogFooter,
-  MessageBar,
-  MessageBarType,
-  PrimaryButton,
-  Spinner,
-  SpinnerSize,
-} from "@fluentui/react";
+import { Fragment, h } from "./h";
+import { DefaultButton, DialogFooter, PrimaryButton, Spinner, SpinnerSize } from "@fluentui/react";
+import { Notice } from "./Notice";
 
 interface SaveFooterProps {
   saving: boolean;
@@ -30,9 +26,9 @@ export const SaveFooter: React.FC<SaveFooterProps> = ({
 }) => (
   <>
     {error ? (
-      <MessageBar messageBarType={MessageBarType.error} isMultiline delayedRender={false}>
+      <Notice type="error" delayedRender={false}>
         {error}
-      </MessageBar>
+      </Notice>
     ) : null}
     <DialogFooter>
       {saving ? <Spinner size={SpinnerSize.small} /> : null}

@@ -1,5 +1,8 @@
+/** @jsx h */
 import * as React from "react";
-import { DefaultButton, MessageBar, MessageBarType } from "@fluentui/react";
+import { h } from "./h";
+import { DefaultButton } from "@fluentui/react";
+import { Notice, NoticeType } from "./Notice";
 import { Verdict } from "../../src/core/types";
 import { Translate } from "./Component.types";
 import { verdictLine } from "../../src/text/verdictText";
@@ -11,17 +14,16 @@ interface StatusBannerProps {
   onRetry: () => void;
 }
 
-const BAR_TYPE: Record<Verdict["outreach"], MessageBarType> = {
-  allowed: MessageBarType.success,
-  blocked: MessageBarType.severeWarning,
-  unverified: MessageBarType.error,
+const BAR_TYPE: Record<Verdict["outreach"], NoticeType> = {
+  allowed: "success",
+  blocked: "severeWarning",
+  unverified: "error",
 };
 
 /** The verdict in one line. `role="status"` so screen readers announce a changed verdict. */
 export const StatusBanner: React.FC<StatusBannerProps> = React.memo(({ verdict, t, locale, onRetry }) => (
-  <MessageBar
-    messageBarType={BAR_TYPE[verdict.outreach]}
-    isMultiline
+  <Notice
+    type={BAR_TYPE[verdict.outreach]}
     role="status"
     data-outreach={verdict.outreach}
     className="pg-verdict"
@@ -34,6 +36,6 @@ export const StatusBanner: React.FC<StatusBannerProps> = React.memo(({ verdict, 
     }
   >
     {verdictLine(t, verdict, locale)}
-  </MessageBar>
+  </Notice>
 ));
 StatusBanner.displayName = "StatusBanner";

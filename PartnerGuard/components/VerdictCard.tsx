@@ -1,9 +1,10 @@
+/** @jsx h */
+/** @jsxFrag Fragment */
 import * as React from "react";
+import { Fragment, h } from "./h";
 import {
   ActionButton,
   DefaultButton,
-  MessageBar,
-  MessageBarType,
   Shimmer,
   ShimmerElementType,
   Spinner,
@@ -12,6 +13,7 @@ import {
   Text,
   mergeStyleSets,
 } from "@fluentui/react";
+import { Notice } from "./Notice";
 import { CardProps } from "./Component.types";
 import { EvidenceList } from "./EvidenceList";
 import { StatusBanner } from "./StatusBanner";
@@ -35,7 +37,7 @@ export const VerdictCard: React.FC<CardProps> = React.memo(
     if (state.kind === "new-record") {
       return (
         <div className={styles.card} style={style}>
-          <MessageBar messageBarType={MessageBarType.info}>{t("Card_NewRecord")}</MessageBar>
+          <Notice type="info">{t("Card_NewRecord")}</Notice>
         </div>
       );
     }
@@ -57,9 +59,8 @@ export const VerdictCard: React.FC<CardProps> = React.memo(
     if (state.kind === "error") {
       return (
         <div className={styles.card} style={style}>
-          <MessageBar
-            messageBarType={MessageBarType.error}
-            isMultiline
+          <Notice
+            type="error"
             role="status"
             className="pg-verdict"
             actions={
@@ -69,7 +70,7 @@ export const VerdictCard: React.FC<CardProps> = React.memo(
             }
           >
             {t("Verdict_Unverified")} {state.message}
-          </MessageBar>
+          </Notice>
         </div>
       );
     }
@@ -98,23 +99,16 @@ export const VerdictCard: React.FC<CardProps> = React.memo(
           ) : null}
           <GraphNotice verdict={verdict} t={t} onConnect={onConnectGraph} connectFailure={graphConnectFailure} />
           {expiring.map((e) => (
-            <MessageBar
-              key={e.association.id}
-              messageBarType={MessageBarType.warning}
-              isMultiline
-              className="pg-expiring"
-            >
+            <Notice key={e.association.id} type="warning" className="pg-expiring">
               {t("Warning_ExpiringSoon", {
                 type: typeLabel(t, e),
                 partner: partnerLabel(t, e),
                 end: formatDate(e.lastDay ?? e.effectiveEnd, locale),
               })}
-            </MessageBar>
+            </Notice>
           ))}
           {state.policyProblems.length ? (
-            <MessageBar messageBarType={MessageBarType.warning} isMultiline>
-              {t("Policy_Problems", { problems: state.policyProblems.join("; ") })}
-            </MessageBar>
+            <Notice type="warning">{t("Policy_Problems", { problems: state.policyProblems.join("; ") })}</Notice>
           ) : null}
           {include ? (
             <IncludePartner verdict={verdict} t={t} locale={locale} actions={include} readOnly={readOnly} />
@@ -151,9 +145,9 @@ export const VerdictCard: React.FC<CardProps> = React.memo(
             ))}
           </ul>
           {notes.length ? (
-            <MessageBar messageBarType={MessageBarType.warning} isMultiline>
+            <Notice type="warning">
               <strong>{t("Notes_Heading")}:</strong> {notes.join(" ")}
-            </MessageBar>
+            </Notice>
           ) : null}
         </Stack>
       </section>

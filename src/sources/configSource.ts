@@ -4,7 +4,7 @@
  * session so that later form loads cost no request for it, and across sessions (`ConfigCache`)
  * only as a hint that lets Microsoft Graph start before the read answers.
  */
-import { isObject } from "../core/json";
+import { Reader, isObject, num, objectOf, parseJson, stringRecord } from "../core/json";
 import { EnvironmentVariables } from "../schema";
 import { Policy, parsePolicy } from "../core/policy";
 import { WebApiHost, xmlAttr } from "./webApi";
@@ -87,12 +87,13 @@ export async function readConfig(host: WebApiHost): Promise<PartnerGuardConfig> 
 }
 
 /**
- * The configuration's raw values kept across sessions (the page's localStorage), so that the
- * next form load can start Microsoft Graph before the configuration read answers. It is a hint,
- * never an authority: every form load still reads the configuration, the verdict is decided with
- * what that read returns, and a Graph read started from the hint is used only when the fresh
- * configuration is the same. Only raw strings are kept; they are parsed at read time by the same
- * parser as values from Dataverse, and an entry that does not parse is ignored.
+ * The configuration's raw values kept in the page's localStorage, one entry per org and user. An
+ * entry younger than `CONFIG_FRESH_MS` stands in for the read (form loads of the next minutes cost
+ * no request for it, in this session and the next); an older one, up to `CONFIG_CACHE_MAX_AGE_MS`,
+ * is only a hint that lets Microsoft Graph start before the read answers: the read still decides,
+ * and a Graph read started from the hint is used only when the fresh configuration is the same.
+ * The command's re-check never reads the cache. Only raw strings are kept; they are parsed at read
+ * time by the same parser as values from Dataverse, and an entry that does not parse is ignored.
  */
 export interface ConfigCache {
   storage: Pick<Storage, "getItem" | "setItem" | "removeItem">;
@@ -101,6 +102,8 @@ export interface ConfigCache {
 }
 
 const CONFIG_CACHE_PREFIX = "partnerguard:config-cache:v1:";
+/** Younger entries are used without reading the configuration (an admin's change shows within this time). */
+export const CONFIG_FRESH_MS = 10 * 60_000;
 /** Older entries are not used even as a hint. */
 export const CONFIG_CACHE_MAX_AGE_MS = 30 * 24 * 3_600_000;
 const CONFIG_CACHE_VERSION = 1;
@@ -113,50 +116,43 @@ export function configCacheKey(org: string | undefined, userId: string | undefin
 
 const KNOWN_VARIABLES: ReadonlySet<string> = new Set(Object.values(EnvironmentVariables));
 
-/**
- * The cached raw values, or undefined for anything that is not an entry this version wrote:
- * not JSON, another shape or version, a value that is not a string, a name that is not one of
- * PartnerGuard's variables, a time in the future or older than the bound.
- */
-export function parseConfigCacheEntry(raw: string | null | undefined, now: number): Record<string, string> | undefined {
-  if (!raw) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(parsed) || parsed.v !== CONFIG_CACHE_VERSION) return undefined;
-  const { at, values } = parsed;
-  if (typeof at !== "number" || !(now - at >= 0 && now - at <= CONFIG_CACHE_MAX_AGE_MS)) return undefined;
-  if (!isObject(values)) return undefined;
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(values)) {
-    if (!KNOWN_VARIABLES.has(name) || typeof value !== "string") return undefined;
-    result[name] = value;
-  }
-  return result;
+export interface ConfigCacheEntry {
+  /** When the values were read (epoch ms). */
+  at: number;
+  values: Record<string, string>;
 }
 
-/** The configuration the cached values give (parsed now), or undefined when there is no usable entry. */
-export function readConfigCache(cache: ConfigCache | undefined, now: number): PartnerGuardConfig | undefined {
-  if (!cache) return undefined;
-  let raw: string | null;
+/** Values of PartnerGuard's variables only (checked on the parsed JSON's own keys, `__proto__` included). */
+const knownValues: Reader<Record<string, string>> = (value) =>
+  isObject(value) && Object.keys(value).every((name) => KNOWN_VARIABLES.has(name)) ? stringRecord(value) : undefined;
+
+const readEntry = objectOf((f) => ({ v: f.req("v", num), at: f.req("at", num), values: f.req("values", knownValues) }));
+
+/**
+ * The cached entry, or undefined for anything that is not an entry this version wrote: not JSON,
+ * another shape or version, a value that is not a string, a name that is not one of PartnerGuard's
+ * variables, a time in the future or older than the bound.
+ */
+export function parseConfigCacheEntry(raw: string | null | undefined, now: number): ConfigCacheEntry | undefined {
+  const entry = raw ? parseJson(raw, readEntry) : undefined;
+  if (entry?.v !== CONFIG_CACHE_VERSION || !(now - entry.at >= 0 && now - entry.at <= CONFIG_CACHE_MAX_AGE_MS)) return;
+  return { at: entry.at, values: entry.values };
+}
+
+/** The cached entry of this org and user, or undefined when there is no usable one (or storage is blocked). */
+export function readConfigCache(cache: ConfigCache | undefined, now: number): ConfigCacheEntry | undefined {
   try {
-    raw = cache.storage.getItem(cache.key);
+    return cache ? parseConfigCacheEntry(cache.storage.getItem(cache.key), now) : undefined;
   } catch {
-    return undefined; // storage blocked: no hint
+    return undefined; // storage blocked: no cache
   }
-  const values = parseConfigCacheEntry(raw, now);
-  return values ? configFromValues(new Map(Object.entries(values))) : undefined;
 }
 
 /** Keep what a configuration read returned; a read that failed is never cached. */
 export function writeConfigCache(cache: ConfigCache | undefined, values: Record<string, string>, now: number): void {
-  if (!cache) return;
   const known = Object.fromEntries(Object.entries(values).filter(([name]) => KNOWN_VARIABLES.has(name)));
   try {
-    cache.storage.setItem(cache.key, JSON.stringify({ v: CONFIG_CACHE_VERSION, at: now, values: known }));
+    cache?.storage.setItem(cache.key, JSON.stringify({ v: CONFIG_CACHE_VERSION, at: now, values: known }));
   } catch {
     // storage full or blocked: the next load reads the configuration before Graph, as on a first load
   }

@@ -1,19 +1,21 @@
 /**
  * How both faces on the account form (the control and the command-bar script) get a verdict:
- * through the shared registry, with the configuration cached for the browser session.
+ * through the shared registry, with the configuration kept in the page's localStorage
+ * (`ConfigCache`, one entry per org and user).
  *
- * Microsoft Graph does not wait for the configuration read: when the page holds the configuration
- * an earlier session read (`ConfigCache`, localStorage), Graph starts from it at once, beside the
- * configuration read and the Dataverse queries. The configuration read still decides: the Graph
- * read started early is used only when the configuration read returns the same configuration;
- * otherwise it is stopped and Graph is asked again with what was read (or not at all, if Graph
- * is now off). With no cached configuration (the very first load on this browser, or after the
- * cache was cleared) Graph waits for the configuration read: two round trips, once.
+ * An entry younger than ten minutes stands in for the configuration read. An older one (up to 30
+ * days) lets Microsoft Graph start at once, beside the configuration read and the Dataverse
+ * queries; the read still decides: the Graph read started early is used only when the read
+ * returns the same configuration, otherwise it is stopped and Graph is asked again with what was
+ * read (or not at all, if Graph is now off). With no entry (the very first load on this browser,
+ * or after the cache was cleared) Graph waits for the configuration read: two round trips, once.
+ * A fresh resolution (the command's re-check, Retry) always reads the configuration.
  */
 import { ExtraSource, MAX_BUDGET_MS, Resolution, resolveVerdict } from "./resolver";
 import {
   ConfigCache,
   PartnerGuardConfig,
+  CONFIG_FRESH_MS,
   configCacheKey,
   configFromRead,
   readConfigCache,
@@ -21,7 +23,7 @@ import {
   sameForSources,
   writeConfigCache,
 } from "./configSource";
-import { cachedConfigValues, sharedResolve, SharedOptions } from "./sharedResolution";
+import { sharedResolve, SharedOptions } from "./sharedResolution";
 import { WebApiHost } from "./webApi";
 import { DATAVERSE_SOURCE } from "./dataverseSource";
 import { SourceOutcome } from "../core/types";
@@ -139,32 +141,32 @@ export function resolveForForm(
   return sharedResolve(
     { accountId, tenantId, sources },
     (stop) => {
+      const cached = readConfigCache(deps.configCache, clock());
+      // A young entry stands in for the read; a fresh resolution (the command's re-check, Retry) always reads.
+      const current = !fresh && cached && clock() - cached.at < CONFIG_FRESH_MS ? cached.values : undefined;
       const early = earlyStart(
         deps.extraSources ?? [],
-        readConfigCache(deps.configCache, clock()),
+        cached && !current ? configFromRead({ ok: true, values: cached.values }) : undefined,
         accountId,
         tenantId,
         stop,
         clock,
       );
-      const readFresh = () =>
-        readConfigValues(deps.webApi).then((read) => {
-          if (read.ok) writeConfigCache(deps.configCache, read.values, clock());
-          return read;
-        });
+      const read = current
+        ? Promise.resolve({ ok: true as const, values: current })
+        : readConfigValues(deps.webApi).then((read) => {
+            if (read.ok) writeConfigCache(deps.configCache, read.values, clock());
+            return read;
+          });
       return resolveVerdict(
         {
           webApi: deps.webApi,
           extraSources: early.sources,
-          // A fresh resolution (the command's re-check, Retry) reads the policy from Dataverse, never from the
-          // session's cache; the cross-session cache (configCache) only ever starts Graph early, it never decides.
           loadConfig: () =>
-            cachedConfigValues(readFresh, storage, { fresh })
-              .then(configFromRead)
-              .then((config) => {
-                early.confirm(config);
-                return config;
-              }),
+            read.then(configFromRead).then((config) => {
+              early.confirm(config);
+              return config;
+            }),
         },
         accountId,
         tenantId,

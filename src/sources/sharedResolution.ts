@@ -17,7 +17,7 @@
  */
 import { Resolution } from "./resolver";
 import { StoredState, readStoredState } from "./storedResolution";
-import { num, objectOf, parseJson, stringRecord } from "../core/json";
+import { parseJson } from "../core/json";
 
 export const STORAGE_PREFIX = "partnerguard:resolution:";
 /** A pending marker's lease: its owner renews it while the resolution runs. */
@@ -317,51 +317,6 @@ export function replaceFormListener(accountId: string, listener: Listener, scope
   const unsubscribe = onSharedResolution(accountId, listener, scope);
   registry.formListener = unsubscribe;
   return unsubscribe;
-}
-
-/**
- * Session-scoped cache of the raw environment variable values (they change rarely). Only raw
- * strings are kept: whoever reads them parses them with the policy's own parser, and the
- * command's fresh re-check never reads the cache at all, so nothing planted in storage can
- * widen what the admin's policy allows at the moment of outreach.
- */
-export const CONFIG_STORAGE_KEY = "partnerguard:config";
-const CONFIG_TTL_MS = 10 * 60_000;
-
-type Values = Record<string, string>;
-
-const readCachedConfig = objectOf((f) => ({ at: f.req("at", num), values: f.req("values", stringRecord) }));
-
-function readCachedValues(storage: SharedOptions["storage"], now: number): Values | undefined {
-  try {
-    const raw = storage?.getItem(CONFIG_STORAGE_KEY);
-    const stored = raw ? parseJson(raw, readCachedConfig) : undefined;
-    if (!stored || !(now - stored.at >= 0 && now - stored.at < CONFIG_TTL_MS)) return undefined;
-    return stored.values;
-  } catch {
-    return undefined; // storage disabled: read again
-  }
-}
-
-export function cachedConfigValues<R extends { ok: true; values: Values } | { ok: false }>(
-  load: () => Promise<R>,
-  storage: SharedOptions["storage"],
-  options: { fresh?: boolean; clock?: () => number } = {},
-): Promise<R | { ok: true; values: Values }> {
-  const clock = options.clock ?? Date.now;
-  const cached = options.fresh ? undefined : readCachedValues(storage, clock());
-  if (cached) return Promise.resolve({ ok: true, values: cached });
-  return load().then((read) => {
-    // Values that could not be read are not cached: the next form load tries again.
-    if (read.ok) {
-      try {
-        storage?.setItem(CONFIG_STORAGE_KEY, JSON.stringify({ at: clock(), values: read.values }));
-      } catch {
-        // storage unavailable
-      }
-    }
-    return read;
-  });
 }
 
 /** Drop everything shared in a scope (tests start from a new page). */

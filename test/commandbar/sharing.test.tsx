@@ -15,6 +15,7 @@ import { PERSONAS } from "../../src/emulator/personas";
 beforeEach(() => {
   forgetSharedResolutions();
   sessionStorage.clear();
+  localStorage.clear();
 });
 
 function mountControl(emulator: DataverseEmulator, accountId: string) {
@@ -72,15 +73,25 @@ describe("one resolution per account per page load", () => {
     expect(emulator.requests.filter((r) => r.entity === "account")).toHaveLength(1);
   });
 
-  test("the configuration is read once per session, not once per form load", async () => {
+  test("the configuration is read once per ten minutes, also across sessions, not once per form load", async () => {
     const emulator = demoEmulator();
     const { form } = installXrm(emulator.as(PERSONAS.seller), DEMO.contoso);
+    const nextPageLoad = () => {
+      forgetSharedResolutions();
+      sessionStorage.clear(); // a new session: only localStorage remains
+    };
+    const configReads = () => emulator.requests.filter((r) => r.entity === "environmentvariabledefinition").length;
     await Ribbon.isOutreachEnabled(form);
-    forgetSharedResolutions(); // the next page load in the same session
-    sessionStorage.removeItem(`partnerguard:resolution:${DEMO.contoso}`);
+    nextPageLoad();
     await Ribbon.isOutreachEnabled(form);
-    expect(
-      emulator.requests.map((r) => r.entity).filter((e) => e !== "pg_outreachexception" && e !== "pg_outreachaudit"),
-    ).toEqual(["environmentvariabledefinition", "account", "account"]);
+    expect(configReads()).toBe(1);
+    // Eleven minutes later the entry is only a hint: the configuration is read again.
+    const [key] = Object.keys(localStorage).filter((k) => k.startsWith("partnerguard:config-cache:"));
+    const entry = JSON.parse(localStorage.getItem(key) ?? "{}");
+    localStorage.setItem(key, JSON.stringify({ ...entry, at: entry.at - 11 * 60_000 }));
+    nextPageLoad();
+    await Ribbon.isOutreachEnabled(form);
+    expect(configReads()).toBe(2);
+    expect(emulator.requests.filter((r) => r.entity === "account")).toHaveLength(3);
   });
 });

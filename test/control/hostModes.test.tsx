@@ -115,6 +115,7 @@ beforeEach(() => {
   // Each test is a new page load: nothing shared, nothing in session storage.
   forgetSharedResolutions();
   sessionStorage.clear();
+  localStorage.clear();
   mockCardRenders = 0;
 });
 

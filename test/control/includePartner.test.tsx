@@ -14,6 +14,7 @@ import { Persona, SALES_BASE_PRIVILEGES } from "../../src/emulator/security";
 beforeEach(() => {
   forgetSharedResolutions();
   sessionStorage.clear();
+  localStorage.clear();
 });
 
 /** The real control, re-rendered whenever it asks to be (as the platform does). */

@@ -7,7 +7,7 @@
  * for the configuration, the configuration would not be read in time and Graph never asked.
  */
 import { resolveForForm } from "../../src/sources/formResolution";
-import { configCacheKey, ConfigCache } from "../../src/sources/configSource";
+import { CONFIG_FRESH_MS, configCacheKey, ConfigCache } from "../../src/sources/configSource";
 import { createGraphSource } from "../../src/sources/graph/graphSource";
 import { Resolution } from "../../src/sources/resolver";
 import { EnvironmentVariables } from "../../src/schema";
@@ -51,15 +51,25 @@ afterEach(async () => {
   graph = undefined;
 });
 
-/** One browser: localStorage lives across sessions; each `load` is a new session (new window, new session storage). */
+/**
+ * One browser: localStorage lives across sessions; each `load` is a new session (new window, new
+ * session storage). `plant` leaves an entry an earlier session wrote more than ten minutes ago (a
+ * hint, not the configuration); `age` makes the entry there is that old.
+ */
 function browser() {
   const local = new MemoryStorage();
   const cache: ConfigCache = { storage: local, key: configCacheKey("contoso.crm4.dynamics.com", "user-1") };
-  return { local, cache, plant: (values: Record<string, string>) => writeEntry(local, cache.key, values) };
-}
-
-function writeEntry(storage: MemoryStorage, key: string, values: Record<string, string>) {
-  storage.setItem(key, JSON.stringify({ v: 1, at: Date.now(), values }));
+  const HINT_AGE = CONFIG_FRESH_MS + 60_000;
+  return {
+    local,
+    cache,
+    plant: (values: Record<string, string>) =>
+      local.setItem(cache.key, JSON.stringify({ v: 1, at: Date.now() - HINT_AGE, values })),
+    age: () => {
+      const entry = JSON.parse(local.getItem(cache.key) ?? "null") as { at: number };
+      local.setItem(cache.key, JSON.stringify({ ...entry, at: entry.at - HINT_AGE }));
+    },
+  };
 }
 
 interface Org {
@@ -133,10 +143,20 @@ describe("Graph starts beside the configuration read", () => {
     expect(stored.values).toEqual(GRAPH_ON);
   });
 
-  test("every later load, including the first of a new session: Graph's $batch arrives while the configuration read is open", async () => {
+  test("within ten minutes, also in a new session: the kept configuration stands in for the read, Graph starts at once", async () => {
     const { cache } = browser();
     await load(org, cache, false); // the first load ever
     await graph?.close();
+    const next = await load(org, cache, false); // a new session: only localStorage remains
+    expect(next.log).toEqual(["graph $batch"]);
+    expect(graphBlocks(next.resolution)).toBe(true);
+  });
+
+  test("every later load, including the first of a new session: Graph's $batch arrives while the configuration read is open", async () => {
+    const { cache, age } = browser();
+    await load(org, cache, false); // the first load ever
+    await graph?.close();
+    age(); // more than ten minutes later
     const next = await load(org, cache, true); // a new session: only localStorage remains
     expect(next.log).toEqual(["configuration asked", "graph $batch", "configuration answered"]);
     expect(next.batches).toBe(1); // the early read was used, not repeated

@@ -81,6 +81,7 @@ beforeEach(() => {
   // Each test is a new page load: nothing shared between the control and the command bar yet.
   forgetSharedResolutions();
   sessionStorage.clear();
+  localStorage.clear();
 });
 
 test("not connected: unverified with a Connect button; the click connects and the Graph verdict blocks", async () => {

@@ -23,7 +23,7 @@ import {
   OutreachExceptionTable,
 } from "../../src/schema";
 import { resolveForForm } from "../../src/sources/formResolution";
-import { CONFIG_STORAGE_KEY } from "../../src/sources/sharedResolution";
+import { configCacheKey } from "../../src/sources/configSource";
 import { reasonText } from "../../src/text/verdictText";
 import { CommandHost } from "../../webresource/host";
 import { FormLike, isOutreachEnabled, startOutreach } from "../../webresource/ribbon";
@@ -106,7 +106,7 @@ function storageOf(values: Record<string, string> = {}) {
 }
 
 /** The command bar as the seller, on a new page (its own window scope and session storage). */
-function commandBar(persona: Persona, storage = storageOf()) {
+function commandBar(persona: Persona, storage = storageOf(), local = storageOf()) {
   const opened: string[] = [];
   const host: CommandHost = {
     webApi: as(persona),
@@ -117,6 +117,7 @@ function commandBar(persona: Persona, storage = storageOf()) {
     alert: async () => undefined,
     confirm: async () => false,
     storage,
+    configCache: { storage: local, key: configCacheKey("contoso.crm4.dynamics.com", persona.id) },
     scope: {},
   };
   return { host, opened };
@@ -242,13 +243,17 @@ describe("a seller cannot open outreach by writing records directly", () => {
     await expectBlockedOnTheForm();
   });
 
-  test("a planted permissive policy in session storage does not open outreach at the command", async () => {
+  test("a planted permissive policy in the browser's configuration cache does not open outreach at the command", async () => {
     // Everything a seller's browser could hold: a cached configuration saying CSP resellers do not block.
     const planted = JSON.stringify({ relationshipTypes: [{ type: "csp-reseller", blocks: false }] });
-    const storage = storageOf({
-      [CONFIG_STORAGE_KEY]: JSON.stringify({ at: Date.now(), values: { [EnvironmentVariables.policy]: planted } }),
+    const local = storageOf({
+      [configCacheKey("contoso.crm4.dynamics.com", SELLER.id)]: JSON.stringify({
+        v: 1,
+        at: Date.now(),
+        values: { [EnvironmentVariables.policy]: planted },
+      }),
     });
-    const { host, opened } = commandBar(SELLER, storage);
+    const { host, opened } = commandBar(SELLER, storageOf(), local);
     expect(await startOutreach(host, form)).toBe("blocked");
     expect(opened).toEqual([]);
     const [row] = emulator.table(OutreachAudit.logicalName);

@@ -29,9 +29,11 @@ test("raw values come back as written and are parsed with the configuration's ow
   const storage = new MemoryStorage();
   const cache = { storage, key: configCacheKey("contoso.crm4.dynamics.com", "{AAAA-1}") };
   writeConfigCache(cache, { [EnvironmentVariables.graphEnabled]: "yes", [EnvironmentVariables.policy]: policy }, NOW);
-  const config = readConfigCache(cache, NOW + 60_000);
-  expect(config?.graphEnabled).toBe(true);
-  expect(config?.policy.relationshipTypes.find((r) => r.type === "csp-reseller")?.blocks).toBe(false);
+  const entry = readConfigCache(cache, NOW + 60_000);
+  expect(entry?.at).toBe(NOW);
+  const config = configFromValues(new Map(Object.entries(entry?.values ?? {})));
+  expect(config.graphEnabled).toBe(true);
+  expect(config.policy.relationshipTypes.find((r) => r.type === "csp-reseller")?.blocks).toBe(false);
   // What is stored is the admin's raw text, not a parsed policy.
   expect(JSON.parse(storage.items.get(cache.key) ?? "")).toEqual({
     v: 1,
