@@ -52,12 +52,37 @@ export function graphScriptFallbackUrl(origin: string, version: string = GRAPH_S
   return `${origin.replace(/\/+$/, "")}/WebResources/${WebResources.graphScript}?v=${version}`;
 }
 
-/** The Graph module from the org: the versioned URL, else the plain one with the version as query string. */
-export function loadGraphFromOrg(origin: string, doc?: Document): Promise<GraphModule> {
-  return loadGraphModule(graphScriptUrl(origin), doc).catch(() => loadGraphModule(graphScriptFallbackUrl(origin), doc));
+const PLAIN_URL_KEY = "partnerguard:graph-script-plain";
+
+/**
+ * The Graph module from the org: the versioned URL, else the plain one with the version as query
+ * string. An org whose server did not serve the versioned path is remembered (`memory`, the page's
+ * localStorage), so its later page loads ask for the plain URL at once instead of failing first.
+ */
+export function loadGraphFromOrg(
+  origin: string,
+  doc?: Document,
+  memory?: Pick<Storage, "getItem" | "setItem">,
+): Promise<GraphModule> {
+  const plain = () => loadGraphModule(graphScriptFallbackUrl(origin), doc);
+  try {
+    if (memory?.getItem(PLAIN_URL_KEY)) return plain();
+  } catch {
+    // storage blocked: try the versioned path
+  }
+  return loadGraphModule(graphScriptUrl(origin), doc).catch(() =>
+    plain().then((module) => {
+      try {
+        memory?.setItem(PLAIN_URL_KEY, "1");
+      } catch {
+        // storage blocked or full: the next page load tries the versioned path again
+      }
+      return module;
+    }),
+  );
 }
 
-const loadFromOrg = (): Promise<GraphModule> => loadGraphFromOrg(window.location.origin);
+const loadFromOrg = (): Promise<GraphModule> => loadGraphFromOrg(window.location.origin, document, localStorage);
 
 const AUTHS = Symbol.for("partnerguard.graphAuths.v1");
 

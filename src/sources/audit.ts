@@ -18,6 +18,7 @@ import { Verdict } from "../core/types";
 import { Translate } from "../text/translate";
 import { reasonText } from "../text/verdictText";
 import { Row, WebApiHost, normalizeGuid, FORMATTED } from "./webApi";
+import { attributes, condition, fetchXml, order } from "./fetchXml";
 
 export type AuditDecision = keyof typeof AuditDecisionCodes;
 
@@ -78,17 +79,21 @@ export async function readHistory(host: WebApiHost, accountId: string, top = 10)
   const D = OutreachDecision;
   const E = OutreachExceptionTable;
   const id = normalizeGuid(accountId) ?? "";
-  const audits =
-    `<fetch version="1.0" no-lock="true" count="${top}" page="1"><entity name="${A.logicalName}">` +
-    `<attribute name="${A.id}"/><attribute name="${A.name}"/><attribute name="${A.createdOn}"/><attribute name="${A.createdBy}"/><attribute name="${A.decision}"/>` +
-    `<filter><condition attribute="${A.account}" operator="eq" value="${id}"/></filter>` +
-    `<order attribute="${A.createdOn}" descending="true"/><order attribute="${A.id}"/></entity></fetch>`;
-  const decisions =
-    `<fetch version="1.0" no-lock="true" count="${top}" page="1"><entity name="${D.logicalName}">` +
-    `<attribute name="${D.id}"/><attribute name="${D.name}"/><attribute name="${D.createdOn}"/><attribute name="${D.createdBy}"/><attribute name="${D.decision}"/>` +
-    `<link-entity name="${E.logicalName}" from="${E.id}" to="${D.exception}" link-type="inner" alias="ex">` +
-    `<filter><condition attribute="${E.account}" operator="eq" value="${id}"/></filter></link-entity>` +
-    `<order attribute="${D.createdOn}" descending="true"/><order attribute="${D.id}"/></entity></fetch>`;
+  const columns = (t: typeof A | typeof D) => attributes([t.id, t.name, t.createdOn, t.createdBy, t.decision]);
+  const latest = (t: typeof A | typeof D) => order(t.createdOn, true) + order(t.id);
+  const audits = fetchXml(
+    A.logicalName,
+    columns(A) + `<filter>${condition(A.account, "eq", id)}</filter>` + latest(A),
+    top,
+  );
+  const decisions = fetchXml(
+    D.logicalName,
+    columns(D) +
+      `<link-entity name="${E.logicalName}" from="${E.id}" to="${D.exception}" link-type="inner" alias="ex">` +
+      `<filter>${condition(E.account, "eq", id)}</filter></link-entity>` +
+      latest(D),
+    top,
+  );
   const [auditRows, decisionRows] = await Promise.all([
     host.retrieveMultipleRecords(A.logicalName, `?fetchXml=${audits}`),
     host.retrieveMultipleRecords(D.logicalName, `?fetchXml=${decisions}`),

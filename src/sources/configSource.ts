@@ -8,6 +8,7 @@ import { Reader, isObject, num, objectOf, parseJson, stringRecord } from "../cor
 import { EnvironmentVariables } from "../schema";
 import { Policy, parsePolicy } from "../core/policy";
 import { WebApiHost, xmlAttr } from "./webApi";
+import { attributes, fetchXml } from "./fetchXml";
 import { toFailure } from "./failures";
 import { SourceFailure } from "../core/types";
 
@@ -28,12 +29,12 @@ function buildConfigFetchXml(): string {
   const names = Object.values(EnvironmentVariables)
     .map((n) => `<value>${xmlAttr(n)}</value>`)
     .join("");
-  return (
-    `<fetch version="1.0" no-lock="true">` +
-    `<entity name="environmentvariabledefinition"><attribute name="schemaname"/><attribute name="defaultvalue"/>` +
-    `<filter><condition attribute="schemaname" operator="in">${names}</condition></filter>` +
-    `<link-entity name="environmentvariablevalue" from="environmentvariabledefinitionid" to="environmentvariabledefinitionid" link-type="outer" alias="v">` +
-    `<attribute name="value"/></link-entity></entity></fetch>`
+  return fetchXml(
+    "environmentvariabledefinition",
+    attributes(["schemaname", "defaultvalue"]) +
+      `<filter><condition attribute="schemaname" operator="in">${names}</condition></filter>` +
+      `<link-entity name="environmentvariablevalue" from="environmentvariabledefinitionid" to="environmentvariabledefinitionid" link-type="outer" alias="v">` +
+      `${attributes(["value"])}</link-entity>`,
   );
 }
 

@@ -34,7 +34,8 @@ import {
   SourceOutcome,
 } from "../core/types";
 import { REQUEST_OPEN_DAYS } from "../core/exceptions";
-import { FORMATTED, Row, WebApiHost, normalizeGuid, xmlAttr } from "./webApi";
+import { FORMATTED, Row, WebApiHost, normalizeGuid } from "./webApi";
+import { attributes, condition, fetchXml, order } from "./fetchXml";
 import { SourceError, retryAfterMsOf, toFailure } from "./failures";
 
 export const DATAVERSE_SOURCE = "Dataverse";
@@ -84,26 +85,23 @@ export function decisionLink(alias: string, to: string): string {
   const D = OutreachDecision;
   return (
     `<link-entity name="${D.logicalName}" from="${D.exception}" to="${to}" link-type="outer" alias="${alias}">` +
-    DECISION_COLUMNS.map((c) => `<attribute name="${c}"/>`).join("") +
+    attributes(DECISION_COLUMNS) +
     `</link-entity>`
   );
 }
 
-/** Fetch attributes from a list of columns. */
-const attributes = (columns: readonly string[]) => columns.map((c) => `<attribute name="${c}"/>`).join("");
-
 export function buildFetchXml(accountId: string, page: number, pageSize: number): string {
-  return (
-    `<fetch version="1.0" mapping="logical" no-lock="true" count="${pageSize}" page="${page}">` +
-    `<entity name="${Account.logicalName}">` +
-    `<attribute name="${Account.id}"/><attribute name="${Account.name}"/><attribute name="${Account.parent}"/>` +
-    `<filter type="and"><condition attribute="${Account.id}" operator="eq-or-above" value="${xmlAttr(accountId)}"/></filter>` +
-    `<link-entity name="${Association.logicalName}" from="${Association.customer}" to="${Account.id}" link-type="outer" alias="${ALIAS}">` +
-    attributes(ASSOCIATION_COLUMNS) +
-    `<order attribute="${Association.id}"/>` +
-    `</link-entity>` +
-    `<order attribute="${Account.id}"/>` +
-    `</entity></fetch>`
+  return fetchXml(
+    Account.logicalName,
+    attributes([Account.id, Account.name, Account.parent]) +
+      `<filter type="and">${condition(Account.id, "eq-or-above", accountId)}</filter>` +
+      `<link-entity name="${Association.logicalName}" from="${Association.customer}" to="${Account.id}" link-type="outer" alias="${ALIAS}">` +
+      attributes(ASSOCIATION_COLUMNS) +
+      order(Association.id) +
+      `</link-entity>` +
+      order(Account.id),
+    pageSize,
+    page,
   );
 }
 
@@ -114,15 +112,14 @@ export function buildFetchXml(accountId: string, page: number, pageSize: number)
 function buildExceptionsFetchXml(accountId: string, page: number, pageSize: number, nowIso: string): string {
   const E = OutreachExceptionTable;
   const since = new Date(Date.parse(nowIso) - EXCEPTION_LOOKBACK_DAYS * 86_400_000).toISOString();
-  return (
-    `<fetch version="1.0" mapping="logical" no-lock="true" count="${pageSize}" page="${page}">` +
-    `<entity name="${E.logicalName}">` +
+  return fetchXml(
+    E.logicalName,
     attributes(EXCEPTION_COLUMNS) +
-    `<filter type="and"><condition attribute="${E.account}" operator="eq" value="${xmlAttr(accountId)}"/>` +
-    `<condition attribute="${E.createdOn}" operator="ge" value="${xmlAttr(since)}"/></filter>` +
-    decisionLink(DC, E.id) +
-    `<order attribute="${E.id}"/>` +
-    `</entity></fetch>`
+      `<filter type="and">${condition(E.account, "eq", accountId)}${condition(E.createdOn, "ge", since)}</filter>` +
+      decisionLink(DC, E.id) +
+      order(E.id),
+    pageSize,
+    page,
   );
 }
 
@@ -130,15 +127,14 @@ function buildExceptionsFetchXml(accountId: string, page: number, pageSize: numb
 function buildEngagementFetchXml(accountId: string, nowIso: string): string {
   const A = OutreachAudit;
   const since = new Date(Date.parse(nowIso) - ENGAGEMENT_RECENT_DAYS * 86_400_000).toISOString();
-  return (
-    `<fetch version="1.0" mapping="logical" no-lock="true" count="1" page="1">` +
-    `<entity name="${A.logicalName}">` +
+  return fetchXml(
+    A.logicalName,
     attributes([A.id, A.createdOn, A.createdBy]) +
-    `<filter type="and"><condition attribute="${A.account}" operator="eq" value="${xmlAttr(accountId)}"/>` +
-    `<condition attribute="${A.decision}" operator="eq" value="${AuditDecisionCodes["engaged-partner"]}"/>` +
-    `<condition attribute="${A.createdOn}" operator="ge" value="${since}"/></filter>` +
-    `<order attribute="${A.createdOn}" descending="true"/>` +
-    `</entity></fetch>`
+      `<filter type="and">${condition(A.account, "eq", accountId)}` +
+      condition(A.decision, "eq", AuditDecisionCodes["engaged-partner"]) +
+      `${condition(A.createdOn, "ge", since)}</filter>` +
+      order(A.createdOn, true),
+    1,
   );
 }
 

@@ -122,4 +122,50 @@ describe("loading from the org", () => {
       consoleError.mockRestore();
     }
   });
+
+  /** A new page load: no module in the window, no script loaded by this page; localStorage stays. */
+  function nextPageLoad(): typeof import("../../PartnerGuard/graphWiring") {
+    delete (window as unknown as Record<symbol, unknown>)[GRAPH_MODULE_KEY];
+    let fresh: typeof import("../../PartnerGuard/graphWiring") | undefined;
+    jest.isolateModules(() => {
+      fresh = jest.requireActual<typeof import("../../PartnerGuard/graphWiring")>("../../PartnerGuard/graphWiring");
+    });
+    return fresh as typeof import("../../PartnerGuard/graphWiring");
+  }
+
+  test("an org that did not serve the versioned path is remembered: the next page load asks for the plain URL at once", async () => {
+    const { origin, served } = await org(false);
+    const memory = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => memory.get(k) ?? null,
+      setItem: (k: string, v: string) => void memory.set(k, v),
+    };
+    const consoleError = jest.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      await loadGraphFromOrg(origin, document, storage);
+      await nextPageLoad().loadGraphFromOrg(origin, document, storage);
+      expect(served).toEqual([
+        `/%7B${GRAPH_SCRIPT_VERSION}%7D/WebResources/${WebResources.graphScript}`,
+        `/WebResources/${WebResources.graphScript}?v=${GRAPH_SCRIPT_VERSION}`,
+        `/WebResources/${WebResources.graphScript}?v=${GRAPH_SCRIPT_VERSION}`,
+      ]);
+    } finally {
+      consoleError.mockRestore();
+    }
+  });
+
+  test("an org that serves the versioned path keeps using it", async () => {
+    const { origin, served } = await org(true);
+    const memory = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => memory.get(k) ?? null,
+      setItem: (k: string, v: string) => void memory.set(k, v),
+    };
+    await loadGraphFromOrg(origin, document, storage);
+    await nextPageLoad().loadGraphFromOrg(origin, document, storage);
+    expect(served).toEqual([
+      `/%7B${GRAPH_SCRIPT_VERSION}%7D/WebResources/${WebResources.graphScript}`,
+      `/%7B${GRAPH_SCRIPT_VERSION}%7D/WebResources/${WebResources.graphScript}`,
+    ]);
+  });
 });
