@@ -13,7 +13,7 @@ import {
   RelationshipTypeCodes,
 } from "../../src/schema";
 import { GraphServer, startGraphServer } from "../graph/graphServer";
-import { CUSTOMER, EMPTY_CUSTOMER, PARTNER, contract, gdap, graphData } from "../graph/fixtures";
+import { CUSTOMER, EMPTY_CUSTOMER, PARTNER, contract, gdap, graphData, FORBIDDEN } from "../graph/fixtures";
 import { DEMO_NOW, buildCli, demoDataverse, demoServer, runCli } from "./helpers/cli";
 
 const FORBIDDEN_TENANT = "0c1d2e3f-4a5b-4c6d-8e7f-809112233445";
@@ -111,19 +111,12 @@ async function start(): Promise<{ env: Record<string, string>; args: string[] }>
     { tenantId: PROSEWARE.tenant, displayName: "Proseware Inc", defaultDomainName: "proseware.onmicrosoft.com" },
     { tenantId: NOTED_TENANT, displayName: "Noted Inc", defaultDomainName: "noted.onmicrosoft.com" },
   );
-  const refuse = {
-    status: 403,
-    headers: { "Content-Type": "application/json" },
-    body: {
-      error: { code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation." },
-    },
-  };
   graph = await startGraphServer(data, {
     fault: (path) =>
       // No access at all to one customer; to another, the contracts are refused while GDAP answers.
       (path.includes(FORBIDDEN_TENANT) && !path.includes("findTenantInformation")) ||
       (path.startsWith("/contracts") && path.includes(EMPTY_CUSTOMER))
-        ? refuse
+        ? FORBIDDEN
         : undefined,
   });
   return {

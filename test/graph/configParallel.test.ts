@@ -15,7 +15,7 @@ import { WebApiHost } from "../../src/sources/webApi";
 import { GraphData } from "../../src/emulator/graphEmulator";
 import { ACCESS_NOT_GRANTED } from "../../src/sources/graph/graphFailures";
 import { demoEmulator } from "../helpers/demo";
-import { ACCOUNT, CUSTOMER, PARTNER, contract, demoAuth, gdap, graphData } from "./fixtures";
+import { ACCOUNT, CUSTOMER, PARTNER, contract, demoAuth, gdap, graphData, FORBIDDEN } from "./fixtures";
 import { GraphServer, GraphServerOptions, startGraphServer } from "./graphServer";
 
 jest.setTimeout(20000);
@@ -36,14 +36,6 @@ const GRAPH_ON: Record<string, string> = {
 const GRAPH_OFF = { ...GRAPH_ON, [EnvironmentVariables.graphEnabled]: "no" };
 /** A policy under which GDAP relationships do not block. */
 const GDAP_DOES_NOT_BLOCK = JSON.stringify({ relationshipTypes: [{ type: "gdap", blocks: false }] });
-
-const forbidden = {
-  status: 403,
-  headers: { "Content-Type": "application/json" },
-  body: {
-    error: { code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation." },
-  },
-};
 
 let graph: GraphServer | undefined;
 afterEach(async () => {
@@ -203,7 +195,7 @@ describe("a stale cache cannot make the verdict more permissive: the configurati
       {
         values: { ...GRAPH_ON, [EnvironmentVariables.policy]: GDAP_DOES_NOT_BLOCK },
         data: graphData([gdap("active")]),
-        graphOptions: { fault: (p) => (p.startsWith("/contracts") ? forbidden : undefined) },
+        graphOptions: { fault: (p) => (p.startsWith("/contracts") ? FORBIDDEN : undefined) },
       },
       cache,
       false,

@@ -16,6 +16,15 @@ export const UNKNOWN_TENANT = "0d3f1a52-7c9e-4b8a-9f21-3e5d6c7b8a90";
 export const ACCOUNT = "a1000000-0000-4000-8000-000000000005";
 
 let seq = 0;
+/** Graph's answer when the signed-in user (or app) may not read: a 403 with Graph's error body. */
+export const FORBIDDEN = {
+  status: 403,
+  headers: { "Content-Type": "application/json" },
+  body: {
+    error: { code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation." },
+  },
+};
+
 export function gdap(status: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   seq++;
   return {

@@ -123,6 +123,12 @@ describe("loading from the org", () => {
     }
   });
 
+  /** The browser's localStorage, kept across page loads. */
+  function memoryStorage() {
+    const memory = new Map<string, string>();
+    return { getItem: (k: string) => memory.get(k) ?? null, setItem: (k: string, v: string) => void memory.set(k, v) };
+  }
+
   /** A new page load: no module in the window, no script loaded by this page; localStorage stays. */
   function nextPageLoad(): typeof import("../../PartnerGuard/graphWiring") {
     delete (window as unknown as Record<symbol, unknown>)[GRAPH_MODULE_KEY];
@@ -135,11 +141,7 @@ describe("loading from the org", () => {
 
   test("an org that did not serve the versioned path is remembered: the next page load asks for the plain URL at once", async () => {
     const { origin, served } = await org(false);
-    const memory = new Map<string, string>();
-    const storage = {
-      getItem: (k: string) => memory.get(k) ?? null,
-      setItem: (k: string, v: string) => void memory.set(k, v),
-    };
+    const storage = memoryStorage();
     const consoleError = jest.spyOn(console, "error").mockImplementation(() => undefined);
     try {
       await loadGraphFromOrg(origin, document, storage);
@@ -156,11 +158,7 @@ describe("loading from the org", () => {
 
   test("an org that serves the versioned path keeps using it", async () => {
     const { origin, served } = await org(true);
-    const memory = new Map<string, string>();
-    const storage = {
-      getItem: (k: string) => memory.get(k) ?? null,
-      setItem: (k: string, v: string) => void memory.set(k, v),
-    };
+    const storage = memoryStorage();
     await loadGraphFromOrg(origin, document, storage);
     await nextPageLoad().loadGraphFromOrg(origin, document, storage);
     expect(served).toEqual([

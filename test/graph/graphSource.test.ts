@@ -18,6 +18,7 @@ import {
   gdap,
   graphConfig,
   graphData,
+  FORBIDDEN,
 } from "./fixtures";
 import { GraphServer, GraphServerOptions, startGraphServer } from "./graphServer";
 import { GraphData } from "../../src/emulator/graphEmulator";
@@ -236,17 +237,9 @@ describe("Graph source: paging", () => {
 });
 
 describe("Graph source: per-item statuses in the batch", () => {
-  const forbidden = {
-    status: 403,
-    headers: { "Content-Type": "application/json" },
-    body: {
-      error: { code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation." },
-    },
-  };
-
   test("a 403 on contracts does not sink blocking GDAP evidence; the gap is listed", async () => {
     const { outcome } = await readWith(graphData([gdap("active")]), {
-      fault: (p) => (p.startsWith("/contracts") ? forbidden : undefined),
+      fault: (p) => (p.startsWith("/contracts") ? FORBIDDEN : undefined),
     });
     if (!outcome.ok) throw new Error(outcome.failure.message);
     expect(outcome.associations.map((a) => a.relationshipType)).toEqual(["gdap"]);
@@ -255,7 +248,7 @@ describe("Graph source: per-item statuses in the batch", () => {
 
   test("a 403 on contracts with only history in GDAP fails closed (forbidden), never 'no partner'", async () => {
     const { outcome } = await readWith(graphData([gdap("terminated")]), {
-      fault: (p) => (p.startsWith("/contracts") ? forbidden : undefined),
+      fault: (p) => (p.startsWith("/contracts") ? FORBIDDEN : undefined),
     });
     expect(failureOf(outcome).kind).toBe("forbidden");
     expect(failureOf(outcome).message).toContain(ACCESS_NOT_GRANTED);
@@ -264,7 +257,7 @@ describe("Graph source: per-item statuses in the batch", () => {
 
   test("tenant names Graph will not give are cosmetic: the evidence stands unnamed", async () => {
     const { outcome } = await readWith(graphData([gdap("active")]), {
-      fault: (p) => (p.includes("findTenantInformationByTenantId") ? forbidden : undefined),
+      fault: (p) => (p.includes("findTenantInformationByTenantId") ? FORBIDDEN : undefined),
     });
     const [a] = associationsOf(outcome);
     expect(a.partnerName).toBeUndefined();
