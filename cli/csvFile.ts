@@ -34,6 +34,15 @@ function isControl(byte: number): boolean {
   return byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0c && byte !== 0x0d;
 }
 
+/** Where the first control byte sits, or -1 (a plain loop: `findIndex` calls back once per byte of a large feed). */
+function firstControl(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (byte < 0x20 && isControl(byte)) return i;
+  }
+  return -1;
+}
+
 /** Bytes -> text, or where the file stops being text. */
 export function decodeText(bytes: Uint8Array): DecodedText | BinaryFile {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
@@ -44,7 +53,7 @@ export function decodeText(bytes: Uint8Array): DecodedText | BinaryFile {
     return { text: new TextDecoder("utf-16le").decode(bytes.subarray(2)), encoding: "utf-16le", bom: true };
   if (bytes[0] === 0xfe && bytes[1] === 0xff)
     return { text: new TextDecoder("utf-16be").decode(bytes.subarray(2)), encoding: "utf-16be", bom: true };
-  const control = bytes.findIndex(isControl);
+  const control = firstControl(bytes);
   if (control >= 0) return { line: lineAt(bytes, control), offset: control };
   try {
     return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), encoding: "utf-8", bom: false };

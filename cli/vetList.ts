@@ -12,8 +12,7 @@ import { CommandError, usageError } from "./exitCodes";
 import { Delimiter, sniffDelimiter } from "./csvFile";
 import { CsvReader, CsvRecord, CsvSyntaxError } from "../src/sources/node/csvRead";
 import { scanTextFile, textChunks } from "./textFile";
-import { MatchColumn, domainOf, normalizeName } from "../src/sources/node/batchSource";
-import { normalizeGuid } from "../src/sources/webApi";
+import { MatchColumn, canonicalGuid, domainOf, normalizeName } from "../src/sources/node/batchSource";
 
 export const MATCH_ORDER: MatchColumn[] = ["accountId", "accountNumber", "tenantId", "email", "domain", "name"];
 
@@ -93,11 +92,11 @@ const squash = (h: string) => h.toLowerCase().replace(/[\s_.-]/g, "");
 function normalizeValue(column: MatchColumn, raw: string): { value: string } | { invalid: string } {
   switch (column) {
     case "accountId": {
-      const id = normalizeGuid(raw);
+      const id = canonicalGuid(raw);
       return id ? { value: id } : { invalid: `"${raw}" is not an account id (GUID)` };
     }
     case "tenantId": {
-      const id = normalizeGuid(raw);
+      const id = canonicalGuid(raw);
       return id ? { value: id } : { invalid: `"${raw}" is not a tenant id (GUID)` };
     }
     case "email":

@@ -14,6 +14,7 @@ import {
   FetchXmlPager,
   MatchColumn,
   MatchResult,
+  OwnEvidence,
   matchAccounts,
   outcomeFor,
   walkHierarchy,
@@ -21,7 +22,6 @@ import {
 import { matchInStore } from "../src/sources/node/feedSource";
 import { DATAVERSE_SOURCE } from "../src/sources/dataverseSource";
 import { ListRow, MATCH_ORDER } from "./vetList";
-import { Row } from "../src/sources/webApi";
 import { localUtcOffsetMinutes } from "../src/sources/resolver";
 import { Progress } from "./io";
 import { mainReason, partnerLabel, t, typeLabel } from "./words";
@@ -32,8 +32,6 @@ export interface VettedRow {
   row: ListRow;
   status: MatchStatus;
   accountId?: string;
-  candidates?: AccountInfo[];
-  verdict?: Verdict;
   /** The row's outcome: the verdict's, or unverified when the row could not be matched. */
   outreach: Outreach;
   partnerOfRecord: string;
@@ -41,6 +39,20 @@ export interface VettedRow {
   reason: string;
   /** Why the row's lookup failed, when it did. */
   failure?: SourceFailure;
+  /** Dataverse refused the sign-in for this row (its lookup, or a source of its verdict). */
+  refused?: boolean;
+}
+
+/**
+ * What a row takes from its account's verdict. Only this is kept, not the verdict: a batch holds
+ * thousands of rows, and full verdicts (evidence, reasons, dates) would all live until it is written.
+ */
+interface RowVerdict {
+  outreach: Outreach;
+  partnerOfRecord: string;
+  relationshipType: string;
+  reason: string;
+  refused: boolean;
 }
 
 export interface VetOptions extends BatchOptions {
@@ -62,13 +74,20 @@ function unverified(row: ListRow, status: MatchStatus, reason: string, extra: Pa
   return { row, status, outreach: "unverified", partnerOfRecord: "", relationshipType: "", reason, ...extra };
 }
 
+/** A batch read and matched, ready to be judged. */
+export interface ReadBatch {
+  rows: ListRow[];
+  matches: Map<MatchColumn, MatchResult>;
+  store: EvidenceStore;
+}
+
 /** Dataverse, read in batches; or a feed already in memory (offline). */
 type VetSource = { pager: FetchXmlPager } | { store: EvidenceStore };
 
 /** Rows vetted per batch online: large enough to fill 500-value queries, small enough for bounded memory. */
 export const BATCH_ROWS = 5_000;
 /** Offline no query needs filling: smaller batches die young, before V8 moves them to its old generation. */
-export const OFFLINE_BATCH_ROWS = 2_000;
+export const OFFLINE_BATCH_ROWS = 500;
 /**
  * Ancestors kept between batches (their rows included), the least recently used dropped first:
  * consecutive batches of a list share parents, and a parent read once need not be read again.
@@ -82,7 +101,8 @@ const ANCESTOR_CACHE = 5_000;
  * Nothing of a batch outlives it but the ancestor cache, so memory does not grow with the list.
  */
 export class VetSession {
-  private readonly ancestors = new Map<string, { account: AccountInfo; rows: Row[] }>();
+  /** Ancestors with their own evidence already mapped (not their rows: the evidence is what is used, and smaller). */
+  private readonly ancestors = new Map<string, { account: AccountInfo; own: OwnEvidence }>();
   private readonly at: string;
   private readonly utcOffset: number;
 
@@ -94,7 +114,18 @@ export class VetSession {
     this.utcOffset = localUtcOffsetMinutes(options.now);
   }
 
+  /** Read, then judge, one batch. */
   async vetBatch(rows: ListRow[]): Promise<VettedRow[]> {
+    return this.judge(await this.read(rows));
+  }
+
+  /**
+   * A batch's reading: its rows matched to accounts, with their evidence and ancestors (online:
+   * the requests; offline: lookups in the feed). Batches must be read one after the other (the
+   * ancestor cache passes from one to the next), but a batch may be read while the previous one
+   * is judged: its requests then wait on the network while the verdicts take the CPU.
+   */
+  async read(rows: ListRow[]): Promise<ReadBatch> {
     const { progress } = this.options;
     const batch: BatchOptions = { ...this.options, onStep: () => progress?.tick() };
     const online = "pager" in this.source ? this.source.pager : undefined;
@@ -127,30 +158,21 @@ export class VetSession {
       const known = new Set(store.accounts.keys());
       await walkHierarchy(online, store, batch);
       for (const [id, account] of store.accounts) {
-        if (!known.has(id)) this.remember(account, store.rows.get(id) ?? []);
+        if (known.has(id)) continue;
+        const own = store.ownEvidence(id);
+        if (own) this.remember(account, own);
       }
     } else {
       for (const column of columns)
         matches.set(column, matchInStore(store, column, [...(valuesBy.get(column) as Set<string>)]));
     }
     progress?.done();
+    return { rows, matches, store };
+  }
 
-    const verdicts = new Map<string, Verdict>();
-    const verdictOf = (id: string) => {
-      let v = verdicts.get(id);
-      if (!v) {
-        v = evaluate({
-          accountId: id,
-          outcomes: [outcomeFor(id, store)],
-          policy: this.options.policy,
-          now: this.options.now,
-          // Date-only end dates are whole days of the calendar the command runs in, as in `check`.
-          utcOffsetMinutes: this.utcOffset,
-        });
-        verdicts.set(id, v);
-      }
-      return v;
-    };
+  /** A read batch's verdicts, one per distinct account, and its rows with them. */
+  async judge({ rows, matches, store }: ReadBatch): Promise<VettedRow[]> {
+    const verdictOf = this.verdicts(store);
     // Thousands of verdicts are a second of CPU: hand the event loop back now and then, so a
     // progress bar redraws and open keep-alive sockets are not left unserved for long.
     const out: VettedRow[] = [];
@@ -159,6 +181,37 @@ export class VetSession {
       if (i % 1000 === 999) await new Promise((r) => setImmediate(r));
     }
     return out;
+  }
+
+  /**
+   * Each distinct account's verdict in the batch, judged once, kept as the few words its rows
+   * carry. Accounts with no evidence of their own share their parent's chain, so their verdict is
+   * judged once per parent (see `sharedChain`).
+   */
+  private verdicts(store: EvidenceStore): (accountId: string) => RowVerdict {
+    const byAccount = new Map<string, RowVerdict>();
+    const byChain = new Map<string, RowVerdict>();
+    return (id) => {
+      let v = byAccount.get(id);
+      if (v) return v;
+      const chain = sharedChain(id, store);
+      v = chain === undefined ? undefined : byChain.get(chain);
+      if (!v) {
+        v = rowVerdict(
+          evaluate({
+            accountId: id,
+            outcomes: [outcomeFor(id, store)],
+            policy: this.options.policy,
+            now: this.options.now,
+            // Date-only end dates are whole days of the calendar the command runs in, as in `check`.
+            utcOffsetMinutes: this.utcOffset,
+          }),
+        );
+        if (chain !== undefined) byChain.set(chain, v);
+      }
+      byAccount.set(id, v);
+      return v;
+    };
   }
 
   /** Put the cached ancestors of the batch's accounts into its store, so they are not read again. */
@@ -173,15 +226,15 @@ export class VetSession {
         if (!cached) continue;
         this.ancestors.delete(parent); // most recently used goes last
         this.ancestors.set(parent, cached);
-        store.put(cached.account, cached.rows);
+        store.putEvidence(cached.account, cached.own);
         next.push(cached.account);
       }
       wanted = next;
     }
   }
 
-  private remember(account: AccountInfo, rows: Row[]): void {
-    this.ancestors.set(account.id, { account, rows });
+  private remember(account: AccountInfo, own: OwnEvidence): void {
+    this.ancestors.set(account.id, { account, own });
     if (this.ancestors.size > ANCESTOR_CACHE) {
       const oldest = this.ancestors.keys().next().value;
       if (oldest !== undefined) this.ancestors.delete(oldest);
@@ -192,7 +245,7 @@ export class VetSession {
 function vetRow(
   row: ListRow,
   matches: Map<MatchColumn, MatchResult>,
-  verdictOf: (accountId: string) => Verdict,
+  verdictOf: (accountId: string) => RowVerdict,
 ): VettedRow {
   const match = row.match;
   if (!match)
@@ -205,29 +258,62 @@ function vetRow(
       row,
       "failed",
       t("Reason_source-failed", { source: DATAVERSE_SOURCE, failure: t(`Failure_${failure.kind}`) }),
-      { failure },
+      { failure, refused: refusedKind(failure.kind) },
     );
   const candidates = found?.byValue.get(match.value) ?? [];
   const what = `${COLUMN_WORDS[match.column]} ${match.value}`;
   if (!candidates.length) return unverified(row, "unmatched", `no account matches ${what}`);
   if (candidates.length > 1) {
     const names = candidates.slice(0, 5).map((c) => `${c.name ?? "(no name)"} ${c.id}`);
-    return unverified(row, "ambiguous", `${candidates.length} accounts match ${what}: ${names.join("; ")}`, {
-      candidates,
-    });
+    return unverified(row, "ambiguous", `${candidates.length} accounts match ${what}: ${names.join("; ")}`);
   }
-  const verdict = verdictOf(candidates[0].id);
-  const por = verdict.partnerOfRecord;
+  const v = verdictOf(candidates[0].id);
   return {
     row,
     status: "matched",
     accountId: candidates[0].id,
-    verdict,
+    outreach: v.outreach,
+    partnerOfRecord: v.partnerOfRecord,
+    relationshipType: v.relationshipType,
+    reason: v.reason,
+    refused: v.refused,
+  };
+}
+
+const refusedKind = (kind: string | undefined) => kind === "unauthorized" || kind === "forbidden";
+
+function rowVerdict(verdict: Verdict): RowVerdict {
+  const por = verdict.partnerOfRecord;
+  return {
     outreach: verdict.outreach,
     partnerOfRecord: por ? partnerLabel(por) : "",
     relationshipType: por ? typeLabel(por) : "",
     reason: mainReason(verdict),
+    refused: verdict.reasons.some((r) => refusedKind(r.failure?.kind)),
   };
+}
+
+/** Chains longer than this are judged account by account (Dataverse's own hierarchy limit is 100). */
+const MAX_SHARED_CHAIN = 100;
+
+/**
+ * The parent whose chain an account inherits unchanged ("" for none), or undefined when its verdict
+ * is its own. An account with no association and no exception request of its own, whose read did
+ * not fail, gets the outcome of its parent's chain one level deeper, whichever child it is: the
+ * verdict does not depend on the account's id then (exceptions count only for the account they
+ * name, and every one in the chain names an ancestor). A chain that loops is excluded: the loop's
+ * note names the account where it closes, which may be the child.
+ */
+function sharedChain(id: string, store: EvidenceStore): string | undefined {
+  if (store.failed.has(id)) return undefined;
+  const own = store.ownEvidence(id);
+  if (!own || own.associations.length || own.exceptions.length) return undefined;
+  const parentId = store.accounts.get(id)?.parentId;
+  let steps = 0;
+  for (let p = parentId; p; p = store.accounts.get(p)?.parentId) {
+    if (p === id || ++steps > MAX_SHARED_CHAIN) return undefined;
+  }
+  return parentId ?? "";
 }
 
 export interface VetSummary {
@@ -254,7 +340,6 @@ export class SummaryBuilder {
   constructor(private readonly keep = 20) {}
 
   add(rows: VettedRow[]): void {
-    const refused = (kind: string | undefined) => kind === "unauthorized" || kind === "forbidden";
     for (const r of rows) {
       this.rows++;
       this.byOutreach[r.outreach]++;
@@ -266,8 +351,7 @@ export class SummaryBuilder {
         this.problemCount++;
         if (this.problems.length < this.keep) this.problems.push(r);
       }
-      if (!this.authFailure && (refused(r.failure?.kind) || r.verdict?.reasons.some((x) => refused(x.failure?.kind))))
-        this.authFailure = true;
+      if (r.refused) this.authFailure = true;
     }
   }
 

@@ -11,6 +11,7 @@ import {
   BATCH_ROWS,
   COLUMN_WORDS,
   OFFLINE_BATCH_ROWS,
+  ReadBatch,
   SummaryBuilder,
   VetSession,
   VetSummary,
@@ -112,8 +113,11 @@ async function runVet(io: Io, file: string, options: VetOptions): Promise<Result
   const totals = new SummaryBuilder();
   let duplicates = 0;
   try {
-    for await (const batch of list.batches(opened.kind === "dataverse" ? BATCH_ROWS : OFFLINE_BATCH_ROWS)) {
-      for (const r of batch) {
+    const batches = list.batches(opened.kind === "dataverse" ? BATCH_ROWS : OFFLINE_BATCH_ROWS);
+    const readNext = async (): Promise<ReadBatch | undefined> => {
+      const next = await batches.next();
+      if (next.done) return undefined;
+      for (const r of next.value) {
         if (r.duplicateOf === undefined) continue;
         // One line each: the same key twice is vetted on its own key and written for both rows, never silently.
         if (duplicates++ < 20 && !options.quiet) {
@@ -123,7 +127,17 @@ async function runVet(io: Io, file: string, options: VetOptions): Promise<Result
           );
         }
       }
-      const rows = await session.vetBatch(batch);
+      return session.read(next.value);
+    };
+    // The next batch is read (its requests sent) while this one is judged and written: the
+    // network's wait and the verdicts' CPU overlap. Reads stay in order, one after the other.
+    let reading = readNext();
+    for (;;) {
+      const batch = await reading;
+      if (!batch) break;
+      reading = readNext();
+      reading.catch(() => undefined); // handled by the `await` above on the next turn
+      const rows = await session.judge(batch);
       totals.add(rows);
       if (out) await out.write(rows.map((r) => csvCells(list.header, r)));
       if (jsonRows) for (const r of rows) jsonRows.add(jsonRow(r));

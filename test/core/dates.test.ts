@@ -64,6 +64,9 @@ describe("isCalendarDate: the day named exists", () => {
     "26-01-01",
     "2026/01/01",
     "x2026-01-01",
+    // Date.UTC reads years 0-99 as 1900-1999: such a day is not the one named.
+    "0050-01-01",
+    "0099-12-31",
   ])("%p does not", (text) => expect(isCalendarDate(text)).toBe(false));
 });
 

@@ -393,6 +393,16 @@ describe("the rest of the verdict", () => {
     );
   });
 
+  test("evaluatedAt follows each verdict's own moment, one after the other; a moment that is no date throws as before", () => {
+    const at = (now: string | number) =>
+      evaluate({ accountId: "x", outcomes: [], policy: DEFAULT_POLICY, now }).evaluatedAt;
+    expect(at("2026-11-24T12:00:00Z")).toBe("2026-11-24T12:00:00.000Z");
+    expect(at("2026-11-24T12:00:00Z")).toBe("2026-11-24T12:00:00.000Z");
+    expect(at(0)).toBe("1970-01-01T00:00:00.000Z");
+    expect(() => at("not a date")).toThrow(RangeError);
+    expect(at("2026-11-25T00:00:00Z")).toBe("2026-11-25T00:00:00.000Z");
+  });
+
   test("fail open: allowed, and the reason says so", () => {
     const policy = parsePolicy({ onSourceFailure: "fail-open" }).policy;
     const failure = { kind: "timeout", message: "" } as const;

@@ -240,17 +240,37 @@ async function readChunk(
   }
 }
 
+/**
+ * `normalizeGuid`, with a shortcut for the usual case of a value already in canonical form (36
+ * characters, lower-case hex): it comes back as it is, without a regular expression and two new
+ * strings. A list or a feed holds hundreds of thousands of ids.
+ */
+export function canonicalGuid(value: unknown): string | undefined {
+  if (typeof value === "string" && value.length === 36 && isCanonicalGuid(value)) return value;
+  return normalizeGuid(value);
+}
+
+function isCanonicalGuid(v: string): boolean {
+  for (let i = 0; i < 36; i++) {
+    const c = v.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 0x2d) return false;
+    } else if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
+}
+
 function str(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 
 function accountFromRow(row: Row): AccountInfo | undefined {
-  const id = normalizeGuid(row[Account.id]);
+  const id = canonicalGuid(row[Account.id]);
   if (!id) return undefined;
   return {
     id,
     name: str(row[Account.name]),
-    parentId: normalizeGuid(row[`_${Account.parent}_value`]),
+    parentId: canonicalGuid(row[`_${Account.parent}_value`]),
     accountNumber: str(row[Account.accountNumber]),
     tenantId: str(row[Account.tenantId]),
     email: str(row[Account.email]),
@@ -306,6 +326,14 @@ export function accountKeys(account: AccountInfo, column: MatchColumn): string[]
   }
 }
 
+/** The rows of an account put with its evidence already mapped: none (shared, and frozen so nothing adds to it). */
+const NO_ROWS: Row[] = Object.freeze([]) as unknown as Row[];
+
+/** The row carries an association or an exception request (the outer joins' ids); `mapRows` reads nothing else. */
+const ASSOCIATION_KEY = `${PA}.${Association.id}`;
+const EXCEPTION_KEY = `${EX}.${OutreachExceptionTable.id}`;
+const joinsEvidence = (row: Row) => row[ASSOCIATION_KEY] !== undefined || row[EXCEPTION_KEY] !== undefined;
+
 /**
  * Accounts read so far with the evidence joined to them. `rows` holds an account's rows as the
  * query returned them (account columns, plus `pa.*`, `ex.*`, `dc.*` where joined): the shape
@@ -319,19 +347,41 @@ export class EvidenceStore {
 
   /** Each account's own evidence, mapped once from its rows (children share their ancestors'). */
   private readonly own = new Map<string, OwnEvidence>();
+  /** An ancestor's associations as its descendants see them, copied once per depth (index = depth). */
+  private readonly inherited = new Map<string, PartnerAssociation[][]>();
 
   /** One account with all its rows at once (the offline reader knows both already). */
   put(account: AccountInfo, rows: Row[]): void {
     this.accounts.set(account.id, account);
     this.rows.set(account.id, rows);
-    this.own.delete(account.id);
+    this.forget(account.id);
   }
 
   /** One account with its evidence already mapped (the offline reader maps feed rows straight to associations). */
   putEvidence(account: AccountInfo, own: OwnEvidence): void {
     this.accounts.set(account.id, account);
-    this.rows.set(account.id, []);
+    this.rows.set(account.id, NO_ROWS);
+    if (this.inherited.size) this.inherited.delete(account.id);
     this.own.set(account.id, own);
+  }
+
+  /** Drop what was mapped from the account's rows (a feed's store holds tens of thousands: no lookups in empty maps). */
+  private forget(id: string): void {
+    if (this.own.size) this.own.delete(id);
+    if (this.inherited.size) this.inherited.delete(id);
+  }
+
+  /**
+   * The account's own associations as an account `depth` levels below it inherits them (the same
+   * associations with that depth). Made once per depth: every descendant shares them.
+   */
+  inheritedAssociations(id: string, own: OwnEvidence, depth: number): PartnerAssociation[] {
+    if (depth === 0 || !own.associations.length) return own.associations;
+    let byDepth = this.inherited.get(id);
+    if (!byDepth) this.inherited.set(id, (byDepth = []));
+    let list = byDepth[depth];
+    if (!list) byDepth[depth] = list = own.associations.map((a) => ({ ...a, depth }));
+    return list;
   }
 
   /** The account's own associations (depth 0) and exception requests, through the control's `mapRows`. */
@@ -340,8 +390,13 @@ export class EvidenceStore {
     if (!own) {
       const rows = this.rows.get(id);
       if (!rows) return undefined;
-      const mapped = mapRows(id, rows);
-      own = { associations: mapped.associations, exceptions: mapped.exceptions };
+      if (rows.some(joinsEvidence)) {
+        const mapped = mapRows(id, rows);
+        own = { associations: mapped.associations, exceptions: mapped.exceptions };
+      } else {
+        // No joined association or exception id on any row: `mapRows` would find none (most accounts).
+        own = { associations: [], exceptions: [] };
+      }
       this.own.set(id, own);
     }
     return own;
@@ -359,8 +414,8 @@ export class EvidenceStore {
         this.accounts.set(account.id, account);
         this.failed.delete(account.id);
         added.push(account);
-      }
-      this.own.delete(account.id);
+      } else if (list === NO_ROWS) this.rows.set(account.id, (list = []));
+      this.forget(account.id);
       list.push(row);
     }
     return added;
@@ -417,8 +472,9 @@ export async function matchAccounts(
     const wanted = new Set(chunk);
     const seen = new Set<string>();
     for (const row of rows) {
-      const account = accountFromRow(row);
-      if (!account || seen.has(account.id)) continue; // joined evidence repeats the account row
+      const id = canonicalGuid(row[Account.id]);
+      if (!id || seen.has(id)) continue; // joined evidence repeats the account row
+      const account = accountFromRow(row) as AccountInfo;
       seen.add(account.id);
       for (const key of new Set(accountKeys(account, column))) {
         const list = wanted.has(key) ? byValue.get(key) : undefined;
@@ -465,7 +521,7 @@ export async function walkHierarchy(
   }
 }
 
-interface OwnEvidence {
+export interface OwnEvidence {
   associations: PartnerAssociation[];
   exceptions: OutreachException[];
 }
@@ -476,10 +532,14 @@ interface OwnEvidence {
  * chain, with each account's rows mapped once however many children inherit from it.
  */
 export function outcomeFor(accountId: string, store: EvidenceStore): SourceOutcome {
-  const base = { source: DATAVERSE_SOURCE, sourceKind: "dataverse" as const };
+  // Outcomes written out in full rather than spread from a common base: a spread object is slower
+  // to build and to read, and a list makes one outcome per account.
+  const source = DATAVERSE_SOURCE;
+  const sourceKind = "dataverse" as const;
   if (!store.failed.has(accountId) && !store.rows.has(accountId)) {
     return {
-      ...base,
+      source,
+      sourceKind,
       ok: false,
       failure: { kind: "not-found", message: `account ${accountId} was not found or is not readable` },
     };
@@ -497,12 +557,12 @@ export function outcomeFor(accountId: string, store: EvidenceStore): SourceOutco
     }
     seen.add(id);
     const failure = store.failed.get(id);
-    if (failure) return { ...base, ok: false, failure };
+    if (failure) return { source, sourceKind, ok: false, failure };
     const own = store.ownEvidence(id);
     if (!own) break; // a parent that is deleted or not readable ends the chain, as eq-or-above does
-    for (const a of own.associations) associations.push(depth === 0 ? a : { ...a, depth });
+    for (const a of store.inheritedAssociations(id, own, depth)) associations.push(a);
     for (const e of own.exceptions) exceptions.push(e);
     depth++;
   }
-  return { ...base, ok: true, associations, notes, exceptions };
+  return { source, sourceKind, ok: true, associations, notes, exceptions };
 }

@@ -12,9 +12,16 @@ import { CsvReader, CsvRecord, CsvSyntaxError } from "./csvRead";
 
 const SLICE = 64 << 10;
 import { AssociationSourceCodes, RelationshipTypeCodes } from "../../schema";
-import { normalizeGuid } from "../webApi";
 import { PartnerAssociation, RelationshipType } from "../../core/types";
-import { AccountInfo, EvidenceStore, MatchColumn, MatchResult, accountKeys } from "./batchSource";
+import {
+  AccountInfo,
+  EvidenceStore,
+  MatchColumn,
+  MatchResult,
+  OwnEvidence,
+  accountKeys,
+  canonicalGuid,
+} from "./batchSource";
 
 /**
  * `parseFeed`, faster for a large CSV feed: the records are read with the streaming `CsvReader`
@@ -44,32 +51,37 @@ export async function readFeedAsync(
   }
 }
 
-/** Rows validated at a time (the validation has no state across rows). */
-const VALIDATE = 5_000;
-
 function* readFeedSteps(content: string, options: { delimiter?: CsvDelimiter }): Generator<void, FeedParseResult> {
   const text = content.replace(/^\uFEFF/, "");
   if (text.trimStart().startsWith("[")) return parseFeed(content, options);
   const reader = new CsvReader(options.delimiter ?? sniffDelimiter(text));
   let header: string[] | undefined;
-  const objects: Record<string, string>[] = [];
-  const lines: number[] = [];
+  let usable = false;
+  const result: FeedParseResult = { rows: [], errors: [] };
   const take = (records: CsvRecord[]) => {
+    let batch: { raw: Record<string, string>; line: number }[] | undefined;
     for (const { cells, endLine } of records) {
       if (!header) {
         header = cells.map((h) => h.trim());
+        usable = header.includes("customerAccountId");
         continue;
       }
+      // Without its key column the feed goes to `parseFeed` for the message: nothing to validate.
+      if (!usable) continue;
       const object: Record<string, string> = {};
       // An empty cell and a missing key read the same to the validation: leave it out of the JSON.
       for (let i = 0; i < header.length && i < cells.length; i++) if (cells[i] !== "") object[header[i]] = cells[i];
-      objects.push(object);
-      lines.push(endLine);
+      (batch ??= []).push({ raw: object, line: endLine });
+    }
+    // The validation has no state across rows: each slice's records are validated as they come,
+    // so the records die young instead of all waiting (and being moved to V8's old generation).
+    if (batch) {
+      const parsed = validateFeedRecords(batch);
+      for (const row of parsed.rows) result.rows.push(row);
+      for (const error of parsed.errors) result.errors.push(error);
     }
   };
   try {
-    // In slices, each turned into objects at once: records that never pile up are never moved to
-    // V8's old generation, and neither are the list's later (they come from the same code).
     for (let at = 0; at < text.length; at += SLICE) {
       take(reader.push(text.slice(at, at + SLICE)));
       yield;
@@ -79,20 +91,7 @@ function* readFeedSteps(content: string, options: { delimiter?: CsvDelimiter }):
     if (e instanceof CsvSyntaxError) return parseFeed(content, options);
     throw e;
   }
-  if (!header?.includes("customerAccountId")) return parseFeed(content, options);
-  const result: FeedParseResult = { rows: [], errors: [] };
-  for (let from = 0; from < objects.length; from += VALIDATE) {
-    const parsed = validateFeedRecords(objects.slice(from, from + VALIDATE).map((raw, i) => ({ raw, line: i + 1 })));
-    for (const row of parsed.rows) {
-      row.line = lines[from + row.line - 1];
-      result.rows.push(row);
-    }
-    for (const error of parsed.errors) {
-      error.line = lines[from + error.line - 1];
-      result.errors.push(error);
-    }
-    yield;
-  }
+  if (!usable) return parseFeed(content, options);
   return result;
 }
 
@@ -128,6 +127,8 @@ interface FeedAccount {
   name?: string;
   parentId?: string;
   tenantId?: string;
+  /** The associations of the account whose canonical id is this key (set while the store is built). */
+  associations?: PartnerAssociation[];
 }
 
 /**
@@ -189,28 +190,37 @@ export async function storeFromFeedAsync(rows: FeedRow[]): Promise<EvidenceStore
   }
 }
 
+/** Nothing, shared by the accounts that have it: read-only like all mapped evidence. */
+const NONE = Object.freeze([]) as unknown as never[];
+const NO_EVIDENCE: OwnEvidence = Object.freeze({ associations: NONE, exceptions: NONE });
+
 function* storeSteps(rows: FeedRow[]): Generator<void, EvidenceStore> {
   const declared = feedAccounts(rows);
   yield;
+  /**
+   * Associations by canonical customer id: on the declared account of that key when there is one
+   * (the usual case: one map lookup serves the name and the list), else here.
+   */
   const own = new Map<string, PartnerAssociation[]>();
   let n = 0;
   for (const row of rows) {
     if (++n % 10_000 === 0) yield;
     const p = row.partner;
     if (!p) continue;
-    const customerId = normalizeGuid(row.customerAccountId);
+    const customerId = canonicalGuid(row.customerAccountId);
     if (!customerId) continue; // not an account id Dataverse would hold
     const partnerKey = p.partnerId?.toLowerCase();
     const code = sourceCode(p.source);
     // A type the solution has a code for (every type the feed validates has one).
     const type: RelationshipType | undefined =
       p.relationshipType in RelationshipTypeCodes ? p.relationshipType : undefined;
+    const customer = declared.get(customerId);
     const association: PartnerAssociation = {
       id: associationId(row),
       customerAccountId: customerId,
-      customerName: text(declared.get(customerId)?.name),
+      customerName: text(customer?.name),
       // A partner named without an id is no lookup in Dataverse: it has no name there either.
-      partnerId: normalizeGuid(partnerKey),
+      partnerId: canonicalGuid(partnerKey),
       partnerName: partnerKey ? text(declared.get(partnerKey)?.name) : undefined,
       relationshipType: type ?? "unknown",
       rawType: type ? undefined : JSON.stringify(RelationshipTypeCodes[p.relationshipType] ?? null),
@@ -227,21 +237,25 @@ function* storeSteps(rows: FeedRow[]): Generator<void, EvidenceStore> {
       undated: code === AssociationSourceCodes.graph || undefined,
       depth: 0,
     };
-    const list = own.get(customerId);
-    if (list) list.push(association);
-    else own.set(customerId, [association]);
+    if (customer) (customer.associations ??= []).push(association);
+    else {
+      const list = own.get(customerId);
+      if (list) list.push(association);
+      else own.set(customerId, [association]);
+    }
   }
   const store = new EvidenceStore();
   for (const [key, a] of declared) {
     if (++n % 10_000 === 0) yield;
-    const id = normalizeGuid(key);
+    const id = canonicalGuid(key);
     if (!id) continue;
-    const associations = own.get(id) ?? [];
+    const associations = (key === id ? a.associations : declared.get(id)?.associations) ?? own.get(id);
     // In the order the query asks for (the association link is ordered by its id).
-    associations.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    associations?.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
     store.putEvidence(
-      { id, name: text(a.name)?.trim(), parentId: normalizeGuid(a.parentId), tenantId: text(a.tenantId)?.trim() },
-      { associations, exceptions: [] },
+      { id, name: text(a.name)?.trim(), parentId: canonicalGuid(a.parentId), tenantId: text(a.tenantId)?.trim() },
+      // Most accounts of a feed have no association: they share one empty (frozen) evidence.
+      associations ? { associations, exceptions: NONE } : NO_EVIDENCE,
     );
   }
   return store;
