@@ -14,6 +14,8 @@ import { join } from "node:path";
  *   dates.ts parseDate / isDateOnly pattern without `^`: isCalendarDate, which both also require, is anchored.
  *   dates.ts isCalendarDate, any one of the year/month/day checks dropped: a day that does not exist
  *     rolls over at least two of them (30 Feb -> 2 Mar, month 13 -> January of the next year).
+ *   dates.ts isCalendarDate, its pattern without `^` or with one day digit: the digits are then read from
+ *     the wrong places (a sign or nothing) and the calendar check fails, as the pattern did.
  *   exceptions.ts judgeException, tie-break of two decisions of the same kind at the same millisecond:
  *     which of the two counts is not specified.
  *   exceptions.ts latestRejection, `-Infinity` -> `+Infinity` and `latest === undefined ||` -> false: the first

@@ -28,31 +28,26 @@ import { mainReason, partnerLabel, t, typeLabel } from "./words";
 
 type MatchStatus = "matched" | "unmatched" | "ambiguous" | "invalid" | "no-key" | "failed";
 
-export interface VettedRow {
-  row: ListRow;
-  status: MatchStatus;
-  accountId?: string;
-  /** The row's outcome: the verdict's, or unverified when the row could not be matched. */
-  outreach: Outreach;
-  partnerOfRecord: string;
-  relationshipType: string;
-  reason: string;
-  /** Why the row's lookup failed, when it did. */
-  failure?: SourceFailure;
-  /** Dataverse refused the sign-in for this row (its lookup, or a source of its verdict). */
-  refused?: boolean;
-}
-
 /**
  * What a row takes from its account's verdict. Only this is kept, not the verdict: a batch holds
  * thousands of rows, and full verdicts (evidence, reasons, dates) would all live until it is written.
  */
 interface RowVerdict {
+  /** The row's outcome: the verdict's, or unverified when the row could not be matched. */
   outreach: Outreach;
   partnerOfRecord: string;
   relationshipType: string;
   reason: string;
+  /** Dataverse refused the sign-in for this row (its lookup, or a source of its verdict). */
   refused: boolean;
+}
+
+export interface VettedRow extends Omit<RowVerdict, "refused">, Partial<Pick<RowVerdict, "refused">> {
+  row: ListRow;
+  status: MatchStatus;
+  accountId?: string;
+  /** Why the row's lookup failed, when it did. */
+  failure?: SourceFailure;
 }
 
 export interface VetOptions extends BatchOptions {
