@@ -14,6 +14,7 @@ import { MsalNodeAuth } from "../src/sources/graph/msalNodeAuth";
 import { AUTH_ENV } from "../src/sources/node/auth";
 import { FetchXmlPager, pool } from "../src/sources/node/batchSource";
 import { normalizeGuid } from "../src/sources/webApi";
+import { attributes, condition, fetchXml, order } from "../src/sources/fetchXml";
 import { GraphRead, TenantAccount } from "./graphDesired";
 
 /** Environment variables of the Graph sign-in; each falls back to the Dataverse one (AUTH_ENV). */
@@ -98,12 +99,15 @@ export interface RawTenantAccount {
 export async function readTenantAccounts(pager: FetchXmlPager): Promise<RawTenantAccount[]> {
   const accounts: RawTenantAccount[] = [];
   for (let page = 1; ; page++) {
-    const fetchXml =
-      `<fetch version="1.0" mapping="logical" no-lock="true" count="${PAGE}" page="${page}"><entity name="${Account.logicalName}">` +
-      [Account.id, Account.name, Account.tenantId].map((c) => `<attribute name="${c}"/>`).join("") +
-      `<filter type="and"><condition attribute="${Account.tenantId}" operator="not-null"/></filter>` +
-      `<order attribute="${Account.id}"/></entity></fetch>`;
-    const result = await pager.fetchXmlPage(Account.logicalName, fetchXml);
+    const query = fetchXml(
+      Account.logicalName,
+      attributes([Account.id, Account.name, Account.tenantId]) +
+        `<filter type="and">${condition(Account.tenantId, "not-null")}</filter>` +
+        order(Account.id),
+      PAGE,
+      page,
+    );
+    const result = await pager.fetchXmlPage(Account.logicalName, query);
     for (const row of result.entities) {
       const id = normalizeGuid(row[Account.id]);
       const tenantId = row[Account.tenantId];

@@ -14,7 +14,8 @@ import {
   RelationshipTypeCodes,
 } from "../src/schema";
 import { sourceCode } from "../src/sources/node/feedSource";
-import { Row, normalizeGuid, xmlAttr } from "../src/sources/webApi";
+import { Row, normalizeGuid } from "../src/sources/webApi";
+import { attributes, condition, fetchXml, inCondition, inValue, order } from "../src/sources/fetchXml";
 import { FetchXmlPager, pool } from "../src/sources/node/batchSource";
 
 export interface Desired {
@@ -134,7 +135,7 @@ export async function readExisting(
   const chunks: string[][] = [];
   let length = 0;
   for (const reference of references) {
-    const cost = encodeURIComponent(`<value>${xmlAttr(reference)}</value>`).length;
+    const cost = encodeURIComponent(inValue(reference)).length;
     const last = chunks[chunks.length - 1];
     if (!last || last.length >= chunkSize || length + cost > EXISTING_URL_BUDGET) {
       chunks.push([reference]);
@@ -146,12 +147,15 @@ export async function readExisting(
   }
   await pool(chunks, concurrency, async (chunk) => {
     for (let page = 1; ; page++) {
-      const fetchXml =
-        `<fetch version="1.0" mapping="logical" no-lock="true" count="5000" page="${page}"><entity name="${Association.logicalName}">` +
-        EXISTING_COLUMNS.map((c) => `<attribute name="${c}"/>`).join("") +
-        `<filter type="and"><condition attribute="${Association.externalReference}" operator="in">${chunk.map((r) => `<value>${xmlAttr(r)}</value>`).join("")}</condition></filter>` +
-        `<order attribute="${Association.id}"/></entity></fetch>`;
-      const result = await pager.fetchXmlPage(Association.logicalName, fetchXml);
+      const query = fetchXml(
+        Association.logicalName,
+        attributes(EXISTING_COLUMNS) +
+          `<filter type="and">${inCondition(Association.externalReference, chunk.map(inValue).join(""))}</filter>` +
+          order(Association.id),
+        5000,
+        page,
+      );
+      const result = await pager.fetchXmlPage(Association.logicalName, query);
       for (const row of result.entities) {
         const source = row[Association.source];
         const reference = row[Association.externalReference];
@@ -222,17 +226,18 @@ export interface Stale {
 export async function readStale(pager: FetchXmlPager, sources: number[], present: Set<string>): Promise<Stale[]> {
   const stale: Stale[] = [];
   const filter =
-    `<filter type="and"><condition attribute="${Association.status}" operator="eq" value="${AssociationStatusCodes.active}"/>` +
-    `<condition attribute="${Association.source}" operator="in">${sources.map((s) => `<value>${s}</value>`).join("")}</condition></filter>`;
+    `<filter type="and">${condition(Association.status, "eq", AssociationStatusCodes.active)}` +
+    `${inCondition(Association.source, sources.map(inValue).join(""))}</filter>`;
   for (let page = 1; ; page++) {
-    const fetchXml =
-      `<fetch version="1.0" mapping="logical" no-lock="true" count="5000" page="${page}"><entity name="${Association.logicalName}">` +
-      [Association.id, Association.name, Association.customer, ...AssociationAlternateKey]
-        .map((c) => `<attribute name="${c}"/>`)
-        .join("") +
-      filter +
-      `<order attribute="${Association.id}"/></entity></fetch>`;
-    const result = await pager.fetchXmlPage(Association.logicalName, fetchXml);
+    const query = fetchXml(
+      Association.logicalName,
+      attributes([Association.id, Association.name, Association.customer, ...AssociationAlternateKey]) +
+        filter +
+        order(Association.id),
+      5000,
+      page,
+    );
+    const result = await pager.fetchXmlPage(Association.logicalName, query);
     for (const row of result.entities) {
       const id = normalizeGuid(row[Association.id]);
       const source = row[Association.source];

@@ -7,8 +7,8 @@
 import { Reader, isObject, num, objectOf, parseJson, stringRecord } from "../core/json";
 import { EnvironmentVariables } from "../schema";
 import { Policy, parsePolicy } from "../core/policy";
-import { WebApiHost, xmlAttr } from "./webApi";
-import { attributes, fetchXml } from "./fetchXml";
+import { WebApiHost } from "./webApi";
+import { attributes, fetchXml, inCondition, inValue } from "./fetchXml";
 import { toFailure } from "./failures";
 import { SourceFailure } from "../core/types";
 
@@ -26,13 +26,11 @@ export interface PartnerGuardConfig {
 }
 
 function buildConfigFetchXml(): string {
-  const names = Object.values(EnvironmentVariables)
-    .map((n) => `<value>${xmlAttr(n)}</value>`)
-    .join("");
+  const names = Object.values(EnvironmentVariables).map(inValue).join("");
   return fetchXml(
     "environmentvariabledefinition",
     attributes(["schemaname", "defaultvalue"]) +
-      `<filter><condition attribute="schemaname" operator="in">${names}</condition></filter>` +
+      `<filter>${inCondition("schemaname", names)}</filter>` +
       `<link-entity name="environmentvariablevalue" from="environmentvariabledefinitionid" to="environmentvariabledefinitionid" link-type="outer" alias="v">` +
       `${attributes(["value"])}</link-entity>`,
   );

@@ -1,6 +1,7 @@
 /**
- * The pieces of FetchXML every reader of the form writes (the Dataverse source, the history, the
- * configuration): one place that spells the elements and escapes what goes into an attribute.
+ * The pieces of FetchXML every reader writes (the form's Dataverse source, history and
+ * configuration; the command line's batched reader, sync and Graph import): one place that spells
+ * the elements and escapes what goes into an attribute or a value.
  */
 import { xmlAttr } from "./webApi";
 
@@ -8,9 +9,16 @@ import { xmlAttr } from "./webApi";
 export const attributes = (columns: readonly string[]): string =>
   columns.map((c) => `<attribute name="${c}"/>`).join("");
 
-/** A condition; the value is escaped. */
-export const condition = (attribute: string, operator: string, value: string | number): string =>
-  `<condition attribute="${attribute}" operator="${operator}" value="${xmlAttr(String(value))}"/>`;
+/** A condition; the value is escaped. Operators that take no value (`not-null`) are given none. */
+export const condition = (attribute: string, operator: string, value?: string | number): string =>
+  `<condition attribute="${attribute}" operator="${operator}"${value === undefined ? "" : ` value="${xmlAttr(String(value))}"`}/>`;
+
+/** One value of an `in` condition, escaped (callers that size queries measure this piece). */
+export const inValue = (value: string | number): string => `<value>${xmlAttr(String(value))}</value>`;
+
+/** An `in` condition from its value pieces (`inValue`). */
+export const inCondition = (attribute: string, pieces: string): string =>
+  `<condition attribute="${attribute}" operator="in">${pieces}</condition>`;
 
 export const order = (attribute: string, descending = false): string =>
   `<order attribute="${attribute}"${descending ? ' descending="true"' : ""}/>`;

@@ -15,7 +15,8 @@
 import { isObject } from "../../core/json";
 import { Account, Association, OutreachExceptionTable } from "../../schema";
 import { DataNote, OutreachException, PartnerAssociation, SourceFailure, SourceOutcome } from "../../core/types";
-import { Row, normalizeGuid, xmlAttr } from "../webApi";
+import { Row, normalizeGuid } from "../webApi";
+import { attributes, condition, fetchXml, inCondition, inValue, order } from "../fetchXml";
 import {
   ASSOCIATION_COLUMNS,
   DATAVERSE_SOURCE,
@@ -113,16 +114,16 @@ function linksXml(links: Links): string {
   if (links.associations) {
     xml +=
       `<link-entity name="${Association.logicalName}" from="${Association.customer}" to="${Account.id}" link-type="outer" alias="${PA}">` +
-      ASSOCIATION_COLUMNS.map((c) => `<attribute name="${c}"/>`).join("") +
-      `<order attribute="${Association.id}"/></link-entity>`;
+      attributes(ASSOCIATION_COLUMNS) +
+      `${order(Association.id)}</link-entity>`;
   }
   if (links.exceptionsAt) {
     const E = OutreachExceptionTable;
     const since = new Date(Date.parse(links.exceptionsAt) - EXCEPTION_LOOKBACK_DAYS * 86_400_000).toISOString();
     xml +=
       `<link-entity name="${E.logicalName}" from="${E.account}" to="${Account.id}" link-type="outer" alias="${EX}">` +
-      EXCEPTION_COLUMNS.map((c) => `<attribute name="${c}"/>`).join("") +
-      `<filter type="and"><condition attribute="${E.createdOn}" operator="ge" value="${xmlAttr(since)}"/></filter>` +
+      attributes(EXCEPTION_COLUMNS) +
+      `<filter type="and">${condition(E.createdOn, "ge", since)}</filter>` +
       decisionLink(DC, E.id) +
       `</link-entity>`;
   }
@@ -130,14 +131,11 @@ function linksXml(links: Links): string {
 }
 
 function accountQuery(filter: string, links: Links, page: number): string {
-  return (
-    `<fetch version="1.0" mapping="logical" no-lock="true" count="${PAGE}" page="${page}">` +
-    `<entity name="${Account.logicalName}">` +
-    ACCOUNT_COLUMNS.map((c) => `<attribute name="${c}"/>`).join("") +
-    filter +
-    linksXml(links) +
-    `<order attribute="${Account.id}"/>` +
-    `</entity></fetch>`
+  return fetchXml(
+    Account.logicalName,
+    attributes(ACCOUNT_COLUMNS) + filter + linksXml(links) + order(Account.id),
+    PAGE,
+    page,
   );
 }
 
@@ -151,17 +149,15 @@ interface FilterShape {
 
 function inShape(column: string): FilterShape {
   return {
-    piece: (v) => `<value>${xmlAttr(v)}</value>`,
-    wrap: (pieces) =>
-      `<filter type="and"><condition attribute="${column}" operator="in">${pieces}</condition></filter>`,
+    piece: inValue,
+    wrap: (pieces) => `<filter type="and">${inCondition(column, pieces)}</filter>`,
     conditionsPerValue: 0,
   };
 }
 
 /** `like` only narrows the search; the exact domain comparison happens on the rows that come back. */
 const DOMAIN_SHAPE: FilterShape = {
-  piece: (d) =>
-    `<condition attribute="${Account.website}" operator="like" value="%${xmlAttr(d)}%"/><condition attribute="${Account.email}" operator="like" value="%@${xmlAttr(d)}"/>`,
+  piece: (d) => condition(Account.website, "like", `%${d}%`) + condition(Account.email, "like", `%@${d}`),
   wrap: (pieces) => `<filter type="or">${pieces}</filter>`,
   conditionsPerValue: 2,
 };
