@@ -20,6 +20,7 @@ import { silentSignInTimeoutMs } from "../src/sources/graph/graphBudget";
 import { GraphModule, graphApplies, loadGraphModule } from "../src/sources/graph/graphModule";
 import { ACCESS_NOT_GRANTED } from "../src/sources/graph/graphFailures";
 import { GRAPH_SCRIPT_VERSION } from "../src/sources/graph/graphScriptVersion";
+import { localStorageOrUndefined } from "../src/sources/formResolution";
 
 /**
  * Where Graph is and how tokens are had: passed to the control's constructor. Dynamics calls
@@ -82,7 +83,8 @@ export function loadGraphFromOrg(
   );
 }
 
-const loadFromOrg = (): Promise<GraphModule> => loadGraphFromOrg(window.location.origin, document, localStorage);
+const loadFromOrg = (): Promise<GraphModule> =>
+  loadGraphFromOrg(window.location.origin, document, localStorageOrUndefined());
 
 const AUTHS = Symbol.for("partnerguard.graphAuths.v1");
 

@@ -6,7 +6,7 @@ import { WebApiHost } from "../src/sources/webApi";
 import { SharedOptions } from "../src/sources/sharedResolution";
 import { WebResources } from "../src/schema";
 import { ConfigCache } from "../src/sources/configSource";
-import { localConfigCache } from "../src/sources/formResolution";
+import { localConfigCache, sessionStorageOrUndefined } from "../src/sources/formResolution";
 
 export interface CommandHost {
   webApi: WebApiHost;
@@ -30,12 +30,6 @@ export interface CommandHost {
 /** The host of the real platform. */
 export function xrmHost(): CommandHost {
   const settings = Xrm.Utility.getGlobalContext().userSettings;
-  let storage: Storage | undefined;
-  try {
-    storage = sessionStorage;
-  } catch {
-    storage = undefined;
-  }
   return {
     webApi: Xrm.WebApi as unknown as WebApiHost,
     getString: (key) => Xrm.Utility.getResourceString(WebResources.commandScript, key),
@@ -50,7 +44,7 @@ export function xrmHost(): CommandHost {
     },
     confirm: async (title, text, confirmButtonLabel, cancelButtonLabel) =>
       (await Xrm.Navigation.openConfirmDialog({ title, text, confirmButtonLabel, cancelButtonLabel })).confirmed,
-    storage,
+    storage: sessionStorageOrUndefined(),
     configCache: localConfigCache(globalThis.location?.host, settings.userId),
   };
 }

@@ -38,24 +38,22 @@ interface FormResolutionDeps {
   clock?: () => number;
 }
 
-/** The page's session storage, or undefined where it is not available (blocked, Node). */
-export function sessionStorageOrUndefined(): Storage | undefined {
+/** One of the page's storages, or undefined where it is not available (blocked: reading it throws; Node). */
+function storageOrUndefined(which: "sessionStorage" | "localStorage"): Storage | undefined {
   try {
-    return typeof sessionStorage === "undefined" ? undefined : sessionStorage;
+    return (globalThis as Partial<Record<typeof which, Storage>>)[which];
   } catch {
     return undefined;
   }
 }
 
+export const sessionStorageOrUndefined = (): Storage | undefined => storageOrUndefined("sessionStorage");
+export const localStorageOrUndefined = (): Storage | undefined => storageOrUndefined("localStorage");
+
 /** The cross-session configuration cache of this org and user, or undefined where localStorage is not available. */
 export function localConfigCache(org: string | undefined, userId: string | undefined): ConfigCache | undefined {
-  try {
-    return typeof localStorage === "undefined"
-      ? undefined
-      : { storage: localStorage, key: configCacheKey(org, userId) };
-  } catch {
-    return undefined;
-  }
+  const storage = localStorageOrUndefined();
+  return storage && { storage, key: configCacheKey(org, userId) };
 }
 
 interface EarlyRead {

@@ -12,6 +12,7 @@ import {
   writeConfigCache,
 } from "../../src/sources/configSource";
 import { EnvironmentVariables } from "../../src/schema";
+import { localConfigCache, localStorageOrUndefined } from "../../src/sources/formResolution";
 
 const NOW = Date.parse("2026-11-29T08:00:00Z");
 
@@ -104,4 +105,19 @@ test("sources see two configurations as the same only when everything they read 
     false,
   );
   expect(sameForSources(a, { ...a, failure: { kind: "timeout", message: "not read" } })).toBe(false);
+});
+
+test("a page whose storage is blocked (reading localStorage throws) has no cache, never an error", () => {
+  Object.defineProperty(globalThis, "localStorage", {
+    configurable: true,
+    get() {
+      throw new Error("SecurityError: access is denied for this document");
+    },
+  });
+  try {
+    expect(localStorageOrUndefined()).toBeUndefined();
+    expect(localConfigCache("org", "user")).toBeUndefined();
+  } finally {
+    delete (globalThis as { localStorage?: Storage }).localStorage;
+  }
 });
