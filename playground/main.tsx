@@ -37,6 +37,7 @@ import { onSharedResolution, sharedSettled, simulateReload } from "../src/source
 import { LOCALES, makeTranslate, verdictLine } from "../src/text/verdictText";
 import { EnvironmentVariables, OutreachAudit } from "../src/schema";
 import { WebApiHost } from "../src/sources/webApi";
+import { CONFIG_CACHE_PREFIX } from "../src/sources/configSource";
 
 /** The command-bar web resource, loaded by its own <script> tag like the platform does. */
 interface CommandScript {
@@ -78,8 +79,7 @@ function forgetOtherOrgsConfiguration(): void {
   const org = JSON.stringify([params.get("graph"), params.get("freshness")]);
   try {
     if (localStorage.getItem("playground:org") === org) return;
-    for (const key of Object.keys(localStorage))
-      if (key.startsWith("partnerguard:config-cache:")) localStorage.removeItem(key);
+    for (const key of Object.keys(localStorage)) if (key.startsWith(CONFIG_CACHE_PREFIX)) localStorage.removeItem(key);
     localStorage.setItem("playground:org", org);
   } catch {
     // storage blocked: nothing cached either

@@ -100,7 +100,8 @@ export interface ConfigCache {
   key: string;
 }
 
-const CONFIG_CACHE_PREFIX = "partnerguard:config-cache:v1:";
+/** Every entry's key starts with it (`configCacheKey`). */
+export const CONFIG_CACHE_PREFIX = "partnerguard:config-cache:v1:";
 /** Younger entries are used without reading the configuration (an admin's change shows within this time). */
 export const CONFIG_FRESH_MS = 10 * 60_000;
 /** Older entries are not used even as a hint. */

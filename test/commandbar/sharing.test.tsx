@@ -11,6 +11,7 @@ import * as ribbon from "../../webresource/ribbon";
 import { CommandHost } from "../../webresource/host";
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { PERSONAS } from "../../src/emulator/personas";
+import { CONFIG_CACHE_PREFIX } from "../../src/sources/configSource";
 
 beforeEach(() => {
   forgetSharedResolutions();
@@ -86,7 +87,7 @@ describe("one resolution per account per page load", () => {
     await Ribbon.isOutreachEnabled(form);
     expect(configReads()).toBe(1);
     // Eleven minutes later the entry is only a hint: the configuration is read again.
-    const [key] = Object.keys(localStorage).filter((k) => k.startsWith("partnerguard:config-cache:"));
+    const [key] = Object.keys(localStorage).filter((k) => k.startsWith(CONFIG_CACHE_PREFIX));
     const entry = JSON.parse(localStorage.getItem(key) ?? "{}");
     localStorage.setItem(key, JSON.stringify({ ...entry, at: entry.at - 11 * 60_000 }));
     nextPageLoad();
