@@ -15,7 +15,7 @@ import { normalizeGuid } from "../src/sources/webApi";
 import { EnvironmentVariables, SystemUser, WebResources } from "../src/schema";
 import { GRAPH_SOURCE } from "../src/sources/graph/graphApi";
 import { InteractiveGraphAuth } from "../src/sources/graph/graphAuth";
-import { redirectUriFor } from "../src/sources/graph/redirectUri";
+import { redirectUriFor, webResourceUrl } from "../src/sources/graph/redirectUri";
 import { silentSignInTimeoutMs } from "../src/sources/graph/graphBudget";
 import { GraphModule, graphApplies, loadGraphModule } from "../src/sources/graph/graphModule";
 import { ACCESS_NOT_GRANTED } from "../src/sources/graph/graphFailures";
@@ -45,12 +45,12 @@ export interface GraphOptions {
  * no cache can serve the previous script.
  */
 export function graphScriptUrl(origin: string, version: string = GRAPH_SCRIPT_VERSION): string {
-  return `${origin.replace(/\/+$/, "")}/%7B${version}%7D/WebResources/${WebResources.graphScript}`;
+  return webResourceUrl(`${origin.replace(/\/+$/, "")}/%7B${version}%7D`, WebResources.graphScript);
 }
 
 /** The plain web resource URL, made unique per version by its query string: tried when the versioned path does not load. */
 export function graphScriptFallbackUrl(origin: string, version: string = GRAPH_SCRIPT_VERSION): string {
-  return `${origin.replace(/\/+$/, "")}/WebResources/${WebResources.graphScript}?v=${version}`;
+  return `${webResourceUrl(origin, WebResources.graphScript)}?v=${version}`;
 }
 
 const PLAIN_URL_KEY = "partnerguard:graph-script-plain";
