@@ -9,7 +9,12 @@ import { IncludePartnerActions } from "./components/IncludePartner.types";
 import { ActionContext } from "../src/sources/partnerActions";
 import { SourceFailure } from "../src/core/types";
 import { VerdictController } from "./VerdictController";
-import { localConfigCache, resolveForForm, sessionStorageOrUndefined } from "../src/sources/formResolution";
+import {
+  followForForm,
+  localConfigCache,
+  resolveForForm,
+  sessionStorageOrUndefined,
+} from "../src/sources/formResolution";
 import { GraphConnection, PartnerGuardOptions, loginHintOf } from "./graphWiring";
 import { withheldTenantSource } from "../src/sources/graph/withheldTenant";
 
@@ -41,28 +46,37 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
     this.graph = new GraphConnection(() => loginHintOf(this.context), this.options.graph);
     this.controller = new VerdictController(
       (accountId, fresh, signal) => {
-        const tenantWithheld = withheld(this.context.parameters.customerTenantId);
-        return resolveForForm(
-          {
-            webApi: this.context.webAPI,
-            // A tenant id the user may not read is not an absent one: where Graph is on, it fails closed.
-            extraSources: [tenantWithheld ? withheldTenantSource : this.graph.source],
-            storage: sessionStorageOrUndefined(),
-            // Across sessions, so that Graph starts beside the configuration read on every load.
-            configCache: localConfigCache(window.location.host, this.context.userSettings.userId),
-          },
-          accountId,
-          tenantWithheld ? undefined : (this.context.parameters.customerTenantId?.raw ?? undefined),
-          // Never reuse what another face (the command bar, which sees no tenant id either) resolved
-          // without Graph: that answer took the missing tenant id for an account without one.
-          fresh || tenantWithheld,
-          signal,
-        );
+        const [deps, tenantId, own] = this.question();
+        return resolveForForm(deps, accountId, tenantId, fresh || own, signal);
       },
       () => this.context.factory.requestRender(),
+      // The card follows the account: another face's newer resolution is shown without a request.
+      (accountId, adopt) => {
+        const [deps, tenantId, own] = this.question();
+        return followForForm(deps, accountId, tenantId, own, adopt);
+      },
     );
     // Created once: the card keeps the same callbacks across renders.
     this.include = includeActions(() => this.controller.resolution, this.actionContext, this.controller.refresh);
+  }
+
+  /** How the card asks: its sources, the tenant id it may read, and whether it must resolve on its own. */
+  private question(): [Parameters<typeof resolveForForm>[0], string | undefined, boolean] {
+    const tenantWithheld = withheld(this.context.parameters.customerTenantId);
+    return [
+      {
+        webApi: this.context.webAPI,
+        // A tenant id the user may not read is not an absent one: where Graph is on, it fails closed.
+        extraSources: [tenantWithheld ? withheldTenantSource : this.graph.source],
+        storage: sessionStorageOrUndefined(),
+        // Across sessions, so that Graph starts beside the configuration read on every load.
+        configCache: localConfigCache(window.location.host, this.context.userSettings.userId),
+      },
+      tenantWithheld ? undefined : (this.context.parameters.customerTenantId?.raw ?? undefined),
+      // Never reuse (nor follow) what another face (the command bar, which sees no tenant id either) resolved
+      // without Graph: that answer took the missing tenant id for an account without one.
+      tenantWithheld,
+    ];
   }
 
   /**

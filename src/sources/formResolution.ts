@@ -23,7 +23,7 @@ import {
   sameForSources,
   writeConfigCache,
 } from "./configSource";
-import { sharedResolve, SharedOptions } from "./sharedResolution";
+import { answers, onSharedResolution, sharedResolve, SharedOptions } from "./sharedResolution";
 import { WebApiHost } from "./webApi";
 import { DATAVERSE_SOURCE } from "./dataverseSource";
 import { SourceOutcome } from "../core/types";
@@ -126,6 +126,33 @@ function earlyStart(
   };
 }
 
+/** The sources a face with these dependencies can ask. */
+const sourcesOf = (deps: Pick<FormResolutionDeps, "extraSources">) => [
+  DATAVERSE_SOURCE,
+  ...(deps.extraSources ?? []).map((s) => s.name),
+];
+
+/**
+ * Be told of each newer resolution of the account that any face of the window settles (the
+ * command's re-check, the enable rule, another card, this face itself) and that answers this face's
+ * question, so that it can show it without a request of its own. `strict` for a face that never
+ * reuses (as `fresh` always in `resolveForForm`). Returns the unsubscribe function.
+ */
+export function followForForm(
+  deps: Pick<FormResolutionDeps, "extraSources" | "scope">,
+  accountId: string,
+  tenantId: string | undefined,
+  strict: boolean,
+  listener: (resolution: Resolution) => void,
+): () => void {
+  const wanted = { accountId, tenantId, sources: sourcesOf(deps) };
+  return onSharedResolution(
+    accountId,
+    (resolution, _changed, asked) => answers(asked, wanted, resolution, strict) && listener(resolution),
+    deps.scope,
+  );
+}
+
 export function resolveForForm(
   deps: FormResolutionDeps,
   accountId: string,
@@ -135,9 +162,8 @@ export function resolveForForm(
 ): Promise<Resolution> {
   const storage = deps.storage;
   const clock = deps.clock ?? Date.now;
-  const sources = [DATAVERSE_SOURCE, ...(deps.extraSources ?? []).map((s) => s.name)];
   return sharedResolve(
-    { accountId, tenantId, sources },
+    { accountId, tenantId, sources: sourcesOf(deps) },
     (stop) => {
       const cached = readConfigCache(deps.configCache, clock());
       // A young entry stands in for the read; a fresh resolution (the command's re-check, Retry) always reads.

@@ -24,8 +24,11 @@ export const STORAGE_PREFIX = "partnerguard:resolution:";
 export const PENDING_LEASE_MS = 2000;
 const POLL_MS = 100;
 
-/** Told of every resolution that becomes the account's newest; `changed` is false when the verdict is the same as before. */
-type Listener = (resolution: Resolution, changed: boolean) => void;
+/**
+ * Told of every resolution that becomes the account's newest; `changed` is false when the verdict is
+ * the same as before; `asked` is the question of the face that resolved it (see `answers`).
+ */
+type Listener = (resolution: Resolution, changed: boolean, asked: ShareKey) => void;
 
 export interface ShareKey {
   accountId: string;
@@ -282,7 +285,8 @@ export function sharedResolve(
         resolution,
       });
       const changed = !sameVerdict(previous, resolution);
-      for (const listener of [...(registry.listeners.get(norm(key.accountId)) ?? [])]) listener(resolution, changed);
+      for (const listener of [...(registry.listeners.get(norm(key.accountId)) ?? [])])
+        listener(resolution, changed, key);
     },
     () => {
       account.entries = account.entries.filter((e) => e !== entry);
@@ -290,6 +294,18 @@ export function sharedResolve(
     },
   );
   return joined;
+}
+
+/**
+ * Whether a resolution asked as `asked` answers a face that asks `wanted` (the account being the
+ * same): the same customer tenant id, and the sources it did not ask did not apply there. `strict`,
+ * for a face that never reuses what another face resolved: it asked every source `wanted` asks.
+ */
+export function answers(asked: ShareKey, wanted: ShareKey, resolution: Resolution, strict?: boolean): boolean {
+  return (
+    norm(asked.tenantId) === norm(wanted.tenantId) &&
+    covers(asked.sources, wanted.sources, strict ? undefined : resolution)
+  );
 }
 
 /** The newest settled resolution shared for an account, if any (no request). */
