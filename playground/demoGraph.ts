@@ -1,13 +1,13 @@
 /**
- * Microsoft Graph in the playground: the control's Graph source talks to the local emulator
- * the playground server serves under /graph (plain HTTP on 127.0.0.1, so nothing leaves the
- * machine), with a fixed demo token instead of MSAL (there is no Entra sign-in here). Over
- * http the Graph client sends no Authorization header at all, so the token never travels.
- * `?graph=signed-out` starts signed out, to show the "Connect to Microsoft Graph" button.
+ * Microsoft Graph in the playground: the control loads the shipped web resource
+ * pg_/scripts/graph.js from the page's origin (as in Dynamics), and its Graph source talks to the
+ * local emulator the playground server serves under /graph (plain HTTP on 127.0.0.1, so nothing
+ * leaves the machine). The one stand-in is the token: a fixed demo token instead of MSAL, as there
+ * is no Entra sign-in here. Over http the Graph client sends no Authorization header at all, so the
+ * token never travels. `?graph=signed-out` starts signed out, to show "Connect to Microsoft Graph".
  */
-import { GraphOptions } from "../PartnerGuard/graphWiring";
+import type { GraphOptions } from "../PartnerGuard/graphWiring";
 import { StaticTokenAuth } from "../src/sources/graph/graphAuth";
-import { createGraphSource } from "../src/sources/graph/graphSource";
 import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
 import { EnvironmentVariables } from "../src/schema";
 import { DEMO_GRAPH_CLIENT_ID, DEMO_PARTNER_TENANT } from "../src/emulator/graphDemo";
@@ -18,13 +18,7 @@ import { DEMO_GRAPH_CLIENT_ID, DEMO_PARTNER_TENANT } from "../src/emulator/graph
  */
 export function demoGraph(mode: string | null): GraphOptions {
   const auth = new StaticTokenAuth("playground-demo-token", mode !== "signed-out");
-  // The playground bundles the Graph source itself (in Dynamics it is the web resource
-  // pg_/scripts/graph.js); its "MSAL" is the demo token, as there is no Entra here.
-  return {
-    baseUrl: `${window.location.origin}/graph`,
-    createAuth: () => auth,
-    loadGraph: () => Promise.resolve({ createGraphSource, createMsalAuth: () => auth }),
-  };
+  return { baseUrl: `${window.location.origin}/graph`, createAuth: () => auth };
 }
 
 /** The admin's Graph settings as environment variables; only accounts with a tenant id use them. */

@@ -13,7 +13,6 @@ import {
   DialogType,
   Dropdown,
   IDropdownOption,
-  initializeIcons,
   MessageBar,
   MessageBarType,
   PrimaryButton,
@@ -22,12 +21,11 @@ import {
 import { parseFeed } from "../src/sources/feedFile";
 import { emulatorFromFeed } from "../src/emulator/fromFeed";
 import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
-import { PartnerGuard } from "../PartnerGuard/index";
+import type { PartnerGuard as PartnerGuardControl } from "../PartnerGuard/index";
+import type { PartnerGuardOptions } from "../PartnerGuard/graphWiring";
 import { createContext, parseResx } from "./fakeContext";
 import { SCENARIOS, Scenario, findScenario } from "./scenarios";
 import demoFeed from "../data/demo-feed.csv";
-import strings1033 from "../PartnerGuard/strings/PartnerGuard.1033.resx";
-import strings1031 from "../PartnerGuard/strings/PartnerGuard.1031.resx";
 import { advanceDemoClock, installDemoClock } from "./demoClock";
 import { demoGraph, withGraphSettings } from "./demoGraph";
 import { ApproverPanel, PLAYGROUND_USERS } from "./ApproverPanel";
@@ -48,6 +46,28 @@ interface CommandScript {
   Form: { onLoad(executionContext: { getFormContext(): FakeFormContext }): void };
 }
 const script = (): CommandScript => (window as unknown as { PartnerGuard: CommandScript }).PartnerGuard;
+
+/**
+ * The control as the packed bundle.js registered it (index.html loads it from the zip before this
+ * script): the page never bundles the control's sources.
+ */
+type ControlConstructor = new (options?: PartnerGuardOptions) => PartnerGuardControl;
+function shippedControl(): ControlConstructor {
+  const registered = Object.values(
+    (window as unknown as { playgroundControls?: Record<string, ControlConstructor> }).playgroundControls ?? {},
+  );
+  if (registered.length !== 1) throw new Error("The packed control's bundle.js did not register one control.");
+  return registered[0];
+}
+
+/** The control's strings, read from the .resx files of the packed zip's control folder. */
+async function shippedStrings(languageId: number): Promise<Map<string, string>> {
+  const src = document.querySelector<HTMLScriptElement>('script[src$="/bundle.js"]')?.getAttribute("src") ?? "";
+  const url = src.replace(/bundle\.js$/, `strings/PartnerGuard.${languageId}.resx`);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return parseResx(await response.text());
+}
 
 /** Button texts come from the real RibbonDiffXml LocLabels. */
 function locLabel(id: string, languageId: number): string {
@@ -88,11 +108,11 @@ function forgetOtherOrgsConfiguration(): void {
 if (!openerPlayground) forgetOtherOrgsConfiguration();
 const demoNow = openerPlayground ? openerPlayground.now() : installDemoClock(params.get("now"));
 if (openerPlayground) Date.now = () => openerPlayground.now();
-initializeIcons("/fonts/");
+// Fluent's icons: the platform library registers them; FabricConfig.iconBaseUrl (index.html) keeps their fonts local.
 /** Graph for every control this page mounts: the local emulator and a demo token (no Entra here). */
 const GRAPH = demoGraph(params.get("graph"));
 
-const STRINGS: Record<number, Map<string, string>> = { 1033: parseResx(strings1033), 1031: parseResx(strings1031) };
+const STRINGS: Record<number, Map<string, string>> = {};
 const LANGUAGES: IDropdownOption[] = [
   { key: 1033, text: "English" },
   { key: 1031, text: "Deutsch" },
@@ -187,7 +207,7 @@ function ControlHost(props: { scenario: Scenario; languageId: number; width: num
   const { scenario, languageId, width, emulator } = props;
   React.useEffect(() => {
     const container = ref.current as HTMLDivElement;
-    const control = new PartnerGuard({ graph: GRAPH });
+    const control = new (shippedControl())({ graph: GRAPH });
     const render = () => ReactDOM.render(control.updateView(context as never), container);
     const context = createContext({
       accountId: scenario.accountId,
@@ -495,4 +515,6 @@ function App() {
   );
 }
 
-ReactDOM.render(<App />, document.getElementById("root"));
+void Promise.all(LANGUAGES.map(async (l) => (STRINGS[Number(l.key)] = await shippedStrings(Number(l.key))))).then(() =>
+  ReactDOM.render(<App />, document.getElementById("root")),
+);

@@ -1,18 +1,58 @@
 #!/usr/bin/env node
-// Builds the playground (the real control, React and Fluent bundled from node_modules) and
-// serves it on 127.0.0.1. `npm start`; PORT overrides 8181. Also imported by the browser tests.
+// Serves the playground on 127.0.0.1 (`npm start`, which packs the solution first; PORT overrides
+// 8181). The page runs what ships: the control's bundle.js and the web resources are read out of
+// the packed unmanaged zip (scripts/shipped.mjs) and served the way the platform serves them, with
+// React, ReactDOM and Fluent UI loaded as the platform-library globals the bundle reads. Only the
+// page around them (the form, the demo data, the approver's panel) is built here from playground/.
+// The browser tests start this script too.
 import { build } from "esbuild";
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
-import { buildWebResource, OUT as WEBRESOURCE_OUT } from "./build-webresource.mjs";
+import { readShipped } from "./shipped.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = path.join(root, "out", "playground");
+const require = createRequire(import.meta.url);
+
+/**
+ * The platform libraries as the platform hands them to a control: globals named by pcf-scripts'
+ * PlatformLibraryVersions.json (React 16.14.0 as `Reactv16`, Fluent 8.121.1 as
+ * `FluentUIReactv81211`; ReactDOM as `ReactDOMv16`). The page's own code uses the same globals, so
+ * the card's elements and the page's ReactDOM are one React.
+ */
+export const PLATFORM_LIBRARIES = {
+  react: "Reactv16",
+  "react-dom": "ReactDOMv16",
+  "@fluentui/react": "FluentUIReactv81211",
+};
+const PLATFORM_SCRIPTS = {
+  "/platform/react.js": require.resolve("react/umd/react.production.min.js"),
+  "/platform/react-dom.js": require.resolve("react-dom/umd/react-dom.production.min.js"),
+  // Fluent's package exports do not list its UMD build: found from the package folder.
+  "/platform/fluent.js": path.join(
+    path.dirname(require.resolve("@fluentui/react/package.json")),
+    "dist/fluentui-react.umd.js",
+  ),
+};
+
+const platformGlobals = {
+  name: "platform-libraries",
+  setup(b) {
+    b.onResolve({ filter: /^(react|react-dom|@fluentui\/react)$/ }, (args) => ({
+      path: args.path,
+      namespace: "platform-library",
+    }));
+    b.onLoad({ filter: /.*/, namespace: "platform-library" }, (args) => ({
+      contents: `module.exports = window[${JSON.stringify(PLATFORM_LIBRARIES[args.path])}];`,
+      loader: "js",
+    }));
+  },
+};
 
 export async function buildPlayground() {
-  await buildWebResource();
   await build({
     entryPoints: { app: path.join(root, "playground/main.tsx") },
     outdir: outDir,
@@ -25,6 +65,7 @@ export async function buildPlayground() {
     loader: { ".csv": "text", ".resx": "text", ".xml": "text" },
     alias: { "csv-parse/sync": "csv-parse/browser/esm/sync" },
     define: { "process.env.NODE_ENV": '"production"' },
+    plugins: [platformGlobals],
     logLevel: "warning",
   });
   // The local Microsoft Graph (src/emulator/graphDemo.ts), built for Node and served under /graph.
@@ -63,6 +104,7 @@ const TYPES = {
   ".js": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8",
   ".map": "application/json",
+  ".resx": "text/xml; charset=utf-8",
   ".woff": "font/woff",
   ".png": "image/png",
   ".svg": "image/svg+xml",
@@ -70,10 +112,9 @@ const TYPES = {
 };
 
 function resolveFile(urlPath) {
-  if (urlPath === "/" || urlPath === "/index.html") return path.join(root, "playground/index.html");
   if (urlPath === "/playground.css") return path.join(root, "playground/playground.css");
   if (/^\/app\.js(\.map)?$/.test(urlPath)) return path.join(outDir, urlPath.slice(1));
-  if (urlPath === "/webresources/pg_/scripts/outreach.js") return path.join(WEBRESOURCE_OUT, "scripts/outreach.js");
+  if (PLATFORM_SCRIPTS[urlPath]) return PLATFORM_SCRIPTS[urlPath];
   if (urlPath === "/favicon.ico") return path.join(root, "playground/favicon.svg");
   const font = /^\/fonts\/([\w.-]+\.woff)$/.exec(urlPath);
   if (font) return path.join(root, "node_modules/@fluentui/font-icons-mdl2/fonts", font[1]);
@@ -85,11 +126,32 @@ export async function startPlayground({
   host = "127.0.0.1",
   skipBuild = false,
 } = {}) {
+  const shipped = readShipped();
   if (!skipBuild) await buildPlayground();
+  const page = (await readFile(path.join(root, "playground/index.html"), "utf8")).replaceAll(
+    "{{control}}",
+    `/controls/${shipped.control}`,
+  );
   const server = createServer(async (req, res) => {
     const urlPath = new URL(req.url ?? "/", "http://localhost").pathname;
     if (urlPath.startsWith("/graph/")) {
       await serveGraph(req, res, urlPath);
+      return;
+    }
+    if (urlPath === "/" || urlPath === "/index.html") {
+      res.writeHead(200, { "Content-Type": TYPES[".html"], "Cache-Control": "no-store" }).end(page);
+      return;
+    }
+    // Web resources also at the versioned path the platform uses for cacheable ones: /%7B<version>%7D/WebResources/<name>.
+    const shippedPath = urlPath.replace(/^\/%7B\d+%7D(?=\/WebResources\/)/i, "");
+    const bytes = shipped.files.get(shippedPath);
+    if (bytes) {
+      res
+        .writeHead(200, {
+          "Content-Type": TYPES[path.extname(shippedPath)] ?? "application/octet-stream",
+          "Cache-Control": "no-store",
+        })
+        .end(bytes);
       return;
     }
     const file = resolveFile(urlPath);
@@ -112,11 +174,12 @@ export async function startPlayground({
   await new Promise((resolve, reject) => server.once("error", reject).listen(port, host, resolve));
   const address = server.address();
   const url = `http://${host}:${address.port}/`;
-  return { url, close: () => new Promise((resolve) => server.close(resolve)) };
+  return { url, zipPath: shipped.zipPath, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { url } = await startPlayground();
+  const { url, zipPath } = await startPlayground();
+  console.log(`Running the files of ${path.relative(root, zipPath)}`);
   console.log(`PartnerGuard playground: ${url}`);
   console.log(`Deep links: ${url}?account=expiring  ${url}?account=Tailspin  ${url}?lang=1031  ${url}?width=300`);
 }
