@@ -15,7 +15,7 @@ import {
 } from "../src/schema";
 import { sourceCode } from "../src/sources/node/feedSource";
 import { Row, normalizeGuid } from "../src/sources/webApi";
-import { attributes, condition, fetchXml, inCondition, inValue, order } from "../src/sources/fetchXml";
+import { attributes, condition, fetchXml, inCondition, inValue, order, unqueryableChar } from "../src/sources/fetchXml";
 import { FetchXmlPager, pool } from "../src/sources/node/batchSource";
 
 export interface Desired {
@@ -73,6 +73,11 @@ export function desiredFromFeed(rows: FeedRow[]): { desired: Desired[]; errors: 
       fail(
         `externalReference "${p.externalReference}" holds a character the Web API refuses in a key (/ < > * % & : \\ ? +)`,
       );
+      continue;
+    }
+    const forbidden = unqueryableChar(p.externalReference);
+    if (forbidden) {
+      fail(`externalReference holds a character (${forbidden}) that no Dataverse query can carry (XML forbids it)`);
       continue;
     }
     const source = sourceCode(p.source);

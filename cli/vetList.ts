@@ -13,6 +13,7 @@ import { Delimiter, sniffDelimiter } from "./csvFile";
 import { CsvReader, CsvRecord, CsvSyntaxError } from "../src/sources/node/csvRead";
 import { scanTextFile, textChunks } from "./textFile";
 import { MatchColumn, canonicalGuid, domainOf, normalizeName } from "../src/sources/node/batchSource";
+import { unqueryableChar } from "../src/sources/fetchXml";
 
 export const MATCH_ORDER: MatchColumn[] = ["accountId", "accountNumber", "tenantId", "email", "domain", "name"];
 
@@ -90,6 +91,10 @@ export interface VetListHead {
 const squash = (h: string) => h.toLowerCase().replace(/[\s_.-]/g, "");
 
 function normalizeValue(column: MatchColumn, raw: string): { value: string } | { invalid: string } {
+  // One such value would make Dataverse refuse the query with the up to 500 others of its chunk.
+  const forbidden = unqueryableChar(raw);
+  if (forbidden)
+    return { invalid: `"${raw}" holds a character (${forbidden}) that no Dataverse query can carry (XML forbids it)` };
   switch (column) {
     case "accountId": {
       const id = canonicalGuid(raw);

@@ -5,6 +5,22 @@
  */
 import { xmlAttr } from "./webApi";
 
+/**
+ * Characters XML 1.0 cannot carry at all, not even as `&#x..;`: C0 controls other than tab, line
+ * feed and carriage return, U+FFFE/U+FFFF and unpaired surrogates. A value holding one makes the
+ * whole query malformed, so Dataverse refuses it with every other value of the request: readers
+ * refuse such a value on its own row before it reaches a query (escaping cannot help).
+ */
+const XML_FORBIDDEN =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The first character of `value` no FetchXML query can hold, as `U+XXXX`; undefined when there is none. */
+export function unqueryableChar(value: string): string | undefined {
+  const found = XML_FORBIDDEN.exec(value)?.[0];
+  return found === undefined ? undefined : `U+${found.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
 /** `<attribute>` elements for the columns. */
 export const attributes = (columns: readonly string[]): string =>
   columns.map((c) => `<attribute name="${c}"/>`).join("");

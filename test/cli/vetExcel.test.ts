@@ -110,6 +110,29 @@ describe("matching lists from other systems", () => {
     expect(rows[3].reason).toMatch(/^2 accounts match account name twin traders/);
   });
 
+  test("a value with a character no XML can hold is refused on its own row; the rest of its query is answered", async () => {
+    server = await demoServer();
+    // Excel's "CSV UTF-8" starts with a BOM; the control characters come from another system's export.
+    const list = tmp.write(
+      "list.csv",
+      BOM + ["Company,Account number", "Woodgrove Foods,", "Con\u0001toso,", ",ab\fcd"].join("\n"),
+    );
+    const run = await runCli(["vet", list, "--env", server.url, "--as-of", DEMO_NOW, "--out", "out.csv"], {
+      cwd: tmp.dir,
+    });
+    const rows = parse<Record<string, string>>(tmp.read("out.csv"), { columns: true, bom: true });
+    expect(rows.map((r) => [r.verdict, r.matchedAccountId])).toEqual([
+      ["allowed", DEMO.woodgrove],
+      ["unverified", ""],
+      ["unverified", ""],
+    ]);
+    expect(rows[1].reason).toMatch(
+      /holds a character \(U\+0001\) that no Dataverse query can carry \(XML forbids it\)/,
+    );
+    expect(rows[2].reason).toMatch(/holds a character \(U\+000C\)/);
+    expect(run.stderr).not.toMatch(/400|malformed|network/i);
+  });
+
   test("German headers (Firma, Webseite, E-Mail-Adresse) are understood; a bare quote inside a cell is text", async () => {
     const list = tmp.write(
       "messe.csv",
