@@ -4,6 +4,8 @@
  * conditions, outer/inner link-entities, `page`/`count` paging, null columns omitted, lookups as
  * `_x_value` (root) or `alias.x` (link-entity) with formatted values. It records every request and
  * throws on anything it does not implement, so a test can never pass against a silent stub.
+ * Before evaluating, it refuses (400) what Dataverse refuses in a query (queryCheck.ts,
+ * odataOptions.ts), then answers 501 for valid FetchXML it does not evaluate (unimplemented.ts).
  *
  * Every created row carries the server-set columns (serverColumns.ts). The emulator itself runs
  * as the system user, which holds every privilege; `as(persona)` answers as a signed-in user
@@ -15,8 +17,11 @@ import { XMLParser } from "fast-xml-parser";
 import { ServerColumns, SystemUser } from "../schema";
 import { FORMATTED, Row, WebApiHost } from "../sources/webApi";
 import { EmulatorError } from "./emulatorError";
+import { checkODataOptions } from "./odataOptions";
+import { MAX_PAGE_SIZE, checkFetchXml } from "./queryCheck";
 import { Persona, PersonaAccess } from "./security";
 import { createdColumns, isServerSet, modifiedColumns } from "./serverColumns";
+import { unimplementedIn } from "./unimplemented";
 
 export { EmulatorError } from "./emulatorError";
 
@@ -44,6 +49,12 @@ export interface TableDefinition {
   lookups?: Record<string, string>;
   /** Relationships with cascade delete: rows of `table` whose lookup `column` points at a deleted row go with it. */
   cascadeDelete?: { table: string; column: string }[];
+  /**
+   * The table's columns (logical names), system columns included (tableColumns.ts). Columns named
+   * above (primary id and name, lookups, choices, keys) count without being listed. A query naming
+   * any other column is refused, as Dataverse refuses it (queryCheck.ts).
+   */
+  columns?: readonly string[];
 }
 
 interface RequestRecord {
@@ -68,6 +79,11 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** The server's clock (ms since the epoch) for createdon/modifiedon; Date.now when absent. */
   clock?: () => number;
+  /**
+   * A further check of every FetchXML query before it is evaluated (fetchSchema.node.ts validates
+   * against Fetch.xsd); it throws an EmulatorError 400 for a query the service would refuse.
+   */
+  checkQuery?: (fetchXml: string) => Promise<void>;
 }
 
 /** The user the unsecured emulator acts as (the system or application user); no systemuser row is inserted for it. */
@@ -110,7 +126,7 @@ interface Body {
 /** Which rows of a table a query returns to the caller. */
 type Visible = (table: string, row: Record_) => boolean;
 
-type XmlNode = Record<string, unknown>;
+export type XmlNode = Record<string, unknown>;
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -222,7 +238,7 @@ export class DataverseEmulator implements EmulatorHost {
 
   // ---- Operations, as a caller ----------------------------------------------------------
 
-  private async answer<T>(caller: Caller, request: RequestRecord, work: () => T): Promise<T> {
+  private async answer<T>(caller: Caller, request: RequestRecord, work: () => T | Promise<T>): Promise<T> {
     const recorded = caller.access ? { ...request, userId: caller.userId } : request;
     this.requests.push(recorded);
     const fault = this.options.fault?.(recorded);
@@ -232,7 +248,7 @@ export class DataverseEmulator implements EmulatorHost {
       if (fault === "hang") return await new Promise<T>(() => undefined);
       if (fault)
         throw Object.assign(new EmulatorError(fault.status, fault.message), { retryAfter: fault.retryAfterSeconds });
-      return work();
+      return await work();
     } finally {
       this.inFlight--;
     }
@@ -243,10 +259,15 @@ export class DataverseEmulator implements EmulatorHost {
     entity: string,
     options: string | undefined,
   ): Promise<{ entities: Row[]; nextLink?: string }> {
-    return this.answer(caller, { operation: "retrieveMultipleRecords", entity, options }, () => {
-      if (!options?.startsWith("?fetchXml="))
-        throw new Error(`emulator: only FetchXML queries are implemented, got ${options}`);
-      return { entities: this.evaluate(caller, entity, options.slice("?fetchXml=".length)).entities };
+    return this.answer(caller, { operation: "retrieveMultipleRecords", entity, options }, async () => {
+      // PCF passes FetchXML unencoded after `?fetchXml=` (it may hold `&amp;`): the rest is the query.
+      if (!options?.startsWith("?fetchXml=")) {
+        checkODataOptions(options ?? "");
+        throw new EmulatorError(501, `emulator: only FetchXML queries are implemented, got ${options ?? "no options"}`);
+      }
+      const fetchXml = options.slice("?fetchXml=".length);
+      await this.options.checkQuery?.(fetchXml);
+      return { entities: this.evaluate(caller, entity, fetchXml).entities };
     });
   }
 
@@ -254,7 +275,8 @@ export class DataverseEmulator implements EmulatorHost {
     return this.answer(
       caller,
       { operation: "retrieveMultipleRecords", entity, options: `?fetchXml=${fetchXml}` },
-      () => {
+      async () => {
+        await this.options.checkQuery?.(fetchXml);
         const { entities, total, end } = this.evaluate(caller, entity, fetchXml);
         return { entities, moreRecords: end < total };
       },
@@ -489,19 +511,14 @@ export class DataverseEmulator implements EmulatorHost {
 
   // ---- FetchXML evaluation -------------------------------------------------------------
 
-  private evaluate(
-    caller: Caller,
-    entitySet: string,
-    fetchXml: string,
-  ): { entities: Row[]; total: number; end: number } {
-    const doc = parser.parse(fetchXml) as XmlNode;
-    const fetch = doc.fetch as XmlNode | undefined;
-    if (!fetch) throw new EmulatorError(400, "emulator: not a FetchXML document");
+  private evaluate(caller: Caller, table: string, fetchXml: string): { entities: Row[]; total: number; end: number } {
+    // What the service refuses first (400), then what the emulator does not evaluate (501).
+    checkFetchXml(fetchXml, table, this.definitions);
+    const fetch = (parser.parse(fetchXml) as XmlNode).fetch as XmlNode;
+    const missing = unimplementedIn(fetch);
+    if (missing.length) throw new EmulatorError(501, `emulator: ${missing.join(", ")} not implemented`);
     const entity = fetch.entity as XmlNode;
     const name = String(entity.name);
-    if (name !== entitySet)
-      throw new EmulatorError(400, `emulator: entity ${name} does not match the queried table ${entitySet}`);
-    this.definition(name);
     const visible = this.visibility(caller, name, entity);
     const roots = this.candidates(name, entity.filter as XmlNode[] | undefined).filter(
       (r) => visible(name, r) && this.matchesFilters(name, r, entity.filter as XmlNode[] | undefined),
@@ -514,9 +531,8 @@ export class DataverseEmulator implements EmulatorHost {
         this.join(root, link, visible).map((extra) => ({ root, values: { ...values, ...extra } })),
       );
     }
-    const count = fetch.count !== undefined ? Number(fetch.count) : 5000;
+    const count = fetch.count !== undefined ? Number(fetch.count) : MAX_PAGE_SIZE;
     const page = fetch.page !== undefined ? Number(fetch.page) : 1;
-    if (count > 5000) throw new EmulatorError(400, "emulator: count cannot exceed 5000");
     return {
       entities: rows.slice((page - 1) * count, page * count).map((r) => r.values),
       total: rows.length,

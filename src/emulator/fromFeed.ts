@@ -23,13 +23,14 @@ import {
   RelationshipTypeLabels,
 } from "../schema";
 import { DataverseEmulator, EmulatorOptions, Record_, TableDefinition } from "./dataverseEmulator";
+import { TABLE_COLUMNS } from "./tableColumns";
 
 /** `{ key: code }` with English labels -> choice labels by code (the solution's labels, for formatted values). */
 function labels<K extends string>(codes: Record<K, number>, english: Record<K, string>): Record<number, string> {
   return Object.fromEntries((Object.keys(codes) as K[]).map((key) => [codes[key], english[key]]));
 }
 
-export const TABLES: Record<string, TableDefinition> = {
+const DEFINITIONS: Record<string, TableDefinition> = {
   [Account.logicalName]: {
     primaryId: Account.id,
     primaryName: Account.name,
@@ -92,6 +93,11 @@ export const TABLES: Record<string, TableDefinition> = {
   environmentvariabledefinition: { primaryId: "environmentvariabledefinitionid", primaryName: "schemaname" },
   environmentvariablevalue: { primaryId: "environmentvariablevalueid" },
 };
+
+/** The tables, each with its columns (tableColumns.ts): a query naming another column is refused. */
+export const TABLES: Record<string, TableDefinition> = Object.fromEntries(
+  Object.entries(DEFINITIONS).map(([name, def]) => [name, { ...def, columns: TABLE_COLUMNS[name] }]),
+);
 
 // One mapping of a feed row to Dataverse values, shared with the command line's offline reader.
 export { sourceCode, stableGuid } from "../sources/node/feedSource";

@@ -8,11 +8,15 @@
  * system (application) user; a token in `users` runs as that persona, its security roles enforced.
  * Anything else is answered 501 with a message naming it: a test can never pass against a
  * request this server silently ignored. Faults (429 with Retry-After, 5xx) and latency are injected.
+ * Query options are refused as the service refuses them (odataOptions.ts) and every FetchXML query
+ * is validated against Fetch.xsd (fetchSchema.node.ts) before the emulator answers it.
  * Used by the CLI tests and bench/vet-43k.ts.
  */
 import { createServer, IncomingMessage, ServerResponse } from "http";
 import { AddressInfo } from "net";
 import { DataverseEmulator, EmulatorError, EmulatorHost } from "./dataverseEmulator";
+import { fetchXsdAvailable, fetchXsdCheck } from "./fetchSchema.node";
+import { checkODataOptions } from "./odataOptions";
 import { Persona, PRIVILEGE_DENIED_CODE } from "./security";
 import { EntitySets } from "../schema";
 import { Row, normalizeGuid } from "../sources/webApi";
@@ -49,6 +53,11 @@ export interface WebApiServerOptions {
   latencyMs?: number;
   /** Return a fault for a request (it is recorded either way). */
   fault?: (request: ServerRequest, index: number) => InjectedFault | undefined;
+  /**
+   * Checks every FetchXML query before the emulator answers it (an EmulatorError 400 refuses it).
+   * By default: Fetch.xsd (fetchSchema.node.ts) when the schemas are there; `false`: none.
+   */
+  checkQuery?: ((fetchXml: string) => Promise<void>) | false;
 }
 
 export interface WebApiServer {
@@ -106,6 +115,10 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
   const state = { maxInFlight: 0 };
   const { emulator } = options;
   const personaHosts = new Map<string, EmulatorHost>();
+  const checkQuery =
+    options.checkQuery === false
+      ? undefined
+      : (options.checkQuery ?? (fetchXsdAvailable() ? fetchXsdCheck() : undefined));
 
   /** Who the bearer token signs in: the system user (the emulator itself), a persona, or nobody. */
   function hostFor(authorization: string | undefined): EmulatorHost | undefined {
@@ -171,12 +184,14 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
       });
 
     if (request.method === "GET" && setMatch[2] === undefined) {
-      if (!request.fetchXml)
+      checkODataOptions(queryPart); // malformed or unsupported options: 400, as the service answers
+      if (request.fetchXml === undefined || [...query.keys()].some((k) => k.startsWith("$")))
         return send(
           res,
           501,
           odataError(501, `emulator server: only FetchXML queries are implemented, got ?${queryPart}`).body,
         );
+      await checkQuery?.(request.fetchXml);
       const page = await host.fetchXmlPage(logical, request.fetchXml);
       const annotations = /odata\.include-annotations/.test(String(req.headers.prefer ?? ""));
       const value = page.entities.map((row) => ({

@@ -1,0 +1,129 @@
+/**
+ * The columns of the tables the emulator defines, so that a query naming a column its table does
+ * not have is refused the way Dataverse refuses it (queryCheck.ts). Our own tables' columns come
+ * from the solution model (src/pack/model), the list the packed solution creates: a column the
+ * code reads but the solution does not ship fails in the emulator, not first in a customer's org.
+ * Standard tables list the columns of their reference pages (powerapps-docs
+ * `developer/data-platform/reference/entities/<table>.md`) that the project or its tests touch,
+ * plus common neighbours; a standard column missing here is refused, which is never kinder.
+ */
+import { ACCOUNT_COLUMNS } from "../pack/model/account";
+import { TABLES as SOLUTION_TABLES } from "../pack/model/tables";
+import type { Table } from "../pack/model/types";
+import { Account, ServerColumns, SystemUser } from "../schema";
+
+/** What the platform gives every table: who created and changed a row, when, its version. */
+const AUDIT_COLUMNS = [
+  ServerColumns.createdBy,
+  ServerColumns.createdOn,
+  "createdonbehalfby",
+  ServerColumns.modifiedBy,
+  ServerColumns.modifiedOn,
+  "modifiedonbehalfby",
+  ServerColumns.overriddenCreatedOn,
+  "versionnumber",
+  "importsequencenumber",
+  "timezoneruleversionnumber",
+  "utcconversiontimezonecode",
+] as const;
+
+/** Every user- or team-owned table also has its owner columns and a state and status. */
+export const USER_OWNED_SYSTEM_COLUMNS: readonly string[] = [
+  ...AUDIT_COLUMNS,
+  ServerColumns.owner,
+  "owningbusinessunit",
+  "owninguser",
+  "owningteam",
+  "statecode",
+  "statuscode",
+];
+
+/** Activity tables (task, phonecall) share the activitypointer columns. */
+const ACTIVITY_COLUMNS = [
+  "activityid",
+  "activitytypecode",
+  "subject",
+  "description",
+  "regardingobjectid",
+  "scheduledstart",
+  "scheduledend",
+  "actualstart",
+  "actualend",
+  "actualdurationminutes",
+  "scheduleddurationminutes",
+  "prioritycode",
+  "isregularactivity",
+  ...USER_OWNED_SYSTEM_COLUMNS,
+];
+
+/** The columns of one of our own tables as the solution ships them (primary key and system columns included). */
+const solutionColumns = (table: Table): readonly string[] => [
+  table.primaryId,
+  ...table.columns.map((c) => c.logicalName),
+  ...USER_OWNED_SYSTEM_COLUMNS,
+];
+
+/** Columns by table logical name, for the emulator's table definitions (fromFeed.ts). */
+export const TABLE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  [Account.logicalName]: [
+    Account.id,
+    Account.name,
+    Account.parent,
+    Account.accountNumber,
+    Account.email,
+    Account.website,
+    "primarycontactid",
+    "telephone1",
+    "address1_city",
+    "address1_country",
+    "description",
+    "numberofemployees",
+    ...ACCOUNT_COLUMNS.map((c) => c.logicalName),
+    ...USER_OWNED_SYSTEM_COLUMNS,
+  ],
+  contact: [
+    "contactid",
+    "fullname",
+    "firstname",
+    "lastname",
+    "emailaddress1",
+    "jobtitle",
+    "telephone1",
+    "parentcustomerid",
+    ...USER_OWNED_SYSTEM_COLUMNS,
+  ],
+  // Business-owned: no owner columns and no statecode (a user is enabled or disabled).
+  [SystemUser.logicalName]: [
+    SystemUser.id,
+    SystemUser.domainName,
+    "fullname",
+    "firstname",
+    "lastname",
+    "internalemailaddress",
+    "azureactivedirectoryobjectid",
+    "businessunitid",
+    "isdisabled",
+    ...AUDIT_COLUMNS,
+  ],
+  task: ACTIVITY_COLUMNS,
+  phonecall: [...ACTIVITY_COLUMNS, "phonenumber", "directioncode"],
+  environmentvariabledefinition: [
+    "environmentvariabledefinitionid",
+    "schemaname",
+    "displayname",
+    "description",
+    "defaultvalue",
+    "type",
+    "isrequired",
+    "valueschema",
+    ...USER_OWNED_SYSTEM_COLUMNS,
+  ],
+  environmentvariablevalue: [
+    "environmentvariablevalueid",
+    "environmentvariabledefinitionid",
+    "schemaname",
+    "value",
+    ...USER_OWNED_SYSTEM_COLUMNS,
+  ],
+  ...Object.fromEntries(SOLUTION_TABLES.map((t) => [t.logicalName, solutionColumns(t)])),
+};
