@@ -66,6 +66,7 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
     return [
       {
         webApi: this.context.webAPI,
+        userId: this.context.userSettings.userId,
         // A tenant id the user may not read is not an absent one: where Graph is on, it fails closed.
         extraSources: [tenantWithheld ? withheldTenantSource : this.graph.source],
         storage: sessionStorageOrUndefined(),

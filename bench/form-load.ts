@@ -280,6 +280,7 @@ async function historyHeavyAccount(): Promise<{ requests: number; rows: number; 
     emulator.insert(OutreachExceptionTable.logicalName, {
       [OutreachExceptionTable.id]: guid("e", i),
       [OutreachExceptionTable.account]: lookup("account", id),
+      [OutreachExceptionTable.requestedFor]: id,
       createdon: recent,
     });
     emulator.insert(OutreachDecision.logicalName, {

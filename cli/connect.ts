@@ -110,14 +110,22 @@ async function loadPolicy(
   return { policy: config.policy, problems: config.policyProblems, from: `environment variable of ${host.baseUrl}` };
 }
 
-/** Where `vet` and `check` read from: a partner feed, mapped straight into rows in memory, or Dataverse. */
-type OpenedSource = { policy: LoadedPolicy } & (
+/**
+ * Where `vet` and `check` read from: a partner feed, mapped straight into rows in memory, or
+ * Dataverse, with the user the verdicts are for (`--as`, else the signed-in user; undefined when
+ * it could not be read: then no approved exception opens outreach).
+ */
+type OpenedSource = { policy: LoadedPolicy; userId?: string } & (
   { kind: "feed"; store: EvidenceStore } | { kind: "dataverse"; http: HttpWebApi }
 );
 
+/** The signed-in user (WhoAmI), or why it cannot be read. */
+const signedInUser = (http: HttpWebApi): Promise<string | Error> =>
+  http.whoAmI().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+
 export async function openSource(
   io: Io,
-  options: ConnectionOptions & { feed?: string; policy?: string },
+  options: ConnectionOptions & { feed?: string; policy?: string; as?: string },
   onFeedError: (line: number, message: string) => void,
 ): Promise<OpenedSource | CommandError> {
   if (options.feed) {
@@ -126,11 +134,15 @@ export async function openSource(
     for (const e of feed.errors) onFeedError(e.line, e.message);
     const policy = await loadPolicy(io, options.policy, undefined);
     if (policy instanceof CommandError) return policy;
-    return { kind: "feed", store: await storeFromFeedAsync(feed.rows), policy };
+    return { kind: "feed", store: await storeFromFeedAsync(feed.rows), policy, userId: options.as };
   }
   const http = connect(options, io);
   if (http instanceof CommandError) return http;
-  const policy = await loadPolicy(io, options.policy, http);
+  const [policy, user] = await Promise.all([loadPolicy(io, options.policy, http), options.as ?? signedInUser(http)]);
   if (policy instanceof CommandError) return policy;
-  return { kind: "dataverse", http, policy };
+  if (user instanceof Error)
+    io.err(
+      `note: who is signed in could not be read (${user.message}): no approved exception opens outreach in this run; give --as <user id>`,
+    );
+  return { kind: "dataverse", http, policy, userId: user instanceof Error ? undefined : user };
 }

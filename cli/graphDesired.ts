@@ -28,6 +28,23 @@ export interface GraphProblem {
 /** pg_externalreference is a text column of 100 characters. */
 export const MAX_REFERENCE = 100;
 
+/**
+ * The name of a Graph-sync association records the customer tenant it was read for, after the
+ * partner and the account: "Harbor – Contoso (tenant 52eaad04-…)". `--full-snapshot` compares it
+ * with the account's tenant id now: a row read for another tenant is never set inactive (someone
+ * changed the account's tenant id; Graph answered for another tenant).
+ */
+export function graphRowName(partner: string | undefined, account: TenantAccount): string {
+  return `${`${partner ?? "Microsoft Graph"} – ${account.name}`.slice(0, 100)} (tenant ${account.tenantId})`;
+}
+
+/** The tenant a Graph-sync association's name records (graphRowName), lower case; undefined when none. */
+export function syncedTenantOf(name: string | undefined): string | undefined {
+  return /\(tenant ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\)$/i
+    .exec(name ?? "")?.[1]
+    .toLowerCase();
+}
+
 /** Dataverse keeps start and end as DateOnly columns: Graph's instants become their UTC day. */
 export function dayOf(value: string | undefined): string | undefined {
   if (!value) return undefined;
@@ -88,7 +105,7 @@ export function desiredFromGraph(
         line: desired.length + 1,
         source: AssociationSourceCodes.graph,
         reference,
-        name: `${a.partnerName ?? "Microsoft Graph"} – ${account.name}`.slice(0, 100),
+        name: graphRowName(a.partnerName, account),
         customerId: account.id,
         partnerId: partnerAccountId,
         type: RelationshipTypeCodes[a.relationshipType],
@@ -116,9 +133,14 @@ export function graphKeys(reads: GraphRead[]): Set<string> {
  *   (failed, a part missing, a row it could not read, a tenant id that is not a GUID, or our own
  *   partner account, which is not read as a customer): absent is not evidence that it ended;
  * - `no-tenant-id`: its account carries no tenant id any more (or the row names no account), so
- *   Graph was not asked. Fail-safe: kept; an admin ends it, or gives the account its tenant id back.
+ *   Graph was not asked. Fail-safe: kept; an admin ends it, or gives the account its tenant id back;
+ * - `tenant-changed`: the row was synced for another tenant than the account's tenant id now (its
+ *   name says which, graphRowName): Graph answered for a different tenant, which says nothing about
+ *   this relationship. Kept, and the account is listed for an admin to look at;
+ * - `tenant-unknown`: the row's name records no tenant (synced before PartnerGuard recorded it, or
+ *   renamed): whether the tenant id changed cannot be told. Kept and listed the same way.
  */
-export type KeptReason = "graph-not-read" | "no-tenant-id";
+export type KeptReason = "graph-not-read" | "no-tenant-id" | "tenant-changed" | "tenant-unknown";
 
 export interface StaleJudgement {
   /** Not returned by Graph for an account it answered in full: set inactive. */
@@ -128,18 +150,22 @@ export interface StaleJudgement {
 
 /**
  * Fail-safe: of the active Graph-sync associations Graph did not return (`candidates`), only those
- * of an account whose Graph read fully succeeded (`complete`) are set inactive. `withTenantId`:
- * every account that carries a tenant id, read or not.
+ * of an account whose Graph read fully succeeded (`complete`) and that were synced for the tenant
+ * Graph was just asked about are set inactive. `tenants`: every account that carries a tenant id,
+ * read or not, with that tenant id (lower case).
  */
-export function judgeStale(candidates: Stale[], complete: Set<string>, withTenantId: Set<string>): StaleJudgement {
+export function judgeStale(candidates: Stale[], complete: Set<string>, tenants: Map<string, string>): StaleJudgement {
   const judgement: StaleJudgement = { setInactive: [], kept: [] };
   for (const s of candidates) {
     if (s.source !== AssociationSourceCodes.graph) continue;
-    if (s.customerId && complete.has(s.customerId)) judgement.setInactive.push(s);
-    else
+    if (s.customerId && complete.has(s.customerId)) {
+      const synced = syncedTenantOf(s.name);
+      if (synced && synced === tenants.get(s.customerId)) judgement.setInactive.push(s);
+      else judgement.kept.push({ ...s, reason: synced ? "tenant-changed" : "tenant-unknown" });
+    } else
       judgement.kept.push({
         ...s,
-        reason: s.customerId && withTenantId.has(s.customerId) ? "graph-not-read" : "no-tenant-id",
+        reason: s.customerId && tenants.has(s.customerId) ? "graph-not-read" : "no-tenant-id",
       });
   }
   return judgement;

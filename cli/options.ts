@@ -9,6 +9,7 @@ import { localUtcOffsetMinutes } from "../src/sources/resolver";
 import { MAX_CONCURRENCY } from "../src/sources/node/httpWebApi";
 import { isCalendarDate } from "../src/core/feed";
 import { Delimiter, parseDelimiter } from "./csvFile";
+import { normalizeGuid } from "../src/sources/webApi";
 
 interface OptionSpec {
   flags: string;
@@ -41,6 +42,13 @@ function wholeNumber(min: number, max: number) {
       throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
     return n;
   };
+}
+
+function userId(value: string): string {
+  const id = normalizeGuid(value);
+  if (!id)
+    throw new InvalidArgumentError("expected a user id (systemuserid), e.g. 11111111-1111-4111-8111-111111111111");
+  return id;
 }
 
 function envUrl(value: string): string {
@@ -130,6 +138,12 @@ const OPTIONS = {
     default: 500,
   },
   outDir: { flags: "--out-dir <dir>", description: "where the solution zips are written", default: "out/solution" },
+  as: {
+    flags: "--as <user id>",
+    description:
+      "answer for this user (a systemuserid) instead of the signed-in one: an approved exception never opens outreach for whoever approved it",
+    parse: userId,
+  },
 } satisfies Record<string, OptionSpec>;
 
 type OptionName = keyof typeof OPTIONS;

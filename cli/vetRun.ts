@@ -17,6 +17,7 @@ import {
   OwnEvidence,
   matchAccounts,
   outcomeFor,
+  readExceptions,
   walkHierarchy,
 } from "../src/sources/node/batchSource";
 import { matchInStore } from "../src/sources/node/feedSource";
@@ -53,6 +54,8 @@ export interface VettedRow extends Omit<RowVerdict, "refused">, Partial<Pick<Row
 export interface VetOptions extends BatchOptions {
   policy: Policy;
   now: number;
+  /** The user the verdicts are for (the signed-in user): an approval never opens outreach for its approver. */
+  userId?: string;
   progress?: Progress;
 }
 
@@ -148,10 +151,18 @@ export class VetSession {
           );
         }),
       );
-      progress?.phase("reading parent accounts");
+      progress?.phase("reading parent accounts and exceptions");
       this.seedAncestors(store);
       const known = new Set(store.accounts.keys());
-      await walkHierarchy(online, store, batch);
+      // The matched accounts' exception requests (their own queries: a flood of requests on one
+      // account never touches the others'), beside the hierarchy's reads.
+      const matched = new Set<string>();
+      for (const found of matches.values())
+        for (const accounts of found.byValue.values()) for (const a of accounts) matched.add(a.id);
+      await Promise.all([
+        walkHierarchy(online, store, batch),
+        readExceptions(online, store, [...matched], this.at, batch),
+      ]);
       for (const [id, account] of store.accounts) {
         if (known.has(id)) continue;
         const own = store.ownEvidence(id);
@@ -168,11 +179,22 @@ export class VetSession {
   /** A read batch's verdicts, one per distinct account, and its rows with them. */
   async judge({ rows, matches, store }: ReadBatch): Promise<VettedRow[]> {
     const verdictOf = this.verdicts(store);
+    // A row whose lookup failed is judged by the policy, as `check` judges a failed read
+    // (fail-closed: unverified; fail-open: allowed), with the failure as its reason.
+    const failedVerdict = (failure: SourceFailure) =>
+      rowVerdict(
+        evaluate({
+          accountId: "",
+          outcomes: [{ source: DATAVERSE_SOURCE, sourceKind: "dataverse", ok: false, failure }],
+          policy: this.options.policy,
+          now: this.options.now,
+        }),
+      );
     // Thousands of verdicts are a second of CPU: hand the event loop back now and then, so a
     // progress bar redraws and open keep-alive sockets are not left unserved for long.
     const out: VettedRow[] = [];
     for (let i = 0; i < rows.length; i++) {
-      out.push(vetRow(rows[i], matches, verdictOf));
+      out.push(vetRow(rows[i], matches, verdictOf, failedVerdict));
       if (i % 1000 === 999) await new Promise((r) => setImmediate(r));
     }
     return out;
@@ -200,6 +222,7 @@ export class VetSession {
             now: this.options.now,
             // Date-only end dates are whole days of the calendar the command runs in, as in `check`.
             utcOffsetMinutes: this.utcOffset,
+            userId: this.options.userId,
           }),
         );
         if (chain !== undefined) byChain.set(chain, v);
@@ -241,6 +264,7 @@ function vetRow(
   row: ListRow,
   matches: Map<MatchColumn, MatchResult>,
   verdictOf: (accountId: string) => RowVerdict,
+  failedVerdict: (failure: SourceFailure) => RowVerdict,
 ): VettedRow {
   const match = row.match;
   if (!match)
@@ -248,13 +272,19 @@ function vetRow(
   if ("invalid" in match) return unverified(row, "invalid", `cannot match: ${match.invalid}`);
   const found = matches.get(match.column);
   const failure: SourceFailure | undefined = found?.failed.get(match.value);
-  if (failure)
-    return unverified(
+  if (failure) {
+    const v = failedVerdict(failure);
+    return {
       row,
-      "failed",
-      t("Reason_source-failed", { source: DATAVERSE_SOURCE, failure: t(`Failure_${failure.kind}`) }),
-      { failure, refused: refusedKind(failure.kind) },
-    );
+      status: "failed",
+      outreach: v.outreach,
+      partnerOfRecord: "",
+      relationshipType: "",
+      reason: t("Reason_source-failed", { source: DATAVERSE_SOURCE, failure: t(`Failure_${failure.kind}`) }),
+      failure,
+      refused: refusedKind(failure.kind),
+    };
+  }
   const candidates = found?.byValue.get(match.value) ?? [];
   const what = `${COLUMN_WORDS[match.column]} ${match.value}`;
   if (!candidates.length) return unverified(row, "unmatched", `no account matches ${what}`);
@@ -300,7 +330,7 @@ const MAX_SHARED_CHAIN = 100;
  * note names the account where it closes, which may be the child.
  */
 function sharedChain(id: string, store: EvidenceStore): string | undefined {
-  if (store.failed.has(id)) return undefined;
+  if (store.failed.has(id) || store.exceptions.get(id)?.failure) return undefined;
   const own = store.ownEvidence(id);
   if (!own || own.associations.length || own.exceptions.length) return undefined;
   const parentId = store.accounts.get(id)?.parentId;

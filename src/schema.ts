@@ -47,6 +47,14 @@ export const ServerColumns = {
   owner: "ownerid",
   /** Data migration may set it on create: `createdon` is then a past moment ("not later than"). */
   overriddenCreatedOn: "overriddencreatedon",
+  /**
+   * Who really sent a row's create when it was made on behalf of another user (impersonation:
+   * `createdby` is then the impersonated user, this the caller). Server-set, like `createdby`.
+   */
+  createdOnBehalfBy: "createdonbehalfby",
+  modifiedOnBehalfBy: "modifiedonbehalfby",
+  /** The owner's business unit, which Local and Deep privilege depths compare with the caller's. */
+  owningBusinessUnit: "owningbusinessunit",
 } as const;
 
 /**
@@ -66,6 +74,12 @@ export const OutreachExceptionTable = {
   reasonCode: "pg_reasoncode",
   /** Whole number: the duration the seller asked for, in days. */
   requestedDays: "pg_requesteddays",
+  /**
+   * Text (a GUID, 36–38 characters): the account the request was made for, set by the client on
+   * create and updatable by nobody (field security). `pg_accountid` can move without the
+   * requester (Merge re-points it); a request whose current account is not this one does not count.
+   */
+  requestedFor: "pg_requestedforaccountid",
   createdOn: ServerColumns.createdOn,
   createdBy: ServerColumns.createdBy,
 } as const;
@@ -245,6 +259,8 @@ export const SystemUser = {
   logicalName: "systemuser",
   id: "systemuserid",
   domainName: "domainname",
+  /** The user's Microsoft Entra object id (what the `CallerObjectId` impersonation header names). */
+  objectId: "azureactivedirectoryobjectid",
 } as const;
 
 // ---- Solution packaging (issue 5): names the packer needs beyond the logical names above. ----
@@ -271,6 +287,18 @@ export const SecurityRoles = {
   seller: "PartnerGuard Seller",
   approver: "PartnerGuard Approver",
   admin: "PartnerGuard Administrator",
+} as const;
+
+/**
+ * Field security profiles the solution ships (column-level security on the columns the model marks
+ * secured). Membership is not part of a solution: admins add users and teams after import.
+ */
+export const FieldSecurityProfileNames = {
+  seller: "PartnerGuard Seller",
+  approver: "PartnerGuard Approver",
+  admin: "PartnerGuard Administrator",
+  /** The command line's application user (`sync`, `check`, `vet`). */
+  commandLine: "PartnerGuard command line",
 } as const;
 
 /** `<namespace>.<constructor>` of the control's manifest (PartnerGuard/ControlManifest.Input.xml). */

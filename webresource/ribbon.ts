@@ -12,6 +12,7 @@ import { Resolution } from "../src/sources/resolver";
 import { Verdict } from "../src/core/types";
 import { makeTranslate, LOCALES, partnerLabel, verdictLine } from "../src/text/verdictText";
 import { normalizeGuid } from "../src/sources/webApi";
+import { attributes, condition, fetchXml } from "../src/sources/fetchXml";
 import { CommandHost } from "./host";
 import { messageOf } from "../src/sources/failures";
 
@@ -27,6 +28,8 @@ export interface FormLike {
     getValue(): unknown;
     /** Xrm: what column security lets this user do with the column. */
     getUserPrivilege?(): { canRead?: boolean };
+    /** Xrm: the value was changed on the form and not saved yet. */
+    getIsDirty?(): boolean;
   } | null;
   ui: { refreshRibbon(refreshAll?: boolean): void };
 }
@@ -45,24 +48,50 @@ function tenantWithheld(form: FormLike): boolean {
   return form.getAttribute(Account.tenantId)?.getUserPrivilege?.().canRead === false;
 }
 
-export function resolveForAccount(
+/**
+ * The tenant id Dataverse holds for the account, read when the form's value was edited and not
+ * saved (the verdict is about the record, not about what the seller typed); the form's value
+ * otherwise. Undefined for none; `null` when the saved value could not be read.
+ */
+async function savedTenantId(host: CommandHost, form: FormLike, accountId: string): Promise<string | undefined | null> {
+  if (!form.getAttribute(Account.tenantId)?.getIsDirty?.()) return tenantIdOf(form);
+  try {
+    const query = fetchXml(
+      Account.logicalName,
+      attributes([Account.id, Account.tenantId]) + `<filter>${condition(Account.id, "eq", accountId)}</filter>`,
+    );
+    const { entities } = await host.webApi.retrieveMultipleRecords(Account.logicalName, `?fetchXml=${query}`);
+    const value = entities[0]?.[Account.tenantId];
+    return typeof value === "string" && value.trim() ? value.trim() : undefined;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The verdict for the form's account. The command's re-check (`fresh`) asks about the saved
+ * tenant id, never an unsaved edit of it; the enable rule (display only) follows the form.
+ */
+export async function resolveForAccount(
   host: CommandHost,
   form: FormLike,
   accountId: string,
   fresh: boolean,
 ): Promise<Resolution> {
-  const withheld = tenantWithheld(form);
+  const tenantId = fresh ? await savedTenantId(host, form, accountId) : tenantIdOf(form);
+  // A withheld tenant id (or a saved one that could not be read): Graph's part fails closed where Graph is on, as on the card.
+  const withheld = tenantWithheld(form) || tenantId === null;
   return resolveForForm(
-    // A withheld tenant id: Graph's part fails closed where Graph is on, as on the card.
     {
       webApi: host.webApi,
+      userId: host.userId,
       storage: host.storage,
       configCache: host.configCache,
       scope: host.scope,
       ...(withheld ? { extraSources: [withheldTenantSource] } : {}),
     },
     accountId,
-    withheld ? undefined : tenantIdOf(form),
+    withheld ? undefined : (tenantId ?? undefined),
     fresh || withheld,
   );
 }

@@ -5,7 +5,7 @@ import { CONNECTION, ConnectionOptions, addOptions } from "../options";
 import { Io } from "../io";
 import { Result, ResultSink } from "../result";
 import { openSource } from "../connect";
-import { evidenceLine, noteTexts, reasonTexts, t, verdictLine } from "../words";
+import { evidenceLine, noteTexts, partnerLabel, reasonTexts, t, typeLabel, verdictLine } from "../words";
 import { unseenEvidence } from "../unseen";
 import { readDataverse } from "../../src/sources/dataverseSource";
 import { evaluate } from "../../src/core/verdict";
@@ -21,6 +21,7 @@ import {
 import { matchInStore } from "../../src/sources/node/feedSource";
 import { normalizeGuid } from "../../src/sources/webApi";
 import { Verdict } from "../../src/core/types";
+import { FunctionHost, ParentChange, readParentHistory } from "../parentHistory";
 
 const CHECK = "check";
 
@@ -30,6 +31,7 @@ interface CheckOptions extends ConnectionOptions {
   asOf?: number;
   json?: boolean;
   failOnBlocked?: boolean;
+  as?: string;
 }
 
 export function checkCommand(io: () => Io, sink: ResultSink): Command {
@@ -41,9 +43,10 @@ export function checkCommand(io: () => Io, sink: ResultSink): Command {
       `
 Examples:
   partnerguard check a1000000-0000-4000-8000-000000000001 --env https://contoso.crm.dynamics.com
+  partnerguard check a1000000-0000-4000-8000-000000000001 --env https://contoso.crm.dynamics.com --as 11111111-1111-4111-8111-111111111111
   partnerguard check "Fabrikam Europe GmbH" --feed data/demo-feed.csv --json`,
     );
-  addOptions(command, [...CONNECTION, "feed", "policy", "asOf", "json", "failOnBlocked"]);
+  addOptions(command, [...CONNECTION, "feed", "policy", "asOf", "json", "failOnBlocked", "as"]);
   return command.action(async (account: string, options: CheckOptions) => {
     sink.result = await runCheck(io(), account, options);
   });
@@ -82,10 +85,11 @@ async function runCheck(io: Io, text: string, options: CheckOptions): Promise<Re
   const opened = await openSource(io, options, () => undefined);
   if (opened instanceof CommandError) return opened;
   const { policy } = opened;
-  const account = await findAccount(
-    opened.kind === "dataverse" ? { pager: opened.http } : { store: opened.store },
-    text,
-  );
+  let account = await findAccount(opened.kind === "dataverse" ? { pager: opened.http } : { store: opened.store }, text);
+  // An account id whose lookup failed is still a question with an answer: the source's read
+  // fails the same way, and the policy (fail-closed or fail-open) decides, as `vet` decides a row.
+  const id = normalizeGuid(text);
+  if (account instanceof CommandError && account.exitCode === ExitCode.environment && id) account = { id };
   if (account instanceof CommandError) return account;
 
   // Online, the control's own source (the account, its ancestors, their associations, and the
@@ -102,11 +106,36 @@ async function runCheck(io: Io, text: string, options: CheckOptions): Promise<Re
     policy: policy.policy,
     now,
     utcOffsetMinutes: localUtcOffsetMinutes(now),
+    userId: opened.userId,
   });
   const unseen = unseenEvidence(options.feed);
-  if (options.json) io.out(JSON.stringify({ account, verdict, policyProblems: policy.problems, unseen }, null, 2));
+  // Online: the parents the account had, from the audit history, and what each one's chain held.
+  const parents =
+    opened.kind === "dataverse" && outcome.ok
+      ? await droppedParents(opened.http, account.id, (id) =>
+          readDataverse(opened.http, id, { now }).then((o) =>
+            evaluate({ accountId: id, outcomes: [o], policy: policy.policy, now, userId: opened.userId }),
+          ),
+        )
+      : undefined;
+  if (options.json)
+    io.out(
+      JSON.stringify(
+        {
+          account,
+          userId: opened.userId,
+          verdict,
+          policyProblems: policy.problems,
+          unseen,
+          ...(parents ? { parentHistory: parents } : {}),
+        },
+        null,
+        2,
+      ),
+    );
   else {
     printVerdict(io, account, verdict, policy.problems);
+    if (parents) printParents(io, parents);
     for (const u of unseen) io.out(`Not seen: ${u}`);
   }
 
@@ -142,4 +171,62 @@ function printVerdict(io: Io, account: AccountInfo, verdict: Verdict, policyProb
   }
   for (const p of policyProblems) io.out(`policy: ${p}`);
   io.out(`\nEvaluated at ${verdict.evaluatedAt}.`);
+}
+
+/** At most this many parent changes are looked into (the newest). */
+const PARENT_CHANGES = 5;
+
+interface ParentHistory {
+  /** Why the audit history could not be read (auditing off, no privilege, not answered). */
+  unavailable?: string;
+  changes: (ParentChange & {
+    /** The partner of record the former parent's chain holds now (inherited until the change). */
+    droppedPartner?: string;
+    /** The former parent's chain could not be judged (not readable, a failed read). */
+    formerParentUnverified?: boolean;
+  })[];
+}
+
+/** The account's parent changes (newest first) with what each former parent's chain holds now. */
+async function droppedParents(
+  host: FunctionHost,
+  accountId: string,
+  verdictOf: (id: string) => Promise<Verdict>,
+): Promise<ParentHistory> {
+  const history = await readParentHistory(host, accountId);
+  if (!Array.isArray(history)) return { unavailable: `${history.kind}: ${history.message}`, changes: [] };
+  const changes: ParentHistory["changes"] = [];
+  for (const change of history.slice(0, PARENT_CHANGES)) {
+    if (!change.from) {
+      changes.push(change);
+      continue;
+    }
+    const former = await verdictOf(change.from);
+    const por = former.partnerOfRecord;
+    changes.push({
+      ...change,
+      droppedPartner: por ? `${partnerLabel(por)} (${typeLabel(por)})` : undefined,
+      formerParentUnverified: former.outreach === "unverified" || undefined,
+    });
+  }
+  return { changes };
+}
+
+function printParents(io: Io, history: ParentHistory): void {
+  if (history.unavailable) {
+    io.out(`\nParent account history: not available (${history.unavailable}); it needs auditing on accounts.`);
+    return;
+  }
+  if (!history.changes.length) return;
+  io.out("\nParent account changes (audit history):");
+  for (const c of history.changes) {
+    const from = c.from ? `${c.fromName ?? "(no name)"} (${c.from})` : "no parent";
+    const to = c.to ? `${c.toName ?? "(no name)"} (${c.to})` : "no parent";
+    const what = c.droppedPartner
+      ? `: the former parent's partner of record ${c.droppedPartner} is no longer inherited`
+      : c.formerParentUnverified
+        ? ": the former parent's partners could not be verified"
+        : "";
+    io.out(`  - ${c.on}${c.by ? ` by ${c.by}` : ""}: ${from} -> ${to}${what}`);
+  }
 }

@@ -28,6 +28,7 @@ import {
   desiredFromGraph,
   graphKeys,
   judgeStale,
+  syncedTenantOf,
 } from "../graphDesired";
 import { RawTenantAccount, graphSetup, readGraph, readTenantAccounts } from "../graphRead";
 import { HttpWebApi } from "../../src/sources/node/httpWebApi";
@@ -270,6 +271,8 @@ const who = (a: TenantAccount | { id: string; name: string }) => `account ${a.na
 const KEPT_BECAUSE: Record<KeptReason, string> = {
   "graph-not-read": "Graph could not be read for this account",
   "no-tenant-id": "the account has no tenant id any more: Graph was not asked",
+  "tenant-changed": "synced for another tenant than the account's tenant id now",
+  "tenant-unknown": "its name records no tenant it was synced for",
 };
 
 async function runGraphSync(io: Io, options: SyncOptions): Promise<Result> {
@@ -334,8 +337,28 @@ async function runGraphSync(io: Io, options: SyncOptions): Promise<Result> {
   if (options.fullSnapshot) {
     const candidates = await readSnapshotStale(host, [AssociationSourceCodes.graph], graphKeys(graph.reads));
     if (candidates instanceof CommandError) return candidates;
-    snapshot = judgeStale(candidates, graph.complete, new Set(raw.map((a) => a.id)));
+    snapshot = judgeStale(
+      candidates,
+      graph.complete,
+      new Map(raw.map((a) => [a.id, normalizeGuid(a.tenantId) ?? a.tenantId.trim().toLowerCase()])),
+    );
     staleFailed = await setInactive(io, host, snapshot.setInactive, options);
+  }
+  // Accounts whose tenant id changed since their Graph associations were synced (or cannot be
+  // told): none of those is set inactive; each account is listed, for an admin to look at.
+  const tenantChanged = new Map<string, { accountId: string; name?: string; tenantId?: string; syncedFor: string[] }>();
+  for (const k of snapshot?.kept ?? []) {
+    if ((k.reason !== "tenant-changed" && k.reason !== "tenant-unknown") || !k.customerId) continue;
+    const account = raw.find((a) => a.id === k.customerId);
+    const entry = tenantChanged.get(k.customerId) ?? {
+      accountId: k.customerId,
+      name: account?.name,
+      tenantId: account?.tenantId,
+      syncedFor: [],
+    };
+    const synced = syncedTenantOf(k.name) ?? "(not recorded)";
+    if (!entry.syncedFor.includes(synced)) entry.syncedFor.push(synced);
+    tenantChanged.set(k.customerId, entry);
   }
   const names = new Map(raw.map((a) => [a.id, a.name]));
   const ownerOf = (s: Stale) => {
@@ -356,6 +379,7 @@ async function runGraphSync(io: Io, options: SyncOptions): Promise<Result> {
           setInactive: snapshot.setInactive.length - staleFailed,
           keptGraphNotRead: kept("graph-not-read"),
           keptNoTenantId: kept("no-tenant-id"),
+          keptTenantChanged: kept("tenant-changed") + kept("tenant-unknown"),
         }
       : {}),
     requests: host.stats.requests,
@@ -395,6 +419,7 @@ async function runGraphSync(io: Io, options: SyncOptions): Promise<Result> {
             accountId: x.customerId,
             reason: x.reason,
           })),
+          tenantChanged: snapshot ? [...tenantChanged.values()] : undefined,
           failures: failed.map((f) => ({
             accountId: f.desired.customerId,
             externalReference: f.desired.reference,
@@ -416,13 +441,20 @@ async function runGraphSync(io: Io, options: SyncOptions): Promise<Result> {
         io.out(`  ${ownerOf(x)}: set inactive ${x.reference} (no longer in Microsoft Graph)`);
       for (const x of snapshot?.kept ?? []) io.out(`  ${ownerOf(x)}: keep ${x.reference} (${KEPT_BECAUSE[x.reason]})`);
     }
+    for (const t of tenantChanged.values())
+      io.out(
+        `${who({ id: t.accountId, name: t.name ?? t.accountId })}: tenant id ${t.tenantId ?? "(none)"} now, its Graph associations were synced for ${t.syncedFor.join(", ")}: none of them set inactive (check the account's tenant id)`,
+      );
     io.out(
       `${raw.length} accounts with a tenant id: ${graph.reads.length} read from Graph, ${graph.failures.length} Graph failed, ${badTenants.length} bad tenant ids. ` +
         `${countsLine(counts, !!options.dryRun)}` +
         (snapshot
           ? `, ${summary.setInactive} ${options.dryRun ? "would be " : ""}set inactive (no longer in Microsoft Graph)` +
             `, ${summary.keptGraphNotRead} kept because Graph could not be read for their account` +
-            `, ${summary.keptNoTenantId} kept because their account has no tenant id`
+            `, ${summary.keptNoTenantId} kept because their account has no tenant id` +
+            (summary.keptTenantChanged
+              ? `, ${summary.keptTenantChanged} kept because they were synced for another tenant than their account's now (${tenantChanged.size} accounts listed above)`
+              : "")
           : "") +
         (problems.length ? `, ${problems.length} associations reported` : "") +
         (failed.length ? `, ${failed.length} failed` : "") +

@@ -36,6 +36,7 @@ interface VetOptions extends ConnectionOptions {
   delimiter?: Delimiter;
   /** `--no-bom` sets it false; commander defaults it to true. */
   bom: boolean;
+  as?: string;
 }
 
 const OUTPUT_COLUMNS = ["verdict", "partnerOfRecord", "relationshipType", "reason", "matchedBy", "matchedAccountId"];
@@ -69,6 +70,7 @@ Examples:
     "json",
     "quiet",
     "chunkSize",
+    "as",
   ]);
   return command.action(async (file: string, options: VetOptions) => {
     sink.result = await runVet(io(), file, options);
@@ -106,6 +108,7 @@ async function runVet(io: Io, file: string, options: VetOptions): Promise<Result
   const session = new VetSession(opened.kind === "dataverse" ? { pager: opened.http } : { store: opened.store }, {
     policy: policy.policy,
     now: options.asOf ?? Date.now(),
+    userId: opened.userId,
     chunkSize: options.chunkSize,
     concurrency: options.concurrency,
     progress: options.json ? undefined : io.progress("vet"),

@@ -4,9 +4,14 @@
  *
  * The trust boundary lives here. Roles let sellers create requests and approvers create
  * decisions; nobody can change either. What a role cannot express is applied when the rows are
- * read, from the server-set `createdby`/`createdon` only: a decision by the request's own creator
- * does not count, an approval lasts at most the policy's `maxDays` from its `createdon`, and a
- * decision whose creator, time or value cannot be read counts as absent.
+ * read, from the server-set `createdby`/`createdonbehalfby`/`createdon` only (both user columns
+ * are a row's authors: impersonation sets the first to someone else): an approval by one of the
+ * request's own authors does not count, nor one made after the request's open window, nor one on
+ * a request that now sits on another account than it was made for (Merge moves requests); an
+ * approval lasts at most the policy's `maxDays` from its `createdon`; a decision whose creator,
+ * time or value cannot be read counts as absent. A rejection only ever closes outreach: it counts
+ * whenever it is made (an approval on day 29 is revoked by a rejection on day 31). The latest
+ * decision that counts wins.
  */
 import { Policy } from "./policy";
 import { ExceptionDecision, ExceptionState, IgnoredDecisionCode, OutreachException } from "./types";
@@ -15,7 +20,7 @@ import { parseDate } from "./dates";
 export const EXCEPTION_REASONS = ["customer-asked", "partner-declined", "partner-inactive", "other"] as const;
 export type ExceptionReason = (typeof EXCEPTION_REASONS)[number];
 
-/** A request nobody decided within this many days lapses: a later decision on it does not count. */
+/** A request nobody decided within this many days lapses: a later approval of it does not count (a rejection does). */
 export const REQUEST_OPEN_DAYS = 30;
 
 export interface ExceptionRequest {
@@ -70,17 +75,27 @@ export type DecisionProblem = { code: "own-request" } | { code: "not-pending" };
 /** Whether `deciderId` may approve or reject the request: never one's own request, only pending ones. */
 export function checkDecision(state: ExceptionState, deciderId: string): DecisionProblem[] {
   const problems: DecisionProblem[] = [];
-  const requester = state.request.createdBy;
-  // Stryker disable next-line MethodExpression: upper or lower case, the comparison ignores case alike
-  if (!requester || requester.toLowerCase() === deciderId.toLowerCase()) problems.push({ code: "own-request" });
+  if (!state.request.createdBy || authoredBy(state.request, deciderId)) problems.push({ code: "own-request" });
   if (state.status !== "pending") problems.push({ code: "not-pending" });
   return problems;
 }
 
-function sameUser(a: string, b: string): boolean {
-  // Stryker disable next-line MethodExpression: upper or lower case, the comparison ignores case alike
-  return a.trim().toLowerCase() === b.trim().toLowerCase();
+/** A user id as compared: without braces (the form's `{GUID}`), spaces and case. */
+export const userKey = (id: string | undefined): string | undefined =>
+  id?.replace(/[{}\s]/g, "").toLowerCase() || undefined;
+
+/** Whether `userId` is one of the row's authors: its `createdby`, or its `createdonbehalfby` (impersonation). */
+export function authoredBy(
+  row: { createdBy?: string; createdOnBehalfBy?: string } | undefined,
+  userId: string | undefined,
+): boolean {
+  const user = userKey(userId);
+  return !!user && (userKey(row?.createdBy) === user || userKey(row?.createdOnBehalfBy) === user);
 }
+
+/** Whether the request sits on the account it was made for (its `requestedFor`, set on create). */
+export const forItsAccount = (request: OutreachException): boolean =>
+  !!userKey(request.requestedFor) && userKey(request.requestedFor) === userKey(request.accountId);
 
 /** Why a decision does not count, or undefined when it does. */
 function ignoreReason(
@@ -91,11 +106,17 @@ function ignoreReason(
 ): IgnoredDecisionCode | undefined {
   const decidedOn = parseDate(decision.createdOn);
   if (decision.decision === "unknown" || decidedOn === undefined) return "unreadable";
-  if (decision.decision === "approved" && approvedDays(decision, policy) === undefined) return "unreadable";
-  if (!decision.createdBy?.trim()) return "unknown-decider";
-  if (!request.createdBy?.trim() || requestedOn === undefined) return "unknown-requester";
-  if (sameUser(decision.createdBy, request.createdBy)) return "own-request";
-  // `createdon` can be backdated on create (data migration), never moved later: a decision
+  const approval = decision.decision === "approved";
+  if (approval && approvedDays(decision, policy) === undefined) return "unreadable";
+  if (!userKey(decision.createdBy)) return "unknown-decider";
+  if (!userKey(request.createdBy) || requestedOn === undefined) return "unknown-requester";
+  // Either author of the decision who is an author of the request: deciding one's own request.
+  if (authoredBy(request, decision.createdBy) || authoredBy(request, decision.createdOnBehalfBy)) return "own-request";
+  // A rejection only ever closes outreach: it counts whenever it is made. Only an approval is
+  // bounded by the request's open window, and by the account the request was made for.
+  if (!approval) return undefined;
+  if (!forItsAccount(request)) return "other-account";
+  // `createdon` can be backdated on create (data migration), never moved later: an approval
   // "before" its request is not one the rules know how to read.
   if (decidedOn < requestedOn) return "unreadable";
   if (decidedOn - requestedOn > REQUEST_OPEN_DAYS * DAY_MS) return "after-lapse";
@@ -125,8 +146,9 @@ export function judgeException(request: OutreachException, policy: Policy, now: 
   );
   const latest = counted[counted.length - 1];
   if (!latest) {
+    // A request on another account than it was made for waits for nobody there: it is not pending.
     // Stryker disable next-line ConditionalExpression: without a time `now - undefined` is NaN, never within the days
-    const open = requestedOn !== undefined && now - requestedOn <= REQUEST_OPEN_DAYS * DAY_MS;
+    const open = forItsAccount(request) && requestedOn !== undefined && now - requestedOn <= REQUEST_OPEN_DAYS * DAY_MS;
     return { request, status: open ? "pending" : "lapsed", ignored };
   }
   if (latest.decision.decision === "rejected")

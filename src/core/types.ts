@@ -35,11 +35,16 @@ export interface DataNote {
     | "parent-loop"
     | "too-deep"
     | "too-many-rows"
-    | "bad-row";
+    | "bad-row"
+    // A parent the data names but the answer left out (the caller cannot read it, or a feed does
+    // not hold it): not an absent one. It makes the verdict "could not be verified" unless it blocks.
+    | "unreadable-parent";
   /** The association the note is about, when there is one. */
   associationId?: string;
   /** Free detail (a raw value, a count, a line number); plain text, never HTML. */
   detail?: string;
+  /** For a row of the account's hierarchy: how many levels above the account it sits. */
+  depth?: number;
 }
 
 /** One piece of evidence that a partner serves a customer. */
@@ -87,6 +92,8 @@ export const SOURCE_FAILURE_KINDS = [
   "not-connected",
   // Graph refused PartnerGuard's request itself (a 400 not about the account's data): for the admin.
   "request-refused",
+  // More rows than one query may read (the platform's 50,000-row limit, or a bound of ours).
+  "too-many-rows",
 ] as const;
 
 export type SourceFailureKind = (typeof SOURCE_FAILURE_KINDS)[number];
@@ -110,6 +117,11 @@ export type SourceOutcome =
       /** Recent partner engagements on the account (Dataverse only). */
       engagements?: Engagement[];
       /**
+       * Set when the exception requests could not be read (Dataverse only). Exceptions only ever
+       * open outreach: then none counts, and the associations read still decide.
+       */
+      exceptionsFailure?: SourceFailure;
+      /**
        * Set when a part of the source could not be read (say Graph's contracts refused while its
        * GDAP relationships answered): what was read may be incomplete. The resolver decides what
        * that means for the verdict.
@@ -127,6 +139,13 @@ export interface OutreachException {
   accountId: string;
   /** `createdby`: the requester's user id (absent when it could not be read). */
   createdBy?: string;
+  /** `createdonbehalfby`: who made the request as `createdBy` (impersonation); an author as much as `createdBy`. */
+  createdOnBehalfBy?: string;
+  /**
+   * The account the request was made for (`pg_requestedforaccountid`, written on create, never
+   * updatable). A request counts only for that account: Merge may move it to another.
+   */
+  requestedFor?: string;
   /** The requester's display name, when read. */
   requestedBy?: string;
   /** `createdon` (server-set). */
@@ -148,6 +167,8 @@ export interface ExceptionDecision {
   days?: number;
   /** `createdby`: the decider's user id; a decision without one does not count. */
   createdBy?: string;
+  /** `createdonbehalfby`: who created the decision as `createdBy` (impersonation); an author too. */
+  createdOnBehalfBy?: string;
   createdByName?: string;
   /** `createdon`: the moment of the decision, set by the server. */
   createdOn?: string;
@@ -157,7 +178,16 @@ export interface ExceptionDecision {
 
 /** Why a decision on a request does not count. */
 export type IgnoredDecisionCode =
-  "own-request" | "unknown-decider" | "unreadable" | "after-lapse" | "unknown-requester";
+  | "own-request"
+  | "unknown-decider"
+  | "unreadable"
+  | "after-lapse"
+  | "unknown-requester"
+  // The request names another account than the one it is on now (Merge moved it).
+  | "other-account"
+  // The approval counts, but not for the user the verdict is for: they gave it (or could not be told apart).
+  | "own-approval"
+  | "unknown-user";
 
 /** A request as the rules judged it at `now`. */
 export interface ExceptionState {
@@ -211,7 +241,11 @@ type ReasonCode =
   | "allowed-by-exception"
   | "exception-not-counted"
   | "hierarchy-ignored"
-  | "data-note";
+  | "data-note"
+  // A row the data names could not be read (`note` says which): the verdict cannot be verified.
+  | "unreadable"
+  // The exception requests could not be read: no exception counts (`failure` says why).
+  | "exceptions-unread";
 
 /** A reason behind the verdict. Every reason names the evidence (or the source) behind it. */
 export interface Reason {

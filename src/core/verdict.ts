@@ -4,7 +4,7 @@
  */
 import { Policy, precedenceOf, ruleFor } from "./policy";
 import { addDays, dayStart, isDateOnly, parseDate } from "./dates";
-import { judgeException, latestRejection } from "./exceptions";
+import { authoredBy, judgeException, latestRejection, userKey } from "./exceptions";
 import {
   DataNote,
   Engagement,
@@ -35,6 +35,11 @@ export interface VerdictInput {
   utcOffsetMinutes?: number;
   /** Requests recorded for the account, with their decisions; only an approval that counts opens outreach. */
   exceptions?: OutreachException[];
+  /**
+   * The user the verdict is for (the signed-in user's `systemuserid`). An approval never opens
+   * outreach for one of its authors; without a user, no approval opens outreach.
+   */
+  userId?: string;
 }
 
 function isBlank(value: string | undefined): boolean {
@@ -190,20 +195,36 @@ export function evaluate(input: VerdictInput): Verdict {
   let hierarchyIgnored = 0;
   const exceptions: OutreachException[] = [...(input.exceptions ?? [])];
   const engagements: Engagement[] = [];
+  const unread: Reason[] = [];
+  // A parent (or its associations) this many levels up does not count under the policy.
+  const beyond = (depth = 0) => depth > 0 && (!policy.hierarchy.enabled || depth > policy.hierarchy.maxDepth);
 
   for (const outcome of input.outcomes) {
     if (!outcome.ok) {
       reasons.push({ code: "source-failed", evidenceIds: [], source: outcome.source, failure: outcome.failure });
       continue;
     }
+    // Exceptions only open outreach: unread, none counts, and the associations still decide.
+    if (outcome.exceptionsFailure)
+      unread.push({
+        code: "exceptions-unread",
+        evidenceIds: [],
+        source: outcome.source,
+        failure: outcome.exceptionsFailure,
+      });
     // Loops rather than push(...spread): most outcomes bring none, and a spread call costs even then.
-    for (const note of outcome.notes) notes.push(note);
+    for (const note of outcome.notes) {
+      if (note.code !== "unreadable-parent") notes.push(note);
+      // A parent named but not read (beyond the caller's read depth): what it holds cannot be ruled
+      // out, unless the policy would not count it anyway (a parent beyond the hierarchy's depth).
+      else if (!beyond(note.depth)) reasons.push({ code: "unreadable", evidenceIds: [], note });
+    }
     if (outcome.exceptions) for (const e of outcome.exceptions) exceptions.push(e);
     if (outcome.engagements) for (const e of outcome.engagements) engagements.push(e);
     for (const a of outcome.associations) {
       if (seenIds.has(a.id)) continue; // the same row read twice (joins, pages): not a data problem
       seenIds.add(a.id);
-      if (a.depth > 0 && (!policy.hierarchy.enabled || a.depth > policy.hierarchy.maxDepth)) {
+      if (beyond(a.depth)) {
         hierarchyIgnored++;
         continue;
       }
@@ -221,6 +242,7 @@ export function evaluate(input: VerdictInput): Verdict {
     .map((a) => judge(a, policy, now, input.utcOffsetMinutes ?? 0, notes))
     .sort(compareEvidence(policy));
   const blocking = evidence.filter((e) => e.blocks);
+  // A source that failed, or a parent it could not read (the only reasons so far).
   const failed = reasons.length > 0;
   const partnerOfRecord = blocking[0];
 
@@ -254,8 +276,10 @@ export function evaluate(input: VerdictInput): Verdict {
   let expiresAt: string | undefined;
   const requests = judgeRequests(exceptions, accountId, policy, now);
   if (blocking.length) {
+    // An approval opens outreach for everyone but its own authors (whoever approved cannot use it).
+    const user = userKey(input.userId);
     exception = requests
-      .filter((r) => r.status === "approved")
+      .filter((r) => r.status === "approved" && user && !authoredBy(r.decision, user))
       .sort((a, b) => (parseDate(b.validUntil) ?? 0) - (parseDate(a.validUntil) ?? 0))[0];
     if (exception) {
       outreach = "allowed";
@@ -264,7 +288,10 @@ export function evaluate(input: VerdictInput): Verdict {
     } else {
       // An approval that exists but does not count is said out loud, so nobody waits on it.
       for (const r of requests) {
-        for (const { decision, code } of r.ignored) {
+        const ignored = [...r.ignored];
+        if (r.status === "approved" && r.decision)
+          ignored.push({ decision: r.decision, code: user ? "own-approval" : "unknown-user" });
+        for (const { decision, code } of ignored) {
           if (decision.decision !== "approved") continue;
           reasons.push({
             code: "exception-not-counted",
@@ -273,6 +300,7 @@ export function evaluate(input: VerdictInput): Verdict {
           });
         }
       }
+      for (const r of unread) reasons.push(r);
       outreach = "blocked";
       // The verdict lifts by itself only when every blocking association has an end.
       const ends = blocking.map((e) => (e.effectiveEnd === undefined ? undefined : Date.parse(e.effectiveEnd)));

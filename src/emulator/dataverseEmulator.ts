@@ -9,62 +9,47 @@
  *
  * Every created row carries the server-set columns (serverColumns.ts). The emulator itself runs
  * as the system user, which holds every privilege; `as(persona)` answers as a signed-in user
- * whose security roles are enforced (security.ts).
+ * whose security roles are enforced (security.ts) at the depth of its business unit
+ * (businessUnits.ts), with column-level security from its field security profiles
+ * (fieldSecurity.ts). A host can act on behalf of another user (`onBehalfOf`, impersonation) and
+ * merge two rows (`merge`, merge.ts), as the platform does (test/emulator/platformBehaviours.test.ts).
  *
  * Used by the playground (in the browser), the tests, and the local Web API server of bench/.
  */
 import { XMLParser } from "fast-xml-parser";
 import { ServerColumns, SystemUser } from "../schema";
-import { FORMATTED, Row, WebApiHost } from "../sources/webApi";
+import { FORMATTED, Row, normalizeGuid } from "../sources/webApi";
+import { BusinessUnits } from "./businessUnits";
+import type {
+  CellValue,
+  EmulatorHost,
+  ImpersonatingHost,
+  LookupValue,
+  MergeRequest,
+  Record_,
+  RequestRecord,
+  TableDefinition,
+} from "./emulatorTypes";
+import { mergeInto } from "./merge";
 import { EmulatorError } from "./emulatorError";
 import { checkODataOptions } from "./odataOptions";
 import { MAX_PAGE_SIZE, checkFetchXml } from "./queryCheck";
-import { Persona, PersonaAccess } from "./security";
-import { createdColumns, isServerSet, modifiedColumns } from "./serverColumns";
+import { OrgPrivileges, Persona, PersonaAccess } from "./security";
+import { createdColumns, isServerSet, stampModified } from "./serverColumns";
 import { unimplementedIn } from "./unimplemented";
 
 export { EmulatorError } from "./emulatorError";
 
-export interface LookupValue {
-  $lookup: string; // target table
-  id: string;
-}
-
-type CellValue = string | number | boolean | LookupValue | null | undefined;
-export type Record_ = Record<string, CellValue>;
-
-export interface TableDefinition {
-  primaryId: string;
-  primaryName?: string;
-  /** Choice labels per column, for formatted values. */
-  choices?: Record<string, Record<number, string>>;
-  /** The self-referential lookup used by hierarchy operators. */
-  hierarchyParent?: string;
-  /** Alternate keys (each a list of columns) that PATCH by key may use. */
-  alternateKeys?: string[][];
-  /**
-   * Lookup columns -> target table. The Web API has no plain property by a lookup's name, so a body
-   * sets these only with `@odata.bind`, to a row of that table (a plain value would skip Append/AppendTo).
-   */
-  lookups?: Record<string, string>;
-  /** Relationships with cascade delete: rows of `table` whose lookup `column` points at a deleted row go with it. */
-  cascadeDelete?: { table: string; column: string }[];
-  /**
-   * The table's columns (logical names), system columns included (tableColumns.ts). Columns named
-   * above (primary id and name, lookups, choices, keys) count without being listed. A query naming
-   * any other column is refused, as Dataverse refuses it (queryCheck.ts).
-   */
-  columns?: readonly string[];
-}
-
-interface RequestRecord {
-  operation: "retrieveMultipleRecords" | "createRecord" | "updateRecord" | "upsert" | "deleteRecord";
-  entity: string;
-  options?: string;
-  data?: Row;
-  /** The persona's user id, for a request made through `as(persona)`. */
-  userId?: string;
-}
+export type {
+  CellValue,
+  EmulatorHost,
+  ImpersonatingHost,
+  LookupValue,
+  MergeRequest,
+  Record_,
+  RequestRecord,
+  TableDefinition,
+} from "./emulatorTypes";
 
 interface Fault {
   status: number;
@@ -89,25 +74,17 @@ export interface EmulatorOptions {
 /** The user the unsecured emulator acts as (the system or application user); no systemuser row is inserted for it. */
 export const SYSTEM_USER_ID = "00000000-0000-4000-a000-000000000001";
 
-/** The Web API the emulator answers, for the system user or a persona (the HTTP server serves either). */
-export interface EmulatorHost extends WebApiHost {
-  retrieveMultipleRecords(entity: string, options?: string): Promise<{ entities: Row[]; nextLink?: string }>;
-  createRecord(entity: string, data: Row): Promise<{ id: string; entityType: string }>;
-  updateRecord(entity: string, id: string, data: Row): Promise<{ id: string; entityType: string }>;
-  /** Delete a row and, by the tables' cascadeDelete rules, the rows that go with it. */
-  deleteRecord(entity: string, id: string): Promise<{ id: string; entityType: string }>;
-  upsertByKey(
-    entity: string,
-    key: Record<string, string | number>,
-    data: Row,
-  ): Promise<{ id: string; created: boolean }>;
-  fetchXmlPage(entity: string, fetchXml: string): Promise<{ entities: Row[]; moreRecords: boolean }>;
-}
-
-/** Who performs an operation: the system user (no checks), or a persona whose privileges are checked. */
+/**
+ * Who performs an operation: the system user (no checks), or a persona whose privileges are
+ * checked. On behalf of another user, `userId`/`access` are the impersonated user's and
+ * `delegate` the caller who sent it; `refusal` is what the request answers before anything else
+ * (an impersonated user that does not exist).
+ */
 interface Caller {
   userId: string;
   access?: PersonaAccess;
+  delegate?: Caller;
+  refusal?: EmulatorError;
 }
 
 const SYSTEM: Caller = { userId: SYSTEM_USER_ID };
@@ -123,8 +100,11 @@ interface Body {
   overriddenCreatedOn?: unknown;
 }
 
-/** Which rows of a table a query returns to the caller. */
-type Visible = (table: string, row: Record_) => boolean;
+/**
+ * A row of a table as the query's caller reads it: undefined beyond its Read depth, else the row
+ * with the secured columns it may not read left out.
+ */
+type Reader = (table: string, row: Record_) => Record_ | undefined;
 
 export type XmlNode = Record<string, unknown>;
 
@@ -146,8 +126,12 @@ function newGuid(counter: number): string {
 
 const linksOf = (node: XmlNode): XmlNode[] => (node["link-entity"] as XmlNode[] | undefined) ?? [];
 
-export class DataverseEmulator implements EmulatorHost {
+export class DataverseEmulator implements ImpersonatingHost {
   readonly requests: RequestRecord[] = [];
+  /** The org's business units and who is in which (Local and Deep depths). */
+  readonly businessUnits = new BusinessUnits();
+  /** Every persona that signed in (`as`), by user id: impersonation acts with their privileges. */
+  private readonly personas = new Map<string, Persona>();
   /** The most requests that were in flight at once (proves parallel reads). */
   maxInFlight = 0;
   private inFlight = 0;
@@ -214,18 +198,47 @@ export class DataverseEmulator implements EmulatorHost {
     return this.page(SYSTEM, entity, fetchXml);
   }
 
+  merge(request: MergeRequest): Promise<void> {
+    return this.mergeAs(SYSTEM, request);
+  }
+
+  /** The system (application) user acting on behalf of a user: it holds every privilege, Delegate included. */
+  onBehalfOf(userId: string): EmulatorHost {
+    return this.hostOf(this.impersonated(SYSTEM, userId));
+  }
+
   /**
    * The Web API as the persona sees it: every call is checked against the persona's privileges
    * (its roles from ROLES plus its base privileges) and recorded with its user id. The persona
-   * gets a systemuser row, so lookups to it come back with its name.
+   * gets a systemuser row, so lookups to it come back with its name, and joins its business unit.
    */
-  as(persona: Persona): EmulatorHost {
-    const access = new PersonaAccess(persona);
+  as(persona: Persona): ImpersonatingHost {
+    const access = new PersonaAccess(persona, this.businessUnits);
     const caller: Caller = { userId: access.userId, access };
+    this.personas.set(caller.userId, persona);
+    if (persona.businessUnitId) this.businessUnits.assign(caller.userId, persona.businessUnitId);
     const users = this.tables.get(SystemUser.logicalName);
-    if (users && !users.some((u) => this.idOf(u[SystemUser.id]) === caller.userId)) {
-      this.insert(SystemUser.logicalName, { [SystemUser.id]: caller.userId, fullname: persona.name });
-    }
+    const known = users?.find((u) => this.idOf(u[SystemUser.id]) === caller.userId);
+    const objectId = persona.objectId ? { [SystemUser.objectId]: persona.objectId.toLowerCase() } : {};
+    if (known) {
+      Object.assign(known, objectId);
+      this.indexes.clear();
+    } else if (users)
+      this.insert(SystemUser.logicalName, { [SystemUser.id]: caller.userId, fullname: persona.name, ...objectId });
+    return { ...this.hostOf(caller), onBehalfOf: (userId) => this.hostOf(this.impersonated(caller, userId)) };
+  }
+
+  /** The systemuser id of the user with this Microsoft Entra object id (the `CallerObjectId` header). */
+  userIdOfObjectId(objectId: string): string | undefined {
+    const wanted = objectId.toLowerCase().replace(/[{}]/g, "");
+    const user = this.tables.get(SystemUser.logicalName)?.find((u) => {
+      const value = u[SystemUser.objectId];
+      return typeof value === "string" && value.toLowerCase() === wanted;
+    });
+    return user ? this.idOf(user[SystemUser.id]) : undefined;
+  }
+
+  private hostOf(caller: Caller): EmulatorHost {
     return {
       retrieveMultipleRecords: (entity, options) => this.retrieve(caller, entity, options),
       createRecord: (entity, data) => this.create(caller, entity, data),
@@ -233,13 +246,37 @@ export class DataverseEmulator implements EmulatorHost {
       deleteRecord: (entity, id) => this.delete(caller, entity, id),
       upsertByKey: (entity, key, data) => this.upsert(caller, entity, key, data),
       fetchXmlPage: (entity, fetchXml) => this.page(caller, entity, fetchXml),
+      merge: (request) => this.mergeAs(caller, request),
+    };
+  }
+
+  /**
+   * `delegate` acting as `userId` (impersonate-another-user-web-api): the impersonated user's
+   * privileges and field security apply; a user the org does not have answers 404 on every request.
+   * A systemuser row that is no persona holds no role, so every privilege check refuses it.
+   */
+  private impersonated(delegate: Caller, userId: string): Caller {
+    const id = normalizeGuid(userId) ?? userId.toLowerCase();
+    const persona = this.personas.get(id);
+    const known =
+      persona !== undefined || this.table(SystemUser.logicalName).some((u) => this.idOf(u[SystemUser.id]) === id);
+    const access = new PersonaAccess(persona ?? { id, name: "", roles: [] }, this.businessUnits);
+    return {
+      userId: id,
+      access,
+      delegate,
+      refusal: known ? undefined : new EmulatorError(404, `systemuser With Id = ${id} Does Not Exist`, "0x80040217"),
     };
   }
 
   // ---- Operations, as a caller ----------------------------------------------------------
 
   private async answer<T>(caller: Caller, request: RequestRecord, work: () => T | Promise<T>): Promise<T> {
-    const recorded = caller.access ? { ...request, userId: caller.userId } : request;
+    const recorded: RequestRecord = {
+      ...request,
+      ...(caller.access || caller.delegate ? { userId: caller.userId } : {}),
+      ...(caller.delegate ? { callerId: caller.delegate.userId } : {}),
+    };
     this.requests.push(recorded);
     const fault = this.options.fault?.(recorded);
     this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
@@ -248,6 +285,9 @@ export class DataverseEmulator implements EmulatorHost {
       if (fault === "hang") return await new Promise<T>(() => undefined);
       if (fault)
         throw Object.assign(new EmulatorError(fault.status, fault.message), { retryAfter: fault.retryAfterSeconds });
+      // Impersonation: the caller must hold the Delegate privilege, whatever the impersonated user may do.
+      caller.delegate?.access?.requirePrivilege(OrgPrivileges.actOnBehalfOfAnotherUser, "impersonation");
+      if (caller.refusal) throw caller.refusal;
       return await work();
     } finally {
       this.inFlight--;
@@ -353,15 +393,78 @@ export class DataverseEmulator implements EmulatorHost {
     });
   }
 
+  /**
+   * Merge (merge.ts): the caller needs prvMerge and Read, Write, Append, AppendTo and Share on both
+   * rows (merge-entity-using-web-api); `UpdateContent` is refused for a secured column the caller
+   * may not update. Then it runs in system context: no check on the rows the cascade moves.
+   */
+  private mergeAs(caller: Caller, request: MergeRequest): Promise<void> {
+    const { entity } = request;
+    const data: Row = {
+      Target: request.target,
+      Subordinate: request.subordinate,
+      PerformParentingChecks: request.performParentingChecks,
+      ...(request.updateContent ? { UpdateContent: request.updateContent } : {}),
+    };
+    return this.answer(caller, { operation: "merge", entity, data }, () => {
+      const def = this.definition(entity);
+      if (!def.mergeable)
+        throw new EmulatorError(
+          400,
+          `emulator: ${entity} rows cannot be merged (the platform merges account, contact, lead, incident)`,
+        );
+      const target = this.find(entity, request.target);
+      const subordinate = this.find(entity, request.subordinate);
+      const ids = { target: this.rowId(entity, target), subordinate: this.rowId(entity, subordinate) };
+      if (ids.target === ids.subordinate)
+        throw new EmulatorError(400, "emulator: the target and the subordinate of a merge are the same record");
+      const updates = this.columnsOf(entity, request.updateContent ?? {}, true);
+      if (updates.owner) throw new EmulatorError(400, "emulator: a merge cannot change the target's owner");
+      const { access } = caller;
+      if (access) {
+        access.requirePrivilege(OrgPrivileges.merge, `Merge of ${entity}`);
+        for (const [row, id] of [
+          [target, ids.target],
+          [subordinate, ids.subordinate],
+        ] as const)
+          for (const action of ["Read", "Write", "Append", "AppendTo", "Share"] as const)
+            access.requireOn(action, entity, row, id);
+        for (const column of this.securedIn(entity, updates.values))
+          access.fields.requireWrite(entity, column, "update");
+      }
+      const parent = def.hierarchyParent;
+      if (request.performParentingChecks && parent && this.idOf(target[parent]) !== this.idOf(subordinate[parent]))
+        throw new EmulatorError(
+          400,
+          "emulator: PerformParentingChecks: the target and the subordinate have different parents",
+        );
+      mergeInto(
+        { definitions: this.definitions, rows: (t) => this.table(t) },
+        entity,
+        ids,
+        { target, subordinate },
+        updates.values,
+      );
+      for (const row of [target, subordinate]) stampModified(row, caller.userId, this.now(), caller.delegate?.userId);
+      this.indexes.clear();
+    });
+  }
+
   /** Store a new row: body values under the server columns; the caller's privileges checked first. */
   private insertNew(caller: Caller, entity: string, body: Body, key: Record_): string {
     const def = this.definition(entity);
     const owner = body.owner?.id ?? caller.userId;
+    // Backdating needs its privilege (run-data-import: "you need the prvOverrideCreatedOnCreatedBy
+    // privilege"); without it the platform refuses with the privilege error (a Configuration
+    // Migration log quotes "Principal user is missing prvOverrideCreatedOnCreatedBy privilege"),
+    // so the emulator refuses rather than ignores. Checked before the value.
+    if (body.overriddenCreatedOn !== undefined && body.overriddenCreatedOn !== null)
+      caller.access?.requirePrivilege(OrgPrivileges.overrideCreatedOn, `overriddencreatedon on ${entity}`);
     const record: Record_ = {
       [def.primaryId]: newGuid(++this.created),
       ...key,
       ...body.values,
-      ...createdColumns(caller.userId, this.now(), body.overriddenCreatedOn),
+      ...createdColumns(caller.userId, this.now(), body.overriddenCreatedOn, caller.delegate?.userId),
       [ServerColumns.owner]: { $lookup: SystemUser.logicalName, id: owner },
     };
     const id = this.rowId(entity, record);
@@ -375,6 +478,8 @@ export class DataverseEmulator implements EmulatorHost {
       if (owner !== caller.userId) access.require("Assign", entity);
       access.requireOn("Create", entity, record, id);
       this.checkAppends(access, entity, record, id, body.lookups);
+      for (const column of this.securedIn(entity, body.values))
+        if (body.values[column] !== null) access.fields.requireWrite(entity, column, "create");
     }
     this.table(entity).push(record);
     this.indexes.clear();
@@ -391,10 +496,33 @@ export class DataverseEmulator implements EmulatorHost {
     const newId = body.values[def.primaryId];
     if (newId !== undefined && this.idOf(newId) !== id)
       throw new EmulatorError(400, `emulator: the body's ${def.primaryId} does not match the record updated`);
-    if (access) this.checkAppends(access, entity, record, id, body.lookups);
+    if (access) {
+      this.checkAppends(access, entity, record, id, body.lookups);
+      // Clearing a secured column is updating it too.
+      for (const column of this.securedIn(entity, body.values)) access.fields.requireWrite(entity, column, "update");
+    }
     // overriddencreatedon only means something on create: an update leaves createdon alone.
-    Object.assign(record, body.values, key, modifiedColumns(caller.userId, this.now()));
+    Object.assign(record, body.values, key);
+    stampModified(record, caller.userId, this.now(), caller.delegate?.userId);
     this.indexes.clear();
+  }
+
+  /** The secured columns (column-level security) among a body's columns. */
+  private securedIn(entity: string, values: Record_): string[] {
+    const secured = this.definition(entity).secured ?? [];
+    return Object.keys(values).filter((column) => secured.includes(column));
+  }
+
+  /**
+   * A row as the caller reads it: secured columns it has no read permission on are null, as the
+   * platform returns them (fieldSecurity.ts). Filters and the projection both see this row.
+   */
+  private masked(access: PersonaAccess | undefined, table: string, row: Record_): Record_ {
+    const secured = this.definitions[table]?.secured ?? [];
+    if (!access || !secured.some((c) => row[c] !== undefined && !access.fields.allows(table, c, "read"))) return row;
+    const copy = { ...row };
+    for (const column of secured) if (!access.fields.allows(table, column, "read")) delete copy[column];
+    return copy;
   }
 
   /**
@@ -519,16 +647,18 @@ export class DataverseEmulator implements EmulatorHost {
     if (missing.length) throw new EmulatorError(501, `emulator: ${missing.join(", ")} not implemented`);
     const entity = fetch.entity as XmlNode;
     const name = String(entity.name);
-    const visible = this.visibility(caller, name, entity);
-    const roots = this.candidates(name, entity.filter as XmlNode[] | undefined).filter(
-      (r) => visible(name, r) && this.matchesFilters(name, r, entity.filter as XmlNode[] | undefined),
-    );
+    const read = this.reader(caller, name, entity);
+    const roots = this.candidates(name, entity.filter as XmlNode[] | undefined)
+      .map((r) => read(name, r))
+      .filter(
+        (r): r is Record_ => r !== undefined && this.matchesFilters(name, r, entity.filter as XmlNode[] | undefined),
+      );
     const orders = (entity.order as XmlNode[] | undefined) ?? [];
     roots.sort((a, b) => this.compareBy(orders, a, b));
     let rows = roots.map((root) => ({ root, values: this.project(name, root, entity, undefined) }));
     for (const link of linksOf(entity)) {
       rows = rows.flatMap(({ root, values }) =>
-        this.join(root, link, visible).map((extra) => ({ root, values: { ...values, ...extra } })),
+        this.join(root, link, read).map((extra) => ({ root, values: { ...values, ...extra } })),
       );
     }
     const count = fetch.count !== undefined ? Number(fetch.count) : MAX_PAGE_SIZE;
@@ -542,18 +672,20 @@ export class DataverseEmulator implements EmulatorHost {
 
   /**
    * Which rows of the query's tables the caller reads: every table in it (root and link-entities,
-   * nested too) needs prvRead, or the whole query is refused; rows beyond the Read depth are absent.
+   * nested too) needs prvRead, or the whole query is refused; rows beyond the Read depth are absent
+   * (a hierarchy condition's ancestors included: query-hierarchical-data leaves out rows the caller
+   * cannot read, silently); secured columns without read permission are null (masked).
    */
-  private visibility(caller: Caller, table: string, node: XmlNode): Visible {
+  private reader(caller: Caller, table: string, node: XmlNode): Reader {
     const { access } = caller;
-    if (!access) return () => true;
+    if (!access) return (_t, row) => row;
     const filters = new Map<string, (row: Record_) => boolean>();
     const walk = (t: string, n: XmlNode): void => {
       if (!filters.has(t)) filters.set(t, access.readable(t));
       for (const link of linksOf(n)) walk(String(link.name), link);
     };
     walk(table, node);
-    return (t, row) => filters.get(t)?.(row) ?? false;
+    return (t, row) => (filters.get(t)?.(row) ? this.masked(access, t, row) : undefined);
   }
 
   /** Positions of rows whose column holds the value (lower case; lookups by id). */
@@ -622,7 +754,7 @@ export class DataverseEmulator implements EmulatorHost {
   }
 
   /** The link-entity's rows for a parent row; rows the caller does not read are absent (outer: no columns, inner: no row). */
-  private join(parent: Record_, link: XmlNode, visible: Visible): Row[] {
+  private join(parent: Record_, link: XmlNode, read: Reader): Row[] {
     const table = String(link.name);
     this.definition(table);
     const from = String(link.from);
@@ -630,14 +762,16 @@ export class DataverseEmulator implements EmulatorHost {
     const alias = typeof link.alias === "string" ? link.alias : table;
     const key = this.idOf(parent[to]);
     const rowsOf = this.table(table);
-    const matches = (key === undefined ? [] : (this.index(table, from).get(key) ?? []).map((p) => rowsOf[p])).filter(
-      (r) => visible(table, r) && this.matchesFilters(table, r, link.filter as XmlNode[] | undefined),
-    );
+    const matches = (
+      key === undefined ? [] : (this.index(table, from).get(key) ?? []).map((p) => read(table, rowsOf[p]))
+    )
+      .filter((r): r is Record_ => r !== undefined)
+      .filter((r) => this.matchesFilters(table, r, link.filter as XmlNode[] | undefined));
     matches.sort((a, b) => this.compareBy((link.order as XmlNode[] | undefined) ?? [], a, b));
     if (!matches.length) return link["link-type"] === "outer" ? [{}] : [];
     return matches.flatMap((m) =>
       linksOf(link).reduce<Row[]>(
-        (acc, inner) => acc.flatMap((row) => this.join(m, inner, visible).map((extra) => ({ ...row, ...extra }))),
+        (acc, inner) => acc.flatMap((row) => this.join(m, inner, read).map((extra) => ({ ...row, ...extra }))),
         [this.project(table, m, link, alias)],
       ),
     );

@@ -23,7 +23,7 @@ import {
   RelationshipTypeLabels,
 } from "../schema";
 import { DataverseEmulator, EmulatorOptions, Record_, TableDefinition } from "./dataverseEmulator";
-import { TABLE_COLUMNS } from "./tableColumns";
+import { SECURED_COLUMNS, TABLE_COLUMNS } from "./tableColumns";
 
 /** `{ key: code }` with English labels -> choice labels by code (the solution's labels, for formatted values). */
 function labels<K extends string>(codes: Record<K, number>, english: Record<K, string>): Record<number, string> {
@@ -36,8 +36,9 @@ const DEFINITIONS: Record<string, TableDefinition> = {
     primaryName: Account.name,
     hierarchyParent: Account.parent,
     lookups: { [Account.parent]: Account.logicalName },
+    mergeable: true,
   },
-  contact: { primaryId: "contactid", primaryName: "fullname" },
+  contact: { primaryId: "contactid", primaryName: "fullname", mergeable: true },
   systemuser: { primaryId: "systemuserid", primaryName: "fullname" },
   task: { primaryId: "activityid", primaryName: "subject" },
   phonecall: { primaryId: "activityid", primaryName: "subject" },
@@ -94,9 +95,19 @@ const DEFINITIONS: Record<string, TableDefinition> = {
   environmentvariablevalue: { primaryId: "environmentvariablevalueid" },
 };
 
-/** The tables, each with its columns (tableColumns.ts): a query naming another column is refused. */
+/**
+ * The tables, each with its columns (tableColumns.ts: a query naming another column is refused)
+ * and its secured columns (column-level security as the solution ships it).
+ */
 export const TABLES: Record<string, TableDefinition> = Object.fromEntries(
-  Object.entries(DEFINITIONS).map(([name, def]) => [name, { ...def, columns: TABLE_COLUMNS[name] }]),
+  Object.entries(DEFINITIONS).map(([name, def]) => [
+    name,
+    {
+      ...def,
+      columns: TABLE_COLUMNS[name],
+      ...(SECURED_COLUMNS[name]?.length ? { secured: SECURED_COLUMNS[name] } : {}),
+    },
+  ]),
 );
 
 // One mapping of a feed row to Dataverse values, shared with the command line's offline reader.

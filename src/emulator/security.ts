@@ -4,14 +4,19 @@
  * what an org with the solution imported would refuse (platform-facts.md F, "Security,
  * declaratively"). Errors are shaped like the platform's 403s (dataverse-webapi-facts.md 6).
  *
- * The emulator has one business unit and no teams: Basic covers the rows whose `ownerid` is the
- * caller; Local, Deep and Global all cover every row.
+ * Depths follow business units (businessUnits.ts): Basic covers the rows the caller owns, Local
+ * those owned in the caller's business unit, Deep those and the child units', Global all. Teams
+ * are not emulated. Column-level security comes from the field security profiles the persona
+ * holds (fieldSecurity.ts).
  */
+import { FieldSecurityProfileKey } from "../pack/model/fieldSecurity";
 import { Action, Depth, Privilege, ROLES } from "../pack/model/roles";
 import { TableSchemaNames } from "../schema";
 import { normalizeGuid } from "../sources/webApi";
+import { BusinessUnits } from "./businessUnits";
 import type { Record_ } from "./dataverseEmulator";
 import { EmulatorError } from "./emulatorError";
+import { FieldSecurity } from "./fieldSecurity";
 
 type RoleKey = "seller" | "approver" | "admin";
 
@@ -21,7 +26,28 @@ export interface Persona {
   roles: RoleKey[];
   /** What the org's base role (e.g. Salesperson) grants on standard tables; none when absent. */
   base?: Privilege[];
+  /** The user's business unit (Local and Deep depths compare with it); the root unit when absent. */
+  businessUnitId?: string;
+  /** Field security profiles the admin made the user a member of; none when absent. */
+  fieldSecurityProfiles?: FieldSecurityProfileKey[];
+  /** Holds System Administrator: every privilege at Global depth, and no column-level security. */
+  systemAdministrator?: boolean;
+  /** The user's Microsoft Entra object id (what the `CallerObjectId` header names). */
+  objectId?: string;
 }
+
+/**
+ * Privileges that belong to no table (the security role's "Business Management" and "Delegate"
+ * tabs): held or not, always at Global depth.
+ */
+export const OrgPrivileges = {
+  /** Merge (Web API `Merge`); with it Read, Write, Append, AppendTo and Share on the table. */
+  merge: "prvMerge",
+  /** Act on behalf of another user (the Delegate role): impersonation headers. */
+  actOnBehalfOfAnotherUser: "prvActOnBehalfOfAnotherUser",
+  /** Override Created on or Created by for Records during Data Import: `overriddencreatedon`. */
+  overrideCreatedOn: "prvOverrideCreatedOnCreatedBy",
+} as const;
 
 /** "Principal user is missing privilege": the platform's code for a privilege the caller lacks. */
 export const PRIVILEGE_DENIED_CODE = "0x80040220";
@@ -82,15 +108,33 @@ function ownerOf(row: Record_): string | undefined {
 /** The privilege checks of one persona, against rows as the emulator stores them. */
 export class PersonaAccess {
   readonly userId: string;
+  readonly fields: FieldSecurity;
   private readonly depths: ReadonlyMap<string, Depth>;
+  private readonly unrestricted: boolean;
 
-  constructor(persona: Persona) {
+  constructor(
+    persona: Persona,
+    private readonly units: BusinessUnits,
+  ) {
     this.userId = userIdOf(persona);
     this.depths = privilegesOf(persona);
+    this.unrestricted = persona.systemAdministrator === true;
+    this.fields = new FieldSecurity(persona.fieldSecurityProfiles ?? [], this.unrestricted);
+  }
+
+  /** A privilege of no table (OrgPrivileges); a 403 in the platform's words when the caller lacks it. */
+  requirePrivilege(name: string, doing: string): void {
+    if (this.unrestricted || this.depths.has(name)) return;
+    throw new EmulatorError(
+      403,
+      `Principal user (Id=${this.userId}, type=8) is missing ${name} privilege (${doing})`,
+      PRIVILEGE_DENIED_CODE,
+    );
   }
 
   /** The depth at which the caller holds the privilege on the table; a 403 when it holds none. */
   require(action: Action, table: string): Depth {
+    if (this.unrestricted) return "Global";
     const schema = PRIVILEGE_ENTITY_NAMES.get(table);
     if (!schema) {
       // A table the roles cannot name is a table no role grants anything on.
@@ -129,6 +173,15 @@ export class PersonaAccess {
   }
 
   private covers(depth: Depth, row: Record_): boolean {
-    return depth !== "Basic" || ownerOf(row) === this.userId;
+    switch (depth) {
+      case "Basic":
+        return ownerOf(row) === this.userId;
+      case "Local":
+        return this.units.ofRow(row) === this.units.ofUser(this.userId);
+      case "Deep":
+        return this.units.within(this.units.ofRow(row), this.units.ofUser(this.userId));
+      case "Global":
+        return true;
+    }
   }
 }

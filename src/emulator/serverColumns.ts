@@ -4,7 +4,7 @@
  * decided from `createdby`, and how long ago from `createdon`.
  */
 import { ServerColumns, SystemUser } from "../schema";
-import type { LookupValue, Record_ } from "./dataverseEmulator";
+import type { LookupValue, Record_ } from "./emulatorTypes";
 import { EmulatorError } from "./emulatorError";
 
 /**
@@ -17,8 +17,8 @@ const SERVER_SET: ReadonlySet<string> = new Set([
   ServerColumns.createdOn,
   ServerColumns.modifiedBy,
   ServerColumns.modifiedOn,
-  "createdonbehalfby",
-  "modifiedonbehalfby",
+  ServerColumns.createdOnBehalfBy,
+  ServerColumns.modifiedOnBehalfBy,
 ]);
 
 /** Whether the server alone sets the column (the name as sent, plain or before `@odata.bind`). */
@@ -30,8 +30,9 @@ const user = (id: string): LookupValue => ({ $lookup: SystemUser.logicalName, id
 
 /**
  * `overriddencreatedon` of a create body: the moment `createdon` is moved back to, or undefined.
- * The platform allows backdating for data migration; a moment not earlier than now is ignored, so
- * `createdon` is never later than the real creation ("not later than").
+ * The platform allows backdating for data migration and refuses a future date (run-data-import;
+ * microsoft/coe-starter-kit issue 3954), so `createdon` is never later than the real creation
+ * ("not later than"). The moment itself (not later) is taken as no backdating.
  */
 function backdated(value: unknown, now: number): string | undefined {
   if (value === undefined || value === null) return undefined;
@@ -41,14 +42,26 @@ function backdated(value: unknown, now: number): string | undefined {
       400,
       `Cannot convert the literal '${typeof value === "string" ? value : JSON.stringify(value)}' to the expected type 'Edm.DateTimeOffset'.`,
     );
+  if (at > now)
+    throw new EmulatorError(
+      400,
+      `emulator: overriddencreatedon ${new Date(at).toISOString()} is in the future; the platform refuses a future date`,
+    );
   return at < now ? new Date(at).toISOString() : undefined;
 }
 
 /**
  * Server columns of a new row created by `userId` at `now`. When backdated, `createdon` takes the
  * given moment and `overriddencreatedon` the real one (as the platform records a migrated row).
+ * Created on behalf of `userId` by `delegateId` (impersonation): `createdby` is the impersonated
+ * user, `createdonbehalfby` the caller (impersonate-another-user-web-api).
  */
-export function createdColumns(userId: string, now: number, overriddenCreatedOn: unknown): Record_ {
+export function createdColumns(
+  userId: string,
+  now: number,
+  overriddenCreatedOn: unknown,
+  delegateId?: string,
+): Record_ {
   const at = new Date(now).toISOString();
   const past = backdated(overriddenCreatedOn, now);
   return {
@@ -58,10 +71,22 @@ export function createdColumns(userId: string, now: number, overriddenCreatedOn:
     [ServerColumns.createdOn]: past ?? at,
     [ServerColumns.modifiedOn]: at,
     ...(past ? { [ServerColumns.overriddenCreatedOn]: at } : {}),
+    ...(delegateId
+      ? {
+          [ServerColumns.createdOnBehalfBy]: user(delegateId),
+          [ServerColumns.modifiedOnBehalfBy]: user(delegateId),
+        }
+      : {}),
   };
 }
 
-/** Server columns an update by `userId` at `now` stamps. */
-export function modifiedColumns(userId: string, now: number): Record_ {
-  return { [ServerColumns.modifiedBy]: user(userId), [ServerColumns.modifiedOn]: new Date(now).toISOString() };
+/**
+ * Stamp an update by `userId` at `now` on the row (and who sent it, on behalf of `userId`; an
+ * update sent by the user themselves leaves no `modifiedonbehalfby`).
+ */
+export function stampModified(row: Record_, userId: string, now: number, delegateId?: string): void {
+  row[ServerColumns.modifiedBy] = user(userId);
+  row[ServerColumns.modifiedOn] = new Date(now).toISOString();
+  if (delegateId) row[ServerColumns.modifiedOnBehalfBy] = user(delegateId);
+  else delete row[ServerColumns.modifiedOnBehalfBy];
 }

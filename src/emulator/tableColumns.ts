@@ -79,6 +79,9 @@ export const TABLE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
     "description",
     "numberofemployees",
     ...ACCOUNT_COLUMNS.map((c) => c.logicalName),
+    // What Merge sets on the subordinate (merge.ts).
+    "merged",
+    "masterid",
     ...USER_OWNED_SYSTEM_COLUMNS,
   ],
   contact: [
@@ -90,6 +93,8 @@ export const TABLE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
     "jobtitle",
     "telephone1",
     "parentcustomerid",
+    "merged",
+    "masterid",
     ...USER_OWNED_SYSTEM_COLUMNS,
   ],
   // Business-owned: no owner columns and no statecode (a user is enabled or disabled).
@@ -126,4 +131,15 @@ export const TABLE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
     ...USER_OWNED_SYSTEM_COLUMNS,
   ],
   ...Object.fromEntries(SOLUTION_TABLES.map((t) => [t.logicalName, solutionColumns(t)])),
+};
+
+/**
+ * Columns under column-level security, by table: those the solution model marks `secured` (our
+ * tables' and the ones we add to account), so the emulator secures exactly what an import secures.
+ */
+export const SECURED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  [Account.logicalName]: ACCOUNT_COLUMNS.filter((c) => c.secured).map((c) => c.logicalName),
+  ...Object.fromEntries(
+    SOLUTION_TABLES.map((t) => [t.logicalName, t.columns.filter((c) => c.secured).map((c) => c.logicalName)]),
+  ),
 };

@@ -10,11 +10,14 @@
  * request this server silently ignored. Faults (429 with Retry-After, 5xx) and latency are injected.
  * Query options are refused as the service refuses them (odataOptions.ts) and every FetchXML query
  * is validated against Fetch.xsd (fetchSchema.node.ts) before the emulator answers it.
+ * The `Merge` action (POST Merge, merge.ts) and impersonation (`MSCRMCallerID` by systemuser id,
+ * `CallerObjectId` by Entra object id: impersonate-another-user-web-api) are answered as well.
  * Used by the CLI tests and bench/vet-43k.ts.
  */
 import { createServer, IncomingMessage, ServerResponse } from "http";
 import { AddressInfo } from "net";
-import { DataverseEmulator, EmulatorError, EmulatorHost } from "./dataverseEmulator";
+import { DataverseEmulator, EmulatorError, EmulatorHost, ImpersonatingHost } from "./dataverseEmulator";
+import { mergeRequestOf } from "./mergeRequest";
 import { fetchXsdAvailable, fetchXsdCheck } from "./fetchSchema.node";
 import { checkODataOptions } from "./odataOptions";
 import { Persona, PRIVILEGE_DENIED_CODE } from "./security";
@@ -114,14 +117,14 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
   let inFlight = 0;
   const state = { maxInFlight: 0 };
   const { emulator } = options;
-  const personaHosts = new Map<string, EmulatorHost>();
+  const personaHosts = new Map<string, ImpersonatingHost>();
   const checkQuery =
     options.checkQuery === false
       ? undefined
       : (options.checkQuery ?? (fetchXsdAvailable() ? fetchXsdCheck() : undefined));
 
   /** Who the bearer token signs in: the system user (the emulator itself), a persona, or nobody. */
-  function hostFor(authorization: string | undefined): EmulatorHost | undefined {
+  function hostFor(authorization: string | undefined): ImpersonatingHost | undefined {
     const token = /^Bearer (.+)$/.exec(authorization ?? "")?.[1];
     if (token === undefined) return undefined;
     if (token === options.token) return emulator;
@@ -133,6 +136,23 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
       personaHosts.set(token, host);
     }
     return host;
+  }
+
+  /**
+   * The host a request acts as: the signed-in user, or the user an impersonation header names
+   * (`MSCRMCallerID`: systemuser id; `CallerObjectId`: Entra object id, looked up on systemuser).
+   * An object id no user has answers 404, as for a systemuser id the org does not have.
+   */
+  function impersonating(signedIn: ImpersonatingHost, headers: IncomingMessage["headers"]): EmulatorHost {
+    const header = (name: string) => {
+      const value = headers[name];
+      return typeof value === "string" && value.trim() ? value.trim() : undefined;
+    };
+    const byUserId = header("mscrmcallerid");
+    const byObjectId = header("callerobjectid");
+    if (byUserId) return signedIn.onBehalfOf(byUserId);
+    if (byObjectId) return signedIn.onBehalfOf(emulator.userIdOfObjectId(byObjectId) ?? byObjectId);
+    return signedIn;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, base: string): Promise<void> {
@@ -165,8 +185,8 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
     const index = requests.push(request) - 1;
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
 
-    const host = hostFor(req.headers.authorization);
-    if (!host) {
+    const signedIn = hostFor(req.headers.authorization);
+    if (!signedIn) {
       res.writeHead(401, {
         "WWW-Authenticate": `Bearer authorization_uri=https://login.microsoftonline.com/common/oauth2/authorize, resource_id=${base}`,
       });
@@ -176,6 +196,13 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
     if (fault) return send(res, fault.status, fault.body, fault.headers);
     if (rawUrl.length > MAX_URL_LENGTH)
       return send(res, 414, odataError(414, `URL longer than ${MAX_URL_LENGTH} characters`).body);
+    const host = impersonating(signedIn, req.headers);
+
+    // The Merge action (unbound): parameters in the body, 204 No Content.
+    if (request.method === "POST" && pathPart === "Merge") {
+      await host.merge(mergeRequestOf(body));
+      return send(res, 204);
+    }
 
     const logical = setMatch ? LOGICAL_BY_SET.get(setMatch[1]) : undefined;
     if (!setMatch || !logical)

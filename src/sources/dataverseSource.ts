@@ -1,13 +1,15 @@
 /**
- * Dataverse source: three FetchXML requests issued together (one round trip of latency):
+ * Dataverse source: four FetchXML requests issued together (one round trip of latency):
  * the account, its ancestors and all their partner associations (account rows filtered
  * `eq-or-above`, associations joined with an outer link-entity), paged with `page`/`count` when
- * one page is not enough; the account's recent exception requests with their decisions; and its
- * latest partner engagement. Separate queries, so one-to-many joins never multiply each other's
- * rows toward the 50,000-row limit.
+ * one page is not enough; the account's newest exception requests (at most EXCEPTION_ROWS: a
+ * seller can create any number of them); the decisions on the account's requests; and its latest
+ * partner engagement. Separate queries, so one-to-many joins never multiply each other's rows
+ * toward the 50,000-row limit, and the exceptions' failure never costs the associations.
  *
  * Reading the accounts themselves (not only the associations) gives every parent link of the
- * chain, so depth, "inherited from" and parent loops are worked out here, not guessed.
+ * chain, so depth, "inherited from" and parent loops are worked out here, not guessed; a parent
+ * the answer leaves out (the caller cannot read it) is said, never taken for no parent.
  */
 import {
   Account,
@@ -22,6 +24,7 @@ import {
   OutreachDecision,
   OutreachExceptionTable,
   RelationshipTypeCodes,
+  ServerColumns,
 } from "../schema";
 import { invert } from "../core/json";
 import {
@@ -45,7 +48,6 @@ export const MAX_PAGES = 10;
 
 const ALIAS = "pa";
 const EX = "ex";
-const DC = "dc";
 
 /** The association columns the verdict needs (the batched reader of the command line selects the same). */
 export const ASSOCIATION_COLUMNS = [
@@ -62,32 +64,71 @@ export const ASSOCIATION_COLUMNS = [
 
 export const EXCEPTION_COLUMNS = [
   OutreachExceptionTable.id,
+  OutreachExceptionTable.account,
+  OutreachExceptionTable.requestedFor,
   OutreachExceptionTable.requestedDays,
   OutreachExceptionTable.reasonCode,
   OutreachExceptionTable.createdOn,
   OutreachExceptionTable.createdBy,
+  ServerColumns.createdOnBehalfBy,
 ];
 
-const DECISION_COLUMNS = [
+export const DECISION_COLUMNS = [
   OutreachDecision.id,
+  OutreachDecision.exception,
   OutreachDecision.decision,
   OutreachDecision.days,
   OutreachDecision.note,
   OutreachDecision.createdOn,
   OutreachDecision.createdBy,
+  ServerColumns.createdOnBehalfBy,
 ];
 
 /** The longest an exception can matter: open for REQUEST_OPEN_DAYS, then approved for at most 365 days. */
 export const EXCEPTION_LOOKBACK_DAYS = REQUEST_OPEN_DAYS + 365;
 
-/** A request's decisions, as a link-entity inside the request's (the Web API reads one level of nesting as `alias.column`). */
-export function decisionLink(alias: string, to: string): string {
+/**
+ * The most exception requests read per account: the newest ones. Sellers may create requests
+ * without limit (even for accounts they cannot read); a flood can then only hide older requests,
+ * which can only close outreach, never break the read (docs/architecture.md, "Security model").
+ */
+export const EXCEPTION_ROWS = 50;
+
+/**
+ * The account's exception requests (`decisions` false) or the decisions on them (true), for the
+ * accounts `accountCondition` selects (on the request's `pg_accountid`), recent enough to matter at
+ * `nowIso`. Each is a query of its own, never joined to the other: the requests come newest first,
+ * `count` of them (a bound a flood of requests cannot break); the decisions (only approvers create
+ * them) with the request as an inner link-entity.
+ */
+export function exceptionsFetchXml(
+  decisions: boolean,
+  accountCondition: string,
+  nowIso: string,
+  count: number,
+  page = 1,
+): string {
+  const E = OutreachExceptionTable;
   const D = OutreachDecision;
-  return (
-    `<link-entity name="${D.logicalName}" from="${D.exception}" to="${to}" link-type="outer" alias="${alias}">` +
-    attributes(DECISION_COLUMNS) +
-    `</link-entity>`
-  );
+  const since = new Date(Date.parse(nowIso) - EXCEPTION_LOOKBACK_DAYS * 86_400_000).toISOString();
+  const filter = `<filter type="and">${accountCondition}${condition(E.createdOn, "ge", since)}</filter>`;
+  return decisions
+    ? fetchXml(
+        D.logicalName,
+        attributes(DECISION_COLUMNS) +
+          `<link-entity name="${E.logicalName}" from="${E.id}" to="${D.exception}" link-type="inner" alias="${EX}">` +
+          filter +
+          `</link-entity>` +
+          order(D.id),
+        count,
+        page,
+      )
+    : fetchXml(
+        E.logicalName,
+        attributes(EXCEPTION_COLUMNS) + filter + order(E.createdOn, true) + order(E.id),
+        count,
+        page,
+      );
 }
 
 export function buildFetchXml(accountId: string, page: number, pageSize: number): string {
@@ -100,24 +141,6 @@ export function buildFetchXml(accountId: string, page: number, pageSize: number)
       order(Association.id) +
       `</link-entity>` +
       order(Account.id),
-    pageSize,
-    page,
-  );
-}
-
-/**
- * The account's requests recent enough to matter at `nowIso` (pending, or approved and possibly
- * still valid), each with its decisions. The verdict judges them from server-set columns only.
- */
-function buildExceptionsFetchXml(accountId: string, page: number, pageSize: number, nowIso: string): string {
-  const E = OutreachExceptionTable;
-  const since = new Date(Date.parse(nowIso) - EXCEPTION_LOOKBACK_DAYS * 86_400_000).toISOString();
-  return fetchXml(
-    E.logicalName,
-    attributes(EXCEPTION_COLUMNS) +
-      `<filter type="and">${condition(E.account, "eq", accountId)}${condition(E.createdOn, "ge", since)}</filter>` +
-      decisionLink(DC, E.id) +
-      order(E.id),
     pageSize,
     page,
   );
@@ -136,24 +159,6 @@ function buildEngagementFetchXml(accountId: string, nowIso: string): string {
       order(A.createdOn, true),
     1,
   );
-}
-
-/**
- * A row as read from its own table -> the shape the mappers read for a link-entity (`alias.x`,
- * lookups `alias.x` instead of `_x_value`). Columns of nested link-entities (`other.x`) stay.
- */
-export function aliased(row: Row, alias: string): Row {
-  const out: Row = {};
-  for (const [key, value] of Object.entries(row)) {
-    if (key.startsWith("@")) continue;
-    if (/^\w+\./.test(key)) {
-      out[key] = value;
-      continue;
-    }
-    const lookup = /^_(\w+)_value(@.*)?$/.exec(key);
-    out[lookup ? `${alias}.${lookup[1]}${lookup[2] ?? ""}` : `${alias}.${key}`] = value;
-  }
-  return out;
 }
 
 const TYPE_BY_CODE: Map<number, RelationshipType> = invert(RelationshipTypeCodes);
@@ -200,71 +205,62 @@ function mapEngagements(rows: Row[]): Engagement[] {
 
 const DECISION_BY_CODE: Map<unknown, ExceptionDecision["decision"]> = invert(DecisionCodes);
 
-/** A decision from the columns under `alias` of a row; undefined when the row carries none. */
-function decisionFrom(row: Row, alias: string, exceptionId: string): ExceptionDecision | undefined {
-  const D = OutreachDecision;
-  const id = normalizeGuid(row[`${alias}.${D.id}`]);
-  if (!id) return undefined;
-  const days = row[`${alias}.${D.days}`];
-  const by = lookup(row, D.createdBy, alias);
-  return {
-    id,
-    exceptionId,
-    decision: DECISION_BY_CODE.get(row[`${alias}.${D.decision}`]) ?? "unknown",
-    days: typeof days === "number" ? days : undefined,
-    createdBy: by.id,
-    createdByName: by.name,
-    createdOn: str(row[`${alias}.${D.createdOn}`]),
-    note: str(row[`${alias}.${D.note}`]),
-  };
-}
-
 /**
- * Requests and their decisions from rows under the aliases `ex` (request) and `dc` (decision).
- * `accountOf` says which account a row's request belongs to.
+ * Requests and decisions, each read by its own query (rows of their own tables) -> the requests
+ * with their decisions. Decisions of requests not read (older than the newest EXCEPTION_ROWS) are
+ * left out with them. `accountOf` says which account a request is on now (its `pg_accountid`).
  */
 export function mapExceptions(
-  rows: Row[],
-  accountOf: (row: Row) => string | undefined,
-  exAlias = EX,
-  dcAlias = DC,
+  requestRows: Row[],
+  decisionRows: Row[],
+  accountOf: (row: Row) => string | undefined = (row) => lookup(row, OutreachExceptionTable.account).id,
 ): OutreachException[] {
   const E = OutreachExceptionTable;
-  const byId = new Map<string, OutreachException>();
-  const decisionIds = new Set<string>();
-  for (const row of rows) {
-    const id = normalizeGuid(row[`${exAlias}.${E.id}`]);
+  const D = OutreachDecision;
+  const byId = new Map<string | undefined, OutreachException>();
+  for (const row of requestRows) {
+    const id = normalizeGuid(row[E.id]);
     const accountId = accountOf(row);
-    if (!id || !accountId) continue;
-    let request = byId.get(id);
-    if (!request) {
-      const by = lookup(row, E.createdBy, exAlias);
-      const days = row[`${exAlias}.${E.requestedDays}`];
-      request = {
-        id,
-        accountId,
-        createdBy: by.id,
-        requestedBy: by.name,
-        createdOn: str(row[`${exAlias}.${E.createdOn}`]),
-        requestedDays: typeof days === "number" ? days : undefined,
-        reason: REASON_BY_CODE.get(row[`${exAlias}.${E.reasonCode}`]),
-        decisions: [],
-      };
-      byId.set(id, request);
-    }
-    const decision = decisionFrom(row, dcAlias, id);
-    if (decision && !decisionIds.has(decision.id)) {
-      decisionIds.add(decision.id);
-      request.decisions.push(decision);
-    }
+    if (!id || !accountId || byId.has(id)) continue;
+    const by = lookup(row, E.createdBy);
+    const days = row[E.requestedDays];
+    byId.set(id, {
+      id,
+      accountId,
+      createdBy: by.id,
+      createdOnBehalfBy: lookup(row, ServerColumns.createdOnBehalfBy).id,
+      requestedFor: str(row[E.requestedFor]),
+      requestedBy: by.name,
+      createdOn: str(row[E.createdOn]),
+      requestedDays: typeof days === "number" ? days : undefined,
+      reason: REASON_BY_CODE.get(row[E.reasonCode]),
+      decisions: [],
+    });
+  }
+  const seen = new Set<string>();
+  for (const row of decisionRows) {
+    const id = normalizeGuid(row[D.id]);
+    const request = byId.get(lookup(row, D.exception).id);
+    if (!id || !request || seen.has(id)) continue;
+    seen.add(id);
+    const days = row[D.days];
+    const by = lookup(row, D.createdBy);
+    request.decisions.push({
+      id,
+      exceptionId: request.id,
+      decision: DECISION_BY_CODE.get(row[D.decision]) ?? "unknown",
+      days: typeof days === "number" ? days : undefined,
+      createdBy: by.id,
+      createdOnBehalfBy: lookup(row, ServerColumns.createdOnBehalfBy).id,
+      createdByName: by.name,
+      createdOn: str(row[D.createdOn]),
+      note: str(row[D.note]),
+    });
   }
   return [...byId.values()];
 }
 
-export function mapRows(
-  accountId: string,
-  rows: Row[],
-): { associations: PartnerAssociation[]; notes: DataNote[]; exceptions: OutreachException[] } {
+export function mapRows(accountId: string, rows: Row[]): { associations: PartnerAssociation[]; notes: DataNote[] } {
   const target = normalizeGuid(accountId) ?? accountId.toLowerCase();
   const accounts = new Map<string, AccountNode>();
   const notes: DataNote[] = [];
@@ -285,6 +281,9 @@ export function mapRows(
     depthOf.set(current, depth++);
     current = accounts.get(current)?.parentId;
   }
+  // The hierarchy query leaves out ancestors the caller cannot read: a parent named but not
+  // returned is not an absent one (its partner of record cannot be ruled out).
+  if (current && depth && !accounts.has(current)) notes.push({ code: "unreadable-parent", detail: current, depth });
 
   const associations: PartnerAssociation[] = [];
   const seen = new Set<string>();
@@ -329,7 +328,7 @@ export function mapRows(
       depth: d,
     });
   }
-  return { associations, notes, exceptions: mapExceptions(rows, (row) => normalizeGuid(row[Account.id])) };
+  return { associations, notes };
 }
 
 interface DataverseSourceOptions {
@@ -354,19 +353,31 @@ export async function readDataverse(
   if (!id)
     return { ...base, ok: false, failure: { kind: "invalid-input", message: `"${accountId}" is not an account id` } };
   const nowIso = new Date(options.now ?? Date.now()).toISOString();
+  const each = (entity: string, build: (page: number) => string, size = pageSize, pages = MAX_PAGES) =>
+    allPages(host, entity, build, size, options, pages);
+  const hierarchy = each(Account.logicalName, (page) => buildFetchXml(id, page, pageSize));
+  const accountIs = condition(OutreachExceptionTable.account, "eq", id);
+  // Issued together: the latency is one round trip, and no query's rows multiply another's. Only
+  // the hierarchy's read decides whether the source answered: the exceptions' failure means that
+  // no exception counts (they only open outreach), the engagement's that none is shown.
+  const exceptions = Promise.all([
+    each(
+      OutreachExceptionTable.logicalName,
+      () => exceptionsFetchXml(false, accountIs, nowIso, EXCEPTION_ROWS),
+      EXCEPTION_ROWS,
+      1,
+    ),
+    each(OutreachDecision.logicalName, (page) => exceptionsFetchXml(true, accountIs, nowIso, pageSize, page)),
+  ]).then(
+    ([requests, decisions]) => ({ exceptions: mapExceptions(requests, decisions, () => id) }),
+    (error: unknown) => ({ exceptions: [], exceptionsFailure: toFailure(error) }),
+  );
+  const engagements = each(OutreachAudit.logicalName, () => buildEngagementFetchXml(id, nowIso), 1, 1).then(
+    mapEngagements,
+    () => [],
+  );
   try {
-    // Issued together: the latency is one round trip, and no query's rows multiply another's.
-    const [rows, exceptionRows, engagementRows] = await Promise.all([
-      allPages(host, Account.logicalName, (page) => buildFetchXml(id, page, pageSize), pageSize, options),
-      allPages(
-        host,
-        OutreachExceptionTable.logicalName,
-        (page) => buildExceptionsFetchXml(id, page, pageSize, nowIso),
-        pageSize,
-        options,
-      ),
-      allPages(host, OutreachAudit.logicalName, () => buildEngagementFetchXml(id, nowIso), 1, options, 1),
-    ]);
+    const rows = await hierarchy;
     if (!rows.some((r) => normalizeGuid(r[Account.id]) === id)) {
       return {
         ...base,
@@ -374,11 +385,7 @@ export async function readDataverse(
         failure: { kind: "not-found", message: `account ${id} was not found or is not readable` },
       };
     }
-    const exceptions = mapExceptions(
-      exceptionRows.map((row) => aliased(row, EX)),
-      () => id,
-    );
-    return { ...base, ok: true, ...mapRows(id, rows), exceptions, engagements: mapEngagements(engagementRows) };
+    return { ...base, ok: true, ...mapRows(id, rows), ...(await exceptions), engagements: await engagements };
   } catch (error) {
     return { ...base, ok: false, failure: toFailure(error) };
   }
@@ -427,7 +434,7 @@ async function allPages(
     if (result.entities.length < pageSize || maxPages === 1) return rows;
     if (page >= maxPages)
       throw new SourceError({
-        kind: "malformed",
+        kind: "too-many-rows",
         message: `more than ${maxPages * pageSize} rows for one account (${entity})`,
       });
   }

@@ -36,6 +36,8 @@ interface FormResolutionDeps {
   /** The configuration kept across sessions, used to start extra sources (Graph) before the configuration read answers. */
   configCache?: ConfigCache;
   clock?: () => number;
+  /** The signed-in user (the verdict is theirs: an approval never opens outreach for its approver). */
+  userId?: string;
 }
 
 /** One of the page's storages, or undefined where it is not available (blocked: reading it throws; Node). */
@@ -185,6 +187,7 @@ export function resolveForForm(
       return resolveVerdict(
         {
           webApi: deps.webApi,
+          userId: deps.userId,
           extraSources: early.sources,
           loadConfig: () =>
             read.then(configFromRead).then((config) => {

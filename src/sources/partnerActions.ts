@@ -119,6 +119,8 @@ export async function requestException(
   const record: Record<string, unknown> = {
     [E.name]: ctx.t("Exception_Name", { account: ctx.accountName }).slice(0, 200),
     [`${E.accountNav}@odata.bind`]: `/${Account.entitySet}(${ctx.accountId})`,
+    // The account it is made for, kept apart from the lookup (which Merge may move): only here it counts.
+    [E.requestedFor]: normalizeGuid(ctx.accountId) ?? ctx.accountId,
     [E.justification]: request.justification.trim(),
     [E.reasonCode]: request.reason === undefined ? undefined : ExceptionReasonCodes[request.reason],
     [E.requestedDays]: request.days,

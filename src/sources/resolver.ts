@@ -29,6 +29,8 @@ export interface ExtraSource {
 
 interface ResolverDeps {
   webApi: WebApiHost;
+  /** The user the verdict is for (VerdictInput.userId). */
+  userId?: string;
   extraSources?: ExtraSource[];
   /** Returns the configuration; defaults to one Web API read per call. */
   loadConfig?: () => Promise<PartnerGuardConfig>;
@@ -193,6 +195,7 @@ export async function resolveVerdict(
   const now = clock();
   const judged = {
     accountId,
+    userId: deps.userId,
     policy: config.policy,
     now,
     utcOffsetMinutes: (deps.utcOffsetMinutes ?? localUtcOffsetMinutes)(now),

@@ -44,9 +44,11 @@ const note: ShapeOf<DataNote> = {
     "too-deep",
     "too-many-rows",
     "bad-row",
+    "unreadable-parent",
   ),
   associationId: optS,
   detail: optS,
+  depth: optN,
 };
 
 const association: ShapeOf<PartnerAssociation> = {
@@ -77,6 +79,7 @@ const decision: ShapeOf<ExceptionDecision> = {
   decision: all<ExceptionDecision["decision"]>()("approved", "rejected", "unknown"),
   days: optN,
   createdBy: optS,
+  createdOnBehalfBy: optS,
   createdByName: optS,
   createdOn: optS,
   note: optS,
@@ -86,6 +89,8 @@ const request: ShapeOf<OutreachException> = {
   id: S,
   accountId: S,
   createdBy: optS,
+  createdOnBehalfBy: optS,
+  requestedFor: optS,
   requestedBy: optS,
   createdOn: optS,
   requestedDays: optN,
@@ -100,6 +105,9 @@ const ignoredCode = all<IgnoredDecisionCode>()(
   "unreadable",
   "after-lapse",
   "unknown-requester",
+  "other-account",
+  "own-approval",
+  "unknown-user",
 );
 
 const exceptionState: ShapeOf<ExceptionState> = {
@@ -138,6 +146,8 @@ const reason: ShapeOf<Reason> = {
     "exception-not-counted",
     "hierarchy-ignored",
     "data-note",
+    "unreadable",
+    "exceptions-unread",
   ),
   evidenceIds: many<string>(S),
   source: optS,

@@ -114,8 +114,11 @@ export function reasonText(t: Translate, verdict: Verdict, reason: Reason, now: 
       const days = Math.max(0, Math.ceil((Date.parse(first.effectiveEnd) - now) / DAY_MS));
       return t("Reason_expiring-soon", { partner: partnerLabel(t, first), type: typeLabel(t, first), days });
     }
+    case "unreadable":
+      return t(`Note_${reason.note?.code}`, { detail: reason.note?.detail ?? "" });
     case "source-failed":
-      return t("Reason_source-failed", {
+    case "exceptions-unread":
+      return t(`Reason_${reason.code}`, {
         source: reason.source ?? "",
         failure: t(`Failure_${reason.failure?.kind ?? "network"}`),
       });

@@ -3,9 +3,9 @@
  * last protected day of the calendar the command runs in (the machine's zone, TZ), so outreach
  * opens when the next day begins there. Spawned in two time zones, on both sides of the boundary.
  */
-import { WebApiServer, startWebApiServer } from "../../src/emulator/webApiServer";
+import { WebApiServer } from "../../src/emulator/webApiServer";
 import { DEMO } from "../helpers/demo";
-import { TOKEN, buildCli, demoDataverse, runCli, tempDir } from "./helpers/cli";
+import { buildCli, demoDataverse, runCli, tempDir, TOKEN, webApiServer } from "./helpers/cli";
 
 let server: WebApiServer;
 let tmp: ReturnType<typeof tempDir>;
@@ -21,7 +21,7 @@ beforeAll(async () => {
     pg_startdate: "2026-01-01",
     pg_enddate: "2027-06-30",
   });
-  server = await startWebApiServer({ emulator, token: TOKEN });
+  server = await webApiServer({ emulator, token: TOKEN });
   tmp = tempDir();
 });
 afterAll(async () => {

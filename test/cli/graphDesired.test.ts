@@ -1,7 +1,17 @@
 /** Graph associations -> the feed sync's Desired rows (cli/graphDesired.ts), without I/O. */
 import { PartnerAssociation } from "../../src/core/types";
 import { AssociationSourceCodes, AssociationStatusCodes, RelationshipTypeCodes } from "../../src/schema";
-import { GraphRead, MAX_REFERENCE, dayOf, desiredFromGraph, referenceOf } from "../../cli/graphDesired";
+import {
+  GraphRead,
+  MAX_REFERENCE,
+  dayOf,
+  desiredFromGraph,
+  graphRowName,
+  judgeStale,
+  referenceOf,
+  syncedTenantOf,
+} from "../../cli/graphDesired";
+import { Stale } from "../../cli/syncPlan";
 
 const contoso = {
   id: "d1000000-0000-4000-8000-000000000001",
@@ -44,7 +54,7 @@ describe("desiredFromGraph", () => {
         line: 1,
         source: AssociationSourceCodes.graph,
         reference: "Contoso admin",
-        name: "Harbor Computer Services – Contoso",
+        name: `Harbor Computer Services – Contoso (tenant ${contoso.tenantId})`,
         customerId: contoso.id,
         partnerId: PARTNER_ACCOUNT,
         type: RelationshipTypeCodes.gdap,
@@ -135,5 +145,50 @@ describe("desiredFromGraph", () => {
     expect(dayOf("2026-01-01")).toBe("2026-01-01");
     expect(dayOf(undefined)).toBeUndefined();
     expect(dayOf("soon")).toBeUndefined();
+  });
+});
+
+describe("the tenant a Graph association was synced for (--full-snapshot)", () => {
+  const stale = (name: string | undefined, customerId = contoso.id): Stale => ({
+    id: `s-${name ?? "none"}`,
+    source: AssociationSourceCodes.graph,
+    reference: "Contoso admin",
+    name,
+    customerId,
+  });
+  const tenants = new Map([
+    [contoso.id, contoso.tenantId],
+    [fabrikam.id, fabrikam.tenantId],
+  ]);
+
+  test("the row's name records it, and it reads back (case and a long name do not matter)", () => {
+    const name = graphRowName("Harbor Computer Services", { ...contoso, name: "C".repeat(300) });
+    expect(name).toMatch(/ \(tenant 52eaad04-13a2-4a2f-9ce8-93a294fadf36\)$/);
+    expect(name.length).toBeLessThanOrEqual(200); // pg_name holds 200 characters
+    expect(syncedTenantOf(name)).toBe(contoso.tenantId);
+    expect(syncedTenantOf(name.toUpperCase())).toBe(contoso.tenantId);
+    expect(syncedTenantOf("Harbor Computer Services – Contoso")).toBeUndefined();
+    expect(syncedTenantOf(undefined)).toBeUndefined();
+  });
+
+  test("only a row synced for the tenant the account has now is set inactive when Graph, read in full, no longer returns it", () => {
+    const same = stale(graphRowName("Harbor", contoso));
+    const other = stale(graphRowName("Harbor", { ...contoso, tenantId: fabrikam.tenantId }));
+    const legacy = stale("Harbor – Contoso");
+    const judged = judgeStale([same, other, legacy], new Set([contoso.id]), tenants);
+    expect(judged.setInactive).toEqual([same]);
+    expect(judged.kept.map((k) => [k.id, k.reason])).toEqual([
+      [other.id, "tenant-changed"],
+      [legacy.id, "tenant-unknown"],
+    ]);
+  });
+
+  test("an account Graph did not read in full, or without a tenant id, keeps its rows as before", () => {
+    const unread = stale(graphRowName("Harbor", fabrikam), fabrikam.id);
+    const orphan = stale(graphRowName("Harbor", contoso), "d1000000-0000-4000-8000-0000000000ff");
+    expect(judgeStale([unread, orphan], new Set([contoso.id]), tenants).kept.map((k) => k.reason)).toEqual([
+      "graph-not-read",
+      "no-tenant-id",
+    ]);
   });
 });

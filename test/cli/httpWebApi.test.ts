@@ -91,7 +91,7 @@ describe("HttpWebApi", () => {
           : undefined,
     });
     const api = host(server.url, { sleep: async (ms) => void waits.push(ms) });
-    // One request of the HTTP layer (readDataverse issues several since the form load reads three queries).
+    // One request of the HTTP layer (readDataverse issues several since the form load reads four queries).
     const page = await api.fetchXmlPage("account", ACCOUNT_QUERY);
     expect(page.entities.length).toBeGreaterThan(0);
     expect(waits).toEqual([7000, 7000]);

@@ -150,7 +150,8 @@ describe("partnerguard sync --graph", () => {
       [Association.status]: AssociationStatusCodes.active,
       [Association.start]: "2025-02-10",
       [Association.end]: "2027-02-10",
-      [Association.name]: "Harbor Computer Services – Contoso Graph Customer",
+      // The name records the tenant the row was read for (--full-snapshot compares it).
+      [Association.name]: `Harbor Computer Services – Contoso Graph Customer (tenant ${ACCOUNTS.contoso.tenant})`,
       [Association.customer]: expect.objectContaining({
         id: ACCOUNTS.contoso.id,
       }),

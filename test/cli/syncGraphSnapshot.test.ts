@@ -15,6 +15,7 @@ import {
 import { GraphServer, startGraphServer } from "../graph/graphServer";
 import { CUSTOMER, EMPTY_CUSTOMER, PARTNER, contract, gdap, graphData, FORBIDDEN } from "../graph/fixtures";
 import { DEMO_NOW, buildCli, demoDataverse, demoServer, runCli } from "./helpers/cli";
+import { graphRowName } from "../../cli/graphDesired";
 
 const FORBIDDEN_TENANT = "0c1d2e3f-4a5b-4c6d-8e7f-809112233445";
 /** A tenant Graph answers with a relationship it cannot read (no id): a data note. */
@@ -77,26 +78,49 @@ afterEach(async () => {
 
 const lookup = (id: string) => ({ $lookup: Account.logicalName, id });
 
-async function start(): Promise<{ env: Record<string, string>; args: string[] }> {
+/** The tenant id an account carries now (a GUID), by account id. */
+const TENANT_OF = new Map<string, string>(
+  [...Object.values(ACCOUNTS), PROSEWARE]
+    .filter((a) => a.tenant && /^[0-9a-f-]{36}$/.test(a.tenant))
+    .map((a) => [a.id, a.tenant as string]),
+);
+
+/** An association row as it stands before the run; `syncedFor` is the tenant its name records (by default its account's). */
+interface SeedRow {
+  id: string;
+  account: string;
+  ref: string;
+  source?: number;
+  syncedFor?: string | null;
+}
+
+async function start(
+  extra: { accounts?: { id: string; name: string; tenant?: string }[]; rows?: SeedRow[] } = {},
+): Promise<{ env: Record<string, string>; args: string[] }> {
   emulator = demoDataverse();
-  for (const a of Object.values(ACCOUNTS))
+  for (const a of [...Object.values(ACCOUNTS), ...(extra.accounts ?? [])])
     emulator.insert(Account.logicalName, {
       [Account.id]: a.id,
       [Account.name]: a.name,
       ...(a.tenant ? { [Account.tenantId]: a.tenant } : {}),
     });
-  for (const row of Object.values(ROWS))
+  for (const row of [...Object.values(ROWS), ...(extra.rows ?? [])] as SeedRow[]) {
+    // A row the sync wrote records the tenant it was read for in its name (graphRowName).
+    const syncedFor = row.syncedFor === undefined ? TENANT_OF.get(row.account) : (row.syncedFor ?? undefined);
     emulator.insert(Association.logicalName, {
       [Association.id]: row.id,
-      [Association.name]: `Harbor Computer Services – ${row.ref}`,
+      [Association.name]: syncedFor
+        ? graphRowName("Harbor Computer Services", { id: row.account, name: row.ref, tenantId: syncedFor })
+        : `Harbor Computer Services – ${row.ref}`,
       [Association.customer]: lookup(row.account),
       [Association.partner]: lookup(ACCOUNTS.partner.id),
       [Association.relationshipType]: RelationshipTypeCodes.gdap,
       [Association.status]: AssociationStatusCodes.active,
       [Association.start]: "2025-01-01",
-      [Association.source]: "source" in row ? row.source : AssociationSourceCodes.graph,
+      [Association.source]: row.source ?? AssociationSourceCodes.graph,
       [Association.externalReference]: row.ref,
     });
+  }
   web = await demoServer({ emulator });
   const data = graphData(
     [
@@ -146,6 +170,8 @@ interface SnapshotJson {
   keptNoTenantId: number;
   stale: { id: string; externalReference: string; accountId: string }[];
   kept: { id: string; externalReference: string; accountId: string; reason: string }[];
+  keptTenantChanged: number;
+  tenantChanged: { accountId: string; name?: string; tenantId?: string; syncedFor: string[] }[];
 }
 
 describe("partnerguard sync --graph --full-snapshot", () => {
@@ -266,5 +292,55 @@ describe("partnerguard sync --graph --full-snapshot", () => {
     // The snapshot did run: the stale Graph association of the same account was set inactive.
     expect(touched.has(ROWS.lost.id)).toBe(true);
     expect(statusOf("lost")).toBe(INACTIVE);
+  });
+  test("an account whose tenant id changed since its associations were synced loses none of them, and is listed", async () => {
+    // Someone swapped the account's tenant id for another tenant, which Graph answers in full (with
+    // nothing for this partner): the relationships synced for the old tenant are not "ended".
+    const OLD_TENANT = "7c0ffee0-0000-4000-8000-00000000000a";
+    const swapped = { id: "d1000000-0000-4000-8000-0000000000a1", name: "Swapped Customer", tenant: PROSEWARE.tenant };
+    const legacy = { id: "d1000000-0000-4000-8000-0000000000a2", name: "Legacy Customer", tenant: PROSEWARE.tenant };
+    const { env, args } = await start({
+      accounts: [swapped, legacy],
+      rows: [
+        {
+          id: "f2000000-0000-4000-8000-0000000000a1",
+          account: swapped.id,
+          ref: "Swapped admin",
+          syncedFor: OLD_TENANT,
+        },
+        // Synced before the tenant was recorded in the name: whether it changed cannot be told.
+        { id: "f2000000-0000-4000-8000-0000000000a2", account: legacy.id, ref: "Legacy admin", syncedFor: null },
+      ],
+    });
+    const statusOfId = (id: string) =>
+      emulator.table(Association.logicalName).find((r) => r[Association.id] === id)?.[Association.status];
+
+    const text = await runCli(args, { env });
+    expect(text.code).toBe(5);
+    expect(text.stdout).toContain(
+      `account Swapped Customer (${swapped.id}): tenant id ${PROSEWARE.tenant} now, its Graph associations were synced for ${OLD_TENANT}: none of them set inactive`,
+    );
+    expect(text.stdout).toContain(
+      `account Legacy Customer (${legacy.id}): tenant id ${PROSEWARE.tenant} now, its Graph associations were synced for (not recorded): none of them set inactive`,
+    );
+    expect(text.stdout).toMatch(
+      /, 2 kept because they were synced for another tenant than their account's now \(2 accounts listed above\)/,
+    );
+    expect(statusOfId("f2000000-0000-4000-8000-0000000000a1")).toBe(ACTIVE);
+    expect(statusOfId("f2000000-0000-4000-8000-0000000000a2")).toBe(ACTIVE);
+    // The same run still ends what ended for the tenant it was synced for.
+    expect(statusOf("proseware")).toBe(INACTIVE);
+    expect(statusOf("lost")).toBe(INACTIVE);
+
+    const json = JSON.parse((await runCli([...args, "--dry-run", "--json"], { env })).stdout) as SnapshotJson;
+    expect(json.keptTenantChanged).toBe(2);
+    expect(json.tenantChanged).toEqual([
+      { accountId: swapped.id, name: "Swapped Customer", tenantId: PROSEWARE.tenant, syncedFor: [OLD_TENANT] },
+      { accountId: legacy.id, name: "Legacy Customer", tenantId: PROSEWARE.tenant, syncedFor: ["(not recorded)"] },
+    ]);
+    expect(Object.fromEntries(json.kept.map((k) => [k.externalReference, k.reason]))).toMatchObject({
+      "Swapped admin": "tenant-changed",
+      "Legacy admin": "tenant-unknown",
+    });
   });
 });

@@ -2,11 +2,22 @@
 import { existsSync } from "fs";
 import { join } from "path";
 import { parse } from "csv-parse/sync";
-import { WebApiServer, startWebApiServer } from "../../src/emulator/webApiServer";
+import { WebApiServer } from "../../src/emulator/webApiServer";
 import { DecisionCodes, OutreachDecision, OutreachExceptionTable } from "../../src/schema";
 import { PERSONAS } from "../../src/emulator/personas";
 import { DEMO } from "../helpers/demo";
-import { DEMO_FEED, DEMO_NOW, EXTRA, TOKEN, buildCli, demoDataverse, demoServer, runCli, tempDir } from "./helpers/cli";
+import {
+  buildCli,
+  DEMO_FEED,
+  DEMO_NOW,
+  demoDataverse,
+  demoServer,
+  EXTRA,
+  runCli,
+  tempDir,
+  TOKEN,
+  webApiServer,
+} from "./helpers/cli";
 
 let server: WebApiServer | undefined;
 let tmp: ReturnType<typeof tempDir>;
@@ -79,11 +90,13 @@ describe("partnerguard vet", () => {
     expect(run.stdout).toMatch(/blocked\s+5/);
     expect(run.stdout).toMatch(/unverified\s+3 {2}\(1 unmatched, 1 ambiguous, 1 invalid\)/);
     expect(run.stdout).toContain("Harbor Computer Services");
-    // Batched: configuration, one query per match column, hierarchy levels, associations; never one per row.
+    // Batched: configuration, who is signed in, one query per match column (with the associations),
+    // hierarchy levels, the matched accounts' requests and decisions; never one per row.
     const fetches = server.requests.map((r) => r.fetchXml ?? "");
     expect(fetches.filter((f) => f.includes('operator="in"')).length).toBeGreaterThan(3);
     expect(fetches.some((f) => f.includes('operator="eq-or-above"'))).toBe(false);
-    expect(server.requests.length).toBeLessThanOrEqual(9);
+    expect(server.requests.filter((r) => r.entitySet === "pg_outreachexceptions")).toHaveLength(1);
+    expect(server.requests.length).toBeLessThanOrEqual(11);
     expect(run.stdout + run.stderr).not.toContain(TOKEN);
   });
 
@@ -129,6 +142,7 @@ describe("partnerguard vet", () => {
     const request = await emulator.as(PERSONAS.seller).createRecord(OutreachExceptionTable.logicalName, {
       [OutreachExceptionTable.name]: "Exception request: Contoso Pharmaceuticals",
       [`${OutreachExceptionTable.accountNav}@odata.bind`]: `/accounts(${DEMO.contoso})`,
+      [OutreachExceptionTable.requestedFor]: DEMO.contoso,
       [OutreachExceptionTable.requestedDays]: 14,
     });
     now = Date.parse("2026-11-24T12:00:00Z");
@@ -138,7 +152,7 @@ describe("partnerguard vet", () => {
       [OutreachDecision.decision]: DecisionCodes.approved,
       [OutreachDecision.days]: 14,
     });
-    server = await startWebApiServer({ emulator, token: TOKEN });
+    server = await webApiServer({ emulator, token: TOKEN });
     const list = tmp.write("exc.csv", `accountId\n${DEMO.contoso}\n`);
     const env = { PARTNERGUARD_ACCESS_TOKEN: TOKEN };
     const during = await runCli(["vet", list, "--env", server.url, "--as-of", "2026-11-25", "--json"], {
@@ -166,9 +180,10 @@ describe("partnerguard vet", () => {
 
   test("429 with Retry-After is honoured during a run; a failed account query is tried again before its rows become unverified", async () => {
     let accountQueries = 0;
+    let throttled = 0;
     server = await demoServer({
-      fault: (r, i) => {
-        if (i < 2) return { status: 429, headers: { "Retry-After": "0" } };
+      fault: (r) => {
+        if (throttled++ < 2) return { status: 429, headers: { "Retry-After": "0" } };
         // One 500 (not retried by the HTTP layer): the chunk itself is read again.
         if (r.entitySet === "accounts" && accountQueries++ === 0)
           return { status: 500, body: { error: { code: "", message: "busy" } } };

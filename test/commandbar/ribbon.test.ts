@@ -5,6 +5,7 @@ import * as ribbon from "../../webresource/ribbon";
 import { xrmHost } from "../../webresource/host";
 import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
 import {
+  Account,
   AuditDecisionCodes,
   AuditVerdictCodes,
   DecisionCodes,
@@ -76,6 +77,7 @@ describe("enable rule PartnerGuard.Ribbon.isOutreachEnabled", () => {
       emulator.as(persona).createRecord(OutreachExceptionTable.logicalName, {
         [OutreachExceptionTable.name]: "Exception request: Contoso Pharmaceuticals",
         [`${OutreachExceptionTable.accountNav}@odata.bind`]: `/accounts(${DEMO.contoso})`,
+        [OutreachExceptionTable.requestedFor]: DEMO.contoso,
         [OutreachExceptionTable.requestedDays]: 7,
       });
     const approve = (id: string) =>
@@ -194,7 +196,7 @@ describe("form OnLoad PartnerGuard.Form.onLoad", () => {
     await Ribbon.isOutreachEnabled(form);
     await new Promise((r) => setTimeout(r, 0));
     expect(recorded.refreshes).toEqual([false]);
-    expect(emulator.requests).toHaveLength(4); // OnLoad and the rule share one resolution (configuration + three queries)
+    expect(emulator.requests).toHaveLength(5); // OnLoad and the rule share one resolution (configuration + four queries)
   });
 
   test("a verdict that changes after load (Retry, a fresh check) refreshes again; the same verdict does not", async () => {
@@ -252,5 +254,60 @@ describe("a customer tenant id the seller may not read (column security)", () =>
   test("with Graph off, a withheld tenant id changes nothing", async () => {
     const { form } = installXrm(demoEmulator().as(PERSONAS.seller), DEMO.woodgrove, { tenantReadable: false });
     await expect(Ribbon.isOutreachEnabled(form as never)).resolves.toBe(true);
+  });
+});
+
+describe("the command's re-check asks about the saved customer tenant id, not an unsaved edit", () => {
+  const SAVED = "0f0e0d0c-0000-4000-8000-0000000000aa";
+  function graphOn(savedTenantId: string | undefined) {
+    const emulator = demoEmulator();
+    for (const [i, [schemaname, defaultvalue]] of [
+      [EnvironmentVariables.graphEnabled, "yes"],
+      [EnvironmentVariables.graphClientId, "0f0e0d0c-0000-4000-8000-000000000001"],
+      [EnvironmentVariables.graphTenantId, "0f0e0d0c-0000-4000-8000-000000000002"],
+    ].entries())
+      emulator.insert("environmentvariabledefinition", {
+        environmentvariabledefinitionid: `e9000000-0000-4000-8000-00000000002${i}`,
+        schemaname,
+        defaultvalue,
+      });
+    const row = emulator.table(Account.logicalName).find((r) => r[Account.id] === DEMO.woodgrove);
+    if (row && savedTenantId) row[Account.tenantId] = savedTenantId;
+    return emulator;
+  }
+  /** The form with the tenant id as the seller typed it, not saved (dirty). */
+  function editedForm(emulator: DataverseEmulator, typed: string) {
+    const installed = installXrm(emulator.as(PERSONAS.seller), DEMO.woodgrove, { tenantId: typed });
+    const attribute = installed.form.getAttribute(Account.tenantId) as unknown as { getIsDirty: () => boolean };
+    attribute.getIsDirty = () => true;
+    return installed;
+  }
+
+  test("a saved tenant id the seller cleared on the form still counts: Graph cannot be asked here, nothing opens", async () => {
+    const { form, recorded } = editedForm(graphOn(SAVED), "");
+    await Ribbon.startOutreach(form);
+    expect(recorded.forms).toEqual([]);
+    const resolution = await ribbon.resolveForAccount(xrmHost(), form, DEMO.woodgrove, true);
+    expect(resolution.tenantId).toBe(SAVED);
+    expect(resolution.verdict.outreach).toBe("unverified");
+  });
+
+  test("a tenant id typed but not saved is not the account's yet: Dataverse alone decides", async () => {
+    const { form, recorded } = editedForm(graphOn(undefined), SAVED);
+    await Ribbon.startOutreach(form);
+    expect(recorded.forms.map((f) => f.options.entityName)).toEqual(["phonecall"]);
+  });
+
+  test("a saved value that cannot be read is a withheld one: with Graph on, nothing opens", async () => {
+    const emulator = graphOn(SAVED);
+    emulator.setOptions({
+      fault: (r) =>
+        r.entity === Account.logicalName && r.options?.includes(`<attribute name="${Account.tenantId}"/>`)
+          ? { status: 503, message: "busy" }
+          : undefined,
+    });
+    const { form, recorded } = editedForm(emulator, "");
+    await Ribbon.startOutreach(form);
+    expect(recorded.forms).toEqual([]);
   });
 });

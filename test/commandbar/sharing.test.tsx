@@ -48,6 +48,7 @@ describe("one resolution per account per page load", () => {
       "account",
       "environmentvariabledefinition",
       "pg_outreachaudit",
+      "pg_outreachdecision",
       "pg_outreachexception",
     ]);
   });

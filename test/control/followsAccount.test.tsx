@@ -104,6 +104,7 @@ async function approveException(emulator: DataverseEmulator) {
   emulator.insert(OutreachExceptionTable.logicalName, {
     [OutreachExceptionTable.id]: requestId,
     [OutreachExceptionTable.account]: { $lookup: "account", id: DEMO.contoso },
+    [OutreachExceptionTable.requestedFor]: DEMO.contoso,
     [OutreachExceptionTable.requestedDays]: 14,
     createdby: { $lookup: "systemuser", id: PERSONAS.seller.id },
     createdon: new Date(Date.now() - 86_400_000).toISOString(),
@@ -117,7 +118,12 @@ async function approveException(emulator: DataverseEmulator) {
 
 /** Contoso resolved as the command bar would, in another window (its own registry, nothing shared with the card). */
 function resolvedElsewhere(emulator: DataverseEmulator): Promise<Resolution> {
-  return resolveForForm({ webApi: emulator.as(PERSONAS.seller), scope: {} }, DEMO.contoso, undefined, true);
+  return resolveForForm(
+    { webApi: emulator.as(PERSONAS.seller), userId: PERSONAS.seller.id, scope: {} },
+    DEMO.contoso,
+    undefined,
+    true,
+  );
 }
 
 /** A resolution of Contoso that another face of this window settles now (fresh, so it is the newest). */
@@ -145,7 +151,7 @@ describe("the card follows its account's newest resolution", () => {
     expect(await allowedByException()).toBeTruthy();
     expect(screen.queryByText(BLOCKED)).toBeNull();
     // The card asked nothing more: the log since its first load is the approver's decision and the
-    // command's own work (configuration, the three Dataverse queries, the audit entry).
+    // command's own work (configuration, the four Dataverse queries, the audit entry).
     expect(card.calls).toEqual(firstLoad);
     const since = emulator.requests.slice(logged);
     expect(since.filter((r) => r.entity === "account")).toHaveLength(1);
@@ -159,6 +165,7 @@ describe("the card follows its account's newest resolution", () => {
       expect.stringMatching(/ account$/),
       expect.stringMatching(/ environmentvariabledefinition$/),
       expect.stringMatching(/ pg_outreachaudit$/), // the account's latest engagement
+      expect.stringMatching(/ pg_outreachdecision$/),
       expect.stringMatching(/ pg_outreachexception$/),
     ]);
     // No flicker: once it had a verdict, the card never went back to "Checking…".

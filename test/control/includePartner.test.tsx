@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 import * as React from "react";
-import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { PartnerGuard } from "../../PartnerGuard/index";
 import { createContext } from "../../playground/fakeContext";
 import { DEMO, demoEmulator } from "../helpers/demo";
@@ -179,8 +179,11 @@ describe("include the partner, from the card", () => {
 
   test("a history that cannot be read says so (not 'could not save')", async () => {
     mount(DEMO.contoso, {
+      // The history's read of the decisions (it names them): the verdict's own read of them answers.
       fault: (r) =>
-        r.entity === OutreachDecision.logicalName ? { status: 503, message: "Service Unavailable" } : undefined,
+        r.entity === OutreachDecision.logicalName && r.options?.includes(`<attribute name="${OutreachDecision.name}"/>`)
+          ? { status: 503, message: "Service Unavailable" }
+          : undefined,
     });
     await blocked();
     await act(async () => {
@@ -193,12 +196,13 @@ describe("include the partner, from the card", () => {
     ).toBeTruthy();
   });
 
-  test("a request the approver rejected: the seller's card says by whom, when, and the approver's note", async () => {
+  test("a request the approver rejected: the seller's card says by whom and when; the note is for approvers (field security)", async () => {
     const emulator = demoEmulator();
     const requestId = "f0000000-0000-4000-8000-0000000000b1";
     emulator.insert(OutreachExceptionTable.logicalName, {
       [OutreachExceptionTable.id]: requestId,
       [OutreachExceptionTable.account]: { $lookup: "account", id: DEMO.contoso },
+      [OutreachExceptionTable.requestedFor]: DEMO.contoso,
       [OutreachExceptionTable.requestedDays]: 14,
       createdby: { $lookup: "systemuser", id: PERSONAS.seller.id },
       createdon: new Date(Date.now() - 2 * 86_400_000).toISOString(),
@@ -214,8 +218,15 @@ describe("include the partner, from the card", () => {
     expect(
       await screen.findByText(/^Rejected by Jordan Approver on .*: the exception requested on .* for 14 days\.$/),
     ).toBeTruthy();
-    expect(screen.getByText("Harbor's renewal is open; <b>call Harbor</b> first.")).toBeTruthy();
+    // Free text written by others is readable by approvers and admins only (issue 23, item 8).
+    expect(screen.queryByText("Harbor's renewal is open; <b>call Harbor</b> first.")).toBeNull();
     expect(screen.getByRole("button", { name: "Request exception" })).toBeTruthy();
+    cleanup();
+    forgetSharedResolutions();
+    sessionStorage.clear();
+    mount(DEMO.contoso, {}, PERSONAS.approver, emulator);
+    await blocked();
+    expect(await screen.findByText("Harbor's renewal is open; <b>call Harbor</b> first.")).toBeTruthy();
   });
 
   test("no actions where there is nothing to act on (no partner of record)", async () => {

@@ -38,7 +38,7 @@ describe("PartnerGuard lifecycle", () => {
     await waitFor(() => expect(requestRender).toHaveBeenCalledTimes(1));
     rerender(control.updateView(context as never));
     expect(await screen.findByText(/Partner of record: Harbor Computer Services/)).toBeTruthy();
-    expect(emulator.requests).toHaveLength(4); // configuration + the Dataverse source's three queries
+    expect(emulator.requests).toHaveLength(5); // configuration + the Dataverse source's four queries
   });
 
   test("further updateView calls for the same account cost no request", async () => {
@@ -46,7 +46,7 @@ describe("PartnerGuard lifecycle", () => {
     control.updateView(context as never);
     await waitFor(() => expect(requestRender).toHaveBeenCalled());
     for (let i = 0; i < 5; i++) control.updateView(context as never);
-    expect(emulator.requests).toHaveLength(4);
+    expect(emulator.requests).toHaveLength(5);
   });
 
   test("a new, unsaved form makes no request", () => {
@@ -67,7 +67,7 @@ describe("PartnerGuard lifecycle", () => {
       control.destroy();
       await jest.advanceTimersByTimeAsync(200);
       expect((await commandBar).verdict.outreach).toBe("blocked");
-      expect(emulator.requests).toHaveLength(4);
+      expect(emulator.requests).toHaveLength(5);
       expect(requestRender).not.toHaveBeenCalled();
     } finally {
       jest.useRealTimers();

@@ -29,6 +29,7 @@ function request(id: string, createdOn: string, decisions: Partial<ExceptionDeci
   return {
     id,
     accountId: "acc-1",
+    requestedFor: "acc-1",
     createdBy: SELLER,
     requestedBy: "Avery Seller",
     createdOn,

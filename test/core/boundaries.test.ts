@@ -31,6 +31,7 @@ function verdictInUtc(
     now,
     exceptions: options.exceptions,
     utcOffsetMinutes: options.utcOffsetMinutes,
+    userId: SELLER,
   });
 }
 
@@ -47,7 +48,14 @@ function approvedRequest(decidedOn: number, days = 14, id = "ex-1"): OutreachExc
     createdByName: "Jordan Approver",
     createdOn: iso(decidedOn),
   };
-  return { id, accountId: "acc-1", createdBy: SELLER, createdOn: iso(decidedOn - 3_600_000), decisions: [decision] };
+  return {
+    id,
+    accountId: "acc-1",
+    requestedFor: "acc-1",
+    createdBy: SELLER,
+    createdOn: iso(decidedOn - 3_600_000),
+    decisions: [decision],
+  };
 }
 
 /** Set by ./timeZoneEnvironment.js: changes the zone of the whole worker, not a copy of process.env. */

@@ -15,6 +15,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const request = (decisions: ExceptionDecision[] = [], over: Partial<OutreachException> = {}): OutreachException => ({
   id: "ex-1",
   accountId: "acc-1",
+  requestedFor: "acc-1",
   createdBy: SELLER,
   createdOn: iso(ASKED),
   decisions,

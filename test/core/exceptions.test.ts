@@ -24,6 +24,7 @@ const good = {
 const request = (decisions: ExceptionDecision[] = [], over: Partial<OutreachException> = {}): OutreachException => ({
   id: "ex-1",
   accountId: "ACC-1",
+  requestedFor: "acc-1",
   createdBy: SELLER,
   requestedBy: "Avery Seller",
   createdOn: iso(ASKED),

@@ -4,10 +4,12 @@ import { RELATIONSHIP_TYPES } from "../../src/core/types";
 import { association, ok } from "../helpers/associations";
 
 const NOW = "2026-11-24T12:00:00Z";
+/** The user the verdicts are for: a seller who approved nothing. */
+const USER = "33333333-3333-4333-8333-333333333333";
 const run = (
   outcomes: Parameters<typeof evaluate>[0]["outcomes"],
   extra: Partial<Parameters<typeof evaluate>[0]> = {},
-) => evaluate({ accountId: "acc-1", outcomes, policy: DEFAULT_POLICY, now: NOW, ...extra });
+) => evaluate({ accountId: "acc-1", outcomes, policy: DEFAULT_POLICY, now: NOW, userId: USER, ...extra });
 
 describe("relationship types", () => {
   test.each(RELATIONSHIP_TYPES.map((t) => [t, t !== "other"]))("an active %s blocks: %s", (type, blocks) => {
@@ -205,6 +207,7 @@ describe("exceptions", () => {
   const approved = {
     id: "ex-1",
     accountId: "acc-1",
+    requestedFor: "acc-1",
     createdBy: SELLER,
     createdOn: "2026-11-19T00:00:00Z",
     decisions: [approval],

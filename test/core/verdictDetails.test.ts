@@ -11,8 +11,18 @@ const NOW = "2026-11-24T12:00:00Z";
 const SELLER = "11111111-1111-4111-8111-111111111111";
 const APPROVER = "22222222-2222-4222-8222-222222222222";
 
-function run(outcomes: SourceOutcome[], extra: { policy?: Policy; exceptions?: OutreachException[] } = {}) {
-  return evaluate({ accountId: "acc-1", outcomes, policy: extra.policy ?? DEFAULT_POLICY, now: NOW, ...extra });
+function run(
+  outcomes: SourceOutcome[],
+  extra: { policy?: Policy; exceptions?: OutreachException[]; userId?: string } = {},
+) {
+  return evaluate({
+    accountId: "acc-1",
+    outcomes,
+    policy: extra.policy ?? DEFAULT_POLICY,
+    now: NOW,
+    userId: SELLER,
+    ...extra,
+  });
 }
 /** A source that answered, as a plain object other fields can be spread into. */
 const okParts = (associations: PartnerAssociation[], source = "Dataverse") =>
@@ -33,6 +43,7 @@ const decision = (over: Partial<ExceptionDecision> = {}): ExceptionDecision => (
 const request = (over: Partial<OutreachException> = {}): OutreachException => ({
   id: "ex-1",
   accountId: "acc-1",
+  requestedFor: "acc-1",
   createdBy: SELLER,
   createdOn: "2026-11-19T00:00:00Z",
   decisions: [decision()],

@@ -6,11 +6,11 @@
  */
 import { readFileSync } from "fs";
 import { join } from "path";
-import { WebApiServer, startWebApiServer } from "../../src/emulator/webApiServer";
+import { WebApiServer } from "../../src/emulator/webApiServer";
 import { Persona } from "../../src/emulator/security";
 import { Depth, Privilege } from "../../src/pack/model/roles";
 import { ExitCode } from "../../cli/exitCodes";
-import { DEMO_NOW, TOKEN, buildCli, demoDataverse, runCli, tempDir } from "../cli/helpers/cli";
+import { buildCli, DEMO_NOW, demoDataverse, runCli, tempDir, TOKEN, webApiServer } from "../cli/helpers/cli";
 import { DEMO } from "../helpers/demo";
 
 const ADMIN_GUIDE = readFileSync(join(__dirname, "../../docs/admin.md"), "utf8");
@@ -64,7 +64,7 @@ const HEADER =
 const PARTNER = "b1000000-0000-4000-8000-000000000001";
 
 async function runAs(base: Privilege[]) {
-  server = await startWebApiServer({ emulator: demoDataverse(), token: TOKEN, users: { [APP_TOKEN]: appUser(base) } });
+  server = await webApiServer({ emulator: demoDataverse(), token: TOKEN, users: { [APP_TOKEN]: appUser(base) } });
   const env = { PARTNERGUARD_ACCESS_TOKEN: APP_TOKEN };
   const feed = tmp.write(
     "partners.csv",

@@ -61,11 +61,11 @@ const appModule = () => elements(customizations, "AppModule")[0];
 const siteMap = () => elements(customizations, "AppModuleSiteMap")[0];
 
 describe("sellers land on the card", () => {
-  it("gives the account form to the three PartnerGuard roles, first in the form order, not as everyone's fallback", () => {
+  it("gives the account form to the three PartnerGuard roles, first in the form order, as a fallback form (as exports write main forms)", () => {
     const form = systemForm(formId(Account.logicalName, ACCOUNT_FORM.key));
     const conditions = elements(form.inner, "DisplayConditions");
     expect(conditions).toHaveLength(1);
-    expect(conditions[0].attrs).toEqual(expect.objectContaining({ Order: "0", FallbackForm: "false" }));
+    expect(conditions[0].attrs).toEqual(expect.objectContaining({ Order: "0", FallbackForm: "true" }));
     expect(conditions[0].inner).not.toContain("<Everyone");
     const ids = elements(conditions[0].inner, "Role")
       .map((r) => bare(r.attrs.Id))
@@ -146,9 +146,12 @@ describe("the PartnerGuard app", () => {
     expect(ids).toEqual(sortedRoleIds(["seller", "approver", "admin"]));
   });
 
-  it("opens on the pending outreach exceptions, the view the app lists", () => {
+  it("opens on the pending outreach exceptions, the view the app lists (a URL entry, as exports write a list link)", () => {
     const first = elements(siteMap().inner, "SubArea")[0];
-    expect(first.attrs.Entity).toBe(OutreachExceptionTable.logicalName);
+    expect(first.attrs.Entity).toBeUndefined();
+    expect(elements(first.inner, "Title").find((t) => t.attrs.LCID === "1033")?.attrs.Title).toBe(
+      "Pending outreach exceptions",
+    );
     const url = new URLSearchParams(unescapeXml(first.attrs.Url).split("?")[1]);
     const pending = viewId(OutreachExceptionTable.logicalName, "pending");
     expect({
@@ -183,8 +186,28 @@ describe("the PartnerGuard app", () => {
       "Partner associations",
       "Accounts",
     ]);
-    const opened = elements(siteMap().inner, "SubArea").flatMap((s) => (s.attrs.Entity ? [s.attrs.Entity] : []));
+    const entries = elements(siteMap().inner, "SubArea");
+    const opened = entries.flatMap((s) =>
+      s.attrs.Entity
+        ? [s.attrs.Entity]
+        : s.attrs.Url?.includes("pagetype=entitylist")
+          ? [new URLSearchParams(unescapeXml(s.attrs.Url).split("?")[1]).get("etn") ?? ""]
+          : [],
+    );
     expect([...new Set(opened)].sort()).toEqual([...TABLES.map((t) => t.logicalName), Account.logicalName].sort());
+    // A whole table's entry is written as the app designer writes it: Entity, the spacer icon, no titles.
+    for (const table of entries.filter((e) => e.attrs.Entity)) {
+      expect(table.attrs).toEqual({
+        Id: table.attrs.Id,
+        Icon: "/_imgs/imagestrips/transparent_spacer.gif",
+        Entity: table.attrs.Entity,
+        Client: "All,Outlook,OutlookLaptopClient,OutlookWorkstationClient,Web",
+        AvailableOffline: "true",
+        PassParams: "false",
+        Sku: "All,OnPremise,Live,SPLA",
+      });
+      expect(table.inner.trim()).toBe("");
+    }
   });
 
   it("lists the PartnerGuard account form (so the card is there in the app), our forms and views, and the site map", () => {
@@ -303,12 +326,15 @@ describe("approvers learn that requests wait for them", () => {
   it("opens the dashboard from the app's site map, right after the pending list; the app lists it and the chart", () => {
     const entries = elements(siteMap().inner, "SubArea");
     expect(entries.slice(0, 2).map((s) => s.attrs.Id)).toEqual(["pg_subarea_pending", "pg_subarea_approvals"]);
-    const url = new URLSearchParams(unescapeXml(entries[1].attrs.Url).split("?")[1]);
-    expect({ pagetype: url.get("pagetype"), id: bare(url.get("id") ?? ""), type: url.get("type") }).toEqual({
-      pagetype: "dashboard",
-      id: bare(dashboardId(APPROVALS_DASHBOARD.key)),
-      type: "system",
-    });
+    // As the app designer writes a dashboard entry (kfklaihk/StaffBonusSystem AppModuleSiteMap.xml).
+    expect(entries[1].attrs).toEqual(
+      expect.objectContaining({
+        Url: "/workplace/home_dashboards.aspx",
+        DefaultDashboard: bare(dashboardId(APPROVALS_DASHBOARD.key)),
+        DescriptionResourceId: "Dashboards_Description",
+        ToolTipResourseId: "DashboardTooltip",
+      }),
+    );
     const components = elements(appModule().inner, "AppModuleComponent").map(
       (c) => `${c.attrs.type}:${bare(c.attrs.id)}`,
     );
@@ -351,14 +377,16 @@ describe("approvers learn that requests wait for them", () => {
 });
 
 describe("what the tools write", () => {
-  it("writes CascadeArchive like CascadeDelete and CascadeRollupView on every relationship", () => {
+  it("writes CascadeArchive RemoveLink on every relationship, the cascading one too (as exports write it), and CascadeRollupView", () => {
     const relationships = elements(customizations, "EntityRelationship");
     expect(relationships.length).toBeGreaterThan(0);
+    // The decision → request relationship deletes with its request, and still archives RemoveLink.
+    expect(relationships.some((r) => r.inner.includes("<CascadeDelete>Cascade</CascadeDelete>"))).toBe(true);
     for (const r of relationships) {
       const one = (tag: string) => elements(r.inner, tag).map((e) => e.inner);
       expect({ name: r.attrs.Name, archive: one("CascadeArchive"), rollup: one("CascadeRollupView") }).toEqual({
         name: r.attrs.Name,
-        archive: one("CascadeDelete"),
+        archive: ["RemoveLink"],
         rollup: ["NoCascade"],
       });
     }
@@ -366,19 +394,30 @@ describe("what the tools write", () => {
 
   it("still validates CascadeArchive's value although the 2018 schema does not know the element", async () => {
     const broken = customizations.replace(
-      "<CascadeArchive>Cascade</CascadeArchive>",
+      "<CascadeArchive>RemoveLink</CascadeArchive>",
       "<CascadeArchive>Always</CascadeArchive>",
     );
     expect(broken).not.toBe(customizations);
     expect((await validateCustomizations(broken, SCHEMAS)).map((p) => p.message).join("\n")).toMatch(/CascadeArchive/);
   });
 
-  it("roots account with behavior 2 and keeps the org's table settings (unmodified)", () => {
+  it("adds its columns to account as an export does: behavior 2, no unmodified, only its attributes, none of the table's settings", () => {
     const account = elements(solution, "RootComponent").filter(
       (r) => r.attrs.type === "1" && r.attrs.schemaName === Account.logicalName,
     );
     expect(account.map((r) => r.attrs.behavior)).toEqual(["2"]);
-    expect(customizations).toContain('<entity Name="Account" unmodified="1">');
+    const entity = elements(customizations, "Entity").find((e) => /<Name [^>]*>Account<\/Name>/.test(e.inner))!;
+    expect(elements(entity.inner, "Name")[0].attrs).toEqual({ LocalizedName: "Account", OriginalName: "" });
+    const definition = elements(entity.inner, "entity")[0];
+    expect(definition.attrs).toEqual({ Name: "Account" });
+    expect(
+      elements(definition.inner, "attribute")
+        .map((a) => a.attrs.PhysicalName)
+        .sort(),
+    ).toEqual(ACCOUNT_COLUMNS.map((c) => c.logicalName).sort());
+    const tableLevel = definition.inner.replace(/<attributes>[\s\S]*<\/attributes>/, "");
+    for (const setting of ["EntitySetName", "IsAuditEnabled", "OwnershipTypeMask", "IsQuickCreateEnabled"])
+      expect(elements(tableLevel, setting)).toEqual([]);
   });
 
   it("writes English where the language is 1033 and German only as 1031", () => {

@@ -149,6 +149,8 @@ describe("requests and decisions", () => {
         OutreachExceptionTable.justification,
         OutreachExceptionTable.reasonCode,
         OutreachExceptionTable.requestedDays,
+        // The account it was asked for, as text set on create (not a lookup Merge could move).
+        OutreachExceptionTable.requestedFor,
       ].sort(),
     );
     expect(exception.forms).toHaveLength(1);

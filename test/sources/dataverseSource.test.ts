@@ -1,23 +1,34 @@
-import { readDataverse, buildFetchXml } from "../../src/sources/dataverseSource";
+import { EXCEPTION_ROWS, readDataverse, buildFetchXml } from "../../src/sources/dataverseSource";
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { TABLES } from "../../src/emulator/fromFeed";
 import { Account, Association, DecisionCodes, OutreachDecision, OutreachExceptionTable } from "../../src/schema";
 import { DEMO, demoEmulator } from "../helpers/demo";
 
 const lookup = (table: string, id: string) => ({ $lookup: table, id });
+const DAY_MS = 86_400_000;
 
 describe("Dataverse source", () => {
-  test("three queries issued together (one round trip): account and ancestors eq-or-above with associations joined, requests, the latest engagement", async () => {
+  test("four queries issued together (one round trip): account and ancestors eq-or-above with associations joined, the newest requests, their decisions, the latest engagement", async () => {
     const emulator = demoEmulator({ latencyMs: 20 });
     const now = Date.parse("2026-11-24T12:00:00Z");
     const outcome = await readDataverse(emulator, DEMO.fabrikamEurope, { now });
-    expect(emulator.requests.map((r) => r.entity)).toEqual(["account", "pg_outreachexception", "pg_outreachaudit"]);
-    expect(emulator.maxInFlight).toBe(3);
-    const [request, exceptions, engagement] = emulator.requests;
+    expect(emulator.requests.map((r) => r.entity)).toEqual([
+      "account",
+      "pg_outreachexception",
+      "pg_outreachdecision",
+      "pg_outreachaudit",
+    ]);
+    expect(emulator.maxInFlight).toBe(4);
+    const [request, exceptions, decisions, engagement] = emulator.requests;
     expect(request.options).toBe(`?fetchXml=${buildFetchXml(DEMO.fabrikamEurope, 1, 5000)}`);
-    expect(exceptions.options).toContain(
-      `<condition attribute="pg_accountid" operator="eq" value="${DEMO.fabrikamEurope}"/>`,
-    );
+    for (const query of [exceptions, decisions])
+      expect(query.options).toContain(
+        `<condition attribute="pg_accountid" operator="eq" value="${DEMO.fabrikamEurope}"/>`,
+      );
+    // The requests: the newest EXCEPTION_ROWS, one page, never joined to anything.
+    expect(exceptions.options).toContain('count="50" page="1"');
+    expect(exceptions.options).not.toContain("link-entity");
+    expect(decisions.options).toContain('link-type="inner"');
     expect(engagement.options).toContain('count="1"');
     expect(request.options).toContain(
       `<condition attribute="accountid" operator="eq-or-above" value="${DEMO.fabrikamEurope}"/>`,
@@ -50,7 +61,7 @@ describe("Dataverse source", () => {
     ]);
   });
 
-  test("requests come with their decisions in one query, with server-set who and when; old requests stay out", async () => {
+  test("requests come with their decisions (read by their own query), with server-set who and when; old requests stay out", async () => {
     const emulator = demoEmulator();
     const seller = lookup("systemuser", "11111111-1111-4111-8111-111111111111");
     const approver = lookup("systemuser", "22222222-2222-4222-8222-222222222222");
@@ -62,6 +73,7 @@ describe("Dataverse source", () => {
       emulator.insert(OutreachExceptionTable.logicalName, {
         [OutreachExceptionTable.id]: id,
         [OutreachExceptionTable.account]: lookup("account", DEMO.contoso),
+        [OutreachExceptionTable.requestedFor]: DEMO.contoso,
         [OutreachExceptionTable.requestedDays]: 7,
         createdby: seller,
         createdon,
@@ -83,7 +95,7 @@ describe("Dataverse source", () => {
       });
     }
     const outcome = await readDataverse(emulator, DEMO.contoso, { now: Date.parse("2026-11-24T12:00:00Z") });
-    expect(emulator.requests).toHaveLength(3);
+    expect(emulator.requests).toHaveLength(4);
     if (!outcome.ok) throw new Error("expected ok");
     const requests = [...(outcome.exceptions ?? [])].sort((a, b) => a.id.localeCompare(b.id));
     expect(requests.map((e) => [e.id.slice(-1), e.createdBy, e.requestedDays, e.decisions.length])).toEqual([
@@ -238,6 +250,103 @@ describe("Dataverse source", () => {
       const outcome = await readDataverse(emulator, child);
       expect(emulator.requests.filter((r) => r.entity === "account")).toHaveLength(3);
       expect(outcome.ok && outcome.associations).toHaveLength(12000);
+    });
+  });
+
+  describe("what the seller's data cannot break (issue 23)", () => {
+    const A = "c0000000-0000-4000-8000-0000000000a1";
+    const PARENT = "c0000000-0000-4000-8000-0000000000a2";
+    const now = Date.parse("2026-11-24T12:00:00Z");
+    function org(parentRow: boolean) {
+      const e = new DataverseEmulator(TABLES);
+      e.insert(Account.logicalName, {
+        [Account.id]: A,
+        [Account.name]: "Child",
+        [Account.parent]: lookup("account", PARENT),
+      });
+      if (parentRow) e.insert(Account.logicalName, { [Account.id]: PARENT, [Account.name]: "Parent" });
+      e.insert(Association.logicalName, {
+        [Association.id]: "d0000000-0000-4000-8000-0000000000a1",
+        [Association.customer]: lookup("account", A),
+        [Association.relationshipType]: 100000000,
+        [Association.status]: 100000000,
+      });
+      return e;
+    }
+    const requests = (e: DataverseEmulator, n: number, approvedIndex?: number) => {
+      for (let i = 0; i < n; i++) {
+        const id = `fe000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
+        e.insert(OutreachExceptionTable.logicalName, {
+          [OutreachExceptionTable.id]: id,
+          [OutreachExceptionTable.account]: lookup("account", A),
+          [OutreachExceptionTable.requestedFor]: A,
+          createdby: lookup("systemuser", "11111111-1111-4111-8111-111111111111"),
+          createdon: new Date(now - DAY_MS * 2 + i * 1000).toISOString(),
+        });
+        if (i === approvedIndex)
+          e.insert(OutreachDecision.logicalName, {
+            [OutreachDecision.id]: "dd000000-0000-4000-8000-000000000001",
+            [OutreachDecision.exception]: lookup(OutreachExceptionTable.logicalName, id),
+            [OutreachDecision.decision]: DecisionCodes.approved,
+            [OutreachDecision.days]: 14,
+            createdby: lookup("systemuser", "22222222-2222-4222-8222-222222222222"),
+            createdon: new Date(now - DAY_MS).toISOString(),
+          });
+      }
+    };
+
+    test("a parent the answer leaves out is said (with its id and depth), not taken for no parent", async () => {
+      const outcome = await readDataverse(org(false), A, { now });
+      expect(outcome.ok && outcome.notes).toEqual([{ code: "unreadable-parent", detail: PARENT, depth: 1 }]);
+      const read = await readDataverse(org(true), A, { now });
+      expect(read.ok && read.notes).toEqual([]);
+    });
+
+    test("the newest EXCEPTION_ROWS requests are read, in one request, whatever their number", async () => {
+      const e = org(true);
+      requests(e, 120, 119);
+      const outcome = await readDataverse(e, A, { now });
+      if (!outcome.ok) throw new Error("expected ok");
+      expect(outcome.exceptions).toHaveLength(EXCEPTION_ROWS);
+      expect(outcome.exceptions?.find((x) => x.decisions.length)?.id).toBe("fe000000-0000-4000-8000-000000000119");
+      expect(e.requests.filter((r) => r.entity === OutreachExceptionTable.logicalName)).toHaveLength(1);
+      // An approval of a request older than the newest EXCEPTION_ROWS is not read: it can only close outreach.
+      const older = org(true);
+      requests(older, 120, 0);
+      const hidden = await readDataverse(older, A, { now });
+      expect(hidden.ok && hidden.exceptions?.some((x) => x.decisions.length)).toBe(false);
+    });
+
+    test("exceptions that cannot be read keep the associations and say so; so does an engagement that cannot be read", async () => {
+      const e = org(true);
+      e.setOptions({
+        fault: (r) =>
+          r.entity === OutreachDecision.logicalName || r.entity === "pg_outreachaudit"
+            ? { status: 400, message: "the query failed" }
+            : undefined,
+      });
+      const outcome = await readDataverse(e, A, { now });
+      expect(outcome).toMatchObject({
+        ok: true,
+        associations: [expect.objectContaining({ customerAccountId: A })],
+        exceptions: [],
+        exceptionsFailure: { kind: "network", message: "the query failed" },
+        engagements: [],
+      });
+    });
+
+    test("a read past the row limit says what it is, not 'network error'", async () => {
+      const rows = Array.from({ length: 30 }, () => ({}));
+      const host = {
+        retrieveMultipleRecords: async () => ({ entities: rows }),
+        createRecord: async () => ({ id: "" }),
+        updateRecord: async () => ({ id: "" }),
+      };
+      const outcome = await readDataverse(host, A, { pageSize: 3, now });
+      expect(!outcome.ok && outcome.failure).toEqual({
+        kind: "too-many-rows",
+        message: "more than 30 rows for one account (account)",
+      });
     });
   });
 });

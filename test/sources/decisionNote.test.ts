@@ -1,6 +1,6 @@
 /**
  * What a seller is told of a rejection comes from Dataverse: the decision's server-set creator
- * (its formatted name), its `createdon` and the approver's note, read in the request query.
+ * (its formatted name), its `createdon` and the approver's note, read in the decisions' query.
  */
 import { readDataverse } from "../../src/sources/dataverseSource";
 import { DecisionCodes, OutreachDecision, OutreachExceptionTable } from "../../src/schema";
@@ -16,6 +16,7 @@ async function rejected(note: string | undefined) {
   emulator.insert(OutreachExceptionTable.logicalName, {
     [OutreachExceptionTable.id]: REQUEST,
     [OutreachExceptionTable.account]: { $lookup: "account", id: DEMO.contoso },
+    [OutreachExceptionTable.requestedFor]: DEMO.contoso,
     [OutreachExceptionTable.requestedDays]: 14,
     createdby: { $lookup: "systemuser", id: PERSONAS.seller.id },
     createdon: "2026-11-20T09:00:00Z",
@@ -45,11 +46,14 @@ describe("decisions as read for the card", () => {
     expect(Number.isNaN(Date.parse(decision.createdOn ?? ""))).toBe(false);
   });
 
-  test("the request query selects the note in the decisions' link-entity", async () => {
+  test("the decisions' query selects the note", async () => {
     const { emulator } = await rejected(NOTE);
-    const query = emulator.requests.find((r) => r.entity === OutreachExceptionTable.logicalName)?.options ?? "";
-    const link = /<link-entity name="pg_outreachdecision"[^>]*>(.*?)<\/link-entity>/.exec(decodeURIComponent(query));
-    expect(link?.[1]).toContain(`<attribute name="${OutreachDecision.note}"/>`);
+    const query =
+      emulator.requests.find(
+        (r) => r.entity === OutreachDecision.logicalName && r.operation === "retrieveMultipleRecords",
+      )?.options ?? "";
+    const entity = /<entity name="pg_outreachdecision">(.*?)<link-entity/.exec(decodeURIComponent(query));
+    expect(entity?.[1]).toContain(`<attribute name="${OutreachDecision.note}"/>`);
   });
 
   test("a decision without a note has none (not an empty string)", async () => {

@@ -21,6 +21,7 @@ import {
   MAX_URL_LENGTH,
   MatchColumn,
   matchAccounts,
+  readExceptions,
   walkHierarchy,
 } from "../../src/sources/node/batchSource";
 import { Account, AssociationSourceCodes, AssociationStatusCodes } from "../../src/schema";
@@ -119,6 +120,13 @@ async function match(
   return pager.queries;
 }
 
+/** The exception requests and decisions of the accounts a list names (their own queries). */
+async function exceptions(accountIds: string[], lastPage = 1): Promise<string[]> {
+  const pager = recordingPager(lastPage);
+  await readExceptions(pager, new EvidenceStore(), accountIds, new Date(NOW).toISOString(), { chunkRetryDelayMs: 0 });
+  return pager.queries;
+}
+
 async function hierarchy(parents: string[], lastPage = 1): Promise<string[]> {
   const pager = recordingPager(lastPage);
   const store = new EvidenceStore();
@@ -204,8 +212,8 @@ const longReferences = Array.from({ length: MANY }, (_, i) => `ref-"${i}"-'q'-`.
 type Case = [reader: string, branch: string, produce: () => Promise<string[]> | string[]];
 
 const CASES: Case[] = [
-  // The form's Dataverse source: account hierarchy + associations, exceptions with decisions, engagement.
-  ["form Dataverse source", "one page each (account, exceptions, engagement)", () => formSource({ now: NOW })],
+  // The form's Dataverse source: account hierarchy + associations, requests, decisions, engagement.
+  ["form Dataverse source", "one page each (account, requests, decisions, engagement)", () => formSource({ now: NOW })],
   [
     "form Dataverse source",
     "paged to the last page (5,000 rows a page)",
@@ -262,6 +270,13 @@ const CASES: Case[] = [
     "the longest single name it sends",
     async () => match("name", [await longestSent("name", "&")], { evidence: true }),
   ],
+  ["batched reader (exceptions)", "one account (its newest requests, bounded)", () => exceptions([ACCOUNT])],
+  [
+    "batched reader (exceptions)",
+    "a chunk, its requests past one page (split down to single accounts), decisions paged",
+    async () => firstSecondLast(await exceptions([ACCOUNT, guid(1), guid(2)], 3)),
+  ],
+  ["batched reader (exceptions)", "largest in list of accounts", async () => (await exceptions(guids)).slice(0, 2)],
   ["batched reader (hierarchy)", "one parent", () => hierarchy([ACCOUNT])],
   ["batched reader (hierarchy)", "paged to the last page", async () => firstSecondLast(await hierarchy([ACCOUNT], 10))],
   ["batched reader (hierarchy)", "largest in list of parents", async () => (await hierarchy(guids)).slice(0, 1)],
@@ -320,6 +335,9 @@ describe("FetchXML against Fetch.xsd", () => {
     const urlLength = (q: string) => encodeURIComponent(q).length;
     // Count-bound: the CLI's chunk-size cap (short account numbers; GUIDs of parents, joined to associations only).
     expect(inSize((await match("accountNumber", shortValues, { evidence: true }))[0])).toBe(MAX_CHUNK);
+    // GUIDs joined to associations only (the exceptions are queries of their own) fit 500 to a query.
+    expect(inSize((await match("accountId", guids, { evidence: true }))[0])).toBe(MAX_CHUNK);
+    expect(inSize((await exceptions(guids))[0])).toBe(MAX_CHUNK);
     expect(inSize((await hierarchy(guids))[0])).toBe(MAX_CHUNK);
     expect(inSize((await existing(shortValues))[0])).toBe(MAX_CHUNK);
     // Sync's own budget for the encoded values (30,000 characters) cuts long references first.
@@ -330,7 +348,6 @@ describe("FetchXML against Fetch.xsd", () => {
     const domainPiece = (d: string) =>
       condition(Account.website, "like", `%${d}%`) + condition(Account.email, "like", `%@${d}`);
     for (const [queries, values, piece, size] of [
-      [await match("accountId", guids, { evidence: true }), guids, inValue, inSize],
       [await match("name", awkwardNames, { evidence: true }), awkwardNames, inValue, inSize],
       [await match("domain", domains, { evidence: true }), domains, domainPiece, likeCount],
     ] as const) {

@@ -7,7 +7,7 @@ const NOW = Date.parse("2026-11-24T12:00:00Z");
 const clock = () => NOW;
 
 describe("resolveVerdict", () => {
-  test("form load: the configuration and the Dataverse source's three queries are all in flight at once (one round trip)", async () => {
+  test("form load: the configuration and the Dataverse source's four queries are all in flight at once (one round trip)", async () => {
     const emulator = demoEmulator({ latencyMs: 50 });
     const { verdict } = await resolveVerdict({ webApi: emulator, clock }, DEMO.contoso);
     expect(verdict.outreach).toBe("blocked");
@@ -15,9 +15,10 @@ describe("resolveVerdict", () => {
       "account",
       "environmentvariabledefinition",
       "pg_outreachaudit",
+      "pg_outreachdecision",
       "pg_outreachexception",
     ]);
-    expect(emulator.maxInFlight).toBe(4);
+    expect(emulator.maxInFlight).toBe(5);
   });
 
   test("a cached configuration costs no request", async () => {

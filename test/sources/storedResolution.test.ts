@@ -46,6 +46,51 @@ describe("readResolution", () => {
     expect(readResolution(roundTrip(stored))).toEqual(roundTrip(stored));
   });
 
+  test("what issue 23 added reads back whole: a parent not read, exceptions not read, approvals that do not count for this user or account", () => {
+    const approval = (id: string, over = {}) => ({
+      id: `r-${id}`,
+      accountId: "acc-1",
+      requestedFor: "acc-1",
+      createdBy: "u-1",
+      createdOnBehalfBy: "u-3",
+      createdOn: "2026-11-20T10:00:00Z",
+      decisions: [
+        {
+          id: `d-${id}`,
+          exceptionId: `r-${id}`,
+          decision: "approved" as const,
+          days: 14,
+          createdBy: "u-2",
+          createdOnBehalfBy: "u-4",
+          createdOn: "2026-11-21T10:00:00Z",
+        },
+      ],
+      ...over,
+    });
+    const verdict = evaluate({
+      accountId: "acc-1",
+      outcomes: [
+        {
+          source: "Dataverse",
+          sourceKind: "dataverse",
+          ok: true,
+          associations: [association({})],
+          notes: [{ code: "unreadable-parent", detail: "p-1", depth: 1 }],
+          exceptionsFailure: { kind: "too-many-rows", message: "too many" },
+        },
+      ],
+      exceptions: [approval("own"), approval("moved", { requestedFor: "acc-9" })],
+      policy: DEFAULT_POLICY,
+      now: "2026-11-24T12:00:00Z",
+      userId: "u-2",
+    });
+    expect(verdict.reasons.map((r) => r.ignoredDecision?.code ?? r.code)).toEqual(
+      expect.arrayContaining(["unreadable", "exceptions-unread", "own-approval", "other-account"]),
+    );
+    const stored: Resolution = { ...resolution(), verdict };
+    expect(readResolution(roundTrip(stored))).toEqual(roundTrip(stored));
+  });
+
   test("a verdict of another shape does not read", () => {
     const stored = roundTrip(resolution()) as { verdict: Record<string, unknown> };
     expect(readResolution({ ...stored, verdict: { ...stored.verdict, outreach: "maybe" } })).toBeUndefined();

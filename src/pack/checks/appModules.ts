@@ -151,8 +151,10 @@ export function checkAppModules(zipName: string, customizations: string): PackPr
           );
         if (!s.attrs.Url) continue;
         const params = urlParams(unescapeXml(s.attrs.Url));
-        if (params.get("pagetype") === "dashboard") {
-          const dashboard = guid(params.get("id") ?? "");
+        // A dashboard entry as the designer writes it (home_dashboards.aspx + DefaultDashboard) or as a main.aspx URL.
+        const defaultDashboard = s.attrs.DefaultDashboard;
+        if (defaultDashboard !== undefined || params.get("pagetype") === "dashboard") {
+          const dashboard = guid(defaultDashboard ?? params.get("id") ?? "");
           if (!defs.dashboards.has(dashboard))
             at(line, `site map entry ${s.attrs.Id ?? ""} opens dashboard ${dashboard}, which is not in the package`);
           else if (!dashboards.has(dashboard))
@@ -167,6 +169,11 @@ export function checkAppModules(zipName: string, customizations: string): PackPr
         const view = guid(params.get("viewid") ?? "");
         if (entity && etn !== entity)
           at(line, `site map entry ${s.attrs.Id ?? ""} names table ${entity} but its URL opens ${etn}`);
+        else if (!entity && !entities.has(etn))
+          at(
+            line,
+            `site map ${siteMapName} entry ${s.attrs.Id ?? ""} opens table ${etn}, which app ${name} does not list`,
+          );
         if (!view) continue;
         if (defs.views.get(view) !== etn)
           at(

@@ -3,7 +3,8 @@
  * every file is named, every RootComponent resolves, every ribbon and form reference (function,
  * library, LocLabel, command, rule, image) resolves, the control manifest and its bundle are there,
  * every column a view or form of our tables names exists, and the app's components, roles and
- * site-map entries resolve, and so do the views and charts of the dashboards (checks/appModules.ts).
+ * site-map entries resolve, and so do the views and charts of the dashboards (checks/appModules.ts),
+ * and the field security profiles name secured columns the package carries (checks/fieldSecurity.ts).
  */
 import { PackProblem } from "../errors";
 import { ComponentType } from "../render/solutionManifest";
@@ -12,6 +13,7 @@ import { elements, lineOf, ScannedElement, unescapeXml } from "../xmlScan";
 import { SYSTEM_COLUMNS } from "../model/systemColumns";
 import { scriptFunctions } from "./scriptFunctions";
 import { appModulesAndSiteMaps, checkAppModules, checkDashboards } from "./appModules";
+import { checkFieldSecurity } from "./fieldSecurity";
 
 const text = (bytes: Uint8Array | undefined) =>
   bytes
@@ -96,6 +98,9 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
       (elements(d.inner, "FormId")[0]?.inner ?? "").trim().toLowerCase(),
     ),
   );
+  const profiles = new Set(
+    elements(customizations, "FieldSecurityProfile").map((p) => (p.attrs.fieldsecurityprofileid ?? "").toLowerCase()),
+  );
   const appNames = new Set(apps.map((a) => a.uniqueName));
   const siteMapNames = new Set(siteMaps.map((s) => s.uniqueName));
   const roots = elements(solution, "RootComponent");
@@ -119,7 +124,9 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
                     ? siteMapNames.has(schemaName)
                     : type === String(ComponentType.systemForm)
                       ? dashboards.has(id.toLowerCase())
-                      : false;
+                      : type === String(ComponentType.fieldSecurityProfile)
+                        ? profiles.has(id.toLowerCase())
+                        : false;
     if (!ok)
       at("solution.xml", r.line, `RootComponent type ${type} ${schemaName || id} resolves to nothing in the package`);
   }
@@ -134,6 +141,7 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
     ...[...appNames].map((n) => `${ComponentType.appModule}:${n.toLowerCase()}`),
     ...[...siteMapNames].map((n) => `${ComponentType.siteMap}:${n.toLowerCase()}`),
     ...[...dashboards].map((n) => `${ComponentType.systemForm}:${n}`),
+    ...[...profiles].map((n) => `${ComponentType.fieldSecurityProfile}:${n}`),
   ];
   for (const n of need)
     if (!rooted.has(n)) at("solution.xml", undefined, `no RootComponent for ${n.replace(":", " ")}`);
@@ -142,6 +150,7 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
   problems.push(...checkColumnReferences(zipName, customizations));
   problems.push(...checkAppModules(zipName, customizations));
   problems.push(...checkDashboards(zipName, customizations));
+  problems.push(...checkFieldSecurity(zipName, customizations));
   // A form's code component must be one the package ships or one the platform has: a name without
   // the publisher prefix (`PartnerGuard.PartnerGuard` for `pg_PartnerGuard.PartnerGuard`) imports,
   // and the form then shows the plain text box instead of the card.
@@ -202,7 +211,10 @@ function checkColumnReferences(zipName: string, customizations: string): PackPro
   for (const entity of elements(c, "Entity")) {
     const info = children(c, entity, "EntityInfo")[0];
     const definition = info && children(c, info, "entity")[0];
-    if (!definition || definition.attrs.unmodified === "1") continue;
+    // A standard table the package only adds columns to carries none of the table's settings
+    // (render/entity.ts renderExtendedEntity): its other columns are the org's, not listed here.
+    if (!definition || definition.attrs.unmodified === "1" || elements(definition.inner, "EntitySetName").length === 0)
+      continue;
     const table = (definition.attrs.Name ?? "").toLowerCase();
     const columns = new Set(Object.keys(SYSTEM_COLUMNS));
     for (const a of children(c, definition, "attribute"))

@@ -31,6 +31,13 @@ export const NEWER_THAN_SCHEMA: readonly NewerConstruct[] = [
       "Current exports write it on every one-to-many relationship (archiving for long-term retention, beside CascadeDelete); without it the import applies a default we did not choose. Only the platform's cascade values are stripped, so a misspelt one still fails validation.",
     strip: (xml) => xml.replace(/<CascadeArchive>(NoCascade|Cascade|RemoveLink|Restrict)<\/CascadeArchive>/g, ""),
   },
+  {
+    construct: "<AppModule><statecode>, <statuscode>",
+    reason:
+      "Current exports write the app's state right after WebResourceId (kfklaihk/StaffBonusSystem AppModule.xml, 2026: statecode 0, statuscode 1); the 2018 schema knows them only inside AppConfig. Only numeric values inside <AppModule> are stripped.",
+    strip: (xml) =>
+      xml.replace(/<AppModule>[\s\S]*?<\/AppModule>/g, (app) => app.replace(/<(statecode|statuscode)>\d+<\/\1>/g, "")),
+  },
 ];
 
 /** Default location of the schemas: beside the repository, as the design docs keep them. */

@@ -17,6 +17,9 @@ export const ACCOUNT_COLUMNS: Column[] = [
     label: { 1033: "Customer tenant id", 1031: "Kunden-Mandanten-ID" },
     description:
       "The customer's Microsoft Entra tenant id; PartnerGuard asks Microsoft Graph about it when Graph is enabled.",
+    // It decides which tenant Graph answers for: every PartnerGuard profile reads it, only the
+    // Administrator and command-line profiles write it (model/fieldSecurity.ts).
+    secured: true,
   },
   {
     kind: "text",
@@ -45,10 +48,13 @@ export const ACCOUNT_FORM = {
   bindings: { statusColumn: Account.status, customerTenantId: Account.tenantId },
   onLoad: { library: WebResources.commandScript, functionName: ScriptFunctions.onLoad },
   /**
-   * Who lands on this form (`<DisplayConditions>`, as exports write it on custom account forms):
-   * users with a PartnerGuard role get it, first in the form order (0), so sellers see the card
-   * without an admin reordering forms. Not a fallback form: users without these roles keep the
-   * forms they had (their roles' forms or the org's fallback), nothing changes for them.
+   * Who lands on this form (`<DisplayConditions>`): users with a PartnerGuard role get it, first in
+   * the form order (0), so sellers see the card without an admin reordering forms. A fallback form,
+   * as every main form of the reference export writes it (../shared/reference-exports/export-9.1:
+   * `FallbackForm="true"` on all four main forms, Task's and the custom table's alike): a user none of whose roles
+   * is given any account main form gets the fallback forms, this one among them; a user whose
+   * roles are given another account form (Microsoft's "Account" is given to every role out of the
+   * box) keeps that one (docs/admin.md, step 3).
    */
-  display: { order: 0, fallbackForm: false, roles: ["seller", "approver", "admin"] },
+  display: { order: 0, fallbackForm: true, roles: ["seller", "approver", "admin"] },
 } as const;

@@ -16,17 +16,18 @@ import { APPROVALS_DASHBOARD } from "./approvals";
 import { Labels } from "./types";
 
 /**
- * One entry of the site map: a table's list, opened on one of its views or on its default view,
- * or a system dashboard (model/approvals.ts).
+ * One entry of the site map: a table (its default view; the app shows the table's plural name, as
+ * for an entry the app designer adds), one view of a table (a titled link to the list), or a
+ * system dashboard (model/approvals.ts). Site map ids allow letters, digits and `_` only.
  */
 export type AppSubArea =
+  | { id: string; table: string; title?: undefined; viewKey?: undefined; dashboardKey?: undefined }
   | {
-      /** Site map ids allow letters, digits and `_` only. */
       id: string;
       title: Labels;
       table: string;
-      /** Key of one of the table's views (model/tables.ts); without it the table's default view opens. */
-      viewKey?: string;
+      /** Key of one of the table's views (model/tables.ts). */
+      viewKey: string;
       dashboardKey?: undefined;
     }
   | { id: string; title: Labels; dashboardKey: string; table?: undefined; viewKey?: undefined };
@@ -98,11 +99,7 @@ export const APP: AppDefinition = {
               title: { 1033: "Approvals dashboard", 1031: "Genehmigungs-Dashboard" },
               dashboardKey: APPROVALS_DASHBOARD.key,
             },
-            {
-              id: "pg_subarea_exceptions",
-              title: { 1033: "All outreach exceptions", 1031: "Alle Ansprache-Ausnahmen" },
-              table: OutreachExceptionTable.logicalName,
-            },
+            { id: "pg_subarea_exceptions", table: OutreachExceptionTable.logicalName },
           ],
         },
         {
@@ -120,13 +117,7 @@ export const APP: AppDefinition = {
         {
           id: "pg_group_audit",
           title: { 1033: "Outreach audit", 1031: "Ansprache-Protokoll" },
-          subAreas: [
-            {
-              id: "pg_subarea_audit",
-              title: { 1033: "Outreach audit", 1031: "Ansprache-Protokoll" },
-              table: OutreachAudit.logicalName,
-            },
-          ],
+          subAreas: [{ id: "pg_subarea_audit", table: OutreachAudit.logicalName }],
         },
         {
           id: "pg_group_associations",
@@ -158,9 +149,7 @@ export const APP: AppDefinition = {
         {
           id: "pg_group_accounts",
           title: { 1033: "Accounts", 1031: "Firmen" },
-          subAreas: [
-            { id: "pg_subarea_accounts", title: { 1033: "Accounts", 1031: "Firmen" }, table: Account.logicalName },
-          ],
+          subAreas: [{ id: "pg_subarea_accounts", table: Account.logicalName }],
         },
       ],
     },

@@ -51,8 +51,12 @@ const READ_ENV: Privilege[] = [{ name: "prvReadEnvironmentVariableDefinition", d
  * - requests, decisions and audit entries are never written after creation: no role has Write on them;
  * - only approvers create decisions; "not on one's own request" and "at most maxDays" are applied
  *   by the verdict from the server-set `createdby`/`createdon`, since a role cannot express them;
- * - every role reads every request, decision and audit entry (Global), so the verdict on an
- *   account is the same whoever reads it;
+ * - every role reads every request and decision (Global), so the verdict on an account is the same
+ *   whoever reads it; sellers read the audit entries of their business unit only (Local): the
+ *   verdict reads none, and the card's history is a team's, not the whole org's (docs/admin.md,
+ *   "Read depth of each table");
+ * - the free text in those rows is field-secured (model/fieldSecurity.ts), so Global read does not
+ *   expose a colleague's justification or an approver's note;
  * - deleting a request deletes its decisions (cascade); only admins delete, for retention.
  */
 export const ROLES: readonly RoleDefinition[] = [
@@ -60,14 +64,15 @@ export const ROLES: readonly RoleDefinition[] = [
     key: "seller",
     name: SecurityRoles.seller,
     description:
-      "Reads partner associations, requests and decisions; requests exceptions and writes audit entries, never changes either.",
+      "Reads partner associations, requests and decisions, and the audit entries of its business unit; requests exceptions and writes audit entries, never changes either.",
     privileges: [
       ...grant(association, "Global", "Read"),
       ...grant(exception, "Basic", "Create", "Append"),
       ...grant(exception, "Global", "Read"),
       ...grant(decision, "Global", "Read"),
       ...grant(audit, "Basic", "Create", "Append"),
-      ...grant(audit, "Global", "Read"),
+      // Who reached out to which customer: a team's business, not every business unit's.
+      ...grant(audit, "Local", "Read"),
       APPEND_TO_ACCOUNT,
       ...READ_ENV,
     ],

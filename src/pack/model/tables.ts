@@ -205,6 +205,8 @@ const exceptionColumns: Column[] = [
     label: { 1033: "Justification" },
     description: "Why outreach is needed despite the partner of record.",
     required: true,
+    // Free text about a customer, written by one seller: approvers and admins read it, sellers only write their own.
+    secured: true,
   },
   {
     kind: "choice",
@@ -226,6 +228,18 @@ const exceptionColumns: Column[] = [
     label: { 1033: "Requested days" },
     description: "How long the seller asked the exception to last (bounded by the policy).",
     required: true,
+  },
+  {
+    // A GUID as text, not a lookup: Merge re-points every lookup to the merged account, and this
+    // must keep saying which account the request was made for. Secured so that no profile of ours
+    // can update it (model/fieldSecurity.ts); sellers set it on create.
+    kind: "text",
+    maxLength: 38,
+    logicalName: OutreachExceptionTable.requestedFor,
+    label: { 1033: "Requested for account" },
+    description:
+      "The id of the account the request was made for, set when the request is created and never changed; a request whose account is another one does not count.",
+    secured: true,
   },
 ];
 
@@ -302,6 +316,8 @@ const decisionColumns: Column[] = [
     logicalName: OutreachDecision.note,
     label: { 1033: "Note" },
     description: "The approver's note on the decision.",
+    // An approver's words about a seller's request: approvers and admins read them.
+    secured: true,
   },
 ];
 
@@ -337,7 +353,8 @@ const auditColumns: Column[] = [
     kind: "choice",
     logicalName: OutreachAudit.verdict,
     label: { 1033: "Verdict" },
-    description: "The verdict at the moment of outreach.",
+    description:
+      "The verdict at the moment of outreach, as the seller's client reported it (the server does not check it).",
     required: true,
     options: options(AuditVerdictCodes, AuditVerdictLabels),
   },
@@ -346,7 +363,11 @@ const auditColumns: Column[] = [
     maxLength: 10000,
     logicalName: OutreachAudit.reasons,
     label: { 1033: "Reasons" },
-    description: "One reason per line.",
+    description:
+      "One reason per line, as the seller's client worded them, then the seller's note or justification; not checked by the server.",
+    // Holds the engagement note and the justification again (audit.ts `details`): free text of a
+    // seller, read by approvers and admins only.
+    secured: true,
   },
   {
     kind: "text",

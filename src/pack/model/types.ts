@@ -35,6 +35,11 @@ interface ColumnBase<K extends string> {
   label: Labels;
   description: string;
   required?: boolean;
+  /**
+   * Column-level security (`IsSecured`): only a field security profile the user holds lets them
+   * read, create or update it (model/fieldSecurity.ts says which). System Administrators bypass it.
+   */
+  secured?: boolean;
 }
 
 /** Tables a lookup of ours may point to: the platform's standard ones and our own. */

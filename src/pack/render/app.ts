@@ -1,9 +1,11 @@
 /**
  * The model-driven app and its site map, in the shape the platform exports them into
- * customizations.xml (`<AppModuleSiteMaps>` and `<AppModules>`, after `<CustomControls>`), limited
- * to the elements CustomizationsSolution.xsd defines. Newer exports also write `statecode`,
- * `statuscode`, `NavigationType`, `appsettings` and site-map flags (`ShowHome`...); the schema
- * does not know them and the platform's defaults are what we want, so they are left out.
+ * customizations.xml (`<AppModuleSiteMaps>` and `<AppModules>`, after `<CustomControls>`). Checked
+ * against a 2026 export, kfklaihk/StaffBonusSystem `AppModules/kfklaihk_StaffBonusSystem/AppModule.xml`
+ * and `AppModuleSiteMaps/.../AppModuleSiteMap.xml`: the app's `statecode` 0 and `statuscode` 1
+ * (newer than CustomizationsSolution.xsd: NEWER_THAN_SCHEMA), and the site map's entries as the
+ * designer writes them (subArea below). Its `NavigationType`, `appsettings` and site-map flags
+ * (`ShowHome`...) are left at the platform's defaults, which are what we want.
  */
 import { el, XmlElement } from "../xml";
 import { AppDefinition, AppSubArea } from "../model/app";
@@ -36,39 +38,54 @@ const SITEMAP_VERSION = "7.0.0.0";
 const CLIENT_TYPE_UNIFIED_INTERFACE = 4;
 const FORM_FACTOR_ALL = 1;
 
+/** The app's state as exports write it: Active (statecode 0), Active (statuscode 1). */
+const APP_STATE = { statecode: 0, statuscode: 1 } as const;
+
 const titles = (labels: Labels): XmlElement =>
   el("Titles", {}, ...languages(labels).map(([code, text]) => el("Title", { LCID: code, Title: text })));
 
+/** What the designer writes on every entry (the export above; Microsoft's Field Service docs alike). */
+const ENTRY_DEFAULTS = {
+  Client: "All,Outlook,OutlookLaptopClient,OutlookWorkstationClient,Web",
+  AvailableOffline: "true",
+  PassParams: "false",
+  Sku: "All,OnPremise,Live,SPLA",
+} as const;
+/** The designer's placeholder icon: the app shows the table's own icon. */
+const SPACER_ICON = "/_imgs/imagestrips/transparent_spacer.gif";
+
 /**
- * A list page opened on one view: the documented `main.aspx` URL (pagetype entitylist, the view id
- * and viewtype 1039 = system view). Without a view the table's default view opens (Entity alone).
+ * One site-map entry, in the three shapes exports write:
+ * - a table: `Entity` alone, no titles (the app shows the table's plural name);
+ * - a dashboard: `Url="/workplace/home_dashboards.aspx"` with `DefaultDashboard` (the id without
+ *   braces) and the dashboard resource ids, titled;
+ * - one view of a table: a URL entry (no `Entity`), the documented `main.aspx` list URL with the
+ *   view id and viewtype 1039 (system view), titled; Microsoft writes its own list links this way
+ *   (Field Service docs, the schedule board entry: `Url="/main.aspx?pagetype=entitylist&etn=…"`).
  */
-function subAreaUrl(s: AppSubArea): string | undefined {
-  // A system dashboard: the URL the app designer writes for a dashboard entry.
+function subArea(s: AppSubArea): XmlElement {
   if (s.dashboardKey !== undefined) {
     if (!DASHBOARDS.some((d) => d.key === s.dashboardKey))
       throw new Error(`site map entry ${s.id} opens dashboard ${s.dashboardKey}, which the model does not define`);
-    const id = dashboardId(s.dashboardKey).replace(/[{}]/g, "");
-    return `/main.aspx?pagetype=dashboard&id=%7b${id}%7d&type=system&_canOverride=true`;
+    return el(
+      "SubArea",
+      {
+        Id: s.id,
+        DescriptionResourceId: "Dashboards_Description",
+        Icon: SPACER_ICON,
+        Url: "/workplace/home_dashboards.aspx",
+        DefaultDashboard: dashboardId(s.dashboardKey).replace(/[{}]/g, ""),
+        ...ENTRY_DEFAULTS,
+        ToolTipResourseId: "DashboardTooltip",
+      },
+      titles(s.title),
+    );
   }
-  if (!s.viewKey) return undefined;
+  if (s.viewKey === undefined)
+    return el("SubArea", { Id: s.id, Icon: SPACER_ICON, Entity: s.table, ...ENTRY_DEFAULTS });
   const id = viewId(s.table, s.viewKey).replace(/[{}]/g, "");
-  return `/main.aspx?pagetype=entitylist&etn=${s.table}&viewid=%7b${id}%7d&viewtype=1039`;
-}
-
-function subArea(s: AppSubArea): XmlElement {
-  return el(
-    "SubArea",
-    {
-      Id: s.id,
-      Entity: s.table,
-      Url: subAreaUrl(s),
-      Client: "All,Outlook,OutlookLaptopClient,OutlookWorkstationClient,Web",
-      AvailableOffline: "true",
-      PassParams: "false",
-    },
-    titles(s.title),
-  );
+  const url = `/main.aspx?pagetype=entitylist&etn=${s.table}&viewid=%7b${id}%7d&viewtype=1039`;
+  return el("SubArea", { Id: s.id, Icon: SPACER_ICON, Url: url, ...ENTRY_DEFAULTS }, titles(s.title));
 }
 
 export function renderAppModuleSiteMap(app: AppDefinition): XmlElement {
@@ -143,6 +160,9 @@ export function renderAppModule(app: AppDefinition): XmlElement {
     el("UniqueName", {}, app.uniqueName),
     el("IntroducedVersion", {}, INTRODUCED_VERSION),
     el("WebResourceId", {}, DEFAULT_APP_ICON),
+    // The export's order: after WebResourceId, before FormFactor.
+    el("statecode", {}, APP_STATE.statecode),
+    el("statuscode", {}, APP_STATE.statuscode),
     el("FormFactor", {}, FORM_FACTOR_ALL),
     el("ClientType", {}, CLIENT_TYPE_UNIFIED_INTERFACE),
     el(

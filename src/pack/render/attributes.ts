@@ -5,10 +5,10 @@ import { english, labelList } from "./labels";
 
 export const INTRODUCED_VERSION = "1.0.0.0";
 
-const CUSTOM_FLAGS = (custom: boolean) => [
+const CUSTOM_FLAGS = (custom: boolean, secured: boolean) => [
   el("IsCustomField", {}, custom ? 1 : 0),
   el("IsAuditEnabled", {}, 1),
-  el("IsSecured", {}, 0),
+  el("IsSecured", {}, secured ? 1 : 0),
   el("IntroducedVersion", {}, INTRODUCED_VERSION),
   el("IsCustomizable", {}, 1),
   el("IsRenameable", {}, 1),
@@ -34,6 +34,8 @@ function attribute(
     description: string;
     create?: boolean;
     update?: boolean;
+    /** Column-level security: field security profiles (model/fieldSecurity.ts) decide who may use it. */
+    secured?: boolean;
   },
   ...specific: XmlElement[]
 ): XmlElement {
@@ -50,7 +52,7 @@ function attribute(
     opts.update !== false && el("ValidForUpdateApi", {}, 1),
     el("ValidForReadApi", {}, 1),
     opts.create !== false && el("ValidForCreateApi", {}, 1),
-    ...CUSTOM_FLAGS(opts.custom),
+    ...CUSTOM_FLAGS(opts.custom, opts.secured === true),
     ...specific,
     labelList("displaynames", "displayname", opts.label),
     labelList("Descriptions", "Description", english(opts.description)),
@@ -67,6 +69,7 @@ export function renderColumn(column: Column, entityLogicalName: string, isPrimar
     custom: true,
     label: column.label,
     description: column.description,
+    secured: column.secured === true,
   } as const;
   switch (column.kind) {
     case "text":

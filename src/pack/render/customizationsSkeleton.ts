@@ -5,13 +5,16 @@
  * The model-driven app and its site map are rendered into the frame itself: in the zip they
  * live in customizations.xml (no files of their own), and the frame passes through the packer
  * unchanged, so they need no reader of their own and are still rendered from the model. The
- * system dashboards (render/approvals.ts) are rendered into the frame the same way.
+ * system dashboards (render/approvals.ts) and the field security profiles (render/fieldSecurity.ts)
+ * are rendered into the frame the same way.
  */
 import { el, XmlElement } from "../xml";
 import { APP } from "../model/app";
 import { renderAppModule, renderAppModuleSiteMap } from "./app";
 import { DASHBOARDS } from "../model/approvals";
 import { renderDashboard } from "./approvals";
+import { FIELD_SECURITY_PROFILES } from "../model/fieldSecurity";
+import { renderFieldSecurityProfile } from "./fieldSecurity";
 
 export const FILLED_SECTIONS = ["Entities", "Roles", "EntityRelationships", "WebResources", "CustomControls"] as const;
 export type FilledSection = (typeof FILLED_SECTIONS)[number];
@@ -23,7 +26,7 @@ export function renderCustomizationsSkeleton(): XmlElement {
     el("Entities"),
     el("Roles"),
     el("Workflows"),
-    el("FieldSecurityProfiles"),
+    el("FieldSecurityProfiles", {}, ...FIELD_SECURITY_PROFILES.map(renderFieldSecurityProfile)),
     el("Templates"),
     el("EntityMaps"),
     el("EntityRelationships"),

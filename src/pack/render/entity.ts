@@ -102,9 +102,11 @@ function physicalName(attribute: XmlElement): string {
 }
 
 /**
- * A standard table we only extend: `unmodified="1"` on the entity keeps the org's own table
- * settings (as the platform writes for a ribbon-only change), while the attributes we list are
- * ours and are created or updated.
+ * A standard table we only add columns to, as an export writes it (JurgenPostelmans/IssueTracking
+ * `Entities/Account/Entity.xml`, rooted with behavior 2): `OriginalName=""` on the name, the entity
+ * without `unmodified` (exports write `unmodified="1"` only on an entity they carry no attribute
+ * of, e.g. the 2026 reference export's ribbon-only `sprk_Event`), only the added attributes, and
+ * none of the table's own settings (they stay the org's: its auditing, quick create...).
  */
 export function renderExtendedEntity(
   schemaName: string,
@@ -115,13 +117,13 @@ export function renderExtendedEntity(
   return el(
     "Entity",
     {},
-    entityName(schemaName, displayName),
+    el("Name", { LocalizedName: displayName[1033], OriginalName: "" }, schemaName),
     el(
       "EntityInfo",
       {},
       el(
         "entity",
-        { Name: schemaName, unmodified: 1 },
+        { Name: schemaName },
         el("attributes", {}, ...columns.map((c) => renderColumn(c, entityLogicalName, false))),
       ),
     ),

@@ -16,6 +16,9 @@ export const TARGET_SCHEMA_NAMES: Record<LookupTarget, string> = {
 /** `CascadeDelete` values of the customization schema, by the lookup's `onDelete`. */
 const CASCADE_DELETE = { cascade: "Cascade", removeLink: "RemoveLink" } as const;
 
+/** `CascadeArchive` of every relationship (see renderRelationship). */
+const CASCADE_ARCHIVE = "RemoveLink";
+
 export interface Relationship {
   name: string;
   table: Table;
@@ -56,10 +59,13 @@ function renderRelationship(r: Relationship): XmlElement {
     el("ReferencedEntityName", {}, TARGET_SCHEMA_NAMES[r.target]),
     el("CascadeAssign", {}, "NoCascade"),
     el("CascadeDelete", {}, r.cascadeDelete),
-    // Archiving (long-term retention) follows deletion, as the maker portal sets it and exports
-    // write it: a request archived takes its decisions along; other rows keep theirs and lose the link.
-    // Newer than the 2018 schema: NEWER_THAN_SCHEMA (checks/schemaValidation.ts).
-    el("CascadeArchive", {}, r.cascadeDelete),
+    // Archiving (long-term retention): RemoveLink on every relationship, whatever CascadeDelete
+    // says, as exports write it: microsoft/coe-starter-kit CenterofExcellenceCoreComponents
+    // `Other/Relationships/admin_Environment.xml` (relationships of 4.x: RemoveLink; older ones
+    // NoCascade), and no export found writes Cascade, not even beside CascadeDelete Cascade
+    // (`admin_Flow.xml`, bpf_admin_flow_new_flowapprovalbpf: NoCascade). Newer than the 2018
+    // schema: NEWER_THAN_SCHEMA (checks/schemaValidation.ts).
+    el("CascadeArchive", {}, CASCADE_ARCHIVE),
     el("CascadeReparent", {}, "NoCascade"),
     el("CascadeShare", {}, "NoCascade"),
     el("CascadeUnshare", {}, "NoCascade"),

@@ -9,6 +9,8 @@ import { roleId } from "./role";
 import { APP } from "../model/app";
 import { DASHBOARDS } from "../model/approvals";
 import { dashboardId } from "./approvals";
+import { FIELD_SECURITY_PROFILES } from "../model/fieldSecurity";
+import { fieldSecurityProfileId } from "./fieldSecurity";
 
 /** SolutionComponent type codes (platform-facts D2). */
 export const ComponentType = {
@@ -19,6 +21,8 @@ export const ComponentType = {
   webResource: 61,
   siteMap: 62,
   customControl: 66,
+  /** Field security profile, rooted by its `fieldsecurityprofileid` (kfklaihk/StaffBonusSystem `Other/Solution.xml`). */
+  fieldSecurityProfile: 70,
   appModule: 80,
   environmentVariable: 380,
 } as const;
@@ -26,11 +30,10 @@ export const ComponentType = {
 /**
  * RootComponentBehavior: 0 include subcomponents, 1 do not include subcomponents, 2 do not
  * include metadata. Our tables are ours entirely (0). Account is Microsoft's: we ship two columns,
- * a form and a ribbon diff, not the table's own settings (the entity is `unmodified="1"`). For an
- * out-of-box table with selected columns and forms, the maker portal's export writes 2, and so
- * does the 2026 reference export (`sprk_event`, behavior 2, `unmodified="1"`): the table's
- * metadata stays the org's, the subcomponents customizations.xml carries are imported. 0 would
- * claim every account column and form for PartnerGuard.
+ * a form and a ribbon diff, not the table's own settings. An export that adds a column to account
+ * writes 2 and, in Entity.xml, the entity without `unmodified` and with only the added attribute
+ * (JurgenPostelmans/IssueTracking `Other/Solution.xml` and `Entities/Account/Entity.xml`;
+ * render/entity.ts). 0 would claim every account column and form for PartnerGuard.
  */
 const ACCOUNT_BEHAVIOR = 2;
 
@@ -52,6 +55,11 @@ function rootComponents(): RootComponentRef[] {
     // The app's site map and the app are named by unique name, in type order, as a 2025 export writes them.
     { type: ComponentType.siteMap, schemaName: APP.siteMapUniqueName, behavior: 0 },
     { type: ComponentType.customControl, schemaName: CONTROL_NAME, behavior: 0 },
+    ...FIELD_SECURITY_PROFILES.map((p) => ({
+      type: ComponentType.fieldSecurityProfile,
+      id: fieldSecurityProfileId(p),
+      behavior: 0,
+    })),
     { type: ComponentType.appModule, schemaName: APP.uniqueName, behavior: 0 },
     ...ENVIRONMENT_VARIABLES.map((v) => ({
       type: ComponentType.environmentVariable,

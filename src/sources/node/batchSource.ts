@@ -1,31 +1,35 @@
 /**
  * Dataverse for many accounts at once (list vetting). Instead of one request per account, it asks
- * in chunks, and each account query carries the evidence with it: the account's partner
- * associations (outer link-entity `pa`) and, for the accounts a list names, their outreach
- * exception requests with the decisions nested inside (`ex`, `dc`), exactly the aliases and
- * columns of the control's one-account query. So a list costs the match queries plus one round
- * per hierarchy level, and every account's rows go through the same `mapRows` the control uses:
- * depth, inherited evidence, parent loops, data notes and exceptions come out identical.
+ * in chunks, and each account query carries the account's partner associations with it (outer
+ * link-entity `pa`, the alias and columns of the control's one-account query). The exception
+ * requests of the accounts a list names, and the decisions on them, are read in queries of their
+ * own (the control's, with an `in` condition), beside the hierarchy's: a seller can create any
+ * number of requests, so they never join the associations' rows, and each account keeps only its
+ * newest EXCEPTION_ROWS, as the card does. So a list costs the match queries, one round per
+ * hierarchy level and the exceptions' queries, and every account's rows go through the same
+ * `mapRows` and `mapExceptions` the control uses: depth, inherited evidence, parent loops, data
+ * notes and exceptions come out identical.
  *
  * Chunks are sized by the encoded URL they make (the GET limit is 32,768 characters), not by a
  * count: 500 GUIDs fit, 500 long names may not. A chunk whose read fails is tried once more
- * before its accounts (and the descendants that inherit through them) become unverified.
- * Failures stay values.
+ * before its accounts (and the descendants that inherit through them) become unverified; a chunk
+ * with more rows than a query may read is split in halves until each part reads (one account's
+ * data never fails another's). Failures stay values.
  */
 import { isObject } from "../../core/json";
-import { Account, Association, OutreachExceptionTable } from "../../schema";
+import { Account, Association, OutreachDecision, OutreachExceptionTable } from "../../schema";
 import { DataNote, OutreachException, PartnerAssociation, SourceFailure, SourceOutcome } from "../../core/types";
 import { Row, normalizeGuid } from "../webApi";
 import { attributes, condition, fetchXml, inCondition, inValue, order } from "../fetchXml";
 import {
   ASSOCIATION_COLUMNS,
   DATAVERSE_SOURCE,
-  EXCEPTION_COLUMNS,
-  EXCEPTION_LOOKBACK_DAYS,
-  decisionLink,
+  EXCEPTION_ROWS,
+  exceptionsFetchXml,
+  mapExceptions,
   mapRows,
 } from "../dataverseSource";
-import { toFailure } from "../failures";
+import { SourceError, toFailure } from "../failures";
 
 export interface FetchPage {
   entities: Row[];
@@ -73,10 +77,8 @@ const MAX_CONDITIONS = 480;
 const MAX_LEVELS = 100;
 const PAGE = 5000;
 const MAX_PAGES = 10;
-/** Aliases of the control's one-account query, which `mapRows`/`mapExceptions` read. */
+/** The alias of the control's one-account query, which `mapRows` reads. */
 const PA = "pa";
-const EX = "ex";
-const DC = "dc";
 
 const ACCOUNT_COLUMNS = [
   Account.id,
@@ -105,29 +107,14 @@ export async function pool<T, R>(items: T[], limit: number, work: (item: T) => P
 /** What the account query joins to each account row. */
 interface Links {
   associations: boolean;
-  /** Exception requests recent enough to matter at this moment (ISO), with their decisions. */
-  exceptionsAt?: string;
 }
 
 function linksXml(links: Links): string {
-  let xml = "";
-  if (links.associations) {
-    xml +=
-      `<link-entity name="${Association.logicalName}" from="${Association.customer}" to="${Account.id}" link-type="outer" alias="${PA}">` +
-      attributes(ASSOCIATION_COLUMNS) +
-      `${order(Association.id)}</link-entity>`;
-  }
-  if (links.exceptionsAt) {
-    const E = OutreachExceptionTable;
-    const since = new Date(Date.parse(links.exceptionsAt) - EXCEPTION_LOOKBACK_DAYS * 86_400_000).toISOString();
-    xml +=
-      `<link-entity name="${E.logicalName}" from="${E.account}" to="${Account.id}" link-type="outer" alias="${EX}">` +
-      attributes(EXCEPTION_COLUMNS) +
-      `<filter type="and">${condition(E.createdOn, "ge", since)}</filter>` +
-      decisionLink(DC, E.id) +
-      `</link-entity>`;
-  }
-  return xml;
+  return links.associations
+    ? `<link-entity name="${Association.logicalName}" from="${Association.customer}" to="${Account.id}" link-type="outer" alias="${PA}">` +
+        attributes(ASSOCIATION_COLUMNS) +
+        `${order(Association.id)}</link-entity>`
+    : "";
 }
 
 function accountQuery(filter: string, links: Links, page: number): string {
@@ -170,7 +157,7 @@ const DOMAIN_SHAPE: FilterShape = {
 function chunkByUrl(
   values: string[],
   shape: FilterShape,
-  links: Links,
+  links: Links | ((filter: string) => string),
   options: BatchOptions,
 ): { chunks: string[][]; tooLong: string[] } {
   const budget = (options.maxUrlLength ?? MAX_URL_LENGTH) - URL_PREFIX_ROOM;
@@ -179,7 +166,8 @@ function chunkByUrl(
     shape.conditionsPerValue ? Math.floor(MAX_CONDITIONS / shape.conditionsPerValue) : Infinity,
   );
   // Page number digits can grow by one when paging; the margin absorbs it.
-  const fixed = encodeURIComponent(accountQuery(shape.wrap(""), links, 10)).length;
+  const query = typeof links === "function" ? links : (filter: string) => accountQuery(filter, links, 10);
+  const fixed = encodeURIComponent(query(shape.wrap(""))).length;
   const chunks: string[][] = [];
   const tooLong: string[] = [];
   let current: string[] = [];
@@ -202,38 +190,69 @@ function chunkByUrl(
   return { chunks, tooLong };
 }
 
-/** Every page of one query (simple paging: `page`/`count`, stop when morerecords is absent). */
-async function allPages(pager: FetchXmlPager, build: (page: number) => string): Promise<Row[]> {
+/**
+ * Every page of one query (simple paging: `page`/`count`, stop when morerecords is absent), at
+ * most `maxPages` of them: past that, the query holds more rows than it may read (a typed failure).
+ */
+async function allPages(
+  pager: FetchXmlPager,
+  build: (page: number) => string,
+  entity: string = Account.logicalName,
+  maxPages = MAX_PAGES,
+): Promise<Row[]> {
   const rows: Row[] = [];
   for (let page = 1; ; page++) {
-    const result = await pager.fetchXmlPage(Account.logicalName, build(page));
+    const result = await pager.fetchXmlPage(entity, build(page));
     for (const row of result.entities) rows.push(row);
     if (!result.moreRecords) return rows;
-    if (page >= MAX_PAGES)
-      throw new Error(`more than ${MAX_PAGES * PAGE} rows for one chunk; use a smaller --chunk-size`);
+    if (page >= maxPages)
+      throw new SourceError({
+        kind: "too-many-rows",
+        message: `more than ${maxPages * PAGE} rows of ${entity} for one query`,
+      });
   }
 }
 
-/** A failure that may pass: no answer at all (connection, timeout), 429, or a 5xx. A 4xx will not. */
+/** A failure that may pass: no answer at all (connection, timeout), 429, or a 5xx. A 4xx will not, nor too many rows. */
 function transient(error: unknown): boolean {
+  if (error instanceof SourceError) return false;
   const status = isObject(error) ? error.status : undefined;
   return typeof status !== "number" || status === 429 || status >= 500;
 }
 
-/** One chunk's query, tried a second time when the first failure may pass (network, 5xx, 429). */
-async function readChunk(
-  pager: FetchXmlPager,
-  build: (page: number) => string,
-  options: BatchOptions,
-): Promise<Row[] | SourceFailure> {
+/** One chunk's read, tried a second time when the first failure may pass (network, 5xx, 429). */
+async function readChunk<T>(read: () => Promise<T>, options: BatchOptions): Promise<T | SourceFailure> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await allPages(pager, build);
+      return await read();
     } catch (error) {
       if (attempt >= 1 || !transient(error)) return toFailure(error);
       await new Promise((r) => setTimeout(r, options.chunkRetryDelayMs ?? 1000));
     }
   }
+}
+
+const isFailure = (value: unknown): value is SourceFailure =>
+  isObject(value) && typeof value.kind === "string" && typeof value.message === "string" && !Array.isArray(value);
+
+/**
+ * Read `values` with `read`; a part with more rows than a query may read is split in halves and
+ * read again, down to single values, so that one value's data never fails the others'. `done`
+ * gets each part that read (or failed for good) with its result.
+ */
+async function readSplitting<T>(
+  values: string[],
+  read: (values: string[]) => Promise<T | SourceFailure>,
+  done: (values: string[], result: T | SourceFailure) => void,
+): Promise<void> {
+  const result = await read(values);
+  if (isFailure(result) && result.kind === "too-many-rows" && values.length > 1) {
+    const half = Math.ceil(values.length / 2);
+    await readSplitting(values.slice(0, half), read, done);
+    await readSplitting(values.slice(half), read, done);
+    return;
+  }
+  done(values, result);
 }
 
 /**
@@ -325,10 +344,15 @@ export function accountKeys(account: AccountInfo, column: MatchColumn): string[]
 /** The rows of an account put with its evidence already mapped: none (shared, and frozen so nothing adds to it). */
 const NO_ROWS: Row[] = Object.freeze([]) as unknown as Row[];
 
-/** The row carries an association or an exception request (the outer joins' ids); `mapRows` reads nothing else. */
+/** The row carries an association (the outer join's id); `mapRows` reads nothing else. */
 const ASSOCIATION_KEY = `${PA}.${Association.id}`;
-const EXCEPTION_KEY = `${EX}.${OutreachExceptionTable.id}`;
-const joinsEvidence = (row: Row) => row[ASSOCIATION_KEY] !== undefined || row[EXCEPTION_KEY] !== undefined;
+const joinsEvidence = (row: Row) => row[ASSOCIATION_KEY] !== undefined;
+
+/** An account's exception requests as read by their own queries, or why they could not be. */
+export interface ExceptionsRead {
+  exceptions: OutreachException[];
+  failure?: SourceFailure;
+}
 
 /**
  * Accounts read so far with the evidence joined to them. `rows` holds an account's rows as the
@@ -340,6 +364,8 @@ export class EvidenceStore {
   readonly rows = new Map<string, Row[]>();
   /** Account ids whose read failed: a chain through one of them cannot be trusted. */
   readonly failed = new Map<string, SourceFailure>();
+  /** The exception requests of the accounts a list names (read apart from the accounts' rows). */
+  readonly exceptions = new Map<string, ExceptionsRead>();
 
   /** Each account's own evidence, mapped once from its rows (children share their ancestors'). */
   private readonly own = new Map<string, OwnEvidence>();
@@ -361,6 +387,12 @@ export class EvidenceStore {
     this.own.set(account.id, own);
   }
 
+  /** The account's exception requests, as `readExceptions` read them. */
+  putExceptions(id: string, read: ExceptionsRead): void {
+    this.exceptions.set(id, read);
+    this.forget(id);
+  }
+
   /** Drop what was mapped from the account's rows (a feed's store holds tens of thousands: no lookups in empty maps). */
   private forget(id: string): void {
     if (this.own.size) this.own.delete(id);
@@ -380,19 +412,18 @@ export class EvidenceStore {
     return list;
   }
 
-  /** The account's own associations (depth 0) and exception requests, through the control's `mapRows`. */
+  /**
+   * The account's own associations (depth 0), through the control's `mapRows`, and its exception
+   * requests (read by `readExceptions`; offline, from the feed: none).
+   */
   ownEvidence(id: string): OwnEvidence | undefined {
     let own = this.own.get(id);
     if (!own) {
       const rows = this.rows.get(id);
       if (!rows) return undefined;
-      if (rows.some(joinsEvidence)) {
-        const mapped = mapRows(id, rows);
-        own = { associations: mapped.associations, exceptions: mapped.exceptions };
-      } else {
-        // No joined association or exception id on any row: `mapRows` would find none (most accounts).
-        own = { associations: [], exceptions: [] };
-      }
+      const exceptions = this.exceptions.get(id)?.exceptions ?? [];
+      // No joined association id on any row: `mapRows` would find none (most accounts).
+      own = { associations: rows.some(joinsEvidence) ? mapRows(id, rows).associations : [], exceptions };
       this.own.set(id, own);
     }
     return own;
@@ -448,17 +479,15 @@ export async function matchAccounts(
   const failed = new Map<string, SourceFailure>();
   const attribute = MATCH_ATTRIBUTE[column];
   const shape = attribute ? inShape(attribute) : DOMAIN_SHAPE;
-  const links: Links = options.evidence
-    ? { associations: true, exceptionsAt: options.evidence.at }
-    : { associations: false };
+  const links: Links = { associations: !!options.evidence };
   const { chunks, tooLong } = chunkByUrl([...byValue.keys()], shape, links, options);
   for (const v of tooLong) failed.set(v, { kind: "invalid-input", message: "the value is too long for a query URL" });
-  await pool(chunks, options.concurrency ?? 16, async (chunk) => {
-    const rows = await readChunk(
-      pager,
-      (page) => accountQuery(shape.wrap(chunk.map(shape.piece).join("")), links, page),
+  const read = (values: string[]) =>
+    readChunk(
+      () => allPages(pager, (page) => accountQuery(shape.wrap(values.map(shape.piece).join("")), links, page)),
       options,
     );
+  const matched = (chunk: string[], rows: Row[] | SourceFailure) => {
     options.onStep?.("matching");
     if (!Array.isArray(rows)) {
       for (const v of chunk) failed.set(v, rows);
@@ -477,7 +506,8 @@ export async function matchAccounts(
         if (list && !list.some((a) => a.id === account.id)) list.push(account);
       }
     }
-  });
+  };
+  await pool(chunks, options.concurrency ?? 16, (chunk) => readSplitting(chunk, read, matched));
   return { byValue, failed };
 }
 
@@ -503,18 +533,87 @@ export async function walkHierarchy(
   for (let level = 0; wanted.length && level < MAX_LEVELS; level++) {
     const { chunks } = chunkByUrl(wanted, byId, links, options);
     const added: AccountInfo[] = [];
-    await pool(chunks, options.concurrency ?? 16, async (chunk) => {
-      const rows = await readChunk(
-        pager,
-        (page) => accountQuery(byId.wrap(chunk.map(byId.piece).join("")), links, page),
+    const read = (ids: string[]) =>
+      readChunk(
+        () => allPages(pager, (page) => accountQuery(byId.wrap(ids.map(byId.piece).join("")), links, page)),
         options,
       );
-      options.onStep?.("hierarchy");
-      if (Array.isArray(rows)) added.push(...store.add(rows));
-      else for (const id of chunk) store.failed.set(id, rows);
-    });
+    await pool(chunks, options.concurrency ?? 16, (chunk) =>
+      readSplitting(chunk, read, (ids, rows) => {
+        options.onStep?.("hierarchy");
+        if (Array.isArray(rows)) added.push(...store.add(rows));
+        else for (const id of ids) store.failed.set(id, rows);
+      }),
+    );
     wanted = parentsOf(added);
   }
+}
+
+/** Newest first, as the requests' query orders them (`createdon` descending, then id). */
+function newestFirst(a: Row, b: Row): number {
+  const E = OutreachExceptionTable;
+  const text = (v: unknown) => (typeof v === "string" ? v : "");
+  const x = text(a[E.createdOn]);
+  const y = text(b[E.createdOn]);
+  if (x !== y) return x < y ? 1 : -1;
+  const i = text(a[E.id]);
+  const j = text(b[E.id]);
+  return i < j ? -1 : i > j ? 1 : 0;
+}
+
+/**
+ * The exception requests (the newest EXCEPTION_ROWS of each account, as the card reads them) and
+ * the decisions on them, for the given accounts as of `at` (ISO), into the store. Requests and
+ * decisions are queries of their own, in URL-sized chunks: a chunk's requests are read in one page
+ * and kept when the page holds them all; a chunk with more is split until each part does, and a
+ * single account is read bounded (the newest EXCEPTION_ROWS). A failure is the chunk's accounts'
+ * own (`ExceptionsRead.failure`): their exceptions then do not count, their associations still do.
+ */
+export async function readExceptions(
+  pager: FetchXmlPager,
+  store: EvidenceStore,
+  accountIds: string[],
+  at: string,
+  options: BatchOptions = {},
+): Promise<void> {
+  const E = OutreachExceptionTable;
+  const shape = inShape(E.account);
+  const { chunks } = chunkByUrl(accountIds, shape, (filter) => exceptionsFetchXml(true, filter, at, PAGE, 10), options);
+  const read = (ids: string[]) =>
+    readChunk(async () => {
+      const accounts = inCondition(E.account, ids.map(inValue).join(""));
+      const single = ids.length === 1;
+      const [requests, decisions] = await Promise.all([
+        // One page: a single account's newest EXCEPTION_ROWS (more only means older ones, not
+        // read), or a chunk's rows when they all fit in it.
+        pager.fetchXmlPage(E.logicalName, exceptionsFetchXml(false, accounts, at, single ? EXCEPTION_ROWS : PAGE)),
+        allPages(pager, (page) => exceptionsFetchXml(true, accounts, at, PAGE, page), OutreachDecision.logicalName),
+      ]);
+      if (requests.moreRecords && !single)
+        throw new SourceError({ kind: "too-many-rows", message: `more than ${PAGE} exception requests in one chunk` });
+      return { requests: requests.entities, decisions };
+    }, options);
+  await pool(chunks, options.concurrency ?? 16, (chunk) =>
+    readSplitting(chunk, read, (ids, result) => {
+      options.onStep?.("exceptions");
+      if (isFailure(result)) {
+        for (const id of ids) store.putExceptions(id, { exceptions: [], failure: result });
+        return;
+      }
+      const byAccount = new Map<string, Row[]>();
+      for (const row of result.requests) {
+        const id = canonicalGuid(row[`_${E.account}_value`]);
+        if (!id) continue;
+        const list = byAccount.get(id);
+        if (list) list.push(row);
+        else byAccount.set(id, [row]);
+      }
+      for (const id of ids) {
+        const requests = (byAccount.get(id) ?? []).sort(newestFirst).slice(0, EXCEPTION_ROWS);
+        store.putExceptions(id, { exceptions: requests.length ? mapExceptions(requests, result.decisions) : [] });
+      }
+    }),
+  );
 }
 
 export interface OwnEvidence {
@@ -541,10 +640,10 @@ export function outcomeFor(accountId: string, store: EvidenceStore): SourceOutco
     };
   }
   const associations: PartnerAssociation[] = [];
-  const exceptions: OutreachException[] = [];
   const notes: DataNote[] = [];
   const seen = new Set<string>();
   let depth = 0;
+  let exceptions: OutreachException[] = [];
   for (let id: string | undefined = accountId; id; id = store.accounts.get(id)?.parentId) {
     // Dataverse refuses loops, but imported data and fakes may hold one.
     if (seen.has(id)) {
@@ -555,10 +654,19 @@ export function outcomeFor(accountId: string, store: EvidenceStore): SourceOutco
     const failure = store.failed.get(id);
     if (failure) return { source, sourceKind, ok: false, failure };
     const own = store.ownEvidence(id);
-    if (!own) break; // a parent that is deleted or not readable ends the chain, as eq-or-above does
+    if (!own) {
+      // A parent named but not read (the caller cannot read it, or it is not in the feed): not an
+      // absent one. The verdict says so, as the control's source does.
+      notes.push({ code: "unreadable-parent", detail: id, depth });
+      break;
+    }
     for (const a of store.inheritedAssociations(id, own, depth)) associations.push(a);
-    for (const e of own.exceptions) exceptions.push(e);
+    // Exceptions are the account's own, never inherited.
+    if (!depth) exceptions = own.exceptions;
     depth++;
   }
-  return { source, sourceKind, ok: true, associations, notes, exceptions };
+  const exceptionsFailure = store.exceptions.get(accountId)?.failure;
+  return exceptionsFailure
+    ? { source, sourceKind, ok: true, associations, notes, exceptions, exceptionsFailure }
+    : { source, sourceKind, ok: true, associations, notes, exceptions };
 }

@@ -171,6 +171,22 @@ export class HttpWebApi implements WebApiHost, FetchXmlPager {
     };
   }
 
+  /**
+   * The signed-in user's `systemuserid` (the `WhoAmI` function): who the verdicts are for, since
+   * an approval never opens outreach for its approver.
+   */
+  async whoAmI(): Promise<string> {
+    const body = await this.getJson("WhoAmI");
+    const id = isObject(body) && typeof body.UserId === "string" ? body.UserId : undefined;
+    if (!id) throw new SyntaxError("the Web API answered WhoAmI without a UserId");
+    return id;
+  }
+
+  /** The JSON answer of a GET under the API root: a function (`WhoAmI`, `RetrieveAttributeChangeHistory(…)?…`). */
+  getJson(path: string): Promise<unknown> {
+    return this.send("GET", path);
+  }
+
   async createRecord(entityLogicalName: string, data: Row): Promise<{ id: string; entityType?: string }> {
     const set = HttpWebApi.entitySet(entityLogicalName);
     const response = await this.sendRaw("POST", set, data);

@@ -8,7 +8,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { parseFeed } from "../../../src/sources/feedFile";
 import { emulatorFromFeed } from "../../../src/emulator/fromFeed";
-import { DataverseEmulator } from "../../../src/emulator/dataverseEmulator";
+import { DataverseEmulator, SYSTEM_USER_ID } from "../../../src/emulator/dataverseEmulator";
 import { WebApiServerOptions, startWebApiServer } from "../../../src/emulator/webApiServer";
 import { Account } from "../../../src/schema";
 
@@ -100,6 +100,39 @@ export function demoDataverse(): DataverseEmulator {
   return emulator;
 }
 
+/**
+ * Dataverse's `WhoAmI` function (the command line asks who is signed in: the verdicts are theirs),
+ * which the emulator's server does not answer: the token's persona, or the system user for the
+ * server's own token, in the shape Dataverse answers it. Other requests go to `fault`, if any.
+ */
+export function answeringWhoAmI(
+  users: WebApiServerOptions["users"] = {},
+  fault?: WebApiServerOptions["fault"],
+): NonNullable<WebApiServerOptions["fault"]> {
+  return (request, index) => {
+    if (request.method === "GET" && request.resource === "WhoAmI") {
+      const token = /^Bearer (.+)$/.exec(String(request.headers.authorization ?? ""))?.[1];
+      const persona = token !== undefined && Object.hasOwn(users, token) ? users[token] : undefined;
+      return {
+        status: 200,
+        headers: { "Content-Type": "application/json; odata.metadata=minimal" },
+        body: {
+          "@odata.context": "$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse",
+          BusinessUnitId: "00000000-0000-4000-b000-000000000001",
+          UserId: persona?.id ?? SYSTEM_USER_ID,
+          OrganizationId: "00000000-0000-4000-c000-000000000001",
+        },
+      };
+    }
+    return fault?.(request, index);
+  };
+}
+
+/** The emulator's server, answering `WhoAmI` too (answeringWhoAmI). */
+export function webApiServer(options: WebApiServerOptions) {
+  return startWebApiServer({ ...options, fault: answeringWhoAmI(options.users, options.fault) });
+}
+
 export function demoServer(options: Partial<WebApiServerOptions> = {}) {
-  return startWebApiServer({ emulator: demoDataverse(), token: TOKEN, ...options });
+  return webApiServer({ emulator: demoDataverse(), token: TOKEN, ...options });
 }
