@@ -183,6 +183,12 @@ export const ENGAGEMENT_ACTIVITY = {
   logicalName: "task",
   entitySet: "tasks",
   regardingAccountNav: "regardingobjectid_account_task",
+  regarding: "regardingobjectid",
+  /** The task's category marks it as PartnerGuard's engagement of the partner of record. */
+  category: "category",
+  categoryValue: "PartnerGuard: partner engaged",
+  createdOn: "createdon",
+  createdBy: "createdby",
 } as const;
 
 /** A partner engagement shows on the card for this many days. */

@@ -564,7 +564,8 @@ export class DataverseEmulator implements ImpersonatingHost {
     const body: Body = { values: {}, lookups: new Map() };
     for (const [key, value] of Object.entries(data)) {
       const bind = /^(.+)@odata\.bind$/.exec(key);
-      const column = bind ? bind[1].toLowerCase() : key;
+      const navigation = this.definition(entity).navigation ?? {};
+      const column = bind ? (navigation[bind[1]] ?? bind[1].toLowerCase()) : key;
       if (isServerSet(column)) continue; // the server's value wins (serverColumns.ts)
       if (column === ServerColumns.overriddenCreatedOn) {
         body.overriddenCreatedOn = value;

@@ -27,6 +27,11 @@ export interface TableDefinition {
    * sets these only with `@odata.bind`, to a row of that table (a plain value would skip Append/AppendTo).
    */
   lookups?: Record<string, string>;
+  /**
+   * Single-valued navigation properties whose name is not their column's: an activity's
+   * `regardingobjectid_account_task@odata.bind` sets `regardingobjectid` (one property per target table).
+   */
+  navigation?: Record<string, string>;
   /** Relationships with cascade delete: rows of `table` whose lookup `column` points at a deleted row go with it. */
   cascadeDelete?: { table: string; column: string }[];
   /**

@@ -21,6 +21,7 @@ import {
   OutreachExceptionTable,
   RelationshipTypeCodes,
   RelationshipTypeLabels,
+  ENGAGEMENT_ACTIVITY,
 } from "../schema";
 import { DataverseEmulator, EmulatorOptions, Record_, TableDefinition } from "./dataverseEmulator";
 import { SECURED_COLUMNS, TABLE_COLUMNS } from "./tableColumns";
@@ -40,7 +41,11 @@ const DEFINITIONS: Record<string, TableDefinition> = {
   },
   contact: { primaryId: "contactid", primaryName: "fullname", mergeable: true },
   systemuser: { primaryId: "systemuserid", primaryName: "fullname" },
-  task: { primaryId: "activityid", primaryName: "subject" },
+  task: {
+    primaryId: "activityid",
+    primaryName: "subject",
+    navigation: { [ENGAGEMENT_ACTIVITY.regardingAccountNav]: "regardingobjectid" },
+  },
   phonecall: { primaryId: "activityid", primaryName: "subject" },
   [Association.logicalName]: {
     primaryId: Association.id,

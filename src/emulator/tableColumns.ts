@@ -45,6 +45,7 @@ const ACTIVITY_COLUMNS = [
   "subject",
   "description",
   "regardingobjectid",
+  "category",
   "scheduledstart",
   "scheduledend",
   "actualstart",

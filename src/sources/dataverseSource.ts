@@ -16,15 +16,14 @@ import {
   Association,
   AssociationSourceCodes,
   AssociationStatusCodes,
-  AuditDecisionCodes,
   DecisionCodes,
   ENGAGEMENT_RECENT_DAYS,
   ExceptionReasonCodes,
-  OutreachAudit,
   OutreachDecision,
   OutreachExceptionTable,
   RelationshipTypeCodes,
   ServerColumns,
+  ENGAGEMENT_ACTIVITY,
 } from "../schema";
 import { invert } from "../core/json";
 import {
@@ -146,17 +145,21 @@ export function buildFetchXml(accountId: string, page: number, pageSize: number)
   );
 }
 
-/** The account's latest "engaged the partner" audit entry of the last ENGAGEMENT_RECENT_DAYS (who and when: server-set). */
+/**
+ * The account's latest engagement task of the last ENGAGEMENT_RECENT_DAYS: the task the partner
+ * manager really got (who and when: its server-set createdby/createdon), never the audit row, whose
+ * columns are what the seller's client reported.
+ */
 function buildEngagementFetchXml(accountId: string, nowIso: string): string {
-  const A = OutreachAudit;
+  const T = ENGAGEMENT_ACTIVITY;
   const since = new Date(Date.parse(nowIso) - ENGAGEMENT_RECENT_DAYS * 86_400_000).toISOString();
   return fetchXml(
-    A.logicalName,
-    attributes([A.id, A.createdOn, A.createdBy]) +
-      `<filter type="and">${condition(A.account, "eq", accountId)}` +
-      condition(A.decision, "eq", AuditDecisionCodes["engaged-partner"]) +
-      `${condition(A.createdOn, "ge", since)}</filter>` +
-      order(A.createdOn, true),
+    T.logicalName,
+    attributes(["activityid", T.createdOn, T.createdBy]) +
+      `<filter type="and">${condition(T.regarding, "eq", accountId)}` +
+      condition(T.category, "eq", T.categoryValue) +
+      `${condition(T.createdOn, "ge", since)}</filter>` +
+      order(T.createdOn, true),
     1,
   );
 }
@@ -193,12 +196,12 @@ const REASON_BY_CODE = new Map<unknown, string>(
   Object.entries(ExceptionReasonCodes).map(([reason, code]) => [code, reason]),
 );
 
-/** The engagement query's rows (the audit table's own): when, and by whom (server-set). */
+/** The engagement task query's rows: when, and by whom (server-set). */
 function mapEngagements(rows: Row[]): Engagement[] {
   const engagements: Engagement[] = [];
   for (const row of rows) {
-    const on = str(row[OutreachAudit.createdOn]);
-    if (on) engagements.push({ on, by: lookup(row, OutreachAudit.createdBy).name });
+    const on = str(row[ENGAGEMENT_ACTIVITY.createdOn]);
+    if (on) engagements.push({ on, by: lookup(row, ENGAGEMENT_ACTIVITY.createdBy).name });
   }
   return engagements;
 }
@@ -372,7 +375,7 @@ export async function readDataverse(
     ([requests, decisions]) => ({ exceptions: mapExceptions(requests, decisions, () => id) }),
     (error: unknown) => ({ exceptions: [], exceptionsFailure: toFailure(error) }),
   );
-  const engagements = each(OutreachAudit.logicalName, () => buildEngagementFetchXml(id, nowIso), 1, 1).then(
+  const engagements = each(ENGAGEMENT_ACTIVITY.logicalName, () => buildEngagementFetchXml(id, nowIso), 1, 1).then(
     mapEngagements,
     () => [],
   );

@@ -88,6 +88,7 @@ export async function engagePartner(
   await write(ctx, ENGAGEMENT_ACTIVITY.logicalName, {
     subject: ctx.t("Outreach_EngageSubject", { partner, account: ctx.accountName }).slice(0, 200),
     description,
+    [ENGAGEMENT_ACTIVITY.category]: ENGAGEMENT_ACTIVITY.categoryValue,
     [`${ENGAGEMENT_ACTIVITY.regardingAccountNav}@odata.bind`]: `/${Account.entitySet}(${ctx.accountId})`,
   });
   const now = ctx.now();

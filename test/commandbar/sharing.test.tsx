@@ -47,9 +47,9 @@ describe("one resolution per account per page load", () => {
     expect(emulator.requests.map((r) => r.entity).sort()).toEqual([
       "account",
       "environmentvariabledefinition",
-      "pg_outreachaudit",
       "pg_outreachdecision",
       "pg_outreachexception",
+      "task",
     ]);
   });
 

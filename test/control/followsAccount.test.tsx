@@ -164,9 +164,9 @@ describe("the card follows its account's newest resolution", () => {
       "createRecord pg_outreachaudit", // the audit entry of the outreach
       expect.stringMatching(/ account$/),
       expect.stringMatching(/ environmentvariabledefinition$/),
-      expect.stringMatching(/ pg_outreachaudit$/), // the account's latest engagement
       expect.stringMatching(/ pg_outreachdecision$/),
       expect.stringMatching(/ pg_outreachexception$/),
+      expect.stringMatching(/ task$/), // the account's latest engagement task
     ]);
     // No flicker: once it had a verdict, the card never went back to "Checking…".
     expect(card.shown.slice(card.shown.indexOf("ready"))).not.toContain("loading");

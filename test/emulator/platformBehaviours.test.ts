@@ -105,7 +105,7 @@ describe("Merge", () => {
       [OutreachDecision.exception]: { $lookup: OutreachExceptionTable.logicalName, id: request },
     });
     expect(emulator.table(OutreachAudit.logicalName)[0][OutreachAudit.account]).toEqual(accountRef(CONTOSO));
-    expect(emulator.table("task")[0].regardingobjectid_account_task).toEqual(accountRef(CONTOSO));
+    expect(emulator.table("task")[0].regardingobjectid).toEqual(accountRef(CONTOSO));
     expect(row(emulator, Account.logicalName, CHILD)?.[Account.parent]).toEqual(accountRef(CONTOSO));
     expect(row(emulator, Account.logicalName, FABRIKAM)).toMatchObject({
       statecode: 1,

@@ -22,6 +22,7 @@ import {
   OutreachAudit,
   OutreachDecision,
   OutreachExceptionTable,
+  ENGAGEMENT_ACTIVITY,
 } from "../../src/schema";
 import { resolveForForm } from "../../src/sources/formResolution";
 import { configCacheKey } from "../../src/sources/configSource";
@@ -81,6 +82,16 @@ function audit(persona: Persona, extra: Record<string, unknown> = {}) {
     [`${OutreachAudit.accountNav}@odata.bind`]: `/accounts(${ACCOUNT})`,
     [OutreachAudit.verdict]: AuditVerdictCodes.blocked,
     [OutreachAudit.decision]: AuditDecisionCodes["engaged-partner"],
+    ...extra,
+  });
+}
+
+/** The engagement task the engage action writes (what the card reads "Partner engaged" from). */
+function engagementTask(persona: Persona, extra: Record<string, unknown> = {}) {
+  return as(persona).createRecord(ENGAGEMENT_ACTIVITY.logicalName, {
+    subject: "Engage partner Harbor Computer Services on Contoso Pharmaceuticals",
+    [ENGAGEMENT_ACTIVITY.category]: ENGAGEMENT_ACTIVITY.categoryValue,
+    [`${ENGAGEMENT_ACTIVITY.regardingAccountNav}@odata.bind`]: `/accounts(${ACCOUNT})`,
     ...extra,
   });
 }
@@ -298,11 +309,23 @@ describe("the audit trail cannot be rewritten or forged", () => {
       createdby: { $lookup: "systemuser", id: SELLER.id },
       createdon: new Date(T0).toISOString(),
     });
-    expect((await card(SELLER_2)).engagement).toEqual({ on: new Date(T0).toISOString(), by: SELLER.name });
+    await engagementTask(SELLER, {
+      "createdby@odata.bind": `/systemusers(${SELLER_2.id})`,
+      createdon: "2020-01-01T00:00:00Z",
+    });
+    // Sellers read tasks at Basic depth (SALES_BASE_PRIVILEGES): the task's own seller sees it.
+    expect((await card(SELLER)).engagement).toEqual({ on: new Date(T0).toISOString(), by: SELLER.name });
   });
 
-  test("a backdated entry can only look older: an engagement dated 2020 is not a recent engagement", async () => {
-    await audit(SELLER, { overriddencreatedon: "2020-01-01T00:00:00Z" });
+  test("'Partner engaged' needs the engagement task: an audit row that claims it, with no task behind it, shows nothing", async () => {
+    await audit(SELLER);
+    expect((await card(SELLER)).engagement).toBeUndefined();
+    await engagementTask(SELLER);
+    expect((await card(SELLER)).engagement).toEqual({ on: new Date(T0).toISOString(), by: SELLER.name });
+  });
+
+  test("a backdated task can only look older: an engagement dated 2020 is not a recent engagement", async () => {
+    await engagementTask(SELLER, { overriddencreatedon: "2020-01-01T00:00:00Z" });
     expect((await card(SELLER)).engagement).toBeUndefined();
   });
 });

@@ -16,7 +16,7 @@ describe("Dataverse source", () => {
       "account",
       "pg_outreachexception",
       "pg_outreachdecision",
-      "pg_outreachaudit",
+      "task",
     ]);
     expect(emulator.maxInFlight).toBe(4);
     const [request, exceptions, decisions, engagement] = emulator.requests;
@@ -321,7 +321,7 @@ describe("Dataverse source", () => {
       const e = org(true);
       e.setOptions({
         fault: (r) =>
-          r.entity === OutreachDecision.logicalName || r.entity === "pg_outreachaudit"
+          r.entity === OutreachDecision.logicalName || r.entity === "task"
             ? { status: 400, message: "the query failed" }
             : undefined,
       });

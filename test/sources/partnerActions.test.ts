@@ -53,7 +53,8 @@ describe("engage the partner", () => {
     const [task] = emulator.table("task");
     expect(task).toMatchObject({
       subject: "Engage partner Harbor Computer Services on Contoso Pharmaceuticals",
-      regardingobjectid_account_task: { $lookup: "account", id: DEMO.contoso },
+      regardingobjectid: { $lookup: "account", id: DEMO.contoso },
+      category: "PartnerGuard: partner engaged",
     });
     expect(task.description).toBe("Customer wants a renewal quote; Harbor to lead.");
     const [audit] = emulator.table(OutreachAudit.logicalName);

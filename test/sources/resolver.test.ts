@@ -14,9 +14,9 @@ describe("resolveVerdict", () => {
     expect(emulator.requests.map((r) => r.entity).sort()).toEqual([
       "account",
       "environmentvariabledefinition",
-      "pg_outreachaudit",
       "pg_outreachdecision",
       "pg_outreachexception",
+      "task",
     ]);
     expect(emulator.maxInFlight).toBe(5);
   });
