@@ -3,8 +3,7 @@
  * admins have an app to work in, and the package writes what the tools write (cascades, the account
  * root component, English base-language labels). Checked on what is packed from this repo's Solution/.
  */
-import { assemble, ZipEntries } from "../../src/pack/assemble";
-import { readSource } from "../../src/pack/readSource";
+import { ZipEntries } from "../../src/pack/assemble";
 import { formatProblem } from "../../src/pack/errors";
 import { checkPackage } from "../../src/pack/checks/packageChecks";
 import { checkAppModules } from "../../src/pack/checks/appModules";
@@ -25,9 +24,8 @@ import { checkDashboards } from "../../src/pack/checks/appModules";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { validateXML } from "xmllint-wasm";
-import { Fixture, SCHEMAS, makeFixture } from "./fixture";
+import { Fixture, SCHEMAS, assembledFixture } from "./fixture";
 
-const text = (b: Uint8Array | undefined) => Buffer.from(b ?? new Uint8Array()).toString("utf8");
 const bare = (id: string | undefined) => (id ?? "").replace(/[{}]/g, "").toLowerCase();
 const sortedRoleIds = (keys: readonly string[]) =>
   keys.map((k) => bare(roleId(ROLES.find((r) => r.key === k)!))).sort();
@@ -38,14 +36,7 @@ let customizations: string;
 let solution: string;
 
 beforeAll(async () => {
-  fx = await makeFixture();
-  const read = await readSource(fx.root);
-  if (!read.ok) throw new Error(read.problems.map(formatProblem).join("\n"));
-  const assembled = assemble(read.source, false);
-  if (!assembled.ok) throw new Error(assembled.problems.map(formatProblem).join("\n"));
-  entries = assembled.entries;
-  customizations = text(entries.get("customizations.xml"));
-  solution = text(entries.get("solution.xml"));
+  ({ fx, entries, customizations, solution } = await assembledFixture(false));
 });
 afterAll(() => fx.cleanup());
 

@@ -4,8 +4,6 @@
  * profiles keep the promises of src/pack/model/fieldSecurity.ts. Also the app module's state
  * fields, which exports write and the 2018 schema does not know.
  */
-import { assemble } from "../../src/pack/assemble";
-import { readSource } from "../../src/pack/readSource";
 import { formatProblem } from "../../src/pack/errors";
 import { checkPackage } from "../../src/pack/checks/packageChecks";
 import { checkFieldSecurity } from "../../src/pack/checks/fieldSecurity";
@@ -23,9 +21,8 @@ import {
   OutreachDecision,
   OutreachExceptionTable,
 } from "../../src/schema";
-import { Fixture, SCHEMAS, makeFixture } from "./fixture";
+import { Fixture, SCHEMAS, assembledFixture } from "./fixture";
 
-const text = (b: Uint8Array | undefined) => Buffer.from(b ?? new Uint8Array()).toString("utf8");
 const bare = (id: string | undefined) => (id ?? "").replace(/[{}]/g, "").toLowerCase();
 
 let fx: Fixture;
@@ -34,14 +31,7 @@ let customizations: string;
 let solution: string;
 
 beforeAll(async () => {
-  fx = await makeFixture();
-  const read = await readSource(fx.root);
-  if (!read.ok) throw new Error(read.problems.map(formatProblem).join("\n"));
-  const assembled = assemble(read.source, true);
-  if (!assembled.ok) throw new Error(assembled.problems.map(formatProblem).join("\n"));
-  entries = assembled.entries;
-  customizations = text(entries.get("customizations.xml"));
-  solution = text(entries.get("solution.xml"));
+  ({ fx, entries, customizations, solution } = await assembledFixture(true));
 });
 afterAll(() => fx.cleanup());
 

@@ -6,6 +6,9 @@ import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/pr
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ScriptFunctions, WebResources } from "../../src/schema";
+import { assemble, ZipEntries } from "../../src/pack/assemble";
+import { readSource } from "../../src/pack/readSource";
+import { formatProblem } from "../../src/pack/errors";
 
 export const REPO = path.resolve(__dirname, "../..");
 export const SCHEMAS = path.resolve(REPO, "..", "shared", "schemas");
@@ -124,4 +127,25 @@ export async function listDir(dir: string): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/** The fixture's solution assembled in memory (managed or not), with its two root XML files as text. */
+export async function assembledFixture(managed: boolean): Promise<{
+  fx: Fixture;
+  entries: ZipEntries;
+  customizations: string;
+  solution: string;
+}> {
+  const fx = await makeFixture();
+  const read = await readSource(fx.root);
+  if (!read.ok) throw new Error(read.problems.map(formatProblem).join("\n"));
+  const assembled = assemble(read.source, managed);
+  if (!assembled.ok) throw new Error(assembled.problems.map(formatProblem).join("\n"));
+  const text = (name: string) => Buffer.from(assembled.entries.get(name) ?? new Uint8Array()).toString("utf8");
+  return {
+    fx,
+    entries: assembled.entries,
+    customizations: text("customizations.xml"),
+    solution: text("solution.xml"),
+  };
 }
