@@ -19,6 +19,46 @@ export const Account = {
   status: "pg_partnerguardstatus",
 } as const;
 
+/**
+ * The verdict as data on the account, for views, lists and the grid's badge (issue 24). Written only
+ * by `partnerguard sync --verdicts` (the command line's application user) and admins (field
+ * security); every PartnerGuard role reads it. A display and filter aid, never the boundary: every
+ * gate re-checks live.
+ */
+export const StoredVerdict = {
+  /** Choice: StoredOutreachCodes. */
+  outreach: "pg_outreachstatus",
+  /** Lookup (account): the partner of record, when it is an account in Dataverse. */
+  partner: "pg_partnerofrecordid",
+  /** Navigation property of `partner`, for @odata.bind. */
+  partnerNav: "pg_PartnerOfRecordId",
+  /** Text: the partner's name as the verdict names it (Graph partners have no account row). */
+  partnerName: "pg_partnerofrecordname",
+  /** Choice: RelationshipTypeCodes. */
+  relationshipType: "pg_porrelationshiptype",
+  /** Date only: the last day of the protection (views compare it with today). */
+  protectedUntil: "pg_protecteduntil",
+  /** Date and time: when `sync --verdicts` computed the stored verdict. */
+  computedOn: "pg_verdictcomputedon",
+} as const;
+
+/** Choice values of pg_outreachstatus. */
+export const StoredOutreachCodes = {
+  allowed: 100000000,
+  blocked: 100000001,
+  unverified: 100000002,
+  "allowed-by-exception": 100000003,
+} as const;
+
+export type StoredOutreach = keyof typeof StoredOutreachCodes;
+
+export const StoredOutreachLabels: Record<StoredOutreach, string> = {
+  allowed: "Allowed",
+  blocked: "Blocked: partner of record",
+  unverified: "Could not be verified",
+  "allowed-by-exception": "Allowed by exception",
+};
+
 export const Association = {
   logicalName: "pg_partnerassociation",
   entitySet: "pg_partnerassociations",
