@@ -258,6 +258,12 @@ export const ScriptFunctions = {
   enableRule: "PartnerGuard.Ribbon.isOutreachEnabled",
   command: "PartnerGuard.Ribbon.startOutreach",
   onLoad: "PartnerGuard.Form.onLoad",
+  /** Grids (homepage and subgrids, CrmParameter SelectedControlSelectedItemIds): on when at least one selected account is allowed. */
+  gridEnableRule: "PartnerGuard.Grid.isOutreachEnabled",
+  /** Grids: on only when every selected account is allowed (the gated out-of-box commands). */
+  gridEveryAllowed: "PartnerGuard.Grid.isEverySelectedAllowed",
+  /** Grids: Start outreach for the selection (CrmParameter SelectedControlSelectedItemIds, SelectedControl). */
+  gridCommand: "PartnerGuard.Grid.startOutreach",
 } as const;
 
 /** Choice values of pg_relationshiptype, in the default order of precedence. */
