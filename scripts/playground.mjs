@@ -105,6 +105,7 @@ const TYPES = {
   ".css": "text/css; charset=utf-8",
   ".map": "application/json",
   ".resx": "text/xml; charset=utf-8",
+  ".xml": "text/xml; charset=utf-8",
   ".woff": "font/woff",
   ".png": "image/png",
   ".svg": "image/svg+xml",
