@@ -75,7 +75,7 @@ export function configuredCustomizer(customizationsXml: string): string | undefi
   // The parameter is an element (or, in a view's escaped layout, an escaped element) holding the name.
   const m =
     /<GridCustomizerControlFullName[^>]*>\s*([\w.]+)\s*<\/GridCustomizerControlFullName>/.exec(customizationsXml) ??
-    /&lt;GridCustomizerControlFullName[^&]*&gt;\s*([\w.]+)\s*&lt;\/GridCustomizerControlFullName&gt;/.exec(
+    /&lt;GridCustomizerControlFullName(?:(?!&gt;).)*&gt;\s*([\w.]+)\s*&lt;\/GridCustomizerControlFullName&gt;/.exec(
       customizationsXml,
     );
   return m?.[1];
