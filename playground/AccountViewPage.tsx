@@ -191,8 +191,10 @@ interface Props {
   host: WebApiHost;
   emulator: DataverseEmulator;
   customizationsXml: string;
-  demoAccountIds: string[];
+  partnerIds: string[];
   opened: { entityName: string; parameters: Record<string, unknown> }[];
+  /** Opens an account's form, where the playground has one for it (a demo scenario). */
+  isScenario(accountId: string): boolean;
   openAccount(accountId: string): void;
 }
 
@@ -202,16 +204,16 @@ interface GridItem {
 }
 
 export function AccountViewPage(props: Props) {
-  const { languageId, strings, host, emulator, customizationsXml, demoAccountIds, opened, openAccount } = props;
+  const { languageId, strings, host, emulator, customizationsXml, partnerIds, opened, isScenario, openAccount } = props;
   const locale = LOCALES[languageId];
   const t = React.useMemo(() => makeTranslate((k) => strings.get(k) ?? k), [strings]);
   const ribbon = React.useMemo(() => readRibbon(customizationsXml), [customizationsXml]);
   const commands = React.useMemo(() => gridCommands(ribbon, languageId), [ribbon, languageId]);
   const views = React.useMemo(() => {
     const solution = readViews(customizationsXml);
-    const own = playgroundView(customizationsXml, solution, demoAccountIds, StoredVerdict.outreach);
+    const own = playgroundView(customizationsXml, solution, partnerIds, StoredVerdict.outreach);
     return own ? [own, ...solution] : solution;
-  }, [customizationsXml, demoAccountIds]);
+  }, [customizationsXml, partnerIds]);
   const [viewId, setViewId] = React.useState<string | undefined>(() => views[0]?.id);
   const view: GridView | undefined = views.find((v) => v.id === viewId);
   const [rows, setRows] = React.useState<Row[] | undefined>(undefined);
@@ -220,6 +222,8 @@ export function AccountViewPage(props: Props) {
   const [selectedIds, setSelectedIds] = React.useState<string[]>([]);
   const [states, setStates] = React.useState<Record<string, CommandState | undefined>>({});
   const [ribbonRefreshes, setRibbonRefreshes] = React.useState(0);
+  /** The selection every command's rules have answered for (the browser tests wait for it). */
+  const [answeredFor, setAnsweredFor] = React.useState<string | undefined>(undefined);
   const [results, setResults] = React.useState<string[]>([]);
   const [openedBefore] = React.useState(opened.length);
   const [customizer, setCustomizer] = React.useState<LoadedCustomizer | undefined>(undefined);
@@ -374,10 +378,14 @@ export function AccountViewPage(props: Props) {
     if (!rows) return;
     const run = ++evaluation.current;
     setStates({});
+    setAnsweredFor(undefined);
     const s = gridSelection(selectedIds);
+    let pending = commands.length;
     for (const c of commands)
       void evaluateCommand(c.definition, s, ruleHost).then((state) => {
-        if (run === evaluation.current) setStates((prev) => ({ ...prev, [c.key]: state }));
+        if (run !== evaluation.current) return;
+        setStates((prev) => ({ ...prev, [c.key]: state }));
+        if (--pending === 0) setAnsweredFor(selectionKey);
       });
   }, [selectionKey, rows, commands, ruleHost, gridSelection, ribbonRefreshes]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -438,8 +446,7 @@ export function AccountViewPage(props: Props) {
       if (!item) return null;
       const text = formatted(item.row, c, locale);
       if (c.isPrimary) {
-        const scenarioAccount = demoAccountIds.includes(item.key);
-        return scenarioAccount ? (
+        return isScenario(item.key) ? (
           <Link onClick={() => openAccount(item.key)} data-testid="open-account">
             {text}
           </Link>
@@ -466,7 +473,12 @@ export function AccountViewPage(props: Props) {
   }));
 
   return (
-    <main className="pg-form pg-view" aria-labelledby="pg-view-title">
+    <main
+      className="pg-form pg-view"
+      aria-labelledby="pg-view-title"
+      data-selection={selectionKey}
+      data-answered-for={answeredFor ?? "-"}
+    >
       {/* Every command stays on the bar (no overflow menu), so each one's state can be seen. */}
       <CommandBar
         className="pg-commandbar"

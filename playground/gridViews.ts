@@ -131,14 +131,16 @@ export function readViews(customizationsXml: string, entity = "account"): GridVi
 }
 
 /**
- * The playground's own view, beside the solution's: the demo's customer accounts whatever their
- * stored status (the solution's views each filter on one status), with the columns of the first
- * solution view that shows the status, so a selection can mix allowed and blocked accounts.
+ * The playground's own view, beside the solution's: every account that is not a partner (the
+ * demo's customers) whatever its stored status (the solution's views each filter on one status),
+ * with the columns of the first solution view that shows the status, so a selection can mix
+ * allowed and blocked accounts. Partners are left out with `ne` conditions, so the query names no
+ * customer (the "source failure" demo account fails every account request that names it).
  */
 export function playgroundView(
   customizationsXml: string,
   solutionViews: GridView[],
-  accountIds: string[],
+  partnerIds: string[],
   statusColumn: string,
 ): GridView | undefined {
   const model = solutionViews.find((v) => v.columns.some((c) => c.name === statusColumn));
@@ -146,14 +148,15 @@ export function playgroundView(
   const doc = new DOMParser().parseFromString(customizationsXml, "application/xml");
   const meta = attributeMeta(entityElement(doc, "account"));
   const attributes = model.columns.map((c) => `<attribute name="${c.name}" />`).join("");
-  const values = accountIds.map((id) => `<value>${id}</value>`).join("");
+  const notPartners = partnerIds
+    .map((id) => `<condition attribute="accountid" operator="ne" value="${id}" />`)
+    .join("");
   return {
     id: "playground-demo-accounts",
     names: { 1033: "Demo customer accounts (playground view)", 1031: "Demo-Kundenfirmen (Playground-Ansicht)" },
     fetchXml:
       `<fetch version="1.0" output-format="xml-platform" mapping="logical"><entity name="account">${attributes}` +
-      `<order attribute="name" descending="false" /><filter type="and">` +
-      `<condition attribute="accountid" operator="in">${values}</condition></filter></entity></fetch>`,
+      `<order attribute="name" descending="false" /><filter type="and">${notPartners}</filter></entity></fetch>`,
     ...columnsOf(
       model.columns.map((c) => ({ name: c.name, width: c.width })),
       model.columns.find((c) => c.isPrimary)?.name,

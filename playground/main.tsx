@@ -385,8 +385,9 @@ function App() {
           host={hostFor(emulator, SIGNED_IN)}
           emulator={emulator}
           customizationsXml={CUSTOMIZATIONS.xml}
-          demoAccountIds={DEMO_ACCOUNT_IDS}
+          partnerIds={PARTNER_IDS}
           opened={opened}
+          isScenario={(accountId) => SCENARIOS.some((x) => x.accountId === accountId)}
           openAccount={(accountId) => {
             const s = SCENARIOS.find((x) => x.accountId === accountId);
             if (s) navigate({ page: "form", scenario: s });
@@ -631,8 +632,10 @@ async function shippedCustomizations(): Promise<string> {
   return response.text();
 }
 
-/** The demo's customer accounts (the feed's customers), the rows of the playground's own view. */
-const DEMO_ACCOUNT_IDS = [...new Set(feed.rows.map((r) => r.customerAccountId.toLowerCase()))];
+/** The demo's partners (the playground's own view lists every other account) and its customers. */
+const PARTNER_IDS = [
+  ...new Set(feed.rows.flatMap((r) => (r.partner?.partnerId ? [r.partner.partnerId.toLowerCase()] : []))),
+];
 
 void Promise.all([
   ...LANGUAGES.map(async (l) => (STRINGS[Number(l.key)] = await shippedStrings(Number(l.key)))),
