@@ -12,6 +12,12 @@ import { validateXML } from "xmllint-wasm";
 import { elements, ScannedElement } from "../../src/pack/xmlScan";
 import { PLATFORM_RIBBON_LIBRARIES, PLATFORM_RIBBON_RULES } from "../../src/pack/checks/platformRibbon";
 import { ScriptFunctions, WebResources } from "../../src/schema";
+import { readSource } from "../../src/pack/readSource";
+import { assemble } from "../../src/pack/assemble";
+import { checkPackage } from "../../src/pack/checks/packageChecks";
+import { validateCustomizations } from "../../src/pack/checks/schemaValidation";
+import { formatProblem } from "../../src/pack/errors";
+import { FIXTURE_SCRIPT, SCHEMAS, makeFixture } from "../pack/fixture";
 
 const root = join(__dirname, "../..");
 const read = (rel: string) => readFileSync(join(root, rel), "utf8");
@@ -217,4 +223,46 @@ describe("the gated out-of-box commands on account", () => {
       }
     });
   });
+});
+
+describe("the real account RibbonDiff.xml in a package", () => {
+  // The fixture's script plus PartnerGuard.Grid, as the built web resource has it.
+  const withGrid = FIXTURE_SCRIPT.replace(
+    "Form:{onLoad:function(){}}",
+    "Form:{onLoad:function(){}},Grid:{isEverySelectedAllowed:function(){return Promise.resolve(false)}}",
+  );
+
+  async function packed(script: string) {
+    const fx = await makeFixture();
+    try {
+      await fx.write("Solution/Entities/account/RibbonDiff.xml", mainRibbon);
+      await fx.write(`out/webresources/${WebResources.commandScript}`, script);
+      const read = await readSource(fx.root);
+      if (!read.ok) throw new Error(read.problems.map(formatProblem).join("\n"));
+      const assembled = assemble(read.source, false);
+      if (!assembled.ok) throw new Error(assembled.problems.map(formatProblem).join("\n"));
+      const xml = Buffer.from(assembled.entries.get("customizations.xml")!).toString("utf8");
+      return { xml, problems: checkPackage("z", assembled.entries).map(formatProblem) };
+    } finally {
+      await fx.cleanup();
+    }
+  }
+
+  test("passes every package check, validates against the customization XSDs, and carries the gates", async () => {
+    const { xml, problems } = await packed(withGrid);
+    expect(problems).toEqual([]);
+    expect((await validateCustomizations(xml, SCHEMAS, "z/customizations.xml")).map(formatProblem)).toEqual([]);
+    const account = elements(xml, "Entity").find((e) => e.inner.includes('<entity Name="Account"'))!;
+    const ribbon = elements(account.inner, "RibbonDiffXml")[0].inner;
+    const ids = elements(ribbon, "CommandDefinition").map((c) => c.attrs.Id);
+    for (const g of GATED.filter((g) => g.file === "main")) expect(ids).toContain(g.id);
+    expect(elements(ribbon, "HideCustomAction")).toHaveLength(2);
+  }, 60_000);
+
+  test("is refused while the script lacks PartnerGuard.Grid.isEverySelectedAllowed", async () => {
+    const { problems } = await packed(FIXTURE_SCRIPT);
+    expect(problems.join("\n")).toContain(
+      `CustomRule ${ScriptFunctions.gridEveryAllowed} is not a function defined by ${WebResources.commandScript}`,
+    );
+  }, 60_000);
 });
