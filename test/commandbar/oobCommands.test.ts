@@ -124,16 +124,16 @@ describe("the gated out-of-box commands on account", () => {
   });
 
   test("PartnerGuard's grid rules are fail-closed CustomRules on the selection / on the page's rows", () => {
-    for (const [ribbon, id, param] of [
-      [mainRibbon, GRID_RULE, "SelectedControlSelectedItemIds"],
-      [mainRibbon, PAGE_RULE, "SelectedControlAllItemIds"],
-      [salesRibbon, SALES_GRID_RULE, "SelectedControlSelectedItemIds"],
+    for (const [ribbon, id, fn, param] of [
+      [mainRibbon, GRID_RULE, ScriptFunctions.gridEveryAllowed, "SelectedControlSelectedItemIds"],
+      [mainRibbon, PAGE_RULE, ScriptFunctions.gridEveryOnPageAllowed, "SelectedControlAllItemIds"],
+      [salesRibbon, SALES_GRID_RULE, ScriptFunctions.gridEveryAllowed, "SelectedControlSelectedItemIds"],
     ] as const) {
       const rule = ruleDefinition(ribbon, id);
       expect(rule).toBeDefined();
       const custom = elements(rule!.inner, "CustomRule");
       expect(custom.map((c) => [c.attrs.FunctionName, c.attrs.Library, c.attrs.Default])).toEqual([
-        [ScriptFunctions.gridEveryAllowed, ourLibrary, "false"],
+        [fn, ourLibrary, "false"],
       ]);
       expect(elements(custom[0].inner, "CrmParameter").map((p) => p.attrs.Value)).toEqual([param]);
     }
@@ -229,7 +229,7 @@ describe("the real account RibbonDiff.xml in a package", () => {
   // The fixture's script plus PartnerGuard.Grid, as the built web resource has it.
   const withGrid = FIXTURE_SCRIPT.replace(
     "Form:{onLoad:function(){}}",
-    "Form:{onLoad:function(){}},Grid:{isEverySelectedAllowed:function(){return Promise.resolve(false)}}",
+    "Form:{onLoad:function(){}},Grid:{isEverySelectedAllowed:function(){return Promise.resolve(false)},isEveryOnPageAllowed:function(){return Promise.resolve(false)}}",
   );
 
   async function packed(script: string) {
