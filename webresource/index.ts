@@ -1,11 +1,13 @@
 /**
  * The command-bar web resource (pg_/scripts/outreach.js). Bundled as one IIFE whose only global
  * is `PartnerGuard`; the RibbonDiffXml and the form call the functions below with PrimaryControl
- * (the form context) or the execution context.
+ * (the form context), the execution context, or, on grids, SelectedControlSelectedItemIds (and
+ * SelectedControl).
  */
 import { xrmHost } from "./host";
 import * as ribbon from "./ribbon";
 import * as form from "./form";
+import * as grid from "./grid";
 
 export const Ribbon = {
   isOutreachEnabled: (primaryControl: ribbon.FormLike): Promise<boolean> => {
@@ -23,4 +25,24 @@ export const Form = {
   onLoad: (executionContext: { getFormContext(): ribbon.FormLike }): void => {
     form.onLoad(xrmHost(), executionContext.getFormContext());
   },
+};
+
+/** Account homepage grids and subgrids (names in src/schema.ts ScriptFunctions.grid*). */
+export const Grid = {
+  isOutreachEnabled: (selectedIds: string[]): Promise<boolean> => {
+    try {
+      return grid.isOutreachEnabled(xrmHost(), selectedIds);
+    } catch {
+      return Promise.resolve(false);
+    }
+  },
+  isEverySelectedAllowed: (selectedIds: string[]): Promise<boolean> => {
+    try {
+      return grid.isEverySelectedAllowed(xrmHost(), selectedIds);
+    } catch {
+      return Promise.resolve(false);
+    }
+  },
+  startOutreach: (selectedIds: string[], selectedControl?: grid.SelectedControlLike): Promise<void> =>
+    grid.startOutreach(xrmHost(), selectedIds, selectedControl).then(() => undefined),
 };

@@ -112,7 +112,8 @@ export function forgetSelections(scope: object = globalThis): void {
 /** The configuration: a young cached entry stands in for the read, unless `fresh`; a read that hangs fails closed. */
 function loadConfig(deps: SelectionDeps, fresh: boolean, now: number): Promise<PartnerGuardConfig> {
   const cached = fresh ? undefined : readConfigCache(deps.configCache, now);
-  if (cached && now - cached.at < CONFIG_FRESH_MS) return Promise.resolve(configFromRead({ ok: true, values: cached.values }));
+  if (cached && now - cached.at < CONFIG_FRESH_MS)
+    return Promise.resolve(configFromRead({ ok: true, values: cached.values }));
   const read = readConfigValues(deps.webApi).then((values) => {
     if (values.ok) writeConfigCache(deps.configCache, values.values, (deps.clock ?? Date.now)());
     return configFromRead(values);
@@ -137,7 +138,8 @@ function outcomesFor(
   const graphApplies = config.graphEnabled && dataverse.ok;
   // The form's command bar with a withheld tenant id: Graph's part fails closed (an extra source).
   if (graphApplies && !tenantId && !tenantIdReadable) outcomes.push(withheld);
-  if (config.failure) outcomes.push({ source: CONFIGURATION_SOURCE, sourceKind: "dataverse", ok: false, failure: config.failure });
+  if (config.failure)
+    outcomes.push({ source: CONFIGURATION_SOURCE, sourceKind: "dataverse", ok: false, failure: config.failure });
   // The form's command bar with a tenant id: Graph applied but could not be asked here.
   if (graphApplies && tenantId)
     outcomes.push({
@@ -171,18 +173,32 @@ async function resolve(deps: SelectionDeps, ids: string[], fresh: boolean): Prom
   } catch {
     controller.abort(); // no further page
     const failure = { kind: "timeout" as const, message: "no answer within the time budget" };
-    read = { outcomes: new Map(valid.map((id) => [id, { ...base, ok: false, failure }])), tenantIds: new Map(), names: new Map() };
+    read = {
+      outcomes: new Map(valid.map((id) => [id, { ...base, ok: false, failure }])),
+      tenantIds: new Map(),
+      names: new Map(),
+    };
   }
   for (const id of ids)
     if (!read.outcomes.has(id))
-      read.outcomes.set(id, { ...base, ok: false, failure: { kind: "invalid-input", message: `"${id}" is not an account id` } });
-  const withheld = await withheldTenantSource.read(undefined, controller.signal, { accountId: "", config, remainingMs: 0 });
+      read.outcomes.set(id, {
+        ...base,
+        ok: false,
+        failure: { kind: "invalid-input", message: `"${id}" is not an account id` },
+      });
+  const withheld = await withheldTenantSource.read(undefined, controller.signal, {
+    accountId: "",
+    config,
+    remainingMs: 0,
+  });
   const now = clock();
   const utcOffsetMinutes = (deps.utcOffsetMinutes ?? localUtcOffsetMinutes)(now);
   const verdicts = new Map<string, Verdict>();
   for (const id of ids) {
     const judged = { accountId: id, userId: deps.userId, policy: config.policy, now, utcOffsetMinutes };
-    const outcomes = outcomesFor(id, read, config, withheld, !!deps.tenantIdReadable).map((o) => settlePartial(o, judged));
+    const outcomes = outcomesFor(id, read, config, withheld, !!deps.tenantIdReadable).map((o) =>
+      settlePartial(o, judged),
+    );
     verdicts.set(id, evaluate({ ...judged, outcomes }));
   }
   return { status: "ok", ids, verdicts, names: read.names, config, at: now };

@@ -129,7 +129,7 @@ function groupBy(rows: Row[], key: (row: Row) => string | undefined): Map<string
 function chainRows(id: string, byAccount: Map<string, Row[]>, position: Map<string, number>): Row[] {
   const chain: string[] = [];
   const seen = new Set<string>();
-  for (let current: string | undefined = id; current && !seen.has(current); ) {
+  for (let current: string | undefined = id; current && !seen.has(current);) {
     seen.add(current);
     const own = byAccount.get(current);
     if (!own) break; // not read: mapRows says "unreadable parent"
@@ -187,16 +187,28 @@ export async function readSelection(
   );
   const exceptions: Promise<ExceptionsPart> = Promise.all([
     allPages(host, E.logicalName, () => exceptionsFetchXml(false, accounts, nowIso, pageSize), pageSize, options, 1),
-    allPages(host, OutreachDecision.logicalName, (page) => exceptionsFetchXml(true, accounts, nowIso, pageSize, page), pageSize, options),
+    allPages(
+      host,
+      OutreachDecision.logicalName,
+      (page) => exceptionsFetchXml(true, accounts, nowIso, pageSize, page),
+      pageSize,
+      options,
+    ),
   ]).then(
     ([requests, decisions]) => {
       // One page of requests holds every account's newest ones only when it is not full; a full
       // page may have cut an account's list short, so then no exception counts (they only open outreach).
       if (requests.length >= pageSize)
-        throw new SourceError({ kind: "too-many-rows", message: `more than ${pageSize} exception requests in one selection` });
+        throw new SourceError({
+          kind: "too-many-rows",
+          message: `more than ${pageSize} exception requests in one selection`,
+        });
       const byAccount = new Map<string, OutreachException[]>();
       for (const [id, rows] of groupBy(requests, (row) => normalizeGuid(row[`_${E.account}_value`]))) {
-        byAccount.set(id, mapExceptions(rows.sort(newestFirst).slice(0, EXCEPTION_ROWS), decisions, () => id));
+        byAccount.set(
+          id,
+          mapExceptions(rows.sort(newestFirst).slice(0, EXCEPTION_ROWS), decisions, () => id),
+        );
       }
       return { byAccount };
     },
@@ -242,7 +254,10 @@ export async function readSelection(
     }
     tenantIds.set(id, str(own[0][Account.tenantId]));
     names.set(id, str(own[0][Account.name]));
-    const mapped: { associations: PartnerAssociation[]; notes: DataNote[] } = mapRows(id, chainRows(id, byAccount, position));
+    const mapped: { associations: PartnerAssociation[]; notes: DataNote[] } = mapRows(
+      id,
+      chainRows(id, byAccount, position),
+    );
     const exceptionsPart = exceptionsRead.failure
       ? { exceptions: [], exceptionsFailure: exceptionsRead.failure }
       : { exceptions: exceptionsRead.byAccount.get(id) ?? [] };

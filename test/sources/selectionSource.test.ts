@@ -19,14 +19,17 @@ beforeEach(() => forgetSelections());
 /** The card's resolution of one account (the form's resolver, Dataverse only, as the command bar asks). */
 async function single(emulator: DataverseEmulator, id: string) {
   return (
-    await resolveVerdict({ webApi: emulator.as(PERSONAS.seller), userId: PERSONAS.seller.id, clock, utcOffsetMinutes }, id)
+    await resolveVerdict(
+      { webApi: emulator.as(PERSONAS.seller), userId: PERSONAS.seller.id, clock, utcOffsetMinutes },
+      id,
+    )
   ).verdict;
 }
 
 describe("one live resolution for a selection", () => {
   test("every demo account's verdict is the card's, from one request per source issued together", async () => {
     const emulator = demoEmulator({ latencyMs: 10 });
-    const ids = emulator.table(Account.logicalName).map((r) => String(r[Account.id]));
+    const ids = emulator.table(Account.logicalName).map((r) => r[Account.id] as string);
     expect(ids.length).toBeGreaterThan(8);
     const selection = await resolveSelection(
       { webApi: emulator.as(PERSONAS.seller), userId: PERSONAS.seller.id, clock, utcOffsetMinutes },
@@ -147,7 +150,9 @@ describe("one live resolution for a selection", () => {
   });
 
   test("a failed hierarchy read fails every account closed; failed exceptions only stop exceptions from counting", async () => {
-    const down = demoEmulator({ fault: (r) => (r.entity === "account" ? { status: 503, message: "down" } : undefined) });
+    const down = demoEmulator({
+      fault: (r) => (r.entity === "account" ? { status: 503, message: "down" } : undefined),
+    });
     const failed = await resolveSelection({ webApi: down, clock }, [DEMO.woodgrove, DEMO.contoso]);
     expect([...failed.verdicts.values()].map((v) => v.outreach)).toEqual(["unverified", "unverified"]);
     forgetSelections();
@@ -181,7 +186,9 @@ describe("the size of the selection's hierarchy query", () => {
 
   test("the emulator answers it (it refuses what Dataverse refuses)", async () => {
     const emulator = new DataverseEmulator(TABLES);
-    await expect(emulator.retrieveMultipleRecords("account", `?fetchXml=${selectionHierarchyFetchXml(ids)}`)).resolves.toEqual({
+    await expect(
+      emulator.retrieveMultipleRecords("account", `?fetchXml=${selectionHierarchyFetchXml(ids)}`),
+    ).resolves.toEqual({
       entities: [],
     });
   });
