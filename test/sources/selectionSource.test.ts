@@ -4,7 +4,14 @@ import { resolveVerdict } from "../../src/sources/resolver";
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { TABLES } from "../../src/emulator/fromFeed";
 import { PERSONAS } from "../../src/emulator/personas";
-import { Account, Association, DecisionCodes, OutreachDecision, OutreachExceptionTable } from "../../src/schema";
+import {
+  Account,
+  Association,
+  DecisionCodes,
+  EnvironmentVariables,
+  OutreachDecision,
+  OutreachExceptionTable,
+} from "../../src/schema";
 import { DEMO, demoEmulator } from "../helpers/demo";
 import { validateFetchXml } from "../helpers/fetchSchema";
 
@@ -170,6 +177,108 @@ describe("one live resolution for a selection", () => {
     await expect(resolveSelection({ webApi: emulator, clock }, many)).resolves.toMatchObject({ status: "over-limit" });
     await expect(resolveSelection({ webApi: emulator, clock }, [])).resolves.toMatchObject({ status: "empty" });
     expect(emulator.requests).toHaveLength(0);
+  });
+});
+
+describe("the cache: by the set of ids, per window, for the policy's freshness", () => {
+  test("the same set (any order) within 30 s: no request; later, or another set, or fresh: read again", async () => {
+    const emulator = demoEmulator();
+    let now = NOW;
+    const deps = { webApi: emulator, clock: () => now };
+    const scope = {};
+    await resolveSelection({ ...deps, scope }, [DEMO.woodgrove, DEMO.contoso]);
+    const first = emulator.requests.length;
+    expect(first).toBe(5);
+    now += 29_000;
+    await resolveSelection({ ...deps, scope }, [DEMO.contoso, DEMO.woodgrove, DEMO.contoso]);
+    expect(emulator.requests).toHaveLength(first);
+    // Another window does not share it.
+    await resolveSelection({ ...deps, scope: {} }, [DEMO.woodgrove, DEMO.contoso]);
+    expect(emulator.requests.length).toBeGreaterThan(first);
+    const second = emulator.requests.length;
+    now += 2_000; // past freshnessSeconds (30 by default)
+    await resolveSelection({ ...deps, scope }, [DEMO.woodgrove, DEMO.contoso]);
+    expect(emulator.requests.length).toBeGreaterThan(second);
+    const third = emulator.requests.length;
+    await resolveSelection({ ...deps, scope }, [DEMO.woodgrove, DEMO.contoso], true);
+    expect(emulator.requests.length).toBeGreaterThan(third);
+  });
+
+  test("two rules asking at once share one resolution", async () => {
+    const emulator = demoEmulator({ latencyMs: 20 });
+    const deps = { webApi: emulator, clock, scope: {} };
+    const [a, b] = await Promise.all([
+      resolveSelection(deps, [DEMO.woodgrove, DEMO.contoso]),
+      resolveSelection(deps, [DEMO.contoso, DEMO.woodgrove]),
+    ]);
+    expect(a.verdicts).toEqual(b.verdicts);
+    expect(b.ids).toEqual([DEMO.contoso, DEMO.woodgrove]);
+    expect(emulator.requests).toHaveLength(5);
+  });
+
+  test("at most MAX_CACHED sets are kept: the least recently used goes", async () => {
+    const emulator = demoEmulator();
+    const deps = { webApi: emulator, clock, scope: {} };
+    const ids = emulator.table(Account.logicalName).map((r) => r[Account.id] as string);
+    await resolveSelection(deps, [ids[0]]);
+    for (let i = 1; i <= 20; i++) await resolveSelection(deps, [ids[0], ids[i % ids.length], `x${i}`]);
+    const before = emulator.requests.length;
+    await resolveSelection(deps, [ids[0]]);
+    expect(emulator.requests.length).toBeGreaterThan(before);
+  });
+});
+
+describe("Microsoft Graph, as the form's command bar counts it", () => {
+  const TENANT = "0f0e0d0c-0000-4000-8000-0000000000aa";
+  function graphOn() {
+    const emulator = demoEmulator();
+    for (const [i, [schemaname, defaultvalue]] of [
+      [EnvironmentVariables.graphEnabled, "yes"],
+      [EnvironmentVariables.graphClientId, "0f0e0d0c-0000-4000-8000-000000000001"],
+      [EnvironmentVariables.graphTenantId, "0f0e0d0c-0000-4000-8000-000000000002"],
+    ].entries())
+      emulator.insert("environmentvariabledefinition", {
+        environmentvariabledefinitionid: `e9000000-0000-4000-8000-00000000001${i}`,
+        schemaname,
+        defaultvalue,
+      });
+    const woodgrove = emulator.table(Account.logicalName).find((r) => r[Account.id] === DEMO.woodgrove);
+    if (woodgrove) woodgrove[Account.tenantId] = TENANT;
+    return emulator;
+  }
+  const graphFailure = (v: { reasons: { code: string; failure?: { kind: string } }[] } | undefined) =>
+    v?.reasons.find((r) => r.code === "source-failed")?.failure?.kind;
+
+  test("Graph on: a tenant id means Graph was not asked here; an absent one may be withheld: both could not be verified", async () => {
+    const emulator = graphOn();
+    const read = await resolveSelection({ webApi: emulator.as(PERSONAS.seller), clock }, [
+      DEMO.woodgrove,
+      DEMO.tailspin,
+    ]);
+    expect(read.verdicts.get(DEMO.woodgrove)?.outreach).toBe("unverified");
+    expect(graphFailure(read.verdicts.get(DEMO.woodgrove))).toBe("not-connected");
+    expect(read.verdicts.get(DEMO.tailspin)?.outreach).toBe("unverified");
+    expect(graphFailure(read.verdicts.get(DEMO.tailspin))).toBe("forbidden");
+    // The form's command bar gives the same verdicts: withheld tenant id / a tenant id without Graph.
+    const card = await resolveVerdict({ webApi: emulator.as(PERSONAS.seller), clock }, DEMO.woodgrove, TENANT);
+    expect(read.verdicts.get(DEMO.woodgrove)?.reasons).toEqual(card.verdict.reasons);
+  });
+
+  test("Graph on and a face that knows the column is readable: an account without a tenant id is Dataverse's to decide", async () => {
+    const read = await resolveSelection({ webApi: graphOn().as(PERSONAS.seller), clock, tenantIdReadable: true }, [
+      DEMO.tailspin,
+      DEMO.contoso,
+    ]);
+    expect(read.verdicts.get(DEMO.tailspin)?.outreach).toBe("allowed");
+    expect(read.verdicts.get(DEMO.contoso)?.outreach).toBe("blocked");
+  });
+
+  test("Graph off: the tenant id changes nothing", async () => {
+    const emulator = demoEmulator();
+    const woodgrove = emulator.table(Account.logicalName).find((r) => r[Account.id] === DEMO.woodgrove);
+    if (woodgrove) woodgrove[Account.tenantId] = TENANT;
+    const read = await resolveSelection({ webApi: emulator.as(PERSONAS.seller), clock }, [DEMO.woodgrove]);
+    expect(read.verdicts.get(DEMO.woodgrove)?.outreach).toBe("allowed");
   });
 });
 
