@@ -132,7 +132,8 @@ export async function explainWhyOff(host: CommandHost, selection: SelectionVerdi
   state.id = undefined;
   if (previous) {
     const id = await previous;
-    if (id) await host.clearNotification(id);
+    // The seller may have closed it already (it has a close button): then there is nothing to clear.
+    if (id) await host.clearNotification(id).catch(() => undefined);
   }
   if (!problem) return;
   const message =

@@ -133,6 +133,19 @@ describe("the rules on a seller's selection", () => {
     expect([...recorded.notices.values()][0].message).toContain("1 of 2 selected accounts");
   });
 
+  test("a notification the seller closed does not keep the next selection's from showing", async () => {
+    const emulator = await mixedOrg();
+    const { recorded } = installXrm(emulator.as(PERSONAS.seller), undefined);
+    await Grid.isOutreachEnabled(asGrid([DEMO.woodgrove, DEMO.contoso]));
+    await new Promise((r) => setTimeout(r, 0));
+    recorded.notices.clear(); // closed with its close button
+    await Grid.isOutreachEnabled(asGrid([DEMO.woodgrove, DEMO.litware]));
+    await new Promise((r) => setTimeout(r, 0));
+    expect([...recorded.notices.values()].map((n) => n.message)).toEqual([
+      expect.stringContaining("PartnerGuard: 1 of 2 selected accounts are blocked"),
+    ]);
+  });
+
   test("only blocked or unverified accounts: both rules off; nothing selected: off without a request", async () => {
     const emulator = await mixedOrg();
     installXrm(emulator.as(PERSONAS.seller), undefined);
