@@ -25,6 +25,7 @@ import { engagePartner } from "../src/sources/partnerActions";
 import { messageOf, withTimeout } from "../src/sources/failures";
 import { MAX_SELECTION, SelectionVerdicts, resolveSelection, selectionKey } from "../src/sources/selectionResolution";
 import { Translate } from "../src/text/translate";
+import { actionWording } from "../src/text/auditText";
 import { LOCALES, makeTranslate, reasonText, verdictLine } from "../src/text/verdictText";
 import { CommandHost } from "./host";
 
@@ -254,9 +255,11 @@ export async function startOutreach(
   outcome.cleared = selection.ids.filter((id) => allowed(selection.verdicts.get(id)));
   outcome.notCleared = notCleared(selection);
   const verdictOf = (id: string) => selection.verdicts.get(id) as Verdict;
+  // The words every write stores, in the seller's language (sources take them as data).
+  const words = actionWording(t);
   const audit = (id: string, decision: AuditDecision) =>
     withTimeout(
-      writeAudit(host.webApi, t, {
+      writeAudit(host.webApi, words.audit, {
         verdict: verdictOf(id),
         decision,
         accountId: id,
@@ -294,7 +297,7 @@ export async function startOutreach(
           engagePartner(
             {
               host: host.webApi,
-              t,
+              words,
               actor: { userId: host.userId },
               accountId: id,
               accountName: nameOf(selection, id),
