@@ -8,7 +8,25 @@ export interface PlaygroundUi {
   alert(title: string, text: string): Promise<void>;
   confirm(title: string, text: string, confirmLabel: string, cancelLabel: string): Promise<boolean>;
   openForm(entityName: string, parameters: Record<string, unknown>): void;
+  /**
+   * Xrm.App.addGlobalNotification (the grid's "why commands are off" bar): show it, return its id.
+   * Optional: without it the playground keeps the notifications in `appNotifications` only.
+   */
+  notify?(notification: AppNotification): string;
+  clearNotification?(id: string): void;
 }
+
+/** What Xrm.App.addGlobalNotification is given (learn.microsoft.com, clientapi/reference/xrm-app/addglobalnotification). */
+export interface AppNotification {
+  type: number;
+  level: number;
+  message: string;
+  showCloseButton?: boolean;
+  action?: { actionLabel?: string; eventHandler?: () => void };
+}
+
+/** The notifications the page shows now, by id (what the grid page renders when it has no `notify`). */
+export const appNotifications = new Map<string, AppNotification>();
 
 export interface FakeFormContext {
   data: { entity: { getId(): string; getEntityName(): string; getPrimaryAttributeValue(): string } };
@@ -22,8 +40,20 @@ export function installFakeXrm(options: {
   languageId: () => number;
   ui: PlaygroundUi;
 }): void {
+  let notices = 0;
   const xrm = {
     WebApi: options.webApi,
+    App: {
+      addGlobalNotification: async (notification: AppNotification) => {
+        const id = options.ui.notify?.(notification) ?? `notification-${++notices}`;
+        appNotifications.set(id, notification);
+        return id;
+      },
+      clearGlobalNotification: async (id: string) => {
+        appNotifications.delete(id);
+        options.ui.clearNotification?.(id);
+      },
+    },
     Utility: {
       getGlobalContext: () => ({
         userSettings: {

@@ -237,6 +237,9 @@ export const ENGAGEMENT_RECENT_DAYS = 30;
 /** The activity "Start outreach" opens, regarding the account. */
 export const OUTREACH_ACTIVITY = "phonecall";
 
+/** Its navigation property to an account regarding it, for @odata.bind (Start outreach for a selection creates it through the Web API). */
+export const OUTREACH_ACTIVITY_REGARDING_ACCOUNT = "regardingobjectid_account_phonecall";
+
 /** Web resources of the solution (names as in Dataverse). */
 export const WebResources = {
   commandScript: "pg_/scripts/outreach.js",
@@ -386,6 +389,7 @@ export const EntitySets = {
   [OutreachAudit.logicalName]: OutreachAudit.entitySet,
   [OutreachDecision.logicalName]: OutreachDecision.entitySet,
   task: "tasks",
+  [OUTREACH_ACTIVITY]: "phonecalls",
   systemuser: "systemusers",
   environmentvariabledefinition: "environmentvariabledefinitions",
 } as const;

@@ -22,6 +22,7 @@ import {
   RelationshipTypeCodes,
   RelationshipTypeLabels,
   ENGAGEMENT_ACTIVITY,
+  OUTREACH_ACTIVITY_REGARDING_ACCOUNT,
 } from "../schema";
 import { DataverseEmulator, EmulatorOptions, Record_, TableDefinition } from "./dataverseEmulator";
 import { SECURED_COLUMNS, TABLE_COLUMNS } from "./tableColumns";
@@ -46,7 +47,11 @@ const DEFINITIONS: Record<string, TableDefinition> = {
     primaryName: "subject",
     navigation: { [ENGAGEMENT_ACTIVITY.regardingAccountNav]: "regardingobjectid" },
   },
-  phonecall: { primaryId: "activityid", primaryName: "subject" },
+  phonecall: {
+    primaryId: "activityid",
+    primaryName: "subject",
+    navigation: { [OUTREACH_ACTIVITY_REGARDING_ACCOUNT]: "regardingobjectid" },
+  },
   [Association.logicalName]: {
     primaryId: Association.id,
     primaryName: Association.name,
