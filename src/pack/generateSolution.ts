@@ -22,6 +22,7 @@ import { renderSolutionManifest } from "./render/solutionManifest";
 import { renderCustomizationsSkeleton } from "./render/customizationsSkeleton";
 import { Account } from "../schema";
 import { CHARTS } from "./model/approvals";
+import { ACCOUNT_VIEWS, ACCOUNT_VIEW_TABLE } from "./model/accountViews";
 import { chartId, renderChartFile } from "./render/approvals";
 
 /** Relative path (always `/`) → file content. */
@@ -66,6 +67,11 @@ export function generateSolution(): SolutionFiles {
     `${account}/FormXml/main/${formId(Account.logicalName, ACCOUNT_FORM.key)}.xml`,
     renderDocument(renderAccountForm()),
   );
+  for (const view of ACCOUNT_VIEWS)
+    put(
+      `${account}/SavedQueries/${viewId(Account.logicalName, view.key)}.xml`,
+      renderDocument(renderView(ACCOUNT_VIEW_TABLE, view)),
+    );
   for (const role of ROLES) put(`Roles/${role.name}.xml`, renderDocument(renderRole(role)));
   for (const w of WEB_RESOURCES) put(`WebResources/${w.name}.data.xml`, renderDocument(renderWebResource(w)));
   for (const v of ENVIRONMENT_VARIABLES)
