@@ -54,7 +54,7 @@ const ACCOUNTS: Record<string, Record_> = {
 function emulator(options: ConstructorParameters<typeof DataverseEmulator>[1] = {}): DataverseEmulator {
   const e = new DataverseEmulator(TABLES, {
     clock: () => NOW,
-    ...(fetchXsdAvailable() ? { checkQuery: fetchXsdCheck } : {}),
+    ...(fetchXsdAvailable() ? { checkQuery: fetchXsdCheck() } : {}),
     ...options,
   });
   for (const [name, verdict] of Object.entries(ACCOUNTS))
