@@ -168,7 +168,7 @@ function relativeDate(
   const instant = typeof actual === "string" && !dateOnly ? Date.parse(actual) : NaN;
   if (!dateOnly && Number.isNaN(instant))
     throw new EmulatorError(400, `emulator: ${operator} compares dates; ${column} holds ${JSON.stringify(actual)}`);
-  const day = dateOnly ? (actual as string) : dayIn(instant, timeZone);
+  const day = dateOnly ? actual : dayIn(instant, timeZone);
   const today = dayIn(now, timeZone);
   if (operator === "today") return day === today;
   if (operator === "yesterday") return day === shiftDay(today, -1);
