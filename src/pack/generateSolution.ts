@@ -23,6 +23,7 @@ import { renderCustomizationsSkeleton } from "./render/customizationsSkeleton";
 import { Account } from "../schema";
 import { CHARTS } from "./model/approvals";
 import { ACCOUNT_VIEWS, ACCOUNT_VIEW_TABLE } from "./model/accountViews";
+import { renderAccountGridConfig } from "./render/customControlDefaultConfig";
 import { chartId, renderChartFile } from "./render/approvals";
 
 /** Relative path (always `/`) → file content. */
@@ -67,6 +68,7 @@ export function generateSolution(): SolutionFiles {
     `${account}/FormXml/main/${formId(Account.logicalName, ACCOUNT_FORM.key)}.xml`,
     renderDocument(renderAccountForm()),
   );
+  put(`${account}/CustomControlDefaultConfigs.xml`, renderDocument(renderAccountGridConfig()));
   for (const view of ACCOUNT_VIEWS)
     put(
       `${account}/SavedQueries/${viewId(Account.logicalName, view.key)}.xml`,
@@ -92,6 +94,7 @@ const GENERATED_PATHS = [
   /^Entities\/[^/]+\/FormXml\/[^/]+\/[^/]+\.xml$/,
   /^Entities\/[^/]+\/SavedQueries\/[^/]+\.xml$/,
   /^Entities\/[^/]+\/Visualizations\/[^/]+\.xml$/,
+  /^Entities\/[^/]+\/CustomControlDefaultConfigs\.xml$/,
   /^Roles\/[^/]+\.xml$/,
   /^WebResources\/.+\.data\.xml$/,
   /^environmentvariabledefinitions\/[^/]+\/environmentvariabledefinition\.xml$/,
