@@ -22,8 +22,7 @@ const BY_CODE = new Map<number, StoredOutreach>(
 
 /** A choice cell's value: a number, a numeric string, or an object carrying one. */
 function statusOf(value: unknown): StoredOutreach | undefined {
-  const raw =
-    typeof value === "object" && value !== null && "value" in value ? (value).value : value;
+  const raw = typeof value === "object" && value !== null && "value" in value ? value.value : value;
   const code = typeof raw === "number" ? raw : typeof raw === "string" && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
   return BY_CODE.get(code);
 }
@@ -34,7 +33,7 @@ function nameOf(value: unknown): string | undefined {
     typeof value === "string"
       ? value
       : typeof value === "object" && value !== null && "name" in value
-        ? (value).name
+        ? value.name
         : undefined;
   return typeof text === "string" && text.trim() !== "" ? text.trim() : undefined;
 }
