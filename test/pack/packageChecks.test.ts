@@ -176,10 +176,20 @@ describe("checkPackage", () => {
     );
     if (!present) return;
     await cp(path.dirname(built), path.join(fx.root, "out", "controls", "PartnerGuard"), { recursive: true });
+    // The grid badge, built by the same pcf-scripts run (when it is there: an older out/ has only the card).
+    const badge = path.join(path.dirname(path.dirname(built)), "PartnerGuardGridBadge");
+    const badgeBuilt = await stat(badge).then(
+      () => true,
+      () => false,
+    );
+    if (badgeBuilt)
+      await cp(badge, path.join(fx.root, "out", "controls", "PartnerGuardGridBadge"), { recursive: true });
     const real = await entriesOf(fx);
     expect(checkPackage("z", real)).toEqual([]);
-    expect(Buffer.from(real.get(`Controls/${CONTROL_NAME}/ControlManifest.xml`)!).toString("utf8")).toContain(
-      "<built-by",
-    );
+    for (const name of badgeBuilt ? [CONTROL_NAME, GRID_BADGE_CONTROL_NAME] : [CONTROL_NAME])
+      expect(Buffer.from(real.get(`Controls/${name}/ControlManifest.xml`)!).toString("utf8")).toContain("<built-by");
+    if (badgeBuilt)
+      for (const lcid of [1033, 1031])
+        expect(real.has(`Controls/${GRID_BADGE_CONTROL_NAME}/strings/PartnerGuardGridBadge.${lcid}.resx`)).toBe(true);
   });
 });
