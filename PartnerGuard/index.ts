@@ -7,6 +7,7 @@ import { recordIdOf, recordNameOf } from "./ContextExtended";
 import { includeActions } from "./includeActions";
 import { IncludePartnerActions } from "./components/IncludePartner.types";
 import { ActionContext } from "../src/sources/partnerActions";
+import { actionWording } from "../src/text/auditText";
 import { SourceFailure } from "../src/core/types";
 import { VerdictController } from "./VerdictController";
 import {
@@ -98,7 +99,7 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
     if (!accountId) return undefined;
     return {
       host: context.webAPI,
-      t: this.translate(context),
+      words: actionWording(this.translate(context)),
       actor: { userId: context.userSettings.userId, userName: context.userSettings.userName },
       accountId,
       accountName: recordNameOf(context) ?? "",

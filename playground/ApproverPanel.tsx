@@ -7,6 +7,7 @@
 import * as React from "react";
 import { DefaultButton, Dropdown, MessageBar, MessageBarType, PrimaryButton, Stack, Text } from "@fluentui/react";
 import { decideException } from "../src/sources/partnerActions";
+import { actionWording } from "../src/text/auditText";
 import { resolveVerdict } from "../src/sources/resolver";
 import { configFromValues } from "../src/sources/configSource";
 import { DEFAULT_POLICY } from "../src/core/policy";
@@ -57,7 +58,14 @@ export const ApproverPanel: React.FC<Props> = ({ hostFor, accountId, accountName
     setMessage(undefined);
     try {
       const result = await decideException(
-        { host, t, actor: { userId: user.id, userName: user.name }, accountId, accountName, now: Date.now },
+        {
+          host,
+          words: actionWording(t),
+          actor: { userId: user.id, userName: user.name },
+          accountId,
+          accountName,
+          now: Date.now,
+        },
         pending,
         approve,
         DEFAULT_POLICY,

@@ -262,6 +262,12 @@ export const ScriptFunctions = {
   gridEnableRule: "PartnerGuard.Grid.isOutreachEnabled",
   /** Grids: on only when every selected account is allowed (the gated out-of-box commands). */
   gridEveryAllowed: "PartnerGuard.Grid.isEverySelectedAllowed",
+  /**
+   * Grids: on only when every account ON THE PAGE is allowed (CrmParameter SelectedControlAllItemIds):
+   * Quick campaign "For all records on current page" acts on the page, not the selection. Unlike
+   * gridEveryAllowed it must not show the "why commands are off" notification, which is about the selection.
+   */
+  gridEveryOnPageAllowed: "PartnerGuard.Grid.isEveryOnPageAllowed",
   /** Grids: Start outreach for the selection (CrmParameter SelectedControlSelectedItemIds, SelectedControl). */
   gridCommand: "PartnerGuard.Grid.startOutreach",
 } as const;

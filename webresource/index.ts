@@ -24,3 +24,12 @@ export const Form = {
     form.onLoad(xrmHost(), executionContext.getFormContext());
   },
 };
+
+// TEMPORARY STUB (branch "oob", issue 24 item 5) — the lead removes this when merging the "grid"
+// branch, which defines the real PartnerGuard.Grid. It only lets the package check find the functions
+// the gated out-of-box commands' enable rules name; it answers "not allowed" (fail closed), so every
+// gated command stays hidden until the real rule lands.
+export const Grid = {
+  isEverySelectedAllowed: (_selectedIds: string[]): Promise<boolean> => Promise.resolve(false),
+  isEveryOnPageAllowed: (_pageIds: string[]): Promise<boolean> => Promise.resolve(false),
+};

@@ -7,6 +7,7 @@ import { withheldTenantSource } from "../src/sources/graph/withheldTenant";
 import { Account, ENGAGEMENT_ACTIVITY, OUTREACH_ACTIVITY } from "../src/schema";
 import { AuditDecision, AuditInput, writeAudit } from "../src/sources/audit";
 import { Translate } from "../src/text/translate";
+import { auditWording } from "../src/text/auditText";
 import { resolveForForm } from "../src/sources/formResolution";
 import { Resolution } from "../src/sources/resolver";
 import { Verdict } from "../src/core/types";
@@ -126,7 +127,7 @@ function decisionOf(verdict: Verdict): AuditDecision {
 /** Writes the audit entry; when it cannot, says so and answers false (nothing may open then). */
 async function auditOrExplain(host: CommandHost, t: Translate, input: AuditInput): Promise<boolean> {
   try {
-    await writeAudit(host.webApi, t, input);
+    await writeAudit(host.webApi, auditWording(t), input);
     return true;
   } catch (error) {
     await host.alert(t("Outreach_BlockedTitle"), t("Outreach_AuditFailed", { message: messageOf(error) }));

@@ -15,8 +15,6 @@ import {
 } from "../schema";
 import { invert } from "../core/json";
 import { Verdict } from "../core/types";
-import { Translate } from "../text/translate";
-import { reasonText } from "../text/verdictText";
 import { Row, WebApiHost, normalizeGuid, FORMATTED } from "./webApi";
 import { attributes, condition, fetchXml, order } from "./fetchXml";
 
@@ -33,25 +31,34 @@ export interface AuditInput {
   details?: string[];
 }
 
-function auditRecord(t: Translate, input: AuditInput): Row {
+/**
+ * The words of an audit row, in the acting user's language: the row's name, one line per reason
+ * and the sources consulted. Sources hold no words: the face that writes the entry supplies them
+ * (src/text/auditText.ts).
+ */
+export interface AuditText {
+  name: string;
+  reasons: string[];
+  sources: string;
+}
+
+export type AuditWording = (input: AuditInput) => AuditText;
+
+function auditRecord(words: AuditWording, input: AuditInput): Row {
   const { verdict, decision } = input;
-  const reasons = verdict.reasons.map((r) => reasonText(t, verdict, r, input.now)).filter((r): r is string => !!r);
-  const sources = verdict.sources.map((s) => t(s.ok ? "Source_ok" : "Source_failed", { source: s.source })).join("; ");
+  const text = words(input);
   return {
-    [OutreachAudit.name]: t("Outreach_AuditName", {
-      account: input.accountName,
-      decision: t(`Decision_${decision}`),
-    }).slice(0, 200),
+    [OutreachAudit.name]: text.name.slice(0, 200),
     [`${OutreachAudit.accountNav}@odata.bind`]: `/${Account.entitySet}(${input.accountId})`,
     [OutreachAudit.verdict]: AuditVerdictCodes[verdict.outreach],
     [OutreachAudit.decision]: AuditDecisionCodes[decision],
-    [OutreachAudit.reasons]: [...reasons, ...(input.details ?? [])].join("\n"),
-    [OutreachAudit.sources]: sources,
+    [OutreachAudit.reasons]: [...text.reasons, ...(input.details ?? [])].join("\n"),
+    [OutreachAudit.sources]: text.sources,
   };
 }
 
-export function writeAudit(host: WebApiHost, t: Translate, input: AuditInput): Promise<unknown> {
-  return host.createRecord(OutreachAudit.logicalName, auditRecord(t, input));
+export function writeAudit(host: WebApiHost, words: AuditWording, input: AuditInput): Promise<unknown> {
+  return host.createRecord(OutreachAudit.logicalName, auditRecord(words, input));
 }
 
 export interface HistoryEntry {

@@ -1,24 +1,14 @@
 /** One place where thrown host errors become typed failures (errors are values on the way up). */
 import { SourceFailure } from "../core/types";
 import { isObject } from "../core/json";
+import { SourceError, messageOf } from "../core/errors";
 
-export class SourceError extends Error {
-  constructor(readonly failure: SourceFailure) {
-    super(failure.message);
-  }
-}
+export { SourceError, messageOf };
 
 function statusOf(error: unknown): number | undefined {
   if (!isObject(error)) return undefined;
   for (const v of [error.status, error.statusCode, error.httpStatusCode]) if (typeof v === "number") return v;
   return undefined;
-}
-
-/** The message of anything thrown: an Error, or the plain objects PCF's and Xrm's Web API reject with. */
-export function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (isObject(error) && typeof error.message === "string") return error.message;
-  return String(error);
 }
 
 export function toFailure(error: unknown): SourceFailure {

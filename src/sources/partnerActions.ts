@@ -20,30 +20,17 @@ import {
   checkRequest,
   validUntil,
 } from "../core/exceptions";
-import { ExceptionState, Verdict } from "../core/types";
+import { Evidence, ExceptionState, Verdict } from "../core/types";
 import { Policy } from "../core/policy";
-import { Translate } from "../text/translate";
-import { partnerLabel } from "../text/verdictText";
-import { AuditInput, writeAudit } from "./audit";
+import { PartlySavedError } from "../core/errors";
+import { AuditInput, AuditWording, writeAudit } from "./audit";
 import { WebApiHost, normalizeGuid } from "./webApi";
-import { messageOf, withTimeout } from "./failures";
+import { withTimeout } from "./failures";
+
+export { PartlySavedError };
 
 /** A write that has not answered in this time is told as such (it may still have been saved). */
 const WRITE_TIMEOUT_MS = 15_000;
-
-/**
- * The record was written but its audit entry was not: the two are separate requests (the browser
- * hosts have no change set across tables), so a partial success is stated exactly, never as
- * "nothing was recorded", and the record is not written twice on a retry.
- */
-export class PartlySavedError extends Error {
-  constructor(
-    readonly saved: "task" | "exception",
-    override readonly cause: unknown,
-  ) {
-    super(messageOf(cause));
-  }
-}
 
 function write(ctx: ActionContext, entity: string, data: Record<string, unknown>) {
   return withTimeout(ctx.host.createRecord(entity, data), WRITE_TIMEOUT_MS, `saving ${entity}`);
@@ -52,7 +39,7 @@ function write(ctx: ActionContext, entity: string, data: Record<string, unknown>
 /** The audit entry of a record just saved: its failure is a partial success, said as such. */
 async function auditAfter(saved: PartlySavedError["saved"], ctx: ActionContext, input: AuditInput): Promise<void> {
   try {
-    await withTimeout(writeAudit(ctx.host, ctx.t, input), WRITE_TIMEOUT_MS, "saving the audit entry");
+    await withTimeout(writeAudit(ctx.host, ctx.words.audit, input), WRITE_TIMEOUT_MS, "saving the audit entry");
   } catch (error) {
     throw new PartlySavedError(saved, error);
   }
@@ -63,9 +50,22 @@ interface Actor {
   userName?: string;
 }
 
+/**
+ * The words the writes store (a task's subject, a request's name), in the acting user's language.
+ * Sources hold none: the face supplies them (src/text/actionText.ts).
+ */
+export interface ActionWording {
+  audit: AuditWording;
+  engageSubject(partner: Evidence, accountName: string): string;
+  /** The partner contact's line in the engagement task's description. */
+  partnerContact(contact: string): string;
+  exceptionName(accountName: string): string;
+  decisionName(approve: boolean, accountName: string): string;
+}
+
 export interface ActionContext {
   host: WebApiHost;
-  t: Translate;
+  words: ActionWording;
   actor: Actor;
   accountId: string;
   accountName: string;
@@ -80,13 +80,12 @@ export async function engagePartner(
 ): Promise<{ on: string; by?: string }> {
   const por = verdict.partnerOfRecord;
   if (!por) throw new Error("there is no partner of record to engage");
-  const partner = partnerLabel(ctx.t, por);
   const contact = por.association.partnerContactName;
-  const description = [note.trim(), contact ? ctx.t("Evidence_Contact", { contact }) : undefined]
+  const description = [note.trim(), contact ? ctx.words.partnerContact(contact) : undefined]
     .filter(Boolean)
     .join("\n\n");
   await write(ctx, ENGAGEMENT_ACTIVITY.logicalName, {
-    subject: ctx.t("Outreach_EngageSubject", { partner, account: ctx.accountName }).slice(0, 200),
+    subject: ctx.words.engageSubject(por, ctx.accountName).slice(0, 200),
     description,
     [ENGAGEMENT_ACTIVITY.category]: ENGAGEMENT_ACTIVITY.categoryValue,
     [`${ENGAGEMENT_ACTIVITY.regardingAccountNav}@odata.bind`]: `/${Account.entitySet}(${ctx.accountId})`,
@@ -118,7 +117,7 @@ export async function requestException(
   if (problems.length) return { ok: false, problems };
   const E = OutreachExceptionTable;
   const record: Record<string, unknown> = {
-    [E.name]: ctx.t("Exception_Name", { account: ctx.accountName }).slice(0, 200),
+    [E.name]: ctx.words.exceptionName(ctx.accountName).slice(0, 200),
     [`${E.accountNav}@odata.bind`]: `/${Account.entitySet}(${ctx.accountId})`,
     // The account it is made for, kept apart from the lookup (which Merge may move): only here it counts.
     [E.requestedFor]: normalizeGuid(ctx.accountId) ?? ctx.accountId,
@@ -156,9 +155,7 @@ export async function decideException(
   const D = OutreachDecision;
   const days = Math.min(state.request.requestedDays ?? policy.exceptions.defaultDays, policy.exceptions.maxDays);
   const record: Record<string, unknown> = {
-    [D.name]: ctx
-      .t(approve ? "Decision_NameApproved" : "Decision_NameRejected", { account: ctx.accountName })
-      .slice(0, 200),
+    [D.name]: ctx.words.decisionName(approve, ctx.accountName).slice(0, 200),
     [`${D.exceptionNav}@odata.bind`]: `/${OutreachExceptionTable.entitySet}(${normalizeGuid(state.request.id) ?? state.request.id})`,
     [D.decision]: approve ? DecisionCodes.approved : DecisionCodes.rejected,
   };

@@ -4,8 +4,7 @@
  */
 import { isObject } from "../core/json";
 import { Translate } from "./translate";
-import { SourceError, messageOf } from "../sources/failures";
-import { PartlySavedError } from "../sources/partnerActions";
+import { PartlySavedError, SourceError, messageOf } from "../core/errors";
 
 /** Privilege errors as the Web API, PCF's webAPI and Xrm.WebApi report them (HTTP 403, or the error code alone). */
 const PRIVILEGE_CODES = new Set<unknown>([-2147220960, -2147187962, "0x80040220", "0x80048306"]);

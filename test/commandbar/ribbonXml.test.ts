@@ -5,6 +5,7 @@ import { runInNewContext } from "vm";
 import { XMLParser } from "fast-xml-parser";
 import { validateXML } from "xmllint-wasm";
 import { ScriptFunctions, WebResources } from "../../src/schema";
+import { PLATFORM_RIBBON_LIBRARIES, PLATFORM_RIBBON_RULES } from "../../src/pack/checks/platformRibbon";
 
 const root = join(__dirname, "../..");
 const schemas = join(root, "../shared/schemas");
@@ -36,6 +37,18 @@ function attributeValues(node: unknown, name: string, out: string[] = []): strin
     for (const [k, v] of Object.entries(node)) {
       if (k === `@${name}` && typeof v === "string") out.push(v);
       else attributeValues(v, name, out);
+    }
+  }
+  return out;
+}
+
+/** Every element with this tag, anywhere in the document. */
+function elementsAnywhere(node: unknown, tag: string, out: Node[] = []): Node[] {
+  if (Array.isArray(node)) node.forEach((n) => elementsAnywhere(n, tag, out));
+  else if (node && typeof node === "object") {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === tag) (Array.isArray(v) ? v : [v]).forEach((e) => out.push(e as Node));
+      elementsAnywhere(v, tag, out);
     }
   }
   return out;
@@ -79,17 +92,24 @@ describe("RibbonDiffXml of the account form", () => {
     expect(result.valid).toBe(false);
   });
 
-  test("every FunctionName exists in the built web resource, and is the one the schema names", () => {
-    const functions = attributeValues(parsed(), "FunctionName");
-    expect(functions.sort()).toEqual([ScriptFunctions.enableRule, ScriptFunctions.command].sort());
-    for (const name of functions) expect(typeof resolveDotted(globals, name)).toBe("function");
+  test("every FunctionName of PartnerGuard's library exists in the built web resource, and the schema names it", () => {
+    const calls = ["CustomRule", "JavaScriptFunction"].flatMap((tag) => elementsAnywhere(parsed(), tag));
+    const ours = calls.filter((c) => c["@Library"] === `$webresource:${WebResources.commandScript}`);
+    const functions = [...new Set(ours.map((c) => c["@FunctionName"] as string))];
+    expect(functions).toEqual(expect.arrayContaining([ScriptFunctions.enableRule, ScriptFunctions.command]));
+    for (const name of functions) {
+      expect(Object.values(ScriptFunctions)).toContain(name);
+      expect(typeof resolveDotted(globals, name)).toBe("function");
+    }
     expect(typeof resolveDotted(globals, ScriptFunctions.onLoad)).toBe("function");
   });
 
-  test("every Library is the command-bar web resource", () => {
+  test("every Library is the command-bar web resource or one of Microsoft's behind a redefined command", () => {
     const libraries = attributeValues(parsed(), "Library");
     expect(libraries.length).toBeGreaterThan(0);
-    for (const library of libraries) expect(library).toBe(`$webresource:${WebResources.commandScript}`);
+    for (const library of libraries)
+      if (library !== `$webresource:${WebResources.commandScript}`)
+        expect(PLATFORM_RIBBON_LIBRARIES).toContain(library);
   });
 
   test("every $LocLabels reference is defined, in English and German", () => {
@@ -117,10 +137,12 @@ describe("RibbonDiffXml of the account form", () => {
     for (const c of commands) expect(defined).toContain(c);
     const rules = (doc.RibbonDiffXml as Node[])[0].RuleDefinitions as Node[];
     const definedRules = attributeValues(rules, "Id");
-    const usedRules = attributeValues((doc.RibbonDiffXml as Node[])[0].CommandDefinitions, "Id").filter((id) =>
-      id.includes("Rule"),
+    const commandDefs = (doc.RibbonDiffXml as Node[])[0].CommandDefinitions;
+    const usedRules = ["EnableRule", "DisplayRule"].flatMap((tag) =>
+      elementsAnywhere(commandDefs, tag).map((r) => r["@Id"] as string),
     );
-    for (const r of usedRules) expect(definedRules).toContain(r);
+    expect(usedRules.length).toBeGreaterThan(0);
+    for (const r of usedRules) if (!PLATFORM_RIBBON_RULES.has(r)) expect(definedRules).toContain(r);
   });
 
   test("the button is at a real account form location and passes PrimaryControl", () => {

@@ -102,4 +102,47 @@ describe("ribbon and form references", () => {
       `JavaScriptFunction ${ScriptFunctions.command} is not a function defined by ${WebResources.commandScript}`,
     );
   });
+
+  describe("the redefined out-of-box commands (issue 24, item 5)", () => {
+    // A second command shaped like the gated Add to marketing list: Microsoft's rules by id, its library.
+    const withOutOfBox = (rule: string, library: string) =>
+      FIXTURE_RIBBON.replace(
+        "  </CommandDefinitions>",
+        `    <CommandDefinition Id="Mscrm.AddSelectedToMarketingList">
+      <EnableRules>
+        <EnableRule Id="Mscrm.NotOffline" />
+        <EnableRule Id="${rule}" />
+        <EnableRule Id="pg.test.EnableRule" />
+      </EnableRules>
+      <DisplayRules>
+        <DisplayRule Id="Mscrm.AddSelectedToMarketingList" />
+      </DisplayRules>
+      <Actions>
+        <JavaScriptFunction FunctionName="Marketing.CommandActions.Instance.addToList" Library="${library}">
+          <CrmParameter Value="SelectedControl" />
+        </JavaScriptFunction>
+      </Actions>
+    </CommandDefinition>
+  </CommandDefinitions>`,
+      );
+    const marketing = "$webresource:Marketing/CommandActions/Marketing_CommandActions.js";
+
+    it("accepts Microsoft's rules and libraries that the research file lists", async () => {
+      expect(await problemsWith(fx, withOutOfBox("Mscrm.SelectionCountAtLeastOne", marketing))).toEqual([]);
+    });
+
+    it("refuses an out-of-box rule nobody listed, in any command (not only the first)", async () => {
+      const problems = (await problemsWith(fx, withOutOfBox("Mscrm.SomethingElse", marketing))).join("\n");
+      expect(problems).toContain(
+        "EnableRule Mscrm.SomethingElse of command Mscrm.AddSelectedToMarketingList is not defined under RuleDefinitions",
+      );
+    });
+
+    it("refuses a library that is neither in the package nor Microsoft's listed one", async () => {
+      const problems = (
+        await problemsWith(fx, withOutOfBox("Mscrm.SelectionCountAtLeastOne", "$webresource:Marketing/Other.js"))
+      ).join("\n");
+      expect(problems).toContain("Library references web resource Marketing/Other.js, which is not in the package");
+    });
+  });
 });

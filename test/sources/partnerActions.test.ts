@@ -10,6 +10,7 @@ import { Persona } from "../../src/emulator/security";
 import { WebApiHost } from "../../src/sources/webApi";
 import { DEMO, demoEmulator } from "../helpers/demo";
 import { strictTranslate } from "../helpers/strings";
+import { actionWording } from "../../src/text/auditText";
 
 const { seller: SELLER, approver: APPROVER } = PERSONAS;
 let now = Date.parse("2026-11-24T12:00:00Z");
@@ -19,7 +20,7 @@ const t = strictTranslate(1033);
 function ctx(emulator: DataverseEmulator, persona: Persona): ActionContext {
   return {
     host: emulator.as(persona),
-    t,
+    words: actionWording(t),
     actor: { userId: persona.id, userName: persona.name },
     accountId: DEMO.contoso,
     accountName: "Contoso Pharmaceuticals",

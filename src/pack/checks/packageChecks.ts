@@ -14,6 +14,7 @@ import { SYSTEM_COLUMNS } from "../model/systemColumns";
 import { scriptFunctions } from "./scriptFunctions";
 import { appModulesAndSiteMaps, checkAppModules, checkDashboards } from "./appModules";
 import { checkFieldSecurity } from "./fieldSecurity";
+import { PLATFORM_RIBBON_LIBRARIES, PLATFORM_RIBBON_RULES } from "./platformRibbon";
 
 const text = (bytes: Uint8Array | undefined) =>
   bytes
@@ -317,6 +318,8 @@ function checkReferences(
   };
   const checkFunction = (line: number, fn: string | undefined, library: string | undefined, where: string) => {
     if (!fn || !library) return at(line, `${where} needs a function name and a library`);
+    // Microsoft's libraries behind the redefined out-of-box commands: there in every org, not ours to check.
+    if (PLATFORM_RIBBON_LIBRARIES.has(library)) return;
     const lib = library.startsWith(WEBRESOURCE) ? library.slice(WEBRESOURCE.length) : library;
     const lookup = functionsOf(lib);
     if (typeof lookup !== "function") return at(line, `${where} ${fn}: ${lookup.error}`);
@@ -344,7 +347,11 @@ function checkReferences(
       const line = base + inner.slice(0, m.index).split("\n").length;
       if (value.startsWith(LOCLABEL) && !labels.has(value.slice(LOCLABEL.length)))
         at(line, `${attr} references LocLabel ${value.slice(LOCLABEL.length)}, which is not defined`);
-      if (value.startsWith(WEBRESOURCE) && !webResources.has(value.slice(WEBRESOURCE.length)))
+      if (
+        value.startsWith(WEBRESOURCE) &&
+        !webResources.has(value.slice(WEBRESOURCE.length)) &&
+        !PLATFORM_RIBBON_LIBRARIES.has(value)
+      )
         at(line, `${attr} references web resource ${value.slice(WEBRESOURCE.length)}, which is not in the package`);
       if (value !== value.trim()) at(line, `${attr}="${value}" has surrounding blanks; references must match exactly`);
     }
@@ -352,19 +359,17 @@ function checkReferences(
       if (b.attrs.Command && !commands.has(b.attrs.Command))
         at(lineIn(b), `Button ${b.attrs.Id} uses command ${b.attrs.Command}, which is not defined`);
     const commandDefs = elements(inner, "CommandDefinitions")[0]?.inner ?? "";
-    for (const r of elements(elements(commandDefs, "EnableRules")[0]?.inner ?? "", "EnableRule")) {
-      if (!enableRules.has(r.attrs.Id))
-        at(
-          base + lineOfIn(inner, commandDefs, r.index),
-          `EnableRule ${r.attrs.Id} is not defined under RuleDefinitions`,
-        );
-    }
-    for (const r of elements(elements(commandDefs, "DisplayRules")[0]?.inner ?? "", "DisplayRule")) {
-      if (!displayRules.has(r.attrs.Id))
-        at(
-          base + lineOfIn(inner, commandDefs, r.index),
-          `DisplayRule ${r.attrs.Id} is not defined under RuleDefinitions`,
-        );
+    // Every command's rules, not only the first command's.
+    for (const command of elements(commandDefs, "CommandDefinition")) {
+      const line = base + lineOfIn(inner, commandDefs, command.index);
+      const id = command.attrs.Id;
+      for (const [list, tag, defined] of [
+        ["EnableRules", "EnableRule", enableRules],
+        ["DisplayRules", "DisplayRule", displayRules],
+      ] as const)
+        for (const r of elements(elements(command.inner, list)[0]?.inner ?? "", tag))
+          if (!defined.has(r.attrs.Id) && !PLATFORM_RIBBON_RULES.has(r.attrs.Id))
+            at(line, `${tag} ${r.attrs.Id} of command ${id} is not defined under RuleDefinitions`);
     }
   }
 

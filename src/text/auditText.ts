@@ -1,0 +1,27 @@
+/**
+ * The words the writes store, in the acting user's language: an audit row's name, reasons and
+ * sources; an engagement task's subject; a request's and a decision's name. The sources take them
+ * as data (src/sources/audit.ts `AuditWording`, src/sources/partnerActions.ts `ActionWording`).
+ */
+import type { AuditWording } from "../sources/audit";
+import type { ActionWording } from "../sources/partnerActions";
+import { Translate } from "./translate";
+import { partnerLabel, reasonText } from "./verdictText";
+
+export function auditWording(t: Translate): AuditWording {
+  return ({ verdict, decision, accountName, now }) => ({
+    name: t("Outreach_AuditName", { account: accountName, decision: t(`Decision_${decision}`) }),
+    reasons: verdict.reasons.map((r) => reasonText(t, verdict, r, now)).filter((r): r is string => !!r),
+    sources: verdict.sources.map((s) => t(s.ok ? "Source_ok" : "Source_failed", { source: s.source })).join("; "),
+  });
+}
+
+export function actionWording(t: Translate): ActionWording {
+  return {
+    audit: auditWording(t),
+    engageSubject: (partner, account) => t("Outreach_EngageSubject", { partner: partnerLabel(t, partner), account }),
+    partnerContact: (contact) => t("Evidence_Contact", { contact }),
+    exceptionName: (account) => t("Exception_Name", { account }),
+    decisionName: (approve, account) => t(approve ? "Decision_NameApproved" : "Decision_NameRejected", { account }),
+  };
+}
