@@ -374,6 +374,13 @@ const CONTROL_MANIFEST_NAME = "PartnerGuard.PartnerGuard";
  */
 export const CONTROL_NAME = `${PUBLISHER_PREFIX}_${CONTROL_MANIFEST_NAME}`;
 
+/**
+ * The grid badge (PartnerGuardGridBadge/ControlManifest.Input.xml): a Power Apps grid customizer
+ * control, named like the card. The account grid's "Customizer control" property holds this name
+ * (`{publisher prefix}_{namespace}.{control name}`, learn.microsoft.com customize-editable-grid-control).
+ */
+export const GRID_BADGE_CONTROL_NAME = `${PUBLISHER_PREFIX}_PartnerGuard.PartnerGuardGridBadge`;
+
 /** Navigation properties (= lookup schema names) of the association's lookups, for @odata.bind. */
 export const AssociationNav = {
   customer: "pg_CustomerAccountId",
