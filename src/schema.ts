@@ -237,6 +237,9 @@ export const ENGAGEMENT_RECENT_DAYS = 30;
 /** The activity "Start outreach" opens, regarding the account. */
 export const OUTREACH_ACTIVITY = "phonecall";
 
+/** Its navigation property to an account regarding it, for @odata.bind (Start outreach for a selection creates it through the Web API). */
+export const OUTREACH_ACTIVITY_REGARDING_ACCOUNT = "regardingobjectid_account_phonecall";
+
 /** Web resources of the solution (names as in Dataverse). */
 export const WebResources = {
   commandScript: "pg_/scripts/outreach.js",
@@ -371,6 +374,13 @@ const CONTROL_MANIFEST_NAME = "PartnerGuard.PartnerGuard";
  */
 export const CONTROL_NAME = `${PUBLISHER_PREFIX}_${CONTROL_MANIFEST_NAME}`;
 
+/**
+ * The grid badge (PartnerGuardGridBadge/ControlManifest.Input.xml): a Power Apps grid customizer
+ * control, named like the card. The account grid's "Customizer control" property holds this name
+ * (`{publisher prefix}_{namespace}.{control name}`, learn.microsoft.com customize-editable-grid-control).
+ */
+export const GRID_BADGE_CONTROL_NAME = `${PUBLISHER_PREFIX}_PartnerGuard.PartnerGuardGridBadge`;
+
 /** Navigation properties (= lookup schema names) of the association's lookups, for @odata.bind. */
 export const AssociationNav = {
   customer: "pg_CustomerAccountId",
@@ -386,6 +396,7 @@ export const EntitySets = {
   [OutreachAudit.logicalName]: OutreachAudit.entitySet,
   [OutreachDecision.logicalName]: OutreachDecision.entitySet,
   task: "tasks",
+  [OUTREACH_ACTIVITY]: "phonecalls",
   systemuser: "systemusers",
   environmentvariabledefinition: "environmentvariabledefinitions",
 } as const;

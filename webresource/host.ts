@@ -21,6 +21,13 @@ export interface CommandHost {
   alert(title: string, text: string): Promise<void>;
   /** Resolves true when the user chose the confirm button. */
   confirm(title: string, text: string, confirmLabel: string, cancelLabel: string): Promise<boolean>;
+  /**
+   * Show one app-level notification (Xrm.App.addGlobalNotification: a warning bar the seller can
+   * close, with one action); resolves its id. Absent where the host has none.
+   */
+  notify?(message: string, actionLabel: string, action: () => void): Promise<string>;
+  /** Remove a notification `notify` showed (Xrm.App.clearGlobalNotification). */
+  clearNotification?(id: string): Promise<void>;
   storage?: SharedOptions["storage"];
   /** The configuration kept in localStorage for this org and user (shared with the control). */
   configCache?: ConfigCache;
@@ -44,6 +51,25 @@ export function xrmHost(): CommandHost {
     },
     confirm: async (title, text, confirmButtonLabel, cancelButtonLabel) =>
       (await Xrm.Navigation.openConfirmDialog({ title, text, confirmButtonLabel, cancelButtonLabel })).confirmed,
+    // Xrm.App exists in Unified Interface apps only (learn.microsoft.com, clientapi/reference/xrm-app).
+    ...(typeof Xrm.App?.addGlobalNotification === "function"
+      ? {
+          notify: (message: string, actionLabel: string, action: () => void) =>
+            Promise.resolve(
+              Xrm.App.addGlobalNotification({
+                // type 2 (a message bar at the top of the app) is the only type the platform supports; level 3 = warning.
+                type: 2,
+                level: 3,
+                message,
+                showCloseButton: true,
+                action: { actionLabel, eventHandler: action },
+              }),
+            ),
+          clearNotification: async (id: string) => {
+            await Xrm.App.clearGlobalNotification(id);
+          },
+        }
+      : {}),
     storage: sessionStorageOrUndefined(),
     configCache: localConfigCache(globalThis.location?.host, settings.userId),
   };

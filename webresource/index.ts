@@ -1,11 +1,13 @@
 /**
  * The command-bar web resource (pg_/scripts/outreach.js). Bundled as one IIFE whose only global
  * is `PartnerGuard`; the RibbonDiffXml and the form call the functions below with PrimaryControl
- * (the form context) or the execution context.
+ * (the form context), the execution context, or, on grids, SelectedControlSelectedItemIds (and
+ * SelectedControl).
  */
 import { xrmHost } from "./host";
 import * as ribbon from "./ribbon";
 import * as form from "./form";
+import * as grid from "./grid";
 
 export const Ribbon = {
   isOutreachEnabled: (primaryControl: ribbon.FormLike): Promise<boolean> => {
@@ -25,11 +27,29 @@ export const Form = {
   },
 };
 
-// TEMPORARY STUB (branch "oob", issue 24 item 5) — the lead removes this when merging the "grid"
-// branch, which defines the real PartnerGuard.Grid. It only lets the package check find the functions
-// the gated out-of-box commands' enable rules name; it answers "not allowed" (fail closed), so every
-// gated command stays hidden until the real rule lands.
+/** Account homepage grids and subgrids (names in src/schema.ts ScriptFunctions.grid*). */
 export const Grid = {
-  isEverySelectedAllowed: (_selectedIds: string[]): Promise<boolean> => Promise.resolve(false),
-  isEveryOnPageAllowed: (_pageIds: string[]): Promise<boolean> => Promise.resolve(false),
+  isOutreachEnabled: (selectedIds: string[]): Promise<boolean> => {
+    try {
+      return grid.isOutreachEnabled(xrmHost(), selectedIds);
+    } catch {
+      return Promise.resolve(false);
+    }
+  },
+  isEverySelectedAllowed: (selectedIds: string[]): Promise<boolean> => {
+    try {
+      return grid.isEverySelectedAllowed(xrmHost(), selectedIds);
+    } catch {
+      return Promise.resolve(false);
+    }
+  },
+  isEveryOnPageAllowed: (pageIds: string[]): Promise<boolean> => {
+    try {
+      return grid.isEveryOnPageAllowed(xrmHost(), pageIds);
+    } catch {
+      return Promise.resolve(false);
+    }
+  },
+  startOutreach: (selectedIds: string[], selectedControl?: grid.SelectedControlLike): Promise<void> =>
+    grid.startOutreach(xrmHost(), selectedIds, selectedControl).then(() => undefined),
 };

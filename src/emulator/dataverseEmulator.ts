@@ -69,6 +69,12 @@ export interface EmulatorOptions {
    * against Fetch.xsd); it throws an EmulatorError 400 for a query the service would refuse.
    */
   checkQuery?: (fetchXml: string) => Promise<void>;
+  /**
+   * The calling user's time zone (IANA name; the user's UserSettings in Dataverse), in which the
+   * relative date operators (`today`, `yesterday`, `next-x-years`, `olderthan-x-days`) count days.
+   * UTC when absent.
+   */
+  timeZone?: string;
 }
 
 /** The user the unsecured emulator acts as (the system or application user); no systemuser row is inserted for it. */
@@ -125,6 +131,62 @@ function newGuid(counter: number): string {
 }
 
 const linksOf = (node: XmlNode): XmlNode[] => (node["link-entity"] as XmlNode[] | undefined) ?? [];
+
+/** The calendar day ("YYYY-MM-DD") of an instant in a time zone. */
+function dayIn(instant: number, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
+    instant,
+  );
+}
+
+/** A calendar day moved by whole days and years ("2026-12-04" + 1 day = "2026-12-05"). */
+function shiftDay(day: string, days: number, years = 0): string {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(Date.UTC(y + years, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/**
+ * FetchXML's relative date operators (powerapps-docs `fetchxml/reference/operators.md`): `today`
+ * "The value equals today's date", `yesterday`, `next-x-years` "within the next specified number of
+ * years", `olderthan-x-days` "older than the specified number of days". Days are the calling user's
+ * (`timeZone`). A date-only value ("2026-06-01", `Edm.Date`) is that day at 00:00 and is never
+ * shifted; a date-and-time value is an instant. Where the docs do not say where the line falls
+ * inside a day, the emulator reads "next" as from now and "older than X days" as before now minus
+ * X days, and says so (docs/architecture.md, "Views"); the views combine the operators so that the
+ * other reading gives the same rows.
+ */
+function relativeDate(
+  operator: string,
+  column: string,
+  actual: CellValue,
+  value: unknown,
+  now: number,
+  timeZone: string,
+): boolean {
+  if (actual === undefined || actual === null) return false;
+  const dateOnly = typeof actual === "string" && /^\d{4}-\d{2}-\d{2}$/.test(actual);
+  const instant = typeof actual === "string" && !dateOnly ? Date.parse(actual) : NaN;
+  if (!dateOnly && Number.isNaN(instant))
+    throw new EmulatorError(400, `emulator: ${operator} compares dates; ${column} holds ${JSON.stringify(actual)}`);
+  const day = dateOnly ? actual : dayIn(instant, timeZone);
+  const today = dayIn(now, timeZone);
+  if (operator === "today") return day === today;
+  if (operator === "yesterday") return day === shiftDay(today, -1);
+  const x = typeof value === "string" && /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!(x >= 1))
+    throw new EmulatorError(
+      400,
+      `Invalid value specified for type. (${operator} on ${column} needs a whole number of at least 1, got ${String(value)})`,
+      "0x80041108",
+    );
+  if (operator === "next-x-years") {
+    // From now to the end of the day X years ahead: a date-only day starts at 00:00, so today's is past.
+    const last = shiftDay(today, 0, x);
+    return (dateOnly ? day > today : instant >= now) && day <= last;
+  }
+  // olderthan-x-days: before now minus X days (a date-only day by its 00:00).
+  return dateOnly ? day <= dayIn(now - x * 86_400_000, timeZone) : instant < now - x * 86_400_000;
+}
 
 export class DataverseEmulator implements ImpersonatingHost {
   readonly requests: RequestRecord[] = [];
@@ -883,6 +945,11 @@ export class DataverseEmulator implements ImpersonatingHost {
       case "eq-or-above":
       case "above":
         return this.conditionSet(table, condition).has(String(norm(actual)));
+      case "today":
+      case "yesterday":
+      case "next-x-years":
+      case "olderthan-x-days":
+        return relativeDate(operator, column, actual, condition.value, this.now(), this.options.timeZone ?? "UTC");
       default:
         throw new EmulatorError(400, `emulator: condition operator ${operator} is not implemented`);
     }

@@ -22,6 +22,10 @@ import {
   RelationshipTypeCodes,
   RelationshipTypeLabels,
   ENGAGEMENT_ACTIVITY,
+  OUTREACH_ACTIVITY_REGARDING_ACCOUNT,
+  StoredOutreachCodes,
+  StoredOutreachLabels,
+  StoredVerdict,
 } from "../schema";
 import { DataverseEmulator, EmulatorOptions, Record_, TableDefinition } from "./dataverseEmulator";
 import { SECURED_COLUMNS, TABLE_COLUMNS } from "./tableColumns";
@@ -36,7 +40,12 @@ const DEFINITIONS: Record<string, TableDefinition> = {
     primaryId: Account.id,
     primaryName: Account.name,
     hierarchyParent: Account.parent,
-    lookups: { [Account.parent]: Account.logicalName },
+    lookups: { [Account.parent]: Account.logicalName, [StoredVerdict.partner]: Account.logicalName },
+    navigation: { [StoredVerdict.partnerNav]: StoredVerdict.partner },
+    choices: {
+      [StoredVerdict.outreach]: labels(StoredOutreachCodes, StoredOutreachLabels),
+      [StoredVerdict.relationshipType]: labels(RelationshipTypeCodes, RelationshipTypeLabels),
+    },
     mergeable: true,
   },
   contact: { primaryId: "contactid", primaryName: "fullname", mergeable: true },
@@ -46,7 +55,11 @@ const DEFINITIONS: Record<string, TableDefinition> = {
     primaryName: "subject",
     navigation: { [ENGAGEMENT_ACTIVITY.regardingAccountNav]: "regardingobjectid" },
   },
-  phonecall: { primaryId: "activityid", primaryName: "subject" },
+  phonecall: {
+    primaryId: "activityid",
+    primaryName: "subject",
+    navigation: { [OUTREACH_ACTIVITY_REGARDING_ACCOUNT]: "regardingobjectid" },
+  },
   [Association.logicalName]: {
     primaryId: Association.id,
     primaryName: Association.name,

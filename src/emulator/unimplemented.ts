@@ -20,6 +20,11 @@ const OPERATORS: ReadonlySet<string> = new Set([
   "ge",
   "eq-or-above",
   "above",
+  // Relative dates, in the user's time zone (EmulatorOptions.timeZone): the ones the account views use.
+  "today",
+  "yesterday",
+  "next-x-years",
+  "olderthan-x-days",
 ]);
 
 const list = (node: XmlNode, key: string): XmlNode[] => (node[key] as XmlNode[] | undefined) ?? [];

@@ -31,6 +31,8 @@ function entityXml(e: Source["entities"][number]): string {
   if (e.charts.length > 0)
     parts.push(`<Visualizations>\n${e.charts.map((c) => c.inner).join("\n")}\n</Visualizations>`);
   if (e.ribbon) parts.push(stripProlog(e.ribbon.text));
+  // After the ribbon, as the 2026 reference export orders them.
+  if (e.controlConfigs) parts.push(stripProlog(e.controlConfigs.text));
   return `<Entity>\n${parts.join("\n")}\n</Entity>`;
 }
 

@@ -22,6 +22,8 @@ import { renderSolutionManifest } from "./render/solutionManifest";
 import { renderCustomizationsSkeleton } from "./render/customizationsSkeleton";
 import { Account } from "../schema";
 import { CHARTS } from "./model/approvals";
+import { ACCOUNT_VIEWS, ACCOUNT_VIEW_TABLE } from "./model/accountViews";
+import { renderAccountGridConfig } from "./render/customControlDefaultConfig";
 import { chartId, renderChartFile } from "./render/approvals";
 
 /** Relative path (always `/`) → file content. */
@@ -38,7 +40,10 @@ export function generateSolution(): SolutionFiles {
   };
   put("Other/Solution.xml", renderDocument(renderSolutionManifest(SOURCE_VERSION)));
   put("Other/Customizations.xml", renderDocument(renderCustomizationsSkeleton()));
-  put("Other/Relationships.xml", renderDocument(renderRelationships(TABLES)));
+  put(
+    "Other/Relationships.xml",
+    renderDocument(renderRelationships([...TABLES, { schemaName: ACCOUNT_SCHEMA_NAME, columns: ACCOUNT_COLUMNS }])),
+  );
   for (const table of TABLES) {
     const dir = `Entities/${table.logicalName}`;
     put(`${dir}/Entity.xml`, renderDocument(renderTableEntity(table)));
@@ -63,6 +68,12 @@ export function generateSolution(): SolutionFiles {
     `${account}/FormXml/main/${formId(Account.logicalName, ACCOUNT_FORM.key)}.xml`,
     renderDocument(renderAccountForm()),
   );
+  put(`${account}/CustomControlDefaultConfigs.xml`, renderDocument(renderAccountGridConfig()));
+  for (const view of ACCOUNT_VIEWS)
+    put(
+      `${account}/SavedQueries/${viewId(Account.logicalName, view.key)}.xml`,
+      renderDocument(renderView(ACCOUNT_VIEW_TABLE, view)),
+    );
   for (const role of ROLES) put(`Roles/${role.name}.xml`, renderDocument(renderRole(role)));
   for (const w of WEB_RESOURCES) put(`WebResources/${w.name}.data.xml`, renderDocument(renderWebResource(w)));
   for (const v of ENVIRONMENT_VARIABLES)
@@ -83,6 +94,7 @@ const GENERATED_PATHS = [
   /^Entities\/[^/]+\/FormXml\/[^/]+\/[^/]+\.xml$/,
   /^Entities\/[^/]+\/SavedQueries\/[^/]+\.xml$/,
   /^Entities\/[^/]+\/Visualizations\/[^/]+\.xml$/,
+  /^Entities\/[^/]+\/CustomControlDefaultConfigs\.xml$/,
   /^Roles\/[^/]+\.xml$/,
   /^WebResources\/.+\.data\.xml$/,
   /^environmentvariabledefinitions\/[^/]+\/environmentvariabledefinition\.xml$/,

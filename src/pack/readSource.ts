@@ -27,6 +27,8 @@ interface EntitySource {
   /** System charts: `<visualization>` fragments from Visualizations/*.xml. */
   charts: { file: SourceFile; inner: string }[];
   ribbon?: SourceFile;
+  /** `<CustomControlDefaultConfigs>`: which control renders the table's grids. */
+  controlConfigs?: SourceFile;
 }
 
 export interface BinaryFile {
@@ -144,6 +146,7 @@ export async function readSource(root: string): Promise<ReadResult> {
     const views: { file: SourceFile; inner: string }[] = [];
     const charts: { file: SourceFile; inner: string }[] = [];
     let ribbon: SourceFile | undefined;
+    let controlConfigs: SourceFile | undefined;
     for (const rel of entityFiles.filter((f) => f.startsWith(`${dir}/`))) {
       const sub = rel.slice(dir.length + 1);
       if (sub === "Entity.xml") continue;
@@ -151,7 +154,7 @@ export async function readSource(root: string): Promise<ReadResult> {
         problems.push({
           file: rel,
           message:
-            "unexpected file in an entity folder (expected Entity.xml, FormXml/<type>/*.xml, SavedQueries/*.xml, Visualizations/*.xml, RibbonDiff.xml)",
+            "unexpected file in an entity folder (expected Entity.xml, FormXml/<type>/*.xml, SavedQueries/*.xml, Visualizations/*.xml, RibbonDiff.xml, CustomControlDefaultConfigs.xml)",
         });
         continue;
       }
@@ -161,6 +164,10 @@ export async function readSource(root: string): Promise<ReadResult> {
         if (innerOfRoot(f.text, "RibbonDiffXml") === undefined)
           problems.push({ file: rel, line: 1, message: "root element must be <RibbonDiffXml>" });
         else ribbon = f;
+      } else if (sub === "CustomControlDefaultConfigs.xml") {
+        if (innerOfRoot(f.text, "CustomControlDefaultConfigs") === undefined)
+          problems.push({ file: rel, line: 1, message: "root element must be <CustomControlDefaultConfigs>" });
+        else controlConfigs = f;
       } else if (sub.startsWith("FormXml/")) {
         const type = sub.split("/")[1];
         const inner = innerOfRoot(f.text, "forms");
@@ -184,7 +191,7 @@ export async function readSource(root: string): Promise<ReadResult> {
     }
     const schemaName = childText(file.text, "Name");
     if (!schemaName) problems.push({ file: file.rel, message: "no <Name> element" });
-    else entities.push({ file, schemaName, forms, views, charts, ribbon });
+    else entities.push({ file, schemaName, forms, views, charts, ribbon, controlConfigs });
   }
 
   const roles: SourceFile[] = [];

@@ -197,7 +197,7 @@ const REASON_BY_CODE = new Map<unknown, string>(
 );
 
 /** The engagement task query's rows: when, and by whom (server-set). */
-function mapEngagements(rows: Row[]): Engagement[] {
+export function mapEngagements(rows: Row[]): Engagement[] {
   const engagements: Engagement[] = [];
   for (const row of rows) {
     const on = str(row[ENGAGEMENT_ACTIVITY.createdOn]);
@@ -261,6 +261,21 @@ export function mapExceptions(
     });
   }
   return [...byId.values()];
+}
+
+/**
+ * Newest first, as the requests' query orders them (`createdon` descending, then id): readers that
+ * get several accounts' requests in one answer keep each account's newest EXCEPTION_ROWS with it.
+ */
+export function newestFirst(a: Row, b: Row): number {
+  const E = OutreachExceptionTable;
+  const text = (v: unknown) => (typeof v === "string" ? v : "");
+  const x = text(a[E.createdOn]);
+  const y = text(b[E.createdOn]);
+  if (x !== y) return x < y ? 1 : -1;
+  const i = text(a[E.id]);
+  const j = text(b[E.id]);
+  return i < j ? -1 : i > j ? 1 : 0;
 }
 
 export function mapRows(accountId: string, rows: Row[]): { associations: PartnerAssociation[]; notes: DataNote[] } {
@@ -334,7 +349,7 @@ export function mapRows(accountId: string, rows: Row[]): { associations: Partner
   return { associations, notes };
 }
 
-interface DataverseSourceOptions {
+export interface DataverseSourceOptions {
   pageSize?: number;
   signal?: AbortSignal;
   /** The verdict's deadline (epoch ms by `clock`): a throttled read is retried only when its wait fits before it. */
@@ -416,7 +431,7 @@ async function retrying<T>(read: () => Promise<T>, options: DataverseSourceOptio
  * Every page of one query (simple paging), stopping at the deadline. Past `maxPages` pages of a
  * paged query the account is not readable within the platform's 50,000-row limit.
  */
-async function allPages(
+export async function allPages(
   host: WebApiHost,
   entity: string,
   build: (page: number) => string,

@@ -229,7 +229,7 @@ describe("the real account RibbonDiff.xml in a package", () => {
   // The fixture's script plus PartnerGuard.Grid, as the built web resource has it.
   const withGrid = FIXTURE_SCRIPT.replace(
     "Form:{onLoad:function(){}}",
-    "Form:{onLoad:function(){}},Grid:{isEverySelectedAllowed:function(){return Promise.resolve(false)},isEveryOnPageAllowed:function(){return Promise.resolve(false)}}",
+    "Form:{onLoad:function(){}},Grid:{isOutreachEnabled:function(){return Promise.resolve(false)},isEverySelectedAllowed:function(){return Promise.resolve(false)},isEveryOnPageAllowed:function(){return Promise.resolve(false)},startOutreach:function(){return Promise.resolve()}}",
   );
 
   async function packed(script: string) {

@@ -96,12 +96,23 @@ describe("RibbonDiffXml of the account form", () => {
     const calls = ["CustomRule", "JavaScriptFunction"].flatMap((tag) => elementsAnywhere(parsed(), tag));
     const ours = calls.filter((c) => c["@Library"] === `$webresource:${WebResources.commandScript}`);
     const functions = [...new Set(ours.map((c) => c["@FunctionName"] as string))];
-    expect(functions).toEqual(expect.arrayContaining([ScriptFunctions.enableRule, ScriptFunctions.command]));
+    expect(functions).toEqual(
+      expect.arrayContaining([
+        ScriptFunctions.enableRule,
+        ScriptFunctions.command,
+        ScriptFunctions.gridEnableRule,
+        ScriptFunctions.gridCommand,
+        ScriptFunctions.gridEveryAllowed,
+        ScriptFunctions.gridEveryOnPageAllowed,
+      ]),
+    );
     for (const name of functions) {
       expect(Object.values(ScriptFunctions)).toContain(name);
       expect(typeof resolveDotted(globals, name)).toBe("function");
     }
     expect(typeof resolveDotted(globals, ScriptFunctions.onLoad)).toBe("function");
+    // The gated out-of-box commands call this one (their definitions are kept beside these).
+    expect(typeof resolveDotted(globals, ScriptFunctions.gridEveryAllowed)).toBe("function");
   });
 
   test("every Library is the command-bar web resource or one of Microsoft's behind a redefined command", () => {
@@ -150,6 +161,39 @@ describe("RibbonDiffXml of the account form", () => {
     expect(xml).toContain('Location="Mscrm.Form.account.MainTab.Save.Controls._children"');
     expect(attributeValues(parsed(), "Value").filter((v) => v === "PrimaryControl")).toHaveLength(2);
     expect(xml).toMatch(/<CustomRule [^>]*Default="false"/);
+  });
+});
+
+describe("Start outreach on account grids (issue 24)", () => {
+  const customActions = () =>
+    (((parsed().RibbonDiffXml as Node[])[0].CustomActions as Node[])[0].CustomAction as Node[]).filter((a) =>
+      String(a["@Id"]).startsWith("pg.account.Grid."),
+    );
+
+  test("on the account homepage grid and on account subgrids, beside Send email (the Collaborate group)", () => {
+    expect(customActions().map((a) => a["@Location"])).toEqual([
+      "Mscrm.HomepageGrid.account.MainTab.Collaborate.Controls._children",
+      "Mscrm.SubGrid.account.MainTab.Collaborate.Controls._children",
+    ]);
+  });
+
+  test("its own command: the selection's ids to the rule and the action, at least one row selected", () => {
+    const xml = readFileSync(ribbonPath, "utf8");
+    const command =
+      /<CommandDefinition Id="pg\.account\.Grid\.StartOutreach\.Command">[\s\S]*?<\/CommandDefinition>/.exec(xml)?.[0];
+    expect(command).toContain(`FunctionName="${ScriptFunctions.gridCommand}"`);
+    expect(command).toMatch(
+      /<CrmParameter Value="SelectedControlSelectedItemIds" \/>\s*<CrmParameter Value="SelectedControl" \/>/,
+    );
+    const rule = /<EnableRule Id="pg\.account\.Grid\.StartOutreach\.EnableRule">[\s\S]*?<\/EnableRule>/.exec(xml)?.[0];
+    expect(rule).toMatch(
+      new RegExp(
+        `<CustomRule FunctionName="${ScriptFunctions.gridEnableRule.replace(/\./g, "\\.")}" [^>]*Default="false">\\s*<CrmParameter Value="SelectedControlSelectedItemIds" />`,
+      ),
+    );
+    expect(xml).toMatch(
+      /<EnableRule Id="pg\.account\.Grid\.SelectionCountAtLeastOne\.EnableRule">\s*<SelectionCountRule AppliesTo="SelectedEntity" Minimum="1" \/>/,
+    );
   });
 });
 

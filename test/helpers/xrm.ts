@@ -12,13 +12,22 @@ export interface Recorded {
   alerts: { title?: string; text: string }[];
   confirms: { title?: string; text: string; confirmButtonLabel?: string }[];
   refreshes: (boolean | undefined)[];
+  /** App notifications on screen (Xrm.App.addGlobalNotification), and every one ever shown. */
+  notices: Map<string, Xrm.App.Notification>;
+  shownNotices: Xrm.App.Notification[];
 }
 
 /** `webApi`: the emulator as the signed-in seller (`emulator.as(persona)`), or the emulator itself. */
 export function installXrm(
   webApi: WebApiHost,
   accountId: string | undefined,
-  options: { confirm?: boolean; name?: string; tenantId?: string; tenantReadable?: boolean } = {},
+  options: {
+    /** The seller's answer to every confirm dialog, or per dialog. */
+    confirm?: boolean | ((dialog: { title?: string; text: string; confirmButtonLabel?: string }) => boolean);
+    name?: string;
+    tenantId?: string;
+    tenantReadable?: boolean;
+  } = {},
 ) {
   XrmMockGenerator.initialise({
     entity: {
@@ -35,7 +44,14 @@ export function installXrm(
     canUpdate: readable,
     canCreate: readable,
   });
-  const recorded: Recorded = { forms: [], alerts: [], confirms: [], refreshes: [] };
+  const recorded: Recorded = {
+    forms: [],
+    alerts: [],
+    confirms: [],
+    refreshes: [],
+    notices: new Map(),
+    shownNotices: [],
+  };
   const strings = resxStrings(1033);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- patching a fake of the platform global
   const xrm = Xrm as unknown as Record<string, any>;
@@ -56,7 +72,19 @@ export function installXrm(
   };
   xrm.Navigation.openConfirmDialog = async (c: { title?: string; text: string; confirmButtonLabel?: string }) => {
     recorded.confirms.push(c);
-    return { confirmed: options.confirm ?? false };
+    return { confirmed: typeof options.confirm === "function" ? options.confirm(c) : (options.confirm ?? false) };
+  };
+  let notices = 0;
+  xrm.App = {
+    addGlobalNotification: async (n: Xrm.App.Notification) => {
+      const id = `notice-${++notices}`;
+      recorded.notices.set(id, n);
+      recorded.shownNotices.push(n);
+      return id;
+    },
+    clearGlobalNotification: async (id: string) => {
+      if (!recorded.notices.delete(id)) throw new Error(`no notification ${id}`);
+    },
   };
   const form = XrmMockGenerator.getFormContext();
   // A new record has no id yet (xrm-mock would invent one).

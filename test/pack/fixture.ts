@@ -75,6 +75,20 @@ const MANIFEST = `<?xml version="1.0" encoding="utf-8"?>
 </manifest>
 `;
 
+const BADGE_MANIFEST = `<?xml version="1.0" encoding="utf-8"?>
+<manifest>
+  <control namespace="PartnerGuard" constructor="PartnerGuardGridBadge" version="1.0.0" display-name-key="GridBadge_Name" description-key="GridBadge_Desc" control-type="virtual" api-version="1.3.18">
+    <property name="EventName" display-name-key="EventName_Name" description-key="EventName_Desc" of-type="SingleLine.Text" usage="bound" required="true" />
+    <resources>
+      <code path="bundle.js" order="1" />
+      <resx path="strings/PartnerGuardGridBadge.1033.resx" version="1.0.0" />
+      <resx path="strings/PartnerGuardGridBadge.1031.resx" version="1.0.0" />
+    </resources>
+    <built-by name="pac" version="1.51.1" />
+  </control>
+</manifest>
+`;
+
 export interface Fixture {
   root: string;
   out: string;
@@ -97,6 +111,11 @@ export async function makeFixture(version = "1.2.3"): Promise<Fixture> {
   await write("out/controls/PartnerGuard/ControlManifest.xml", MANIFEST);
   await write("out/controls/PartnerGuard/bundle.js", "var pcf_tools_652ac3f36e1e4bca82eb3c1dc44e6fad;\n");
   await write("out/controls/PartnerGuard/strings/PartnerGuard.1033.resx", "<root />\n");
+  // The grid badge, built beside the card (PartnerGuardGridBadge/).
+  await write("out/controls/PartnerGuardGridBadge/ControlManifest.xml", BADGE_MANIFEST);
+  await write("out/controls/PartnerGuardGridBadge/bundle.js", "var pcf_tools_652ac3f36e1e4bca82eb3c1dc44e6fad;\n");
+  for (const lcid of [1033, 1031])
+    await write(`out/controls/PartnerGuardGridBadge/strings/PartnerGuardGridBadge.${lcid}.resx`, "<root />\n");
   await write(`out/webresources/${WebResources.commandScript}`, FIXTURE_SCRIPT);
   // The RESX web resources the script reads (copies of the control's strings at build time).
   await write(

@@ -5,7 +5,9 @@
  * and the shape of the query that it corrupted in our bundle, through the same terser with our
  * options, and checks the minified code still computes the same strings.
  */
+import { existsSync } from "fs";
 import { createRequire } from "module";
+import path from "path";
 import { runInNewContext } from "vm";
 
 const pcfRequire = createRequire(require.resolve("pcf-scripts/package.json"));
@@ -43,4 +45,23 @@ describe.each(Object.entries(SAMPLES))("terser with the project's options keeps 
     const { code } = await terser.minify(source, { ...ourOptions, toplevel: true });
     expect(run(code as string)).toBe(run(source));
   });
+});
+
+/**
+ * pcf-scripts builds every folder holding a ControlManifest.Input.xml (buildContext.js,
+ * findControlFolders) and reads the custom webpack configuration from each control folder's parent
+ * (webpackConfig.js: `path.resolve(control.getControlPath(), "..", "webpack.config.js")`). The card
+ * and the grid badge must both sit where that resolves to this project's webpack.config.js, or a
+ * bundle is minified with terser's defaults (the corruption above).
+ */
+test("every control the build finds gets this webpack.config.js (the card and the grid badge)", () => {
+  const root = path.resolve(__dirname, "../..");
+
+  const { findControlFolders } = pcfRequire("./buildContext.js") as {
+    findControlFolders(cwd: string, excluded?: string[]): string[];
+  };
+  const folders = findControlFolders(root, [path.join(root, "node_modules"), path.join(root, "out")]);
+  expect(folders.map((f) => path.relative(root, f)).sort()).toEqual(["PartnerGuard", "PartnerGuardGridBadge"]);
+  for (const folder of folders)
+    expect(existsSync(path.resolve(folder, "..", "webpack.config.js")) && path.resolve(folder, "..")).toBe(root);
 });

@@ -10,6 +10,7 @@ import { DEFAULT_POLICY } from "../../src/core/policy";
 import {
   Account,
   CONTROL_NAME,
+  GRID_BADGE_CONTROL_NAME,
   EnvironmentVariables,
   OutreachDecision,
   OutreachExceptionTable,
@@ -161,33 +162,109 @@ describe("packSolution", () => {
     expect(text(unmanaged.get("customizations.xml"))).toContain(`<FileName>/${dir}ControlManifest.xml</FileName>`);
   });
 
-  it("names the control <publisherprefix>_<namespace>.<constructor> everywhere, as exports do", () => {
+  it("names the controls <publisherprefix>_<namespace>.<constructor> everywhere, as exports do", () => {
     const solution = text(unmanaged.get("solution.xml"));
     const c = text(unmanaged.get("customizations.xml"));
     const prefix = elements(elements(solution, "Publisher")[0].inner, "CustomizationPrefix")[0].inner.trim();
     const names = elements(c, "CustomControl").map((cc) => elements(cc.inner, "Name")[0].inner.trim());
-    expect(names).toHaveLength(1);
-    const manifest = text(unmanaged.get(`Controls/${names[0]}/ControlManifest.xml`));
-    // The built manifest inside keeps its own namespace and constructor (Creator Kit: cat_PowerCAT.Breadcrumb
-    // holds <control namespace="PowerCAT" constructor="Breadcrumb">); the prefix is the solution's.
-    const control = /<control\b[^>]*>/.exec(manifest)?.[0] ?? "";
-    const namespace = /\snamespace="([^"]+)"/.exec(control)?.[1];
-    const ctor = /\sconstructor="([^"]+)"/.exec(control)?.[1];
-    expect(names[0]).toBe(`${prefix}_${namespace}.${ctor}`);
+    // The card and the grid badge.
+    expect(names).toEqual([CONTROL_NAME, GRID_BADGE_CONTROL_NAME]);
+    for (const name of names) {
+      const manifest = text(unmanaged.get(`Controls/${name}/ControlManifest.xml`));
+      // The built manifest inside keeps its own namespace and constructor (Creator Kit: cat_PowerCAT.Breadcrumb
+      // holds <control namespace="PowerCAT" constructor="Breadcrumb">); the prefix is the solution's.
+      const control = /<control\b[^>]*>/.exec(manifest)?.[0] ?? "";
+      const namespace = /\snamespace="([^"]+)"/.exec(control)?.[1];
+      const ctor = /\sconstructor="([^"]+)"/.exec(control)?.[1];
+      expect(name).toBe(`${prefix}_${namespace}.${ctor}`);
+    }
     expect(
       elements(solution, "RootComponent")
         .filter((r) => r.attrs.type === "66")
         .map((r) => r.attrs.schemaName),
     ).toEqual(names);
+    // Forms host the card; the account grid names the badge as its customizer.
     const formControls = new Set(
-      elements(c, "customControl")
-        .map((cc) => cc.attrs.name)
-        .filter((n) => n !== undefined && !n.startsWith("Microsoft.")),
+      elements(c, "systemform").flatMap((f) =>
+        elements(f.inner, "customControl")
+          .map((cc) => cc.attrs.name)
+          .filter((n) => n !== undefined && !n.startsWith("Microsoft.")),
+      ),
     );
-    expect([...formControls]).toEqual(names);
+    expect([...formControls]).toEqual([CONTROL_NAME]);
+    expect(elements(c, "GridCustomizerControlFullName").map((p) => p.inner.trim())).toEqual([
+      GRID_BADGE_CONTROL_NAME,
+      GRID_BADGE_CONTROL_NAME,
+      GRID_BADGE_CONTROL_NAME,
+    ]);
     expect(
-      [...unmanaged.keys()].filter((k) => k.startsWith("Controls/") && !k.startsWith(`Controls/${names[0]}/`)),
+      [...unmanaged.keys()].filter(
+        (k) => k.startsWith("Controls/") && !names.some((n) => k.startsWith(`Controls/${n}/`)),
+      ),
     ).toEqual([]);
+  });
+
+  it("ships the grid badge: manifest, bundle and both .resx under Controls/<prefix>_PartnerGuard.PartnerGuardGridBadge/", () => {
+    const dir = `Controls/${GRID_BADGE_CONTROL_NAME}/`;
+    const manifest = text(unmanaged.get(`${dir}ControlManifest.xml`));
+    expect(manifest).toContain('<code path="bundle.js"');
+    expect(unmanaged.has(`${dir}bundle.js`)).toBe(true);
+    for (const lcid of [1033, 1031]) {
+      expect(manifest).toContain(`strings/PartnerGuardGridBadge.${lcid}.resx`);
+      expect(unmanaged.has(`${dir}strings/PartnerGuardGridBadge.${lcid}.resx`)).toBe(true);
+    }
+    expect(text(unmanaged.get("customizations.xml"))).toContain(`<FileName>/${dir}ControlManifest.xml</FileName>`);
+  });
+
+  it("sets the Power Apps grid with the badge as customizer on account's grids, in the 2026 export's shape", () => {
+    const c = text(unmanaged.get("customizations.xml"));
+    const entities = elements(c, "Entity");
+    const withConfig = entities.filter((e) => elements(e.inner, "CustomControlDefaultConfigs").length > 0);
+    expect(withConfig.map((e) => elements(e.inner, "Name")[0].inner.trim())).toEqual(["Account"]);
+    const account = withConfig[0].inner;
+    // A sibling of RibbonDiffXml under <Entity>, after it, as the export writes it.
+    expect(account.indexOf("<CustomControlDefaultConfigs>")).toBeGreaterThan(account.indexOf("</RibbonDiffXml>"));
+    const config = elements(account, "CustomControlDefaultConfig");
+    expect(config).toHaveLength(1);
+    // No id, no type code: the export keys it by its table.
+    expect(elements(config[0].inner, "CustomControlDefaultConfigId")).toEqual([]);
+    expect(elements(config[0].inner, "IntroducedVersion").map((v) => v.inner)).toEqual(["1.0"]);
+    const controls = elements(elements(config[0].inner, "controlDescription")[0].inner, "customControl");
+    expect(controls.map((cc) => [cc.attrs.id, cc.attrs.formFactor, cc.attrs.name])).toEqual([
+      ["{E7A81278-8635-4d9e-8D4D-59480B391C5B}", undefined, undefined],
+      [undefined, "0", "Microsoft.PowerApps.PowerAppsOneGrid"],
+      [undefined, "1", "Microsoft.PowerApps.PowerAppsOneGrid"],
+      [undefined, "2", "Microsoft.PowerApps.PowerAppsOneGrid"],
+    ]);
+    for (const cc of controls.slice(1)) {
+      const p = elements(cc.inner, "GridCustomizerControlFullName")[0];
+      expect(p.attrs).toEqual({ static: "true", type: "SingleLine.Text" });
+      expect(p.inner).toBe(GRID_BADGE_CONTROL_NAME);
+      // Read-only, as account's default grid: the badge changes how a cell looks, never its data.
+      expect(elements(cc.inner, "EnableEditing")[0].inner).toBe("no");
+    }
+  });
+
+  it("ships the three account views with the account table, none of them a default or a replacement", () => {
+    const c = text(unmanaged.get("customizations.xml"));
+    const account = elements(c, "Entity").find((e) => /<Name [^>]*>Account<\/Name>/.test(e.inner))!;
+    const views = elements(account.inner, "savedquery");
+    expect(
+      views.map(
+        (v) => elements(v.inner, "LocalizedName").find((l) => l.attrs.languagecode === "1033")?.attrs.description,
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        "Accounts clear for outreach",
+        "Accounts with a partner of record",
+        "Accounts PartnerGuard could not verify",
+      ]),
+    );
+    expect(views).toHaveLength(3);
+    for (const v of views) {
+      expect(elements(v.inner, "isdefault")[0].inner).toBe("0");
+      expect(elements(v.inner, "querytype")[0].inner).toBe("0");
+    }
   });
 
   it("gives environment variables their defaults: the policy is DEFAULT_POLICY as JSON, Graph off", () => {

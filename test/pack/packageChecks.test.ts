@@ -6,8 +6,9 @@ import { checkPackage } from "../../src/pack/checks/packageChecks";
 import { readSource } from "../../src/pack/readSource";
 import { formatProblem } from "../../src/pack/errors";
 import { webResourceZipPath } from "../../src/pack/render/webResource";
-import { CONTROL_NAME, OutreachDecision, WebResources } from "../../src/schema";
-import { Fixture, REPO, makeFixture } from "./fixture";
+import { CONTROL_NAME, GRID_BADGE_CONTROL_NAME, OutreachDecision, WebResources } from "../../src/schema";
+import { validateCustomizations } from "../../src/pack/checks/schemaValidation";
+import { Fixture, REPO, SCHEMAS, makeFixture } from "./fixture";
 
 async function entriesOf(fx: Fixture): Promise<ZipEntries> {
   const read = await readSource(fx.root);
@@ -72,6 +73,37 @@ describe("checkPackage", () => {
         `^z/customizations\\.xml:\\d+: form control ${unprefixed.replace(/\./g, "\\.")} is neither a control of the package`,
       ),
     );
+  });
+
+  it("flags a grid customizer the package does not ship (the grid would show no badge, silently)", () => {
+    const unprefixed = GRID_BADGE_CONTROL_NAME.slice(GRID_BADGE_CONTROL_NAME.indexOf("_") + 1);
+    const c = Buffer.from(entries.get("customizations.xml")!).toString("utf8");
+    entries.set(
+      "customizations.xml",
+      new Uint8Array(
+        Buffer.from(
+          c
+            .split(`>${GRID_BADGE_CONTROL_NAME}</GridCustomizerControlFullName>`)
+            .join(`>${unprefixed}</GridCustomizerControlFullName>`),
+        ),
+      ),
+    );
+    const problems = checkPackage("z", entries).map(formatProblem);
+    expect(problems).toHaveLength(3); // one per form factor
+    expect(problems[0]).toMatch(
+      /^z\/customizations\.xml:\d+: grid customizer PartnerGuard\.PartnerGuardGridBadge is not a control of the package/,
+    );
+  });
+
+  it("validates the grid configuration against the schema, the missing id apart, and refuses a broken one", async () => {
+    const c = Buffer.from(entries.get("customizations.xml")!).toString("utf8");
+    expect(await validateCustomizations(c, SCHEMAS)).toEqual([]);
+    const broken = c.replace(
+      `<customControl id="{E7A81278-8635-4d9e-8D4D-59480B391C5B}">\n`,
+      `<customControl id="{E7A81278-8635-4d9e-8D4D-59480B391C5B}">\n<columns />\n`,
+    );
+    expect(broken).not.toBe(c);
+    expect((await validateCustomizations(broken, SCHEMAS)).map((p) => p.message).join("\n")).toMatch(/columns/);
   });
 
   it("flags a root component that resolves to nothing, and a component without one", () => {
@@ -144,10 +176,20 @@ describe("checkPackage", () => {
     );
     if (!present) return;
     await cp(path.dirname(built), path.join(fx.root, "out", "controls", "PartnerGuard"), { recursive: true });
+    // The grid badge, built by the same pcf-scripts run (when it is there: an older out/ has only the card).
+    const badge = path.join(path.dirname(path.dirname(built)), "PartnerGuardGridBadge");
+    const badgeBuilt = await stat(badge).then(
+      () => true,
+      () => false,
+    );
+    if (badgeBuilt)
+      await cp(badge, path.join(fx.root, "out", "controls", "PartnerGuardGridBadge"), { recursive: true });
     const real = await entriesOf(fx);
     expect(checkPackage("z", real)).toEqual([]);
-    expect(Buffer.from(real.get(`Controls/${CONTROL_NAME}/ControlManifest.xml`)!).toString("utf8")).toContain(
-      "<built-by",
-    );
+    for (const name of badgeBuilt ? [CONTROL_NAME, GRID_BADGE_CONTROL_NAME] : [CONTROL_NAME])
+      expect(Buffer.from(real.get(`Controls/${name}/ControlManifest.xml`)!).toString("utf8")).toContain("<built-by");
+    if (badgeBuilt)
+      for (const lcid of [1033, 1031])
+        expect(real.has(`Controls/${GRID_BADGE_CONTROL_NAME}/strings/PartnerGuardGridBadge.${lcid}.resx`)).toBe(true);
   });
 });

@@ -167,6 +167,28 @@ export function checkPackage(zipName: string, entries: Map<string, Uint8Array>):
       );
     }
   }
+  // A table's grid configuration: its controls are the platform's, and its customizer one the
+  // package ships (a name the org does not have leaves the grid without the badge, silently).
+  for (const config of elements(customizations, "CustomControlDefaultConfig")) {
+    for (const cc of elements(config.inner, "customControl")) {
+      const name = cc.attrs.name;
+      if (name !== undefined && !controls.has(name) && !PLATFORM_CONTROL_NAMESPACES.some((ns) => name.startsWith(ns)))
+        at(
+          "customizations.xml",
+          config.line - 1 + cc.line,
+          `grid control ${name} is neither the package's nor the platform's`,
+        );
+    }
+    for (const p of elements(config.inner, "GridCustomizerControlFullName")) {
+      const name = p.inner.trim();
+      if (name !== "" && !controls.has(name))
+        at(
+          "customizations.xml",
+          config.line - 1 + p.line,
+          `grid customizer ${name} is not a control of the package (${[...controls].join(", ") || "none"})`,
+        );
+    }
+  }
   // A form shown to a role the package does not ship is shown to nobody that role was meant for.
   for (const form of elements(customizations, "systemform")) {
     for (const conditions of elements(form.inner, "DisplayConditions")) {

@@ -38,6 +38,16 @@ export const NEWER_THAN_SCHEMA: readonly NewerConstruct[] = [
     strip: (xml) =>
       xml.replace(/<AppModule>[\s\S]*?<\/AppModule>/g, (app) => app.replace(/<(statecode|statuscode)>\d+<\/\1>/g, "")),
   },
+  {
+    construct: "<CustomControlDefaultConfig> without <CustomControlDefaultConfigId>",
+    reason:
+      "The 2026 reference export writes a table's grid configuration keyed by its table, with no id (ribbon-export-2026/customizations.xml, line 623); the 2018 schema requires the id. The validated copy gets a placeholder id on the same line; everything else in the configuration is validated.",
+    strip: (xml) =>
+      xml.replace(
+        /<CustomControlDefaultConfig>(?!\s*<(PrimaryEntityTypeCode|CustomControlDefaultConfigId)>)/g,
+        "<CustomControlDefaultConfig><CustomControlDefaultConfigId>{00000000-0000-0000-0000-000000000000}</CustomControlDefaultConfigId>",
+      ),
+  },
 ];
 
 /** Default location of the schemas: beside the repository, as the design docs keep them. */

@@ -54,7 +54,8 @@ export interface AppDefinition {
   /**
    * Tables of the app. For our own tables the app lists every form and view we ship; for account
    * only the PartnerGuard form (an app that lists forms shows only those, so in this app the card
-   * is always there), and no account views, so the org's account views all stay available.
+   * is always there), and no account views, so the org's account views all stay available (ours,
+   * model/accountViews.ts, among them; the site map links to them).
    */
   tables: string[];
   /** System dashboards of the app, by key (model/approvals.ts). */
@@ -149,7 +150,32 @@ export const APP: AppDefinition = {
         {
           id: "pg_group_accounts",
           title: { 1033: "Accounts", 1031: "Firmen" },
-          subAreas: [{ id: "pg_subarea_accounts", table: Account.logicalName }],
+          subAreas: [
+            // The stored verdict's lists (model/accountViews.ts). The app lists no account views as
+            // components, so every account view of the org stays available here too.
+            {
+              id: "pg_subarea_accounts_clear",
+              title: { 1033: "Accounts clear for outreach", 1031: "Firmen, die angesprochen werden dürfen" },
+              table: Account.logicalName,
+              viewKey: "clear-for-outreach",
+            },
+            {
+              id: "pg_subarea_accounts_partner",
+              title: { 1033: "Accounts with a partner of record", 1031: "Firmen mit zuständigem Partner" },
+              table: Account.logicalName,
+              viewKey: "partner-of-record",
+            },
+            {
+              id: "pg_subarea_accounts_unverified",
+              title: {
+                1033: "Accounts PartnerGuard could not verify",
+                1031: "Firmen, die PartnerGuard nicht prüfen konnte",
+              },
+              table: Account.logicalName,
+              viewKey: "not-verified",
+            },
+            { id: "pg_subarea_accounts", table: Account.logicalName },
+          ],
         },
       ],
     },

@@ -69,12 +69,39 @@ export interface MainForm {
 /** `querytype` values of savedquery the platform uses for the system views of a table. */
 export const QueryType = { public: 0, advancedFind: 1, associated: 2, quickFind: 4, lookup: 64 } as const;
 
-interface ViewCondition {
+export interface ViewCondition {
   /** Alias of one of the view's `links` when the column is the linked table's; else the view's table. */
   entityname?: string;
   attribute: string;
-  operator: "eq" | "ne" | "null" | "not-null" | "last-x-days" | "next-x-days" | "on-or-after" | "eq-userid";
+  /**
+   * FetchXML operators (powerapps-docs `fetchxml/reference/operators.md`). The relative date ones
+   * (`today`, `yesterday`, `next-x-*`, `last-x-*`, `olderthan-x-*`) compare with the moment the
+   * view runs, in the calling user's time zone: a view that uses them is never stale.
+   */
+  operator:
+    | "eq"
+    | "ne"
+    | "null"
+    | "not-null"
+    | "in"
+    | "today"
+    | "yesterday"
+    | "last-x-days"
+    | "next-x-days"
+    | "next-x-years"
+    | "olderthan-x-days"
+    | "on-or-after"
+    | "eq-userid";
   value?: string | number;
+  /** The list of an `in` condition, written as `<value>` children. */
+  values?: readonly (string | number)[];
+}
+
+/** A nested `<filter>` (and/or) of conditions and further filters, inside the view's top-level `and`. */
+export interface ViewFilter {
+  type: "and" | "or";
+  conditions: readonly ViewCondition[];
+  filters?: readonly ViewFilter[];
 }
 
 /**
@@ -100,6 +127,8 @@ export interface View {
   /** Grid columns: the table's own columns or system columns (createdby, createdon...). */
   columns: string[];
   conditions: ViewCondition[];
+  /** Nested filters, and-ed with `conditions` (an `or` of several conditions needs one). */
+  filters?: ViewFilter[];
   links?: ViewLink[];
   order: { attribute: string; descending: boolean }[];
 }

@@ -4,7 +4,7 @@ import { ENVIRONMENT_VARIABLES } from "../model/environmentVariables";
 import { ROLES } from "../model/roles";
 import { TABLES } from "../model/tables";
 import { WEB_RESOURCES } from "../model/webResources";
-import { Account, CONTROL_NAME, PUBLISHER_PREFIX, SolutionIdentity } from "../../schema";
+import { Account, CONTROL_NAME, GRID_BADGE_CONTROL_NAME, PUBLISHER_PREFIX, SolutionIdentity } from "../../schema";
 import { roleId } from "./role";
 import { APP } from "../model/app";
 import { DASHBOARDS } from "../model/approvals";
@@ -55,6 +55,9 @@ function rootComponents(): RootComponentRef[] {
     // The app's site map and the app are named by unique name, in type order, as a 2025 export writes them.
     { type: ComponentType.siteMap, schemaName: APP.siteMapUniqueName, behavior: 0 },
     { type: ComponentType.customControl, schemaName: CONTROL_NAME, behavior: 0 },
+    // The account grid's configuration (type 68) rides with account (behavior 2), as the 2026
+    // reference export carries its table's <CustomControlDefaultConfigs> with only the table rooted.
+    { type: ComponentType.customControl, schemaName: GRID_BADGE_CONTROL_NAME, behavior: 0 },
     ...FIELD_SECURITY_PROFILES.map((p) => ({
       type: ComponentType.fieldSecurityProfile,
       id: fieldSecurityProfileId(p),

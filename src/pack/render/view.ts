@@ -1,18 +1,32 @@
 /** Saved queries (views): layoutxml for the grid, fetchxml for the rows. */
 import { el, XmlElement } from "../xml";
 import { stableGuid } from "../guid";
-import { QueryType, Table, View } from "../model/types";
+import { QueryType, Table, View, ViewCondition, ViewFilter } from "../model/types";
 import { isSystemColumn } from "../model/systemColumns";
 import { labelList } from "./labels";
 import { INTRODUCED_VERSION } from "./attributes";
 
 export const viewId = (entity: string, key: string): string => stableGuid("view", entity, key);
 
+/**
+ * What a view needs to know of its table: one of ours (model/tables.ts) or a standard one we add
+ * columns to (account: model/accountViews.ts lists the standard columns its views name).
+ */
+export type ViewTable = Pick<Table, "logicalName" | "primaryId" | "primaryName"> & {
+  columns: readonly { logicalName: string }[];
+};
+
 /** Columns a view of `table` may name: its own, its primary key and the platform's system columns. */
-const knows = (table: Table, name: string) =>
+const knows = (table: ViewTable, name: string) =>
   name === table.primaryId || isSystemColumn(name) || table.columns.some((c) => c.logicalName === name);
 
-function checkView(table: Table, view: View): void {
+/** Every condition of the view, nested filters included. */
+function allConditions(view: View): ViewCondition[] {
+  const walk = (f: ViewFilter): ViewCondition[] => [...f.conditions, ...(f.filters ?? []).flatMap(walk)];
+  return [...view.conditions, ...(view.filters ?? []).flatMap(walk)];
+}
+
+function checkView(table: ViewTable, view: View): void {
   const fail = (what: string) => {
     throw new Error(`view ${view.key} of ${table.logicalName} ${what}`);
   };
@@ -21,13 +35,25 @@ function checkView(table: Table, view: View): void {
     if (!knows(table, name)) fail(`names unknown column ${name}`);
   for (const link of view.links ?? [])
     if (!knows(table, link.to)) fail(`links ${link.table} to unknown column ${link.to}`);
-  for (const c of view.conditions) {
+  for (const c of allConditions(view)) {
     if (c.entityname === undefined ? !knows(table, c.attribute) : !aliases.has(c.entityname))
       fail(`has a condition on unknown ${c.entityname ?? table.logicalName}.${c.attribute}`);
+    if ((c.operator === "in") !== (c.values !== undefined && c.values.length > 0))
+      fail(`has a condition on ${c.attribute}: an in condition needs values, and only it takes them`);
   }
 }
 
-export function renderView(table: Table, view: View): XmlElement {
+const renderCondition = (c: ViewCondition): XmlElement =>
+  el(
+    "condition",
+    { entityname: c.entityname, attribute: c.attribute, operator: c.operator, value: c.value },
+    ...(c.values ?? []).map((v) => el("value", {}, v)),
+  );
+
+const renderFilter = (f: ViewFilter): XmlElement =>
+  el("filter", { type: f.type }, ...f.conditions.map(renderCondition), ...(f.filters ?? []).map(renderFilter));
+
+export function renderView(table: ViewTable, view: View): XmlElement {
   checkView(table, view);
   const isQuickFind = view.queryType === QueryType.quickFind;
   const grid = el(
@@ -39,9 +65,7 @@ export function renderView(table: Table, view: View): XmlElement {
       ...view.columns.map((c) => el("cell", { name: c, width: c === table.primaryName ? 200 : 150 })),
     ),
   );
-  const conditions = view.conditions.map((c) =>
-    el("condition", { entityname: c.entityname, attribute: c.attribute, operator: c.operator, value: c.value }),
-  );
+  const conditions = [...view.conditions.map(renderCondition), ...(view.filters ?? []).map(renderFilter)];
   // Joined for conditions only ("has no decision": outer link, linked key null), so no attributes.
   const links = (view.links ?? []).map((l) =>
     el("link-entity", { name: l.table, from: l.from, to: l.to, "link-type": l.type, alias: l.alias }),

@@ -28,6 +28,7 @@ import {
   exceptionsFetchXml,
   mapExceptions,
   mapRows,
+  newestFirst,
 } from "../dataverseSource";
 import { SourceError, toFailure } from "../failures";
 
@@ -547,18 +548,6 @@ export async function walkHierarchy(
     );
     wanted = parentsOf(added);
   }
-}
-
-/** Newest first, as the requests' query orders them (`createdon` descending, then id). */
-function newestFirst(a: Row, b: Row): number {
-  const E = OutreachExceptionTable;
-  const text = (v: unknown) => (typeof v === "string" ? v : "");
-  const x = text(a[E.createdOn]);
-  const y = text(b[E.createdOn]);
-  if (x !== y) return x < y ? 1 : -1;
-  const i = text(a[E.id]);
-  const j = text(b[E.id]);
-  return i < j ? -1 : i > j ? 1 : 0;
 }
 
 /**
