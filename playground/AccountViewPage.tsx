@@ -13,6 +13,7 @@
  */
 import * as React from "react";
 import {
+  CheckboxVisibility,
   CommandBar,
   DetailsList,
   DetailsListLayoutMode,
@@ -29,8 +30,7 @@ import {
 import { Account, OUTREACH_ACTIVITY, OutreachAudit, ScriptFunctions, StoredVerdict } from "../src/schema";
 import { FORMATTED, Row, WebApiHost, normalizeGuid } from "../src/sources/webApi";
 import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
-import { sharedSettled } from "../src/sources/sharedResolution";
-import { LOCALES, makeTranslate, verdictLine } from "../src/text/verdictText";
+import { LOCALES } from "../src/text/verdictText";
 import {
   CommandDefinitionModel,
   CommandState,
@@ -178,7 +178,9 @@ function offReason(state: CommandState): string {
     if (o.how === "failed") return `${o.functionName ?? o.rule} failed (${o.detail ?? "no detail"})`;
     if (o.functionName === ScriptFunctions.gridEnableRule) return "no selected account is clear for outreach";
     if (o.functionName === ScriptFunctions.gridEveryAllowed)
-      return "PartnerGuard allows it only when every account it acts on is clear for outreach";
+      return "PartnerGuard allows it only when every selected account is clear for outreach";
+    if (o.functionName === ScriptFunctions.gridEveryOnPageAllowed)
+      return "PartnerGuard allows it only when every account on the page is clear for outreach";
     if (o.how === "platform" || o.how === "selectionCount") return "select at least one account";
     return `${o.rule} is false`;
   });
@@ -187,11 +189,12 @@ function offReason(state: CommandState): string {
 
 interface Props {
   languageId: number;
-  strings: Map<string, string>;
   host: WebApiHost;
   emulator: DataverseEmulator;
   customizationsXml: string;
   partnerIds: string[];
+  /** The run of `partnerguard sync --verdicts` whose stored columns the org holds. */
+  sync: { exitCode: number; errors: string[]; asOf: string };
   opened: { entityName: string; parameters: Record<string, unknown> }[];
   /** Opens an account's form, where the playground has one for it (a demo scenario). */
   isScenario(accountId: string): boolean;
@@ -204,9 +207,8 @@ interface GridItem {
 }
 
 export function AccountViewPage(props: Props) {
-  const { languageId, strings, host, emulator, customizationsXml, partnerIds, opened, isScenario, openAccount } = props;
+  const { languageId, host, emulator, customizationsXml, partnerIds, sync, opened, isScenario, openAccount } = props;
   const locale = LOCALES[languageId];
-  const t = React.useMemo(() => makeTranslate((k) => strings.get(k) ?? k), [strings]);
   const ribbon = React.useMemo(() => readRibbon(customizationsXml), [customizationsXml]);
   const commands = React.useMemo(() => gridCommands(ribbon, languageId), [ribbon, languageId]);
   const views = React.useMemo(() => {
@@ -411,7 +413,6 @@ export function AccountViewPage(props: Props) {
     setResults(lines);
   };
 
-  const nameOf = (id: string) => str(items.find((i) => i.key === id)?.row[Account.name]) || id;
   const commandItems: ICommandBarItemProps[] = commands.map((c) => {
     const state = states[c.key];
     return {
@@ -429,16 +430,12 @@ export function AccountViewPage(props: Props) {
   const offLines = commands
     .map((c) => ({ c, state: states[c.key] }))
     .filter(({ state }) => state && !state.enabled && selectedIds.length > 0);
-  // The live verdicts the shipped script resolved for the selection, where it shares them per account.
-  const verdictLines = selectedIds
-    .map((id) => ({ id, settled: sharedSettled(id) }))
-    .filter((v) => v.settled && v.settled.verdict.outreach !== "allowed");
   const openedHere = opened.slice(openedBefore);
   const columns: IColumn[] = (view?.columns ?? []).map((c, index) => ({
     key: c.name,
     name: view?.labels[c.name]?.[languageId] ?? c.displayName ?? c.name,
     fieldName: c.name,
-    minWidth: c.dataType === "OptionSet" && c.name === StoredVerdict.outreach ? 200 : 90,
+    minWidth: c.name === StoredVerdict.outreach ? 300 : 90,
     maxWidth: c.width ? Math.max(c.width, 120) + 80 : undefined,
     isResizable: true,
     isMultiline: true,
@@ -475,6 +472,7 @@ export function AccountViewPage(props: Props) {
   return (
     <main
       className="pg-form pg-view"
+      data-testid="account-view"
       aria-labelledby="pg-view-title"
       data-selection={selectionKey}
       data-answered-for={answeredFor ?? "-"}
@@ -498,11 +496,6 @@ export function AccountViewPage(props: Props) {
           {offLines.map(({ c, state }) => (
             <Text key={c.key} variant="small" block>
               {c.label}: off — {offReason(state as CommandState)}.
-            </Text>
-          ))}
-          {verdictLines.map(({ id, settled }) => (
-            <Text key={id} variant="small" block>
-              {nameOf(id)}: {verdictLine(t, settled!.verdict, locale)}
             </Text>
           ))}
         </div>
@@ -537,6 +530,13 @@ export function AccountViewPage(props: Props) {
           }}
         />
       </div>
+      <div className="pg-outreach-panel">
+        <Text variant="small" data-testid="sync-as-of">
+          {sync.exitCode === 0
+            ? `Stored columns as \`partnerguard sync --verdicts --as-of ${sync.asOf}\` wrote them over the demo data; every command checks live.`
+            : `partnerguard sync --verdicts over the demo data failed (exit ${sync.exitCode}): ${sync.errors.join(" ")}`}
+        </Text>
+      </div>
       {customizerError ? (
         <MessageBar messageBarType={MessageBarType.error} isMultiline delayedRender={false}>
           The grid customizer {customizerName} could not be loaded: {customizerError}
@@ -563,6 +563,7 @@ export function AccountViewPage(props: Props) {
           columns={columns}
           selection={selection}
           selectionMode={SelectionMode.multiple}
+          checkboxVisibility={CheckboxVisibility.always}
           setKey={viewId}
           getKey={(item: GridItem) => item.key}
           layoutMode={DetailsListLayoutMode.justified}

@@ -175,6 +175,8 @@ export async function loadCustomizer(
       userId: options.userId,
       userName: options.userName,
       isRTL: false,
+      // The user's Dataverse time zone: the browser's in the playground.
+      getTimeZoneOffsetMinutes: (date?: Date) => -(date ?? new Date()).getTimezoneOffset(),
     },
     mode: {
       allocatedWidth: -1,

@@ -36,7 +36,7 @@ import { AccountViewPage } from "./AccountViewPage";
 import ribbonXml from "../Solution/Entities/account/RibbonDiff.xml";
 import { onSharedResolution, sharedSettled, simulateReload } from "../src/sources/sharedResolution";
 import { LOCALES, makeTranslate, verdictLine } from "../src/text/verdictText";
-import { EnvironmentVariables, OutreachAudit } from "../src/schema";
+import { Account, EnvironmentVariables, OutreachAudit } from "../src/schema";
 import { WebApiHost } from "../src/sources/webApi";
 import { CONFIG_CACHE_PREFIX } from "../src/sources/configSource";
 
@@ -156,8 +156,10 @@ const seam: PlaygroundSeam = {
 function orgEmulator(): DataverseEmulator {
   if (openerPlayground) return (seam.emulator = openerPlayground.emulator);
   const failing = SCENARIOS.filter((s) => s.sourceFailure).map((s) => s.accountId);
+  // ?graph=off: an org that has not turned Microsoft Graph on (no Graph environment variables).
+  const graphSettings = params.get("graph") === "off" ? (e: DataverseEmulator) => e : withGraphSettings;
   const emulator = withUsers(
-    withGraphSettings(
+    graphSettings(
       emulatorFromFeed(feed.rows, {
         latencyMs,
         fault: (request) =>
@@ -176,6 +178,9 @@ function orgEmulator(): DataverseEmulator {
       defaultvalue: JSON.stringify({ freshnessSeconds: Number(freshness) }),
     });
   }
+  // What `partnerguard sync --verdicts` wrote on the accounts (the server ran it over the same data).
+  for (const row of emulator.table(Account.logicalName))
+    Object.assign(row, STORED.verdicts.columns[(row[Account.id] as string).toLowerCase()] ?? {});
   // For the browser tests: another user changing data while the seller is elsewhere.
   seam.emulator = emulator;
   return emulator;
@@ -381,11 +386,11 @@ function App() {
       ) : (
         <AccountViewPage
           languageId={languageId}
-          strings={STRINGS[languageId]}
           host={hostFor(emulator, SIGNED_IN)}
           emulator={emulator}
           customizationsXml={CUSTOMIZATIONS.xml}
           partnerIds={PARTNER_IDS}
+          sync={STORED.verdicts}
           opened={opened}
           isScenario={(accountId) => SCENARIOS.some((x) => x.accountId === accountId)}
           openAccount={(accountId) => {
@@ -632,6 +637,23 @@ async function shippedCustomizations(): Promise<string> {
   return response.text();
 }
 
+/** What the playground server's run of `partnerguard sync --verdicts` over the demo data wrote (storedVerdicts.node.ts). */
+interface StoredVerdicts {
+  columns: Record<string, Record<string, unknown>>;
+  exitCode: number;
+  summary: unknown;
+  errors: string[];
+  asOf: string;
+}
+const STORED: { verdicts: StoredVerdicts } = {
+  verdicts: { columns: {}, exitCode: -1, summary: undefined, errors: ["not loaded"], asOf: "" },
+};
+async function storedVerdicts(): Promise<StoredVerdicts> {
+  const response = await fetch("/playground/stored-verdicts.json");
+  if (!response.ok) throw new Error(`/playground/stored-verdicts.json: ${response.status}`);
+  return (await response.json()) as StoredVerdicts;
+}
+
 /** The demo's partners (the playground's own view lists every other account) and its customers. */
 const PARTNER_IDS = [
   ...new Set(feed.rows.flatMap((r) => (r.partner?.partnerId ? [r.partner.partnerId.toLowerCase()] : []))),
@@ -640,4 +662,5 @@ const PARTNER_IDS = [
 void Promise.all([
   ...LANGUAGES.map(async (l) => (STRINGS[Number(l.key)] = await shippedStrings(Number(l.key)))),
   shippedCustomizations().then((xml) => (CUSTOMIZATIONS.xml = xml)),
+  storedVerdicts().then((v) => (STORED.verdicts = v)),
 ]).then(() => ReactDOM.render(<App />, document.getElementById("root")));
