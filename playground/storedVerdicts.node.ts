@@ -12,6 +12,7 @@ import { Io } from "../cli/io";
 import { parseFeed } from "../src/sources/feedFile";
 import { emulatorFromFeed } from "../src/emulator/fromFeed";
 import { PERSONAS } from "../src/emulator/personas";
+import type { Persona } from "../src/emulator/security";
 import { startWebApiServer } from "../src/emulator/webApiServer";
 import { Account, StoredVerdict } from "../src/schema";
 import { withGraphSettings } from "./demoGraph";
@@ -40,12 +41,23 @@ const COLUMNS = [
 
 /** `asOf`: the moment the sync evaluates at (the demo clock's day by default, like the page). */
 export async function demoStoredVerdicts(feedCsv: string, asOf = DEMO_DATE): Promise<DemoStoredVerdicts> {
+  // The command line's application user (PERSONAS.commandLine, from the verdicts branch), looked up
+  // by name so that this file builds on a tree without it: the sync then reports it cannot run.
+  const appUser = (PERSONAS as Record<string, Persona | undefined>).commandLine;
+  if (!appUser)
+    return {
+      columns: {},
+      exitCode: -1,
+      summary: undefined,
+      errors: ["no command-line application user persona"],
+      asOf,
+    };
   const emulator = withGraphSettings(emulatorFromFeed(parseFeed(feedCsv).rows));
   const appToken = `playground-app-user-${Math.random().toString(36).slice(2)}`;
   const server = await startWebApiServer({
     emulator,
     token: `playground-system-${Math.random().toString(36).slice(2)}`,
-    users: { [appToken]: PERSONAS.commandLine },
+    users: { [appToken]: appUser },
   });
   const out: string[] = [];
   const errors: string[] = [];
