@@ -104,7 +104,12 @@ describe("the account view runs the packed zip's files too", () => {
     expect(customizer).toEqual(["pg_PartnerGuard.PartnerGuardGridBadge"]);
     const { page, problems } = await openPage(h, "?page=accounts&graph=off&latency=50");
     await page.locator('[data-testid="account-grid"][data-loaded="true"]').waitFor();
-    await page.getByRole("img").first().waitFor();
+    // The grid loads its customizer when it mounts (the badges it draws are gridPage.browser.test.ts's).
+    await page.waitForFunction(() =>
+      Object.keys((window as unknown as { playgroundControls?: object }).playgroundControls ?? {}).includes(
+        "PartnerGuard.PartnerGuardGridBadge",
+      ),
+    );
     const scripts = await page.evaluate(() =>
       Array.from(document.scripts)
         .map((s) => s.getAttribute("src"))
