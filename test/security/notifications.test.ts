@@ -117,7 +117,7 @@ describe("a request notifies the approvers", () => {
     const [row] = emulator.table(AppNotification.logicalName);
     // Plain columns hold the name as typed (plain text).
     expect(row[AppNotification.title]).toBe(`Outreach exception requested: ${name}`);
-    const data = JSON.parse(String(row[AppNotification.data])) as { body: string; actions: unknown[] };
+    const data = JSON.parse(row[AppNotification.data] as string) as { body: string; actions: unknown[] };
     expect(data.body).toContain(escapeMarkdown(name));
     expect(data.body).not.toContain("[click](");
     expect(data.body).not.toContain("**Acme**");
@@ -270,7 +270,7 @@ describe("each user reads only their own notifications", () => {
     const emulator = org();
     await request(emulator);
     const [row] = emulator.table(AppNotification.logicalName);
-    const id = String(row[AppNotification.id]);
+    const id = row[AppNotification.id] as string;
     const seller = emulator.as(SELLER);
     await expect(seller.updateRecord(AppNotification.logicalName, id, { title: "changed" })).rejects.toMatchObject({
       status: 403,
