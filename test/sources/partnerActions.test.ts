@@ -149,9 +149,10 @@ describe("request, approve, expire", () => {
     const seller = emulator.as(SELLER);
     await requestException(ctx(emulator, SELLER), await verdictOf(seller), DEFAULT_POLICY, request);
     const v = await verdictOf(emulator.as(APPROVER), APPROVER.id);
-    expect(await decideException(ctx(emulator, APPROVER), v.pendingException!, false, DEFAULT_POLICY)).toEqual({
+    expect(await decideException(ctx(emulator, APPROVER), v.pendingException!, false, DEFAULT_POLICY)).toMatchObject({
       ok: true,
       validUntil: undefined,
+      notified: { notified: true, sent: [{ id: SELLER.id }] },
     });
     const after = await verdictOf(seller);
     expect(after.outreach).toBe("blocked");
