@@ -222,7 +222,8 @@ export class DataverseEmulator implements ImpersonatingHost {
     const known = users?.find((u) => this.idOf(u[SystemUser.id]) === caller.userId);
     const objectId = persona.objectId ? { [SystemUser.objectId]: persona.objectId.toLowerCase() } : {};
     if (known) {
-      Object.assign(known, objectId);
+      // A user row always says whether the user is enabled (systemuser.isdisabled is never null).
+      Object.assign(known, { isdisabled: known.isdisabled ?? false }, objectId);
       this.indexes.clear();
     } else if (users)
       this.insert(SystemUser.logicalName, {
