@@ -17,9 +17,10 @@
  * Used by the playground (in the browser), the tests, and the local Web API server of bench/.
  */
 import { XMLParser } from "fast-xml-parser";
-import { ServerColumns, SystemUser } from "../schema";
+import { RoleTable, SecurityRoleIds, ServerColumns, SystemUser, SystemUserRoles } from "../schema";
 import { FORMATTED, Row, normalizeGuid } from "../sources/webApi";
-import { BusinessUnits } from "./businessUnits";
+import { BusinessUnits, ROOT_BUSINESS_UNIT } from "./businessUnits";
+import { ROLES } from "../pack/model/roles";
 import type {
   CellValue,
   EmulatorHost,
@@ -283,11 +284,55 @@ export class DataverseEmulator implements ImpersonatingHost {
     const known = users?.find((u) => this.idOf(u[SystemUser.id]) === caller.userId);
     const objectId = persona.objectId ? { [SystemUser.objectId]: persona.objectId.toLowerCase() } : {};
     if (known) {
-      Object.assign(known, objectId);
+      // A user row always says whether the user is enabled (systemuser.isdisabled is never null).
+      Object.assign(known, { isdisabled: known.isdisabled ?? false }, objectId);
       this.indexes.clear();
     } else if (users)
-      this.insert(SystemUser.logicalName, { [SystemUser.id]: caller.userId, fullname: persona.name, ...objectId });
+      this.insert(SystemUser.logicalName, {
+        [SystemUser.id]: caller.userId,
+        fullname: persona.name,
+        isdisabled: false,
+        ...objectId,
+      });
+    this.assignRoles(caller.userId, persona);
     return { ...this.hostOf(caller), onBehalfOf: (userId) => this.hostOf(this.impersonated(caller, userId)) };
+  }
+
+  /**
+   * The persona's PartnerGuard roles as the org holds them: a user is given the copy of a role
+   * that belongs to the user's business unit; the root unit's copy has the id the solution ships,
+   * each other unit's copy its own id with `parentrootroleid` naming the root one (role.md).
+   */
+  private assignRoles(userId: string, persona: Persona): void {
+    if (!this.tables.has(RoleTable.logicalName) || !this.tables.has(SystemUserRoles.logicalName)) return;
+    const unit = this.businessUnits.ofUser(userId);
+    const root = ROOT_BUSINESS_UNIT;
+    const assigned = this.table(SystemUserRoles.logicalName);
+    for (const key of persona.roles) {
+      const rootId = SecurityRoleIds[key];
+      const roleId = unit === root ? rootId : `${rootId.slice(0, 24)}${unit.replace(/-/g, "").slice(-12)}`;
+      const roles = this.table(RoleTable.logicalName);
+      const lookupOf = (id: string) => ({ $lookup: RoleTable.logicalName, id });
+      if (!roles.some((r) => this.idOf(r[RoleTable.id]) === roleId))
+        this.insert(RoleTable.logicalName, {
+          [RoleTable.id]: roleId,
+          [RoleTable.name]: ROLES.find((r) => r.key === key)?.name ?? key,
+          [RoleTable.parentRoot]: lookupOf(rootId),
+          [RoleTable.businessUnit]: { $lookup: "businessunit", id: unit },
+          [ServerColumns.owningBusinessUnit]: { $lookup: "businessunit", id: unit },
+        });
+      if (
+        !assigned.some(
+          (a) => this.idOf(a[SystemUserRoles.user]) === userId && this.idOf(a[SystemUserRoles.role]) === roleId,
+        )
+      )
+        this.insert(SystemUserRoles.logicalName, {
+          [SystemUserRoles.id]: newGuid(++this.created),
+          [SystemUserRoles.user]: { $lookup: SystemUser.logicalName, id: userId },
+          [SystemUserRoles.role]: lookupOf(roleId),
+          [ServerColumns.owningBusinessUnit]: { $lookup: "businessunit", id: unit },
+        });
+    }
   }
 
   /** The systemuser id of the user with this Microsoft Entra object id (the `CallerObjectId` header). */
@@ -537,7 +582,7 @@ export class DataverseEmulator implements ImpersonatingHost {
     if (access) {
       // Creating a row owned by someone else is creating it and assigning it: the Create depth must
       // cover the owner (Basic: only oneself) and Assign is needed too.
-      if (owner !== caller.userId) access.require("Assign", entity);
+      if (owner !== caller.userId && !def.createForOwner) access.require("Assign", entity);
       access.requireOn("Create", entity, record, id);
       this.checkAppends(access, entity, record, id, body.lookups);
       for (const column of this.securedIn(entity, body.values))
@@ -759,7 +804,9 @@ export class DataverseEmulator implements ImpersonatingHost {
       index = new Map();
       this.table(table).forEach((r, position) => {
         const v = r[column];
-        const key = this.idOf(v) ?? (typeof v === "number" || typeof v === "boolean" ? String(v) : undefined);
+        // Yes/No columns index as 1/0, the values FetchXML conditions give them.
+        const key =
+          this.idOf(v) ?? (typeof v === "number" ? String(v) : typeof v === "boolean" ? (v ? "1" : "0") : undefined);
         if (key === undefined) return;
         const list = index?.get(key);
         if (list) list.push(position);
@@ -794,7 +841,8 @@ export class DataverseEmulator implements ImpersonatingHost {
     const operator = String(condition.operator);
     if (operator === "in" || operator === "eq-or-above" || operator === "above")
       return this.conditionSet(table, condition);
-    if (operator === "eq" && typeof condition.value === "string")
+    // "true"/"false" name a Yes/No value the index keeps as 1/0: no narrowing, the filter decides.
+    if (operator === "eq" && typeof condition.value === "string" && !/^(true|false)$/i.test(condition.value))
       return new Set([condition.value.replace(/[{}]/g, "").toLowerCase()]);
     return undefined;
   }
@@ -908,9 +956,19 @@ export class DataverseEmulator implements ImpersonatingHost {
     const column = String(condition.attribute);
     const operator = String(condition.operator);
     const raw = record[column];
-    const actual = isLookup(raw) ? raw.id.toLowerCase() : raw;
+    // A Yes/No column compares as 1/0 (FetchXML writes `value="0"` or `value="false"`).
+    const actual = isLookup(raw) ? raw.id.toLowerCase() : typeof raw === "boolean" ? (raw ? 1 : 0) : raw;
     const value = typeof condition.value === "string" ? condition.value.replace(/[{}]/g, "") : undefined;
-    const norm = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : v);
+    const norm = (v: unknown) =>
+      typeof raw === "boolean" && typeof v === "string"
+        ? v.toLowerCase() === "true"
+          ? "1"
+          : v.toLowerCase() === "false"
+            ? "0"
+            : v
+        : typeof v === "string"
+          ? v.toLowerCase()
+          : v;
     switch (operator) {
       case "eq":
         return String(norm(actual)) === String(norm(value));

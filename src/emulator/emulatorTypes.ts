@@ -47,6 +47,12 @@ export interface TableDefinition {
   secured?: readonly string[];
   /** Rows of the table can be merged (the Web API `Merge` action: account, contact, lead, incident). */
   mergeable?: boolean;
+  /**
+   * A row may be created for another owner with the Create privilege alone, at a depth covering
+   * that owner's business unit (no Assign): in-app notifications, whose documentation names only
+   * that privilege for "send in-app notifications to others" (send-in-app-notifications.md).
+   */
+  createForOwner?: boolean;
 }
 
 /** The Web API `Merge` action's parameters (merge.ts). */

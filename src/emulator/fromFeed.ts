@@ -6,6 +6,10 @@
 import { FeedRow } from "../core/feed";
 import {
   Account,
+  AppNotification,
+  AppNotificationIcon,
+  AppNotificationPriority,
+  AppNotificationToast,
   Association,
   AssociationAlternateKey,
   AssociationSourceCodes,
@@ -21,6 +25,8 @@ import {
   OutreachExceptionTable,
   RelationshipTypeCodes,
   RelationshipTypeLabels,
+  RoleTable,
+  SystemUserRoles,
   ENGAGEMENT_ACTIVITY,
   OUTREACH_ACTIVITY_REGARDING_ACCOUNT,
   StoredOutreachCodes,
@@ -108,6 +114,38 @@ const DEFINITIONS: Record<string, TableDefinition> = {
       [OutreachAudit.verdict]: labels(AuditVerdictCodes, AuditVerdictLabels),
       [OutreachAudit.decision]: labels(AuditDecisionCodes, AuditDecisionLabels),
     },
+  },
+  // In-app notifications (appnotification.md): user-owned, one row per recipient (its owner).
+  [AppNotification.logicalName]: {
+    primaryId: AppNotification.id,
+    primaryName: AppNotification.title,
+    createForOwner: true,
+    choices: {
+      [AppNotification.iconType]: {
+        [AppNotificationIcon.info]: "Info",
+        [AppNotificationIcon.success]: "Success",
+        [AppNotificationIcon.failure]: "Failure",
+        [AppNotificationIcon.warning]: "Warning",
+      },
+      [AppNotification.toastType]: {
+        [AppNotificationToast.timed]: "Timed",
+        [AppNotificationToast.hidden]: "Hidden",
+      },
+      [AppNotification.priority]: {
+        [AppNotificationPriority.normal]: "Normal",
+        [AppNotificationPriority.high]: "High",
+      },
+    },
+  },
+  // Security roles (business-owned: each business unit has its copy) and who holds which.
+  [RoleTable.logicalName]: {
+    primaryId: RoleTable.id,
+    primaryName: RoleTable.name,
+    lookups: { [RoleTable.parentRoot]: RoleTable.logicalName },
+  },
+  [SystemUserRoles.logicalName]: {
+    primaryId: SystemUserRoles.id,
+    lookups: { [SystemUserRoles.user]: "systemuser", [SystemUserRoles.role]: RoleTable.logicalName },
   },
   environmentvariabledefinition: { primaryId: "environmentvariabledefinitionid", primaryName: "schemaname" },
   environmentvariablevalue: { primaryId: "environmentvariablevalueid" },
