@@ -18,6 +18,7 @@
  */
 import { XMLParser } from "fast-xml-parser";
 import { ServerColumns, SystemUser } from "../schema";
+import { isCalendarDate } from "../core/dates";
 import { FORMATTED, Row, normalizeGuid } from "../sources/webApi";
 import { BusinessUnits } from "./businessUnits";
 import type {
@@ -85,6 +86,8 @@ interface Caller {
   access?: PersonaAccess;
   delegate?: Caller;
   refusal?: EmulatorError;
+  /** Inside a change set: how to undo each write, newest last. */
+  undo?: (() => void)[];
 }
 
 const SYSTEM: Caller = { userId: SYSTEM_USER_ID };
@@ -114,6 +117,39 @@ const parser = new XMLParser({
   isArray: (name, _path, _leaf, isAttribute) =>
     !isAttribute && ["attribute", "condition", "link-entity", "filter", "order", "value"].includes(name),
 });
+
+/**
+ * A value the Web API cannot take for the column is refused as the service refuses it: a date-only
+ * column is `Edm.Date` ("2026-06-01"; "Cannot convert the literal … to the expected type
+ * 'Edm.Date'", platform-facts F), another date column `Edm.DateTimeOffset`, and a choice column only
+ * takes its options' values (the platform's validation error, 0x80044331 family: "A validation
+ * error occurred. The value … of '…' on record of type '…' is outside the valid range." [community]).
+ */
+function checkValue(entity: string, def: TableDefinition, column: string, value: unknown): void {
+  if (value === null || value === undefined) return;
+  const date = def.dates?.[column];
+  const literal = typeof value === "string" ? value : JSON.stringify(value);
+  if (date === "date" && (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value) || !isCalendarDate(value)))
+    throw new EmulatorError(400, `Cannot convert the literal '${literal}' to the expected type 'Edm.Date'.`, "0x0");
+  if (
+    date === "datetime" &&
+    (typeof value !== "string" ||
+      !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) ||
+      Number.isNaN(Date.parse(value)))
+  )
+    throw new EmulatorError(
+      400,
+      `Cannot convert the literal '${literal}' to the expected type 'Edm.DateTimeOffset'.`,
+      "0x0",
+    );
+  const options = def.choices?.[column];
+  if (options && !(typeof value === "number" && Object.hasOwn(options, value)))
+    throw new EmulatorError(
+      400,
+      `A validation error occurred. The value ${literal} of '${column}' on record of type '${entity}' is outside the valid range.`,
+      "0x80044331",
+    );
+}
 
 function isLookup(v: CellValue): v is LookupValue {
   return typeof v === "object" && v !== null && "$lookup" in v;
@@ -202,6 +238,23 @@ export class DataverseEmulator implements ImpersonatingHost {
     return this.mergeAs(SYSTEM, request);
   }
 
+  transaction(): { host: EmulatorHost; rollback(): void } {
+    return this.transactionOf(SYSTEM);
+  }
+
+  /** A change set as `caller`: writes through the host log how to undo them; rollback undoes them, newest first. */
+  private transactionOf(caller: Caller): { host: EmulatorHost; rollback(): void } {
+    const undo: (() => void)[] = [];
+    return {
+      host: this.hostOf({ ...caller, undo }),
+      rollback: () => {
+        for (const step of undo.reverse()) step();
+        undo.length = 0;
+        this.indexes.clear();
+      },
+    };
+  }
+
   /** The system (application) user acting on behalf of a user: it holds every privilege, Delegate included. */
   onBehalfOf(userId: string): EmulatorHost {
     return this.hostOf(this.impersonated(SYSTEM, userId));
@@ -247,6 +300,7 @@ export class DataverseEmulator implements ImpersonatingHost {
       upsertByKey: (entity, key, data) => this.upsert(caller, entity, key, data),
       fetchXmlPage: (entity, fetchXml) => this.page(caller, entity, fetchXml),
       merge: (request) => this.mergeAs(caller, request),
+      transaction: () => this.transactionOf(caller),
     };
   }
 
@@ -386,7 +440,9 @@ export class DataverseEmulator implements ImpersonatingHost {
       for (const { table, row } of doomed) caller.access?.requireOn("Delete", table, row, this.rowId(table, row));
       for (const { table, row } of doomed) {
         const rows = this.table(table);
-        rows.splice(rows.indexOf(row), 1);
+        const at = rows.indexOf(row);
+        rows.splice(at, 1);
+        caller.undo?.push(() => rows.splice(at, 0, row));
       }
       this.indexes.clear();
       return { id, entityType: entity };
@@ -438,6 +494,18 @@ export class DataverseEmulator implements ImpersonatingHost {
           400,
           "emulator: PerformParentingChecks: the target and the subordinate have different parents",
         );
+      if (caller.undo) {
+        // A merge touches rows all over the store: a change set keeps a copy of every row to undo it.
+        const copies = Object.keys(this.definitions).flatMap((t) =>
+          this.table(t).map((row) => ({ row, copy: { ...row } })),
+        );
+        caller.undo.push(() => {
+          for (const { row, copy } of copies) {
+            for (const k of Object.keys(row)) delete row[k];
+            Object.assign(row, copy);
+          }
+        });
+      }
       mergeInto(
         { definitions: this.definitions, rows: (t) => this.table(t) },
         entity,
@@ -481,7 +549,12 @@ export class DataverseEmulator implements ImpersonatingHost {
       for (const column of this.securedIn(entity, body.values))
         if (body.values[column] !== null) access.fields.requireWrite(entity, column, "create");
     }
-    this.table(entity).push(record);
+    const rows = this.table(entity);
+    rows.push(record);
+    caller.undo?.push(() => {
+      const at = rows.indexOf(record);
+      if (at >= 0) rows.splice(at, 1);
+    });
     this.indexes.clear();
     return id;
   }
@@ -500,6 +573,13 @@ export class DataverseEmulator implements ImpersonatingHost {
       this.checkAppends(access, entity, record, id, body.lookups);
       // Clearing a secured column is updating it too.
       for (const column of this.securedIn(entity, body.values)) access.fields.requireWrite(entity, column, "update");
+    }
+    if (caller.undo) {
+      const before = { ...record };
+      caller.undo.push(() => {
+        for (const k of Object.keys(record)) delete record[k];
+        Object.assign(record, before);
+      });
     }
     // overriddencreatedon only means something on create: an update leaves createdon alone.
     Object.assign(record, body.values, key);
@@ -599,6 +679,7 @@ export class DataverseEmulator implements ImpersonatingHost {
           `emulator: column ${key} holds an object; only @odata.bind lookups are implemented`,
         );
       } else {
+        checkValue(entity, this.definition(entity), key, value);
         body.values[key] = value as CellValue;
       }
     }

@@ -22,9 +22,12 @@ import {
   RelationshipTypeCodes,
   RelationshipTypeLabels,
   ENGAGEMENT_ACTIVITY,
+  StoredOutreachCodes,
+  StoredOutreachLabels,
+  StoredVerdict,
 } from "../schema";
 import { DataverseEmulator, EmulatorOptions, Record_, TableDefinition } from "./dataverseEmulator";
-import { SECURED_COLUMNS, TABLE_COLUMNS } from "./tableColumns";
+import { DATE_COLUMNS, SECURED_COLUMNS, TABLE_COLUMNS } from "./tableColumns";
 
 /** `{ key: code }` with English labels -> choice labels by code (the solution's labels, for formatted values). */
 function labels<K extends string>(codes: Record<K, number>, english: Record<K, string>): Record<number, string> {
@@ -36,7 +39,12 @@ const DEFINITIONS: Record<string, TableDefinition> = {
     primaryId: Account.id,
     primaryName: Account.name,
     hierarchyParent: Account.parent,
-    lookups: { [Account.parent]: Account.logicalName },
+    lookups: { [Account.parent]: Account.logicalName, [StoredVerdict.partner]: Account.logicalName },
+    navigation: { [StoredVerdict.partnerNav]: StoredVerdict.partner },
+    choices: {
+      [StoredVerdict.outreach]: labels(StoredOutreachCodes, StoredOutreachLabels),
+      [StoredVerdict.relationshipType]: labels(RelationshipTypeCodes, RelationshipTypeLabels),
+    },
     mergeable: true,
   },
   contact: { primaryId: "contactid", primaryName: "fullname", mergeable: true },
@@ -111,6 +119,7 @@ export const TABLES: Record<string, TableDefinition> = Object.fromEntries(
       ...def,
       columns: TABLE_COLUMNS[name],
       ...(SECURED_COLUMNS[name]?.length ? { secured: SECURED_COLUMNS[name] } : {}),
+      ...(DATE_COLUMNS[name] && Object.keys(DATE_COLUMNS[name]).length ? { dates: DATE_COLUMNS[name] } : {}),
     },
   ]),
 );

@@ -38,7 +38,10 @@ export function generateSolution(): SolutionFiles {
   };
   put("Other/Solution.xml", renderDocument(renderSolutionManifest(SOURCE_VERSION)));
   put("Other/Customizations.xml", renderDocument(renderCustomizationsSkeleton()));
-  put("Other/Relationships.xml", renderDocument(renderRelationships(TABLES)));
+  put(
+    "Other/Relationships.xml",
+    renderDocument(renderRelationships([...TABLES, { schemaName: ACCOUNT_SCHEMA_NAME, columns: ACCOUNT_COLUMNS }])),
+  );
   for (const table of TABLES) {
     const dir = `Entities/${table.logicalName}`;
     put(`${dir}/Entity.xml`, renderDocument(renderTableEntity(table)));

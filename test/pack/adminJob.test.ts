@@ -405,7 +405,7 @@ describe("what the tools write", () => {
       elements(definition.inner, "attribute")
         .map((a) => a.attrs.PhysicalName)
         .sort(),
-    ).toEqual(ACCOUNT_COLUMNS.map((c) => c.logicalName).sort());
+    ).toEqual(ACCOUNT_COLUMNS.map((c) => c.schemaName ?? c.logicalName).sort());
     const tableLevel = definition.inner.replace(/<attributes>[\s\S]*<\/attributes>/, "");
     for (const setting of ["EntitySetName", "IsAuditEnabled", "OwnershipTypeMask", "IsQuickCreateEnabled"])
       expect(elements(tableLevel, setting)).toEqual([]);

@@ -11,7 +11,9 @@
  * - free text a seller or approver writes (justification, decision note, the audit's reasons with
  *   the engagement note) is read by approvers and admins only; sellers still write their own;
  * - `pg_requestedforaccountid` is set on create and updated by no profile;
- * - the customer tenant id is written only by admins and the command line's application user.
+ * - the customer tenant id is written only by admins and the command line's application user;
+ * - the stored verdict on account (issue 24) is read by every profile and written only by admins
+ *   and the command line's application user (`sync --verdicts`).
  */
 import {
   Account,
@@ -19,6 +21,7 @@ import {
   OutreachAudit,
   OutreachDecision,
   OutreachExceptionTable,
+  StoredVerdict,
 } from "../../schema";
 
 export type FieldSecurityProfileKey = keyof typeof FieldSecurityProfileNames;
@@ -55,6 +58,17 @@ const justification = (...access: Access[]) =>
   allow(OutreachExceptionTable.logicalName, OutreachExceptionTable.justification, ...access);
 const note = (...access: Access[]) => allow(OutreachDecision.logicalName, OutreachDecision.note, ...access);
 const reasons = (...access: Access[]) => allow(OutreachAudit.logicalName, OutreachAudit.reasons, ...access);
+/** The stored verdict's columns on account, in the order of src/schema.ts (`partnerNav` is no column). */
+export const STORED_VERDICT_COLUMNS: readonly string[] = [
+  StoredVerdict.outreach,
+  StoredVerdict.partner,
+  StoredVerdict.partnerName,
+  StoredVerdict.relationshipType,
+  StoredVerdict.protectedUntil,
+  StoredVerdict.computedOn,
+];
+const storedVerdict = (...access: Access[]) =>
+  STORED_VERDICT_COLUMNS.map((column) => allow(Account.logicalName, column, ...access));
 
 export const FIELD_SECURITY_PROFILES: readonly FieldSecurityProfileDefinition[] = [
   {
@@ -68,6 +82,7 @@ export const FIELD_SECURITY_PROFILES: readonly FieldSecurityProfileDefinition[] 
       requestedFor("read", "create"),
       justification("create"),
       reasons("create"),
+      ...storedVerdict("read"),
     ],
   },
   {
@@ -80,25 +95,32 @@ export const FIELD_SECURITY_PROFILES: readonly FieldSecurityProfileDefinition[] 
       justification("read"),
       note("read", "create"),
       reasons("read"),
+      ...storedVerdict("read"),
     ],
   },
   {
     key: "admin",
     name: FieldSecurityProfileNames.admin,
-    description: "Administrators: read every secured PartnerGuard column; maintain the customer tenant id.",
+    description:
+      "Administrators: read every secured PartnerGuard column; maintain the customer tenant id and the stored verdict.",
     permissions: [
       tenantId("read", "create", "update"),
       requestedFor("read"),
       justification("read"),
       note("read"),
       reasons("read"),
+      ...storedVerdict("read", "create", "update"),
     ],
   },
   {
     key: "commandLine",
     name: FieldSecurityProfileNames.commandLine,
     description:
-      "The command line's application user: reads what the verdict needs (check, vet) and maintains the customer tenant id (sync).",
-    permissions: [tenantId("read", "create", "update"), requestedFor("read")],
+      "The command line's application user: reads what the verdict needs (check, vet), maintains the customer tenant id (sync) and the stored verdict (sync --verdicts).",
+    permissions: [
+      tenantId("read", "create", "update"),
+      requestedFor("read"),
+      ...storedVerdict("read", "create", "update"),
+    ],
   },
 ];

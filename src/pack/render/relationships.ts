@@ -1,9 +1,9 @@
 /** One-to-many relationships behind our lookups (Other/Relationships.xml). */
 import { el, XmlElement } from "../xml";
-import { LookupTarget, Table } from "../model/types";
+import { Column, LookupTarget } from "../model/types";
 import { english, labelList } from "./labels";
 import { INTRODUCED_VERSION } from "./attributes";
-import { TableSchemaNames } from "../../schema";
+import { PUBLISHER_PREFIX, TableSchemaNames } from "../../schema";
 
 /** Schema names of the tables our lookups point at: the platform's standard ones and our own. */
 export const TARGET_SCHEMA_NAMES: Record<LookupTarget, string> = {
@@ -19,22 +19,37 @@ const CASCADE_DELETE = { cascade: "Cascade", removeLink: "RemoveLink" } as const
 /** `CascadeArchive` of every relationship (see renderRelationship). */
 const CASCADE_ARCHIVE = "RemoveLink";
 
+/** A table whose lookups become relationships: one of ours, or a standard one we add columns to (account). */
+export interface ReferencingTable {
+  schemaName: string;
+  columns: readonly Column[];
+}
+
 export interface Relationship {
   name: string;
-  table: Table;
+  table: ReferencingTable;
   attribute: string;
   target: LookupTarget;
   /** What deleting the target row does to the referencing rows (the lookup column decides). */
   cascadeDelete: (typeof CASCADE_DELETE)[keyof typeof CASCADE_DELETE];
 }
 
-function relationshipsOf(tables: readonly Table[]): Relationship[] {
+/**
+ * `<referencing table>_<lookup>_<target>`, as the maker portal names them; a custom relationship's
+ * name starts with the publisher's prefix, so one from a standard table (account) gets it in front.
+ */
+function relationshipName(table: ReferencingTable, lookup: string, target: LookupTarget): string {
+  const name = `${table.schemaName}_${lookup}_${TARGET_SCHEMA_NAMES[target]}`;
+  return name.startsWith(`${PUBLISHER_PREFIX}_`) ? name : `${PUBLISHER_PREFIX}_${name}`;
+}
+
+function relationshipsOf(tables: readonly ReferencingTable[]): Relationship[] {
   return tables.flatMap((table) =>
     table.columns.flatMap((c): Relationship[] =>
       c.kind === "lookup"
         ? [
             {
-              name: `${table.schemaName}_${c.schemaName ?? c.logicalName}_${TARGET_SCHEMA_NAMES[c.target]}`,
+              name: relationshipName(table, c.schemaName ?? c.logicalName, c.target),
               table,
               attribute: c.schemaName ?? c.logicalName,
               target: c.target,
@@ -91,6 +106,6 @@ function renderRelationship(r: Relationship): XmlElement {
   );
 }
 
-export function renderRelationships(tables: readonly Table[]): XmlElement {
+export function renderRelationships(tables: readonly ReferencingTable[]): XmlElement {
   return el("EntityRelationships", {}, ...relationshipsOf(tables).map(renderRelationship));
 }
