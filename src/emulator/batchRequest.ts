@@ -141,7 +141,10 @@ interface ParsedRequest {
 function parseRequestPart(part: MimePart): ParsedRequest {
   const type = part.headers.get("content-type") ?? "";
   if (!/^application\/http\b/i.test(type))
-    throw new EmulatorError(400, `a batch part must be application/http or a multipart/mixed change set, got "${type}"`);
+    throw new EmulatorError(
+      400,
+      `a batch part must be application/http or a multipart/mixed change set, got "${type}"`,
+    );
   const message = parseHttpMessage(part.body);
   const m = /^([A-Z]+)\s+(\S+)(?:\s+HTTP\/\d\.\d)?$/.exec(message.startLine);
   if (!m) throw new EmulatorError(400, `not a request line: ${JSON.stringify(message.startLine.slice(0, 80))}`);
@@ -265,8 +268,7 @@ export async function runBatch(
     return refused(400, "A $batch request needs Content-Type: multipart/mixed with a boundary.", "0x80048d19");
   // "If you can't use CRLF, add two non-CRLF line endings at the end": without either the service
   // cannot read the last part.
-  if (!text.endsWith("\r\n") && !/\n\n$/.test(text))
-    return refused(400, "Stream was not readable.", "0x80048d19");
+  if (!text.endsWith("\r\n") && !/\n\n$/.test(text)) return refused(400, "Stream was not readable.", "0x80048d19");
   let parts: MimePart[];
   let total = 0;
   try {
@@ -293,15 +295,16 @@ export async function runBatch(
       if (inner) unit = await runChangeSet(part, inner, context.host, dispatch);
       else {
         const request = parseRequestPart(part);
-        const answer =
-          request.url.includes("$batch")
-            ? odataError(400, "A batch request cannot contain another batch request.")
-            : await runOne(request, context.host, new Map(), dispatch);
+        const answer = request.url.includes("$batch")
+          ? odataError(400, "A batch request cannot contain another batch request.")
+          : await runOne(request, context.host, new Map(), dispatch);
         unit = { part: responsePart(answer), failed: answer.status >= 400 ? answer.status : undefined };
       }
     } catch (error) {
       const answer =
-        error instanceof MultipartError ? odataError(400, `The batch body cannot be read: ${error.message}`) : errorOf(error);
+        error instanceof MultipartError
+          ? odataError(400, `The batch body cannot be read: ${error.message}`)
+          : errorOf(error);
       unit = { part: responsePart(answer), failed: answer.status };
     }
     if (unit.failed !== undefined && !continueOnError) {
