@@ -107,7 +107,7 @@ function errorOf(error: unknown): Answer {
 /** A request's answer as an `application/http` part. */
 function responsePart(answer: Answer, contentId?: string): PartOut {
   const headers: Record<string, string> = { "OData-Version": "4.0" };
-  if (answer.status >= 400) headers.REQ_ID = randomUUID();
+  if (answer.status >= 400) headers["REQ_ID"] = randomUUID();
   const location = answer.headers?.["OData-EntityId"];
   if (location) {
     headers.Location = location;

@@ -74,7 +74,9 @@ export interface WebApiServer {
 }
 
 const LOGICAL_BY_SET = new Map<string, string>(Object.entries(EntitySets).map(([logical, set]) => [set, logical]));
-const LOGICAL_PRIMARY = new Map<string, string>(Object.entries(TABLES).map(([logical, def]) => [logical, def.primaryId]));
+const LOGICAL_PRIMARY = new Map<string, string>(
+  Object.entries(TABLES).map(([logical, def]) => [logical, def.primaryId]),
+);
 
 function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, {
@@ -289,7 +291,8 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
       };
       if (page.moreRecords) {
         // Like the service: both annotations on every page but the last (the cookie only on request).
-        if (annotations) envelope["@Microsoft.Dynamics.CRM.fetchxmlpagingcookie"] = pagingCookie(logical, page.entities);
+        if (annotations)
+          envelope["@Microsoft.Dynamics.CRM.fetchxmlpagingcookie"] = pagingCookie(logical, page.entities);
         envelope["@Microsoft.Dynamics.CRM.morerecords"] = true;
       }
       return { status: 200, body: envelope };

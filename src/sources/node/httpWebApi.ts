@@ -11,6 +11,7 @@ import { isObject } from "../../core/json";
 import { Row, WebApiHost } from "../webApi";
 import { EntitySets } from "../../schema";
 import { FetchPage, FetchXmlPager } from "./batchSource";
+import { nextPagingCookie } from "../fetchXml";
 import { randomUUID } from "crypto";
 import {
   MimePart,
@@ -178,6 +179,7 @@ export class HttpWebApi implements WebApiHost, FetchXmlPager {
     return {
       entities: parseValue(body),
       moreRecords: isObject(body) && body["@Microsoft.Dynamics.CRM.morerecords"] === true,
+      pagingCookie: isObject(body) ? nextPagingCookie(body["@Microsoft.Dynamics.CRM.fetchxmlpagingcookie"]) : undefined,
     };
   }
 

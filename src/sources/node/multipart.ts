@@ -90,7 +90,8 @@ export function parseHttpMessage(text: string): HttpMessage {
   const lineEnd = text.indexOf(CRLF);
   const startLine = (lineEnd < 0 ? text : text.slice(0, lineEnd)).trim();
   if (!startLine) throw new MultipartError("an application/http part without a request or status line");
-  const { headers, body } = lineEnd < 0 ? { headers: new Map(), body: "" } : headersAndBody(text.slice(lineEnd + 2));
+  const { headers, body } =
+    lineEnd < 0 ? { headers: new Map<string, string>(), body: "" } : headersAndBody(text.slice(lineEnd + 2));
   return { startLine, headers, body: body.replace(/(\r\n)+$/, "") };
 }
 
