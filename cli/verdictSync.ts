@@ -19,7 +19,7 @@ import { evaluate } from "../src/core/verdict";
 import { StoredOutreach, StoredVerdictValue, sameStoredVerdict, storedVerdict } from "../src/core/storedVerdict";
 import { RelationshipTypeLabels } from "../src/schema";
 import { localUtcOffsetMinutes } from "../src/sources/resolver";
-import { outcomeFor, pool } from "../src/sources/node/batchSource";
+import { outcomeFor } from "../src/sources/node/batchSource";
 import {
   AccountTable,
   readAccounts,
@@ -27,7 +27,7 @@ import {
   readAllExceptions,
   storedBody,
 } from "../src/sources/node/wholeTables";
-import { BatchOperation } from "../src/sources/node/httpWebApi";
+import { BatchOperation, HttpWebApi } from "../src/sources/node/httpWebApi";
 import { toFailure } from "../src/sources/failures";
 import { Account } from "../src/schema";
 
@@ -105,20 +105,27 @@ export async function runVerdictSync(io: Io, options: VerdictSyncOptions): Promi
       ExitCode.environment,
     );
   }
-  progress?.phase("reading partner associations and exception requests");
-  await Promise.all([
-    readAllAssociations(host, table, { at, onPage: () => progress?.tick() }),
-    readAllExceptions(host, table, { at, onPage: () => progress?.tick() }),
-  ]);
-  const reads = host.stats.requests;
+  // Exception requests first (a few pages): every account's own evidence includes its requests.
+  progress?.phase("reading exception requests");
+  await readAllExceptions(host, table, { at, onPage: () => progress?.tick() });
 
-  // One verdict per account; an account without evidence of its own is judged like its siblings.
-  progress?.phase("judging", table.size);
+  // First pass over the associations: the ancestors' are kept (their descendants inherit them),
+  // every other account only learns that it has some.
+  progress?.phase("reading partner associations (parents)");
+  await readAllAssociations(host, table, {
+    at,
+    onPage: () => progress?.tick(),
+    onGroup: (customer, rows) => {
+      const slot = table.indexOf(customer);
+      table.addAssociations(customer, rows, slot !== undefined && table.isParent(slot));
+    },
+  });
+
   const byOutreach = { ...EMPTY };
-  const changed: number[] = [];
-  const computed: StoredVerdictValue[] = [];
+  const failures: Failure[] = [];
+  const writer = new ChangeWriter(host, options, failures, io, table);
   const byChain = new Map<number, StoredVerdictValue>();
-  for (let i = 0; i < table.size; i++) {
+  const judge = async (i: number) => {
     const shared = table.sharedChain(i);
     let value = shared === undefined ? undefined : byChain.get(shared);
     if (!value) {
@@ -135,53 +142,42 @@ export async function runVerdictSync(io: Io, options: VerdictSyncOptions): Promi
     }
     byOutreach[value.outreach]++;
     const before = table.stored[i];
-    if (!before || !sameStoredVerdict(before, value)) {
-      changed.push(i);
-      computed.push(value);
-    }
+    if (!before || !sameStoredVerdict(before, value)) await writer.add(i, value);
+  };
+  // Every account but those with associations of their own and no children, judged now; an account
+  // without evidence of its own is judged like its siblings (one verdict per parent).
+  const second = !table.associationsRead;
+  progress?.phase("judging", table.size);
+  for (let i = 0; i < table.size; i++) {
     if (i % 5000 === 4999) {
       progress?.tick();
       await new Promise((r) => setImmediate(r)); // a progress bar redraws, sockets stay served
     }
+    if (!table.isRead(i) || (second && table.hasAssociations(i) && !table.isParent(i))) continue;
+    await judge(i);
   }
-
-  const failures: Failure[] = [];
-  let written = 0;
-  if (!options.dryRun && changed.length) {
-    const changedOn = new Date().toISOString();
-    const batches: number[][] = [];
-    for (let from = 0; from < changed.length; from += options.batchSize)
-      batches.push(Array.from({ length: Math.min(options.batchSize, changed.length - from) }, (_, k) => from + k));
-    progress?.phase("writing", batches.length);
-    await pool(batches, Math.min(WRITE_BATCHES_IN_FLIGHT, options.concurrency), async (batch) => {
-      const changeSets = batch.map((k): BatchOperation[] => [
-        {
-          method: "PATCH",
-          path: `${Account.entitySet}(${table.ids[changed[k]]})`,
-          body: storedBody(computed[k], changedOn),
-          // An update, never an upsert: an account deleted since it was read is reported, not recreated.
-          headers: { "If-Match": "*" },
-        },
-      ]);
-      try {
-        const results = await host.executeBatch(changeSets);
-        results.forEach((result, n) => {
-          if (result.ok) written++;
-          else
-            failures.push({
-              accountId: table.ids[changed[batch[n]]],
-              status: result.error.status,
-              message: result.error.message,
-            });
-        });
-      } catch (error) {
-        const failure = toFailure(error);
-        for (const k of batch)
-          failures.push({ accountId: table.ids[changed[k]], message: `the batch failed: ${failure.message}` });
-      }
-      progress?.tick();
+  // Second pass: the other accounts, each judged as soon as its associations are read, then dropped.
+  if (second) {
+    progress?.phase("reading partner associations (the other accounts) and judging them");
+    const left = new Set<number>();
+    for (let i = 0; i < table.size; i++)
+      if (table.isRead(i) && table.hasAssociations(i) && !table.isParent(i)) left.add(i);
+    await readAllAssociations(host, table, {
+      at,
+      onPage: () => progress?.tick(),
+      onGroup: async (customer, rows) => {
+        const slot = table.indexOf(customer);
+        if (slot === undefined || !left.delete(slot)) return;
+        table.addAssociations(customer, rows, true);
+        await judge(slot);
+        table.dropAssociations(slot);
+      },
     });
+    // A second read that failed half-way: the accounts it did not reach are judged with the failure.
+    for (const i of left) await judge(i);
   }
+  await writer.done();
+  const reads = host.stats.requests - writer.batches;
   progress?.done();
   failures.sort((a, b) => a.accountId.localeCompare(b.accountId));
 
@@ -189,10 +185,10 @@ export async function runVerdictSync(io: Io, options: VerdictSyncOptions): Promi
     dryRun: !!options.dryRun,
     asOf: at,
     policy: loaded.from,
-    accounts: table.size,
-    changed: changed.length,
-    written,
-    unchanged: table.size - changed.length,
+    accounts: writer.judged(byOutreach),
+    changed: writer.changed,
+    written: writer.written,
+    unchanged: writer.judged(byOutreach) - writer.changed,
     failed: failures.length,
     byOutreach,
     associationsUnread: table.associationsRead?.message ?? null,
@@ -202,45 +198,26 @@ export async function runVerdictSync(io: Io, options: VerdictSyncOptions): Promi
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };
   if (options.json) {
-    io.out(
-      JSON.stringify(
-        {
-          ...summary,
-          changes: changed.map((i, k) => ({
-            accountId: table.ids[i],
-            from: json(table.stored[i]),
-            to: json(computed[k]),
-          })),
-          failures,
-        },
-        null,
-        2,
-      ),
-    );
+    // The changes were printed as they were found (a million would not fit one string): close them.
+    io.out("  ],");
+    const rest = JSON.stringify({ ...summary, failures }, null, 2);
+    io.out(rest.slice(rest.indexOf("\n") + 1));
   } else {
     if (table.associationsRead)
       io.err(
-        `cannot read the partner associations (${table.associationsRead.message}): every account is stored as "could not be verified"`,
+        `cannot read the partner associations (${table.associationsRead.message}): every account not judged by then is stored as "could not be verified"`,
       );
     if (table.exceptionsRead)
       io.err(
         `note: the exception requests could not be read (${table.exceptionsRead.message}): no approved exception counts in this run`,
       );
     for (const f of failures) io.err(`account ${f.accountId}: not written: ${f.message}`);
-    if (options.dryRun) {
-      io.out(`Stored verdicts as of ${at} (dry run: nothing is written):`);
-      changed
-        .slice(0, LISTED)
-        .forEach((i, k) =>
-          io.out(`  account ${table.ids[i]}: ${describe(table.stored[i])} -> ${describe(computed[k])}`),
-        );
-      if (changed.length > LISTED) io.out(`  … and ${changed.length - LISTED} more (--json lists every change)`);
-    }
+    if (writer.changed > LISTED) io.out(`  … and ${writer.changed - LISTED} more (--json lists every change)`);
     const states = (Object.keys(byOutreach) as StoredOutreach[])
       .map((o) => `${storedOutreachWords(o)} ${byOutreach[o]}`)
       .join(", ");
     io.out(
-      `${table.size} accounts: ${changed.length} changed (${options.dryRun ? "would be written" : `${written} written`}), ` +
+      `${summary.accounts} accounts: ${summary.changed} changed (${options.dryRun ? "would be written" : `${summary.written} written`}), ` +
         `${summary.unchanged} unchanged${failures.length ? `, ${failures.length} not written` : ""}; ` +
         `now ${states}. ${summary.requests} requests, ${summary.seconds} s.`,
     );
@@ -256,4 +233,88 @@ export async function runVerdictSync(io: Io, options: VerdictSyncOptions): Promi
       ExitCode.environment,
     );
   return ExitCode.ok;
+}
+
+/**
+ * The changed accounts, written as they are found: `--batch-size` change sets per `$batch` (one
+ * account each), at most WRITE_BATCHES_IN_FLIGHT batches in flight (`add` waits for a free one),
+ * so no list of changes grows with the table. In a dry run nothing is sent; with --json every
+ * change is printed as it is found (the summary follows), in text the first LISTED of a dry run.
+ */
+class ChangeWriter {
+  changed = 0;
+  written = 0;
+  batches = 0;
+  private queue: { at: number; value: StoredVerdictValue }[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly changedOn = new Date().toISOString();
+
+  constructor(
+    private readonly host: HttpWebApi,
+    private readonly options: VerdictSyncOptions,
+    private readonly failures: Failure[],
+    private readonly io: Io,
+    private readonly table: AccountTable,
+  ) {
+    if (options.json) io.out('{\n  "changes": [');
+    else if (options.dryRun) io.out("Stored verdicts (dry run: nothing is written):");
+  }
+
+  judged(byOutreach: Record<StoredOutreach, number>): number {
+    return Object.values(byOutreach).reduce((a, b) => a + b, 0);
+  }
+
+  async add(at: number, value: StoredVerdictValue): Promise<void> {
+    const before = this.table.stored[at];
+    const id = this.table.ids[at];
+    if (this.options.json)
+      this.io.out(
+        `${this.changed ? "," : ""}    ${JSON.stringify({ accountId: id, from: json(before), to: json(value) })}`,
+      );
+    else if (this.options.dryRun && this.changed < LISTED)
+      this.io.out(`  account ${id}: ${describe(before)} -> ${describe(value)}`);
+    this.changed++;
+    if (this.options.dryRun) return;
+    this.queue.push({ at, value });
+    if (this.queue.length >= this.options.batchSize) await this.send();
+  }
+
+  async done(): Promise<void> {
+    if (this.queue.length) await this.send();
+    await Promise.all(this.inFlight);
+  }
+
+  private async send(): Promise<void> {
+    while (this.inFlight.size >= Math.min(WRITE_BATCHES_IN_FLIGHT, this.options.concurrency))
+      await Promise.race(this.inFlight);
+    const batch = this.queue;
+    this.queue = [];
+    this.batches++;
+    const sending = this.write(batch).finally(() => this.inFlight.delete(sending));
+    this.inFlight.add(sending);
+  }
+
+  private async write(batch: { at: number; value: StoredVerdictValue }[]): Promise<void> {
+    const ids = batch.map((c) => this.table.ids[c.at]);
+    try {
+      const results = await this.host.executeBatch(
+        batch.map((c, n): BatchOperation[] => [
+          {
+            method: "PATCH",
+            path: `${Account.entitySet}(${ids[n]})`,
+            body: storedBody(c.value, this.changedOn),
+            // An update, never an upsert: an account deleted since it was read is reported, not recreated.
+            headers: { "If-Match": "*" },
+          },
+        ]),
+      );
+      results.forEach((result, n) => {
+        if (result.ok) this.written++;
+        else this.failures.push({ accountId: ids[n], status: result.error.status, message: result.error.message });
+      });
+    } catch (error) {
+      const failure = toFailure(error);
+      for (const accountId of ids) this.failures.push({ accountId, message: `the batch failed: ${failure.message}` });
+    }
+  }
 }

@@ -44,13 +44,22 @@ export async function eachPage(
   entity: string,
   build: (page: number, cookie: string | undefined) => string,
   onPage: (rows: Row[]) => void,
+  /** Work on a page while the next one is read (the page's rows are handed to `onPage` first). */
+  afterPage?: () => Promise<void>,
 ): Promise<number> {
   let cookie: string | undefined;
+  let next = pager.fetchXmlPage(entity, build(1, cookie));
   for (let page = 1; ; page++) {
-    const result = await pager.fetchXmlPage(entity, build(page, cookie));
+    const result = await next;
     onPage(result.entities);
+    if (result.moreRecords) {
+      cookie = result.pagingCookie;
+      next = pager.fetchXmlPage(entity, build(page + 1, cookie));
+      // A failed read of the next page must not go unhandled while this page is worked on.
+      next.catch(() => undefined);
+    }
+    await afterPage?.();
     if (!result.moreRecords) return page;
-    cookie = result.pagingCookie;
   }
 }
 
@@ -130,28 +139,30 @@ const NO_EVIDENCE: OwnEvidence = Object.freeze({
 });
 
 const NONE = -1;
-/** A parent the account names that was not read (not readable, or gone): its id is kept aside. */
-const UNREAD = -2;
 
-/** Accounts by index, their parents, stored verdicts and evidence: the `EvidenceChain` of a whole table. */
+/**
+ * Accounts by slot, their parents, stored verdicts and evidence: the `EvidenceChain` of a whole
+ * table. A slot is given to every id the table names (an account, or a parent named before its
+ * row arrives); a slot whose row never arrives is a parent that was not read (not readable, or gone).
+ */
 export class AccountTable implements EvidenceChain {
   private readonly index = new Map<string, number>();
   readonly ids: string[] = [];
   private parents = new Int32Array(1024);
-  /** Child index -> parent id, until every account is read (a parent may come later in the table). */
-  private pending = new Map<number, string>();
-  private readonly unreadParents = new Map<number, string>();
+  /** Flags by slot: READ (the account's row arrived), PARENT (some account names it), OWN (it has associations). */
+  private flags = new Uint8Array(1024);
   readonly stored: (StoredVerdictValue | undefined)[] = [];
-  /** Each customer's own associations, mapped (only customers that have some). */
+  /** Mapped associations, of the accounts that keep them (parents; a leaf's only while it is judged). */
   private readonly associations = new Map<number, PartnerAssociation[]>();
   private readonly requests = new Map<number, OutreachException[]>();
   private readonly inherited = new Map<number, PartnerAssociation[][]>();
   private readonly strings = new Map<string, string>();
   /** Why the exception requests could not be read (then none counts, for every account). */
   exceptionsRead?: SourceFailure;
-  /** Why the associations could not be read (then every account is unverified). */
+  /** Why the associations could not be read (then every account not judged yet is unverified). */
   associationsRead?: SourceFailure;
 
+  /** Slots, read accounts and parents that were not alike. */
   get size(): number {
     return this.ids.length;
   }
@@ -168,36 +179,52 @@ export class AccountTable implements EvidenceChain {
     return this.index.get(id);
   }
 
-  /** An account row (id, parent, stored columns). */
-  addAccount(row: Row): void {
-    const id = canonicalGuid(row[Account.id]);
-    if (!id || this.index.has(id)) return;
+  isRead(at: number): boolean {
+    return (this.flags[at] & READ) !== 0;
+  }
+
+  isParent(at: number): boolean {
+    return (this.flags[at] & PARENT) !== 0;
+  }
+
+  /** Whether the account has associations of its own (known once the first pass over them is done). */
+  hasAssociations(at: number): boolean {
+    return (this.flags[at] & OWN) !== 0;
+  }
+
+  private slot(id: string): number {
+    const known = this.index.get(id);
+    if (known !== undefined) return known;
     const at = this.ids.length;
     this.index.set(id, at);
     this.ids.push(id);
+    this.stored.push(undefined);
     if (at >= this.parents.length) {
-      const grown = new Int32Array(this.parents.length * 2);
-      grown.set(this.parents);
-      this.parents = grown;
+      const parents = new Int32Array(this.parents.length * 2);
+      parents.set(this.parents);
+      this.parents = parents;
+      const flags = new Uint8Array(this.flags.length * 2);
+      flags.set(this.flags);
+      this.flags = flags;
     }
-    const parent = canonicalGuid(row[`_${Account.parent}_value`]);
-    const known = parent === undefined ? NONE : this.index.get(parent);
-    this.parents[at] = known ?? NONE;
-    if (parent !== undefined && known === undefined) this.pending.set(at, parent);
-    this.stored.push(storedFromRow(row, this.intern));
+    this.parents[at] = NONE;
+    return at;
   }
 
-  /** After the last account: parents that came after their children are linked; the rest were not read. */
-  finishAccounts(): void {
-    for (const [child, parent] of this.pending) {
-      const known = this.index.get(parent);
-      if (known !== undefined) this.parents[child] = known;
-      else {
-        this.parents[child] = UNREAD;
-        this.unreadParents.set(child, parent);
-      }
+  /** An account row (id, parent, stored columns). */
+  addAccount(row: Row): void {
+    const id = canonicalGuid(row[Account.id]);
+    if (!id) return;
+    const at = this.slot(id);
+    if (this.isRead(at)) return;
+    this.flags[at] |= READ;
+    const parent = canonicalGuid(row[`_${Account.parent}_value`]);
+    if (parent !== undefined) {
+      const p = this.slot(parent);
+      this.parents[at] = p;
+      this.flags[p] |= PARENT;
     }
-    this.pending = new Map();
+    this.stored[at] = storedFromRow(row, this.intern);
   }
 
   /** The requests (newest first) and decisions read, mapped per account by the control's `mapExceptions`. */
@@ -226,10 +253,15 @@ export class AccountTable implements EvidenceChain {
     }
   }
 
-  /** One customer's association rows (root-level rows of pg_partnerassociation), all of them. */
-  addAssociations(customerId: string, rows: Row[]): void {
+  /**
+   * One customer's association rows (root-level rows of pg_partnerassociation), all of them, mapped
+   * by the control's `mapRows`; kept when `keep`, else only marked (the account has some).
+   */
+  addAssociations(customerId: string, rows: Row[], keep: boolean): number | undefined {
     const at = this.index.get(customerId);
-    if (at === undefined || !rows.length) return;
+    if (at === undefined || !this.isRead(at) || !rows.length) return undefined;
+    this.flags[at] |= OWN;
+    if (!keep) return at;
     const { associations } = mapRows(
       customerId,
       rows.map((r) => asJoinedRow(r, customerId)),
@@ -243,12 +275,19 @@ export class AccountTable implements EvidenceChain {
       a.customerAccountId = this.ids[at];
     }
     if (associations.length) this.associations.set(at, associations);
+    return at;
+  }
+
+  /** Forget an account's associations once it is judged (a leaf's are needed by nobody else). */
+  dropAssociations(at: number): void {
+    this.associations.delete(at);
   }
 
   // ---- EvidenceChain ----
 
   known(id: string): boolean {
-    return this.index.has(id);
+    const at = this.index.get(id);
+    return at !== undefined && this.isRead(at);
   }
 
   failure(): SourceFailure | undefined {
@@ -257,9 +296,8 @@ export class AccountTable implements EvidenceChain {
 
   parentOf(id: string): string | undefined {
     const at = this.index.get(id);
-    if (at === undefined) return undefined;
-    const p = this.parents[at];
-    return p >= 0 ? this.ids[p] : p === UNREAD ? this.unreadParents.get(at) : undefined;
+    const p = at === undefined ? NONE : this.parents[at];
+    return p >= 0 ? this.ids[p] : undefined;
   }
 
   nameOf(): string | undefined {
@@ -268,7 +306,7 @@ export class AccountTable implements EvidenceChain {
 
   ownEvidence(id: string): OwnEvidence | undefined {
     const at = this.index.get(id);
-    if (at === undefined) return undefined;
+    if (at === undefined || !this.isRead(at)) return undefined;
     const associations = this.associations.get(at);
     const exceptions = this.requests.get(at);
     if (!associations && !exceptions) return NO_EVIDENCE;
@@ -298,14 +336,18 @@ export class AccountTable implements EvidenceChain {
    * account without associations or requests of its own is judged like any sibling.
    */
   sharedChain(at: number): number | undefined {
-    if (this.associations.has(at) || this.requests.has(at)) return undefined;
+    if (this.hasAssociations(at) || this.requests.has(at)) return undefined;
     const up = this.parents[at];
-    if (up === UNREAD) return undefined;
+    if (up >= 0 && !this.isRead(up)) return undefined;
     let steps = 0;
     for (let p = up; p >= 0; p = this.parents[p]) if (p === at || ++steps > 100) return undefined;
     return up;
   }
 }
+
+const READ = 1;
+const PARENT = 2;
+const OWN = 4;
 
 export interface ReadOptions {
   /** The moment exceptions must still be valid at (ISO). */
@@ -327,7 +369,6 @@ export async function readAccounts(pager: FetchXmlPager, table: AccountTable, op
       options.onPage?.(Account.logicalName);
     },
   );
-  table.finishAccounts();
   return pages;
 }
 
@@ -378,22 +419,24 @@ const xmlEscape = (v: string) =>
 
 /**
  * Every association, ordered by customer: each customer's rows are mapped when the next customer's
- * begin. A failure is kept: every account is then unverified (nothing read can be trusted whole).
+ * begin and handed to `onGroup` (with the account's slot). A failure is kept in the table (every
+ * account not judged by then is unverified) and returned.
  */
 export async function readAllAssociations(
   pager: FetchXmlPager,
   table: AccountTable,
-  options: ReadOptions,
-): Promise<number> {
+  options: ReadOptions & { onGroup: (customerId: string, rows: Row[]) => void | Promise<void> },
+): Promise<SourceFailure | undefined> {
   const columns = [...ASSOCIATION_COLUMNS, Association.customer];
   let customer: string | undefined;
   let group: Row[] = [];
-  const flush = () => {
-    if (customer !== undefined) table.addAssociations(customer, group);
+  const flush = async () => {
+    if (customer !== undefined && group.length) await options.onGroup(customer, group);
     group = [];
   };
+  const pending: Row[][] = [];
   try {
-    const pages = await eachPage(
+    await eachPage(
       pager,
       Association.logicalName,
       (page, cookie) =>
@@ -405,22 +448,25 @@ export async function readAllAssociations(
           cookie,
         ),
       (rows) => {
-        for (const row of rows) {
-          const id = canonicalGuid(row[`_${Association.customer}_value`]);
-          if (id !== customer) {
-            flush();
-            customer = id;
-          }
-          // Formatted values of the partner lookup carry its name; the rest of the annotations are not read.
-          group.push(row);
-        }
+        pending.push(rows);
         options.onPage?.(Association.logicalName);
       },
+      async () => {
+        for (const rows of pending.splice(0))
+          for (const row of rows) {
+            const id = canonicalGuid(row[`_${Association.customer}_value`]);
+            if (id !== customer) {
+              await flush();
+              customer = id;
+            }
+            group.push(row);
+          }
+      },
     );
-    flush();
-    return pages;
+    await flush();
+    return undefined;
   } catch (error) {
     table.associationsRead = toFailure(error);
-    return 0;
+    return table.associationsRead;
   }
 }
