@@ -212,7 +212,8 @@ export async function runVerdictSync(io: Io, options: VerdictSyncOptions): Promi
         `note: the exception requests could not be read (${table.exceptionsRead.message}): no approved exception counts in this run`,
       );
     for (const f of failures) io.err(`account ${f.accountId}: not written: ${f.message}`);
-    if (options.dryRun && writer.changed > LISTED) io.out(`  … and ${writer.changed - LISTED} more (--json lists every change)`);
+    if (options.dryRun && writer.changed > LISTED)
+      io.out(`  … and ${writer.changed - LISTED} more (--json lists every change)`);
     const states = (Object.keys(byOutreach) as StoredOutreach[])
       .map((o) => `${storedOutreachWords(o)} ${byOutreach[o]}`)
       .join(", ");

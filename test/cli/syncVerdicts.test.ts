@@ -21,6 +21,9 @@ import { ExitCode } from "../../cli/exitCodes";
 import { DEMO } from "../helpers/demo";
 import { DEMO_NOW, buildCli, demoDataverse, runCli, webApiServer, TOKEN } from "./helpers/cli";
 
+// Each test spawns the command two or three times: on a busy machine that is more than jest's 20 s.
+jest.setTimeout(90_000);
+
 const APP = "app-user-token";
 const SELLER = "seller-token";
 const HARBOR = "b1000000-0000-4000-8000-000000000001";
