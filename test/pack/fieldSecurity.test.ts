@@ -9,7 +9,11 @@ import { checkPackage } from "../../src/pack/checks/packageChecks";
 import { checkFieldSecurity } from "../../src/pack/checks/fieldSecurity";
 import { validateCustomizations } from "../../src/pack/checks/schemaValidation";
 import { elements } from "../../src/pack/xmlScan";
-import { FIELD_SECURITY_PROFILES, FieldSecurityProfileKey } from "../../src/pack/model/fieldSecurity";
+import {
+  FIELD_SECURITY_PROFILES,
+  FieldSecurityProfileKey,
+  STORED_VERDICT_COLUMNS,
+} from "../../src/pack/model/fieldSecurity";
 import { TABLES } from "../../src/pack/model/tables";
 import { ACCOUNT_COLUMNS } from "../../src/pack/model/account";
 import { fieldSecurityProfileId } from "../../src/pack/render/fieldSecurity";
@@ -54,10 +58,11 @@ function packedPermission(profile: string, table: string, column: string) {
 }
 
 describe("secured columns", () => {
-  it("are the five whose values decide the verdict or are someone's free text", () => {
+  it("are the five whose values decide the verdict or are someone's free text, and the stored verdict's six", () => {
     expect(securedInModel()).toEqual(
       [
         `${Account.logicalName}.${Account.tenantId}`,
+        ...STORED_VERDICT_COLUMNS.map((c) => `${Account.logicalName}.${c}`),
         `${OutreachExceptionTable.logicalName}.${OutreachExceptionTable.requestedFor}`,
         `${OutreachExceptionTable.logicalName}.${OutreachExceptionTable.justification}`,
         `${OutreachDecision.logicalName}.${OutreachDecision.note}`,
@@ -171,6 +176,20 @@ describe("what the profiles promise (as packed)", () => {
       })
       .map(([key]) => key);
     expect(writers.sort()).toEqual(["admin", "commandLine"]);
+  });
+
+  it("every profile reads the stored verdict; only admins and the command line's application user write it", () => {
+    expect(STORED_VERDICT_COLUMNS).toHaveLength(6);
+    for (const column of STORED_VERDICT_COLUMNS) {
+      for (const [, name] of profiles) expect(can(name, Account.logicalName, column).read).toBe(true);
+      const writers = profiles
+        .filter(([, name]) => {
+          const p = can(name, Account.logicalName, column);
+          return p.create || p.update;
+        })
+        .map(([key]) => key);
+      expect({ column, writers: writers.sort() }).toEqual({ column, writers: ["admin", "commandLine"] });
+    }
   });
 
   it("free text is read by approvers and admins only; sellers write their own justification and audit reasons", () => {
