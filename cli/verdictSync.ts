@@ -147,7 +147,7 @@ export async function runVerdictSync(io: Io, options: VerdictSyncOptions): Promi
   // Every account but those with associations of their own and no children, judged now; an account
   // without evidence of its own is judged like its siblings (one verdict per parent).
   const second = !table.associationsRead;
-  progress?.phase("judging", table.size);
+  progress?.phase("judging", Math.ceil(table.size / 5000)); // one tick per 5,000 accounts
   for (let i = 0; i < table.size; i++) {
     if (i % 5000 === 4999) {
       progress?.tick();
