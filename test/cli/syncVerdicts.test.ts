@@ -18,6 +18,8 @@ import {
   StoredVerdict,
 } from "../../src/schema";
 import { ExitCode } from "../../cli/exitCodes";
+import { Io } from "../../cli/io";
+import { main } from "../../cli/main";
 import { DEMO } from "../helpers/demo";
 import { DEMO_NOW, buildCli, demoDataverse, runCli, webApiServer, TOKEN } from "./helpers/cli";
 
@@ -270,4 +272,27 @@ test("relationships that ended leave an account allowed, with nothing of the par
     [StoredVerdict.partner]: { $lookup: Account.logicalName, id: HARBOR },
     [StoredVerdict.protectedUntil]: "2025-06-30",
   });
+});
+
+test("on a terminal, a progress bar names each phase; --json has none", async () => {
+  const url = await start();
+  const phases: string[] = [];
+  const io = (): Io => ({
+    out: () => undefined,
+    err: () => undefined,
+    progress: () => ({ phase: (name) => phases.push(name), tick: () => undefined, done: () => undefined }),
+    env: { PARTNERGUARD_ACCESS_TOKEN: APP },
+    cwd: process.cwd(),
+  });
+  expect(await main(["sync", "--verdicts", "--env", url, "--as-of", DEMO_NOW], io)).toBe(0);
+  expect(phases).toEqual([
+    "reading accounts",
+    "reading exception requests",
+    "reading partner associations (parents)",
+    "judging",
+    "reading partner associations (the other accounts) and judging them",
+  ]);
+  phases.length = 0;
+  expect(await main(["sync", "--verdicts", "--env", url, "--as-of", DEMO_NOW, "--json"], io)).toBe(0);
+  expect(phases).toEqual([]);
 });
