@@ -34,7 +34,7 @@ import {
   StoredVerdict,
 } from "../schema";
 import { DataverseEmulator, EmulatorOptions, Record_, TableDefinition } from "./dataverseEmulator";
-import { SECURED_COLUMNS, TABLE_COLUMNS } from "./tableColumns";
+import { DATE_COLUMNS, SECURED_COLUMNS, TABLE_COLUMNS } from "./tableColumns";
 
 /** `{ key: code }` with English labels -> choice labels by code (the solution's labels, for formatted values). */
 function labels<K extends string>(codes: Record<K, number>, english: Record<K, string>): Record<number, string> {
@@ -162,6 +162,7 @@ export const TABLES: Record<string, TableDefinition> = Object.fromEntries(
       ...def,
       columns: TABLE_COLUMNS[name],
       ...(SECURED_COLUMNS[name]?.length ? { secured: SECURED_COLUMNS[name] } : {}),
+      ...(DATE_COLUMNS[name] && Object.keys(DATE_COLUMNS[name]).length ? { dates: DATE_COLUMNS[name] } : {}),
     },
   ]),
 );

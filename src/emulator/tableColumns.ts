@@ -9,7 +9,7 @@
  */
 import { ACCOUNT_COLUMNS } from "../pack/model/account";
 import { TABLES as SOLUTION_TABLES } from "../pack/model/tables";
-import type { Table } from "../pack/model/types";
+import type { Column, Table } from "../pack/model/types";
 import { Account, AppNotification, RoleTable, ServerColumns, SystemUser, SystemUserRoles } from "../schema";
 
 /** What the platform gives every table: who created and changed a row, when, its version. */
@@ -170,3 +170,18 @@ export const SECURED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
     SOLUTION_TABLES.map((t) => [t.logicalName, t.columns.filter((c) => c.secured).map((c) => c.logicalName)]),
   ),
 };
+
+/**
+ * Date columns the solution model defines, by table: date-only columns are `Edm.Date` on the Web
+ * API, the others `Edm.DateTimeOffset` (platform-facts F, "Date-only columns").
+ */
+export const DATE_COLUMNS: Readonly<Record<string, Readonly<Record<string, "date" | "datetime">>>> = {
+  [Account.logicalName]: datesOf(ACCOUNT_COLUMNS),
+  ...Object.fromEntries(SOLUTION_TABLES.map((t) => [t.logicalName, datesOf(t.columns)])),
+};
+
+function datesOf(columns: readonly Column[]): Record<string, "date" | "datetime"> {
+  return Object.fromEntries(
+    columns.flatMap((c) => (c.kind === "datetime" ? [[c.logicalName, c.dateOnly ? "date" : "datetime"]] : [])),
+  );
+}

@@ -54,6 +54,10 @@ function mount(
 
 const blocked = () => screen.findByText(/Partner of record: Harbor Computer Services/);
 
+// Each test walks dialogs with user-event against the emulator; on a loaded 2-core machine one takes
+// up to half a minute, so the file allows a minute per test (a hang still fails).
+jest.setTimeout(60_000);
+
 describe("include the partner, from the card", () => {
   test("Engage partner: a dialog prefilled with the partner, a note, then 'Partner engaged on … by …'", async () => {
     const emulator = mount(DEMO.contoso);
