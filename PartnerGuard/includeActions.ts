@@ -46,9 +46,10 @@ export function includeActions(
     requestException: async (request) => {
       const { r, c } = need();
       const result = await refreshingOnPartial(requestException(c, r.verdict, r.config.policy, request), refresh);
-      if (!result.ok) return result.problems;
+      if (!result.ok) return { problems: result.problems, notified: true, unnotified: [] };
       refresh();
-      return [];
+      const { notified, failed } = result.notified;
+      return { problems: [], notified, unnotified: failed.map((f) => f.name ?? f.id) };
     },
     loadHistory: () => {
       const c = context();

@@ -99,7 +99,7 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
     if (!accountId) return undefined;
     return {
       host: context.webAPI,
-      words: actionWording(this.translate(context)),
+      words: actionWording(this.translate(context), LOCALES[context.userSettings.languageId] ?? "en-GB"),
       actor: { userId: context.userSettings.userId, userName: context.userSettings.userName },
       accountId,
       accountName: recordNameOf(context) ?? "",

@@ -105,7 +105,7 @@ interface Probe {
   wallMs: number;
 }
 
-function spawnVet(
+export function spawnVet(
   args: string[],
   probeFile: string,
 ): Promise<{ code: number; stdout: string; stderr: string; ms: number; probe?: Probe }> {
@@ -138,7 +138,7 @@ function spawnVet(
 }
 
 /** Dataverse's per-user window: more than 6,000 requests in 5 minutes are answered 429 with Retry-After. */
-function serviceProtection() {
+export function serviceProtection() {
   const times: number[] = [];
   let first = 0;
   let throttled = 0;

@@ -75,7 +75,7 @@ interface LoadedPolicy {
 }
 
 /** The policy from --policy, else the environment's variable (the control's), else the defaults. */
-async function loadPolicy(
+export async function loadPolicy(
   io: Io,
   file: string | undefined,
   host: HttpWebApi | undefined,

@@ -137,6 +137,17 @@ const OPTIONS = {
     parse: wholeNumber(1, 500),
     default: 500,
   },
+  verdicts: {
+    flags: "--verdicts",
+    description:
+      "store every account's verdict on the account (outreach status, partner of record, relationship type, protected until) for views and lists; writes only the accounts whose stored verdict changed",
+  },
+  batchSize: {
+    flags: "--batch-size <n>",
+    description: "sync --verdicts: accounts written per $batch request (1-1000; each account in its own change set)",
+    parse: wholeNumber(1, 1000),
+    default: 500,
+  },
   outDir: { flags: "--out-dir <dir>", description: "where the solution zips are written", default: "out/solution" },
   as: {
     flags: "--as <user id>",

@@ -10,6 +10,8 @@ import { XMLParser } from "fast-xml-parser";
 import { Evidence, Reason, Verdict } from "../src/core/types";
 import { Translate } from "../src/text/translate";
 import * as text from "../src/text/verdictText";
+import { StoredOutreach } from "../src/core/storedVerdict";
+import { StoredOutreachLabels } from "../src/schema";
 
 /** The package root: bin/, dist/ and cli/ all sit one level below it. */
 export const PACKAGE_ROOT = join(__dirname, "..");
@@ -104,3 +106,6 @@ export function evidenceLine(e: Evidence): string {
         : "State_History";
   return `${parts.join(" · ")} [${t(state)}]`;
 }
+
+/** The stored verdict's states as the terminal says them (the solution's choice labels, src/schema.ts). */
+export const storedOutreachWords = (outreach: StoredOutreach): string => StoredOutreachLabels[outreach];

@@ -3,10 +3,24 @@
  * to a request (its form, or the "Pending outreach exceptions" view); here a small panel does
  * the same through the real decision code (src/sources/partnerActions), acting through the Web
  * API as the chosen user with that user's roles, so the rules hold exactly as on the platform.
+ * It also lists the acting user's in-app notifications (read as that user, newest first), as the
+ * app's notification center would: a request tells the approver, a decision the requester; the
+ * notification's action opens the request here.
  */
 import * as React from "react";
-import { DefaultButton, Dropdown, MessageBar, MessageBarType, PrimaryButton, Stack, Text } from "@fluentui/react";
+import {
+  DefaultButton,
+  Dropdown,
+  Link,
+  MessageBar,
+  MessageBarType,
+  PrimaryButton,
+  Stack,
+  Text,
+  TextField,
+} from "@fluentui/react";
 import { decideException } from "../src/sources/partnerActions";
+import { ReceivedNotification, readNotifications } from "../src/sources/notifications";
 import { actionWording } from "../src/text/auditText";
 import { resolveVerdict } from "../src/sources/resolver";
 import { configFromValues } from "../src/sources/configSource";
@@ -41,6 +55,26 @@ export const ApproverPanel: React.FC<Props> = ({ hostFor, accountId, accountName
   React.useEffect(() => onSharedResolution(accountId, () => setSettled((n) => n + 1)), [accountId]);
   const user = PLAYGROUND_USERS.find((u) => u.id === actingAs) ?? PLAYGROUND_USERS[1];
   const host = hostFor(user.id);
+  const [note, setNote] = React.useState("");
+  const [notifications, setNotifications] = React.useState<ReceivedNotification[]>([]);
+  const [opened, setOpened] = React.useState<string | undefined>(undefined);
+  const requestRef = React.useRef<HTMLDivElement | null>(null);
+
+  React.useEffect(() => {
+    let live = true;
+    readNotifications(host, user.id).then(
+      (list) => live && setNotifications(list),
+      (e: unknown) => live && setMessage({ type: MessageBarType.error, text: messageOf(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [host, user.id, settled]);
+
+  const open = (requestId: string | undefined) => {
+    setOpened(requestId);
+    setTimeout(() => requestRef.current?.focus(), 0);
+  };
 
   React.useEffect(() => {
     let live = true;
@@ -69,11 +103,20 @@ export const ApproverPanel: React.FC<Props> = ({ hostFor, accountId, accountName
         pending,
         approve,
         DEFAULT_POLICY,
+        note,
       );
       if (!result.ok) {
         setMessage({ type: MessageBarType.error, text: result.problems.map((p) => t(`Problem_${p.code}`)).join(" ") });
         return;
       }
+      // The decision stands either way; the approver is told whether the requester heard of it.
+      const requester = pending.request.requestedBy ?? t("User_Unknown");
+      setMessage(
+        result.notified.notified
+          ? { type: MessageBarType.success, text: t("Decision_Sent", { requester }) }
+          : { type: MessageBarType.warning, text: t("Decision_NotNotified", { requester }) },
+      );
+      setNote("");
       onDecided();
     } catch (e) {
       // The server refused (e.g. the user holds no approver role): shown as the platform says it.
@@ -93,12 +136,53 @@ export const ApproverPanel: React.FC<Props> = ({ hostFor, accountId, accountName
           options={PLAYGROUND_USERS.map((u) => ({ key: u.id, text: `${u.name} (${u.roles.join(", ")})` }))}
           onChange={(_, o) => o && setActingAs(String(o.key))}
         />
+        <div className="pg-notifications" aria-labelledby="pg-notifications-title" role="region">
+          <Text block variant="mediumPlus" id="pg-notifications-title">
+            {t("Notifications_Title")}
+          </Text>
+          {notifications.length ? (
+            <ul className="pg-notification-list">
+              {notifications.map((n) => (
+                // Title and body are React text children: names from data show as typed, never as markup.
+                <li key={n.id} className="pg-notification">
+                  <Text block variant="small" styles={{ root: { fontWeight: 600 } }}>
+                    {n.title}
+                  </Text>
+                  <Text block variant="small">
+                    {n.body}
+                  </Text>
+                  {n.requestId ? <Link onClick={() => open(n.requestId)}>{t("Notice_OpenRequest")}</Link> : null}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <Text variant="small">{t("Notifications_None")}</Text>
+          )}
+        </div>
+        {opened && pending?.request.id !== opened ? (
+          <Text variant="small" className="pg-opened-request">
+            No pending request {opened} on this account: it was decided, or it belongs to another account.
+          </Text>
+        ) : null}
         {pending ? (
-          <div className="pg-pending-request">
+          <div
+            className="pg-pending-request"
+            ref={requestRef}
+            tabIndex={-1}
+            aria-current={opened === pending.request.id ? "true" : undefined}
+            data-request-id={pending.request.id}
+          >
             <Text block variant="small">
               {pending.request.justification ?? ""} — {pending.request.requestedBy ?? t("User_Unknown")},{" "}
               {pending.request.requestedDays ?? "?"} days
             </Text>
+            <TextField
+              label="Note to the requester (optional)"
+              multiline
+              rows={2}
+              value={note}
+              onChange={(_, v) => setNote(v ?? "")}
+            />
             <Stack horizontal tokens={{ childrenGap: 8 }}>
               <PrimaryButton text="Approve" onClick={() => void decide(true)} />
               <DefaultButton text="Reject" onClick={() => void decide(false)} />

@@ -188,7 +188,9 @@ function orgEmulator(): DataverseEmulator {
 
 /** The playground's people, so audit entries and requests show names. */
 function withUsers(emulator: DataverseEmulator): DataverseEmulator {
-  for (const u of PLAYGROUND_USERS) emulator.insert("systemuser", { systemuserid: u.id, fullname: u.name });
+  // Signing each user in once gives the org their user rows and role assignments: a request then
+  // finds the approver to notify before anyone opened the approver's panel.
+  for (const u of PLAYGROUND_USERS) emulator.as(u);
   return emulator;
 }
 
@@ -596,7 +598,8 @@ function FormPage(props: {
             ) : null}
           </section>
           <ApproverPanel
-            key={`${reload}-${scenario.id}`}
+            // Not keyed on reloads: what the panel says of a decision (who was notified) outlives the form's reload.
+            key={scenario.id}
             hostFor={(userId) => hostFor(emulator, userId)}
             accountId={scenario.accountId}
             accountName={accountName}

@@ -351,6 +351,72 @@ export const SecurityRoles = {
 } as const;
 
 /**
+ * The ids the solution gives its roles (`<Role id>` in customizations.xml; stable from version to
+ * version: test/pack checks them against the packer's stableGuid). An import keeps them for the
+ * roles of the root business unit; each other business unit gets a copy with an id of its own and
+ * `parentrootroleid` naming this one (powerapps-docs `reference/entities/role.md`: ParentRootRoleId,
+ * "Unique identifier of the parent root role", SystemRequired). Who holds a role is found through
+ * these ids, not the name an admin may change (src/sources/notifications.ts).
+ */
+export const SecurityRoleIds = {
+  seller: "da8d9dec-175d-5917-8741-13ebeed99138",
+  approver: "9c77f9cf-e997-573a-8686-281f6603a861",
+  admin: "2d39b198-0fdb-56c4-b26d-4ae319780a2d",
+} as const;
+
+/** The platform's security role table and the user–role intersect table (who holds which role). */
+export const RoleTable = {
+  logicalName: "role",
+  id: "roleid",
+  name: "name",
+  parentRoot: "parentrootroleid",
+  businessUnit: "businessunitid",
+} as const;
+
+export const SystemUserRoles = {
+  logicalName: "systemuserroles",
+  id: "systemuserroleid",
+  user: "systemuserid",
+  role: "roleid",
+} as const;
+
+/**
+ * Dataverse in-app notifications (powerapps-docs `developer/model-driven-apps/clientapi/
+ * send-in-app-notifications.md`; the table: `developer/data-platform/reference/entities/
+ * appnotification.md`): one row per recipient, who is its owner. `title` holds at most 256
+ * characters, `body` 500, `data` (JSON: actions, markdown overrides) 5,000.
+ */
+export const AppNotification = {
+  logicalName: "appnotification",
+  entitySet: "appnotifications",
+  /** The table's schema name, as its privileges carry it: `prvCreateappnotification`. */
+  schemaName: "appnotification",
+  id: "appnotificationid",
+  title: "title",
+  body: "body",
+  owner: ServerColumns.owner,
+  iconType: "icontype",
+  toastType: "toasttype",
+  priority: "priority",
+  ttlInSeconds: "ttlinseconds",
+  data: "data",
+  createdOn: ServerColumns.createdOn,
+  createdBy: ServerColumns.createdBy,
+  maxTitle: 256,
+  maxBody: 500,
+  maxData: 5000,
+} as const;
+
+export const AppNotificationIcon = {
+  info: 100000000,
+  success: 100000001,
+  failure: 100000002,
+  warning: 100000003,
+} as const;
+export const AppNotificationToast = { timed: 200000000, hidden: 200000001 } as const;
+export const AppNotificationPriority = { normal: 200000000, high: 200000001 } as const;
+
+/**
  * Field security profiles the solution ships (column-level security on the columns the model marks
  * secured). Membership is not part of a solution: admins add users and teams after import.
  */
@@ -422,4 +488,18 @@ export const ModelDrivenApp = {
   uniqueName: "pg_PartnerGuard",
   siteMapUniqueName: "pg_PartnerGuard",
   displayName: "PartnerGuard",
+} as const;
+
+/**
+ * The app's "In-app notifications" setting (app designer: Settings, Features). Its setting
+ * definition is `AllowNotificationsEarlyAccess`, the name the feature kept from its preview
+ * (powerapps-docs send-in-app-notifications.md, 2021 revision; a 2026 solution's dependency report,
+ * Developico/KSeF-Copilot `deployment/powerplatform/Solution DevelopicoKSeF_1_0_0_6/
+ * solution-DevelopicoKSeF.md`: an app setting requiring `settingdefinitionid.uniquename=
+ * AllowNotificationsEarlyAccess` of the AppNotifications solution). The app setting's own unique
+ * name follows `<prefix>_<appname>_<settingname>` (powerapps-docs `clientapi/reference/events/form-onsave.md`).
+ */
+export const InAppNotificationsSetting = {
+  definition: "AllowNotificationsEarlyAccess",
+  uniqueName: "pg_PartnerGuard_AllowNotificationsEarlyAccess",
 } as const;

@@ -29,6 +29,8 @@ export const IncludePartner: React.FC<IncludePartnerProps> = ({ verdict, t, loca
   const [dialog, setDialog] = React.useState<"engage" | "exception" | undefined>(undefined);
   const [showHistory, setShowHistory] = React.useState(false);
   const [sent, setSent] = React.useState(false);
+  // A saved request whose approvers could not all be told: said until the card goes away.
+  const [unannounced, setUnannounced] = React.useState<string[] | undefined>(undefined);
   const returnFocus = React.useRef<HTMLElement | null>(null);
   const open = (which: "engage" | "exception") => {
     returnFocus.current = document.activeElement as HTMLElement | null;
@@ -80,6 +82,14 @@ export const IncludePartner: React.FC<IncludePartnerProps> = ({ verdict, t, loca
           ) : null}
         </Notice>
       ) : null}
+      {unannounced ? (
+        // Names are React text children: shown as typed, never as markup.
+        <Notice type="warning" delayedRender={false} className="pg-not-notified">
+          {unannounced.length
+            ? t("Exception_SentNotNotified", { names: unannounced.join(", ") })
+            : t("Exception_SentNoApprovers")}
+        </Notice>
+      ) : null}
       {/* flex gap, not a wrapping Stack: its negative margins would overflow a narrow column */}
       <div style={{ display: "flex", flexWrap: "wrap", gap: 8, alignItems: "center" }}>
         {canAct ? <PrimaryButton text={t("Action_EngagePartner")} onClick={() => open("engage")} /> : null}
@@ -109,9 +119,12 @@ export const IncludePartner: React.FC<IncludePartnerProps> = ({ verdict, t, loca
           t={t}
           limits={actions.limits}
           onSubmit={async (request) => {
-            const problems = await actions.requestException(request);
-            if (!problems.length) setSent(true);
-            return problems;
+            const outcome = await actions.requestException(request);
+            if (!outcome.problems.length) {
+              setSent(true);
+              setUnannounced(outcome.notified ? undefined : outcome.unnotified);
+            }
+            return outcome.problems;
           }}
           onDismiss={close}
         />

@@ -36,11 +36,17 @@ import { normalizeGuid } from "../../src/sources/webApi";
 import { pool } from "../../src/sources/node/batchSource";
 import { toFailure } from "../../src/sources/failures";
 import { Association, AssociationSourceCodes, AssociationStatusCodes } from "../../src/schema";
+import { runVerdictSync } from "../verdictSync";
 
 const SYNC = "sync";
 
 interface SyncOptions extends ConnectionOptions {
   dryRun?: boolean;
+  verdicts?: boolean;
+  asOf?: number;
+  policy?: string;
+  quiet?: boolean;
+  batchSize: number;
   graph?: boolean;
   graphUrl?: string;
   json?: boolean;
@@ -51,7 +57,7 @@ interface SyncOptions extends ConnectionOptions {
 export function syncCommand(io: () => Io, sink: ResultSink): Command {
   const command = new Command(SYNC)
     .description(
-      "import a partner-of-record feed (CSV or JSON, the partner feed format), or with --graph the GDAP relationships and CSP contracts of every account with a tenant id, into Dataverse: upsert by source + externalReference",
+      "import a partner-of-record feed (CSV or JSON, the partner feed format), or with --graph the GDAP relationships and CSP contracts of every account with a tenant id, into Dataverse: upsert by source + externalReference; with --verdicts store every account's verdict on the account",
     )
     .argument("[feed]", "the feed file")
     .addHelpText(
@@ -65,21 +71,49 @@ Graph could not answer for are listed and the command exits 5 after importing th
 --full-snapshot: after the upserts, active associations of that source (the feed's sources, or
 Graph sync) that it no longer holds are set inactive. With --graph only for accounts Graph answered
 in full: those of an account Graph could not read (or that has no tenant id any more) are kept.
+--verdicts judges every account (the same rules as the card, for no user in particular: an approved
+exception shows as "Allowed by exception") and writes the stored verdict only where it changed,
+in $batch requests with one change set per account; an account that cannot be written is listed
+and the command exits 3 after writing the others; running it again finishes the job.
 
 Examples:
   partnerguard sync partners.csv --env https://contoso.crm.dynamics.com --dry-run
   partnerguard sync partners.json --env https://contoso.crm.dynamics.com
   partnerguard sync partners.csv --env https://contoso.crm.dynamics.com --full-snapshot --dry-run
   partnerguard sync --graph --env https://contoso.crm.dynamics.com --dry-run
-  partnerguard sync --graph --env https://contoso.crm.dynamics.com --full-snapshot --dry-run`,
+  partnerguard sync --graph --env https://contoso.crm.dynamics.com --full-snapshot --dry-run
+  partnerguard sync --verdicts --env https://contoso.crm.dynamics.com --dry-run
+  partnerguard sync --verdicts --env https://contoso.crm.dynamics.com --json`,
     );
-  addOptions(command, [...CONNECTION, "dryRun", "fullSnapshot", "graph", "graphUrl", "json", "chunkSize"]);
+  addOptions(command, [
+    ...CONNECTION,
+    "dryRun",
+    "fullSnapshot",
+    "graph",
+    "graphUrl",
+    "json",
+    "chunkSize",
+    "verdicts",
+    "batchSize",
+    "asOf",
+    "policy",
+    "quiet",
+  ]);
   return command.action(async (feed: string | undefined, options: SyncOptions) => {
     sink.result = await runSync(io(), feed, options);
   });
 }
 
 async function runSync(io: Io, file: string | undefined, options: SyncOptions): Promise<Result> {
+  if (options.verdicts) {
+    if (file || options.graph || options.fullSnapshot)
+      return usageError(
+        "--verdicts stores the verdicts of the accounts: give no feed file, --graph or --full-snapshot",
+      );
+    return runVerdictSync(io, options);
+  }
+  if (options.asOf !== undefined || options.policy !== undefined)
+    return usageError("--as-of and --policy apply to sync --verdicts only");
   if (options.graph) {
     if (file) return usageError("give either a feed file or --graph, not both");
     return runGraphSync(io, options);

@@ -17,9 +17,11 @@
  * Used by the playground (in the browser), the tests, and the local Web API server of bench/.
  */
 import { XMLParser } from "fast-xml-parser";
-import { ServerColumns, SystemUser } from "../schema";
+import { RoleTable, SecurityRoleIds, ServerColumns, SystemUser, SystemUserRoles } from "../schema";
+import { isCalendarDate } from "../core/dates";
 import { FORMATTED, Row, normalizeGuid } from "../sources/webApi";
-import { BusinessUnits } from "./businessUnits";
+import { BusinessUnits, ROOT_BUSINESS_UNIT } from "./businessUnits";
+import { ROLES } from "../pack/model/roles";
 import type {
   CellValue,
   EmulatorHost,
@@ -75,7 +77,16 @@ export interface EmulatorOptions {
    * UTC when absent.
    */
   timeZone?: string;
+  /**
+   * Keep a query's whole (sorted, projected) result between its pages until the next write, so
+   * paging through a table of a million rows costs one evaluation, not one per page. For benches:
+   * rows changed behind the emulator's back (not through it or `insert`) would be missed.
+   */
+  cacheResults?: boolean;
 }
+
+/** Query results the emulator keeps between pages (cacheResults), the most recent ones. */
+const CACHED_RESULTS = 8;
 
 /** The user the unsecured emulator acts as (the system or application user); no systemuser row is inserted for it. */
 export const SYSTEM_USER_ID = "00000000-0000-4000-a000-000000000001";
@@ -91,6 +102,8 @@ interface Caller {
   access?: PersonaAccess;
   delegate?: Caller;
   refusal?: EmulatorError;
+  /** Inside a change set: how to undo each write, newest last. */
+  undo?: (() => void)[];
 }
 
 const SYSTEM: Caller = { userId: SYSTEM_USER_ID };
@@ -120,6 +133,39 @@ const parser = new XMLParser({
   isArray: (name, _path, _leaf, isAttribute) =>
     !isAttribute && ["attribute", "condition", "link-entity", "filter", "order", "value"].includes(name),
 });
+
+/**
+ * A value the Web API cannot take for the column is refused as the service refuses it: a date-only
+ * column is `Edm.Date` ("2026-06-01"; "Cannot convert the literal … to the expected type
+ * 'Edm.Date'", platform-facts F), another date column `Edm.DateTimeOffset`, and a choice column only
+ * takes its options' values (the platform's validation error, 0x80044331 family: "A validation
+ * error occurred. The value … of '…' on record of type '…' is outside the valid range." [community]).
+ */
+function checkValue(entity: string, def: TableDefinition, column: string, value: unknown): void {
+  if (value === null || value === undefined) return;
+  const date = def.dates?.[column];
+  const literal = typeof value === "string" ? value : JSON.stringify(value);
+  if (date === "date" && (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value) || !isCalendarDate(value)))
+    throw new EmulatorError(400, `Cannot convert the literal '${literal}' to the expected type 'Edm.Date'.`, "0x0");
+  if (
+    date === "datetime" &&
+    (typeof value !== "string" ||
+      !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) ||
+      Number.isNaN(Date.parse(value)))
+  )
+    throw new EmulatorError(
+      400,
+      `Cannot convert the literal '${literal}' to the expected type 'Edm.DateTimeOffset'.`,
+      "0x0",
+    );
+  const options = def.choices?.[column];
+  if (options && !(typeof value === "number" && Object.hasOwn(options, value)))
+    throw new EmulatorError(
+      400,
+      `A validation error occurred. The value ${literal} of '${column}' on record of type '${entity}' is outside the valid range.`,
+      "0x80044331",
+    );
+}
 
 function isLookup(v: CellValue): v is LookupValue {
   return typeof v === "object" && v !== null && "$lookup" in v;
@@ -203,6 +249,18 @@ export class DataverseEmulator implements ImpersonatingHost {
   private readonly indexes = new Map<string, Map<string, number[]>>();
   /** Per parsed condition: its `in` values, or the ancestry set of a hierarchy condition. */
   private readonly conditionCache = new WeakMap<XmlNode, Set<string>>();
+  /** Whole results by caller and query without its page (cacheResults). */
+  private readonly results = new Map<string, Row[]>();
+
+  /**
+   * After any write: indexes and cached results are stale; after an update of a row in place, only
+   * the indexes of the columns it wrote (`table` and `columns`).
+   */
+  private changed(table?: string, columns?: string[]): void {
+    this.results.clear();
+    if (table === undefined || columns === undefined) return this.indexes.clear();
+    for (const column of columns) this.indexes.delete(`${table}|${column}`);
+  }
 
   constructor(
     private readonly definitions: Record<string, TableDefinition>,
@@ -224,7 +282,7 @@ export class DataverseEmulator implements ImpersonatingHost {
   /** Put a row in as it is (test data): no server columns, no checks. */
   insert(name: string, record: Record_): void {
     this.table(name).push(record);
-    this.indexes.clear();
+    this.changed();
   }
 
   retrieveMultipleRecords(entity: string, options?: string): Promise<{ entities: Row[]; nextLink?: string }> {
@@ -264,6 +322,23 @@ export class DataverseEmulator implements ImpersonatingHost {
     return this.mergeAs(SYSTEM, request);
   }
 
+  transaction(): { host: EmulatorHost; rollback(): void } {
+    return this.transactionOf(SYSTEM);
+  }
+
+  /** A change set as `caller`: writes through the host log how to undo them; rollback undoes them, newest first. */
+  private transactionOf(caller: Caller): { host: EmulatorHost; rollback(): void } {
+    const undo: (() => void)[] = [];
+    return {
+      host: this.hostOf({ ...caller, undo }),
+      rollback: () => {
+        for (const step of undo.reverse()) step();
+        undo.length = 0;
+        this.changed();
+      },
+    };
+  }
+
   /** The system (application) user acting on behalf of a user: it holds every privilege, Delegate included. */
   onBehalfOf(userId: string): EmulatorHost {
     return this.hostOf(this.impersonated(SYSTEM, userId));
@@ -283,11 +358,55 @@ export class DataverseEmulator implements ImpersonatingHost {
     const known = users?.find((u) => this.idOf(u[SystemUser.id]) === caller.userId);
     const objectId = persona.objectId ? { [SystemUser.objectId]: persona.objectId.toLowerCase() } : {};
     if (known) {
-      Object.assign(known, objectId);
-      this.indexes.clear();
+      // A user row always says whether the user is enabled (systemuser.isdisabled is never null).
+      Object.assign(known, { isdisabled: known.isdisabled ?? false }, objectId);
+      this.changed();
     } else if (users)
-      this.insert(SystemUser.logicalName, { [SystemUser.id]: caller.userId, fullname: persona.name, ...objectId });
+      this.insert(SystemUser.logicalName, {
+        [SystemUser.id]: caller.userId,
+        fullname: persona.name,
+        isdisabled: false,
+        ...objectId,
+      });
+    this.assignRoles(caller.userId, persona);
     return { ...this.hostOf(caller), onBehalfOf: (userId) => this.hostOf(this.impersonated(caller, userId)) };
+  }
+
+  /**
+   * The persona's PartnerGuard roles as the org holds them: a user is given the copy of a role
+   * that belongs to the user's business unit; the root unit's copy has the id the solution ships,
+   * each other unit's copy its own id with `parentrootroleid` naming the root one (role.md).
+   */
+  private assignRoles(userId: string, persona: Persona): void {
+    if (!this.tables.has(RoleTable.logicalName) || !this.tables.has(SystemUserRoles.logicalName)) return;
+    const unit = this.businessUnits.ofUser(userId);
+    const root = ROOT_BUSINESS_UNIT;
+    const assigned = this.table(SystemUserRoles.logicalName);
+    for (const key of persona.roles) {
+      const rootId = SecurityRoleIds[key];
+      const roleId = unit === root ? rootId : `${rootId.slice(0, 24)}${unit.replace(/-/g, "").slice(-12)}`;
+      const roles = this.table(RoleTable.logicalName);
+      const lookupOf = (id: string) => ({ $lookup: RoleTable.logicalName, id });
+      if (!roles.some((r) => this.idOf(r[RoleTable.id]) === roleId))
+        this.insert(RoleTable.logicalName, {
+          [RoleTable.id]: roleId,
+          [RoleTable.name]: ROLES.find((r) => r.key === key)?.name ?? key,
+          [RoleTable.parentRoot]: lookupOf(rootId),
+          [RoleTable.businessUnit]: { $lookup: "businessunit", id: unit },
+          [ServerColumns.owningBusinessUnit]: { $lookup: "businessunit", id: unit },
+        });
+      if (
+        !assigned.some(
+          (a) => this.idOf(a[SystemUserRoles.user]) === userId && this.idOf(a[SystemUserRoles.role]) === roleId,
+        )
+      )
+        this.insert(SystemUserRoles.logicalName, {
+          [SystemUserRoles.id]: newGuid(++this.created),
+          [SystemUserRoles.user]: { $lookup: SystemUser.logicalName, id: userId },
+          [SystemUserRoles.role]: lookupOf(roleId),
+          [ServerColumns.owningBusinessUnit]: { $lookup: "businessunit", id: unit },
+        });
+    }
   }
 
   /** The systemuser id of the user with this Microsoft Entra object id (the `CallerObjectId` header). */
@@ -309,6 +428,7 @@ export class DataverseEmulator implements ImpersonatingHost {
       upsertByKey: (entity, key, data) => this.upsert(caller, entity, key, data),
       fetchXmlPage: (entity, fetchXml) => this.page(caller, entity, fetchXml),
       merge: (request) => this.mergeAs(caller, request),
+      transaction: () => this.transactionOf(caller),
     };
   }
 
@@ -448,9 +568,11 @@ export class DataverseEmulator implements ImpersonatingHost {
       for (const { table, row } of doomed) caller.access?.requireOn("Delete", table, row, this.rowId(table, row));
       for (const { table, row } of doomed) {
         const rows = this.table(table);
-        rows.splice(rows.indexOf(row), 1);
+        const at = rows.indexOf(row);
+        rows.splice(at, 1);
+        caller.undo?.push(() => rows.splice(at, 0, row));
       }
-      this.indexes.clear();
+      this.changed();
       return { id, entityType: entity };
     });
   }
@@ -500,6 +622,18 @@ export class DataverseEmulator implements ImpersonatingHost {
           400,
           "emulator: PerformParentingChecks: the target and the subordinate have different parents",
         );
+      if (caller.undo) {
+        // A merge touches rows all over the store: a change set keeps a copy of every row to undo it.
+        const copies = Object.keys(this.definitions).flatMap((t) =>
+          this.table(t).map((row) => ({ row, copy: { ...row } })),
+        );
+        caller.undo.push(() => {
+          for (const { row, copy } of copies) {
+            for (const k of Object.keys(row)) delete row[k];
+            Object.assign(row, copy);
+          }
+        });
+      }
       mergeInto(
         { definitions: this.definitions, rows: (t) => this.table(t) },
         entity,
@@ -508,7 +642,7 @@ export class DataverseEmulator implements ImpersonatingHost {
         updates.values,
       );
       for (const row of [target, subordinate]) stampModified(row, caller.userId, this.now(), caller.delegate?.userId);
-      this.indexes.clear();
+      this.changed();
     });
   }
 
@@ -537,14 +671,19 @@ export class DataverseEmulator implements ImpersonatingHost {
     if (access) {
       // Creating a row owned by someone else is creating it and assigning it: the Create depth must
       // cover the owner (Basic: only oneself) and Assign is needed too.
-      if (owner !== caller.userId) access.require("Assign", entity);
+      if (owner !== caller.userId && !def.createForOwner) access.require("Assign", entity);
       access.requireOn("Create", entity, record, id);
       this.checkAppends(access, entity, record, id, body.lookups);
       for (const column of this.securedIn(entity, body.values))
         if (body.values[column] !== null) access.fields.requireWrite(entity, column, "create");
     }
-    this.table(entity).push(record);
-    this.indexes.clear();
+    const rows = this.table(entity);
+    rows.push(record);
+    caller.undo?.push(() => {
+      const at = rows.indexOf(record);
+      if (at >= 0) rows.splice(at, 1);
+    });
+    this.changed();
     return id;
   }
 
@@ -563,10 +702,25 @@ export class DataverseEmulator implements ImpersonatingHost {
       // Clearing a secured column is updating it too.
       for (const column of this.securedIn(entity, body.values)) access.fields.requireWrite(entity, column, "update");
     }
+    if (caller.undo) {
+      const before = { ...record };
+      caller.undo.push(() => {
+        for (const k of Object.keys(record)) delete record[k];
+        Object.assign(record, before);
+      });
+    }
     // overriddencreatedon only means something on create: an update leaves createdon alone.
     Object.assign(record, body.values, key);
     stampModified(record, caller.userId, this.now(), caller.delegate?.userId);
-    this.indexes.clear();
+    // The row stays where it is: only the indexes of the columns written go stale (rebuilding the
+    // primary key's index after every update made a bench's 50,000 updates quadratic).
+    this.changed(entity, [
+      ...Object.keys(body.values),
+      ...Object.keys(key),
+      ServerColumns.modifiedOn,
+      ServerColumns.modifiedBy,
+      ServerColumns.modifiedOnBehalfBy,
+    ]);
   }
 
   /** The secured columns (column-level security) among a body's columns. */
@@ -661,6 +815,7 @@ export class DataverseEmulator implements ImpersonatingHost {
           `emulator: column ${key} holds an object; only @odata.bind lookups are implemented`,
         );
       } else {
+        checkValue(entity, this.definition(entity), key, value);
         body.values[key] = value as CellValue;
       }
     }
@@ -708,6 +863,15 @@ export class DataverseEmulator implements ImpersonatingHost {
     const fetch = (parser.parse(fetchXml) as XmlNode).fetch as XmlNode;
     const missing = unimplementedIn(fetch);
     if (missing.length) throw new EmulatorError(501, `emulator: ${missing.join(", ")} not implemented`);
+    const count = fetch.count !== undefined ? Number(fetch.count) : MAX_PAGE_SIZE;
+    const page = fetch.page !== undefined ? Number(fetch.page) : 1;
+    const key = this.options.cacheResults
+      ? `${caller.userId}|${fetchXml.replace(/ (page|paging-cookie)="[^"]*"/g, "")}`
+      : undefined;
+    const cached = key === undefined ? undefined : this.results.get(key);
+    if (cached) {
+      return { entities: cached.slice((page - 1) * count, page * count), total: cached.length, end: page * count };
+    }
     const entity = fetch.entity as XmlNode;
     const name = String(entity.name);
     const read = this.reader(caller, name, entity);
@@ -724,8 +888,12 @@ export class DataverseEmulator implements ImpersonatingHost {
         this.join(root, link, read).map((extra) => ({ root, values: { ...values, ...extra } })),
       );
     }
-    const count = fetch.count !== undefined ? Number(fetch.count) : MAX_PAGE_SIZE;
-    const page = fetch.page !== undefined ? Number(fetch.page) : 1;
+    if (key !== undefined) {
+      if (this.results.size >= CACHED_RESULTS) this.results.delete(this.results.keys().next().value as string);
+      const all = rows.map((r) => r.values);
+      this.results.set(key, all);
+      return { entities: all.slice((page - 1) * count, page * count), total: all.length, end: page * count };
+    }
     return {
       entities: rows.slice((page - 1) * count, page * count).map((r) => r.values),
       total: rows.length,
@@ -759,7 +927,9 @@ export class DataverseEmulator implements ImpersonatingHost {
       index = new Map();
       this.table(table).forEach((r, position) => {
         const v = r[column];
-        const key = this.idOf(v) ?? (typeof v === "number" || typeof v === "boolean" ? String(v) : undefined);
+        // Yes/No columns index as 1/0, the values FetchXML conditions give them.
+        const key =
+          this.idOf(v) ?? (typeof v === "number" ? String(v) : typeof v === "boolean" ? (v ? "1" : "0") : undefined);
         if (key === undefined) return;
         const list = index?.get(key);
         if (list) list.push(position);
@@ -794,7 +964,8 @@ export class DataverseEmulator implements ImpersonatingHost {
     const operator = String(condition.operator);
     if (operator === "in" || operator === "eq-or-above" || operator === "above")
       return this.conditionSet(table, condition);
-    if (operator === "eq" && typeof condition.value === "string")
+    // "true"/"false" name a Yes/No value the index keeps as 1/0: no narrowing, the filter decides.
+    if (operator === "eq" && typeof condition.value === "string" && !/^(true|false)$/i.test(condition.value))
       return new Set([condition.value.replace(/[{}]/g, "").toLowerCase()]);
     return undefined;
   }
@@ -908,9 +1079,19 @@ export class DataverseEmulator implements ImpersonatingHost {
     const column = String(condition.attribute);
     const operator = String(condition.operator);
     const raw = record[column];
-    const actual = isLookup(raw) ? raw.id.toLowerCase() : raw;
+    // A Yes/No column compares as 1/0 (FetchXML writes `value="0"` or `value="false"`).
+    const actual = isLookup(raw) ? raw.id.toLowerCase() : typeof raw === "boolean" ? (raw ? 1 : 0) : raw;
     const value = typeof condition.value === "string" ? condition.value.replace(/[{}]/g, "") : undefined;
-    const norm = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : v);
+    const norm = (v: unknown) =>
+      typeof raw === "boolean" && typeof v === "string"
+        ? v.toLowerCase() === "true"
+          ? "1"
+          : v.toLowerCase() === "false"
+            ? "0"
+            : v
+        : typeof v === "string"
+          ? v.toLowerCase()
+          : v;
     switch (operator) {
       case "eq":
         return String(norm(actual)) === String(norm(value));

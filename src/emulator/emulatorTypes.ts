@@ -45,8 +45,19 @@ export interface TableDefinition {
    * updates them only through its field security profiles (fieldSecurity.ts).
    */
   secured?: readonly string[];
+  /**
+   * Date columns of the solution model: date-only ones are `Edm.Date` on the Web API ("2026-06-01";
+   * a value with a time part is refused), the others `Edm.DateTimeOffset` (tableColumns.ts).
+   */
+  dates?: Readonly<Record<string, "date" | "datetime">>;
   /** Rows of the table can be merged (the Web API `Merge` action: account, contact, lead, incident). */
   mergeable?: boolean;
+  /**
+   * A row may be created for another owner with the Create privilege alone, at a depth covering
+   * that owner's business unit (no Assign): in-app notifications, whose documentation names only
+   * that privilege for "send in-app notifications to others" (send-in-app-notifications.md).
+   */
+  createForOwner?: boolean;
 }
 
 /** The Web API `Merge` action's parameters (merge.ts). */
@@ -89,6 +100,11 @@ export interface EmulatorHost extends WebApiHost {
   fetchXmlPage(entity: string, fetchXml: string): Promise<{ entities: Row[]; moreRecords: boolean }>;
   /** The Web API `Merge` action (merge.ts): runs in system context once the caller's privileges pass. */
   merge(request: MergeRequest): Promise<void>;
+  /**
+   * A change set (`$batch`): what is done through `host` can be undone together by `rollback`, so
+   * "if any one of the operations fails, any completed operations will be rolled back".
+   */
+  transaction(): { host: EmulatorHost; rollback(): void };
 }
 
 /** A signed-in user's (or the system's) Web API, which may also act on behalf of another user. */

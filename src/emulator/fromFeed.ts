@@ -6,6 +6,10 @@
 import { FeedRow } from "../core/feed";
 import {
   Account,
+  AppNotification,
+  AppNotificationIcon,
+  AppNotificationPriority,
+  AppNotificationToast,
   Association,
   AssociationAlternateKey,
   AssociationSourceCodes,
@@ -21,6 +25,8 @@ import {
   OutreachExceptionTable,
   RelationshipTypeCodes,
   RelationshipTypeLabels,
+  RoleTable,
+  SystemUserRoles,
   ENGAGEMENT_ACTIVITY,
   OUTREACH_ACTIVITY_REGARDING_ACCOUNT,
   StoredOutreachCodes,
@@ -28,7 +34,7 @@ import {
   StoredVerdict,
 } from "../schema";
 import { DataverseEmulator, EmulatorOptions, Record_, TableDefinition } from "./dataverseEmulator";
-import { SECURED_COLUMNS, TABLE_COLUMNS } from "./tableColumns";
+import { DATE_COLUMNS, SECURED_COLUMNS, TABLE_COLUMNS } from "./tableColumns";
 
 /** `{ key: code }` with English labels -> choice labels by code (the solution's labels, for formatted values). */
 function labels<K extends string>(codes: Record<K, number>, english: Record<K, string>): Record<number, string> {
@@ -109,6 +115,38 @@ const DEFINITIONS: Record<string, TableDefinition> = {
       [OutreachAudit.decision]: labels(AuditDecisionCodes, AuditDecisionLabels),
     },
   },
+  // In-app notifications (appnotification.md): user-owned, one row per recipient (its owner).
+  [AppNotification.logicalName]: {
+    primaryId: AppNotification.id,
+    primaryName: AppNotification.title,
+    createForOwner: true,
+    choices: {
+      [AppNotification.iconType]: {
+        [AppNotificationIcon.info]: "Info",
+        [AppNotificationIcon.success]: "Success",
+        [AppNotificationIcon.failure]: "Failure",
+        [AppNotificationIcon.warning]: "Warning",
+      },
+      [AppNotification.toastType]: {
+        [AppNotificationToast.timed]: "Timed",
+        [AppNotificationToast.hidden]: "Hidden",
+      },
+      [AppNotification.priority]: {
+        [AppNotificationPriority.normal]: "Normal",
+        [AppNotificationPriority.high]: "High",
+      },
+    },
+  },
+  // Security roles (business-owned: each business unit has its copy) and who holds which.
+  [RoleTable.logicalName]: {
+    primaryId: RoleTable.id,
+    primaryName: RoleTable.name,
+    lookups: { [RoleTable.parentRoot]: RoleTable.logicalName },
+  },
+  [SystemUserRoles.logicalName]: {
+    primaryId: SystemUserRoles.id,
+    lookups: { [SystemUserRoles.user]: "systemuser", [SystemUserRoles.role]: RoleTable.logicalName },
+  },
   environmentvariabledefinition: { primaryId: "environmentvariabledefinitionid", primaryName: "schemaname" },
   environmentvariablevalue: { primaryId: "environmentvariablevalueid" },
 };
@@ -124,6 +162,7 @@ export const TABLES: Record<string, TableDefinition> = Object.fromEntries(
       ...def,
       columns: TABLE_COLUMNS[name],
       ...(SECURED_COLUMNS[name]?.length ? { secured: SECURED_COLUMNS[name] } : {}),
+      ...(DATE_COLUMNS[name] && Object.keys(DATE_COLUMNS[name]).length ? { dates: DATE_COLUMNS[name] } : {}),
     },
   ]),
 );

@@ -43,4 +43,20 @@ export const PERSONAS = {
     fieldSecurityProfiles: ["admin"],
     base: BASE,
   },
+  /**
+   * The command line's application user as docs/admin.md sets it up: PartnerGuard Administrator,
+   * the "PartnerGuard command line" profile, and the account privileges its table lists (read every
+   * account; `sync --verdicts` writes the stored verdict and sets its partner lookup).
+   */
+  commandLine: {
+    id: "55555555-5555-4555-8555-555555555555",
+    name: "PartnerGuard command line",
+    roles: ["admin"],
+    fieldSecurityProfiles: ["commandLine"],
+    base: [
+      { name: "prvReadAccount", depth: "Global" },
+      { name: "prvWriteAccount", depth: "Global" },
+      { name: "prvAppendAccount", depth: "Global" },
+    ],
+  },
 } as const satisfies Record<string, Persona>;

@@ -75,6 +75,10 @@ const PRIVILEGE_ENTITY_NAMES: ReadonlyMap<string, string> = new Map([
   ["task", "Task"],
   ["phonecall", "PhoneCall"],
   ["environmentvariabledefinition", "EnvironmentVariableDefinition"],
+  ["appnotification", "appnotification"],
+  ["role", "Role"],
+  // The intersect table has no privilege of its own: reading who holds a role is reading roles.
+  ["systemuserroles", "Role"],
   // A definition's values have no privilege of their own: access comes with the definition.
   ["environmentvariablevalue", "EnvironmentVariableDefinition"],
 ]);

@@ -9,8 +9,8 @@
  */
 import { ACCOUNT_COLUMNS } from "../pack/model/account";
 import { TABLES as SOLUTION_TABLES } from "../pack/model/tables";
-import type { Table } from "../pack/model/types";
-import { Account, ServerColumns, SystemUser } from "../schema";
+import type { Column, Table } from "../pack/model/types";
+import { Account, AppNotification, RoleTable, ServerColumns, SystemUser, SystemUserRoles } from "../schema";
 
 /** What the platform gives every table: who created and changed a row, when, its version. */
 const AUDIT_COLUMNS = [
@@ -111,6 +111,32 @@ export const TABLE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
     "isdisabled",
     ...AUDIT_COLUMNS,
   ],
+  // appnotification.md: the writable columns and the owner's.
+  [AppNotification.logicalName]: [
+    AppNotification.id,
+    AppNotification.title,
+    AppNotification.body,
+    AppNotification.iconType,
+    AppNotification.toastType,
+    AppNotification.priority,
+    AppNotification.ttlInSeconds,
+    AppNotification.data,
+    "appmoduleid",
+    "partitionid",
+    ...USER_OWNED_SYSTEM_COLUMNS,
+  ],
+  // role.md: business-owned (its business unit), no owner; the intersect table holds two ids.
+  [RoleTable.logicalName]: [
+    RoleTable.id,
+    RoleTable.name,
+    RoleTable.parentRoot,
+    "parentroleid",
+    "roletemplateid",
+    RoleTable.businessUnit,
+    "owningbusinessunit",
+    ...AUDIT_COLUMNS,
+  ],
+  [SystemUserRoles.logicalName]: [SystemUserRoles.id, SystemUserRoles.user, SystemUserRoles.role, "versionnumber"],
   task: ACTIVITY_COLUMNS,
   phonecall: [...ACTIVITY_COLUMNS, "phonenumber", "directioncode"],
   environmentvariabledefinition: [
@@ -144,3 +170,18 @@ export const SECURED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
     SOLUTION_TABLES.map((t) => [t.logicalName, t.columns.filter((c) => c.secured).map((c) => c.logicalName)]),
   ),
 };
+
+/**
+ * Date columns the solution model defines, by table: date-only columns are `Edm.Date` on the Web
+ * API, the others `Edm.DateTimeOffset` (platform-facts F, "Date-only columns").
+ */
+export const DATE_COLUMNS: Readonly<Record<string, Readonly<Record<string, "date" | "datetime">>>> = {
+  [Account.logicalName]: datesOf(ACCOUNT_COLUMNS),
+  ...Object.fromEntries(SOLUTION_TABLES.map((t) => [t.logicalName, datesOf(t.columns)])),
+};
+
+function datesOf(columns: readonly Column[]): Record<string, "date" | "datetime"> {
+  return Object.fromEntries(
+    columns.flatMap((c) => (c.kind === "datetime" ? [[c.logicalName, c.dateOnly ? "date" : "datetime"]] : [])),
+  );
+}

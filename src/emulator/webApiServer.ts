@@ -18,6 +18,8 @@ import { createServer, IncomingMessage, ServerResponse } from "http";
 import { AddressInfo } from "net";
 import { DataverseEmulator, EmulatorError, EmulatorHost, ImpersonatingHost } from "./dataverseEmulator";
 import { mergeRequestOf } from "./mergeRequest";
+import { TABLES } from "./fromFeed";
+import { runBatch } from "./batchRequest";
 import { fetchXsdAvailable, fetchXsdCheck } from "./fetchSchema.node";
 import { checkODataOptions } from "./odataOptions";
 import { Persona, PRIVILEGE_DENIED_CODE } from "./security";
@@ -72,6 +74,9 @@ export interface WebApiServer {
 }
 
 const LOGICAL_BY_SET = new Map<string, string>(Object.entries(EntitySets).map(([logical, set]) => [set, logical]));
+const LOGICAL_PRIMARY = new Map<string, string>(
+  Object.entries(TABLES).map(([logical, def]) => [logical, def.primaryId]),
+);
 
 function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, {
@@ -82,8 +87,37 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Reco
   res.end(body === undefined ? undefined : JSON.stringify(body));
 }
 
-function odataError(status: number, message: string, code = ""): InjectedFault {
+function odataError(status: number, message: string, code = ""): Answer {
   return { status, body: { error: { code, message } } };
+}
+
+/** A request's answer before it is written: top level as the HTTP response, inside `$batch` as a part. */
+export interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/** What a thrown error answers: an EmulatorError's status and code, else 500. */
+export function errorAnswer(error: unknown): Answer {
+  const status = error instanceof EmulatorError ? error.status : 500;
+  // The platform's code when the error carries one; a privilege refusal otherwise says 0x80040220.
+  const code =
+    (error instanceof EmulatorError ? error.code : undefined) ?? (status === 403 ? PRIVILEGE_DENIED_CODE : "");
+  return odataError(status, error instanceof Error ? error.message : String(error), code);
+}
+
+/**
+ * The `@Microsoft.Dynamics.CRM.fetchxmlpagingcookie` of a page, shaped like the service's (the
+ * inner cookie URL-encoded twice; fetchxml/page-results.md). The emulator pages by `page`/`count`
+ * and does not read the cookie back: a client that sends it gets the same rows.
+ */
+function pagingCookie(logical: string, rows: Row[]): string {
+  const key = LOGICAL_PRIMARY.get(logical) ?? `${logical}id`;
+  const ids = rows.map((r) => r[key]).filter((v): v is string => typeof v === "string");
+  const brace = (id: string | undefined) => `{${(id ?? "").toUpperCase()}}`;
+  const inner = `<cookie page="1"><${key} last="${brace(ids[ids.length - 1])}" first="${brace(ids[0])}" /></cookie>`;
+  return `<cookie pagenumber="2" pagingcookie="${encodeURIComponent(encodeURIComponent(inner))}" istracking="False" />`;
 }
 
 /** `k1=1,k2='a,b'` -> { k1: 1, k2: "a,b" }; undefined when it is not a key list. */
@@ -165,8 +199,9 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
     const [pathPart, queryPart = ""] = rawResource.split("?", 2);
     const setMatch = /^(\w+)(?:\((.*)\))?$/.exec(decodeURIComponent(pathPart));
     const text = await readBody(req);
+    const isBatch = pathPart === "$batch";
     let body: unknown;
-    if (text) {
+    if (text && !isBatch) {
       try {
         body = JSON.parse(text) as unknown;
       } catch {
@@ -179,7 +214,7 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
       resource: decodeURIComponent(rawResource),
       entitySet: setMatch?.[1] ?? pathPart,
       fetchXml: query.get("fetchXml") ?? undefined,
-      body,
+      body: isBatch ? text : body,
       headers: req.headers,
     };
     const index = requests.push(request) - 1;
@@ -197,30 +232,55 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
     if (rawUrl.length > MAX_URL_LENGTH)
       return send(res, 414, odataError(414, `URL longer than ${MAX_URL_LENGTH} characters`).body);
     const host = impersonating(signedIn, req.headers);
+    if (isBatch) {
+      if (request.method !== "POST")
+        return send(res, 405, odataError(405, "The $batch resource only accepts POST").body);
+      const answer = await runBatch(
+        { host, base, contentType: req.headers["content-type"], prefer: String(req.headers.prefer ?? "") },
+        text,
+        (inner) => route(inner.host, inner.method, inner.resource, inner.body, inner.headers, base),
+      );
+      res.writeHead(answer.status, answer.headers);
+      return void res.end(answer.body);
+    }
+    const answer = await route(host, request.method, rawResource, body, req.headers, base);
+    return send(res, answer.status, answer.body, answer.headers);
+  }
+
+  /** One request (top level, or a part of a `$batch`) as the service answers it; errors are thrown. */
+  async function route(
+    host: EmulatorHost,
+    method: string,
+    rawResource: string,
+    body: unknown,
+    headers: IncomingMessage["headers"],
+    base: string,
+  ): Promise<Answer> {
+    const [pathPart, queryPart = ""] = rawResource.split("?", 2);
+    const setMatch = /^(\w+)(?:\((.*)\))?$/.exec(decodeURIComponent(pathPart));
+    const query = new URLSearchParams(queryPart);
+    const fetchXml = query.get("fetchXml") ?? undefined;
 
     // The Merge action (unbound): parameters in the body, 204 No Content.
-    if (request.method === "POST" && pathPart === "Merge") {
+    if (method === "POST" && pathPart === "Merge") {
       await host.merge(mergeRequestOf(body));
-      return send(res, 204);
+      return { status: 204 };
     }
 
     const logical = setMatch ? LOGICAL_BY_SET.get(setMatch[1]) : undefined;
     if (!setMatch || !logical)
-      return send(res, 404, {
-        error: { code: "0x8006088a", message: `Resource not found for the segment '${pathPart}'.` },
-      });
+      return {
+        status: 404,
+        body: { error: { code: "0x8006088a", message: `Resource not found for the segment '${pathPart}'.` } },
+      };
 
-    if (request.method === "GET" && setMatch[2] === undefined) {
+    if (method === "GET" && setMatch[2] === undefined) {
       checkODataOptions(queryPart); // malformed or unsupported options: 400, as the service answers
-      if (request.fetchXml === undefined || [...query.keys()].some((k) => k.startsWith("$")))
-        return send(
-          res,
-          501,
-          odataError(501, `emulator server: only FetchXML queries are implemented, got ?${queryPart}`).body,
-        );
-      await checkQuery?.(request.fetchXml);
-      const page = await host.fetchXmlPage(logical, request.fetchXml);
-      const annotations = /odata\.include-annotations/.test(String(req.headers.prefer ?? ""));
+      if (fetchXml === undefined || [...query.keys()].some((k) => k.startsWith("$")))
+        return odataError(501, `emulator server: only FetchXML queries are implemented, got ?${queryPart}`);
+      await checkQuery?.(fetchXml);
+      const page = await host.fetchXmlPage(logical, fetchXml);
+      const annotations = /odata\.include-annotations/.test(String(headers.prefer ?? ""));
       const value = page.entities.map((row) => ({
         "@odata.etag": 'W/"1"',
         ...(annotations ? row : stripAnnotations(row)),
@@ -232,50 +292,42 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
       if (page.moreRecords) {
         // Like the service: both annotations on every page but the last (the cookie only on request).
         if (annotations)
-          envelope["@Microsoft.Dynamics.CRM.fetchxmlpagingcookie"] =
-            '<cookie pagenumber="2" pagingcookie="" istracking="False" />';
+          envelope["@Microsoft.Dynamics.CRM.fetchxmlpagingcookie"] = pagingCookie(logical, page.entities);
         envelope["@Microsoft.Dynamics.CRM.morerecords"] = true;
       }
-      return send(res, 200, envelope);
+      return { status: 200, body: envelope };
     }
     const id = setMatch[2] === undefined ? undefined : normalizeGuid(setMatch[2]);
-    if (request.method === "PATCH" && id !== undefined) {
+    const entityId = (key: string) => ({ "OData-EntityId": `${base}${API_PREFIX}${setMatch[1]}(${key})` });
+    if (method === "PATCH" && id !== undefined) {
       // Update only: without If-Match the platform would create a missing row (upsert by id); the
       // emulator answers 404 instead, like `If-Match: *`.
-      const ifMatch = req.headers["if-match"];
-      if ((ifMatch && ifMatch !== "*") || req.headers["if-none-match"]) {
-        return send(
-          res,
-          501,
-          odataError(501, "emulator server: conditional update by id is only implemented with If-Match: *").body,
-        );
+      const ifMatch = headers["if-match"];
+      if ((ifMatch && ifMatch !== "*") || headers["if-none-match"]) {
+        return odataError(501, "emulator server: conditional update by id is only implemented with If-Match: *");
       }
       await host.updateRecord(logical, id, (body ?? {}) as Row);
-      return send(res, 204, undefined, { "OData-EntityId": `${base}${API_PREFIX}${setMatch[1]}(${id})` });
+      return { status: 204, headers: entityId(id) };
     }
-    if (request.method === "DELETE" && id !== undefined) {
+    if (method === "DELETE" && id !== undefined) {
       await host.deleteRecord(logical, id);
-      return send(res, 204);
+      return { status: 204 };
     }
-    if (request.method === "PATCH" && setMatch[2] !== undefined) {
+    if (method === "PATCH" && setMatch[2] !== undefined) {
       const key = parseKey(setMatch[2]);
       if (!key)
-        return send(
-          res,
-          501,
-          odataError(501, `emulator server: PATCH by ${setMatch[2]} is not implemented (alternate keys only)`).body,
-        );
-      if (req.headers["if-match"] || req.headers["if-none-match"] === "*") {
-        return send(res, 501, odataError(501, "emulator server: conditional upsert is not implemented").body);
+        return odataError(501, `emulator server: PATCH by ${setMatch[2]} is not implemented (alternate keys only)`);
+      if (headers["if-match"] || headers["if-none-match"] === "*") {
+        return odataError(501, "emulator server: conditional upsert is not implemented");
       }
       await host.upsertByKey(logical, key, (body ?? {}) as Row);
-      return send(res, 204, undefined, { "OData-EntityId": `${base}${API_PREFIX}${setMatch[1]}(${setMatch[2]})` });
+      return { status: 204, headers: entityId(setMatch[2]) };
     }
-    if (request.method === "POST" && setMatch[2] === undefined) {
+    if (method === "POST" && setMatch[2] === undefined) {
       const created = await host.createRecord(logical, (body ?? {}) as Row);
-      return send(res, 204, undefined, { "OData-EntityId": `${base}${API_PREFIX}${setMatch[1]}(${created.id})` });
+      return { status: 204, headers: entityId(created.id) };
     }
-    return send(res, 501, odataError(501, `emulator server: ${request.method} ${pathPart} is not implemented`).body);
+    return odataError(501, `emulator server: ${method} ${pathPart} is not implemented`);
   }
 
   // Node refuses request heads over 16 KB (431, before any handler runs), so a 20 KB FetchXML GET
@@ -287,12 +339,8 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
     const base = `http://${req.headers.host ?? "127.0.0.1"}`;
     handle(req, res, base)
       .catch((error: unknown) => {
-        const status = error instanceof EmulatorError ? error.status : 500;
-        // The platform's code when the error carries one; a privilege refusal otherwise says 0x80040220.
-        const code =
-          (error instanceof EmulatorError ? error.code : undefined) ?? (status === 403 ? PRIVILEGE_DENIED_CODE : "");
-        if (!res.headersSent)
-          send(res, status, { error: { code, message: error instanceof Error ? error.message : String(error) } });
+        const answer = errorAnswer(error);
+        if (!res.headersSent) send(res, answer.status, answer.body);
       })
       .finally(() => inFlight--);
   });

@@ -39,7 +39,28 @@ export const inCondition = (attribute: string, pieces: string): string =>
 export const order = (attribute: string, descending = false): string =>
   `<order attribute="${attribute}"${descending ? ' descending="true"' : ""}/>`;
 
-/** A whole query on one table, paged (`count`, `page`) when a page size is given. */
-export const fetchXml = (entity: string, body: string, count?: number, page = 1): string =>
-  `<fetch version="1.0" mapping="logical" no-lock="true"${count ? ` count="${count}" page="${page}"` : ""}>` +
+/**
+ * A whole query on one table, paged (`count`, `page`) when a page size is given, with the previous
+ * page's paging cookie when there is one (fetchxml/page-results.md: simple paging stops at 50,000
+ * rows; the cookie lets the service continue after the last row it sent).
+ */
+export const fetchXml = (entity: string, body: string, count?: number, page = 1, pagingCookie?: string): string =>
+  `<fetch version="1.0" mapping="logical" no-lock="true"${count ? ` count="${count}" page="${page}"` : ""}` +
+  `${pagingCookie ? ` paging-cookie="${xmlAttr(pagingCookie)}"` : ""}>` +
   `<entity name="${entity}">${body}</entity></fetch>`;
+
+/**
+ * The cookie to send with the next page, from a page's `@Microsoft.Dynamics.CRM.fetchxmlpagingcookie`
+ * (`<cookie pagenumber="2" pagingcookie="%253ccookie…" istracking="False" />`): its `pagingcookie`
+ * attribute, URL-decoded twice (fetchxml/page-results.md). Undefined when there is none.
+ */
+export function nextPagingCookie(annotation: unknown): string | undefined {
+  if (typeof annotation !== "string") return undefined;
+  const m = /pagingcookie="([^"]*)"/.exec(annotation);
+  if (!m || !m[1]) return undefined;
+  try {
+    return decodeURIComponent(decodeURIComponent(m[1]));
+  } catch {
+    return undefined;
+  }
+}

@@ -26,6 +26,7 @@ import { PartlySavedError } from "../core/errors";
 import { AuditInput, AuditWording, writeAudit } from "./audit";
 import { WebApiHost, normalizeGuid } from "./webApi";
 import { withTimeout } from "./failures";
+import { NotificationText, NotifyOutcome, escapeMarkdown, notifyApprovers, notifyUsers } from "./notifications";
 
 export { PartlySavedError };
 
@@ -50,11 +51,39 @@ interface Actor {
   userName?: string;
 }
 
+/** The values a notification names; every string is from data (escaped for the markdown copy). */
+export interface RequestedNotice {
+  account: string;
+  seller?: string;
+  reason?: ExceptionRequest["reason"];
+  days: number;
+}
+
+export interface DecidedNotice {
+  account: string;
+  approve: boolean;
+  /** ISO time the approval ends (approvals only). */
+  validUntil?: string;
+  approver?: string;
+  note?: string;
+}
+
+/** A notification's words: title, body and the label of its action (opens the request). */
+export interface NoticeWords {
+  title: string;
+  body: string;
+  action: string;
+}
+
 /**
- * The words the writes store (a task's subject, a request's name), in the acting user's language.
- * Sources hold none: the face supplies them (src/text/actionText.ts).
+ * The words the writes store (a task's subject, a request's name, a notification), in the acting
+ * user's language. Sources hold none: the face supplies them (src/text/auditText.ts).
  */
 export interface ActionWording {
+  /** To each approver, when a seller asks for an exception. */
+  requestedNotice(values: RequestedNotice): NoticeWords;
+  /** To the requester, when an approver decides. */
+  decidedNotice(values: DecidedNotice): NoticeWords;
   audit: AuditWording;
   engageSubject(partner: Evidence, accountName: string): string;
   /** The partner contact's line in the engagement task's description. */
@@ -102,7 +131,15 @@ export async function engagePartner(
   return { on: new Date(now).toISOString(), by: ctx.actor.userName };
 }
 
-type RequestResult = { ok: true; id: string } | { ok: false; problems: RequestProblem[] };
+/** The words written twice: as plain text (title, body) and with every value from data markdown-escaped (data.body). */
+function noticeText<V>(words: (values: V) => NoticeWords, values: V, escaped: V): NotificationText {
+  const plain = words(values);
+  return { title: plain.title, body: plain.body, action: plain.action, markdownBody: words(escaped).body };
+}
+
+const escapeText = (value: string | undefined) => (value === undefined ? undefined : escapeMarkdown(value));
+
+type RequestResult = { ok: true; id: string; notified: NotifyOutcome } | { ok: false; problems: RequestProblem[] };
 
 /** Ask for a time-boxed exception; refused (nothing written) when the rules say no. */
 export async function requestException(
@@ -126,6 +163,23 @@ export async function requestException(
     [E.requestedDays]: request.days,
   };
   const created = await write(ctx, E.logicalName, record);
+  // The request stands whatever happens to the notifications: they never throw.
+  const notice: RequestedNotice = {
+    account: ctx.accountName,
+    seller: ctx.actor.userName,
+    reason: request.reason,
+    days: request.days,
+  };
+  const notified = await notifyApprovers(
+    ctx.host,
+    ctx.actor.userId,
+    noticeText((v: RequestedNotice) => ctx.words.requestedNotice(v), notice, {
+      ...notice,
+      account: escapeMarkdown(notice.account),
+      seller: escapeText(notice.seller),
+    }),
+    created.id,
+  );
   await auditAfter("exception", ctx, {
     verdict,
     decision: "exception-requested",
@@ -134,10 +188,11 @@ export async function requestException(
     now: ctx.now(),
     details: [request.justification.trim()],
   });
-  return { ok: true, id: created.id };
+  return { ok: true, id: created.id, notified };
 }
 
-type DecisionResult = { ok: true; validUntil?: string } | { ok: false; problems: DecisionProblem[] };
+type DecisionResult =
+  { ok: true; validUntil?: string; notified: NotifyOutcome } | { ok: false; problems: DecisionProblem[] };
 
 /**
  * An approver approves (from the decision's creation, for the requested days within the policy's
@@ -149,6 +204,7 @@ export async function decideException(
   state: ExceptionState,
   approve: boolean,
   policy: Policy,
+  note?: string,
 ): Promise<DecisionResult> {
   const problems = checkDecision(state, ctx.actor.userId);
   if (problems.length) return { ok: false, problems };
@@ -160,6 +216,30 @@ export async function decideException(
     [D.decision]: approve ? DecisionCodes.approved : DecisionCodes.rejected,
   };
   if (approve) record[D.days] = days;
+  const trimmed = note?.trim();
+  if (trimmed) record[D.note] = trimmed;
   await write(ctx, D.logicalName, record);
-  return { ok: true, validUntil: approve ? validUntil(ctx.now(), days) : undefined };
+  const until = approve ? validUntil(ctx.now(), days) : undefined;
+  // The requester is the request's server-set creator; the decision stands whatever the notification does.
+  const requester = normalizeGuid(state.request.createdBy);
+  const notice: DecidedNotice = {
+    account: ctx.accountName,
+    approve,
+    validUntil: until,
+    approver: ctx.actor.userName,
+    note: trimmed || undefined,
+  };
+  const text = noticeText((v: DecidedNotice) => ctx.words.decidedNotice(v), notice, {
+    ...notice,
+    account: escapeMarkdown(notice.account),
+    approver: escapeText(notice.approver),
+    note: escapeText(notice.note),
+  });
+  const notified = await notifyUsers(
+    ctx.host,
+    requester ? [{ id: requester, name: state.request.requestedBy }] : [],
+    text,
+    state.request.id,
+  );
+  return { ok: true, validUntil: until, notified };
 }

@@ -51,6 +51,18 @@ describe("include the partner, in the browser", () => {
       });
     await page.screenshot({ path: join(SHOTS, "exception-pending.png"), fullPage: true });
 
+    // The approver (the panel acts as Jordan Approver) got an in-app notification; its action opens the request.
+    const notifications = page.getByRole("region", { name: "Notifications" });
+    await notifications.getByText("Outreach exception requested: Contoso Pharmaceuticals").waitFor();
+    expect(await notifications.innerText()).toContain(
+      "Avery Seller asks to contact Contoso Pharmaceuticals directly for 14 days. Reason: Customer asked for direct contact.",
+    );
+    // The card did not warn: every approver was notified.
+    expect(await page.locator(".pg-not-notified").count()).toBe(0);
+    await notifications.getByText("Open the request").first().click();
+    await page.waitForFunction(() => document.activeElement?.classList.contains("pg-pending-request") === true);
+    expect(await page.locator('.pg-pending-request[aria-current="true"]').count()).toBe(1);
+
     await page.getByRole("combobox", { name: "Acting as" }).click();
     await page.getByRole("option", { name: "Avery Seller (seller)" }).click();
     await page.getByRole("button", { name: "Approve" }).click();
@@ -74,6 +86,14 @@ describe("include the partner, in the browser", () => {
       /Outreach check: Contoso Pharmaceuticals — allowed by exception/,
     );
     await page.screenshot({ path: join(SHOTS, "exception-approved.png"), fullPage: true });
+    // The approver is told the requester heard of it; the requester's notifications say so.
+    await page.getByText("Decision saved; Avery Seller was notified.").waitFor();
+    await page.getByRole("combobox", { name: "Acting as" }).click();
+    await page.getByRole("option", { name: "Avery Seller (seller)" }).click();
+    await page
+      .getByRole("region", { name: "Notifications" })
+      .getByText("Outreach exception approved: Contoso Pharmaceuticals")
+      .waitFor();
     expect(problems).toEqual([]);
     await page.context().close();
   });

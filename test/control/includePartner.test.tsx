@@ -7,7 +7,13 @@ import { DEMO, demoEmulator } from "../helpers/demo";
 import { resxStrings } from "../helpers/strings";
 import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
 import { EmulatorOptions } from "../../src/emulator/dataverseEmulator";
-import { DecisionCodes, OutreachDecision, OutreachAudit, OutreachExceptionTable } from "../../src/schema";
+import {
+  AppNotification,
+  DecisionCodes,
+  OutreachDecision,
+  OutreachAudit,
+  OutreachExceptionTable,
+} from "../../src/schema";
 import { PERSONAS } from "../../src/emulator/personas";
 import { Persona, SALES_BASE_PRIVILEGES } from "../../src/emulator/security";
 
@@ -47,6 +53,10 @@ function mount(
 }
 
 const blocked = () => screen.findByText(/Partner of record: Harbor Computer Services/);
+
+// Each test walks dialogs with user-event against the emulator; on a loaded 2-core machine one takes
+// up to half a minute, so the file allows a minute per test (a hang still fails).
+jest.setTimeout(60_000);
 
 describe("include the partner, from the card", () => {
   test("Engage partner: a dialog prefilled with the partner, a note, then 'Partner engaged on … by …'", async () => {
@@ -88,6 +98,55 @@ describe("include the partner, from the card", () => {
       await screen.findByText(/^An exception requested on .* by Avery Seller is waiting for an approver\.$/),
     ).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Request exception" })).toBeNull();
+    expect(emulator.table(OutreachExceptionTable.logicalName)).toHaveLength(1);
+  });
+
+  /** Fill and send the request dialog. */
+  async function sendRequest() {
+    await blocked();
+    fireEvent.click(screen.getByRole("button", { name: "Request exception" }));
+    const dialog = await screen.findByRole("alertdialog");
+    fireEvent.change(within(dialog).getByRole("textbox", { name: /Justification/ }), {
+      target: { value: "The customer's CIO asked for a direct call." },
+    });
+    fireEvent.click(within(dialog).getByRole("combobox", { name: /Reason/ }));
+    fireEvent.click(await screen.findByRole("option", { name: "Customer asked for direct contact" }));
+    fireEvent.click(within(dialog).getByRole("button", { name: "Send request" }));
+    await screen.findByText(/^An exception requested on .* by Avery Seller is waiting for an approver\.$/);
+  }
+
+  test("a request notifies the approver, and the card says nothing more", async () => {
+    const emulator = demoEmulator();
+    emulator.as(PERSONAS.approver); // the org's approver
+    mount(DEMO.contoso, {}, PERSONAS.seller, emulator);
+    await sendRequest();
+    expect(emulator.table(AppNotification.logicalName)).toHaveLength(1);
+    expect(screen.queryByText(/could be notified|could not be notified/)).toBeNull();
+  });
+
+  test("a notification the server refuses: the request stands, and the card says which approver was not told", async () => {
+    const emulator = demoEmulator({
+      fault: (r) =>
+        r.operation === "createRecord" && r.entity === AppNotification.logicalName
+          ? { status: 503, message: "Service Unavailable" }
+          : undefined,
+    });
+    emulator.as(PERSONAS.approver);
+    mount(DEMO.contoso, {}, PERSONAS.seller, emulator);
+    await sendRequest();
+    expect(
+      await screen.findByText(
+        "Your request was saved, but not every approver could be notified (Jordan Approver). The request stands: tell an approver yourself.",
+      ),
+    ).toBeTruthy();
+    expect(emulator.table(OutreachExceptionTable.logicalName)).toHaveLength(1);
+    expect(screen.queryByRole("button", { name: "Request exception" })).toBeNull();
+  });
+
+  test("nobody holds the approver role: the request stands and the card says no approver could be notified", async () => {
+    const emulator = mount(DEMO.contoso);
+    await sendRequest();
+    expect(await screen.findByText(/^Your request was saved, but no approver could be notified/)).toBeTruthy();
     expect(emulator.table(OutreachExceptionTable.logicalName)).toHaveLength(1);
   });
 

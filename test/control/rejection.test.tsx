@@ -20,7 +20,7 @@ const APPROVER = "22222222-2222-4222-8222-222222222222";
 
 const actions: IncludePartnerActions = {
   engage: () => Promise.resolve(),
-  requestException: () => Promise.resolve([]),
+  requestException: () => Promise.resolve({ problems: [], notified: true, unnotified: [] }),
   loadHistory: () => Promise.resolve([]),
   limits: { defaultDays: 14, maxDays: 90, minJustificationLength: 20 },
 };

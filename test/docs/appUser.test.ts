@@ -46,6 +46,8 @@ const appUser = (base: Privilege[]): Persona => ({
   id: "aaaaaaaa-0000-4000-8000-0000000000a1",
   name: "PartnerGuard command line",
   roles: ["admin"],
+  // The profile docs/admin.md gives it (Field security profiles): it writes the stored verdict.
+  fieldSecurityProfiles: ["commandLine"],
   base,
 });
 
@@ -81,24 +83,27 @@ async function runAs(base: Privilege[]) {
     check: await runCli(["check", DEMO.woodgrove, "--env", url, "--as-of", DEMO_NOW], { env }),
     vet: await runCli(["vet", list, "--env", url, "--as-of", DEMO_NOW, "--json"], { env }),
     policy: await runCli(["policy", "check", "--env", url], { env }),
+    verdicts: await runCli(["sync", "--verdicts", "--env", url, "--as-of", DEMO_NOW], { env }),
   };
 }
 
-test("PartnerGuard Administrator plus the documented privileges runs sync, check, vet and policy check", async () => {
+test("PartnerGuard Administrator plus the documented privileges runs sync, check, vet, policy check and sync --verdicts", async () => {
   const privileges = documentedPrivileges();
   expect(privileges.length).toBeGreaterThan(0);
   const runs = await runAs(privileges);
   for (const [name, run] of Object.entries(runs)) expect(`${name}: ${run.code} ${run.stderr}`).toMatch(/^\w+: 0 /);
   expect(runs.sync.stdout).toMatch(/1 created/);
   expect(runs.check.stdout).toContain("Partner of record: Harbor Computer Services");
+  expect(runs.verdicts.stdout).toMatch(/ 0 unchanged; now /);
   expect(server!.requests.some((r) => r.method === "PATCH" && r.headers.authorization === `Bearer ${APP_TOKEN}`)).toBe(
     true,
   );
-});
+}, 90_000); // six commands spawned one after the other
 
 test("without them, the commands that read accounts fail with Dataverse's privilege error (exit 3)", async () => {
   const runs = await runAs([]);
   expect(runs.check.code).toBe(ExitCode.environment);
   expect(runs.check.stderr).toMatch(/missing prvReadAccount privilege/);
   expect(runs.vet.code).not.toBe(ExitCode.ok);
-});
+  expect(runs.verdicts.code).toBe(ExitCode.environment);
+}, 90_000);

@@ -134,6 +134,8 @@ const PLATFORM_TABLES: Record<string, string> = {
   Contact: `Contact (${code("contact")})`,
   EnvironmentVariableDefinition: "Environment variable definition (and its values)",
   AppModule: `Model-driven app (${code("appmodule")})`,
+  appnotification: `Notification (${code("appnotification")})`,
+  Role: `Security role (${code("role")})`,
 };
 
 function splitPrivilege(name: string): { action: string; entity: string } | undefined {

@@ -373,7 +373,9 @@ describe("server-set columns", () => {
       modifiedby: user(ADMIN),
       modifiedon: new Date(now).toISOString(),
     });
-    expect(emulator.table("systemuser")).toEqual([{ systemuserid: ADMIN.id, fullname: "Morgan Admin" }]); // once, however often as() is called
+    expect(emulator.table("systemuser")).toEqual([
+      { systemuserid: ADMIN.id, fullname: "Morgan Admin", isdisabled: false },
+    ]); // once, however often as() is called
   });
 
   test("overriddencreatedon moves createdon back (data migration), never later", async () => {

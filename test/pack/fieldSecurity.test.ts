@@ -58,7 +58,7 @@ function packedPermission(profile: string, table: string, column: string) {
 }
 
 describe("secured columns", () => {
-  it("are the five whose values decide the verdict or are someone's free text, and the stored verdict", () => {
+  it("are the five whose values decide the verdict or are someone's free text, and the stored verdict's six", () => {
     expect(securedInModel()).toEqual(
       [
         `${Account.logicalName}.${Account.tenantId}`,
@@ -176,6 +176,20 @@ describe("what the profiles promise (as packed)", () => {
       })
       .map(([key]) => key);
     expect(writers.sort()).toEqual(["admin", "commandLine"]);
+  });
+
+  it("every profile reads the stored verdict; only admins and the command line's application user write it", () => {
+    expect(STORED_VERDICT_COLUMNS).toHaveLength(6);
+    for (const column of STORED_VERDICT_COLUMNS) {
+      for (const [, name] of profiles) expect(can(name, Account.logicalName, column).read).toBe(true);
+      const writers = profiles
+        .filter(([, name]) => {
+          const p = can(name, Account.logicalName, column);
+          return p.create || p.update;
+        })
+        .map(([key]) => key);
+      expect({ column, writers: writers.sort() }).toEqual({ column, writers: ["admin", "commandLine"] });
+    }
   });
 
   it("free text is read by approvers and admins only; sellers write their own justification and audit reasons", () => {

@@ -5,7 +5,9 @@ import { Depth, PLATFORM_TABLES, ROLES } from "../../src/pack/model/roles";
 import { TABLES } from "../../src/pack/model/tables";
 import { TARGET_SCHEMA_NAMES } from "../../src/pack/render/relationships";
 import { elements } from "../../src/pack/xmlScan";
-import { SecurityRoles, TableSchemaNames } from "../../src/schema";
+import { AppNotification, SecurityRoleIds, SecurityRoles, TableSchemaNames } from "../../src/schema";
+import { stableGuid } from "../../src/pack/guid";
+import { roleId } from "../../src/pack/render/role";
 import { Fixture, makeFixture } from "./fixture";
 
 /** Role name → privilege name → level, as packed (managed) from this repository's Solution/. */
@@ -29,6 +31,32 @@ beforeAll(async () => {
 afterAll(() => fx.cleanup());
 
 describe("security roles", () => {
+  it("keeps every role's id from version to version (an upgrade matches roles by id; the sources find approvers by it)", () => {
+    for (const role of ROLES) {
+      expect(roleId(role)).toBe(stableGuid("role", role.key));
+      expect(`{${SecurityRoleIds[role.key]}}`).toBe(stableGuid("role", role.key));
+    }
+  });
+
+  it("lets sellers and approvers notify a user of any business unit and read only their own notifications", () => {
+    for (const key of ["seller", "approver"] as const) {
+      const privileges = ROLES.find((r) => r.key === key)!.privileges;
+      expect(privileges).toEqual(
+        expect.arrayContaining([
+          { name: `prvCreate${AppNotification.schemaName}`, depth: "Global" },
+          { name: `prvRead${AppNotification.schemaName}`, depth: "Basic" },
+        ]),
+      );
+      // Nobody may change, reassign or delete another user's notification.
+      for (const action of ["Write", "Delete", "Assign", "Share"])
+        expect(privileges.map((p) => p.name)).not.toContain(`prv${action}${AppNotification.schemaName}`);
+    }
+    // Only the requester looks the approvers up.
+    expect(ROLES.filter((r) => r.privileges.some((p) => p.name === "prvReadRole")).map((r) => r.key)).toEqual([
+      "seller",
+    ]);
+  });
+
   it("packs the three roles and no other", () => {
     expect([...packed.keys()].sort()).toEqual(Object.values(SecurityRoles).sort());
   });

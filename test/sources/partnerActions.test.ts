@@ -123,7 +123,7 @@ describe("request, approve, expire", () => {
       true,
       DEFAULT_POLICY,
     );
-    expect(approved).toEqual({ ok: true, validUntil: "2026-12-01T13:00:00.000Z" });
+    expect(approved).toMatchObject({ ok: true, validUntil: "2026-12-01T13:00:00.000Z" });
     const [decision] = emulator.table(OutreachDecision.logicalName);
     expect(decision).toMatchObject({
       [OutreachDecision.days]: 7,
@@ -149,9 +149,10 @@ describe("request, approve, expire", () => {
     const seller = emulator.as(SELLER);
     await requestException(ctx(emulator, SELLER), await verdictOf(seller), DEFAULT_POLICY, request);
     const v = await verdictOf(emulator.as(APPROVER), APPROVER.id);
-    expect(await decideException(ctx(emulator, APPROVER), v.pendingException!, false, DEFAULT_POLICY)).toEqual({
+    expect(await decideException(ctx(emulator, APPROVER), v.pendingException!, false, DEFAULT_POLICY)).toMatchObject({
       ok: true,
       validUntil: undefined,
+      notified: { notified: true, sent: [{ id: SELLER.id }] },
     });
     const after = await verdictOf(seller);
     expect(after.outreach).toBe("blocked");

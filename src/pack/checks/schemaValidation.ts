@@ -48,6 +48,18 @@ export const NEWER_THAN_SCHEMA: readonly NewerConstruct[] = [
         "<CustomControlDefaultConfig><CustomControlDefaultConfigId>{00000000-0000-0000-0000-000000000000}</CustomControlDefaultConfigId>",
       ),
   },
+  {
+    construct: "<AppModule><appsettings>",
+    reason:
+      "The app ships with in-app notifications switched on: an app setting, as Microsoft documents adding one to customizations.xml (powerapps-docs clientapi/reference/events/form-onsave.md) and as current exports write after Descriptions (kfklaihk/StaffBonusSystem AppModule.xml, 2026). Only appsetting elements of that shape are stripped, each line kept (blanked) so line numbers stay.",
+    strip: (xml) =>
+      xml.replace(/<AppModule>[\s\S]*?<\/AppModule>/g, (app) =>
+        app.replace(
+          /<appsettings>(?:\s*<appsetting uniquename="[\w.]+">\s*<iscustomizable>[01]<\/iscustomizable>\s*<settingdefinitionid>\s*<uniquename>\w+<\/uniquename>\s*<\/settingdefinitionid>\s*<value>[^<]*<\/value>\s*<\/appsetting>)*\s*<\/appsettings>/g,
+          (block) => block.replace(/[^\n]/g, ""),
+        ),
+      ),
+  },
 ];
 
 /** Default location of the schemas: beside the repository, as the design docs keep them. */

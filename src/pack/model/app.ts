@@ -6,6 +6,7 @@
 import {
   Account,
   Association,
+  InAppNotificationsSetting,
   ModelDrivenApp,
   OutreachAudit,
   OutreachDecision,
@@ -61,6 +62,11 @@ export interface AppDefinition {
   /** System dashboards of the app, by key (model/approvals.ts). */
   dashboards: string[];
   areas: AppArea[];
+  /**
+   * App settings the app ships with (`<appsettings>`): each overrides a platform setting
+   * definition for this app only.
+   */
+  settings: { uniqueName: string; definition: string; value: string }[];
 }
 
 export const APP: AppDefinition = {
@@ -78,6 +84,14 @@ export const APP: AppDefinition = {
     Account.logicalName,
   ],
   dashboards: [APPROVALS_DASHBOARD.key],
+  // Approvers hear of a request, sellers of a decision, while they work in the app.
+  settings: [
+    {
+      uniqueName: InAppNotificationsSetting.uniqueName,
+      definition: InAppNotificationsSetting.definition,
+      value: "true",
+    },
+  ],
   areas: [
     {
       id: "pg_area_partnerguard",

@@ -3,7 +3,7 @@
  * exactly these privileges and nothing more. Privilege names follow the platform's pattern
  * `prv<Action><EntitySchemaName>`; depth is the access level the role grants.
  */
-import { SecurityRoles, TableSchemaNames } from "../../schema";
+import { AppNotification, SecurityRoles, TableSchemaNames } from "../../schema";
 
 export type Action = "Create" | "Read" | "Write" | "Delete" | "Append" | "AppendTo" | "Assign" | "Share";
 export type Depth = "Basic" | "Local" | "Deep" | "Global";
@@ -36,7 +36,28 @@ export const PLATFORM_TABLES: Readonly<Record<string, string>> = {
   Account: "requests, audit entries and associations look up accounts (AppendTo)",
   Contact: "an association may name the partner's contact (AppendTo)",
   EnvironmentVariableDefinition: "the card reads the policy and the Graph settings; admins change them",
+  [AppNotification.schemaName]:
+    "a request notifies the approvers and a decision the requester (in-app notifications); each user reads their own",
+  Role: "a request finds the approvers: the users holding the PartnerGuard Approver role in any business unit",
 };
+
+/**
+ * In-app notifications (src/sources/notifications.ts; powerapps-docs `clientapi/send-in-app-notifications.md`,
+ * "Managing security for notifications"): a notification is a row owned by its recipient.
+ * - Sending to another user takes Create at a depth that covers the recipient's business unit:
+ *   approvers and requesters may sit in any unit, so Organization (Global); Business Unit would
+ *   silently leave out every approver outside the seller's unit.
+ * - Receiving takes Read at User level (Basic): each user reads their own and nobody else's.
+ * The app's own per-user settings a recipient needs (model-driven app user setting, setting
+ * definition) come with the org's base role; docs/admin.md says how to check.
+ */
+const SEND_NOTIFICATIONS: Privilege = { name: `prvCreate${AppNotification.schemaName}`, depth: "Global" };
+const RECEIVE_NOTIFICATIONS: Privilege = { name: `prvRead${AppNotification.schemaName}`, depth: "Basic" };
+/**
+ * Finding the approvers reads role assignments: roles are owned by business units (each unit has
+ * its copy), so only Organization read finds an approver whose role is another unit's copy.
+ */
+const READ_ROLES: Privilege = { name: "prvReadRole", depth: "Global" };
 
 /** Our rows look up accounts (requests, audit entries): setting such a lookup needs AppendTo on Account. */
 const APPEND_TO_ACCOUNT: Privilege = { name: "prvAppendToAccount", depth: "Global" };
@@ -75,6 +96,10 @@ export const ROLES: readonly RoleDefinition[] = [
       ...grant(audit, "Local", "Read"),
       APPEND_TO_ACCOUNT,
       ...READ_ENV,
+      // A request notifies every approver; a decision on it notifies the seller.
+      SEND_NOTIFICATIONS,
+      RECEIVE_NOTIFICATIONS,
+      READ_ROLES,
     ],
   },
   {
@@ -89,6 +114,9 @@ export const ROLES: readonly RoleDefinition[] = [
       ...grant(decision, "Global", "Read"),
       ...grant(audit, "Global", "Read"),
       ...READ_ENV,
+      // A decision notifies the requester; requests notify the approver.
+      SEND_NOTIFICATIONS,
+      RECEIVE_NOTIFICATIONS,
     ],
   },
   {

@@ -4,8 +4,14 @@
  * against a 2026 export, kfklaihk/StaffBonusSystem `AppModules/kfklaihk_StaffBonusSystem/AppModule.xml`
  * and `AppModuleSiteMaps/.../AppModuleSiteMap.xml`: the app's `statecode` 0 and `statuscode` 1
  * (newer than CustomizationsSolution.xsd: NEWER_THAN_SCHEMA), and the site map's entries as the
- * designer writes them (subArea below). Its `NavigationType`, `appsettings` and site-map flags
- * (`ShowHome`...) are left at the platform's defaults, which are what we want.
+ * designer writes them (subArea below). Its `NavigationType` and site-map flags (`ShowHome`...)
+ * are left at the platform's defaults, which are what we want. App settings (`<appsettings>`, after
+ * `<Descriptions>` as that export places them) are written in the shape Microsoft documents for
+ * adding one to an exported customizations.xml: `<appsetting uniquename="…">` with `iscustomizable`,
+ * `<settingdefinitionid><uniquename>` and `value` (powerapps-docs `clientapi/reference/events/
+ * form-onsave.md`, "Enable Async OnSave using app setting"; the Field Service mobile docs alike).
+ * The 2026 export writes a shorter form, `<appsetting settingdefinitionid.uniquename="…">`; both
+ * name the setting definition. Newer than CustomizationsSolution.xsd: NEWER_THAN_SCHEMA.
  */
 import { el, XmlElement } from "../xml";
 import { AppDefinition, AppSubArea } from "../model/app";
@@ -173,5 +179,22 @@ export function renderAppModule(app: AppDefinition): XmlElement {
     el("AppModuleRoleMaps", {}, ...roles),
     labelList("LocalizedNames", "LocalizedName", app.name),
     labelList("Descriptions", "Description", { 1033: app.description }),
+    ...(app.settings.length
+      ? [
+          el(
+            "appsettings",
+            {},
+            ...app.settings.map((s) =>
+              el(
+                "appsetting",
+                { uniquename: s.uniqueName },
+                el("iscustomizable", {}, 1),
+                el("settingdefinitionid", {}, el("uniquename", {}, s.definition)),
+                el("value", {}, s.value),
+              ),
+            ),
+          ),
+        ]
+      : []),
   );
 }

@@ -1,10 +1,11 @@
 /** Roles/<name>.xml: one security role with its privileges. */
 import { el, XmlElement } from "../xml";
-import { stableGuid } from "../guid";
 import { RoleDefinition } from "../model/roles";
+import { SecurityRoleIds } from "../../schema";
 import { INTRODUCED_VERSION } from "./attributes";
 
-export const roleId = (role: RoleDefinition): string => stableGuid("role", role.key);
+/** The role's id: schema.ts keeps it (sources find the approvers by it); test/pack/roles.test.ts pins it to stableGuid("role", key). */
+export const roleId = (role: RoleDefinition): string => `{${SecurityRoleIds[role.key]}}`;
 
 export function renderRole(role: RoleDefinition): XmlElement {
   const privileges = [...role.privileges].sort((a, b) => a.name.localeCompare(b.name));

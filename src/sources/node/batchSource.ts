@@ -35,6 +35,8 @@ import { SourceError, toFailure } from "../failures";
 export interface FetchPage {
   entities: Row[];
   moreRecords: boolean;
+  /** The cookie for the next page (already decoded), when the service sent one. */
+  pagingCookie?: string;
 }
 
 /** What the batched reader needs of a host: one FetchXML page at a time. */
@@ -360,7 +362,25 @@ export interface ExceptionsRead {
  * query returned them (account columns, plus `pa.*`, `ex.*`, `dc.*` where joined): the shape
  * `mapRows` reads.
  */
-export class EvidenceStore {
+/**
+ * What `outcomeFor` needs to know of the accounts read: which were read, which failed, each one's
+ * parent and name, its own evidence (mapped by the control's `mapRows`/`mapExceptions`), and what
+ * its descendants inherit. `EvidenceStore` (vet) and the whole-table store of `sync --verdicts`
+ * both answer it, so every account's outcome is built the same way.
+ */
+export interface EvidenceChain {
+  /** The account was read, or its read failed (otherwise it was not found, or is not readable). */
+  known(id: string): boolean;
+  failure(id: string): SourceFailure | undefined;
+  parentOf(id: string): string | undefined;
+  nameOf(id: string): string | undefined;
+  ownEvidence(id: string): OwnEvidence | undefined;
+  inheritedAssociations(id: string, own: OwnEvidence, depth: number): PartnerAssociation[];
+  /** Why the account's exception requests could not be read, when they could not. */
+  exceptionsFailure(id: string): SourceFailure | undefined;
+}
+
+export class EvidenceStore implements EvidenceChain {
   readonly accounts = new Map<string, AccountInfo>();
   readonly rows = new Map<string, Row[]>();
   /** Account ids whose read failed: a chain through one of them cannot be trusted. */
@@ -372,6 +392,26 @@ export class EvidenceStore {
   private readonly own = new Map<string, OwnEvidence>();
   /** An ancestor's associations as its descendants see them, copied once per depth (index = depth). */
   private readonly inherited = new Map<string, PartnerAssociation[][]>();
+
+  known(id: string): boolean {
+    return this.failed.has(id) || this.rows.has(id);
+  }
+
+  failure(id: string): SourceFailure | undefined {
+    return this.failed.get(id);
+  }
+
+  parentOf(id: string): string | undefined {
+    return this.accounts.get(id)?.parentId;
+  }
+
+  nameOf(id: string): string | undefined {
+    return this.accounts.get(id)?.name;
+  }
+
+  exceptionsFailure(id: string): SourceFailure | undefined {
+    return this.exceptions.get(id)?.failure;
+  }
 
   /** One account with all its rows at once (the offline reader knows both already). */
   put(account: AccountInfo, rows: Row[]): void {
@@ -615,12 +655,12 @@ export interface OwnEvidence {
  * evidence and its ancestors' (with their depth), what `mapRows` gives for the rows of the whole
  * chain, with each account's rows mapped once however many children inherit from it.
  */
-export function outcomeFor(accountId: string, store: EvidenceStore): SourceOutcome {
+export function outcomeFor(accountId: string, store: EvidenceChain): SourceOutcome {
   // Outcomes written out in full rather than spread from a common base: a spread object is slower
   // to build and to read, and a list makes one outcome per account.
   const source = DATAVERSE_SOURCE;
   const sourceKind = "dataverse" as const;
-  if (!store.failed.has(accountId) && !store.rows.has(accountId)) {
+  if (!store.known(accountId)) {
     return {
       source,
       sourceKind,
@@ -633,14 +673,14 @@ export function outcomeFor(accountId: string, store: EvidenceStore): SourceOutco
   const seen = new Set<string>();
   let depth = 0;
   let exceptions: OutreachException[] = [];
-  for (let id: string | undefined = accountId; id; id = store.accounts.get(id)?.parentId) {
+  for (let id: string | undefined = accountId; id; id = store.parentOf(id)) {
     // Dataverse refuses loops, but imported data and fakes may hold one.
     if (seen.has(id)) {
-      notes.push({ code: "parent-loop", detail: store.accounts.get(id)?.name ?? id });
+      notes.push({ code: "parent-loop", detail: store.nameOf(id) ?? id });
       break;
     }
     seen.add(id);
-    const failure = store.failed.get(id);
+    const failure = store.failure(id);
     if (failure) return { source, sourceKind, ok: false, failure };
     const own = store.ownEvidence(id);
     if (!own) {
@@ -654,7 +694,7 @@ export function outcomeFor(accountId: string, store: EvidenceStore): SourceOutco
     if (!depth) exceptions = own.exceptions;
     depth++;
   }
-  const exceptionsFailure = store.exceptions.get(accountId)?.failure;
+  const exceptionsFailure = store.exceptionsFailure(accountId);
   return exceptionsFailure
     ? { source, sourceKind, ok: true, associations, notes, exceptions, exceptionsFailure }
     : { source, sourceKind, ok: true, associations, notes, exceptions };

@@ -11,6 +11,17 @@ import { isObject } from "../../core/json";
 import { Row, WebApiHost } from "../webApi";
 import { EntitySets } from "../../schema";
 import { FetchPage, FetchXmlPager } from "./batchSource";
+import { nextPagingCookie } from "../fetchXml";
+import { randomUUID } from "crypto";
+import {
+  MimePart,
+  boundaryOf,
+  parseHttpMessage,
+  splitMultipart,
+  statusOf,
+  writeHttpMessage,
+  writeMultipart,
+} from "./multipart";
 
 const API_PATH = "/api/data/v9.2/";
 
@@ -168,6 +179,7 @@ export class HttpWebApi implements WebApiHost, FetchXmlPager {
     return {
       entities: parseValue(body),
       moreRecords: isObject(body) && body["@Microsoft.Dynamics.CRM.morerecords"] === true,
+      pagingCookie: isObject(body) ? nextPagingCookie(body["@Microsoft.Dynamics.CRM.fetchxmlpagingcookie"]) : undefined,
     };
   }
 
@@ -215,6 +227,57 @@ export class HttpWebApi implements WebApiHost, FetchXmlPager {
     await this.sendRaw("PATCH", `${set}(${keyPart})`, data);
   }
 
+  /**
+   * `POST $batch` with one change set per entry of `changeSets` (each atomic: all its requests or
+   * none), sent with `Prefer: odata.continue-on-error` so one change set's failure never stops the
+   * others (dataverse-webapi-facts.md §4). Returns one result per change set, in order: a change
+   * set that failed answers with its one failure (OData 4.0 §11.7.4). A batch the service refuses
+   * as a whole (sign-in, 429 beyond the retries, a malformed body) throws, as any request does.
+   * At most MAX_BATCH_REQUESTS requests in all. A 429 on the batch is retried like any request
+   * (nothing in it ran); a connection lost mid-batch is not (some change sets may have landed).
+   */
+  async executeBatch(changeSets: BatchOperation[][]): Promise<ChangeSetResult[]> {
+    const total = changeSets.reduce((n, c) => n + c.length, 0);
+    if (total > MAX_BATCH_REQUESTS)
+      throw new HttpError(400, `a batch holds at most ${MAX_BATCH_REQUESTS} requests, not ${total}`);
+    if (!changeSets.length) return [];
+    const boundary = `batch_${randomUUID()}`;
+    const apiPath = new URL(this.baseUrl).pathname;
+    const body = writeMultipart(
+      boundary,
+      changeSets.map((operations) => {
+        const inner = `changeset_${randomUUID()}`;
+        return {
+          headers: { "Content-Type": `multipart/mixed; boundary=${inner}` },
+          content: writeMultipart(
+            inner,
+            operations.map((op, i) => ({
+              headers: {
+                "Content-Type": "application/http",
+                "Content-Transfer-Encoding": "binary",
+                "Content-ID": String(i + 1),
+              },
+              content: writeHttpMessage(
+                `${op.method} ${apiPath}${op.path} HTTP/1.1`,
+                {
+                  ...(op.body ? { "Content-Type": "application/json; type=entry" } : {}),
+                  ...(op.headers ?? {}),
+                },
+                op.body ? JSON.stringify(op.body) : "",
+              ),
+            })),
+          ).replace(/\r\n$/, ""),
+        };
+      }),
+    );
+    const response = await this.sendRaw("POST", "$batch", body, {
+      "Content-Type": `multipart/mixed; boundary=${boundary}`,
+      Prefer: "odata.continue-on-error",
+    });
+    const text = await response.text();
+    return readBatchResponse(response.headers.get("Content-Type"), text, changeSets.length);
+  }
+
   private async send(
     method: string,
     path: string,
@@ -236,7 +299,7 @@ export class HttpWebApi implements WebApiHost, FetchXmlPager {
   private sendRaw(
     method: string,
     path: string,
-    data?: Row,
+    data?: Row | string,
     extraHeaders: Record<string, string> = {},
   ): Promise<Response> {
     return this.semaphore.run(async () => {
@@ -263,7 +326,7 @@ export class HttpWebApi implements WebApiHost, FetchXmlPager {
               ...(data ? { "Content-Type": "application/json" } : {}),
               ...extraHeaders,
             },
-            body: data ? JSON.stringify(data) : undefined,
+            body: typeof data === "string" ? data : data ? JSON.stringify(data) : undefined,
             signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000),
           });
         } catch (error) {
@@ -302,6 +365,55 @@ export class HttpWebApi implements WebApiHost, FetchXmlPager {
       }
     });
   }
+}
+
+/** One request of a change set: a write under the API root (`accounts(<id>)`), with its JSON body. */
+export interface BatchOperation {
+  method: "POST" | "PATCH" | "DELETE";
+  path: string;
+  body?: Row;
+  headers?: Record<string, string>;
+}
+
+/** How one change set ended: done, or refused (nothing of it was written) with the service's error. */
+export type ChangeSetResult = { ok: true } | { ok: false; error: HttpError };
+
+/** The most requests one `$batch` may hold (execute-batch-operations-using-web-api). */
+export const MAX_BATCH_REQUESTS = 1000;
+
+/**
+ * A `$batch` response -> one result per change set: a `multipart/mixed` part is a change set that
+ * was applied (each of its responses must be a success), an `application/http` part is the one
+ * failure a failed change set answers with.
+ */
+export function readBatchResponse(contentType: string | null, text: string, expected: number): ChangeSetResult[] {
+  const boundary = boundaryOf(contentType ?? undefined);
+  if (!boundary) throw new SyntaxError(`the Web API answered $batch with ${contentType ?? "no content type"}`);
+  let parts: MimePart[];
+  try {
+    parts = splitMultipart(text, boundary);
+  } catch (error) {
+    throw new SyntaxError(`the Web API's $batch response cannot be read: ${(error as Error).message}`);
+  }
+  if (parts.length !== expected)
+    throw new SyntaxError(`the Web API answered ${parts.length} parts to a $batch of ${expected} change sets`);
+  return parts.map((part): ChangeSetResult => {
+    const inner = boundaryOf(part.headers.get("content-type"));
+    const responses = inner
+      ? splitMultipart(part.body, inner).map((p) => parseHttpMessage(p.body))
+      : [parseHttpMessage(part.body)];
+    const failed = responses.find((r) => statusOf(r) >= 400);
+    if (!failed) return { ok: true };
+    const status = statusOf(failed);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(failed.body) as unknown;
+    } catch {
+      parsed = undefined;
+    }
+    const { message, code } = odataErrorMessage(parsed);
+    return { ok: false, error: new HttpError(status, `HTTP ${status}${message ? `: ${message}` : ""}`, code) };
+  });
 }
 
 function parseValue(body: unknown): Row[] {
