@@ -12,7 +12,6 @@ import { Io } from "../cli/io";
 import { parseFeed } from "../src/sources/feedFile";
 import { emulatorFromFeed } from "../src/emulator/fromFeed";
 import { PERSONAS } from "../src/emulator/personas";
-import type { Persona } from "../src/emulator/security";
 import { startWebApiServer } from "../src/emulator/webApiServer";
 import { Account, StoredVerdict } from "../src/schema";
 import { withGraphSettings } from "./demoGraph";
@@ -57,7 +56,7 @@ export async function demoStoredVerdicts(feedCsv: string, asOf = DEMO_DATE): Pro
   const server = await startWebApiServer({
     emulator,
     token: `playground-system-${Math.random().toString(36).slice(2)}`,
-    users: { [appToken]: appUser },
+    users: { [appToken]: PERSONAS.commandLine },
   });
   const out: string[] = [];
   const errors: string[] = [];
