@@ -40,17 +40,6 @@ const COLUMNS = [
 
 /** `asOf`: the moment the sync evaluates at (the demo clock's day by default, like the page). */
 export async function demoStoredVerdicts(feedCsv: string, asOf = DEMO_DATE): Promise<DemoStoredVerdicts> {
-  // The command line's application user (PERSONAS.commandLine, from the verdicts branch), looked up
-  // by name so that this file builds on a tree without it: the sync then reports it cannot run.
-  const appUser = (PERSONAS as Record<string, Persona | undefined>).commandLine;
-  if (!appUser)
-    return {
-      columns: {},
-      exitCode: -1,
-      summary: undefined,
-      errors: ["no command-line application user persona"],
-      asOf,
-    };
   const emulator = withGraphSettings(emulatorFromFeed(parseFeed(feedCsv).rows));
   const appToken = `playground-app-user-${Math.random().toString(36).slice(2)}`;
   const server = await startWebApiServer({
