@@ -127,7 +127,8 @@ async function onPostSave(host: CommandHost, context: PostSaveContextLike): Prom
   const t = makeTranslate((key) => host.getString(key));
   let notice: FormNotice;
   try {
-    notice = table === OutreachDecision.logicalName ? await decisionSaved(host, t, id) : await requestSaved(host, t, id);
+    notice =
+      table === OutreachDecision.logicalName ? await decisionSaved(host, t, id) : await requestSaved(host, t, id);
   } catch {
     notice = { level: "WARNING", text: t("FormNotice_NotRead") };
   }
@@ -186,4 +187,9 @@ async function decisionSaved(host: CommandHost, t: Translate, id: string): Promi
   return outcome.notified
     ? { level: "INFO", text: t("Decision_Sent", { requester }) }
     : { level: "WARNING", text: t("Decision_NotNotified", { requester }) };
+}
+
+/** Drop what this window's script remembers (tests start from a new window). */
+export function forgetApprovalForms(scope: object = globalThis): void {
+  delete (scope as { [KEY]?: Registry })[KEY];
 }

@@ -477,7 +477,9 @@ export const TABLES: readonly Table[] = [
         key: "main",
         name: { 1033: "Outreach exception" },
         // A row created on this form notifies like one made from the card (webresource/approvals.ts).
-        handlers: [{ event: "onload", library: WebResources.commandScript, functionName: ScriptFunctions.approvalsOnLoad }],
+        handlers: [
+          { event: "onload", library: WebResources.commandScript, functionName: ScriptFunctions.approvalsOnLoad },
+        ],
         sections: [
           {
             label: { 1033: "Request" },
@@ -512,7 +514,9 @@ export const TABLES: readonly Table[] = [
         key: "main",
         name: { 1033: "Outreach decision" },
         // A row created on this form notifies like one made from the card (webresource/approvals.ts).
-        handlers: [{ event: "onload", library: WebResources.commandScript, functionName: ScriptFunctions.approvalsOnLoad }],
+        handlers: [
+          { event: "onload", library: WebResources.commandScript, functionName: ScriptFunctions.approvalsOnLoad },
+        ],
         sections: [
           {
             label: { 1033: "Decision" },
