@@ -126,7 +126,8 @@ export function installRecordForm(
   return { recorded, open: (id?: string) => openRecordForm(webApi, entityName, id ?? options.id) };
 }
 
-type PostSaveHandler = (context: unknown) => unknown;
+/** A handler takes the platform's PostSave execution context (whatever the script types it as). */
+type PostSaveHandler = (context: never) => unknown;
 
 /** One record's form context (a new one when `id` is absent), as the window loads it. */
 export function openRecordForm(webApi: WebApiHost, entityName: string, id?: string) {
@@ -139,7 +140,9 @@ export function openRecordForm(webApi: WebApiHost, entityName: string, id?: stri
       entity: {
         getId: () => (currentId ? `{${currentId.toUpperCase()}}` : ""),
         getEntityName: () => entityName,
-        addOnPostSave: (h: PostSaveHandler) => handlers.push(h),
+        addOnPostSave: (h: PostSaveHandler) => {
+          handlers.push(h);
+        },
         removeOnPostSave: (h: PostSaveHandler) => {
           const i = handlers.indexOf(h);
           if (i >= 0) handlers.splice(i, 1);
@@ -179,7 +182,7 @@ export function openRecordForm(webApi: WebApiHost, entityName: string, id?: stri
         getEntityReference: () => (ok ? { entityType: entityName, id: `{${currentId!.toUpperCase()}}` } : null),
       }),
     };
-    await Promise.all([...handlers].map((h) => h(context)));
+    await Promise.all([...handlers].map((h) => h(context as never)));
     return { ok, id: currentId };
   }
   return {
