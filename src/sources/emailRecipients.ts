@@ -18,8 +18,8 @@
 import { Verdict, SourceFailure } from "../core/types";
 import { Account, ContactTable, LeadTable } from "../schema";
 import { attributes, fetchXml, inCondition, inValue } from "./fetchXml";
-import { Row, WebApiHost, normalizeGuid } from "./webApi";
-import { toFailure } from "./failures";
+import { WebApiHost, normalizeGuid } from "./webApi";
+import { SourceError, toFailure } from "./failures";
 import { MAX_SELECTION, SelectionDeps, SelectionVerdicts, resolveSelection } from "./selectionResolution";
 
 export type PartyRole = "regarding" | "to" | "cc" | "bcc";
@@ -116,9 +116,9 @@ async function lookUp(host: WebApiHost, entityType: string, ids: string[]): Prom
   const found = new Map<string, PartyAccount>();
   try {
     if (ids.length > MAX_LOOKUP_IDS)
-      throw { kind: "invalid-input", message: `more than ${MAX_LOOKUP_IDS} recipients of one kind` } as SourceFailure;
+      throw new SourceError({ kind: "invalid-input", message: `more than ${MAX_LOOKUP_IDS} recipients of one kind` });
     const { entities } = await host.retrieveMultipleRecords(l.table, `?fetchXml=${lookupFetchXml(entityType, ids)}`);
-    for (const row of entities as Row[]) {
+    for (const row of entities) {
       const id = normalizeGuid(row[l.id]);
       if (!id) continue;
       const parent = normalizeGuid(row[`_${l.column}_value`]);
@@ -134,8 +134,7 @@ async function lookUp(host: WebApiHost, entityType: string, ids: string[]): Prom
           failure: { kind: "not-found", message: `${entityType} ${id} was not found or is not readable` },
         });
   } catch (error) {
-    const failure =
-      typeof error === "object" && error !== null && "kind" in error ? (error as SourceFailure) : toFailure(error);
+    const failure = toFailure(error);
     for (const id of ids) found.set(id, { kind: "unverified", failure });
   }
   return found;
@@ -203,10 +202,15 @@ export async function judgeEmail(
       state.verdicts.set(id, { verdict, name: read.names.get(id), at: read.at, freshMs });
     }
   }
-  const accounts: AccountJudgement[] = ids.map((id) => {
-    const v = judged.get(id) ?? (state.verdicts.get(id) as { verdict: Verdict; name?: string });
-    return { id, name: v.name, verdict: v.verdict, parties: byAccount.get(id) ?? [] };
-  });
+  const accounts: AccountJudgement[] = [];
+  for (const id of ids) {
+    const v = judged.get(id) ?? state.verdicts.get(id);
+    const parties = byAccount.get(id) ?? [];
+    // Every id is either freshly read or young in the state; anything else fails closed.
+    if (!v)
+      for (const party of parties) unverified.push({ party, failure: { kind: "not-found", message: "not read" } });
+    else accounts.push({ id, name: v.name, verdict: v.verdict, parties });
+  }
   const allowed = !unverified.length && accounts.every((a) => a.verdict.outreach === "allowed");
   return { key, allowed, accounts, unverified };
 }

@@ -184,7 +184,7 @@ describe("Send on the email form", () => {
         table === "contact"
           ? Promise.reject(new Error("Service unavailable"))
           : seller.retrieveMultipleRecords(table, query),
-    } as typeof seller;
+    };
     const { host } = hostFor(emulator, failing);
     const form = new EmailFormFake();
     form.values.to = [contact(CONTACT_WOODGROVE, "Wes Woodgrove")];
