@@ -9,7 +9,7 @@ import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
 import { TABLES } from "../src/emulator/fromFeed";
 import { PERSONAS } from "../src/emulator/personas";
 import { Account, Association, ContactTable, LeadTable } from "../src/schema";
-import { Row, WebApiHost } from "../src/sources/webApi";
+import { WebApiHost } from "../src/sources/webApi";
 import * as email from "../webresource/email";
 import { CommandHost } from "../webresource/host";
 
@@ -64,7 +64,7 @@ function recording(host: WebApiHost, log: Timed[]): WebApiHost {
       const start = performance.now();
       const answer = await host.retrieveMultipleRecords(entity, options, maxPageSize);
       log.push({ entity, start, end: performance.now() });
-      return answer as { entities: Row[] };
+      return answer;
     },
   };
 }
