@@ -29,6 +29,7 @@ import demoFeed from "../data/demo-feed.csv";
 import { advanceDemoClock, installDemoClock } from "./demoClock";
 import { demoGraph, withGraphSettings } from "./demoGraph";
 import { ApproverPanel, PLAYGROUND_USERS } from "./ApproverPanel";
+import { EmailPage } from "./EmailPage";
 import { createFormContext, FakeFormContext, installFakeXrm } from "./fakeXrm";
 import ribbonXml from "../Solution/Entities/account/RibbonDiff.xml";
 import { onSharedResolution, sharedSettled, simulateReload } from "../src/sources/sharedResolution";
@@ -518,6 +519,28 @@ function App() {
   );
 }
 
+/** `?page=email`: the email form, on the same org and the same shipped script. */
+function EmailApp() {
+  // Graph off here: with Graph on, an account whose customer tenant id the email cannot see is
+  // "could not be verified" (as in views: src/sources/selectionResolution.ts), so every email would be held.
+  const [emulator] = React.useState(() => withUsers(emulatorFromFeed(feed.rows, { latencyMs })));
+  React.useState(() =>
+    installFakeXrm({
+      webApi: hostFor(emulator, SIGNED_IN),
+      strings: () => STRINGS[1033],
+      languageId: () => 1033,
+      ui: { alert: () => Promise.resolve(), confirm: () => Promise.resolve(false), openForm: () => undefined },
+    }),
+  );
+  return (
+    <EmailPage
+      emulator={emulator}
+      accounts={[...names].map(([id, name]) => ({ id, name }))}
+      users={PLAYGROUND_USERS.map((u) => ({ id: u.id, name: u.name }))}
+    />
+  );
+}
+
 void Promise.all(LANGUAGES.map(async (l) => (STRINGS[Number(l.key)] = await shippedStrings(Number(l.key))))).then(() =>
-  ReactDOM.render(<App />, document.getElementById("root")),
+  ReactDOM.render(params.get("page") === "email" ? <EmailApp /> : <App />, document.getElementById("root")),
 );
