@@ -63,8 +63,11 @@ const LOOKUPS: Record<string, { table: string; id: string; column: string }> = {
   [LeadTable.logicalName]: { table: LeadTable.logicalName, id: LeadTable.id, column: LeadTable.parentAccount },
 };
 
-/** Most ids one lookup query holds (well within the 500 conditions' values and the URL budget). */
-export const MAX_LOOKUP_IDS = 500;
+/**
+ * Most contacts (or leads) one lookup query holds: 250 `in` values keep the GET URL near 17,000 of
+ * its 32,768 characters once URL-encoded (the email test measures it); more fail closed.
+ */
+export const MAX_LOOKUP_IDS = 250;
 
 /** What one form remembers between judgements (the window keeps it while the form is open). */
 export interface EmailState {

@@ -6,6 +6,8 @@
 import { DEMO, demoEmulator } from "../helpers/demo";
 import { resxStrings } from "../helpers/strings";
 import * as email from "../../webresource/email";
+import { MAX_LOOKUP_IDS, lookupFetchXml } from "../../src/sources/emailRecipients";
+import { validateFetchXml } from "../helpers/fetchSchema";
 import { CommandHost } from "../../webresource/host";
 import { forgetSelections } from "../../src/sources/selectionResolution";
 import { AuditDecisionCodes, ContactTable, EmailForm, LeadTable, OutreachAudit } from "../../src/schema";
@@ -240,5 +242,18 @@ describe("Send on the email form", () => {
     // The contact, then one request per source for Contoso alone (hierarchy, requests, decisions, engagements).
     expect(emulator.requests.filter((r) => r.entity === "contact").length).toBe(1);
     expect(emulator.requests.length).toBeLessThanOrEqual(5);
+  });
+});
+
+describe("the contacts' and leads' lookup query", () => {
+  it("validates against Fetch.xsd at the most ids one query holds", async () => {
+    const ids = Array.from(
+      { length: MAX_LOOKUP_IDS },
+      (_, i) => `c1000000-0000-4000-8000-${i.toString(16).padStart(12, "0")}`,
+    );
+    for (const table of [ContactTable.logicalName, LeadTable.logicalName])
+      expect(await validateFetchXml(lookupFetchXml(table, ids))).toEqual([]);
+    // As the Web API is asked: a GET URL holds at most 32,768 characters.
+    expect(encodeURIComponent(lookupFetchXml(ContactTable.logicalName, ids)).length).toBeLessThan(32_768 - 512);
   });
 });
