@@ -140,7 +140,7 @@ function show(host: CommandHost, form: EmailFormLike, state: FormState, text: st
 }
 
 /** Judge the parties on the form now (the same set in flight is shared). */
-export function judgeForm(host: CommandHost, form: EmailFormLike): Promise<EmailJudgement> {
+export function judgeForm(host: CommandHost, form: EmailFormLike, fresh = false): Promise<EmailJudgement> {
   const state = stateOf(form);
   const parties = partiesOnForm(form);
   const key = partiesKey(parties);
@@ -149,6 +149,7 @@ export function judgeForm(host: CommandHost, form: EmailFormLike): Promise<Email
     { webApi: host.webApi, userId: host.userId, configCache: host.configCache, scope: host.scope },
     parties,
     state.memory,
+    fresh,
   ).then((judgement) => {
     // Newest wins: a judgement of parties no longer on the form changes nothing.
     if (partiesKey(partiesOnForm(form)) === judgement.key) {
@@ -254,7 +255,7 @@ export async function checkRecipients(host: CommandHost, form: EmailFormLike): P
   const state = stateOf(form);
   state.memory = newEmailState();
   state.pending = undefined;
-  const judgement = await judgeForm(host, form);
+  const judgement = await judgeForm(host, form, true);
   const t = translator(host);
   await host.alert(t("Email_Title"), noticeText(host, judgement) ?? t("Email_Cleared"));
   form.ui.refreshRibbon();

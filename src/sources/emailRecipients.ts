@@ -151,6 +151,8 @@ export async function judgeEmail(
   deps: SelectionDeps,
   parties: readonly Party[],
   state: EmailState = newEmailState(),
+  /** Read every account again, never a cached verdict (the button's "check again"). */
+  fresh = false,
 ): Promise<EmailJudgement> {
   const clock = deps.clock ?? Date.now;
   const key = partiesKey(parties);
@@ -197,7 +199,7 @@ export async function judgeEmail(
   });
   const judged = new Map<string, { verdict: Verdict; name?: string }>();
   if (missing.length) {
-    const read: SelectionVerdicts = await resolveSelection(deps, missing);
+    const read: SelectionVerdicts = await resolveSelection(deps, missing, fresh);
     const freshMs = (read.config?.policy.freshnessSeconds ?? 0) * 1000;
     for (const id of missing) {
       const verdict = read.verdicts.get(id) as Verdict; // resolveSelection answers for every id it is given

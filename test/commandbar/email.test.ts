@@ -177,6 +177,20 @@ describe("Send on the email form", () => {
     expect(await form.send()).toBe(false);
   });
 
+  it("fails closed for a seller whose role cannot read contacts (the platform refuses the query)", async () => {
+    const emulator = org();
+    const noContacts = {
+      ...PERSONAS.seller,
+      base: (PERSONAS.seller.base ?? []).filter((p) => p.name !== "prvReadContact"),
+    };
+    const { host } = hostFor(emulator, emulator.as(noContacts));
+    const form = new EmailFormFake();
+    form.values.to = [contact(CONTACT_WOODGROVE, "Wes Woodgrove")];
+    expect(await email.isSendAllowed(host, form)).toBe(false);
+    expect(form.notification).toMatch(/Wes Woodgrove could not be verified/);
+    expect(await form.send()).toBe(false);
+  });
+
   it("fails closed when the contacts cannot be read at all", async () => {
     const emulator = org();
     const seller = emulator.as(PERSONAS.seller);
@@ -225,6 +239,18 @@ describe("Send on the email form", () => {
     expect(rows.map((r) => r.account).sort()).toEqual([DEMO.tailspin, DEMO.woodgrove].sort());
     expect(rows.every((r) => r.decision === AuditDecisionCodes.allowed)).toBe(true);
     expect(rows.find((r) => r.account === DEMO.woodgrove)?.reasons).toMatch(/Email "Hello" to Wes Woodgrove/);
+  });
+
+  it("the button checks again from scratch and says the outcome", async () => {
+    const emulator = org();
+    const { host, alerts } = hostFor(emulator);
+    const form = new EmailFormFake();
+    form.values.to = [contact(CONTACT_WOODGROVE, "Wes Woodgrove")];
+    expect(await email.isSendAllowed(host, form)).toBe(true);
+    emulator.requests.length = 0;
+    await email.checkRecipients(host, form);
+    expect(emulator.requests.map((r) => r.entity)).toEqual(expect.arrayContaining(["contact", "account"]));
+    expect(alerts).toEqual([expect.stringMatching(/every recipient's account is clear/)]);
   });
 
   it("a changed recipient reads only what is new", async () => {
