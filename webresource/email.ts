@@ -109,7 +109,7 @@ const partyNames = (parties: Party[]) => [...new Set(parties.map((p) => p.name |
 export function noticeText(host: CommandHost, judgement: EmailJudgement): string | undefined {
   if (judgement.allowed) return undefined;
   const t = translator(host);
-  if (judgement.overLimit) return t("Email_OverLimit", { count: MAX_SELECTION + 1, max: MAX_SELECTION });
+  if (judgement.overLimit) return t("Email_OverLimit", { count: judgement.overLimit, max: MAX_SELECTION });
   const locale = LOCALES[host.languageId] ?? "en-GB";
   const lines: string[] = [];
   const notCleared = judgement.accounts.filter((a) => a.verdict.outreach !== "allowed");

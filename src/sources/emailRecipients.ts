@@ -53,8 +53,8 @@ export interface EmailJudgement {
   accounts: AccountJudgement[];
   /** Customer parties whose account could not be read. */
   unverified: { party: Party; failure: SourceFailure }[];
-  /** More distinct accounts than one read can check (MAX_SELECTION). */
-  overLimit?: boolean;
+  /** More distinct accounts than one read can check (MAX_SELECTION): how many. */
+  overLimit?: number;
 }
 
 /** Parties whose account is looked up (table → the column that names it). */
@@ -190,7 +190,7 @@ export async function judgeEmail(
       byAccount.set(account.accountId, [...(byAccount.get(account.accountId) ?? []), p]);
   }
   const ids = [...byAccount.keys()];
-  if (ids.length > MAX_SELECTION) return { key, allowed: false, accounts: [], unverified, overLimit: true };
+  if (ids.length > MAX_SELECTION) return { key, allowed: false, accounts: [], unverified, overLimit: ids.length };
 
   // 3. The accounts not judged lately, in one read (one request per source).
   const missing = ids.filter((id) => {
