@@ -33,6 +33,7 @@ import { demoGraph, withGraphSettings } from "./demoGraph";
 import { ApproverPanel, PLAYGROUND_USERS } from "./ApproverPanel";
 import { createFormContext, FakeFormContext, GlobalNotification, installFakeXrm } from "./fakeXrm";
 import { AccountViewPage } from "./AccountViewPage";
+import { EmailPage } from "./EmailPage";
 import ribbonXml from "../Solution/Entities/account/RibbonDiff.xml";
 import { onSharedResolution, sharedSettled, simulateReload } from "../src/sources/sharedResolution";
 import { LOCALES, makeTranslate, verdictLine } from "../src/text/verdictText";
@@ -629,6 +630,28 @@ function FormPage(props: {
   );
 }
 
+/** `?page=email`: the email form, on the same org and the same shipped script. */
+function EmailApp() {
+  // Graph off here: with Graph on, an account whose customer tenant id the email cannot see is
+  // "could not be verified" (as in views: src/sources/selectionResolution.ts), so every email would be held.
+  const [emulator] = React.useState(() => withUsers(emulatorFromFeed(feed.rows, { latencyMs })));
+  React.useState(() =>
+    installFakeXrm({
+      webApi: hostFor(emulator, SIGNED_IN),
+      strings: () => STRINGS[1033],
+      languageId: () => 1033,
+      ui: { alert: () => Promise.resolve(), confirm: () => Promise.resolve(false), openForm: () => undefined },
+    }),
+  );
+  return (
+    <EmailPage
+      emulator={emulator}
+      accounts={[...names].map(([id, name]) => ({ id, name }))}
+      users={PLAYGROUND_USERS.map((u) => ({ id: u.id, name: u.name }))}
+    />
+  );
+}
+
 /**
  * The zip's customizations.xml: what the platform derives from it for the client (the command
  * bar's commands and rules, the views, the grid's customizer) the account view reads from it.
@@ -666,4 +689,6 @@ void Promise.all([
   ...LANGUAGES.map(async (l) => (STRINGS[Number(l.key)] = await shippedStrings(Number(l.key)))),
   shippedCustomizations().then((xml) => (CUSTOMIZATIONS.xml = xml)),
   storedVerdicts().then((v) => (STORED.verdicts = v)),
-]).then(() => ReactDOM.render(<App />, document.getElementById("root")));
+]).then(() =>
+  ReactDOM.render(params.get("page") === "email" ? <EmailApp /> : <App />, document.getElementById("root")),
+);

@@ -275,6 +275,45 @@ export const ScriptFunctions = {
   gridEveryOnPageAllowed: "PartnerGuard.Grid.isEveryOnPageAllowed",
   /** Grids: Start outreach for the selection (CrmParameter SelectedControlSelectedItemIds, SelectedControl). */
   gridCommand: "PartnerGuard.Grid.startOutreach",
+  /**
+   * Email form (CrmParameter PrimaryControl): the rule of PartnerGuard's "Check partners" button,
+   * which judges the regarding record and every recipient, shows the form notification and, once per
+   * form, registers the Send guard (OnSave, save mode 7) and the re-judging on recipient changes.
+   */
+  emailRule: "PartnerGuard.Email.isSendAllowed",
+  /** Email form: the "Check partners" button's action (judges afresh and says why). */
+  emailCommand: "PartnerGuard.Email.checkRecipients",
+} as const;
+
+/**
+ * The email form's columns PartnerGuard reads (email.md in the Dataverse table reference):
+ * party lists `to`, `cc`, `bcc` and the lookup `regardingobjectid`.
+ */
+export const EmailForm = {
+  logicalName: "email",
+  to: "to",
+  cc: "cc",
+  bcc: "bcc",
+  regarding: "regardingobjectid",
+  subject: "subject",
+  /** getSaveMode() when the seller selects Send (clientapi save-event-arguments/getsavemode). */
+  sendSaveMode: 7,
+} as const;
+
+/** A contact's account: `parentcustomerid` (a customer lookup: account or contact). */
+export const ContactTable = {
+  logicalName: "contact",
+  id: "contactid",
+  name: "fullname",
+  parent: "parentcustomerid",
+} as const;
+
+/** A lead's account: `parentaccountid`. */
+export const LeadTable = {
+  logicalName: "lead",
+  id: "leadid",
+  name: "fullname",
+  parentAccount: "parentaccountid",
 } as const;
 
 /** Choice values of pg_relationshiptype, in the default order of precedence. */

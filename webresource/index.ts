@@ -9,6 +9,7 @@ import * as ribbon from "./ribbon";
 import * as form from "./form";
 import * as grid from "./grid";
 import * as approvals from "./approvals";
+import * as email from "./email";
 
 export const Ribbon = {
   isOutreachEnabled: (primaryControl: ribbon.FormLike): Promise<boolean> => {
@@ -60,4 +61,17 @@ export const Grid = {
   },
   startOutreach: (selectedIds: string[], selectedControl?: grid.SelectedControlLike): Promise<void> =>
     grid.startOutreach(xrmHost(), selectedIds, selectedControl).then(() => undefined),
+};
+
+/** The email form (names in src/schema.ts ScriptFunctions.email*; CrmParameter PrimaryControl). */
+export const Email = {
+  isSendAllowed: (primaryControl: email.EmailFormLike): Promise<boolean> => {
+    try {
+      return email.isSendAllowed(xrmHost(), primaryControl);
+    } catch {
+      return Promise.resolve(false);
+    }
+  },
+  checkRecipients: (primaryControl: email.EmailFormLike): Promise<void> =>
+    email.checkRecipients(xrmHost(), primaryControl).then(() => undefined),
 };

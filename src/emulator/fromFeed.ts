@@ -55,6 +55,7 @@ const DEFINITIONS: Record<string, TableDefinition> = {
     mergeable: true,
   },
   contact: { primaryId: "contactid", primaryName: "fullname", mergeable: true },
+  lead: { primaryId: "leadid", primaryName: "fullname", mergeable: true },
   systemuser: { primaryId: "systemuserid", primaryName: "fullname" },
   task: {
     primaryId: "activityid",

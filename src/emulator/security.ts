@@ -61,6 +61,7 @@ const basic = (actions: Action[], ...tables: string[]): Privilege[] =>
 export const SALES_BASE_PRIVILEGES: Privilege[] = [
   { name: "prvReadAccount", depth: "Global" },
   { name: "prvReadContact", depth: "Global" },
+  { name: "prvReadLead", depth: "Global" },
   { name: "prvReadUser", depth: "Global" },
   { name: "prvAppendToAccount", depth: "Global" },
   ...basic(["Create", "Read", "Write", "Append"], "Task", "PhoneCall"),
@@ -71,6 +72,7 @@ const PRIVILEGE_ENTITY_NAMES: ReadonlyMap<string, string> = new Map([
   ...Object.entries(TableSchemaNames),
   ["account", "Account"],
   ["contact", "Contact"],
+  ["lead", "Lead"],
   ["systemuser", "User"],
   ["task", "Task"],
   ["phonecall", "PhoneCall"],

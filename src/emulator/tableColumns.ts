@@ -98,6 +98,18 @@ export const TABLE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
     "masterid",
     ...USER_OWNED_SYSTEM_COLUMNS,
   ],
+  // The email check reads a lead's parent account (issue 25).
+  lead: [
+    "leadid",
+    "fullname",
+    "firstname",
+    "lastname",
+    "emailaddress1",
+    "parentaccountid",
+    "merged",
+    "masterid",
+    ...USER_OWNED_SYSTEM_COLUMNS,
+  ],
   // Business-owned: no owner columns and no statecode (a user is enabled or disabled).
   [SystemUser.logicalName]: [
     SystemUser.id,

@@ -20,7 +20,7 @@ import { renderEnvironmentVariable } from "./render/environmentVariable";
 import { renderWebResource } from "./render/webResource";
 import { renderSolutionManifest } from "./render/solutionManifest";
 import { renderCustomizationsSkeleton } from "./render/customizationsSkeleton";
-import { Account } from "../schema";
+import { Account, EmailForm } from "../schema";
 import { CHARTS } from "./model/approvals";
 import { ACCOUNT_VIEWS, ACCOUNT_VIEW_TABLE } from "./model/accountViews";
 import { renderAccountGridConfig } from "./render/customControlDefaultConfig";
@@ -74,6 +74,11 @@ export function generateSolution(): SolutionFiles {
       `${account}/SavedQueries/${viewId(Account.logicalName, view.key)}.xml`,
       renderDocument(renderView(ACCOUNT_VIEW_TABLE, view)),
     );
+  // Email: the entity shell for its RibbonDiff.xml (hand-kept), no columns, no form (issue 25).
+  put(
+    `Entities/${EmailForm.logicalName}/Entity.xml`,
+    renderDocument(renderExtendedEntity("Email", { 1033: "Email" }, EmailForm.logicalName, [])),
+  );
   for (const role of ROLES) put(`Roles/${role.name}.xml`, renderDocument(renderRole(role)));
   for (const w of WEB_RESOURCES) put(`WebResources/${w.name}.data.xml`, renderDocument(renderWebResource(w)));
   for (const v of ENVIRONMENT_VARIABLES)

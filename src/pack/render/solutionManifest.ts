@@ -4,7 +4,14 @@ import { ENVIRONMENT_VARIABLES } from "../model/environmentVariables";
 import { ROLES } from "../model/roles";
 import { TABLES } from "../model/tables";
 import { WEB_RESOURCES } from "../model/webResources";
-import { Account, CONTROL_NAME, GRID_BADGE_CONTROL_NAME, PUBLISHER_PREFIX, SolutionIdentity } from "../../schema";
+import {
+  Account,
+  CONTROL_NAME,
+  EmailForm,
+  GRID_BADGE_CONTROL_NAME,
+  PUBLISHER_PREFIX,
+  SolutionIdentity,
+} from "../../schema";
 import { roleId } from "./role";
 import { APP } from "../model/app";
 import { DASHBOARDS } from "../model/approvals";
@@ -48,6 +55,8 @@ function rootComponents(): RootComponentRef[] {
   return [
     ...TABLES.map((t) => ({ type: ComponentType.entity, schemaName: t.logicalName, behavior: 0 })),
     { type: ComponentType.entity, schemaName: Account.logicalName, behavior: ACCOUNT_BEHAVIOR },
+    // Email is Microsoft's too: only a ribbon diff (a button and its rule) rides with it, no column, no form.
+    { type: ComponentType.entity, schemaName: EmailForm.logicalName, behavior: ACCOUNT_BEHAVIOR },
     ...ROLES.map((r) => ({ type: ComponentType.role, id: roleId(r), behavior: 0 })),
     // Charts of our tables come with the table (behavior 0); a dashboard is a component of its own.
     ...DASHBOARDS.map((d) => ({ type: ComponentType.systemForm, id: dashboardId(d.key), behavior: 0 })),

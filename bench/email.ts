@@ -1,0 +1,186 @@
+/**
+ * Email budget (issue 25, "Speed"): judging an email with 50 recipients across 20 accounts
+ * against the emulator with 50 ms latency per request, as the shipped seller. Prints requests per
+ * source (goal: one each), round trips (goal: <= 1), and what changing one recipient costs (goal:
+ * at most one more request). Prints numbers; asserts nothing. `npm run bench:email`.
+ */
+import { performance } from "perf_hooks";
+import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
+import { TABLES } from "../src/emulator/fromFeed";
+import { PERSONAS } from "../src/emulator/personas";
+import { Account, Association, ContactTable, LeadTable } from "../src/schema";
+import { WebApiHost } from "../src/sources/webApi";
+import * as email from "../webresource/email";
+import { CommandHost } from "../webresource/host";
+
+const LATENCY_MS = 50;
+const guid = (prefix: string, i: number) => `${prefix}-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
+const lookup = (table: string, id: string) => ({ $lookup: table, id });
+
+/** 40 accounts (every second one a child of the one before), a third with an association; contacts and leads on each. */
+function org(): DataverseEmulator {
+  const emulator = new DataverseEmulator(TABLES, { latencyMs: LATENCY_MS });
+  emulator.insert("systemuser", { systemuserid: PERSONAS.seller.id, fullname: PERSONAS.seller.name });
+  for (let i = 0; i < 40; i++) {
+    const id = guid("c0000000", i);
+    emulator.insert(Account.logicalName, {
+      [Account.id]: id,
+      [Account.name]: `Account ${i}`,
+      ...(i % 2 ? { [Account.parent]: lookup("account", guid("c0000000", i - 1)) } : {}),
+    });
+    if (i % 3 === 0)
+      emulator.insert(Association.logicalName, {
+        [Association.id]: guid("d0000000", i),
+        [Association.customer]: lookup("account", id),
+        [Association.relationshipType]: 100000000,
+        [Association.status]: 100000001, // inactive: the accounts stay clear, so every part is read
+        [Association.start]: "2020-01-01",
+      });
+    for (let c = 0; c < 3; c++)
+      emulator.insert(ContactTable.logicalName, {
+        [ContactTable.id]: guid(`f${c}000000`, i),
+        [ContactTable.name]: `Contact ${i}.${c}`,
+        [ContactTable.parent]: lookup("account", id),
+      });
+    emulator.insert(LeadTable.logicalName, {
+      [LeadTable.id]: guid("a9000000", i),
+      [LeadTable.name]: `Lead ${i}`,
+      [LeadTable.parentAccount]: lookup("account", id),
+    });
+  }
+  return emulator;
+}
+
+interface Timed {
+  entity: string;
+  start: number;
+  end: number;
+}
+
+function recording(host: WebApiHost, log: Timed[]): WebApiHost {
+  return {
+    ...host,
+    retrieveMultipleRecords: async (entity, options, maxPageSize) => {
+      const start = performance.now();
+      const answer = await host.retrieveMultipleRecords(entity, options, maxPageSize);
+      log.push({ entity, start, end: performance.now() });
+      return answer;
+    },
+  };
+}
+
+/** Sequential waves: a request that starts after an earlier one answered begins a new round trip. */
+function roundTrips(log: Timed[]): number {
+  const sorted = [...log].sort((a, b) => a.start - b.start);
+  let trips = 0;
+  let waveEnd = -Infinity;
+  for (const r of sorted) {
+    if (r.start >= waveEnd) {
+      trips++;
+      waveEnd = r.end;
+    } else waveEnd = Math.min(waveEnd, r.end);
+  }
+  return trips;
+}
+
+function memoryStorage(): Pick<Storage, "getItem" | "setItem" | "removeItem"> {
+  const items = new Map<string, string>();
+  return {
+    getItem: (k) => items.get(k) ?? null,
+    setItem: (k, v) => void items.set(k, v),
+    removeItem: (k) => void items.delete(k),
+  };
+}
+
+type Lookup = { id: string; name: string; entityType: string };
+
+/** The smallest email form the script needs. */
+function form(values: Record<string, Lookup[] | string>): email.EmailFormLike & { values: typeof values } {
+  return {
+    values,
+    data: { entity: { addOnSave: () => undefined } },
+    getAttribute: (name) => (name in values ? { getValue: () => values[name], addOnChange: () => undefined } : null),
+    ui: { refreshRibbon: () => undefined, setFormNotification: () => true, clearFormNotification: () => true },
+  };
+}
+
+function perSource(log: Timed[]): string {
+  const counts = new Map<string, number>();
+  for (const r of log) counts.set(r.entity, (counts.get(r.entity) ?? 0) + 1);
+  return [...counts].map(([e, n]) => `${e}: ${n}`).join(", ") || "none";
+}
+
+async function main(): Promise<void> {
+  const emulator = org();
+  const log: Timed[] = [];
+  const host: CommandHost = {
+    webApi: recording(emulator.as(PERSONAS.seller), log),
+    getString: (key) => key,
+    languageId: 1033,
+    userId: PERSONAS.seller.id,
+    openForm: () => Promise.resolve(undefined),
+    alert: () => Promise.resolve(),
+    confirm: () => Promise.resolve(false),
+    configCache: { storage: memoryStorage(), key: "partnerguard:config-cache:v1:bench" },
+    scope: {},
+  };
+  // 50 recipients across 20 accounts (0..19): 10 accounts, 30 contacts, 10 leads, plus 3 users.
+  const accounts = Array.from({ length: 10 }, (_, i) => ({
+    id: guid("c0000000", i),
+    name: `Account ${i}`,
+    entityType: "account",
+  }));
+  const contacts = Array.from({ length: 30 }, (_, k) => ({
+    id: guid(`f${k % 3}000000`, k % 20),
+    name: `Contact ${k % 20}.${k % 3}`,
+    entityType: "contact",
+  }));
+  const leads = Array.from({ length: 10 }, (_, i) => ({
+    id: guid("a9000000", 10 + i),
+    name: `Lead ${10 + i}`,
+    entityType: "lead",
+  }));
+  const users = Array.from({ length: 3 }, (_, i) => ({
+    id: guid("ee000000", i),
+    name: `User ${i}`,
+    entityType: "systemuser",
+  }));
+  const f = form({ to: [...contacts, ...users], cc: accounts, bcc: leads, regardingobjectid: [], subject: "Bench" });
+
+  // The configuration is usually in localStorage already (the card wrote it): warm it with another email.
+  await email.isSendAllowed(host, form({ to: [], cc: [], bcc: [], regardingobjectid: [accounts[0]], subject: "" }));
+  log.length = 0;
+
+  const t0 = performance.now();
+  const allowed = await email.isSendAllowed(host, f);
+  const wall = performance.now() - t0;
+  const first = [...log];
+  console.log(`Email with 50 recipients across 20 accounts (+3 users), seller persona, ${LATENCY_MS} ms per request`);
+  console.log(`  rule answered: ${allowed} in ${wall.toFixed(0)} ms wall`);
+  console.log(`  requests per source (goal: 1 each): ${perSource(first)}`);
+  console.log(`  round trips: ${roundTrips(first)} (goal <= 1)`);
+
+  const change = async (label: string, mutate: () => void) => {
+    log.length = 0;
+    mutate();
+    const c0 = performance.now();
+    await email.isSendAllowed(host, f);
+    console.log(
+      `  ${label}: ${log.length} requests (${perSource(log)}), ${roundTrips(log)} round trips, ${(performance.now() - c0).toFixed(0)} ms (goal: at most 1 more request)`,
+    );
+  };
+  await change("changing one recipient to another contact of an account already on the email", () => {
+    (f.values.to as Lookup[])[0] = { id: guid("f1000000", 0), name: "Contact 0.1", entityType: "contact" };
+  });
+  await change("changing one recipient to an account not on the email", () => {
+    (f.values.cc as Lookup[])[0] = { id: guid("c0000000", 30), name: "Account 30", entityType: "account" };
+  });
+  await change("changing one recipient to a contact of an account not on the email", () => {
+    (f.values.to as Lookup[])[1] = { id: guid("f0000000", 32), name: "Contact 32.0", entityType: "contact" };
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

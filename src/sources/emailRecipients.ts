@@ -1,0 +1,221 @@
+/**
+ * The accounts an email reaches: its regarding record and every recipient (To, Cc, Bcc), each taken
+ * to its account — an account is itself, a contact's is `parentcustomerid` when that is an account,
+ * a lead's is `parentaccountid` — then judged through the grid's selection resolution (one request
+ * per source for all the distinct accounts, parents included, `readSelection`).
+ *
+ * Requests: the contacts and leads not yet known are read in one query per table, issued together
+ * (one round trip); the accounts then in one request per source (a second round trip, needed only
+ * when contacts or leads were new: an account's hierarchy query needs the account's id, which only
+ * the contact or lead row holds). Both maps live in the form's state, so a changed recipient costs
+ * only what is new: its contact or lead (one query), and its account when no other recipient had it
+ * (one request per source, for that account alone).
+ *
+ * Fail closed: a contact or lead the answer leaves out (deleted, or the seller may not read it) or
+ * whose read failed is "could not be verified" — the email is not cleared. Recipients that are no
+ * customer (users, queues, unresolved addresses, …) do not block. Data only, no words.
+ */
+import { Verdict, SourceFailure } from "../core/types";
+import { Account, ContactTable, LeadTable } from "../schema";
+import { attributes, fetchXml, inCondition, inValue } from "./fetchXml";
+import { WebApiHost, normalizeGuid } from "./webApi";
+import { SourceError, toFailure } from "./failures";
+import { MAX_SELECTION, SelectionDeps, SelectionVerdicts, resolveSelection } from "./selectionResolution";
+
+export type PartyRole = "regarding" | "to" | "cc" | "bcc";
+
+/** One party of the email as the form gives it (a lookup value: id, name, entityType). */
+export interface Party {
+  role: PartyRole;
+  entityType: string;
+  /** Canonical GUID; absent for an unresolved address. */
+  id?: string;
+  name?: string;
+}
+
+/** What a party comes to: an account, no account (does not block), or not known (fails closed). */
+export type PartyAccount =
+  { kind: "account"; accountId: string } | { kind: "none" } | { kind: "unverified"; failure: SourceFailure };
+
+export interface AccountJudgement {
+  id: string;
+  name?: string;
+  verdict: Verdict;
+  /** The parties that lead to this account. */
+  parties: Party[];
+}
+
+export interface EmailJudgement {
+  /** The set of parties judged (order does not count). */
+  key: string;
+  /** Allowed only when every account concerned is allowed and every customer party was resolved. */
+  allowed: boolean;
+  accounts: AccountJudgement[];
+  /** Customer parties whose account could not be read. */
+  unverified: { party: Party; failure: SourceFailure }[];
+  /** More distinct accounts than one read can check (MAX_SELECTION): how many. */
+  overLimit?: number;
+}
+
+/** Parties whose account is looked up (table → the column that names it). */
+const LOOKUPS: Record<string, { table: string; id: string; column: string }> = {
+  [ContactTable.logicalName]: { table: ContactTable.logicalName, id: ContactTable.id, column: ContactTable.parent },
+  [LeadTable.logicalName]: { table: LeadTable.logicalName, id: LeadTable.id, column: LeadTable.parentAccount },
+};
+
+/**
+ * Most contacts (or leads) one lookup query holds: 250 `in` values keep the GET URL near 17,000 of
+ * its 32,768 characters once URL-encoded (the email test measures it); more fail closed.
+ */
+export const MAX_LOOKUP_IDS = 250;
+
+/** What one form remembers between judgements (the window keeps it while the form is open). */
+export interface EmailState {
+  /** `entityType:id` → what the party came to, when read. */
+  parties: Map<string, { account: PartyAccount; at: number }>;
+  /** Account id → its verdict and name, when read. */
+  verdicts: Map<string, { verdict: Verdict; name?: string; at: number; freshMs: number }>;
+}
+
+export const newEmailState = (): EmailState => ({ parties: new Map(), verdicts: new Map() });
+
+/** How long a contact's or lead's account, once read, is taken as known (the selection's default freshness). */
+export const PARTY_FRESH_MS = 30_000;
+
+const partyKey = (p: Party) => `${p.entityType}:${p.id ?? ""}`;
+
+/** The key of a set of parties: order, role and duplicates do not count (a recipient moved from To to Cc is the same email). */
+export const partiesKey = (parties: readonly Party[]): string =>
+  [...new Set(parties.filter((p) => p.id).map(partyKey))].sort().join(",");
+
+/** Parties from the form's values: a lookup/party list value is an array of `{ id, name, entityType }`. */
+export function partiesOf(role: PartyRole, value: unknown): Party[] {
+  if (!Array.isArray(value)) return [];
+  const parties: Party[] = [];
+  for (const item of value) {
+    if (typeof item !== "object" || item === null) continue;
+    const v = item as { id?: unknown; name?: unknown; entityType?: unknown };
+    const entityType = typeof v.entityType === "string" ? v.entityType.toLowerCase() : "";
+    const id = normalizeGuid(v.id);
+    parties.push({ role, entityType, ...(id ? { id } : {}), ...(typeof v.name === "string" ? { name: v.name } : {}) });
+  }
+  return parties;
+}
+
+/** Does this party reach a customer at all? */
+const isCustomer = (p: Party) => !!p.id && (p.entityType === Account.logicalName || p.entityType in LOOKUPS);
+
+export function lookupFetchXml(entityType: string, ids: readonly string[]): string {
+  const l = LOOKUPS[entityType];
+  return fetchXml(
+    l.table,
+    attributes([l.id, l.column]) + `<filter>${inCondition(l.id, ids.map(inValue).join(""))}</filter>`,
+  );
+}
+
+/** Read the accounts of the given contacts or leads (one query); ids the answer leaves out fail closed. */
+async function lookUp(host: WebApiHost, entityType: string, ids: string[]): Promise<Map<string, PartyAccount>> {
+  const l = LOOKUPS[entityType];
+  const found = new Map<string, PartyAccount>();
+  try {
+    if (ids.length > MAX_LOOKUP_IDS)
+      throw new SourceError({ kind: "invalid-input", message: `more than ${MAX_LOOKUP_IDS} recipients of one kind` });
+    const { entities } = await host.retrieveMultipleRecords(l.table, `?fetchXml=${lookupFetchXml(entityType, ids)}`);
+    for (const row of entities) {
+      const id = normalizeGuid(row[l.id]);
+      if (!id) continue;
+      const parent = normalizeGuid(row[`_${l.column}_value`]);
+      const parentType = row[`_${l.column}_value@Microsoft.Dynamics.CRM.lookuplogicalname`];
+      // parentcustomerid may name a contact: then the contact has no account of its own.
+      const isAccount = parent && (parentType === undefined || parentType === Account.logicalName);
+      found.set(id, isAccount ? { kind: "account", accountId: parent } : { kind: "none" });
+    }
+    for (const id of ids)
+      if (!found.has(id))
+        found.set(id, {
+          kind: "unverified",
+          failure: { kind: "not-found", message: `${entityType} ${id} was not found or is not readable` },
+        });
+  } catch (error) {
+    const failure = toFailure(error);
+    for (const id of ids) found.set(id, { kind: "unverified", failure });
+  }
+  return found;
+}
+
+/**
+ * Judge an email's parties. Never rejects: whatever cannot be read is "could not be verified".
+ * `state` is the form's memory (what is young in it costs no request).
+ */
+export async function judgeEmail(
+  deps: SelectionDeps,
+  parties: readonly Party[],
+  state: EmailState = newEmailState(),
+  /** Read every account again, never a cached verdict (the button's "check again"). */
+  fresh = false,
+): Promise<EmailJudgement> {
+  const clock = deps.clock ?? Date.now;
+  const key = partiesKey(parties);
+  const customers = parties.filter(isCustomer);
+  // 1. Contacts and leads not yet known: one query per table, issued together.
+  const now = clock();
+  const unknown = new Map<string, string[]>();
+  for (const p of customers) {
+    if (p.entityType === Account.logicalName) continue;
+    const known = state.parties.get(partyKey(p));
+    if (known && known.account.kind !== "unverified" && now - known.at < PARTY_FRESH_MS) continue;
+    const list = unknown.get(p.entityType) ?? [];
+    if (!list.includes(p.id as string)) list.push(p.id as string);
+    unknown.set(p.entityType, list);
+  }
+  const looked = await Promise.all(
+    [...unknown].map(([type, ids]) => lookUp(deps.webApi, type, ids).then((m) => ({ type, m }))),
+  );
+  const at = clock();
+  for (const { type, m } of looked) for (const [id, account] of m) state.parties.set(`${type}:${id}`, { account, at });
+
+  // 2. Every party's account.
+  const byAccount = new Map<string, Party[]>();
+  const unverified: EmailJudgement["unverified"] = [];
+  for (const p of customers) {
+    const account: PartyAccount =
+      p.entityType === Account.logicalName
+        ? { kind: "account", accountId: p.id as string }
+        : (state.parties.get(partyKey(p))?.account ?? {
+            kind: "unverified",
+            failure: { kind: "not-found", message: "not read" },
+          });
+    if (account.kind === "unverified") unverified.push({ party: p, failure: account.failure });
+    else if (account.kind === "account")
+      byAccount.set(account.accountId, [...(byAccount.get(account.accountId) ?? []), p]);
+  }
+  const ids = [...byAccount.keys()];
+  if (ids.length > MAX_SELECTION) return { key, allowed: false, accounts: [], unverified, overLimit: ids.length };
+
+  // 3. The accounts not judged lately, in one read (one request per source).
+  const missing = ids.filter((id) => {
+    const v = state.verdicts.get(id);
+    return !v || clock() - v.at >= v.freshMs;
+  });
+  const judged = new Map<string, { verdict: Verdict; name?: string }>();
+  if (missing.length) {
+    const read: SelectionVerdicts = await resolveSelection(deps, missing, fresh);
+    const freshMs = (read.config?.policy.freshnessSeconds ?? 0) * 1000;
+    for (const id of missing) {
+      const verdict = read.verdicts.get(id) as Verdict; // resolveSelection answers for every id it is given
+      judged.set(id, { verdict, name: read.names.get(id) });
+      state.verdicts.set(id, { verdict, name: read.names.get(id), at: read.at, freshMs });
+    }
+  }
+  const accounts: AccountJudgement[] = [];
+  for (const id of ids) {
+    const v = judged.get(id) ?? state.verdicts.get(id);
+    const parties = byAccount.get(id) ?? [];
+    // Every id is either freshly read or young in the state; anything else fails closed.
+    if (!v)
+      for (const party of parties) unverified.push({ party, failure: { kind: "not-found", message: "not read" } });
+    else accounts.push({ id, name: v.name, verdict: v.verdict, parties });
+  }
+  const allowed = !unverified.length && accounts.every((a) => a.verdict.outreach === "allowed");
+  return { key, allowed, accounts, unverified };
+}
