@@ -4,6 +4,16 @@
  */
 export const PUBLISHER_PREFIX = "pg";
 
+/** Microsoft's contact table: PartnerGuard judges a contact through its company when that is an account (issue 25). */
+export const Contact = {
+  logicalName: "contact",
+  entitySet: "contacts",
+  id: "contactid",
+  name: "fullname",
+  /** The contact's company: a customer lookup (account or contact). */
+  company: "parentcustomerid",
+} as const;
+
 export const Account = {
   logicalName: "account",
   entitySet: "accounts",
@@ -273,6 +283,10 @@ export const ScriptFunctions = {
   gridEveryOnPageAllowed: "PartnerGuard.Grid.isEveryOnPageAllowed",
   /** Grids: Start outreach for the selection (CrmParameter SelectedControlSelectedItemIds, SelectedControl). */
   gridCommand: "PartnerGuard.Grid.startOutreach",
+  /** Contact grids (issue 25): the gated out-of-box commands, each contact judged through its account. */
+  contactGridEveryAllowed: "PartnerGuard.ContactGrid.isEverySelectedAllowed",
+  /** Contact grids: "Quick campaign: all records on current page" (SelectedControlAllItemIds). */
+  contactGridEveryOnPageAllowed: "PartnerGuard.ContactGrid.isEveryOnPageAllowed",
 } as const;
 
 /** Choice values of pg_relationshiptype, in the default order of precedence. */

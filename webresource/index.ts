@@ -53,3 +53,21 @@ export const Grid = {
   startOutreach: (selectedIds: string[], selectedControl?: grid.SelectedControlLike): Promise<void> =>
     grid.startOutreach(xrmHost(), selectedIds, selectedControl).then(() => undefined),
 };
+
+/** Contact homepage grids and subgrids (issue 25; names in src/schema.ts ScriptFunctions.contactGrid*). */
+export const ContactGrid = {
+  isEverySelectedAllowed: (selectedIds: string[]): Promise<boolean> => {
+    try {
+      return grid.isEveryContactSelectedAllowed(xrmHost(), selectedIds);
+    } catch {
+      return Promise.resolve(false);
+    }
+  },
+  isEveryOnPageAllowed: (pageIds: string[]): Promise<boolean> => {
+    try {
+      return grid.isEveryContactOnPageAllowed(xrmHost(), pageIds);
+    } catch {
+      return Promise.resolve(false);
+    }
+  },
+};
