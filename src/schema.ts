@@ -287,6 +287,8 @@ export const ScriptFunctions = {
   contactGridEveryAllowed: "PartnerGuard.ContactGrid.isEverySelectedAllowed",
   /** Contact grids: "Quick campaign: all records on current page" (SelectedControlAllItemIds). */
   contactGridEveryOnPageAllowed: "PartnerGuard.ContactGrid.isEveryOnPageAllowed",
+  /** The contact form (PrimaryControl): the gated out-of-box commands, through the contact's account. */
+  contactFormEveryAllowed: "PartnerGuard.ContactForm.isEveryAllowed",
 } as const;
 
 /** Choice values of pg_relationshiptype, in the default order of precedence. */

@@ -19,12 +19,13 @@
  *   gets nothing, and the seller is told.
  */
 import { Verdict } from "../src/core/types";
-import { Account, OUTREACH_ACTIVITY, OUTREACH_ACTIVITY_REGARDING_ACCOUNT } from "../src/schema";
+import { Account, Contact, OUTREACH_ACTIVITY, OUTREACH_ACTIVITY_REGARDING_ACCOUNT } from "../src/schema";
 import { AuditDecision, writeAudit } from "../src/sources/audit";
 import { engagePartner } from "../src/sources/partnerActions";
 import { messageOf, withTimeout } from "../src/sources/failures";
 import { MAX_SELECTION, SelectionVerdicts, resolveSelection, selectionKey } from "../src/sources/selectionResolution";
 import { everyContactAllowed, resolveContactSelection } from "../src/sources/contactSelection";
+import { normalizeGuid } from "../src/sources/webApi";
 import { Translate } from "../src/text/translate";
 import { actionWording } from "../src/text/auditText";
 import { LOCALES, makeTranslate, reasonText, verdictLine } from "../src/text/verdictText";
@@ -149,6 +150,37 @@ export function isEveryContactOnPageAllowed(
   budgetMs = ENABLE_RULE_BUDGET_MS,
 ): Promise<boolean> {
   return contactRule(host, ids, budgetMs);
+}
+
+/** What the contact form passes as PrimaryControl: only what the rule uses. */
+export interface ContactFormLike {
+  data: { entity: { getId(): string } };
+  getAttribute(name: string): { getValue(): unknown } | null;
+}
+
+/**
+ * Enable rule of the gated out-of-box commands on the contact form (Add to marketing list): the
+ * company as the form holds it now (a changed company is a new question); without an account,
+ * nothing to block. When the form does not carry the company column, the saved one is read.
+ */
+export function isContactFormAllowed(
+  host: CommandHost,
+  form: ContactFormLike,
+  budgetMs = ENABLE_RULE_BUDGET_MS,
+): Promise<boolean> {
+  try {
+    const company = form.getAttribute(Contact.company);
+    if (!company) return contactRule(host, [form.data.entity.getId()], budgetMs);
+    const value = company.getValue();
+    const first = (Array.isArray(value) ? value[0] : undefined) as { id?: unknown; entityType?: unknown } | undefined;
+    if (!first) return Promise.resolve(true); // no company: nothing to check
+    if (first.entityType !== Account.logicalName) return Promise.resolve(true); // a contact: no account
+    const account = normalizeGuid(first.id);
+    if (!account) return Promise.resolve(false);
+    return rule(host, [account], (s) => allowed(s.verdicts.get(account)), budgetMs, false);
+  } catch {
+    return Promise.resolve(false);
+  }
 }
 
 // ---- The notification: why commands are off for this selection ---------------------------------

@@ -71,3 +71,14 @@ export const ContactGrid = {
     }
   },
 };
+
+/** The contact form (issue 25): the gated out-of-box commands, judged through the contact's account. */
+export const ContactForm = {
+  isEveryAllowed: (primaryControl: grid.ContactFormLike): Promise<boolean> => {
+    try {
+      return grid.isContactFormAllowed(xrmHost(), primaryControl);
+    } catch {
+      return Promise.resolve(false);
+    }
+  },
+};

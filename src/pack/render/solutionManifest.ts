@@ -48,6 +48,8 @@ function rootComponents(): RootComponentRef[] {
   return [
     ...TABLES.map((t) => ({ type: ComponentType.entity, schemaName: t.logicalName, behavior: 0 })),
     { type: ComponentType.entity, schemaName: Account.logicalName, behavior: ACCOUNT_BEHAVIOR },
+    // Contact (issue 25): Microsoft's table, rooted like account (only the ribbon diff we add).
+    { type: ComponentType.entity, schemaName: "contact", behavior: ACCOUNT_BEHAVIOR },
     ...ROLES.map((r) => ({ type: ComponentType.role, id: roleId(r), behavior: 0 })),
     // Charts of our tables come with the table (behavior 0); a dashboard is a component of its own.
     ...DASHBOARDS.map((d) => ({ type: ComponentType.systemForm, id: dashboardId(d.key), behavior: 0 })),
