@@ -5,7 +5,7 @@
  */
 import { installXrm } from "../helpers/xrm";
 import { DEMO, demoEmulator } from "../helpers/demo";
-import { ContactGrid } from "../../webresource/index";
+import { ContactForm, ContactGrid } from "../../webresource/index";
 import * as grid from "../../webresource/grid";
 import { forgetSelections } from "../../src/sources/selectionResolution";
 import { forgetContactSelections } from "../../src/sources/contactSelection";
@@ -120,5 +120,38 @@ describe("the gated commands on a seller's selection of contacts", () => {
     forgetContactSelections();
     const host = { ...(await import("../../webresource/host")).xrmHost(), webApi: failing };
     await expect(grid.isEveryContactSelectedAllowed(host, [C.ofAllowed])).resolves.toBe(false);
+  });
+});
+
+describe("Add to marketing list on the contact form, judged through the company the form holds", () => {
+  const formWith = (company: unknown, id = C.ofAllowed) => ({
+    data: { entity: { getId: () => `{${id.toUpperCase()}}` } },
+    getAttribute: (name: string) => (name === Contact.company ? { getValue: () => company } : null),
+  });
+  const lookup = (entityType: string, id: string) => [{ id: `{${id.toUpperCase()}}`, entityType, name: "x" }];
+
+  test("allowed account on, blocked account off, no company or a contact as company on; a changed company is a new question", async () => {
+    const emulator = await org();
+    installXrm(emulator.as(PERSONAS.seller), undefined);
+    const form = { company: lookup("account", DEMO.woodgrove) as unknown };
+    const live = {
+      data: { entity: { getId: () => C.ofAllowed } },
+      getAttribute: (name: string) => (name === Contact.company ? { getValue: () => form.company } : null),
+    };
+    await expect(ContactForm.isEveryAllowed(live)).resolves.toBe(true);
+    form.company = lookup("account", DEMO.contoso);
+    await expect(ContactForm.isEveryAllowed(live)).resolves.toBe(false);
+    await expect(ContactForm.isEveryAllowed(formWith(null))).resolves.toBe(true);
+    await expect(ContactForm.isEveryAllowed(formWith(lookup("contact", C.noAccount)))).resolves.toBe(true);
+    await expect(ContactForm.isEveryAllowed(formWith(lookup("account", MISSING_ACCOUNT)))).resolves.toBe(false);
+  });
+
+  test("a form without the company column: the saved company is read; a deleted contact is not verified", async () => {
+    const emulator = await org();
+    installXrm(emulator.as(PERSONAS.seller), undefined);
+    const noColumn = (id: string) => ({ data: { entity: { getId: () => id } }, getAttribute: () => null });
+    await expect(ContactForm.isEveryAllowed(noColumn(C.ofAllowed))).resolves.toBe(true);
+    await expect(ContactForm.isEveryAllowed(noColumn(C.ofBlocked))).resolves.toBe(false);
+    await expect(ContactForm.isEveryAllowed(noColumn(C.deleted))).resolves.toBe(false);
   });
 });
