@@ -8,25 +8,57 @@ export interface PlaygroundUi {
   alert(title: string, text: string): Promise<void>;
   confirm(title: string, text: string, confirmLabel: string, cancelLabel: string): Promise<boolean>;
   openForm(entityName: string, parameters: Record<string, unknown>): void;
-  /**
-   * Xrm.App.addGlobalNotification (the grid's "why commands are off" bar): show it, return its id.
-   * Optional: without it the playground keeps the notifications in `appNotifications` only.
-   */
-  notify?(notification: AppNotification): string;
-  clearNotification?(id: string): void;
+  /** The app's global notifications changed (the page shows them as message bars at the top). */
+  notifications?(current: GlobalNotification[]): void;
 }
 
-/** What Xrm.App.addGlobalNotification is given (learn.microsoft.com, clientapi/reference/xrm-app/addglobalnotification). */
-export interface AppNotification {
-  type: number;
-  level: number;
+/**
+ * A notification as Xrm.App.addGlobalNotification takes it (learn.microsoft.com power-apps
+ * developer/model-driven-apps/clientapi/reference/xrm-app/addglobalnotification): `type` 2 (a
+ * message bar at the top of the app; the only type supported), `level` 1 success, 2 error,
+ * 3 warning, 4 information, `message`, optional `showCloseButton` (not closable unless true) and
+ * `action` { actionLabel, eventHandler }.
+ */
+export interface GlobalNotification {
+  id: string;
+  type: 2;
+  level: 1 | 2 | 3 | 4;
   message: string;
   showCloseButton?: boolean;
   action?: { actionLabel?: string; eventHandler?: () => void };
 }
 
-/** The notifications the page shows now, by id (what the grid page renders when it has no `notify`). */
-export const appNotifications = new Map<string, AppNotification>();
+/**
+ * Xrm.App: add resolves with a new GUID identifying the notification; clear removes it. Anything
+ * the documentation does not allow (another type, a level outside 1–4, no message) is refused,
+ * never shown more kindly than the platform would.
+ */
+function appNotifications(onChange: (current: GlobalNotification[]) => void) {
+  let current: GlobalNotification[] = [];
+  const publish = () => onChange([...current]);
+  return {
+    addGlobalNotification: (n: Omit<GlobalNotification, "id">): Promise<string> => {
+      if (n?.type !== 2)
+        return Promise.reject(
+          new Error(`addGlobalNotification: type must be 2, got ${String((n as { type?: unknown })?.type)}`),
+        );
+      if (![1, 2, 3, 4].includes(n.level))
+        return Promise.reject(new Error(`addGlobalNotification: level must be 1 to 4, got ${n.level}`));
+      if (typeof n.message !== "string" || !n.message)
+        return Promise.reject(new Error("addGlobalNotification: message is required"));
+      const id = crypto.randomUUID();
+      current = [...current, { ...n, id }];
+      publish();
+      return Promise.resolve(id);
+    },
+    clearGlobalNotification: (uniqueId: string): Promise<void> => {
+      const before = current.length;
+      current = current.filter((n) => n.id !== uniqueId);
+      if (current.length !== before) publish();
+      return Promise.resolve();
+    },
+  };
+}
 
 export interface FakeFormContext {
   data: { entity: { getId(): string; getEntityName(): string; getPrimaryAttributeValue(): string } };
@@ -39,21 +71,10 @@ export function installFakeXrm(options: {
   strings: () => Map<string, string>;
   languageId: () => number;
   ui: PlaygroundUi;
-}): void {
-  let notices = 0;
+}) {
   const xrm = {
+    App: appNotifications((current) => options.ui.notifications?.(current)),
     WebApi: options.webApi,
-    App: {
-      addGlobalNotification: async (notification: AppNotification) => {
-        const id = options.ui.notify?.(notification) ?? `notification-${++notices}`;
-        appNotifications.set(id, notification);
-        return id;
-      },
-      clearGlobalNotification: async (id: string) => {
-        appNotifications.delete(id);
-        options.ui.clearNotification?.(id);
-      },
-    },
     Utility: {
       getGlobalContext: () => ({
         userSettings: {
@@ -89,6 +110,7 @@ export function installFakeXrm(options: {
     },
   };
   (window as unknown as { Xrm: unknown }).Xrm = xrm;
+  return xrm;
 }
 
 export function createFormContext(

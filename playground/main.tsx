@@ -13,7 +13,9 @@ import {
   DialogType,
   Dropdown,
   IDropdownOption,
+  Link,
   MessageBar,
+  MessageBarButton,
   MessageBarType,
   PrimaryButton,
   Text,
@@ -29,11 +31,12 @@ import demoFeed from "../data/demo-feed.csv";
 import { advanceDemoClock, installDemoClock } from "./demoClock";
 import { demoGraph, withGraphSettings } from "./demoGraph";
 import { ApproverPanel, PLAYGROUND_USERS } from "./ApproverPanel";
-import { createFormContext, FakeFormContext, installFakeXrm } from "./fakeXrm";
+import { createFormContext, FakeFormContext, GlobalNotification, installFakeXrm } from "./fakeXrm";
+import { AccountViewPage } from "./AccountViewPage";
 import ribbonXml from "../Solution/Entities/account/RibbonDiff.xml";
 import { onSharedResolution, sharedSettled, simulateReload } from "../src/sources/sharedResolution";
 import { LOCALES, makeTranslate, verdictLine } from "../src/text/verdictText";
-import { EnvironmentVariables, OutreachAudit } from "../src/schema";
+import { Account, EnvironmentVariables, OutreachAudit } from "../src/schema";
 import { WebApiHost } from "../src/sources/webApi";
 import { CONFIG_CACHE_PREFIX } from "../src/sources/configSource";
 
@@ -153,8 +156,10 @@ const seam: PlaygroundSeam = {
 function orgEmulator(): DataverseEmulator {
   if (openerPlayground) return (seam.emulator = openerPlayground.emulator);
   const failing = SCENARIOS.filter((s) => s.sourceFailure).map((s) => s.accountId);
+  // ?graph=off: an org that has not turned Microsoft Graph on (no Graph environment variables).
+  const graphSettings = params.get("graph") === "off" ? (e: DataverseEmulator) => e : withGraphSettings;
   const emulator = withUsers(
-    withGraphSettings(
+    graphSettings(
       emulatorFromFeed(feed.rows, {
         latencyMs,
         fault: (request) =>
@@ -173,6 +178,9 @@ function orgEmulator(): DataverseEmulator {
       defaultvalue: JSON.stringify({ freshnessSeconds: Number(freshness) }),
     });
   }
+  // What `partnerguard sync --verdicts` wrote on the accounts (the server ran it over the same data).
+  for (const row of emulator.table(Account.logicalName))
+    Object.assign(row, STORED.verdicts.columns[(row[Account.id] as string).toLowerCase()] ?? {});
   // For the browser tests: another user changing data while the seller is elsewhere.
   seam.emulator = emulator;
   return emulator;
@@ -231,6 +239,14 @@ function ControlHost(props: { scenario: Scenario; languageId: number; width: num
   return <div ref={ref} className="pg-control-host" data-testid="control-host" />;
 }
 
+/** Xrm.App.addGlobalNotification's levels: 1 success, 2 error, 3 warning, 4 information. */
+const NOTIFICATION_TYPES: Record<GlobalNotification["level"], MessageBarType> = {
+  1: MessageBarType.success,
+  2: MessageBarType.error,
+  3: MessageBarType.warning,
+  4: MessageBarType.info,
+};
+
 interface DialogState {
   title: string;
   text: string;
@@ -249,24 +265,28 @@ function reloadPage() {
   simulateReload();
 }
 
+type PageName = "form" | "accounts";
+const pageOf = (value: string | null): PageName => (value === "accounts" ? "accounts" : "form");
+
+/**
+ * The app around the pages: the org (one emulator), the signed-in seller's Xrm for the web
+ * resource, its dialogs and app-level notifications, and the navigation between the account form
+ * and the account view.
+ */
 function App() {
+  const [page, setPage] = React.useState<PageName>(() => pageOf(params.get("page")));
   const [scenario, setScenario] = React.useState(() => findScenario(params.get("account"), names));
   const [languageId, setLanguageId] = React.useState(() => (params.get("lang") === "1031" ? 1031 : 1033));
   const [emulator] = React.useState(orgEmulator);
-  const [reload, setReload] = React.useState(0);
-  const [outreachEnabled, setOutreachEnabled] = React.useState<boolean | undefined>(undefined);
   const [dialog, setDialog] = React.useState<DialogState | undefined>(undefined);
   const [opened, setOpened] = React.useState<OpenedForm[]>([]);
-  const [auditCount, setAuditCount] = React.useState(0);
-  // ?order=commandbar-first: the platform loads the command bar's rule and the control in no fixed
-  // order; this mounts the card only once the command bar's enable rule has answered for the form.
-  const [answeredForm, setAnsweredForm] = React.useState<FakeFormContext | undefined>(undefined);
+  const [notifications, setNotifications] = React.useState<GlobalNotification[]>([]);
   const languageRef = React.useRef(languageId);
   languageRef.current = languageId;
-  const t = React.useMemo(() => makeTranslate((k) => STRINGS[languageId].get(k) ?? k), [languageId]);
 
   // Xrm for the web resource: the same emulator as the control; dialogs are Fluent dialogs here.
-  React.useEffect(() => {
+  // Installed before the first render: the pages' effects (the form's OnLoad) run before the App's.
+  const [xrm] = React.useState(() =>
     installFakeXrm({
       webApi: hostFor(emulator, SIGNED_IN),
       strings: () => STRINGS[languageRef.current],
@@ -276,10 +296,163 @@ function App() {
         confirm: (title, text, confirmLabel, cancelLabel) =>
           new Promise<boolean>((resolve) => setDialog({ title, text, confirmLabel, cancelLabel, resolve })),
         openForm: (entityName, parameters) => setOpened((list) => [...list, { entityName, parameters }]),
+        notifications: setNotifications,
       },
-    });
-  }, [emulator]);
+    }),
+  );
 
+  // Opening another account navigates in the same window, as the Unified Interface does: the
+  // shared registry, session storage and the org's data all stay.
+  const navigate = (next: { page?: PageName; scenario?: Scenario }) => {
+    if (next.scenario) setScenario(next.scenario);
+    if (next.page) setPage(next.page);
+    setOpened([]);
+    const url = new URL(window.location.href);
+    if (next.scenario) url.searchParams.set("account", next.scenario.id);
+    if (next.page === "accounts") url.searchParams.set("page", "accounts");
+    if (next.page === "form") url.searchParams.delete("page");
+    window.history.replaceState(null, "", url.toString());
+  };
+
+  return (
+    <div className="pg-app" lang={languageId === 1031 ? "de" : "en"}>
+      <header className="pg-topbar">
+        <span className="pg-waffle" aria-hidden>
+          ⋮⋮⋮
+        </span>
+        <span className="pg-appname">Dynamics 365</span>
+        <span className="pg-appsub">Sales Hub · PartnerGuard playground</span>
+      </header>
+      <div className="pg-toolbar" role="region" aria-label="Playground settings">
+        <nav className="pg-pages" aria-label="Playground pages">
+          <Link
+            className={page === "form" ? "pg-page pg-page-current" : "pg-page"}
+            aria-current={page === "form" ? "page" : undefined}
+            data-testid="page-form"
+            onClick={() => navigate({ page: "form" })}
+          >
+            Account (form)
+          </Link>
+          <Link
+            className={page === "accounts" ? "pg-page pg-page-current" : "pg-page"}
+            aria-current={page === "accounts" ? "page" : undefined}
+            data-testid="page-accounts"
+            onClick={() => navigate({ page: "accounts" })}
+          >
+            Accounts (view)
+          </Link>
+        </nav>
+        {page === "form" ? (
+          <Dropdown
+            label="Demo account"
+            className="pg-picker"
+            selectedKey={scenario.id}
+            options={SCENARIOS.map((s) => ({ key: s.id, text: s.label }))}
+            onChange={(_, o) => o && navigate({ scenario: SCENARIOS.find((s) => s.id === o.key) })}
+          />
+        ) : null}
+        <Dropdown
+          label="Language"
+          className="pg-language"
+          selectedKey={languageId}
+          options={LANGUAGES}
+          onChange={(_, o) => o && setLanguageId(Number(o.key))}
+        />
+        <Text variant="small" className="pg-clock">
+          Demo clock: {new Date(demoNow).toISOString().slice(0, 10)}
+        </Text>
+      </div>
+      {notifications.length ? (
+        <div className="pg-notifications" data-testid="global-notifications">
+          {notifications.map((n) => (
+            <MessageBar
+              key={n.id}
+              messageBarType={NOTIFICATION_TYPES[n.level]}
+              isMultiline
+              delayedRender={false}
+              onDismiss={n.showCloseButton ? () => void xrm.App.clearGlobalNotification(n.id) : undefined}
+              dismissButtonAriaLabel="Close"
+              actions={
+                n.action?.actionLabel ? (
+                  <MessageBarButton onClick={() => n.action?.eventHandler?.()}>{n.action.actionLabel}</MessageBarButton>
+                ) : undefined
+              }
+            >
+              {n.message}
+            </MessageBar>
+          ))}
+        </div>
+      ) : null}
+      {page === "form" ? (
+        <FormPage scenario={scenario} languageId={languageId} emulator={emulator} opened={opened} />
+      ) : (
+        <AccountViewPage
+          languageId={languageId}
+          host={hostFor(emulator, SIGNED_IN)}
+          emulator={emulator}
+          customizationsXml={CUSTOMIZATIONS.xml}
+          partnerIds={PARTNER_IDS}
+          sync={STORED.verdicts}
+          opened={opened}
+          isScenario={(accountId) => SCENARIOS.some((x) => x.accountId === accountId)}
+          openAccount={(accountId) => {
+            const s = SCENARIOS.find((x) => x.accountId === accountId);
+            if (s) navigate({ page: "form", scenario: s });
+          }}
+        />
+      )}
+      <Dialog
+        hidden={!dialog}
+        onDismiss={() => {
+          dialog?.resolve(false);
+          setDialog(undefined);
+        }}
+        dialogContentProps={{ type: DialogType.normal, title: dialog?.title, subText: dialog?.text }}
+        modalProps={{ isBlocking: true }}
+      >
+        <DialogFooter>
+          {dialog?.confirmLabel ? (
+            <PrimaryButton
+              onClick={() => {
+                dialog.resolve(true);
+                setDialog(undefined);
+              }}
+              text={dialog.confirmLabel}
+            />
+          ) : null}
+          <DefaultButton
+            onClick={() => {
+              dialog?.resolve(false);
+              setDialog(undefined);
+            }}
+            text={dialog?.cancelLabel ?? "OK"}
+          />
+        </DialogFooter>
+      </Dialog>
+    </div>
+  );
+}
+
+/** The account main form: the card, the command bar with Start outreach, the approver's panel. */
+function FormPage(props: {
+  scenario: Scenario;
+  languageId: number;
+  emulator: DataverseEmulator;
+  opened: OpenedForm[];
+}) {
+  const { scenario, languageId, emulator, opened } = props;
+  const [reload, setReload] = React.useState(0);
+  const [outreachEnabled, setOutreachEnabled] = React.useState<boolean | undefined>(undefined);
+  const [auditCount, setAuditCount] = React.useState(0);
+  // The activities opened since this record's form loaded.
+  const [openedBefore, setOpenedBefore] = React.useState(opened.length);
+  // ?order=commandbar-first: the platform loads the command bar's rule and the control in no fixed
+  // order; this mounts the card only once the command bar's enable rule has answered for the form.
+  const [answeredForm, setAnsweredForm] = React.useState<FakeFormContext | undefined>(undefined);
+  const t = React.useMemo(() => makeTranslate((k) => STRINGS[languageId].get(k) ?? k), [languageId]);
+
+  const openedRef = React.useRef(opened.length);
+  openedRef.current = opened.length;
   const formContext = React.useMemo(() => {
     let form: FakeFormContext | undefined = undefined;
     const load = ++seam.formLoads;
@@ -304,7 +477,7 @@ function App() {
 
   // Form load: OnLoad handler, then the platform evaluates the command's enable rule.
   React.useEffect(() => {
-    setOpened([]);
+    setOpenedBefore(openedRef.current);
     setAuditCount(0);
     script().Form.onLoad({ getFormContext: () => formContext.form });
     formContext.evaluate();
@@ -329,44 +502,10 @@ function App() {
   const parentId = feed.rows.find(
     (r) => r.customerAccountId === scenario.accountId && r.parentAccountId,
   )?.parentAccountId;
-
-  // Opening another account navigates in the same window, as the Unified Interface does: the
-  // shared registry, session storage and the org's data all stay.
-  const choose = (next: Scenario) => {
-    setScenario(next);
-    const url = new URL(window.location.href);
-    url.searchParams.set("account", next.id);
-    window.history.replaceState(null, "", url.toString());
-  };
+  const openedHere = opened.slice(openedBefore);
 
   return (
-    <div className="pg-app" lang={languageId === 1031 ? "de" : "en"}>
-      <header className="pg-topbar">
-        <span className="pg-waffle" aria-hidden>
-          ⋮⋮⋮
-        </span>
-        <span className="pg-appname">Dynamics 365</span>
-        <span className="pg-appsub">Sales Hub · PartnerGuard playground</span>
-      </header>
-      <div className="pg-toolbar" role="region" aria-label="Playground settings">
-        <Dropdown
-          label="Demo account"
-          className="pg-picker"
-          selectedKey={scenario.id}
-          options={SCENARIOS.map((s) => ({ key: s.id, text: s.label }))}
-          onChange={(_, o) => o && choose(SCENARIOS.find((s) => s.id === o.key) as Scenario)}
-        />
-        <Dropdown
-          label="Language"
-          className="pg-language"
-          selectedKey={languageId}
-          options={LANGUAGES}
-          onChange={(_, o) => o && setLanguageId(Number(o.key))}
-        />
-        <Text variant="small" className="pg-clock">
-          Demo clock: {new Date(demoNow).toISOString().slice(0, 10)}
-        </Text>
-      </div>
+    <>
       <main className="pg-form" style={width ? { maxWidth: width + 48 } : undefined}>
         <CommandBar
           className="pg-commandbar"
@@ -418,7 +557,7 @@ function App() {
             </Text>
           </div>
         ) : null}
-        {lastAudit || opened.length ? (
+        {lastAudit || openedHere.length ? (
           <div className="pg-outreach-panel" data-testid="outreach-result">
             {lastAudit ? (
               <MessageBar messageBarType={MessageBarType.info} isMultiline delayedRender={false}>
@@ -426,7 +565,7 @@ function App() {
                 {lastAudit[OutreachAudit.sources] as string}
               </MessageBar>
             ) : null}
-            {opened.map((f, i) => (
+            {openedHere.map((f, i) => (
               <MessageBar key={i} messageBarType={MessageBarType.success} isMultiline delayedRender={false}>
                 Activity that would open: {f.entityName} “{String(f.parameters.subject)}” regarding{" "}
                 {String(f.parameters.regardingobjectidname)}
@@ -434,34 +573,6 @@ function App() {
             ))}
           </div>
         ) : null}
-        <Dialog
-          hidden={!dialog}
-          onDismiss={() => {
-            dialog?.resolve(false);
-            setDialog(undefined);
-          }}
-          dialogContentProps={{ type: DialogType.normal, title: dialog?.title, subText: dialog?.text }}
-          modalProps={{ isBlocking: true }}
-        >
-          <DialogFooter>
-            {dialog?.confirmLabel ? (
-              <PrimaryButton
-                onClick={() => {
-                  dialog.resolve(true);
-                  setDialog(undefined);
-                }}
-                text={dialog.confirmLabel}
-              />
-            ) : null}
-            <DefaultButton
-              onClick={() => {
-                dialog?.resolve(false);
-                setDialog(undefined);
-              }}
-              text={dialog?.cancelLabel ?? "OK"}
-            />
-          </DialogFooter>
-        </Dialog>
         <div className="pg-header">
           <h1 className="pg-title">{accountName}</h1>
           <div className="pg-subtitle">Account · Account</div>
@@ -514,10 +625,45 @@ function App() {
           </section>
         </div>
       </main>
-    </div>
+    </>
   );
 }
 
-void Promise.all(LANGUAGES.map(async (l) => (STRINGS[Number(l.key)] = await shippedStrings(Number(l.key))))).then(() =>
-  ReactDOM.render(<App />, document.getElementById("root")),
-);
+/**
+ * The zip's customizations.xml: what the platform derives from it for the client (the command
+ * bar's commands and rules, the views, the grid's customizer) the account view reads from it.
+ */
+const CUSTOMIZATIONS = { xml: "" };
+async function shippedCustomizations(): Promise<string> {
+  const response = await fetch("/solution/customizations.xml");
+  if (!response.ok) throw new Error(`/solution/customizations.xml: ${response.status}`);
+  return response.text();
+}
+
+/** What the playground server's run of `partnerguard sync --verdicts` over the demo data wrote (storedVerdicts.node.ts). */
+interface StoredVerdicts {
+  columns: Record<string, Record<string, unknown>>;
+  exitCode: number;
+  summary: unknown;
+  errors: string[];
+  asOf: string;
+}
+const STORED: { verdicts: StoredVerdicts } = {
+  verdicts: { columns: {}, exitCode: -1, summary: undefined, errors: ["not loaded"], asOf: "" },
+};
+async function storedVerdicts(): Promise<StoredVerdicts> {
+  const response = await fetch("/playground/stored-verdicts.json");
+  if (!response.ok) throw new Error(`/playground/stored-verdicts.json: ${response.status}`);
+  return (await response.json()) as StoredVerdicts;
+}
+
+/** The demo's partners (the playground's own view lists every other account) and its customers. */
+const PARTNER_IDS = [
+  ...new Set(feed.rows.flatMap((r) => (r.partner?.partnerId ? [r.partner.partnerId.toLowerCase()] : []))),
+];
+
+void Promise.all([
+  ...LANGUAGES.map(async (l) => (STRINGS[Number(l.key)] = await shippedStrings(Number(l.key)))),
+  shippedCustomizations().then((xml) => (CUSTOMIZATIONS.xml = xml)),
+  storedVerdicts().then((v) => (STORED.verdicts = v)),
+]).then(() => ReactDOM.render(<App />, document.getElementById("root")));

@@ -79,6 +79,32 @@ export async function buildPlayground() {
     target: "node20",
     logLevel: "warning",
   });
+  // `partnerguard sync --verdicts` over the demo data (the command line's code, its packages from node_modules).
+  await build({
+    entryPoints: { storedVerdicts: path.join(root, "playground/storedVerdicts.node.ts") },
+    outdir: outDir,
+    outExtension: { ".js": ".cjs" },
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    loader: { ".csv": "text", ".resx": "text", ".xml": "text" },
+    logLevel: "warning",
+  });
+}
+
+/**
+ * The stored verdict columns `partnerguard sync --verdicts` writes over the demo data
+ * (playground/storedVerdicts.node.ts runs the command line's own code against the local Web API
+ * server), computed once when the server starts; the page puts them into its in-page org.
+ */
+async function demoStoredVerdicts() {
+  const { demoStoredVerdicts: run } = await import(pathToFileURL(path.join(outDir, "storedVerdicts.cjs")).href);
+  const result = await run(await readFile(path.join(root, "data/demo-feed.csv"), "utf8"));
+  if (result.exitCode !== 0)
+    console.error(`sync --verdicts over the demo data exited ${result.exitCode}: ${result.errors.join(" ")}`);
+  return result;
 }
 
 async function serveGraph(req, res, urlPath) {
@@ -105,6 +131,7 @@ const TYPES = {
   ".css": "text/css; charset=utf-8",
   ".map": "application/json",
   ".resx": "text/xml; charset=utf-8",
+  ".xml": "text/xml; charset=utf-8",
   ".woff": "font/woff",
   ".png": "image/png",
   ".svg": "image/svg+xml",
@@ -128,6 +155,7 @@ export async function startPlayground({
 } = {}) {
   const shipped = readShipped();
   if (!skipBuild) await buildPlayground();
+  const storedVerdicts = JSON.stringify(await demoStoredVerdicts());
   const page = (await readFile(path.join(root, "playground/index.html"), "utf8")).replaceAll(
     "{{control}}",
     `/controls/${shipped.control}`,
@@ -136,6 +164,10 @@ export async function startPlayground({
     const urlPath = new URL(req.url ?? "/", "http://localhost").pathname;
     if (urlPath.startsWith("/graph/")) {
       await serveGraph(req, res, urlPath);
+      return;
+    }
+    if (urlPath === "/playground/stored-verdicts.json") {
+      res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" }).end(storedVerdicts);
       return;
     }
     if (urlPath === "/" || urlPath === "/index.html") {
@@ -182,4 +214,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(`Running the files of ${path.relative(root, zipPath)}`);
   console.log(`PartnerGuard playground: ${url}`);
   console.log(`Deep links: ${url}?account=expiring  ${url}?account=Tailspin  ${url}?lang=1031  ${url}?width=300`);
+  console.log(`Account view: ${url}?page=accounts  (an org without Microsoft Graph: ${url}?page=accounts&graph=off)`);
 }

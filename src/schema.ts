@@ -271,6 +271,8 @@ export const ScriptFunctions = {
   enableRule: "PartnerGuard.Ribbon.isOutreachEnabled",
   command: "PartnerGuard.Ribbon.startOutreach",
   onLoad: "PartnerGuard.Form.onLoad",
+  /** Outreach exception and Outreach decision forms: a row created on the form notifies as one made from the card. */
+  approvalsOnLoad: "PartnerGuard.Approvals.onLoad",
   /** Grids (homepage and subgrids, CrmParameter SelectedControlSelectedItemIds): on when at least one selected account is allowed. */
   gridEnableRule: "PartnerGuard.Grid.isOutreachEnabled",
   /** Grids: on only when every selected account is allowed (the gated out-of-box commands). */

@@ -8,6 +8,7 @@ import { xrmHost } from "./host";
 import * as ribbon from "./ribbon";
 import * as form from "./form";
 import * as grid from "./grid";
+import * as approvals from "./approvals";
 
 export const Ribbon = {
   isOutreachEnabled: (primaryControl: ribbon.FormLike): Promise<boolean> => {
@@ -24,6 +25,13 @@ export const Ribbon = {
 export const Form = {
   onLoad: (executionContext: { getFormContext(): ribbon.FormLike }): void => {
     form.onLoad(xrmHost(), executionContext.getFormContext());
+  },
+};
+
+/** Outreach exception and Outreach decision forms (ScriptFunctions.approvalsOnLoad). */
+export const Approvals = {
+  onLoad: (executionContext: approvals.LoadContextLike): void => {
+    approvals.onLoad(xrmHost(), executionContext);
   },
 };
 

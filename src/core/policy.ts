@@ -24,7 +24,12 @@ export interface Policy {
   onSourceFailure: "fail-closed" | "fail-open";
   /** An active association with a type code we do not know: block (safe) or ignore. */
   unknownRelationshipType: "block" | "ignore";
-  graph: { enabled: boolean };
+  /**
+   * `listsUseImported`: where Graph cannot be asked live (grid selections, the gated out-of-box
+   * commands), the Graph evidence `partnerguard sync --graph` imported into Dataverse stands in for
+   * the live answer. Off (the default), such an account with Graph on is "could not be verified".
+   */
+  graph: { enabled: boolean; listsUseImported: boolean };
   /** Budget for all sources together on form load, in milliseconds. */
   sourceTimeoutMs: number;
   /** How long a verdict already resolved in the window is reused (moving between records, both faces). */
@@ -42,7 +47,7 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
   hierarchy: { enabled: true, maxDepth: 10 },
   onSourceFailure: "fail-closed",
   unknownRelationshipType: "block",
-  graph: { enabled: false },
+  graph: { enabled: false, listsUseImported: false },
   sourceTimeoutMs: 5000,
   freshnessSeconds: 30,
   exceptions: { defaultDays: 14, maxDays: 30, minJustificationLength: 20 },
@@ -191,7 +196,10 @@ export function parsePolicy(input: unknown): PolicyParseResult {
       d.unknownRelationshipType,
       problems,
     ),
-    graph: { enabled: bool(graph, "enabled", d.graph.enabled, problems, "graph.") },
+    graph: {
+      enabled: bool(graph, "enabled", d.graph.enabled, problems, "graph."),
+      listsUseImported: bool(graph, "listsUseImported", d.graph.listsUseImported, problems, "graph."),
+    },
     sourceTimeoutMs: intIn(raw, "sourceTimeoutMs", 500, 9000, d.sourceTimeoutMs, problems, ""),
     freshnessSeconds: intIn(raw, "freshnessSeconds", 0, 600, d.freshnessSeconds, problems, ""),
     exceptions: {

@@ -41,7 +41,7 @@ export function configFromValues(values: Map<string, string>): PartnerGuardConfi
   const graphFlag = values.get(EnvironmentVariables.graphEnabled);
   const graphEnabled = graphFlag === undefined ? policy.graph.enabled : /^(yes|true|1)$/i.test(graphFlag.trim());
   return {
-    policy: { ...policy, graph: { enabled: graphEnabled } },
+    policy: { ...policy, graph: { ...policy.graph, enabled: graphEnabled } },
     policyProblems: problems,
     graphEnabled,
     graphClientId: values.get(EnvironmentVariables.graphClientId),

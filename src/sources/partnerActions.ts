@@ -139,6 +139,50 @@ function noticeText<V>(words: (values: V) => NoticeWords, values: V, escaped: V)
 
 const escapeText = (value: string | undefined) => (value === undefined ? undefined : escapeMarkdown(value));
 
+/**
+ * Tell every approver but the requester of a request just saved (here, or on the Outreach
+ * exception form): never throws; what could not be sent is in the outcome.
+ */
+export function notifyRequested(
+  host: WebApiHost,
+  words: Pick<ActionWording, "requestedNotice">,
+  requestId: string,
+  requesterId: string,
+  notice: RequestedNotice,
+): Promise<NotifyOutcome> {
+  return notifyApprovers(
+    host,
+    requesterId,
+    noticeText((v: RequestedNotice) => words.requestedNotice(v), notice, {
+      ...notice,
+      account: escapeMarkdown(notice.account),
+      seller: escapeText(notice.seller),
+    }),
+    requestId,
+  );
+}
+
+/**
+ * Tell the requester (the request's server-set `createdby`) of a decision just saved (here, or on
+ * the Outreach decision form): never throws; an unknown requester is `noRecipients`.
+ */
+export function notifyDecided(
+  host: WebApiHost,
+  words: Pick<ActionWording, "decidedNotice">,
+  requestId: string,
+  requester: { id?: string; name?: string },
+  notice: DecidedNotice,
+): Promise<NotifyOutcome> {
+  const text = noticeText((v: DecidedNotice) => words.decidedNotice(v), notice, {
+    ...notice,
+    account: escapeMarkdown(notice.account),
+    approver: escapeText(notice.approver),
+    note: escapeText(notice.note),
+  });
+  const id = normalizeGuid(requester.id);
+  return notifyUsers(host, id ? [{ id, name: requester.name }] : [], text, requestId);
+}
+
 type RequestResult = { ok: true; id: string; notified: NotifyOutcome } | { ok: false; problems: RequestProblem[] };
 
 /** Ask for a time-boxed exception; refused (nothing written) when the rules say no. */
@@ -164,22 +208,12 @@ export async function requestException(
   };
   const created = await write(ctx, E.logicalName, record);
   // The request stands whatever happens to the notifications: they never throw.
-  const notice: RequestedNotice = {
+  const notified = await notifyRequested(ctx.host, ctx.words, created.id, ctx.actor.userId, {
     account: ctx.accountName,
     seller: ctx.actor.userName,
     reason: request.reason,
     days: request.days,
-  };
-  const notified = await notifyApprovers(
-    ctx.host,
-    ctx.actor.userId,
-    noticeText((v: RequestedNotice) => ctx.words.requestedNotice(v), notice, {
-      ...notice,
-      account: escapeMarkdown(notice.account),
-      seller: escapeText(notice.seller),
-    }),
-    created.id,
-  );
+  });
   await auditAfter("exception", ctx, {
     verdict,
     decision: "exception-requested",
@@ -221,25 +255,18 @@ export async function decideException(
   await write(ctx, D.logicalName, record);
   const until = approve ? validUntil(ctx.now(), days) : undefined;
   // The requester is the request's server-set creator; the decision stands whatever the notification does.
-  const requester = normalizeGuid(state.request.createdBy);
-  const notice: DecidedNotice = {
-    account: ctx.accountName,
-    approve,
-    validUntil: until,
-    approver: ctx.actor.userName,
-    note: trimmed || undefined,
-  };
-  const text = noticeText((v: DecidedNotice) => ctx.words.decidedNotice(v), notice, {
-    ...notice,
-    account: escapeMarkdown(notice.account),
-    approver: escapeText(notice.approver),
-    note: escapeText(notice.note),
-  });
-  const notified = await notifyUsers(
+  const notified = await notifyDecided(
     ctx.host,
-    requester ? [{ id: requester, name: state.request.requestedBy }] : [],
-    text,
+    ctx.words,
     state.request.id,
+    { id: state.request.createdBy, name: state.request.requestedBy },
+    {
+      account: ctx.accountName,
+      approve,
+      validUntil: until,
+      approver: ctx.actor.userName,
+      note: trimmed || undefined,
+    },
   );
   return { ok: true, validUntil: until, notified };
 }

@@ -135,7 +135,8 @@ function outcomesFor(
   const dataverse = read.outcomes.get(id) as SourceOutcome;
   const outcomes: SourceOutcome[] = [dataverse];
   const tenantId = read.tenantIds.get(id);
-  const graphApplies = config.graphEnabled && dataverse.ok;
+  // The policy may let Graph's imported evidence (rows of `sync --graph`, read with Dataverse) stand in here.
+  const graphApplies = config.graphEnabled && dataverse.ok && !config.policy.graph.listsUseImported;
   // The form's command bar with a withheld tenant id: Graph's part fails closed (an extra source).
   if (graphApplies && !tenantId && !tenantIdReadable) outcomes.push(withheld);
   if (config.failure)

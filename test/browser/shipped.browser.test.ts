@@ -21,6 +21,8 @@ afterAll(async () => h?.stop());
 
 interface Shipped {
   control: string;
+  /** Every control folder of the zip (the card's and the grid's customizer). */
+  controls: string[];
   /** SHA-256 of each file of the zip, by the path the page is served it at. */
   sha256: Record<string, string>;
 }
@@ -90,6 +92,82 @@ describe("the page runs the packed zip's files", () => {
       Object.keys((window as unknown as { playgroundControls: object }).playgroundControls),
     );
     expect(registered).toEqual(["PartnerGuard.PartnerGuard"]);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe("the account view runs the packed zip's files too", () => {
+  test("the grid customizer's bundle, manifest and strings, and the customizations.xml the page reads, are the zip's", async () => {
+    const zip = shipped();
+    const customizer = zip.controls.filter((c) => c !== zip.control);
+    expect(customizer).toEqual(["pg_PartnerGuard.PartnerGuardGridBadge"]);
+    const { page, problems } = await openPage(h, "?page=accounts&graph=off&latency=50");
+    await page.locator('[data-testid="account-grid"][data-loaded="true"]').waitFor();
+    // The grid loads its customizer when it mounts (the badges it draws are gridPage.browser.test.ts's).
+    await page.waitForFunction(() =>
+      Object.keys((window as unknown as { playgroundControls?: object }).playgroundControls ?? {}).includes(
+        "PartnerGuard.PartnerGuardGridBadge",
+      ),
+    );
+    const scripts = await page.evaluate(() =>
+      Array.from(document.scripts)
+        .map((s) => s.getAttribute("src"))
+        .filter((s): s is string => !!s),
+    );
+    const folder = `/controls/${customizer[0]}`;
+    expect(scripts).toContain(`${folder}/bundle.js`);
+    for (const url of [
+      `${folder}/bundle.js`,
+      `${folder}/ControlManifest.xml`,
+      `${folder}/strings/PartnerGuardGridBadge.1033.resx`,
+      "/solution/customizations.xml",
+      "/WebResources/pg_/scripts/outreach.js",
+    ]) {
+      const served = await page.evaluate(
+        async (u) => Array.from(new Uint8Array(await (await fetch(u)).arrayBuffer())),
+        url,
+      );
+      expect(`${url} ${zip.sha256[url]}`).toMatch(/ [0-9a-f]{64}$/);
+      expect(`${url} ${sha(Buffer.from(served))}`).toBe(`${url} ${zip.sha256[url]}`);
+    }
+    // The badge was drawn by the bundle's own class, registered through ComponentFramework.
+    const registered = await page.evaluate(() =>
+      Object.keys((window as unknown as { playgroundControls: object }).playgroundControls).sort(),
+    );
+    expect(registered).toEqual(["PartnerGuard.PartnerGuard", "PartnerGuard.PartnerGuardGridBadge"]);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  test("the view's query, the selection's reads and Start outreach's re-check validate against Fetch.xsd", async () => {
+    const { page, problems } = await openPage(h, "?page=accounts&graph=off&latency=50");
+    await page.locator('[data-testid="account-grid"][data-loaded="true"]').waitFor();
+    const settled = () =>
+      page.waitForFunction(() => {
+        const view = document.querySelector('[data-testid="account-view"]');
+        return view?.getAttribute("data-answered-for") === view?.getAttribute("data-selection");
+      });
+    for (const name of ["Tailspin Toys", "Contoso Pharmaceuticals"]) {
+      await page
+        .getByRole("row", { name: new RegExp(name) })
+        .getByRole("checkbox")
+        .click();
+      await settled();
+    }
+    await page.locator('[data-testid="grid-command-startOutreach"]').click();
+    const dialog = page.getByRole("alertdialog");
+    await dialog.getByRole("button", { name: "Skip" }).click();
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    const queries = new Set(await sellerQueries(page));
+    // The view's query, the selection's hierarchy, requests, decisions and engagements, the configuration.
+    expect(queries.size).toBeGreaterThanOrEqual(5);
+    const invalid: string[] = [];
+    for (const q of queries) {
+      const errors = await validateFetchXml(q);
+      if (errors.length) invalid.push(`${errors.join("; ")}\n  in ${q}`);
+    }
+    expect(invalid).toEqual([]);
     expect(problems).toEqual([]);
     await page.context().close();
   });

@@ -317,7 +317,7 @@ describe("the document as a whole", () => {
       hierarchy: { enabled: false, maxDepth: 3 },
       onSourceFailure: "fail-open",
       unknownRelationshipType: "ignore",
-      graph: { enabled: true },
+      graph: { enabled: true, listsUseImported: true },
       sourceTimeoutMs: 800,
       freshnessSeconds: 0,
       exceptions: { defaultDays: 2, maxDays: 4, minJustificationLength: 5 },

@@ -94,3 +94,103 @@ export function installXrm(
     recorded.refreshes.push(all);
   return { form, recorded };
 }
+
+/** XrmEnum.FormType: a new row's form, and a saved row's. */
+export const FormType = { create: 1, update: 2 } as const;
+
+export interface RecordFormNotification {
+  message: string;
+  level: string;
+  uniqueId: string;
+}
+
+/**
+ * A model-driven record form in a window the Unified Interface keeps across records: xrm-mock's
+ * form context with what xrm-mock leaves out made to behave like the platform. Saving a new row
+ * creates it through `webApi` (as the signed-in user), turns the form into an update form of that
+ * row and runs the PostSave handlers with `getIsSaveSuccess`/`getEntityReference`
+ * (save-event-arguments); a refused save runs them with `getIsSaveSuccess() === false` and the form
+ * stays new. `removeOnPostSave` removes exactly that handler (xrm-mock's splices the wrong ones).
+ */
+export function installRecordForm(
+  webApi: WebApiHost,
+  entityName: string,
+  options: { userId: string; id?: string; languageId?: number } = { userId: "" },
+) {
+  const { recorded } = installXrm(webApi, undefined);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- patching a fake of the platform global
+  const xrm = Xrm as unknown as Record<string, any>;
+  xrm.Utility.getGlobalContext = () => ({
+    userSettings: { languageId: options.languageId ?? 1033, userId: `{${options.userId.toUpperCase()}}` },
+  });
+  return { recorded, open: (id?: string) => openRecordForm(webApi, entityName, id ?? options.id) };
+}
+
+/** A handler takes the platform's PostSave execution context (whatever the script types it as). */
+type PostSaveHandler = (context: never) => unknown;
+
+/** One record's form context (a new one when `id` is absent), as the window loads it. */
+export function openRecordForm(webApi: WebApiHost, entityName: string, id?: string) {
+  let currentId = id;
+  let formType: number = id ? FormType.update : FormType.create;
+  const handlers: PostSaveHandler[] = [];
+  const notifications = new Map<string, RecordFormNotification>();
+  const form = {
+    data: {
+      entity: {
+        getId: () => (currentId ? `{${currentId.toUpperCase()}}` : ""),
+        getEntityName: () => entityName,
+        addOnPostSave: (h: PostSaveHandler) => {
+          handlers.push(h);
+        },
+        removeOnPostSave: (h: PostSaveHandler) => {
+          const i = handlers.indexOf(h);
+          if (i >= 0) handlers.splice(i, 1);
+        },
+      },
+    },
+    ui: {
+      getFormType: () => formType,
+      setFormNotification: (message: string, level: string, uniqueId: string) => {
+        notifications.set(uniqueId, { message, level, uniqueId });
+        return true;
+      },
+      clearFormNotification: (uniqueId: string) => notifications.delete(uniqueId),
+    },
+  };
+  /** The OnLoad event's execution context (getDataLoadState: 1 initial load, 2 after a save). */
+  const loadContext = (state = 1) => ({
+    getFormContext: () => form,
+    getEventArgs: () => ({ getDataLoadState: () => state }),
+  });
+  /** Save what the user entered; resolves when every PostSave handler has finished. */
+  async function save(values: Record<string, unknown>): Promise<{ ok: boolean; id?: string }> {
+    let ok = true;
+    try {
+      // Nothing changed on a saved row: the platform sends no update, and the save succeeds.
+      if (currentId && Object.keys(values).length) await webApi.updateRecord(entityName, currentId, values);
+      else if (currentId) ok = true;
+      else currentId = (await webApi.createRecord(entityName, values)).id;
+    } catch {
+      ok = false;
+    }
+    if (ok) formType = FormType.update;
+    const context = {
+      getFormContext: () => form,
+      getEventArgs: () => ({
+        getIsSaveSuccess: () => ok,
+        getEntityReference: () => (ok ? { entityType: entityName, id: `{${currentId!.toUpperCase()}}` } : null),
+      }),
+    };
+    await Promise.all([...handlers].map((h) => h(context as never)));
+    return { ok, id: currentId };
+  }
+  return {
+    form,
+    loadContext,
+    save,
+    handlers,
+    notifications,
+    notice: () => [...notifications.values()],
+  };
+}

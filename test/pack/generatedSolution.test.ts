@@ -15,7 +15,9 @@ import {
   OutreachDecision,
   OutreachExceptionTable,
   REQUEST_OPEN_DAYS,
+  ScriptFunctions,
   ServerColumns,
+  WebResources,
 } from "../../src/schema";
 
 async function filesUnder(dir: string, rel = ""): Promise<string[]> {
@@ -154,7 +156,10 @@ describe("requests and decisions", () => {
       ].sort(),
     );
     expect(exception.forms).toHaveLength(1);
-    expect(exception.forms[0].handlers ?? []).toEqual([]);
+    // Only OnLoad (a request made on the form notifies the approvers): requests are never saved again, no OnSave.
+    expect(exception.forms[0].handlers).toEqual([
+      { event: "onload", library: WebResources.commandScript, functionName: ScriptFunctions.approvalsOnLoad },
+    ]);
     expect(exception.forms[0].sections.map((s) => s.label[1033])).toEqual(["Request"]);
   });
 

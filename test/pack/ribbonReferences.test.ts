@@ -68,7 +68,7 @@ describe("ribbon and form references", () => {
     );
   });
 
-  it("wires form handlers only on the account form: requests are never saved again, so their form has no OnSave", async () => {
+  it("wires OnLoad handlers on the account, request and decision forms, and no OnSave (requests and decisions are never saved again)", async () => {
     await fx.write("Solution/Entities/account/RibbonDiff.xml", FIXTURE_RIBBON);
     await fx.write(`out/webresources/${WebResources.commandScript}`, FIXTURE_SCRIPT);
     const read = await readSource(fx.root);
@@ -79,9 +79,15 @@ describe("ribbon and form references", () => {
     const withHandlers = elements(xml, "Entity")
       .filter((e) => elements(e.inner, "Handler").length > 0)
       .map((e) => elements(e.inner, "Name")[0].inner);
-    expect(withHandlers).toEqual(["Account"]);
-    expect(elements(xml, "event").map((e) => e.attrs.name)).toEqual(["onload"]);
-    expect(elements(xml, "Handler").map((h) => h.attrs.functionName)).toEqual([ScriptFunctions.onLoad]);
+    expect(withHandlers).toEqual(["Account", "pg_OutreachDecision", "pg_OutreachException"]);
+    expect(elements(xml, "event").map((e) => e.attrs.name)).toEqual(["onload", "onload", "onload"]);
+    expect(elements(xml, "Handler").map((h) => h.attrs.functionName)).toEqual([
+      ScriptFunctions.onLoad,
+      ScriptFunctions.approvalsOnLoad,
+      ScriptFunctions.approvalsOnLoad,
+    ]);
+    // Each form loads the command script it calls.
+    expect(elements(xml, "Library").map((l) => l.attrs.name)).toEqual(Array(3).fill(WebResources.commandScript));
   });
 
   it("finds a command and a rule that are not defined, and a reference with blanks", async () => {

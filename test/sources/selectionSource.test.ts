@@ -273,6 +273,24 @@ describe("Microsoft Graph, as the form's command bar counts it", () => {
     expect(read.verdicts.get(DEMO.contoso)?.outreach).toBe("blocked");
   });
 
+  test("Graph on and the policy's graph.listsUseImported: Graph's imported evidence decides, no account is unverified for want of a live answer", async () => {
+    const emulator = graphOn();
+    emulator.insert("environmentvariabledefinition", {
+      environmentvariabledefinitionid: "e9000000-0000-4000-8000-000000000019",
+      schemaname: EnvironmentVariables.policy,
+      defaultvalue: JSON.stringify({ graph: { listsUseImported: true } }),
+    });
+    const read = await resolveSelection({ webApi: emulator.as(PERSONAS.seller), clock }, [
+      DEMO.woodgrove,
+      DEMO.tailspin,
+      DEMO.contoso,
+    ]);
+    expect(read.verdicts.get(DEMO.woodgrove)?.outreach).toBe("allowed"); // a tenant id, no live Graph here
+    expect(read.verdicts.get(DEMO.tailspin)?.outreach).toBe("allowed");
+    expect(read.verdicts.get(DEMO.contoso)?.outreach).toBe("blocked");
+    expect(graphFailure(read.verdicts.get(DEMO.woodgrove))).toBeUndefined();
+  });
+
   test("Graph off: the tenant id changes nothing", async () => {
     const emulator = demoEmulator();
     const woodgrove = emulator.table(Account.logicalName).find((r) => r[Account.id] === DEMO.woodgrove);

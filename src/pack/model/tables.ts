@@ -20,6 +20,8 @@ import {
   ServerColumns,
   TableSchemaNames,
   RelationshipTypeLabels,
+  ScriptFunctions,
+  WebResources,
 } from "../../schema";
 import { ChoiceOption, Column, QueryType, Table, View } from "./types";
 import { systemViews } from "./systemViews";
@@ -474,6 +476,10 @@ export const TABLES: readonly Table[] = [
       {
         key: "main",
         name: { 1033: "Outreach exception" },
+        // A row created on this form notifies like one made from the card (webresource/approvals.ts).
+        handlers: [
+          { event: "onload", library: WebResources.commandScript, functionName: ScriptFunctions.approvalsOnLoad },
+        ],
         sections: [
           {
             label: { 1033: "Request" },
@@ -507,6 +513,10 @@ export const TABLES: readonly Table[] = [
       {
         key: "main",
         name: { 1033: "Outreach decision" },
+        // A row created on this form notifies like one made from the card (webresource/approvals.ts).
+        handlers: [
+          { event: "onload", library: WebResources.commandScript, functionName: ScriptFunctions.approvalsOnLoad },
+        ],
         sections: [
           {
             label: { 1033: "Decision" },
