@@ -4,6 +4,16 @@
  */
 export const PUBLISHER_PREFIX = "pg";
 
+/** Microsoft's contact table: PartnerGuard judges a contact through its company when that is an account (issue 25). */
+export const Contact = {
+  logicalName: "contact",
+  entitySet: "contacts",
+  id: "contactid",
+  name: "fullname",
+  /** The contact's company: a customer lookup (account or contact). */
+  company: "parentcustomerid",
+} as const;
+
 export const Account = {
   logicalName: "account",
   entitySet: "accounts",
@@ -283,6 +293,12 @@ export const ScriptFunctions = {
   emailRule: "PartnerGuard.Email.isSendAllowed",
   /** Email form: the "Check partners" button's action (judges afresh and says why). */
   emailCommand: "PartnerGuard.Email.checkRecipients",
+  /** Contact grids (issue 25): the gated out-of-box commands, each contact judged through its account. */
+  contactGridEveryAllowed: "PartnerGuard.ContactGrid.isEverySelectedAllowed",
+  /** Contact grids: "Quick campaign: all records on current page" (SelectedControlAllItemIds). */
+  contactGridEveryOnPageAllowed: "PartnerGuard.ContactGrid.isEveryOnPageAllowed",
+  /** The contact form (PrimaryControl): the gated out-of-box commands, through the contact's account. */
+  contactFormEveryAllowed: "PartnerGuard.ContactForm.isEveryAllowed",
 } as const;
 
 /**

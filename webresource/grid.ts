@@ -19,11 +19,13 @@
  *   gets nothing, and the seller is told.
  */
 import { Verdict } from "../src/core/types";
-import { Account, OUTREACH_ACTIVITY, OUTREACH_ACTIVITY_REGARDING_ACCOUNT } from "../src/schema";
+import { Account, Contact, OUTREACH_ACTIVITY, OUTREACH_ACTIVITY_REGARDING_ACCOUNT } from "../src/schema";
 import { AuditDecision, writeAudit } from "../src/sources/audit";
 import { engagePartner } from "../src/sources/partnerActions";
 import { messageOf, withTimeout } from "../src/sources/failures";
 import { MAX_SELECTION, SelectionVerdicts, resolveSelection, selectionKey } from "../src/sources/selectionResolution";
+import { everyContactAllowed, resolveContactSelection } from "../src/sources/contactSelection";
+import { normalizeGuid } from "../src/sources/webApi";
 import { Translate } from "../src/text/translate";
 import { actionWording } from "../src/text/auditText";
 import { LOCALES, makeTranslate, reasonText, verdictLine } from "../src/text/verdictText";
@@ -105,6 +107,80 @@ export function isEveryOnPageAllowed(
   budgetMs = ENABLE_RULE_BUDGET_MS,
 ): Promise<boolean> {
   return rule(host, ids, (s) => s.ids.length > 0 && s.ids.every((id) => allowed(s.verdicts.get(id))), budgetMs, false);
+}
+
+// ---- Contact grids (issue 25): each contact judged through its account ----------------------------
+
+/**
+ * A contact rule within the budget: false when late, on an error, or for a selection that cannot
+ * be checked. A contact without an account blocks nothing; an unreadable one is not verified.
+ * (The "why commands are off" notification is the account grids'; contact grids do not show it yet.)
+ */
+async function contactRule(host: CommandHost, ids: readonly unknown[], budgetMs: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), budgetMs);
+    });
+    const decided = resolveContactSelection(
+      { webApi: host.webApi, userId: host.userId, configCache: host.configCache, scope: host.scope },
+      Array.isArray(ids) ? ids : [],
+    ).then(everyContactAllowed);
+    return await Promise.race([decided, late]);
+  } catch {
+    return false; // fail closed
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Enable rule of the gated out-of-box commands on contact grids: every selected contact's account allowed (or none). */
+export function isEveryContactSelectedAllowed(
+  host: CommandHost,
+  ids: readonly unknown[],
+  budgetMs = ENABLE_RULE_BUDGET_MS,
+): Promise<boolean> {
+  return contactRule(host, ids, budgetMs);
+}
+
+/** "Quick campaign: all records on current page" on contact grids (SelectedControlAllItemIds). */
+export function isEveryContactOnPageAllowed(
+  host: CommandHost,
+  ids: readonly unknown[],
+  budgetMs = ENABLE_RULE_BUDGET_MS,
+): Promise<boolean> {
+  return contactRule(host, ids, budgetMs);
+}
+
+/** What the contact form passes as PrimaryControl: only what the rule uses. */
+export interface ContactFormLike {
+  data: { entity: { getId(): string } };
+  getAttribute(name: string): { getValue(): unknown } | null;
+}
+
+/**
+ * Enable rule of the gated out-of-box commands on the contact form (Add to marketing list): the
+ * company as the form holds it now (a changed company is a new question); without an account,
+ * nothing to block. When the form does not carry the company column, the saved one is read.
+ */
+export function isContactFormAllowed(
+  host: CommandHost,
+  form: ContactFormLike,
+  budgetMs = ENABLE_RULE_BUDGET_MS,
+): Promise<boolean> {
+  try {
+    const company = form.getAttribute(Contact.company);
+    if (!company) return contactRule(host, [form.data.entity.getId()], budgetMs);
+    const value = company.getValue();
+    const first = (Array.isArray(value) ? value[0] : undefined) as { id?: unknown; entityType?: unknown } | undefined;
+    if (!first) return Promise.resolve(true); // no company: nothing to check
+    if (first.entityType !== Account.logicalName) return Promise.resolve(true); // a contact: no account
+    const account = normalizeGuid(first.id);
+    if (!account) return Promise.resolve(false);
+    return rule(host, [account], (s) => allowed(s.verdicts.get(account)), budgetMs, false);
+  } catch {
+    return Promise.resolve(false);
+  }
 }
 
 // ---- The notification: why commands are off for this selection ---------------------------------

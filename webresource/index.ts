@@ -75,3 +75,32 @@ export const Email = {
   checkRecipients: (primaryControl: email.EmailFormLike): Promise<void> =>
     email.checkRecipients(xrmHost(), primaryControl).then(() => undefined),
 };
+
+/** Contact homepage grids and subgrids (issue 25; names in src/schema.ts ScriptFunctions.contactGrid*). */
+export const ContactGrid = {
+  isEverySelectedAllowed: (selectedIds: string[]): Promise<boolean> => {
+    try {
+      return grid.isEveryContactSelectedAllowed(xrmHost(), selectedIds);
+    } catch {
+      return Promise.resolve(false);
+    }
+  },
+  isEveryOnPageAllowed: (pageIds: string[]): Promise<boolean> => {
+    try {
+      return grid.isEveryContactOnPageAllowed(xrmHost(), pageIds);
+    } catch {
+      return Promise.resolve(false);
+    }
+  },
+};
+
+/** The contact form (issue 25): the gated out-of-box commands, judged through the contact's account. */
+export const ContactForm = {
+  isEveryAllowed: (primaryControl: grid.ContactFormLike): Promise<boolean> => {
+    try {
+      return grid.isContactFormAllowed(xrmHost(), primaryControl);
+    } catch {
+      return Promise.resolve(false);
+    }
+  },
+};

@@ -20,7 +20,10 @@ import { renderEnvironmentVariable } from "./render/environmentVariable";
 import { renderWebResource } from "./render/webResource";
 import { renderSolutionManifest } from "./render/solutionManifest";
 import { renderCustomizationsSkeleton } from "./render/customizationsSkeleton";
-import { Account, EmailForm } from "../schema";
+import { Account, Contact, EmailForm } from "../schema";
+
+/** Microsoft's contact table as an export names it (like account: behavior 2, only what we add). */
+export const CONTACT_SCHEMA_NAME = "Contact";
 import { CHARTS } from "./model/approvals";
 import { ACCOUNT_VIEWS, ACCOUNT_VIEW_TABLE } from "./model/accountViews";
 import { renderAccountGridConfig } from "./render/customControlDefaultConfig";
@@ -78,6 +81,11 @@ export function generateSolution(): SolutionFiles {
   put(
     `Entities/${EmailForm.logicalName}/Entity.xml`,
     renderDocument(renderExtendedEntity("Email", { 1033: "Email" }, EmailForm.logicalName, [])),
+  );
+  // Contact (issue 25): only what PartnerGuard adds (no columns; its RibbonDiff.xml is hand-kept).
+  put(
+    `Entities/${Contact.logicalName}/Entity.xml`,
+    renderDocument(renderExtendedEntity(CONTACT_SCHEMA_NAME, { 1033: CONTACT_SCHEMA_NAME }, Contact.logicalName, [])),
   );
   for (const role of ROLES) put(`Roles/${role.name}.xml`, renderDocument(renderRole(role)));
   for (const w of WEB_RESOURCES) put(`WebResources/${w.name}.data.xml`, renderDocument(renderWebResource(w)));

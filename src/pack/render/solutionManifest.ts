@@ -57,6 +57,8 @@ function rootComponents(): RootComponentRef[] {
     { type: ComponentType.entity, schemaName: Account.logicalName, behavior: ACCOUNT_BEHAVIOR },
     // Email is Microsoft's too: only a ribbon diff (a button and its rule) rides with it, no column, no form.
     { type: ComponentType.entity, schemaName: EmailForm.logicalName, behavior: ACCOUNT_BEHAVIOR },
+    // Contact (issue 25): Microsoft's table, rooted like account (only the ribbon diff we add).
+    { type: ComponentType.entity, schemaName: "contact", behavior: ACCOUNT_BEHAVIOR },
     ...ROLES.map((r) => ({ type: ComponentType.role, id: roleId(r), behavior: 0 })),
     // Charts of our tables come with the table (behavior 0); a dashboard is a component of its own.
     ...DASHBOARDS.map((d) => ({ type: ComponentType.systemForm, id: dashboardId(d.key), behavior: 0 })),
