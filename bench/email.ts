@@ -8,7 +8,7 @@ import { performance } from "perf_hooks";
 import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
 import { TABLES } from "../src/emulator/fromFeed";
 import { PERSONAS } from "../src/emulator/personas";
-import { Account, Association, ContactTable, LeadTable } from "../src/schema";
+import { Account, Association, Contact, LeadTable } from "../src/schema";
 import { WebApiHost } from "../src/sources/webApi";
 import * as email from "../webresource/email";
 import { CommandHost } from "../webresource/host";
@@ -37,10 +37,10 @@ function org(): DataverseEmulator {
         [Association.start]: "2020-01-01",
       });
     for (let c = 0; c < 3; c++)
-      emulator.insert(ContactTable.logicalName, {
-        [ContactTable.id]: guid(`f${c}000000`, i),
-        [ContactTable.name]: `Contact ${i}.${c}`,
-        [ContactTable.parent]: lookup("account", id),
+      emulator.insert(Contact.logicalName, {
+        [Contact.id]: guid(`f${c}000000`, i),
+        [Contact.name]: `Contact ${i}.${c}`,
+        [Contact.company]: lookup("account", id),
       });
     emulator.insert(LeadTable.logicalName, {
       [LeadTable.id]: guid("a9000000", i),

@@ -316,14 +316,6 @@ export const EmailForm = {
   sendSaveMode: 7,
 } as const;
 
-/** A contact's account: `parentcustomerid` (a customer lookup: account or contact). */
-export const ContactTable = {
-  logicalName: "contact",
-  id: "contactid",
-  name: "fullname",
-  parent: "parentcustomerid",
-} as const;
-
 /** A lead's account: `parentaccountid`. */
 export const LeadTable = {
   logicalName: "lead",

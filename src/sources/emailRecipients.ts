@@ -16,7 +16,7 @@
  * customer (users, queues, unresolved addresses, …) do not block. Data only, no words.
  */
 import { Verdict, SourceFailure } from "../core/types";
-import { Account, ContactTable, LeadTable } from "../schema";
+import { Account, Contact, LeadTable } from "../schema";
 import { attributes, fetchXml, inCondition, inValue } from "./fetchXml";
 import { WebApiHost, normalizeGuid } from "./webApi";
 import { SourceError, toFailure } from "./failures";
@@ -59,7 +59,7 @@ export interface EmailJudgement {
 
 /** Parties whose account is looked up (table → the column that names it). */
 const LOOKUPS: Record<string, { table: string; id: string; column: string }> = {
-  [ContactTable.logicalName]: { table: ContactTable.logicalName, id: ContactTable.id, column: ContactTable.parent },
+  [Contact.logicalName]: { table: Contact.logicalName, id: Contact.id, column: Contact.company },
   [LeadTable.logicalName]: { table: LeadTable.logicalName, id: LeadTable.id, column: LeadTable.parentAccount },
 };
 

@@ -10,7 +10,7 @@ import { MAX_LOOKUP_IDS, lookupFetchXml } from "../../src/sources/emailRecipient
 import { validateFetchXml } from "../helpers/fetchSchema";
 import { CommandHost } from "../../webresource/host";
 import { forgetSelections } from "../../src/sources/selectionResolution";
-import { AuditDecisionCodes, ContactTable, EmailForm, LeadTable, OutreachAudit } from "../../src/schema";
+import { AuditDecisionCodes, Contact, EmailForm, LeadTable, OutreachAudit } from "../../src/schema";
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { PERSONAS } from "../../src/emulator/personas";
 
@@ -67,12 +67,12 @@ const lead = (id: string, name: string) => ({ id, name, entityType: "lead" });
 
 function org(): DataverseEmulator {
   const emulator = demoEmulator();
-  emulator.insert(ContactTable.logicalName, {
+  emulator.insert(Contact.logicalName, {
     contactid: CONTACT_CONTOSO,
     fullname: "Dana Contoso",
     parentcustomerid: { $lookup: "account", id: DEMO.contoso },
   });
-  emulator.insert(ContactTable.logicalName, {
+  emulator.insert(Contact.logicalName, {
     contactid: CONTACT_WOODGROVE,
     fullname: "Wes Woodgrove",
     parentcustomerid: { $lookup: "account", id: DEMO.woodgrove },
@@ -277,9 +277,9 @@ describe("the contacts' and leads' lookup query", () => {
       { length: MAX_LOOKUP_IDS },
       (_, i) => `c1000000-0000-4000-8000-${i.toString(16).padStart(12, "0")}`,
     );
-    for (const table of [ContactTable.logicalName, LeadTable.logicalName])
+    for (const table of [Contact.logicalName, LeadTable.logicalName])
       expect(await validateFetchXml(lookupFetchXml(table, ids))).toEqual([]);
     // As the Web API is asked: a GET URL holds at most 32,768 characters.
-    expect(encodeURIComponent(lookupFetchXml(ContactTable.logicalName, ids)).length).toBeLessThan(32_768 - 512);
+    expect(encodeURIComponent(lookupFetchXml(Contact.logicalName, ids)).length).toBeLessThan(32_768 - 512);
   });
 });
