@@ -45,6 +45,21 @@ export interface PostSaveContextLike {
 
 type PostSaveHandler = (context: PostSaveContextLike) => Promise<void>;
 
+/** The OnSave event's context (https://learn.microsoft.com/power-apps/developer/model-driven-apps/clientapi/reference/save-event-arguments). */
+export interface SaveContextLike {
+  getEventArgs(): { preventDefault(): void };
+  getFormContext(): ApprovalFormLike;
+}
+
+type SaveHandler = (context: SaveContextLike) => void;
+
+/** A form column (formContext.getAttribute): a lookup's value is `[{ id, name, entityType }]`. */
+export interface AttributeLike {
+  getValue(): unknown;
+  setValue(value: unknown): void;
+  setSubmitMode(mode: "always" | "never" | "dirty"): void;
+}
+
 export interface ApprovalFormLike {
   data: {
     entity: {
@@ -52,8 +67,11 @@ export interface ApprovalFormLike {
       getEntityName(): string;
       addOnPostSave(handler: PostSaveHandler): void;
       removeOnPostSave(handler: PostSaveHandler): void;
+      addOnSave(handler: SaveHandler): void;
+      removeOnSave(handler: SaveHandler): void;
     };
   };
+  getAttribute(name: string): AttributeLike | null | undefined;
   ui: {
     getFormType(): number;
     setFormNotification(message: string, level: "INFO" | "WARNING" | "ERROR", uniqueId: string): boolean;
@@ -70,6 +88,8 @@ export interface LoadContextLike {
 interface Registry {
   form?: ApprovalFormLike;
   handler?: PostSaveHandler;
+  /** The OnSave handler of the same form (Outreach exception only). */
+  saveHandler?: SaveHandler;
   /** The table of the new row the loaded create form is making; cleared by its first successful save. */
   pending?: string;
 }
@@ -91,7 +111,8 @@ export function onLoad(host: CommandHost, context: LoadContextLike): void {
   // Another record is open: the handler of the previous form context goes, whatever this one is.
   if (registry.form && registry.form !== form && registry.handler) {
     registry.form.data.entity.removeOnPostSave(registry.handler);
-    registry.form = registry.handler = undefined;
+    if (registry.saveHandler) registry.form.data.entity.removeOnSave(registry.saveHandler);
+    registry.form = registry.handler = registry.saveHandler = undefined;
   }
   if (form.ui.getFormType() !== FORM_TYPE_CREATE) {
     registry.pending = undefined;
@@ -103,6 +124,38 @@ export function onLoad(host: CommandHost, context: LoadContextLike): void {
   form.data.entity.addOnPostSave(handler);
   registry.form = form;
   registry.handler = handler;
+  if (table === OutreachExceptionTable.logicalName) {
+    const saveHandler: SaveHandler = (c) => onSaveRequest(host, c);
+    form.data.entity.addOnSave(saveHandler);
+    registry.saveHandler = saveHandler;
+  }
+}
+
+/**
+ * OnSave of a new Outreach exception: the request records the account it was made for
+ * (`pg_requestedforaccountid`, hidden on the form, set on create and updated by no profile), as
+ * the card's request does; without it the verdict never counts the request (src/core/exceptions.ts:
+ * a request counts only for the account it names). The value comes from the form's account lookup
+ * at the moment of the save. A form whose hidden column was removed cannot record it: the save is
+ * refused with a message rather than creating a request that approvers would approve for nothing.
+ */
+function onSaveRequest(host: CommandHost, context: SaveContextLike): void {
+  const registry = registryOf(host.scope ?? globalThis);
+  if (registry.pending !== OutreachExceptionTable.logicalName) return; // only the row being created
+  const form = context.getFormContext();
+  const lookup = form.getAttribute(OutreachExceptionTable.account)?.getValue();
+  const accountId = Array.isArray(lookup) ? normalizeGuid((lookup[0] as { id?: unknown } | undefined)?.id) : undefined;
+  if (!accountId) return; // the account is required: the platform refuses the save itself
+  const target = form.getAttribute(OutreachExceptionTable.requestedFor);
+  if (!target) {
+    const t = makeTranslate((key) => host.getString(key));
+    context.getEventArgs().preventDefault();
+    form.ui.clearFormNotification(NOTICE_ID);
+    form.ui.setFormNotification(t("ExceptionForm_NoAccountColumn"), "ERROR", NOTICE_ID);
+    return;
+  }
+  target.setValue(accountId);
+  target.setSubmitMode("always");
 }
 
 interface FormNotice {

@@ -227,6 +227,54 @@ describe("a request saved on the Outreach exception form", () => {
     ]);
   });
 
+  test("records the account it is for, so that an approval counts in the seller's verdict", async () => {
+    const emulator = org();
+    const window = installRecordForm(emulator.as(SELLER), OutreachExceptionTable.logicalName, { userId: SELLER.id });
+    const record = window.open();
+    Approvals.onLoad(record.loadContext());
+    record.enter(OutreachExceptionTable.account, [
+      { id: `{${DEMO.contoso.toUpperCase()}}`, name: "Contoso Pharmaceuticals", entityType: Account.logicalName },
+    ]);
+    const saved = await record.save({
+      [OutreachExceptionTable.name]: "Request",
+      [`${OutreachExceptionTable.accountNav}@odata.bind`]: `/${Account.entitySet}(${DEMO.contoso})`,
+      [OutreachExceptionTable.reasonCode]: ExceptionReasonCodes["customer-asked"],
+      [OutreachExceptionTable.justification]: "The customer's CIO asked for a direct call.",
+      [OutreachExceptionTable.requestedDays]: 10,
+    });
+    expect(saved.ok).toBe(true);
+    const [row] = emulator.table(OutreachExceptionTable.logicalName);
+    expect(row[OutreachExceptionTable.requestedFor]).toBe(DEMO.contoso);
+    // The approver decides on the form-made request: the seller's verdict now counts it.
+    const { record: decision } = approverOpensNewDecision(emulator);
+    await decision.save(decisionValues(saved.id!, true));
+    const verdict = await verdictOf(emulator.as(SELLER), SELLER.id);
+    expect(verdict.outreach).toBe("allowed");
+    expect(verdict.exception?.request.id).toBe(saved.id);
+  });
+
+  test("a form without the hidden column refuses the save with a message instead of a request that never counts", async () => {
+    const emulator = org();
+    const window = installRecordForm(emulator.as(SELLER), OutreachExceptionTable.logicalName, { userId: SELLER.id });
+    const record = window.open();
+    // An administrator customised the form and removed the hidden column.
+    const getAttribute = record.form.getAttribute;
+    record.form.getAttribute = (name: string) =>
+      name === OutreachExceptionTable.requestedFor ? null : getAttribute(name);
+    Approvals.onLoad(record.loadContext());
+    record.enter(OutreachExceptionTable.account, [{ id: DEMO.contoso, entityType: Account.logicalName }]);
+    const saved = await record.save({
+      [OutreachExceptionTable.name]: "Request",
+      [`${OutreachExceptionTable.accountNav}@odata.bind`]: `/${Account.entitySet}(${DEMO.contoso})`,
+      [OutreachExceptionTable.requestedDays]: 10,
+    });
+    expect(saved).toMatchObject({ ok: false, prevented: true });
+    expect(emulator.table(OutreachExceptionTable.logicalName)).toHaveLength(0);
+    expect(record.notice()).toEqual([
+      { uniqueId: NOTICE_ID, level: "ERROR", message: expect.stringContaining("Requested for account") },
+    ]);
+  });
+
   test("when the approvers cannot be looked up, the seller is warned and the request stands", async () => {
     const emulator = org({
       fault: (r) =>

@@ -5,6 +5,7 @@
  */
 import { XrmMockGenerator } from "xrm-mock";
 import { WebApiHost } from "../../src/sources/webApi";
+import { TABLES } from "../../src/pack/model/tables";
 import { resxStrings } from "./strings";
 
 export interface Recorded {
@@ -134,10 +135,39 @@ export function openRecordForm(webApi: WebApiHost, entityName: string, id?: stri
   let currentId = id;
   let formType: number = id ? FormType.update : FormType.create;
   const handlers: PostSaveHandler[] = [];
+  const saveHandlers: PostSaveHandler[] = [];
   const notifications = new Map<string, RecordFormNotification>();
+  // The columns the shipped form holds (shown or hidden): only those have attributes.
+  const shipped = TABLES.find((t) => t.logicalName === entityName)?.forms[0];
+  const attributes = new Map<string, { value: unknown; submit: "always" | "never" | "dirty"; dirty: boolean }>(
+    (shipped?.sections ?? [])
+      .flatMap((s) => [...s.columns, ...(s.hidden ?? [])])
+      .map((name) => [name, { value: null, submit: "dirty", dirty: false }]),
+  );
   const form = {
+    getAttribute: (name: string) => {
+      const a = attributes.get(name);
+      if (!a) return null;
+      return {
+        getValue: () => a.value,
+        setValue: (value: unknown) => {
+          a.value = value;
+          a.dirty = true;
+        },
+        setSubmitMode: (mode: "always" | "never" | "dirty") => {
+          a.submit = mode;
+        },
+      };
+    },
     data: {
       entity: {
+        addOnSave: (h: PostSaveHandler) => {
+          saveHandlers.push(h);
+        },
+        removeOnSave: (h: PostSaveHandler) => {
+          const i = saveHandlers.indexOf(h);
+          if (i >= 0) saveHandlers.splice(i, 1);
+        },
         getId: () => (currentId ? `{${currentId.toUpperCase()}}` : ""),
         getEntityName: () => entityName,
         addOnPostSave: (h: PostSaveHandler) => {
@@ -163,8 +193,36 @@ export function openRecordForm(webApi: WebApiHost, entityName: string, id?: stri
     getFormContext: () => form,
     getEventArgs: () => ({ getDataLoadState: () => state }),
   });
-  /** Save what the user entered; resolves when every PostSave handler has finished. */
-  async function save(values: Record<string, unknown>): Promise<{ ok: boolean; id?: string }> {
+  /**
+   * The user fills a column of the form (a lookup's value is `[{ id, name, entityType }]`, as the
+   * form gives it; the Web API body of a lookup is passed to `save` as `<nav>@odata.bind`).
+   */
+  function enter(name: string, value: unknown): void {
+    const a = attributes.get(name);
+    if (!a) throw new Error(`the ${entityName} form has no column ${name}`);
+    a.value = value;
+    a.dirty = true;
+  }
+  /**
+   * Save what the user entered: the OnSave handlers run first (preventDefault cancels the save and
+   * no PostSave runs); then the body is `values` plus every non-lookup column that is dirty or
+   * submitted "always"; resolves when every PostSave handler has finished.
+   */
+  async function save(input: Record<string, unknown>): Promise<{ ok: boolean; id?: string; prevented?: boolean }> {
+    let prevented = false;
+    const saveContext = {
+      getFormContext: () => form,
+      getEventArgs: () => ({
+        preventDefault: () => {
+          prevented = true;
+        },
+      }),
+    };
+    for (const h of [...saveHandlers]) h(saveContext as never);
+    if (prevented) return { ok: false, prevented };
+    const values = { ...input };
+    for (const [name, a] of attributes)
+      if (a.submit !== "never" && (a.dirty || a.submit === "always") && !Array.isArray(a.value)) values[name] = a.value;
     let ok = true;
     try {
       // Nothing changed on a saved row: the platform sends no update, and the save succeeds.
@@ -174,7 +232,10 @@ export function openRecordForm(webApi: WebApiHost, entityName: string, id?: stri
     } catch {
       ok = false;
     }
-    if (ok) formType = FormType.update;
+    if (ok) {
+      formType = FormType.update;
+      for (const a of attributes.values()) a.dirty = false;
+    }
     const context = {
       getFormContext: () => form,
       getEventArgs: () => ({
@@ -189,7 +250,9 @@ export function openRecordForm(webApi: WebApiHost, entityName: string, id?: stri
     form,
     loadContext,
     save,
+    enter,
     handlers,
+    saveHandlers,
     notifications,
     notice: () => [...notifications.values()],
   };

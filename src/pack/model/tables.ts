@@ -476,7 +476,8 @@ export const TABLES: readonly Table[] = [
       {
         key: "main",
         name: { 1033: "Outreach exception" },
-        // A row created on this form notifies like one made from the card (webresource/approvals.ts).
+        // A row created on this form records the account it is for and notifies like one made
+        // from the card (webresource/approvals.ts: OnLoad adds the OnSave and PostSave handlers).
         handlers: [
           { event: "onload", library: WebResources.commandScript, functionName: ScriptFunctions.approvalsOnLoad },
         ],
@@ -491,6 +492,8 @@ export const TABLES: readonly Table[] = [
               OutreachExceptionTable.requestedDays,
               ...createdByOn,
             ],
+            // Set by the OnSave handler from the account lookup; never typed by anyone.
+            hidden: [OutreachExceptionTable.requestedFor],
           },
         ],
       },

@@ -49,6 +49,11 @@ interface FormSection {
   label: Labels;
   /** Column logical names, one per row: the table's own columns or system columns (read-only). */
   columns: string[];
+  /**
+   * Columns on the form but not shown (cell `visible="false"`): a form script can read and set
+   * only columns the form holds (formContext.getAttribute).
+   */
+  hidden?: string[];
 }
 
 export interface FormHandler {

@@ -53,12 +53,18 @@ interface Cell {
   showlabel?: boolean;
   /** Read-only on the form (the system columns: only the server sets them). */
   disabled?: boolean;
+  /** On the form for its scripts, not shown. */
+  hidden?: boolean;
 }
 
 function cell(entity: string, formKey: string, c: Cell): XmlElement {
   return el(
     "cell",
-    { id: stableGuid("cell", entity, formKey, c.column), showlabel: c.showlabel === false ? "false" : undefined },
+    {
+      id: stableGuid("cell", entity, formKey, c.column),
+      showlabel: c.showlabel === false ? "false" : undefined,
+      visible: c.hidden ? "false" : undefined,
+    },
     labelList("labels", "label", english(c.label)),
     el("control", {
       id: c.column,
@@ -143,18 +149,19 @@ const systemCell = (name: string): Cell => ({
 export function renderTableForm(table: Table, form: MainForm): XmlElement {
   const byName = new Map(table.columns.map((c) => [c.logicalName, c]));
   const sections = form.sections.map((s, i) =>
-    section(
-      table.logicalName,
-      form.key,
-      `section_${i + 1}`,
-      s.label,
-      s.columns.map((name) => {
+    section(table.logicalName, form.key, `section_${i + 1}`, s.label, [
+      ...s.columns.map((name) => {
         const column = byName.get(name);
         if (column) return columnCell(column);
         if (isSystemColumn(name)) return systemCell(name);
         throw new Error(`form ${form.key} of ${table.logicalName} names unknown column ${name}`);
       }),
-    ),
+      ...(s.hidden ?? []).map((name) => {
+        const column = byName.get(name);
+        if (!column) throw new Error(`form ${form.key} of ${table.logicalName} hides unknown column ${name}`);
+        return { ...columnCell(column), hidden: true };
+      }),
+    ]),
   );
   // Our tables have one main form each: everyone gets it, and it is the fallback (as exports write custom-table forms).
   return systemForm(table.logicalName, form.key, form.name, sections, [
