@@ -23,7 +23,7 @@ const root = join(__dirname, "../..");
 const read = (rel: string) => readFileSync(join(root, rel), "utf8");
 const research = read("docs/research/oob-commands.md");
 const mainRibbon = read("Solution/Entities/account/RibbonDiff.xml");
-const salesRibbon = read("Solution/Optional/SalesSequence/RibbonDiff.xml");
+const salesRibbon = read("Solution/Optional/SalesSequence/account/RibbonDiff.xml");
 const ourLibrary = `$webresource:${WebResources.commandScript}`;
 
 const GRID_RULE = "pg.account.Grid.EverySelectedAllowed.EnableRule";
