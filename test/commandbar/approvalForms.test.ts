@@ -24,6 +24,7 @@ import { DataverseEmulator, EmulatorOptions } from "../../src/emulator/dataverse
 import { PERSONAS } from "../../src/emulator/personas";
 import { Persona } from "../../src/emulator/security";
 import { WebApiHost } from "../../src/sources/webApi";
+import { SERVICE_UNAVAILABLE, TOO_MANY_REQUESTS, refusal } from "../helpers/faults";
 import { strictTranslate } from "../helpers/strings";
 import { actionWording } from "../../src/text/auditText";
 
@@ -134,16 +135,11 @@ describe("a decision saved on the Outreach decision form", () => {
   });
 
   test("a notification the server refuses shows a warning naming the requester, and the decision stands", async () => {
-    let refuse = false;
-    const emulator = org({
-      fault: (r) =>
-        refuse && r.operation === "createRecord" && r.entity === AppNotification.logicalName
-          ? { status: 429, message: "Too many requests" }
-          : undefined,
-    });
+    const refuse = refusal("createRecord", AppNotification.logicalName, TOO_MANY_REQUESTS, { on: false });
+    const emulator = org({ fault: refuse.fault });
     const requestId = await cardRequest(emulator);
     const before = notificationsOf(emulator, SELLER).length;
-    refuse = true;
+    refuse.on = true;
     const { record } = approverOpensNewDecision(emulator);
     const saved = await record.save(decisionValues(requestId, true));
     expect(saved.ok).toBe(true);
@@ -160,20 +156,15 @@ describe("a decision saved on the Outreach decision form", () => {
   });
 
   test("a save the server refuses sends nothing; the next successful save of the new row notifies once", async () => {
-    let refuseDecision = true;
-    const emulator = org({
-      fault: (r) =>
-        refuseDecision && r.operation === "createRecord" && r.entity === OutreachDecision.logicalName
-          ? { status: 503, message: "Service Unavailable" }
-          : undefined,
-    });
+    const refuseDecision = refusal("createRecord", OutreachDecision.logicalName, SERVICE_UNAVAILABLE);
+    const emulator = org({ fault: refuseDecision.fault });
     const requestId = await cardRequest(emulator);
     const before = notificationsOf(emulator, SELLER).length;
     const { record } = approverOpensNewDecision(emulator);
     expect((await record.save(decisionValues(requestId, true))).ok).toBe(false);
     expect(notificationsOf(emulator, SELLER)).toHaveLength(before);
     expect(record.notice()).toEqual([]);
-    refuseDecision = false;
+    refuseDecision.on = false;
     expect((await record.save(decisionValues(requestId, true))).ok).toBe(true);
     expect(notificationsOf(emulator, SELLER)).toHaveLength(before + 1);
   });
@@ -277,10 +268,7 @@ describe("a request saved on the Outreach exception form", () => {
 
   test("when the approvers cannot be looked up, the seller is warned and the request stands", async () => {
     const emulator = org({
-      fault: (r) =>
-        r.operation === "retrieveMultipleRecords" && r.entity === "systemuser"
-          ? { status: 403, message: "no read on roles" }
-          : undefined,
+      fault: refusal("retrieveMultipleRecords", "systemuser", { status: 403, message: "no read on roles" }).fault,
     });
     const window = installRecordForm(emulator.as(SELLER), OutreachExceptionTable.logicalName, { userId: SELLER.id });
     const record = window.open();

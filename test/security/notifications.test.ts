@@ -15,6 +15,7 @@ import { PERSONAS } from "../../src/emulator/personas";
 import { Persona, PRIVILEGE_DENIED_CODE } from "../../src/emulator/security";
 import { WebApiHost } from "../../src/sources/webApi";
 import { DEMO, demoEmulator } from "../helpers/demo";
+import { SERVICE_UNAVAILABLE, TOO_MANY_REQUESTS, refusal } from "../helpers/faults";
 import { strictTranslate } from "../helpers/strings";
 import { actionWording } from "../../src/text/auditText";
 
@@ -129,12 +130,7 @@ describe("a request notifies the approvers", () => {
 
   test("a notification the server refuses leaves the request saved and says who was not told", async () => {
     const emulator = org(
-      {
-        fault: (r) =>
-          r.operation === "createRecord" && r.entity === AppNotification.logicalName
-            ? { status: 503, message: "Service Unavailable" }
-            : undefined,
-      },
+      { fault: refusal("createRecord", AppNotification.logicalName, SERVICE_UNAVAILABLE).fault },
       FAR_APPROVER,
     );
     const result = await request(emulator);
@@ -147,10 +143,7 @@ describe("a request notifies the approvers", () => {
 
   test("when the approvers cannot be looked up, the request stands and the lookup failure is reported", async () => {
     const emulator = org({
-      fault: (r) =>
-        r.operation === "retrieveMultipleRecords" && r.entity === "systemuser"
-          ? { status: 403, message: "no read on roles" }
-          : undefined,
+      fault: refusal("retrieveMultipleRecords", "systemuser", { status: 403, message: "no read on roles" }).fault,
     });
     const result = await request(emulator);
     expect(result.notified).toMatchObject({ notified: false, lookupFailed: { kind: "forbidden" } });
@@ -231,15 +224,10 @@ describe("a decision notifies the requester", () => {
   });
 
   test("a notification that cannot be sent leaves the decision saved and reports it", async () => {
-    let refuse = false;
-    const emulator = org({
-      fault: (r) =>
-        refuse && r.operation === "createRecord" && r.entity === AppNotification.logicalName
-          ? { status: 429, message: "Too many requests" }
-          : undefined,
-    });
+    const refuse = refusal("createRecord", AppNotification.logicalName, TOO_MANY_REQUESTS, { on: false });
+    const emulator = org({ fault: refuse.fault });
     const state = await pendingState(emulator);
-    refuse = true;
+    refuse.on = true;
     const result = await decideException(ctx(emulator, APPROVER), state, true, DEFAULT_POLICY);
     if (!result.ok) throw new Error("expected ok");
     expect(result.notified).toMatchObject({ notified: false, failed: [{ id: SELLER.id }] });
