@@ -1114,7 +1114,10 @@ export class DataverseEmulator implements ImpersonatingHost {
       case "all":
         return related.length > 0 && !matching;
       default:
-        throw new EmulatorError(501, `emulator: link-type="${String(link["link-type"])}" inside a filter not implemented`);
+        throw new EmulatorError(
+          501,
+          `emulator: link-type="${String(link["link-type"])}" inside a filter not implemented`,
+        );
     }
   }
 

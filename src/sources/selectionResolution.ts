@@ -182,7 +182,9 @@ async function resolve(
     controller.abort(); // no further page
     const failure = { kind: "timeout" as const, message: "no answer within the time budget" };
     read = {
-      outcomes: new Map(ids.filter((id) => normalizeGuid(id) === id).map((id) => [id, { ...base, ok: false, failure }])),
+      outcomes: new Map(
+        ids.filter((id) => normalizeGuid(id) === id).map((id) => [id, { ...base, ok: false, failure }]),
+      ),
       tenantIds: new Map(),
       names: new Map(),
     };

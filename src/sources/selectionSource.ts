@@ -204,7 +204,11 @@ const linkCount = (xml: string): number => xml.split("<link-entity ").length - 1
  * and the URL budget (each hop repeats the ids); undefined when not even their own accounts fit, so
  * that the contacts and leads are read first and their accounts after (two round trips).
  */
-export function reachHops(ids: readonly string[], reach: ReachIds, nowIso = new Date(0).toISOString()): number | undefined {
+export function reachHops(
+  ids: readonly string[],
+  reach: ReachIds,
+  nowIso = new Date(0).toISOString(),
+): number | undefined {
   for (let hops = MAX_REACH_HOPS; hops >= 0; hops--) {
     const queries = queriesOf(ids, reach, hops, nowIso);
     const fits = (q: string) =>
@@ -316,7 +320,8 @@ export async function readSelection(
     message: `${count} accounts selected; at most ${MAX_SELECTION} can be checked at once`,
   });
   if (ids.length > MAX_SELECTION) {
-    for (const id of reach ? await reach.targets : ids) outcomes.set(id, { ...base, ok: false, failure: tooMany(ids.length) });
+    for (const id of reach ? await reach.targets : ids)
+      outcomes.set(id, { ...base, ok: false, failure: tooMany(ids.length) });
     return { outcomes, tenantIds, names };
   }
   const reaching = reach && (reach.contacts.length || reach.leads.length) ? reach : undefined;
