@@ -34,7 +34,7 @@ function org(): DataverseEmulator {
   account(CONTOSO, "Contoso", PARENT);
   account(FABRIKAM, "Fabrikam");
   account(NORTHWIND, "Northwind");
-  const contact = (i: number, name: string, of: string, statecode: number, owner = PERSONAS.seller.id) =>
+  const contact = (i: number, name: string, of: string, statecode: number, owner: string = PERSONAS.seller.id) =>
     e.insert("contact", {
       contactid: guid("c0000000", i),
       fullname: name,

@@ -67,7 +67,7 @@ function org(): DataverseEmulator {
   return emulator;
 }
 
-function account(e: DataverseEmulator, id: string, name: string, parent?: string, owner = PERSONAS.seller.id) {
+function account(e: DataverseEmulator, id: string, name: string, parent?: string, owner: string = PERSONAS.seller.id) {
   e.insert(Account.logicalName, {
     [Account.id]: id,
     [Account.name]: name,
