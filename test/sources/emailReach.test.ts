@@ -7,7 +7,16 @@
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { TABLES } from "../../src/emulator/fromFeed";
 import { PERSONAS } from "../../src/emulator/personas";
-import { Account, Association, Contact, LeadTable } from "../../src/schema";
+import {
+  Account,
+  Association,
+  Contact,
+  DecisionCodes,
+  ENGAGEMENT_ACTIVITY,
+  LeadTable,
+  OutreachDecision,
+  OutreachExceptionTable,
+} from "../../src/schema";
 import { EmailState, Party, judgeEmail, newEmailState } from "../../src/sources/emailRecipients";
 import { forgetSelections } from "../../src/sources/selectionResolution";
 import { MAX_REACH_HOPS, reachHops, selectionHierarchyFetchXml } from "../../src/sources/selectionSource";
@@ -200,6 +209,60 @@ describe("an email with 50 recipients across 20 accounts", () => {
   });
 });
 
+describe("requests, decisions and engagements of accounts only the recipients name", () => {
+  it("count as on the card (the exceptions' and tasks' queries reach them too)", async () => {
+    const e = org();
+    e.insert("systemuser", { systemuserid: PERSONAS.approver.id, fullname: PERSONAS.approver.name });
+    const [approved, pending, engaged] = [1, 2, 3].map((i) => guid("c0000000", i));
+    for (const [i, id] of [approved, pending, engaged].entries()) {
+      account(e, id, `Account ${i}`);
+      partnerOfRecord(e, guid("d0000000", i), id);
+    }
+    contactOf(e, guid("f0000000", 1), approved);
+    leadOf(e, guid("a9000000", 2), pending);
+    contactOf(e, guid("f0000000", 3), engaged);
+    for (const [i, id] of [approved, pending].entries()) {
+      const request = guid("e1000000", i);
+      e.insert(OutreachExceptionTable.logicalName, {
+        [OutreachExceptionTable.id]: request,
+        [OutreachExceptionTable.account]: lookup("account", id),
+        [OutreachExceptionTable.requestedFor]: id,
+        [OutreachExceptionTable.requestedDays]: 14,
+        createdby: lookup("systemuser", PERSONAS.seller.id),
+        createdon: new Date(NOW - 86_400_000 * 2).toISOString(),
+      });
+      if (id === approved)
+        e.insert(OutreachDecision.logicalName, {
+          [OutreachDecision.id]: guid("dd000000", i),
+          [OutreachDecision.exception]: lookup(OutreachExceptionTable.logicalName, request),
+          [OutreachDecision.decision]: DecisionCodes.approved,
+          [OutreachDecision.days]: 14,
+          createdby: lookup("systemuser", PERSONAS.approver.id),
+          createdon: new Date(NOW - 86_400_000).toISOString(),
+        });
+    }
+    e.insert(ENGAGEMENT_ACTIVITY.logicalName, {
+      activityid: guid("ac000000", 1),
+      subject: "Engaged",
+      [ENGAGEMENT_ACTIVITY.regarding]: lookup("account", engaged),
+      [ENGAGEMENT_ACTIVITY.category]: ENGAGEMENT_ACTIVITY.categoryValue,
+      createdby: lookup("systemuser", PERSONAS.seller.id),
+      createdon: new Date(NOW - 86_400_000).toISOString(),
+    });
+    const seller = e.as(PERSONAS.seller);
+    const { result, trips } = await judge(seller, [
+      party("contact", guid("f0000000", 1)),
+      party("lead", guid("a9000000", 2)),
+      party("contact", guid("f0000000", 3)),
+    ]);
+    expect(trips).toBe(1);
+    const verdictOf = (id: string) => result.accounts.find((a) => a.id === id)?.verdict;
+    for (const id of [approved, pending, engaged]) expect(verdictOf(id)).toEqual(await card(seller, id));
+    expect(verdictOf(approved)?.exception).toBeTruthy();
+    expect(verdictOf(pending)?.pendingException).toBeTruthy();
+  });
+});
+
 describe("parents of the recipients' accounts", () => {
   /** A chain top ← 1 ← … ← depth, the partner of record on top, a contact and a lead at the bottom. */
   function chain(depth: number, readable: (level: number) => boolean = () => true) {
@@ -238,6 +301,26 @@ describe("parents of the recipients' accounts", () => {
     expect(trips).toBe(2);
     expect(entities.filter((t) => t === "account")).toHaveLength(2);
     expect(result.accounts[0].verdict).toEqual(await card(seller, bottom));
+  });
+
+  it("a failed second request fails that account closed, never the others", async () => {
+    const { e, bottom } = chain(MAX_REACH_HOPS + 2);
+    account(e, guid("c0000000", 9), "Elsewhere");
+    const seller = e.as(PERSONAS.seller);
+    let accountReads = 0;
+    const failing: WebApiHost = {
+      ...seller,
+      retrieveMultipleRecords: (table, options) =>
+        table === "account" && ++accountReads === 2
+          ? Promise.reject(new Error("Service unavailable"))
+          : seller.retrieveMultipleRecords(table, options),
+    };
+    const { result } = await judge(failing, [...recipients(), party("account", guid("c0000000", 9), "cc")]);
+    expect(accountReads).toBe(2);
+    const verdictOf = (id: string) => result.accounts.find((a) => a.id === id)?.verdict;
+    expect(verdictOf(bottom)?.outreach).toBe("unverified");
+    expect(verdictOf(guid("c0000000", 9))).toEqual(await card(seller, guid("c0000000", 9)));
+    expect(result.allowed).toBe(false);
   });
 
   it("needs no second round trip when an account on the email brings the ancestors in", async () => {
