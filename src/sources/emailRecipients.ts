@@ -8,8 +8,8 @@
  * in one request per source, all issued together (one round trip): the accounts' queries take the
  * contacts' and leads' ids too and reach their accounts through `link-type="any"` link-entities,
  * parents up to three levels above included (selectionSource.ts, `Reach`). A second round trip
- * happens only (a) when a contact's or lead's account has an ancestor further up than that which no
- * account on the email already brought in (one hierarchy request for those ancestors), or (b) when
+ * happens only (a) when a contact's or lead's account has an ancestor more than three levels up
+ * that no account on the email brings in (one hierarchy request for those ancestors), or (b) when
  * so many contacts and leads are new that the accounts' queries would not fit the URL or the
  * link-entity limit (then the accounts are read after the lookups, as one request per source).
  * Both maps live in the form's state, so a changed recipient costs only what is new: its contact or
