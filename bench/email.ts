@@ -2,7 +2,10 @@
  * Email budget (issue 25, "Speed"): judging an email with 50 recipients across 20 accounts
  * against the emulator with 50 ms latency per request, as the shipped seller. Prints requests per
  * source (goal: one each), round trips (goal: <= 1), and what changing one recipient costs (goal:
- * at most one more request). Prints numbers; asserts nothing. `npm run bench:email`.
+ * at most one more request). Then the cases that take a second round trip (src/sources/emailRecipients.ts):
+ * a recipient's account more than MAX_REACH_HOPS levels below an ancestor no account on the email
+ * brings in, and more new contacts and leads than the accounts' queries can name in one URL.
+ * Prints numbers; asserts nothing. `npm run bench:email`.
  */
 import { performance } from "perf_hooks";
 import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
@@ -10,6 +13,7 @@ import { TABLES } from "../src/emulator/fromFeed";
 import { PERSONAS } from "../src/emulator/personas";
 import { Account, Association, Contact, LeadTable } from "../src/schema";
 import { WebApiHost } from "../src/sources/webApi";
+import { MAX_REACH_HOPS } from "../src/sources/selectionSource";
 import * as email from "../webresource/email";
 import { CommandHost } from "../webresource/host";
 
@@ -110,10 +114,8 @@ function perSource(log: Timed[]): string {
   return [...counts].map(([e, n]) => `${e}: ${n}`).join(", ") || "none";
 }
 
-async function main(): Promise<void> {
-  const emulator = org();
-  const log: Timed[] = [];
-  const host: CommandHost = {
+function hostOf(emulator: DataverseEmulator, log: Timed[]): CommandHost {
+  return {
     webApi: recording(emulator.as(PERSONAS.seller), log),
     getString: (key) => key,
     languageId: 1033,
@@ -124,6 +126,25 @@ async function main(): Promise<void> {
     configCache: { storage: memoryStorage(), key: "partnerguard:config-cache:v1:bench" },
     scope: {},
   };
+}
+
+/** Judge one form, the configuration already cached; prints requests and round trips. */
+async function once(label: string, host: CommandHost, log: Timed[], values: Record<string, Lookup[] | string>) {
+  // The configuration is in localStorage already (the card wrote it): warm it with another email.
+  const other = { id: guid("0e000000", 1), name: "Elsewhere", entityType: "account" };
+  await email.isSendAllowed(host, form({ to: [], cc: [], bcc: [], regardingobjectid: [other], subject: "" }));
+  log.length = 0;
+  const t0 = performance.now();
+  const allowed = await email.isSendAllowed(host, form(values));
+  console.log(
+    `  ${label}: ${log.length} requests (${perSource(log)}), ${roundTrips(log)} round trips, ${(performance.now() - t0).toFixed(0)} ms; rule answered ${allowed}`,
+  );
+}
+
+async function main(): Promise<void> {
+  const emulator = org();
+  const log: Timed[] = [];
+  const host = hostOf(emulator, log);
   // 50 recipients across 20 accounts (0..19): 10 accounts, 30 contacts, 10 leads, plus 3 users.
   const accounts = Array.from({ length: 10 }, (_, i) => ({
     id: guid("c0000000", i),
@@ -159,6 +180,11 @@ async function main(): Promise<void> {
   console.log(`  rule answered: ${allowed} in ${wall.toFixed(0)} ms wall`);
   console.log(`  requests per source (goal: 1 each): ${perSource(first)}`);
   console.log(`  round trips: ${roundTrips(first)} (goal <= 1)`);
+  const hierarchyReads = first.filter((r) => r.entity === Account.logicalName).length;
+  console.log(
+    `  accounts whose ancestors needed a second request: ${hierarchyReads > 1 ? "some (a second hierarchy request was sent)" : "none"} ` +
+      `(the set's chains are 2 deep; the first request reaches ${MAX_REACH_HOPS} parents up)`,
+  );
 
   const change = async (label: string, mutate: () => void) => {
     log.length = 0;
@@ -178,6 +204,92 @@ async function main(): Promise<void> {
   await change("changing one recipient to a contact of an account not on the email", () => {
     (f.values.to as Lookup[])[1] = { id: guid("f0000000", 32), name: "Contact 32.0", entityType: "contact" };
   });
+
+  console.log("When a second round trip happens:");
+  // A contact whose account is 6 levels below its top, the partner of record on the top.
+  const deep = new DataverseEmulator(TABLES, { latencyMs: LATENCY_MS });
+  deep.insert("systemuser", { systemuserid: PERSONAS.seller.id, fullname: PERSONAS.seller.name });
+  for (let level = 0; level <= 6; level++)
+    deep.insert(Account.logicalName, {
+      [Account.id]: guid("b0000000", level),
+      [Account.name]: `Level ${level}`,
+      ...(level ? { [Account.parent]: lookup("account", guid("b0000000", level - 1)) } : {}),
+    });
+  deep.insert(Association.logicalName, {
+    [Association.id]: guid("d0000000", 99),
+    [Association.customer]: lookup("account", guid("b0000000", 0)),
+    [Association.relationshipType]: 100000000,
+    [Association.status]: 100000000,
+    [Association.start]: "2020-01-01",
+  });
+  deep.insert(Contact.logicalName, {
+    [Contact.id]: guid("f9000000", 1),
+    [Contact.name]: "Deep Contact",
+    [Contact.company]: lookup("account", guid("b0000000", 6)),
+  });
+  const deepLog: Timed[] = [];
+  const deepTo = [{ id: guid("f9000000", 1), name: "Deep Contact", entityType: "contact" }];
+  await once(
+    `a contact whose account is 6 levels below its top (first request reaches ${MAX_REACH_HOPS})`,
+    hostOf(deep, deepLog),
+    deepLog,
+    { to: deepTo, cc: [], bcc: [], regardingobjectid: [], subject: "Deep" },
+  );
+  await once(
+    "the same with an account of that chain on the email (it brings the ancestors in)",
+    hostOf(deep, deepLog),
+    deepLog,
+    {
+      to: deepTo,
+      cc: [{ id: guid("b0000000", 2), name: "Level 2", entityType: "account" }],
+      bcc: [],
+      regardingobjectid: [],
+      subject: "Deep",
+    },
+  );
+  // 250 new contacts and 250 new leads beside 10 accounts: the accounts' queries cannot also name them.
+  const wideLog: Timed[] = [];
+  const wideTo = Array.from({ length: 250 }, (_, k) => ({
+    id: guid(`f${k % 3}000000`, k % 40),
+    name: `Contact ${k}`,
+    entityType: "contact",
+  }));
+  const wide = org();
+  for (let k = 0; k < 250; k++)
+    wide.insert(LeadTable.logicalName, {
+      [LeadTable.id]: guid("a8000000", k),
+      [LeadTable.name]: `Lead ${k}`,
+      [LeadTable.parentAccount]: lookup("account", guid("c0000000", k % 40)),
+    });
+  for (let k = 40; k < 250; k++)
+    wide.insert(Contact.logicalName, {
+      [Contact.id]: guid("f7000000", k),
+      [Contact.name]: `Contact ${k}`,
+      [Contact.company]: lookup("account", guid("c0000000", k % 40)),
+    });
+  await once(
+    "250 new contacts and 250 new leads beside 10 accounts (too long for one URL)",
+    hostOf(wide, wideLog),
+    wideLog,
+    {
+      to: [
+        ...wideTo.slice(0, 40),
+        ...Array.from({ length: 210 }, (_, i) => ({
+          id: guid("f7000000", 40 + i),
+          name: `C${i}`,
+          entityType: "contact",
+        })),
+      ],
+      cc: Array.from({ length: 10 }, (_, i) => ({
+        id: guid("c0000000", i),
+        name: `Account ${i}`,
+        entityType: "account",
+      })),
+      bcc: Array.from({ length: 250 }, (_, k) => ({ id: guid("a8000000", k), name: `Lead ${k}`, entityType: "lead" })),
+      regardingobjectid: [],
+      subject: "Wide",
+    },
+  );
 }
 
 main().catch((error: unknown) => {

@@ -178,6 +178,17 @@ function newGuid(counter: number): string {
 
 const linksOf = (node: XmlNode): XmlNode[] => (node["link-entity"] as XmlNode[] | undefined) ?? [];
 
+/** The link-entities inside a table's filters, nested filters included (filter link types, `any` …). */
+function filterLinksOf(node: XmlNode): XmlNode[] {
+  const found: XmlNode[] = [];
+  const inFilter = (filter: XmlNode): void => {
+    found.push(...linksOf(filter));
+    for (const inner of (filter.filter as XmlNode[] | undefined) ?? []) inFilter(inner);
+  };
+  for (const filter of (node.filter as XmlNode[] | undefined) ?? []) inFilter(filter);
+  return found;
+}
+
 /** The calendar day ("YYYY-MM-DD") of an instant in a time zone. */
 function dayIn(instant: number, timeZone: string): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
@@ -878,7 +889,8 @@ export class DataverseEmulator implements ImpersonatingHost {
     const roots = this.candidates(name, entity.filter as XmlNode[] | undefined)
       .map((r) => read(name, r))
       .filter(
-        (r): r is Record_ => r !== undefined && this.matchesFilters(name, r, entity.filter as XmlNode[] | undefined),
+        (r): r is Record_ =>
+          r !== undefined && this.matchesFilters(name, r, entity.filter as XmlNode[] | undefined, read),
       );
     const orders = (entity.order as XmlNode[] | undefined) ?? [];
     roots.sort((a, b) => this.compareBy(orders, a, b));
@@ -913,7 +925,7 @@ export class DataverseEmulator implements ImpersonatingHost {
     const filters = new Map<string, (row: Record_) => boolean>();
     const walk = (t: string, n: XmlNode): void => {
       if (!filters.has(t)) filters.set(t, access.readable(t));
-      for (const link of linksOf(n)) walk(String(link.name), link);
+      for (const link of [...linksOf(n), ...filterLinksOf(n)]) walk(String(link.name), link);
     };
     walk(table, node);
     return (t, row) => (filters.get(t)?.(row) ? this.masked(access, t, row) : undefined);
@@ -1000,7 +1012,7 @@ export class DataverseEmulator implements ImpersonatingHost {
       key === undefined ? [] : (this.index(table, from).get(key) ?? []).map((p) => read(table, rowsOf[p]))
     )
       .filter((r): r is Record_ => r !== undefined)
-      .filter((r) => this.matchesFilters(table, r, link.filter as XmlNode[] | undefined));
+      .filter((r) => this.matchesFilters(table, r, link.filter as XmlNode[] | undefined, read));
     matches.sort((a, b) => this.compareBy((link.order as XmlNode[] | undefined) ?? [], a, b));
     if (!matches.length) return link["link-type"] === "outer" ? [{}] : [];
     return matches.flatMap((m) =>
@@ -1063,16 +1075,50 @@ export class DataverseEmulator implements ImpersonatingHost {
     return v === undefined || v === null ? "" : String(v).toLowerCase();
   }
 
-  private matchesFilters(table: string, record: Record_, filters: XmlNode[] | undefined): boolean {
-    return (filters ?? []).every((f) => this.matchesFilter(table, record, f));
+  private matchesFilters(table: string, record: Record_, filters: XmlNode[] | undefined, read: Reader): boolean {
+    return (filters ?? []).every((f) => this.matchesFilter(table, record, f, read));
   }
 
-  private matchesFilter(table: string, record: Record_, filter: XmlNode): boolean {
+  private matchesFilter(table: string, record: Record_, filter: XmlNode, read: Reader): boolean {
     const results = [
       ...((filter.condition as XmlNode[] | undefined) ?? []).map((c) => this.matchesCondition(table, record, c)),
-      ...((filter.filter as XmlNode[] | undefined) ?? []).map((f) => this.matchesFilter(table, record, f)),
+      ...((filter.filter as XmlNode[] | undefined) ?? []).map((f) => this.matchesFilter(table, record, f, read)),
+      ...linksOf(filter).map((link) => this.matchesFilterLink(record, link, read)),
     ];
     return filter.type === "or" ? results.some(Boolean) : results.every(Boolean);
+  }
+
+  /**
+   * A link-entity inside a filter (fetchxml/filter-rows.md, "Filter on values in related records"):
+   * a child condition of the filter, true when the linked table has rows whose `from` column holds
+   * the row's `to` value (as SQL's `exists`) — `any`: one of them matches the link's filters;
+   * `not any`: none does; `not all`: the same as `any`; `all`: there are such rows and none of them
+   * matches (the doc's note: "the opposite of what the names might imply"). The linked rows are the
+   * ones the caller reads [inferred: the service applies each linked table's read filter, as for
+   * any link-entity; the docs do not say otherwise].
+   */
+  private matchesFilterLink(parent: Record_, link: XmlNode, read: Reader): boolean {
+    const table = String(link.name);
+    const key = this.idOf(parent[String(link.to)]);
+    const rowsOf = this.table(table);
+    const related = (key === undefined ? [] : (this.index(table, String(link.from)).get(key) ?? []))
+      .map((p) => read(table, rowsOf[p]))
+      .filter((r): r is Record_ => r !== undefined);
+    const matching = related.some((r) => this.matchesFilters(table, r, link.filter as XmlNode[] | undefined, read));
+    switch (link["link-type"]) {
+      case "any":
+      case "not all":
+        return matching;
+      case "not any":
+        return !matching;
+      case "all":
+        return related.length > 0 && !matching;
+      default:
+        throw new EmulatorError(
+          501,
+          `emulator: link-type="${String(link["link-type"])}" inside a filter not implemented`,
+        );
+    }
   }
 
   private matchesCondition(table: string, record: Record_, condition: XmlNode): boolean {

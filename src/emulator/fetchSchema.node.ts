@@ -4,7 +4,7 @@
  * It catches what queryCheck.ts does not model: unknown attributes, values of the wrong type,
  * elements out of place. The query is validated as sent; like customizations.xml
  * (src/pack/checks/schemaValidation.ts) a construct newer than the schema fails here, and any the
- * project truly needs must be listed in one place with its reason (none is needed today).
+ * project truly needs is listed in one place with its reason (NEWER_THAN_SCHEMA).
  *
  * xmllint-wasm starts a worker and compiles libxml2 for every validation (about half a second), so
  * verdicts are kept by the query's shape: the query with every value Fetch.xsd types as a plain
@@ -20,6 +20,29 @@ import { validateXML } from "xmllint-wasm";
 import { defaultSchemasDir } from "../pack/checks/schemaValidation";
 import { EmulatorError } from "./emulatorError";
 import { checkWellFormed } from "./queryCheck";
+
+/**
+ * The constructs newer than the ~2018 Fetch.xsd that the project uses, each added to the schema
+ * as read (the file itself stays Microsoft's) with its reason; everything else validates as published.
+ */
+export const NEWER_THAN_SCHEMA: readonly { construct: string; reason: string; patch: (xsd: string) => string }[] = [
+  {
+    construct: "link-entity inside a filter",
+    // https://learn.microsoft.com/power-apps/developer/data-platform/fetchxml/filter-rows#filter-on-values-in-related-records
+    // (powerapps-docs fetchxml/filter-rows.md, commit 8c880b4b): "use a link-entity element within
+    // the filter element" with link-type any / not any / all / not all. The email's selection read
+    // reaches the accounts of its contacts and leads this way (src/sources/selectionSource.ts).
+    reason: "filter link types (any, not any, all, not all), fetchxml/filter-rows.md",
+    patch: (xsd) => {
+      const filter = xsd.indexOf('<xs:element name="filter">');
+      const anchor = '<xs:element ref="filter" minOccurs="0" maxOccurs="unbounded" />';
+      const at = xsd.indexOf(anchor, filter);
+      if (filter < 0 || at < 0) throw new Error("Fetch.xsd: the filter element's content model was not found");
+      const end = at + anchor.length;
+      return `${xsd.slice(0, end)}<xs:element name="link-entity" type="FetchLinkEntityType" />${xsd.slice(end)}`;
+    },
+  },
+];
 
 /** Attributes Fetch.xsd types as xs:string (or leaves untyped), by element: any value validates. */
 const STRING_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
@@ -133,7 +156,9 @@ export function fetchXsdCheck(schemasDir = defaultFetchSchemasDir()): (fetchXml:
   const verdicts = verdictsFor(path.resolve(schemasDir));
 
   const validate = async (fetchXml: string): Promise<Verdict> => {
-    schema ??= readFile(path.join(schemasDir, "Fetch.xsd"), "utf8");
+    schema ??= readFile(path.join(schemasDir, "Fetch.xsd"), "utf8").then((xsd) =>
+      NEWER_THAN_SCHEMA.reduce((patched, n) => n.patch(patched), xsd),
+    );
     const result = await validateXML({
       xml: [{ fileName: "fetch.xml", contents: fetchXml }],
       schema: [{ fileName: "Fetch.xsd", contents: await schema }],

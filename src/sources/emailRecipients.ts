@@ -4,12 +4,18 @@
  * a lead's is `parentaccountid` — then judged through the grid's selection resolution (one request
  * per source for all the distinct accounts, parents included, `readSelection`).
  *
- * Requests: the contacts and leads not yet known are read in one query per table, issued together
- * (one round trip); the accounts then in one request per source (a second round trip, needed only
- * when contacts or leads were new: an account's hierarchy query needs the account's id, which only
- * the contact or lead row holds). Both maps live in the form's state, so a changed recipient costs
- * only what is new: its contact or lead (one query), and its account when no other recipient had it
- * (one request per source, for that account alone).
+ * Requests: the contacts and leads not yet known are read in one query per table, and the accounts
+ * in one request per source, all issued together (one round trip): the accounts' queries take the
+ * contacts' and leads' ids too and reach their accounts through `link-type="any"` link-entities,
+ * parents up to three levels above included (selectionSource.ts, `Reach`). A second round trip
+ * happens only (a) when a contact's or lead's account has an ancestor more than three levels up
+ * that no account on the email brings in (one hierarchy request for those ancestors), or (b) when
+ * so many contacts and leads are new that the accounts' queries would not fit the URL or the
+ * link-entity limit (then the accounts are read after the lookups, as one request per source).
+ * Both maps live in the form's state, so a changed recipient costs only what is new: its contact or
+ * lead (one query) and, when no other recipient had its account, that account's requests — then
+ * after the lookup (two round trips), so that a recipient whose account is judged already costs
+ * the one lookup alone; an added account costs its requests (one round trip).
  *
  * Fail closed: a contact or lead the answer leaves out (deleted, or the seller may not read it) or
  * whose read failed is "could not be verified" — the email is not cleared. Recipients that are no
@@ -20,7 +26,14 @@ import { Account, Contact, LeadTable } from "../schema";
 import { attributes, fetchXml, inCondition, inValue } from "./fetchXml";
 import { WebApiHost, normalizeGuid } from "./webApi";
 import { SourceError, toFailure } from "./failures";
-import { MAX_SELECTION, SelectionDeps, SelectionVerdicts, resolveSelection } from "./selectionResolution";
+import {
+  MAX_SELECTION,
+  SelectionDeps,
+  SelectionVerdicts,
+  resolveReaching,
+  resolveSelection,
+} from "./selectionResolution";
+import { reachHops } from "./selectionSource";
 
 export type PartyRole = "regarding" | "to" | "cc" | "bcc";
 
@@ -168,48 +181,93 @@ export async function judgeEmail(
     if (!list.includes(p.id as string)) list.push(p.id as string);
     unknown.set(p.entityType, list);
   }
-  const looked = await Promise.all(
+  const lookups = Promise.all(
     [...unknown].map(([type, ids]) => lookUp(deps.webApi, type, ids).then((m) => ({ type, m }))),
-  );
-  const at = clock();
-  for (const { type, m } of looked) for (const [id, account] of m) state.parties.set(`${type}:${id}`, { account, at });
-
-  // 2. Every party's account.
-  const byAccount = new Map<string, Party[]>();
-  const unverified: EmailJudgement["unverified"] = [];
-  for (const p of customers) {
-    const account: PartyAccount =
-      p.entityType === Account.logicalName
-        ? { kind: "account", accountId: p.id as string }
-        : (state.parties.get(partyKey(p))?.account ?? {
-            kind: "unverified",
-            failure: { kind: "not-found", message: "not read" },
-          });
-    if (account.kind === "unverified") unverified.push({ party: p, failure: account.failure });
-    else if (account.kind === "account")
-      byAccount.set(account.accountId, [...(byAccount.get(account.accountId) ?? []), p]);
-  }
-  const ids = [...byAccount.keys()];
-  if (ids.length > MAX_SELECTION) return { key, allowed: false, accounts: [], unverified, overLimit: ids.length };
-
-  // 3. The accounts not judged lately, in one read (one request per source).
-  const missing = ids.filter((id) => {
-    const v = state.verdicts.get(id);
-    return !v || clock() - v.at >= v.freshMs;
+  ).then((looked) => {
+    const at = clock();
+    for (const { type, m } of looked)
+      for (const [id, account] of m) state.parties.set(`${type}:${id}`, { account, at });
   });
+
+  // 2. Every party's account (those of the contacts and leads just looked up once they are known).
+  const unverified: EmailJudgement["unverified"] = [];
+  const partiesByAccount = () => {
+    const byAccount = new Map<string, Party[]>();
+    unverified.length = 0;
+    for (const p of customers) {
+      const account: PartyAccount =
+        p.entityType === Account.logicalName
+          ? { kind: "account", accountId: p.id as string }
+          : (state.parties.get(partyKey(p))?.account ?? {
+              kind: "unverified",
+              failure: { kind: "not-found", message: "not read" },
+            });
+      if (account.kind === "unverified") unverified.push({ party: p, failure: account.failure });
+      else if (account.kind === "account")
+        byAccount.set(account.accountId, [...(byAccount.get(account.accountId) ?? []), p]);
+    }
+    return byAccount;
+  };
+  // The accounts not judged lately.
+  const notYoung = (ids: string[]) =>
+    ids.filter((id) => {
+      const v = state.verdicts.get(id);
+      return fresh || !v || clock() - v.at >= v.freshMs;
+    });
+
+  // 3. The accounts, one request per source. With contacts or leads to look up, the same requests
+  // go out beside the lookups and reach those parties' accounts (and their parents) by themselves:
+  // one round trip (selectionSource.ts, Reach). Known accounts only: as the grid reads a selection.
+  const contacts = unknown.get(Contact.logicalName) ?? [];
+  const leads = unknown.get(LeadTable.logicalName) ?? [];
+  const known = notYoung([...partiesByAccount().keys()]);
+  const reachIds = { contacts, leads };
+  // Reaching costs no request when the accounts' queries go out anyway (known accounts to read) or
+  // when nothing is judged yet; on a changed recipient whose account may well be judged already
+  // (another recipient had it), the contact or lead is looked up first and its account read only
+  // if it is new: one request instead of one per source.
+  const anyYoung = [...state.verdicts.values()].some((v) => !fresh && clock() - v.at < v.freshMs);
+  const hops =
+    unknown.size && known.length <= MAX_SELECTION && (known.length || !anyYoung)
+      ? reachHops(known, reachIds)
+      : undefined;
+  let reading: Promise<SelectionVerdicts | undefined> | undefined;
+  let missing: string[] = [];
+  if (hops !== undefined) {
+    const targets = lookups.then(() => {
+      const ids = [...partiesByAccount().keys()];
+      missing = ids.length > MAX_SELECTION ? [] : notYoung(ids);
+      return missing;
+    });
+    reading = resolveReaching(deps, known, { ...reachIds, targets, hops }, fresh);
+  }
+  await lookups;
+  const byAccount = partiesByAccount();
+  const ids = [...byAccount.keys()];
+  if (ids.length > MAX_SELECTION) {
+    await reading; // nothing more is read: the answer, whatever it is, is not used
+    return { key, allowed: false, accounts: [], unverified, overLimit: ids.length };
+  }
+  if (!reading) {
+    // Nothing to look up, or too many contacts and leads for the accounts' queries to reach:
+    // the accounts are read once the lookups have named them (a second round trip).
+    missing = notYoung(ids);
+    reading = missing.length ? resolveSelection(deps, missing, fresh) : Promise.resolve(undefined);
+  }
+  const read = await reading;
   const judged = new Map<string, { verdict: Verdict; name?: string }>();
-  if (missing.length) {
-    const read: SelectionVerdicts = await resolveSelection(deps, missing, fresh);
+  if (read) {
     const freshMs = (read.config?.policy.freshnessSeconds ?? 0) * 1000;
     for (const id of missing) {
-      const verdict = read.verdicts.get(id) as Verdict; // resolveSelection answers for every id it is given
+      const verdict = read.verdicts.get(id);
+      if (!verdict) continue; // not answered (a read that ran out of time): "not read" below
       judged.set(id, { verdict, name: read.names.get(id) });
       state.verdicts.set(id, { verdict, name: read.names.get(id), at: read.at, freshMs });
     }
   }
   const accounts: AccountJudgement[] = [];
   for (const id of ids) {
-    const v = judged.get(id) ?? state.verdicts.get(id);
+    const v = judged.get(id) ?? (missing.includes(id) ? undefined : state.verdicts.get(id));
     const parties = byAccount.get(id) ?? [];
     // Every id is either freshly read or young in the state; anything else fails closed.
     if (!v)

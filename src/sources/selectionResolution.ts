@@ -33,7 +33,7 @@ import {
   writeConfigCache,
 } from "./configSource";
 import { CONFIGURATION_SOURCE, MAX_BUDGET_MS, localUtcOffsetMinutes, settlePartial } from "./resolver";
-import { MAX_SELECTION, SelectionRead, readSelection } from "./selectionSource";
+import { MAX_SELECTION, Reach, SelectionRead, readSelection } from "./selectionSource";
 import { DATAVERSE_SOURCE } from "./dataverseSource";
 import { GRAPH_SOURCE } from "./graph/graphApi";
 import { withheldTenantSource } from "./graph/withheldTenant";
@@ -152,19 +152,26 @@ function outcomesFor(
   return outcomes;
 }
 
-async function resolve(deps: SelectionDeps, ids: string[], fresh: boolean): Promise<SelectionVerdicts> {
+async function resolve(
+  deps: SelectionDeps,
+  given: string[],
+  fresh: boolean,
+  reach?: Reach & { hops: number },
+): Promise<SelectionVerdicts> {
   const clock = deps.clock ?? Date.now;
   const t0 = clock();
-  const valid = ids.filter((id) => normalizeGuid(id) === id);
+  const valid = given.filter((id) => normalizeGuid(id) === id);
   const controller = new AbortController();
   const configPromise = loadConfig(deps, fresh, t0);
   // Dataverse starts at once, beside the configuration read; the policy's budget bounds it.
-  const reading = readSelection(deps.webApi, valid, {
-    signal: controller.signal,
-    now: t0,
-    clock,
-    deadline: t0 + DEFAULT_POLICY.sourceTimeoutMs,
-  });
+  const reading = readSelection(
+    deps.webApi,
+    valid,
+    { signal: controller.signal, now: t0, clock, deadline: t0 + DEFAULT_POLICY.sourceTimeoutMs },
+    reach,
+  );
+  // Reaching, the accounts answered for are the reached ones (the lookups' answer), never more than those.
+  const ids = reach ? selectionIds(await reach.targets) : given;
   const config = await configPromise;
   const budget = Math.max(0, t0 + Math.min(config.policy.sourceTimeoutMs, MAX_BUDGET_MS) - clock());
   const base = { source: DATAVERSE_SOURCE, sourceKind: "dataverse" as const };
@@ -175,7 +182,9 @@ async function resolve(deps: SelectionDeps, ids: string[], fresh: boolean): Prom
     controller.abort(); // no further page
     const failure = { kind: "timeout" as const, message: "no answer within the time budget" };
     read = {
-      outcomes: new Map(valid.map((id) => [id, { ...base, ok: false, failure }])),
+      outcomes: new Map(
+        ids.filter((id) => normalizeGuid(id) === id).map((id) => [id, { ...base, ok: false, failure }]),
+      ),
       tenantIds: new Map(),
       names: new Map(),
     };
@@ -263,4 +272,22 @@ export function resolveSelection(
     () => undefined, // never rejects (failedSelection)
   );
   return promise;
+}
+
+/**
+ * The verdicts of the accounts of contacts and leads not yet known (the email's recipients), read
+ * beside those parties' own lookups: `ids` are the accounts known already, `reach` the contacts and
+ * leads and the promise of every account to answer for (`readSelection`). Not cached here (the
+ * email keeps its own state). Never rejects; an account the answer leaves out fails closed.
+ */
+export function resolveReaching(
+  deps: SelectionDeps,
+  ids: readonly string[],
+  reach: Reach & { hops: number },
+  fresh = false,
+): Promise<SelectionVerdicts> {
+  const given = selectionIds(ids);
+  return resolve(deps, given, fresh, reach).catch(async (error: unknown) =>
+    failedSelection(deps, selectionIds(await reach.targets.catch(() => given)), error),
+  );
 }

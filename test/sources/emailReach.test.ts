@@ -1,0 +1,387 @@
+/**
+ * The email's requests, counted through the real source (judgeEmail → resolveReaching →
+ * readSelection) against the emulator as the shipped seller: how many requests, to which tables,
+ * in how many round trips (a host that holds every request until the test lets the whole wave
+ * answer at once), and each account's verdict against the card's for that account alone.
+ */
+import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
+import { TABLES } from "../../src/emulator/fromFeed";
+import { PERSONAS } from "../../src/emulator/personas";
+import {
+  Account,
+  Association,
+  Contact,
+  DecisionCodes,
+  ENGAGEMENT_ACTIVITY,
+  LeadTable,
+  OutreachDecision,
+  OutreachExceptionTable,
+} from "../../src/schema";
+import { EmailState, Party, judgeEmail, newEmailState } from "../../src/sources/emailRecipients";
+import { forgetSelections } from "../../src/sources/selectionResolution";
+import { MAX_REACH_HOPS, reachHops, selectionHierarchyFetchXml } from "../../src/sources/selectionSource";
+import { resolveVerdict } from "../../src/sources/resolver";
+import { WebApiHost } from "../../src/sources/webApi";
+import { Persona } from "../../src/emulator/security";
+import { validateFetchXml } from "../helpers/fetchSchema";
+
+const NOW = Date.parse("2026-11-24T12:00:00Z");
+const clock = () => NOW;
+const utcOffsetMinutes = () => 60;
+const guid = (prefix: string, i: number) => `${prefix}-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
+const lookup = (table: string, id: string) => ({ $lookup: table, id });
+const OTHER_USER = "99999999-9999-4999-8999-999999999999";
+
+beforeEach(() => forgetSelections());
+
+/** A host that holds every request until the test lets the whole wave go: one release is one round trip. */
+function waves(inner: WebApiHost) {
+  const held: (() => void)[] = [];
+  const entities: string[] = [];
+  const host: WebApiHost = {
+    ...inner,
+    retrieveMultipleRecords: (entity, options, maxPageSize) =>
+      new Promise((resolve, reject) => {
+        entities.push(entity);
+        held.push(() => void inner.retrieveMultipleRecords(entity, options, maxPageSize).then(resolve, reject));
+      }),
+  };
+  const tick = () => new Promise((r) => setTimeout(r, 0));
+  async function run<T>(
+    work: (host: WebApiHost) => Promise<T>,
+  ): Promise<{ result: T; trips: number; entities: string[] }> {
+    entities.length = 0;
+    let settled: { result: T } | undefined;
+    const done = work(host).then((result) => void (settled = { result }));
+    let trips = 0;
+    for (let idle = 0; !settled && idle < 50;) {
+      await tick();
+      await tick(); // requests issued together all start before the wave goes
+      if (!held.length) {
+        idle++;
+        continue;
+      }
+      trips++;
+      for (const go of held.splice(0)) go();
+    }
+    await done;
+    return { result: (settled as { result: T }).result, trips, entities: [...entities] };
+  }
+  return { run };
+}
+
+function org(): DataverseEmulator {
+  const emulator = new DataverseEmulator(TABLES, { clock });
+  emulator.insert("systemuser", { systemuserid: PERSONAS.seller.id, fullname: PERSONAS.seller.name });
+  return emulator;
+}
+
+function account(e: DataverseEmulator, id: string, name: string, parent?: string, owner: string = PERSONAS.seller.id) {
+  e.insert(Account.logicalName, {
+    [Account.id]: id,
+    [Account.name]: name,
+    ownerid: lookup("systemuser", owner),
+    ...(parent ? { [Account.parent]: lookup("account", parent) } : {}),
+  });
+}
+
+/** An active partner of record on the account: its outreach (and its children's) is blocked. */
+function partnerOfRecord(e: DataverseEmulator, id: string, on: string) {
+  e.insert(Association.logicalName, {
+    [Association.id]: id,
+    [Association.customer]: lookup("account", on),
+    [Association.relationshipType]: 100000000,
+    [Association.status]: 100000000,
+    [Association.start]: "2024-01-01",
+  });
+}
+
+const contactOf = (e: DataverseEmulator, id: string, accountId: string) =>
+  e.insert(Contact.logicalName, {
+    [Contact.id]: id,
+    [Contact.name]: `Contact ${id.slice(-4)}`,
+    [Contact.company]: lookup("account", accountId),
+  });
+const leadOf = (e: DataverseEmulator, id: string, accountId: string) =>
+  e.insert(LeadTable.logicalName, {
+    [LeadTable.id]: id,
+    [LeadTable.name]: `Lead ${id.slice(-4)}`,
+    [LeadTable.parentAccount]: lookup("account", accountId),
+  });
+
+/** The card's verdict of one account (the form's resolver, as the seller). */
+async function card(webApi: WebApiHost, id: string) {
+  return (await resolveVerdict({ webApi, userId: PERSONAS.seller.id, clock, utcOffsetMinutes }, id)).verdict;
+}
+
+function memoryStorage(): Pick<Storage, "getItem" | "setItem" | "removeItem"> {
+  const items = new Map<string, string>();
+  return {
+    getItem: (k) => items.get(k) ?? null,
+    setItem: (k, v) => void items.set(k, v),
+    removeItem: (k) => void items.delete(k),
+  };
+}
+
+/** The configuration as the form finds it: in the card's localStorage entry once read. */
+const configCache = () => ({ storage: memoryStorage(), key: "partnerguard:config-cache:v1:test" });
+
+async function judge(
+  webApi: WebApiHost,
+  parties: Party[],
+  state: EmailState = newEmailState(),
+  cache: ReturnType<typeof configCache> = configCache(),
+) {
+  return waves(webApi).run((host) =>
+    judgeEmail(
+      { webApi: host, userId: PERSONAS.seller.id, clock, utcOffsetMinutes, configCache: cache },
+      parties,
+      state,
+    ),
+  );
+}
+
+const party = (entityType: string, id: string, role: Party["role"] = "to"): Party => ({ role, entityType, id });
+
+describe("an email with 50 recipients across 20 accounts", () => {
+  /** 40 accounts, every second a child of the one before, partners of record on some; 3 contacts and a lead on each. */
+  function big(): DataverseEmulator {
+    const e = org();
+    for (let i = 0; i < 40; i++) {
+      account(e, guid("c0000000", i), `Account ${i}`, i % 2 ? guid("c0000000", i - 1) : undefined);
+      if (i % 6 === 0) partnerOfRecord(e, guid("d0000000", i), guid("c0000000", i));
+      for (let c = 0; c < 3; c++) contactOf(e, guid(`f${c}000000`, i), guid("c0000000", i));
+      leadOf(e, guid("a9000000", i), guid("c0000000", i));
+    }
+    return e;
+  }
+  const parties = (): Party[] => [
+    ...Array.from({ length: 10 }, (_, i) => party("account", guid("c0000000", i), "cc")),
+    ...Array.from({ length: 30 }, (_, k) => party("contact", guid(`f${k % 3}000000`, k % 20))),
+    ...Array.from({ length: 10 }, (_, i) => party("lead", guid("a9000000", 10 + i), "bcc")),
+    party("systemuser", guid("ee000000", 1)),
+  ];
+
+  it("costs one request per source, all in one round trip, and every account's verdict is the card's", async () => {
+    const e = big();
+    const seller = e.as(PERSONAS.seller);
+    const { result, trips, entities } = await judge(seller, parties());
+    expect(trips).toBe(1);
+    expect(entities.sort()).toEqual([
+      "account",
+      "contact",
+      "environmentvariabledefinition",
+      "lead",
+      "pg_outreachdecision",
+      "pg_outreachexception",
+      "task",
+    ]);
+    expect(result.unverified).toEqual([]);
+    expect(result.accounts.map((a) => a.id).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => guid("c0000000", i)).sort(),
+    );
+    for (const a of result.accounts) expect(a.verdict).toEqual(await card(seller, a.id));
+    // Blocked through a parent the email does not name: account 13's parent 12 holds the partner of record.
+    expect(result.accounts.find((a) => a.id === guid("c0000000", 13))?.verdict.outreach).toBe("blocked");
+    expect(result.allowed).toBe(false);
+  });
+
+  it("a changed recipient costs only what is new", async () => {
+    const e = big();
+    const seller = e.as(PERSONAS.seller);
+    const state = newEmailState();
+    const cache = configCache();
+    const all = parties();
+    await judge(seller, all, state, cache);
+    // Another contact of an account already on the email: its lookup alone.
+    all[10] = party("contact", guid("f1000000", 0));
+    let next = await judge(seller, all, state, cache);
+    expect(next.entities).toEqual(["contact"]);
+    expect(next.trips).toBe(1);
+    // An account not on the email: one request per source for it alone, one round trip.
+    all[0] = party("account", guid("c0000000", 30), "cc");
+    next = await judge(seller, all, state, cache);
+    expect(next.entities.sort()).toEqual(["account", "pg_outreachdecision", "pg_outreachexception", "task"]);
+    expect(next.trips).toBe(1);
+    expect(next.result.accounts.find((a) => a.id === guid("c0000000", 30))?.verdict).toEqual(
+      await card(seller, guid("c0000000", 30)),
+    );
+  });
+});
+
+describe("requests, decisions and engagements of accounts only the recipients name", () => {
+  it("count as on the card (the exceptions' and tasks' queries reach them too)", async () => {
+    const e = org();
+    e.insert("systemuser", { systemuserid: PERSONAS.approver.id, fullname: PERSONAS.approver.name });
+    const [approved, pending, engaged] = [1, 2, 3].map((i) => guid("c0000000", i));
+    for (const [i, id] of [approved, pending, engaged].entries()) {
+      account(e, id, `Account ${i}`);
+      partnerOfRecord(e, guid("d0000000", i), id);
+    }
+    contactOf(e, guid("f0000000", 1), approved);
+    leadOf(e, guid("a9000000", 2), pending);
+    contactOf(e, guid("f0000000", 3), engaged);
+    for (const [i, id] of [approved, pending].entries()) {
+      const request = guid("e1000000", i);
+      e.insert(OutreachExceptionTable.logicalName, {
+        [OutreachExceptionTable.id]: request,
+        [OutreachExceptionTable.account]: lookup("account", id),
+        [OutreachExceptionTable.requestedFor]: id,
+        [OutreachExceptionTable.requestedDays]: 14,
+        createdby: lookup("systemuser", PERSONAS.seller.id),
+        createdon: new Date(NOW - 86_400_000 * 2).toISOString(),
+      });
+      if (id === approved)
+        e.insert(OutreachDecision.logicalName, {
+          [OutreachDecision.id]: guid("dd000000", i),
+          [OutreachDecision.exception]: lookup(OutreachExceptionTable.logicalName, request),
+          [OutreachDecision.decision]: DecisionCodes.approved,
+          [OutreachDecision.days]: 14,
+          createdby: lookup("systemuser", PERSONAS.approver.id),
+          createdon: new Date(NOW - 86_400_000).toISOString(),
+        });
+    }
+    e.insert(ENGAGEMENT_ACTIVITY.logicalName, {
+      activityid: guid("ac000000", 1),
+      subject: "Engaged",
+      [ENGAGEMENT_ACTIVITY.regarding]: lookup("account", engaged),
+      [ENGAGEMENT_ACTIVITY.category]: ENGAGEMENT_ACTIVITY.categoryValue,
+      createdby: lookup("systemuser", PERSONAS.seller.id),
+      createdon: new Date(NOW - 86_400_000).toISOString(),
+    });
+    const seller = e.as(PERSONAS.seller);
+    const { result, trips } = await judge(seller, [
+      party("contact", guid("f0000000", 1)),
+      party("lead", guid("a9000000", 2)),
+      party("contact", guid("f0000000", 3)),
+    ]);
+    expect(trips).toBe(1);
+    const verdictOf = (id: string) => result.accounts.find((a) => a.id === id)?.verdict;
+    for (const id of [approved, pending, engaged]) expect(verdictOf(id)).toEqual(await card(seller, id));
+    expect(verdictOf(approved)?.exception).toBeTruthy();
+    expect(verdictOf(pending)?.pendingException).toBeTruthy();
+  });
+});
+
+describe("parents of the recipients' accounts", () => {
+  /** A chain top ← 1 ← … ← depth, the partner of record on top, a contact and a lead at the bottom. */
+  function chain(depth: number, readable: (level: number) => boolean = () => true) {
+    const e = org();
+    const ids = Array.from({ length: depth + 1 }, (_, level) => guid("b0000000", level));
+    ids.forEach((id, level) =>
+      account(
+        e,
+        id,
+        `Level ${level}`,
+        level ? ids[level - 1] : undefined,
+        readable(level) ? PERSONAS.seller.id : OTHER_USER,
+      ),
+    );
+    partnerOfRecord(e, guid("d0000000", 1), ids[0]);
+    contactOf(e, guid("f0000000", 1), ids[depth]);
+    leadOf(e, guid("a9000000", 1), ids[depth]);
+    return { e, ids, bottom: ids[depth] };
+  }
+  const recipients = () => [party("contact", guid("f0000000", 1)), party("lead", guid("a9000000", 1), "cc")];
+
+  it(`reaches ${MAX_REACH_HOPS} parents up in the first round trip`, async () => {
+    const { e, bottom } = chain(MAX_REACH_HOPS);
+    const seller = e.as(PERSONAS.seller);
+    const { result, trips } = await judge(seller, recipients());
+    expect(trips).toBe(1);
+    expect(result.accounts).toHaveLength(1);
+    expect(result.accounts[0].verdict).toEqual(await card(seller, bottom));
+    expect(result.accounts[0].verdict.outreach).toBe("blocked");
+  });
+
+  it("reads an ancestor further up in a second round trip (one hierarchy request), verdict still the card's", async () => {
+    const { e, bottom } = chain(MAX_REACH_HOPS + 2);
+    const seller = e.as(PERSONAS.seller);
+    const { result, trips, entities } = await judge(seller, recipients());
+    expect(trips).toBe(2);
+    expect(entities.filter((t) => t === "account")).toHaveLength(2);
+    expect(result.accounts[0].verdict).toEqual(await card(seller, bottom));
+  });
+
+  it("a failed second request fails that account closed, never the others", async () => {
+    const { e, bottom } = chain(MAX_REACH_HOPS + 2);
+    account(e, guid("c0000000", 9), "Elsewhere");
+    const seller = e.as(PERSONAS.seller);
+    let accountReads = 0;
+    const failing: WebApiHost = {
+      ...seller,
+      retrieveMultipleRecords: (table, options) =>
+        table === "account" && ++accountReads === 2
+          ? Promise.reject(new Error("Service unavailable"))
+          : seller.retrieveMultipleRecords(table, options),
+    };
+    const { result } = await judge(failing, [...recipients(), party("account", guid("c0000000", 9), "cc")]);
+    expect(accountReads).toBe(2);
+    const verdictOf = (id: string) => result.accounts.find((a) => a.id === id)?.verdict;
+    expect(verdictOf(bottom)?.outreach).toBe("unverified");
+    expect(verdictOf(guid("c0000000", 9))).toEqual(await card(seller, guid("c0000000", 9)));
+    expect(result.allowed).toBe(false);
+  });
+
+  it("needs no second round trip when an account on the email brings the ancestors in", async () => {
+    const { e, ids, bottom } = chain(MAX_REACH_HOPS + 2);
+    const seller = e.as(PERSONAS.seller);
+    const { result, trips } = await judge(seller, [...recipients(), party("account", ids[2], "bcc")]);
+    expect(trips).toBe(1);
+    expect(result.accounts.find((a) => a.id === bottom)?.verdict).toEqual(await card(seller, bottom));
+  });
+
+  it("a parent the seller cannot read is said as on the card, without asking again", async () => {
+    const { e, bottom } = chain(2, (level) => level !== 1);
+    const ownOnly: Persona = {
+      ...PERSONAS.seller,
+      base: (PERSONAS.seller.base ?? []).map((p) => (p.name === "prvReadAccount" ? { ...p, depth: "Basic" } : p)),
+    };
+    const seller = e.as(ownOnly);
+    const { result, trips } = await judge(seller, recipients());
+    expect(trips).toBe(1);
+    const verdict = result.accounts[0].verdict;
+    expect(verdict).toEqual(await card(seller, bottom));
+    expect(verdict.outreach).not.toBe("allowed"); // fail closed: the parent might hold a partner
+  });
+});
+
+describe("when the accounts' queries cannot reach the recipients", () => {
+  it("too many new contacts and leads for one URL: lookups first, then one request per source (two round trips)", async () => {
+    const e = org();
+    const accounts = Array.from({ length: 10 }, (_, i) => guid("c0000000", i));
+    accounts.forEach((id, i) => account(e, id, `Account ${i}`));
+    partnerOfRecord(e, guid("d0000000", 1), accounts[1]);
+    const contacts = Array.from({ length: 250 }, (_, i) => guid("f0000000", i));
+    const leads = Array.from({ length: 250 }, (_, i) => guid("a9000000", i));
+    contacts.forEach((id, i) => contactOf(e, id, accounts[i % 10]));
+    leads.forEach((id, i) => leadOf(e, id, accounts[i % 10]));
+    expect(reachHops(accounts, { contacts, leads })).toBeUndefined();
+    const seller = e.as(PERSONAS.seller);
+    const { result, trips } = await judge(seller, [
+      ...accounts.map((id) => party("account", id, "cc")),
+      ...contacts.map((id) => party("contact", id)),
+      ...leads.map((id) => party("lead", id, "bcc")),
+    ]);
+    expect(trips).toBe(2);
+    expect(result.unverified).toEqual([]);
+    for (const a of result.accounts) expect(a.verdict).toEqual(await card(seller, a.id));
+    expect(result.allowed).toBe(false);
+  });
+});
+
+describe("the reaching hierarchy query", () => {
+  it("validates against Fetch.xsd (with its one newer construct) and keeps to the link-entity limit", async () => {
+    const reach = {
+      contacts: Array.from({ length: 30 }, (_, i) => guid("f0000000", i)),
+      leads: Array.from({ length: 10 }, (_, i) => guid("a9000000", i)),
+    };
+    const known = Array.from({ length: 10 }, (_, i) => guid("c0000000", i));
+    expect(reachHops(known, reach)).toBe(MAX_REACH_HOPS);
+    const xml = selectionHierarchyFetchXml(known, 1, 5000, reach, MAX_REACH_HOPS);
+    expect(await validateFetchXml(xml)).toEqual([]);
+    expect(xml.split("<link-entity ").length - 1).toBeLessThanOrEqual(15);
+    // Without the email's lookups nothing changes: the grid's query is as before.
+    expect(selectionHierarchyFetchXml(known)).not.toMatch(/link-type='any'/);
+  });
+});
