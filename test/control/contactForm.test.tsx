@@ -19,7 +19,8 @@ import { PartnerGuardOptions } from "../../PartnerGuard/graphWiring";
 import { GraphModule } from "../../src/sources/graph/graphModule";
 import { GRAPH_SOURCE } from "../../src/sources/graph/graphApi";
 import { WebApiHost } from "../../src/sources/webApi";
-import { readContactAccount } from "../../src/sources/contactAccount";
+import { contactAccountFetchXml, readContactAccount } from "../../src/sources/contactAccount";
+import { validateFetchXml } from "../helpers/fetchSchema";
 
 jest.setTimeout(60_000);
 
@@ -279,5 +280,9 @@ describe("the contact's account, read in one request", () => {
     expect(await readContactAccount(seller, C.noCompany)).toEqual({ kind: "none" });
     expect(await readContactAccount(seller, C.contactAsCompany)).toEqual({ kind: "none" });
     await expect(readContactAccount(seller, "not-a-guid")).rejects.toThrow("is not a contact id");
+  });
+
+  test("the query is one Dataverse accepts (Fetch.xsd)", async () => {
+    await expect(validateFetchXml(contactAccountFetchXml(C.ofContoso))).resolves.toEqual([]);
   });
 });
