@@ -14,6 +14,7 @@ import { resxStrings } from "../helpers/strings";
 import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { PERSONAS } from "../../src/emulator/personas";
+import { Persona } from "../../src/emulator/security";
 import { Account, Contact, EnvironmentVariables, OutreachAudit, OutreachExceptionTable } from "../../src/schema";
 import { PartnerGuardOptions } from "../../PartnerGuard/graphWiring";
 import { GraphModule } from "../../src/sources/graph/graphModule";
@@ -78,6 +79,7 @@ function mount(
   record: { table: "contact" | "account"; id: string | undefined; name: string },
   languageId = 1033,
   options: PartnerGuardOptions = {},
+  persona: Persona = PERSONAS.seller,
 ) {
   const calls: string[] = [];
   const context = createContext({
@@ -87,7 +89,7 @@ function mount(
     languageId,
     strings: resxStrings(languageId),
     width: 500,
-    webApi: counted(emulator.as(PERSONAS.seller), calls),
+    webApi: counted(emulator.as(persona), calls),
     requestRender: () => undefined,
   });
   const control = new PartnerGuard(options);
@@ -256,6 +258,18 @@ describe("Microsoft Graph on the contact form: the account's customer tenant id"
       await screen.findByText("Microsoft Graph could not be read (access is not granted; ask your admin)."),
     ).toBeTruthy();
     expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("unverified");
+    expect(graph.asked).toEqual([]);
+  });
+
+  test("a seller without the field security profile: the tenant id is withheld, Graph's part fails closed, Graph is not asked", async () => {
+    const emulator = graphOn(withContacts());
+    emulator.table(Account.logicalName).find((r) => r[Account.id] === DEMO.woodgrove)![Account.tenantId] = TENANT;
+    const graph = recordingGraph();
+    const noProfile: Persona = { ...PERSONAS.seller, fieldSecurityProfiles: [] };
+    mount(emulator, { table: "contact", id: C.ofWoodgrove, name: "Wes Porter" }, 1033, graph.options, noProfile);
+    expect(
+      await screen.findByText("Microsoft Graph could not be read (access is not granted; ask your admin)."),
+    ).toBeTruthy();
     expect(graph.asked).toEqual([]);
   });
 
