@@ -20,3 +20,10 @@ export function recordNameOf(context: ComponentFramework.Context<unknown>): stri
   const name = (context as unknown as WithRecordInfo).mode.contextInfo?.entityRecordName;
   return typeof name === "string" && name.trim() ? name : undefined;
 }
+
+/** The logical name of the table the form shows ("account", "contact"), or undefined where the host does not say. */
+export function recordTableOf(context: ComponentFramework.Context<unknown>): string | undefined {
+  const extended = context as unknown as WithRecordInfo;
+  const name = extended.mode.contextInfo?.entityTypeName ?? extended.page?.entityTypeName;
+  return typeof name === "string" && name ? name.toLowerCase() : undefined;
+}

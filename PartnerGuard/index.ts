@@ -3,7 +3,10 @@ import { IInputs, IOutputs } from "./generated/ManifestTypes";
 import { VerdictCard } from "./components/VerdictCard";
 import { CardProps, Translate } from "./components/Component.types";
 import { LOCALES, makeTranslate } from "../src/text/verdictText";
-import { recordIdOf, recordNameOf } from "./ContextExtended";
+import { recordIdOf, recordNameOf, recordTableOf } from "./ContextExtended";
+import { ContactSubject, ContactSubjectState } from "./ContactSubject";
+import { Contact } from "../src/schema";
+import { readContactAccount } from "../src/sources/contactAccount";
 import { includeActions } from "./includeActions";
 import { IncludePartnerActions } from "./components/IncludePartner.types";
 import { ActionContext } from "../src/sources/partnerActions";
@@ -35,6 +38,8 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
   private graph: GraphConnection;
   private include: IncludePartnerActions;
   private graphConnectFailure: SourceFailure | undefined;
+  /** On a contact form: the contact's account, read once per contact (src/sources/contactAccount.ts). */
+  private contact: ContactSubject | undefined;
   /** The translate function of the user's language: one per language, so memoised parts of the card stay put. */
   private translation: { languageId: number; t: Translate } | undefined;
 
@@ -44,6 +49,11 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
   public init(context: ComponentFramework.Context<IInputs>): void {
     this.context = context;
     context.mode.trackContainerResize(true);
+    if (recordTableOf(context) === Contact.logicalName)
+      this.contact = new ContactSubject(
+        (contactId) => readContactAccount(this.context.webAPI, contactId),
+        () => this.context.factory.requestRender(),
+      );
     this.graph = new GraphConnection(() => loginHintOf(this.context), this.options.graph);
     this.controller = new VerdictController(
       (accountId, fresh, signal) => {
@@ -63,7 +73,7 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
 
   /** How the card asks: its sources, the tenant id it may read, and whether it must resolve on its own. */
   private question(): [Parameters<typeof resolveForForm>[0], string | undefined, boolean] {
-    const tenantWithheld = withheld(this.context.parameters.customerTenantId);
+    const { tenantId, tenantWithheld } = this.tenant(this.context);
     return [
       {
         webApi: this.context.webAPI,
@@ -74,11 +84,40 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
         // Across sessions, so that Graph starts beside the configuration read on every load.
         configCache: localConfigCache(window.location.host, this.context.userSettings.userId),
       },
-      tenantWithheld ? undefined : (this.context.parameters.customerTenantId?.raw ?? undefined),
+      tenantId,
       // Never reuse (nor follow) what another face (the command bar, which sees no tenant id either) resolved
       // without Graph: that answer took the missing tenant id for an account without one.
       tenantWithheld,
     ];
+  }
+
+  /**
+   * The customer tenant id Graph is asked about, and whether the user may be denied it. On the
+   * account form: the bound column, whose `security` says whether the form withholds it. On a
+   * contact form: the account's column as the contact read returned it; an absent one may be none
+   * or withheld (a query leaves out both), so where Graph is on it fails closed, as on the grids
+   * (src/sources/selectionResolution.ts) and the contact form's gated commands.
+   */
+  private tenant(context: ComponentFramework.Context<IInputs>): { tenantId?: string; tenantWithheld: boolean } {
+    if (this.contact) {
+      const s = this.contact.current;
+      const tenantId = s.kind === "read" && s.account.kind === "account" ? s.account.tenantId : undefined;
+      return { tenantId, tenantWithheld: !tenantId };
+    }
+    if (withheld(context.parameters.customerTenantId)) return { tenantWithheld: true };
+    return { tenantId: context.parameters.customerTenantId?.raw ?? undefined, tenantWithheld: false };
+  }
+
+  /**
+   * The account the card judges and its name: the form's record, or on a contact form the
+   * contact's account once read (undefined while reading, without one, or when the read failed).
+   */
+  private account(context: ComponentFramework.Context<IInputs>): { id?: string; name?: string } {
+    if (!this.contact) return { id: recordIdOf(context), name: recordNameOf(context) };
+    const s = this.contact.current;
+    return s.kind === "read" && s.account.kind === "account"
+      ? { id: s.account.accountId, name: s.account.accountName }
+      : {};
   }
 
   /**
@@ -95,42 +134,64 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
 
   private actionContext = (): ActionContext | undefined => {
     const context = this.context;
-    const accountId = recordIdOf(context);
+    // On a contact form the writes (engagement, exception request, audit) are the account's.
+    const { id: accountId, name } = this.account(context);
     if (!accountId) return undefined;
     return {
       host: context.webAPI,
       words: actionWording(this.translate(context), LOCALES[context.userSettings.languageId] ?? "en-GB"),
       actor: { userId: context.userSettings.userId, userName: context.userSettings.userName },
       accountId,
-      accountName: recordNameOf(context) ?? "",
+      accountName: name ?? "",
       now: Date.now,
     };
   };
 
   public updateView(context: ComponentFramework.Context<IInputs>): React.ReactElement {
     this.context = context;
-    const tenantId = withheld(context.parameters.customerTenantId)
-      ? undefined
-      : (context.parameters.customerTenantId?.raw ?? undefined);
+    const subject = this.contact?.show(recordIdOf(context));
+    const { tenantId } = this.tenant(context);
+    const { id: accountId, name: accountName } = this.account(context);
     // An edited tenant id on the form is a different question for Graph: resolve again.
-    this.controller.show(recordIdOf(context), tenantId);
+    this.controller.show(accountId, tenantId);
     const width = context.mode.allocatedWidth > 0 ? context.mode.allocatedWidth : undefined;
-    const include = recordIdOf(context) ? this.include : undefined;
+    const include = accountId ? this.include : undefined;
     const props: CardProps = {
       include,
       // A read-only form (inactive record, no write privilege, field disabled by the maker): the
       // verdict and the reads stay, the writes (engage, request an exception) are not offered.
       readOnly: context.mode.isControlDisabled,
-      state: this.controller.current,
+      state: subject ? this.contactState(subject) : this.controller.current,
       t: this.translate(context),
       locale: LOCALES[context.userSettings.languageId] ?? "en-GB",
       width,
-      onRetry: this.controller.retry,
+      onRetry: subject ? this.retryContact : this.controller.retry,
       onConnectGraph: this.connectGraph,
       graphConnectFailure: this.graphConnectFailure,
+      about: subject ? { table: "contact", accountName } : undefined,
     };
     return React.createElement(VerdictCard, props);
   }
+
+  /** On a contact form: the contact's read decides, then the account's verdict. */
+  private contactState(subject: ContactSubjectState): CardProps["state"] {
+    switch (subject.kind) {
+      case "new-record":
+        return { kind: "new-record" };
+      case "reading":
+        return { kind: "loading" };
+      case "failed":
+        return { kind: "error", message: subject.message };
+      case "read":
+        return subject.account.kind === "none" ? { kind: "no-account" } : this.controller.current;
+    }
+  }
+
+  /** Retry on a contact form: read the contact again (its company may have changed), and the verdict afresh. */
+  private retryContact = (): void => {
+    this.contact?.retry();
+    this.controller.retry();
+  };
 
   /** The popup opens from this click (never on load); the verdict is resolved again after it. */
   private connectGraph = (): void => {
@@ -148,6 +209,7 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
   }
 
   public destroy(): void {
+    this.contact?.destroy();
     this.controller.destroy();
   }
 }

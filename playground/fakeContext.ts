@@ -16,6 +16,11 @@ export interface FakeContextOptions {
   requestRender: () => void;
   /** The host shows the control read-only: an inactive record, no write privilege, a field disabled on the form. */
   isControlDisabled?: boolean;
+  /**
+   * The form's record when it is not the account: on a contact form the card judges the contact's
+   * account, which it reads itself (`accountId`, `accountName` and `tenantId` are then unused).
+   */
+  record?: { table: "contact"; id: string | undefined; name: string };
   /** Column (field) security per bound column, as the user's field security profile gives it. */
   security?: Partial<Record<BoundColumn, ComponentFramework.PropertyHelper.SecurityValues>>;
 }
@@ -46,7 +51,8 @@ export function createContext(o: FakeContextOptions): ComponentFramework.Context
   const context = {
     parameters: {
       statusColumn: property("statusColumn", undefined),
-      customerTenantId: property("customerTenantId", o.tenantId),
+      // The contact form binds only the status column (the tenant id is the account's, not the contact's).
+      ...(o.record ? {} : { customerTenantId: property("customerTenantId", o.tenantId) }),
     },
     mode: {
       allocatedWidth: o.width,
@@ -57,7 +63,9 @@ export function createContext(o: FakeContextOptions): ComponentFramework.Context
       setControlState: () => true,
       setFullScreen: () => unimplemented("mode.setFullScreen"),
       trackContainerResize: () => undefined,
-      contextInfo: { entityId: o.accountId, entityTypeName: "account", entityRecordName: o.accountName },
+      contextInfo: o.record
+        ? { entityId: o.record.id, entityTypeName: o.record.table, entityRecordName: o.record.name }
+        : { entityId: o.accountId, entityTypeName: "account", entityRecordName: o.accountName },
     },
     factory: { requestRender: o.requestRender, getPopupService: () => unimplemented("factory.getPopupService") },
     resources: {

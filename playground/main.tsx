@@ -34,6 +34,7 @@ import { ApproverPanel, PLAYGROUND_USERS } from "./ApproverPanel";
 import { createFormContext, FakeFormContext, GlobalNotification, installFakeXrm } from "./fakeXrm";
 import { AccountViewPage } from "./AccountViewPage";
 import { EmailPage } from "./EmailPage";
+import { ContactPage } from "./ContactPage";
 import ribbonXml from "../Solution/Entities/account/RibbonDiff.xml";
 import { onSharedResolution, sharedSettled, simulateReload } from "../src/sources/sharedResolution";
 import { LOCALES, makeTranslate, verdictLine } from "../src/text/verdictText";
@@ -653,6 +654,59 @@ function EmailApp() {
 }
 
 /**
+ * `?page=contact`: the "Contact (PartnerGuard)" form, its card the shipped control and its command
+ * bar the zip's contact RibbonDiffXml. Graph off, as on the email page: the card reads the account's
+ * customer tenant id from the org, and the demo accounts carry none, so with Graph on every contact
+ * would be "could not be verified" (docs/architecture.md, "The card on the contact form").
+ */
+function ContactApp() {
+  const [emulator] = React.useState(() => withUsers(emulatorFromFeed(feed.rows, { latencyMs })));
+  const [languageId, setLanguageId] = React.useState(() => (params.get("lang") === "1031" ? 1031 : 1033));
+  const languageRef = React.useRef(languageId);
+  languageRef.current = languageId;
+  React.useState(() =>
+    installFakeXrm({
+      webApi: hostFor(emulator, SIGNED_IN),
+      strings: () => STRINGS[languageRef.current],
+      languageId: () => languageRef.current,
+      ui: { alert: () => Promise.resolve(), confirm: () => Promise.resolve(false), openForm: () => undefined },
+    }),
+  );
+  const accountName = React.useCallback((id: string) => names.get(id), []);
+  return (
+    <div className="pg-app" lang={languageId === 1031 ? "de" : "en"}>
+      <header className="pg-topbar">
+        <span className="pg-waffle" aria-hidden>
+          ⋮⋮⋮
+        </span>
+        <span className="pg-appname">Dynamics 365</span>
+        <span className="pg-appsub">Sales Hub · PartnerGuard playground</span>
+      </header>
+      <div className="pg-toolbar" role="region" aria-label="Language">
+        <Dropdown
+          label="Language"
+          className="pg-language"
+          selectedKey={languageId}
+          options={LANGUAGES}
+          onChange={(_, o) => o && setLanguageId(Number(o.key))}
+        />
+      </div>
+      <ContactPage
+        emulator={emulator}
+        host={hostFor(emulator, SIGNED_IN)}
+        languageId={languageId}
+        strings={STRINGS[languageId]}
+        customizationsXml={CUSTOMIZATIONS.xml}
+        control={shippedControl()}
+        controlOptions={CONTACT_CONTROL_OPTIONS}
+        accountName={accountName}
+      />
+    </div>
+  );
+}
+const CONTACT_CONTROL_OPTIONS = { graph: GRAPH };
+
+/**
  * The zip's customizations.xml: what the platform derives from it for the client (the command
  * bar's commands and rules, the views, the grid's customizer) the account view reads from it.
  */
@@ -690,5 +744,8 @@ void Promise.all([
   shippedCustomizations().then((xml) => (CUSTOMIZATIONS.xml = xml)),
   storedVerdicts().then((v) => (STORED.verdicts = v)),
 ]).then(() =>
-  ReactDOM.render(params.get("page") === "email" ? <EmailApp /> : <App />, document.getElementById("root")),
+  ReactDOM.render(
+    params.get("page") === "email" ? <EmailApp /> : params.get("page") === "contact" ? <ContactApp /> : <App />,
+    document.getElementById("root"),
+  ),
 );

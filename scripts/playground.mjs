@@ -215,4 +215,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(`PartnerGuard playground: ${url}`);
   console.log(`Deep links: ${url}?account=expiring  ${url}?account=Tailspin  ${url}?lang=1031  ${url}?width=300`);
   console.log(`Account view: ${url}?page=accounts  (an org without Microsoft Graph: ${url}?page=accounts&graph=off)`);
+  console.log(`Contact form: ${url}?page=contact  (?contact=partnered|clear|no-account)`);
 }

@@ -12,6 +12,13 @@ export const Contact = {
   name: "fullname",
   /** The contact's company: a customer lookup (account or contact). */
   company: "parentcustomerid",
+  firstName: "firstname",
+  lastName: "lastname",
+  jobTitle: "jobtitle",
+  email: "emailaddress1",
+  phone: "telephone1",
+  /** The text column the PartnerGuard control is bound to on the contact form (never written). */
+  status: "pg_partnerguardstatus",
 } as const;
 
 export const Account = {

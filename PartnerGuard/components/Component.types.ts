@@ -9,6 +9,8 @@ export type { Translate };
 export type CardState =
   /** The form has no saved record yet: nothing to check. */
   | { kind: "new-record" }
+  /** On a contact form: the contact has no account (no company, or a contact as company). Nothing to judge or block. */
+  | { kind: "no-account" }
   | { kind: "loading" }
   /** The control itself failed (not a source): shown with Retry, outreach stays disabled. */
   | { kind: "error"; message: string }
@@ -19,6 +21,11 @@ export interface CardProps {
   t: Translate;
   /** BCP 47 tag for dates, from the user's language. */
   locale: string;
+  /**
+   * The record the form shows, when it is not the account judged: on a contact form the card judges
+   * the contact's account, and names it.
+   */
+  about?: { table: "contact"; accountName?: string };
   /** Width the form gives the control, in pixels (undefined when unknown). */
   width?: number;
   onRetry: () => void;

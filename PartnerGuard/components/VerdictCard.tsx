@@ -29,7 +29,7 @@ const styles = mergeStyleSets({
 
 /** The partner-of-record card: verdict, warnings, evidence, reasons. */
 export const VerdictCard: React.FC<CardProps> = React.memo(
-  ({ state, t, locale, width, onRetry, onConnectGraph, graphConnectFailure, include, readOnly }) => {
+  ({ state, t, locale, width, onRetry, onConnectGraph, graphConnectFailure, include, readOnly, about }) => {
     const [showHistory, setShowHistory] = React.useState(false);
     const onToggleHistory = React.useCallback(() => setShowHistory((v) => !v), []);
     const style = width ? { maxWidth: width } : undefined;
@@ -37,7 +37,16 @@ export const VerdictCard: React.FC<CardProps> = React.memo(
     if (state.kind === "new-record") {
       return (
         <div className={styles.card} style={style}>
-          <Notice type="info">{t("Card_NewRecord")}</Notice>
+          <Notice type="info">{t(about ? "Card_NewContact" : "Card_NewRecord")}</Notice>
+        </div>
+      );
+    }
+    if (state.kind === "no-account") {
+      return (
+        <div className={styles.card} style={style}>
+          <Notice type="info" role="status" className="pg-no-account">
+            {t("Card_ContactNoAccount")}
+          </Notice>
         </div>
       );
     }
@@ -92,6 +101,13 @@ export const VerdictCard: React.FC<CardProps> = React.memo(
         data-outreach={verdict.outreach}
       >
         <Stack tokens={{ childrenGap: 6 }}>
+          {about ? (
+            <Text variant="small" className="pg-about">
+              {about.accountName
+                ? t("Card_ContactAccount", { account: about.accountName })
+                : t("Card_ContactAccountUnnamed")}
+            </Text>
+          ) : null}
           <StatusBanner verdict={verdict} t={t} locale={locale} onRetry={onRetry} />
           {state.refreshing ? (
             // After the seller wrote something: the card stays up, and says its verdict is being checked again.

@@ -8,6 +8,7 @@
  * plus common neighbours; a standard column missing here is refused, which is never kinder.
  */
 import { ACCOUNT_COLUMNS } from "../pack/model/account";
+import { CONTACT_COLUMNS } from "../pack/model/contact";
 import { TABLES as SOLUTION_TABLES } from "../pack/model/tables";
 import type { Column, Table } from "../pack/model/types";
 import { Account, AppNotification, RoleTable, ServerColumns, SystemUser, SystemUserRoles } from "../schema";
@@ -96,6 +97,7 @@ export const TABLE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
     "parentcustomerid",
     "merged",
     "masterid",
+    ...CONTACT_COLUMNS.map((c) => c.logicalName),
     ...USER_OWNED_SYSTEM_COLUMNS,
   ],
   // The email check reads a lead's parent account (issue 25).

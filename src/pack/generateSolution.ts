@@ -12,7 +12,8 @@ import { TABLES } from "./model/tables";
 import { WEB_RESOURCES } from "./model/webResources";
 import { renderDocument } from "./xml";
 import { renderExtendedEntity, renderTableEntity } from "./render/entity";
-import { formId, renderAccountForm, renderTableForm } from "./render/form";
+import { formId, renderAccountForm, renderContactForm, renderTableForm } from "./render/form";
+import { CONTACT_COLUMNS, CONTACT_FORM, CONTACT_SCHEMA_NAME } from "./model/contact";
 import { renderView, viewId } from "./render/view";
 import { renderRelationships } from "./render/relationships";
 import { renderRole } from "./render/role";
@@ -22,8 +23,6 @@ import { renderSolutionManifest } from "./render/solutionManifest";
 import { renderCustomizationsSkeleton } from "./render/customizationsSkeleton";
 import { Account, Contact, EmailForm } from "../schema";
 
-/** Microsoft's contact table as an export names it (like account: behavior 2, only what we add). */
-export const CONTACT_SCHEMA_NAME = "Contact";
 import { CHARTS } from "./model/approvals";
 import { ACCOUNT_VIEWS, ACCOUNT_VIEW_TABLE } from "./model/accountViews";
 import { renderAccountGridConfig } from "./render/customControlDefaultConfig";
@@ -82,10 +81,17 @@ export function generateSolution(): SolutionFiles {
     `Entities/${EmailForm.logicalName}/Entity.xml`,
     renderDocument(renderExtendedEntity("Email", { 1033: "Email" }, EmailForm.logicalName, [])),
   );
-  // Contact (issue 25): only what PartnerGuard adds (no columns; its RibbonDiff.xml is hand-kept).
+  // Contact (issue 25): only what PartnerGuard adds: the card's bound column and the
+  // "Contact (PartnerGuard)" form (its RibbonDiff.xml is hand-kept).
   put(
     `Entities/${Contact.logicalName}/Entity.xml`,
-    renderDocument(renderExtendedEntity(CONTACT_SCHEMA_NAME, { 1033: CONTACT_SCHEMA_NAME }, Contact.logicalName, [])),
+    renderDocument(
+      renderExtendedEntity(CONTACT_SCHEMA_NAME, { 1033: CONTACT_SCHEMA_NAME }, Contact.logicalName, CONTACT_COLUMNS),
+    ),
+  );
+  put(
+    `Entities/${Contact.logicalName}/FormXml/main/${formId(Contact.logicalName, CONTACT_FORM.key)}.xml`,
+    renderDocument(renderContactForm()),
   );
   for (const role of ROLES) put(`Roles/${role.name}.xml`, renderDocument(renderRole(role)));
   for (const w of WEB_RESOURCES) put(`WebResources/${w.name}.data.xml`, renderDocument(renderWebResource(w)));

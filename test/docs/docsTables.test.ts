@@ -12,6 +12,7 @@ import { ENVIRONMENT_VARIABLES, EnvVarType } from "../../src/pack/model/environm
 import { Depth, ROLES } from "../../src/pack/model/roles";
 import { TABLES } from "../../src/pack/model/tables";
 import { ACCOUNT_COLUMNS, ACCOUNT_FORM } from "../../src/pack/model/account";
+import { CONTACT_COLUMNS, CONTACT_FORM } from "../../src/pack/model/contact";
 import { APP } from "../../src/pack/model/app";
 import { WEB_RESOURCES } from "../../src/pack/model/webResources";
 import { Column, Labels } from "../../src/pack/model/types";
@@ -221,6 +222,8 @@ function tablesTable(): string {
   }
   rows.push([`**Account** ${code(schema.Account.logicalName)} (columns added)`, "", "", ""]);
   for (const c of ACCOUNT_COLUMNS) rows.push(["", code(c.logicalName), columnType(c), c.label[1033]]);
+  rows.push([`**Contact** ${code(schema.Contact.logicalName)} (columns added)`, "", "", ""]);
+  for (const c of CONTACT_COLUMNS) rows.push(["", code(c.logicalName), columnType(c), c.label[1033]]);
   return table(["table", "column", "type", "label"], rows);
 }
 
@@ -287,6 +290,7 @@ describe("names in prose", () => {
       t.keys.forEach((k) => collect(k.schemaName));
     }
     ACCOUNT_COLUMNS.forEach((c) => collect(c.logicalName));
+    CONTACT_COLUMNS.forEach((c) => collect(c.logicalName));
     ENVIRONMENT_VARIABLES.forEach((v) => collect(v.schemaName));
     WEB_RESOURCES.forEach((w) => collect(w.name));
     collect([APP.uniqueName, APP.siteMapUniqueName]);
@@ -308,8 +312,9 @@ describe("names in prose", () => {
         expect(Object.values(schema.SecurityRoles)).toContain(m[0]);
   });
 
-  test("the form name admin.md tells admins to look for is the model's", () => {
+  test("the form names admin.md tells admins to look for are the model's", () => {
     expect(read(docPath("admin.md"))).toContain(`**${ACCOUNT_FORM.name[1033]}**`);
+    expect(read(docPath("admin.md"))).toContain(`**${CONTACT_FORM.name[1033]}**`);
   });
 });
 
@@ -333,6 +338,7 @@ describe("facts admin.md states", () => {
     // ...while the tables' names, the account form and the app do have German.
     expect(TABLES.every((t) => german(t.displayName))).toBe(true);
     expect(german(ACCOUNT_FORM.name)).toBe(true);
+    expect(german(CONTACT_FORM.name)).toBe(true);
   });
 
   test("pg_GraphEnabled decides over the policy's graph.enabled once it has a value", () => {

@@ -60,9 +60,11 @@ describe("checkPackage", () => {
       "customizations.xml",
       new Uint8Array(
         Buffer.from(
-          c
-            .split(`<customControl formFactor="0" name="${CONTROL_NAME}">`)
-            .join(`<customControl formFactor="0" name="${unprefixed}">`),
+          // One form's control (the account's and the contact's forms both carry the card).
+          c.replace(
+            `<customControl formFactor="0" name="${CONTROL_NAME}">`,
+            `<customControl formFactor="0" name="${unprefixed}">`,
+          ),
         ),
       ),
     );

@@ -5,6 +5,7 @@
  */
 import {
   Account,
+  Contact,
   Association,
   InAppNotificationsSetting,
   ModelDrivenApp,
@@ -54,7 +55,7 @@ export interface AppDefinition {
   roles: RoleDefinition["key"][];
   /**
    * Tables of the app. For our own tables the app lists every form and view we ship; for account
-   * only the PartnerGuard form (an app that lists forms shows only those, so in this app the card
+   * and contact only the PartnerGuard form (an app that lists forms shows only those, so in this app the card
    * is always there), and no account views, so the org's account views all stay available (ours,
    * model/accountViews.ts, among them; the site map links to them).
    */
@@ -82,6 +83,8 @@ export const APP: AppDefinition = {
     OutreachAudit.logicalName,
     Association.logicalName,
     Account.logicalName,
+    // Only the "Contact (PartnerGuard)" form (issue 25), like account: in this app a contact opens with the card.
+    Contact.logicalName,
   ],
   dashboards: [APPROVALS_DASHBOARD.key],
   // Approvers hear of a request, sellers of a decision, while they work in the app.

@@ -18,8 +18,9 @@ import { AppDefinition, AppSubArea } from "../model/app";
 import { ROLES } from "../model/roles";
 import { TABLES } from "../model/tables";
 import { ACCOUNT_FORM } from "../model/account";
+import { CONTACT_FORM } from "../model/contact";
 import { Labels } from "../model/types";
-import { Account } from "../../schema";
+import { Account, Contact } from "../../schema";
 import { formId } from "./form";
 import { viewId } from "./view";
 import { chartId, dashboardId } from "./approvals";
@@ -138,6 +139,8 @@ function appComponents(app: AppDefinition): { type: number; schemaName?: string;
       };
     if (logicalName === Account.logicalName)
       return { logicalName, forms: [formId(logicalName, ACCOUNT_FORM.key)], views: [], charts: [] };
+    if (logicalName === Contact.logicalName)
+      return { logicalName, forms: [formId(logicalName, CONTACT_FORM.key)], views: [], charts: [] };
     throw new Error(`app ${app.uniqueName} names table ${logicalName}, which the solution neither defines nor extends`);
   });
   return [

@@ -3,8 +3,9 @@ import { el, XmlElement } from "../xml";
 import { stableGuid } from "../guid";
 import { Column, FormHandler, Labels, MainForm, Table } from "../model/types";
 import { ACCOUNT_FORM } from "../model/account";
+import { CONTACT_FORM } from "../model/contact";
 import { SYSTEM_COLUMNS, isSystemColumn } from "../model/systemColumns";
-import { Account } from "../../schema";
+import { Account, Contact } from "../../schema";
 import { english, labelList } from "./labels";
 import { INTRODUCED_VERSION } from "./attributes";
 import { ROLES, RoleDefinition } from "../model/roles";
@@ -209,29 +210,38 @@ function formEvents(entity: string, key: string, handlers: FormHandler[]): XmlEl
   return [events, formLibraries];
 }
 
+/** What a form with the PartnerGuard card says about itself (model/account.ts, model/contact.ts). */
+interface GuardForm {
+  key: string;
+  name: Labels;
+  summaryColumns: readonly { column: string; label: string; control: keyof typeof ControlClass }[];
+  control: string;
+  bindings: Readonly<Record<string, string>>;
+  onLoad?: { library: string; functionName: string };
+  display: { order: number; fallbackForm: boolean; roles: readonly RoleDefinition["key"][] };
+}
+
 /**
- * The account form: the PartnerGuard control first (bound to the status column, the tenant id
- * column passed as its second property), then the usual account columns, and the command-bar
- * script's OnLoad handler (it refreshes the command bar when the verdict arrives).
+ * A form with the PartnerGuard card: the control first (bound to the status column, further
+ * columns passed as its other properties), then the table's usual columns, and the form's OnLoad
+ * handler when it has one.
  */
-export function renderAccountForm(): XmlElement {
-  const entity = Account.logicalName;
-  const f = ACCOUNT_FORM;
+function renderGuardForm(entity: string, f: GuardForm, statusColumn: string, summaryLabel: Labels): XmlElement {
   const controlUniqueId = stableGuid("control", entity, f.key, f.control);
   const guardSection = section(entity, f.key, "partnerguard", { 1033: "PartnerGuard" }, [
     {
-      column: Account.status,
+      column: statusColumn,
       label: "PartnerGuard",
       classid: ControlClass.text,
       uniqueid: controlUniqueId,
       showlabel: false,
     },
   ]);
-  const accountSection = section(
+  const summarySection = section(
     entity,
     f.key,
-    "account",
-    { 1033: "Account information", 1031: "Firmeninformationen" },
+    entity,
+    summaryLabel,
     f.summaryColumns.map((c) => ({ column: c.column, label: c.label, classid: ControlClass[c.control] })),
   );
   const parameters = Object.entries(f.bindings).map(([property, column]) =>
@@ -244,7 +254,7 @@ export function renderAccountForm(): XmlElement {
     el(
       "controlDescription",
       { forControl: controlUniqueId },
-      el("customControl", { id: ControlClass.text }, el("parameters", {}, el("datafieldname", {}, Account.status))),
+      el("customControl", { id: ControlClass.text }, el("parameters", {}, el("datafieldname", {}, statusColumn))),
       ...[0, 1, 2].map((formFactor) =>
         el("customControl", { formFactor, name: f.control }, el("parameters", {}, ...parameters)),
       ),
@@ -254,11 +264,31 @@ export function renderAccountForm(): XmlElement {
     entity,
     f.key,
     f.name,
-    [guardSection, accountSection],
+    [guardSection, summarySection],
     [
       controlDescriptions,
-      ...formEvents(entity, f.key, [{ event: "onload", ...f.onLoad }]),
+      ...formEvents(entity, f.key, f.onLoad ? [{ event: "onload", ...f.onLoad }] : []),
       displayConditions(f.display.order, f.display.fallbackForm, f.display.roles),
     ],
   );
+}
+
+/**
+ * The account form: the PartnerGuard control first (bound to the status column, the tenant id
+ * column passed as its second property), then the usual account columns, and the command-bar
+ * script's OnLoad handler (it refreshes the command bar when the verdict arrives).
+ */
+export function renderAccountForm(): XmlElement {
+  return renderGuardForm(Account.logicalName, ACCOUNT_FORM, Account.status, {
+    1033: "Account information",
+    1031: "Firmeninformationen",
+  });
+}
+
+/**
+ * The contact form (issue 25): the PartnerGuard control, bound to the contact's status column
+ * only (it reads the contact's account itself), then the usual contact columns.
+ */
+export function renderContactForm(): XmlElement {
+  return renderGuardForm(Contact.logicalName, CONTACT_FORM, Contact.status, CONTACT_FORM.summaryLabel);
 }

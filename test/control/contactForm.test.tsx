@@ -1,0 +1,302 @@
+/** @jest-environment jsdom */
+/**
+ * The card on the contact form (issue 25): the verdict of the contact's account, the same verdict
+ * the account form's card shows for it, at the cost of one more request (the contact's account and
+ * its tenant id, read together); a contact without an account says so and asks for no verdict; the
+ * include-the-partner writes act on the account.
+ */
+import * as React from "react";
+import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { PartnerGuard } from "../../PartnerGuard/index";
+import { createContext } from "../../playground/fakeContext";
+import { DEMO, demoEmulator } from "../helpers/demo";
+import { resxStrings } from "../helpers/strings";
+import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
+import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
+import { PERSONAS } from "../../src/emulator/personas";
+import { Persona } from "../../src/emulator/security";
+import { Account, Contact, EnvironmentVariables, OutreachAudit, OutreachExceptionTable } from "../../src/schema";
+import { PartnerGuardOptions } from "../../PartnerGuard/graphWiring";
+import { GraphModule } from "../../src/sources/graph/graphModule";
+import { GRAPH_SOURCE } from "../../src/sources/graph/graphApi";
+import { WebApiHost } from "../../src/sources/webApi";
+import { contactAccountFetchXml, readContactAccount } from "../../src/sources/contactAccount";
+import { validateFetchXml } from "../helpers/fetchSchema";
+
+jest.setTimeout(60_000);
+
+beforeEach(() => {
+  forgetSharedResolutions();
+  sessionStorage.clear();
+  localStorage.clear();
+});
+
+const C = {
+  ofContoso: "c6000000-0000-4000-8000-000000000001",
+  ofWoodgrove: "c6000000-0000-4000-8000-000000000002",
+  noCompany: "c6000000-0000-4000-8000-000000000003",
+  contactAsCompany: "c6000000-0000-4000-8000-000000000004",
+};
+
+function withContacts(emulator: DataverseEmulator = demoEmulator()): DataverseEmulator {
+  const insert = (id: string, name: string, company?: { $lookup: string; id: string }) =>
+    emulator.insert(Contact.logicalName, {
+      [Contact.id]: id,
+      [Contact.name]: name,
+      ...(company ? { [Contact.company]: company } : {}),
+    });
+  insert(C.ofContoso, "Dana Whitman", { $lookup: "account", id: DEMO.contoso });
+  insert(C.ofWoodgrove, "Wes Porter", { $lookup: "account", id: DEMO.woodgrove });
+  insert(C.noCompany, "Nico Freelance");
+  insert(C.contactAsCompany, "Pat Assistant", { $lookup: "contact", id: C.ofContoso });
+  return emulator;
+}
+
+function Host({ control, context }: { control: PartnerGuard; context: ComponentFramework.Context<unknown> }) {
+  const [, setTick] = React.useState(0);
+  (context.factory as unknown as { requestRender: () => void }).requestRender = () => setTick((n) => n + 1);
+  return control.updateView(context as never);
+}
+
+/** The seller's requests, counted (entity of each). */
+function counted(host: WebApiHost, calls: string[]): WebApiHost {
+  return new Proxy(host, {
+    get: (target, name: string) => {
+      const method = (target as unknown as Record<string, unknown>)[name];
+      return typeof method !== "function"
+        ? method
+        : (...args: unknown[]) => {
+            calls.push(`${name} ${String(args[0])}`);
+            return (method as (...a: unknown[]) => unknown).apply(target, args);
+          };
+    },
+  });
+}
+
+/** The real control on a contact form (or, with `table: "account"`, on the account form), acting as the seller. */
+function mount(
+  emulator: DataverseEmulator,
+  record: { table: "contact" | "account"; id: string | undefined; name: string },
+  languageId = 1033,
+  options: PartnerGuardOptions = {},
+  persona: Persona = PERSONAS.seller,
+) {
+  const calls: string[] = [];
+  const context = createContext({
+    accountId: record.id,
+    accountName: record.name,
+    ...(record.table === "contact" ? { record: { table: "contact" as const, id: record.id, name: record.name } } : {}),
+    languageId,
+    strings: resxStrings(languageId),
+    width: 500,
+    webApi: counted(emulator.as(persona), calls),
+    requestRender: () => undefined,
+  });
+  const control = new PartnerGuard(options);
+  control.init(context as never);
+  const view = render(<Host control={control} context={context} />);
+  return { calls, control, unmount: view.unmount };
+}
+
+const BLOCKED = /^Partner of record: Harbor Computer Services — .* Direct outreach is disabled\.$/;
+const banner = () => document.querySelector(".pg-verdict")?.textContent ?? "";
+
+describe("the card on the contact form", () => {
+  test("a contact of Contoso shows Contoso's verdict, the account card's, for one request more", async () => {
+    const emulator = withContacts();
+    const account = mount(emulator, { table: "account", id: DEMO.contoso, name: "Contoso Pharmaceuticals" });
+    await screen.findByText(BLOCKED);
+    const onAccountForm = { banner: banner(), calls: account.calls.length };
+    account.unmount();
+    cleanup();
+    forgetSharedResolutions();
+
+    const contact = mount(emulator, { table: "contact", id: C.ofContoso, name: "Dana Whitman" });
+    await screen.findByText(BLOCKED);
+    expect(banner()).toBe(onAccountForm.banner);
+    expect(screen.getByText(/^Verdict for the contact's account Contoso Pharmaceuticals\./)).toBeTruthy();
+    // One more request than the account form: the contact's account (and its tenant id), first.
+    expect(contact.calls[0]).toBe(`retrieveMultipleRecords ${Contact.logicalName}`);
+    expect(contact.calls).toHaveLength(onAccountForm.calls + 1);
+    expect(contact.calls.filter((c) => c.startsWith("retrieveMultipleRecords contact"))).toHaveLength(1);
+  });
+
+  test("a contact of an account without a partner: outreach allowed, in German too", async () => {
+    const emulator = withContacts();
+    mount(emulator, { table: "contact", id: C.ofWoodgrove, name: "Wes Porter" }, 1031);
+    expect(await screen.findByText(/^Bewertung für das Konto Woodgrove/)).toBeTruthy();
+    expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("allowed");
+  });
+
+  test.each([
+    ["no company", C.noCompany],
+    ["a contact as company", C.contactAsCompany],
+  ])("a contact with %s: the card says so, asks for no verdict and offers nothing to do", async (_, id) => {
+    const emulator = withContacts();
+    const card = mount(emulator, { table: "contact", id, name: "Someone" });
+    expect(await screen.findByText(/^This contact has no account/)).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 50));
+    // The contact's read, and nothing else: no configuration, no account query, no write.
+    expect(card.calls).toEqual([`retrieveMultipleRecords ${Contact.logicalName}`]);
+    expect(document.querySelector("[data-outreach]")).toBeNull();
+    expect(screen.queryByRole("button", { name: "Request exception" })).toBeNull();
+  });
+
+  test("an unsaved contact: save first, nothing read", async () => {
+    const emulator = withContacts();
+    const card = mount(emulator, { table: "contact", id: undefined, name: "" });
+    expect(await screen.findByText("Save the contact to check the partner of record of its account.")).toBeTruthy();
+    expect(card.calls).toEqual([]);
+  });
+
+  test("a contact the seller cannot read: could not be verified, with Retry (fail closed)", async () => {
+    const emulator = withContacts();
+    mount(emulator, { table: "contact", id: "c6000000-0000-4000-8000-0000000000ff", name: "Gone" });
+    const verdict = await screen.findByText(/could not be read/);
+    expect(verdict.textContent).toMatch(/^Partner status could not be verified\. Outreach stays disabled\./);
+    expect(document.querySelector("[data-outreach]")).toBeNull();
+  });
+
+  test("Retry reads the contact again: once the seller may read it, its account is judged", async () => {
+    const emulator = withContacts();
+    const lateId = "c6000000-0000-4000-8000-0000000000aa";
+    mount(emulator, { table: "contact", id: lateId, name: "Late Share" });
+    await screen.findByText(/could not be read/);
+    emulator.insert(Contact.logicalName, {
+      [Contact.id]: lateId,
+      [Contact.name]: "Late Share",
+      [Contact.company]: { $lookup: "account", id: DEMO.contoso },
+    });
+    fireEvent.click(screen.getByRole("button", { name: "Retry" }));
+    expect(await screen.findByText(BLOCKED)).toBeTruthy();
+  });
+
+  test("a form loaded again after the company was saved judges the new account", async () => {
+    const emulator = withContacts();
+    mount(emulator, { table: "contact", id: C.noCompany, name: "Nico Freelance" });
+    await screen.findByText(/^This contact has no account/);
+    emulator.table(Contact.logicalName).find((r) => r[Contact.id] === C.noCompany)![Contact.company] = {
+      $lookup: "account",
+      id: DEMO.contoso,
+    };
+    // The card reads the saved company once per contact; a form loaded again reads it again.
+    cleanup();
+    mount(emulator, { table: "contact", id: C.noCompany, name: "Nico Freelance" });
+    expect(await screen.findByText(BLOCKED)).toBeTruthy();
+  });
+
+  test("engaging the partner from a contact acts on the account: the task and the audit entry are the account's", async () => {
+    const emulator = withContacts();
+    mount(emulator, { table: "contact", id: C.ofContoso, name: "Dana Whitman" });
+    await screen.findByText(BLOCKED);
+    fireEvent.click(screen.getByRole("button", { name: "Engage partner" }));
+    const dialog = await screen.findByRole("alertdialog");
+    fireEvent.change(within(dialog).getByLabelText("Note for the partner manager"), {
+      target: { value: "Dana asked for a call; Harbor leads." },
+    });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Record engagement" }));
+    expect(await screen.findByText(/^Partner engaged on .* by Avery Seller\.$/)).toBeTruthy();
+    const [task] = emulator.table("task");
+    expect(task.regardingobjectid).toEqual(expect.objectContaining({ id: DEMO.contoso }));
+    const [audit] = emulator.table(OutreachAudit.logicalName);
+    expect(audit[OutreachAudit.account]).toEqual(expect.objectContaining({ id: DEMO.contoso }));
+    expect(emulator.table(OutreachExceptionTable.logicalName)).toHaveLength(0);
+  });
+});
+
+const TENANT = "0f0e0d0c-0000-4000-8000-00000000abcd";
+
+function graphOn(emulator: DataverseEmulator): DataverseEmulator {
+  [
+    [EnvironmentVariables.graphEnabled, "yes"],
+    [EnvironmentVariables.graphTenantId, "7a7a7a7a-0000-4000-8000-000000000001"],
+  ].forEach(([schemaname, defaultvalue], i) =>
+    emulator.insert("environmentvariabledefinition", {
+      environmentvariabledefinitionid: `e2000000-0000-4000-8000-00000000000${i}`,
+      schemaname,
+      defaultvalue,
+    }),
+  );
+  return emulator;
+}
+
+/** A Graph that answers "nothing found" and records the tenant ids it was asked about. */
+function recordingGraph(): { options: PartnerGuardOptions; asked: (string | undefined)[] } {
+  const asked: (string | undefined)[] = [];
+  const module = {
+    createGraphSource: () => ({
+      name: GRAPH_SOURCE,
+      appliesTo: (config: { graphEnabled: boolean }, tenantId: string | undefined) => config.graphEnabled && !!tenantId,
+      read: (tenantId: string | undefined) => {
+        asked.push(tenantId);
+        return Promise.resolve({ source: GRAPH_SOURCE, sourceKind: "graph", ok: true, associations: [], notes: [] });
+      },
+    }),
+    createMsalAuth: () => {
+      throw new Error("no MSAL in this test");
+    },
+  } as unknown as GraphModule;
+  return { options: { graph: { loadGraph: () => Promise.resolve(module) } }, asked };
+}
+
+describe("Microsoft Graph on the contact form: the account's customer tenant id", () => {
+  test("Graph is asked with the account's tenant id, read with the contact (no further request)", async () => {
+    const emulator = graphOn(withContacts());
+    emulator.table(Account.logicalName).find((r) => r[Account.id] === DEMO.woodgrove)![Account.tenantId] = TENANT;
+    const graph = recordingGraph();
+    const card = mount(emulator, { table: "contact", id: C.ofWoodgrove, name: "Wes Porter" }, 1033, graph.options);
+    expect(await screen.findByText("No partner of record. Outreach is allowed.")).toBeTruthy();
+    expect(graph.asked).toEqual([TENANT]);
+    expect(card.calls.filter((c) => c.endsWith(` ${Contact.logicalName}`))).toHaveLength(1);
+  });
+
+  test("an account without a tenant id as read (none, or withheld by column security): Graph's part fails closed", async () => {
+    const emulator = graphOn(withContacts());
+    const graph = recordingGraph();
+    mount(emulator, { table: "contact", id: C.ofWoodgrove, name: "Wes Porter" }, 1033, graph.options);
+    expect(
+      await screen.findByText("Microsoft Graph could not be read (access is not granted; ask your admin)."),
+    ).toBeTruthy();
+    expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("unverified");
+    expect(graph.asked).toEqual([]);
+  });
+
+  test("a seller without the field security profile: the tenant id is withheld, Graph's part fails closed, Graph is not asked", async () => {
+    const emulator = graphOn(withContacts());
+    emulator.table(Account.logicalName).find((r) => r[Account.id] === DEMO.woodgrove)![Account.tenantId] = TENANT;
+    const graph = recordingGraph();
+    const noProfile: Persona = { ...PERSONAS.seller, fieldSecurityProfiles: [] };
+    mount(emulator, { table: "contact", id: C.ofWoodgrove, name: "Wes Porter" }, 1033, graph.options, noProfile);
+    expect(
+      await screen.findByText("Microsoft Graph could not be read (access is not granted; ask your admin)."),
+    ).toBeTruthy();
+    expect(graph.asked).toEqual([]);
+  });
+
+  test("Graph off: an account without a tenant id is judged by Dataverse alone, as on the account form", async () => {
+    const emulator = withContacts();
+    mount(emulator, { table: "contact", id: C.ofWoodgrove, name: "Wes Porter" });
+    expect(await screen.findByText("No partner of record. Outreach is allowed.")).toBeTruthy();
+  });
+});
+
+describe("the contact's account, read in one request", () => {
+  test("the account, its name and its customer tenant id; none for no company or a contact", async () => {
+    const emulator = withContacts();
+    emulator.table(Account.logicalName).find((r) => r[Account.id] === DEMO.contoso)![Account.tenantId] = TENANT;
+    const seller = emulator.as(PERSONAS.seller);
+    expect(await readContactAccount(seller, C.ofContoso)).toEqual({
+      kind: "account",
+      accountId: DEMO.contoso,
+      accountName: "Contoso Pharmaceuticals",
+      tenantId: TENANT,
+    });
+    expect(await readContactAccount(seller, C.noCompany)).toEqual({ kind: "none" });
+    expect(await readContactAccount(seller, C.contactAsCompany)).toEqual({ kind: "none" });
+    await expect(readContactAccount(seller, "not-a-guid")).rejects.toThrow("is not a contact id");
+  });
+
+  test("the query is one Dataverse accepts (Fetch.xsd)", async () => {
+    await expect(validateFetchXml(contactAccountFetchXml(C.ofContoso))).resolves.toEqual([]);
+  });
+});
