@@ -191,7 +191,10 @@ export async function explainContacts(host: CommandHost, s: ContactSelection): P
     async () => {
       const t = translator(host);
       if (s.status === "over-limit")
-        await host.alert(t("ContactGrid_Title"), t("ContactGrid_OverLimit", { count: s.ids.length, max: MAX_SELECTION }));
+        await host.alert(
+          t("ContactGrid_Title"),
+          t("ContactGrid_OverLimit", { count: s.ids.length, max: MAX_SELECTION }),
+        );
       else if (s.status === "failed") await host.alert(t("ContactGrid_Title"), t("ContactGrid_ReadFailed"));
       else await host.alert(t("Grid_WhyTitle"), notClearedText(host, t, s));
     },
@@ -219,7 +222,14 @@ export interface ContactOutreachOutcome {
 
 /** A verdict for a contact without an account: nothing to check, nothing blocks. */
 function noAccountVerdict(now: number): Verdict {
-  return { accountId: "", outreach: "allowed", evidence: [], reasons: [], sources: [], evaluatedAt: new Date(now).toISOString() };
+  return {
+    accountId: "",
+    outreach: "allowed",
+    evidence: [],
+    reasons: [],
+    sources: [],
+    evaluatedAt: new Date(now).toISOString(),
+  };
 }
 
 /**
@@ -274,9 +284,13 @@ export async function startContactOutreach(
         verdict,
         decision: decision ?? decisionOf(verdict),
         accountId: account ?? "",
-        accountName: account ? accountName(s, account) : t("ContactGrid_NoAccountName", { contact: contactName(s, contacts[0]) }),
+        accountName: account
+          ? accountName(s, account)
+          : t("ContactGrid_NoAccountName", { contact: contactName(s, contacts[0]) }),
         now: now(),
-        details: [account ? contactsLine(contacts) : t("ContactGrid_AuditNoAccount", { contact: contactName(s, contacts[0]) })],
+        details: [
+          account ? contactsLine(contacts) : t("ContactGrid_AuditNoAccount", { contact: contactName(s, contacts[0]) }),
+        ],
       }),
       WRITE_TIMEOUT_MS,
       "saving the audit entry",

@@ -200,7 +200,10 @@ const nameOf = (selection: SelectionVerdicts, id: string) => selection.names.get
 
 /** "Contoso: Partner of record: Harbor … since …" — the card's line, and for an unverified account its first reason. */
 function accountLine(host: CommandHost, t: Translate, selection: SelectionVerdicts, id: string): string {
-  return t("Grid_AccountLine", { account: nameOf(selection, id), reason: whyLine(host, t, selection.verdicts.get(id) as Verdict) });
+  return t("Grid_AccountLine", {
+    account: nameOf(selection, id),
+    reason: whyLine(host, t, selection.verdicts.get(id) as Verdict),
+  });
 }
 
 /** The card's line for a verdict, and for an unverified one its first reason. */

@@ -54,7 +54,9 @@ function auditRecord(words: AuditWording, input: AuditInput): Row {
   const text = words(input);
   return {
     [OutreachAudit.name]: text.name.slice(0, 200),
-    ...(input.accountId ? { [`${OutreachAudit.accountNav}@odata.bind`]: `/${Account.entitySet}(${input.accountId})` } : {}),
+    ...(input.accountId
+      ? { [`${OutreachAudit.accountNav}@odata.bind`]: `/${Account.entitySet}(${input.accountId})` }
+      : {}),
     [OutreachAudit.verdict]: AuditVerdictCodes[verdict.outreach],
     [OutreachAudit.decision]: AuditDecisionCodes[decision],
     [OutreachAudit.reasons]: [...text.reasons, ...(input.details ?? [])].join("\n"),

@@ -106,7 +106,12 @@ export function resolveContactSelection(
 ): Promise<ContactSelection> {
   const clock = deps.clock ?? Date.now;
   const ids = selectionIds(raw);
-  const base = { ids, accountOf: new Map<string, string | undefined>(), names: new Map<string, string | undefined>(), at: clock() };
+  const base = {
+    ids,
+    accountOf: new Map<string, string | undefined>(),
+    names: new Map<string, string | undefined>(),
+    at: clock(),
+  };
   if (!ids.length) return Promise.resolve({ status: "empty", ...base });
   if (ids.length > MAX_SELECTION) return Promise.resolve({ status: "over-limit", ...base });
   const registry = registryOf(deps.scope ?? globalThis);
