@@ -3,8 +3,8 @@
  * (`parentcustomerid`) when that is an account.
  *
  * - Two round trips, the fewest the platform allows without a second copy of the account
- *   resolution: one FetchXML read of the contacts' company (all selected contacts in one `in`
- *   condition), then the existing selection resolution (`resolveSelection`: one request per table,
+ *   resolution: one FetchXML read of the contacts' name and company (all selected contacts in one
+ *   `in` condition; the name is for the faces' lists and the phone calls' subjects), then the existing selection resolution (`resolveSelection`: one request per table,
  *   cached by the set of account ids) over the distinct accounts.
  * - A contact whose company is empty or is another contact has no account: it blocks nothing.
  * - A contact the read does not return (deleted, or not readable by the user) is "unreadable": the
