@@ -257,6 +257,13 @@ export const OUTREACH_ACTIVITY = "phonecall";
 /** Its navigation property to an account regarding it, for @odata.bind (Start outreach for a selection creates it through the Web API). */
 export const OUTREACH_ACTIVITY_REGARDING_ACCOUNT = "regardingobjectid_account_phonecall";
 
+/**
+ * Its navigation property to a contact regarding it: Start outreach from contacts opens the phone
+ * call regarding the contact (the relationship Contact_Phonecalls; the account's Activities view
+ * rolls activities of its contacts up, RollupType.Related).
+ */
+export const OUTREACH_ACTIVITY_REGARDING_CONTACT = "regardingobjectid_contact_phonecall";
+
 /** Web resources of the solution (names as in Dataverse). */
 export const WebResources = {
   commandScript: "pg_/scripts/outreach.js",
@@ -306,6 +313,14 @@ export const ScriptFunctions = {
   contactGridEveryOnPageAllowed: "PartnerGuard.ContactGrid.isEveryOnPageAllowed",
   /** The contact form (PrimaryControl): the gated out-of-box commands, through the contact's account. */
   contactFormEveryAllowed: "PartnerGuard.ContactForm.isEveryAllowed",
+  /** Contact grids: Start outreach's rule, on when at least one selected contact's account is allowed (or it has none). */
+  contactGridEnableRule: "PartnerGuard.ContactGrid.isOutreachEnabled",
+  /** Contact grids: Start outreach for the selected contacts (SelectedControlSelectedItemIds, SelectedControl). */
+  contactGridCommand: "PartnerGuard.ContactGrid.startOutreach",
+  /** The contact form (PrimaryControl): Start outreach's rule; shows a form notification saying why when off. */
+  contactFormEnableRule: "PartnerGuard.ContactForm.isOutreachEnabled",
+  /** The contact form: Start outreach for this contact. */
+  contactFormCommand: "PartnerGuard.ContactForm.startOutreach",
 } as const;
 
 /**

@@ -19,23 +19,21 @@
  *   gets nothing, and the seller is told.
  */
 import { Verdict } from "../src/core/types";
-import { Account, Contact, OUTREACH_ACTIVITY, OUTREACH_ACTIVITY_REGARDING_ACCOUNT } from "../src/schema";
+import { Account, OUTREACH_ACTIVITY, OUTREACH_ACTIVITY_REGARDING_ACCOUNT } from "../src/schema";
 import { AuditDecision, writeAudit } from "../src/sources/audit";
 import { engagePartner } from "../src/sources/partnerActions";
 import { messageOf, withTimeout } from "../src/sources/failures";
 import { MAX_SELECTION, SelectionVerdicts, resolveSelection, selectionKey } from "../src/sources/selectionResolution";
-import { everyContactAllowed, resolveContactSelection } from "../src/sources/contactSelection";
-import { normalizeGuid } from "../src/sources/webApi";
 import { Translate } from "../src/text/translate";
 import { actionWording } from "../src/text/auditText";
 import { LOCALES, makeTranslate, reasonText, verdictLine } from "../src/text/verdictText";
 import { CommandHost } from "./host";
 
 /** The form's budget (webresource/ribbon.ts): the platform counts a Promise rule as false after 10 s. */
-const ENABLE_RULE_BUDGET_MS = 8000;
+export const ENABLE_RULE_BUDGET_MS = 8000;
 /** Writes in flight at once while the action works through a selection (the service allows 52 per user). */
 const WRITES_IN_FLIGHT = 6;
-const WRITE_TIMEOUT_MS = 15_000;
+export const WRITE_TIMEOUT_MS = 15_000;
 
 /** What the grid passes as `SelectedControl`: only what the action uses. */
 export interface SelectedControlLike {
@@ -50,7 +48,7 @@ function selectionOf(host: CommandHost, ids: readonly unknown[], fresh: boolean)
   );
 }
 
-const allowed = (v: Verdict | undefined) => v?.outreach === "allowed";
+export const allowed = (v: Verdict | undefined) => v?.outreach === "allowed";
 
 /** Runs a rule within the budget: false when late, on an error, or for a selection that cannot be checked. */
 async function rule(
@@ -109,80 +107,6 @@ export function isEveryOnPageAllowed(
   return rule(host, ids, (s) => s.ids.length > 0 && s.ids.every((id) => allowed(s.verdicts.get(id))), budgetMs, false);
 }
 
-// ---- Contact grids (issue 25): each contact judged through its account ----------------------------
-
-/**
- * A contact rule within the budget: false when late, on an error, or for a selection that cannot
- * be checked. A contact without an account blocks nothing; an unreadable one is not verified.
- * (The "why commands are off" notification is the account grids'; contact grids do not show it yet.)
- */
-async function contactRule(host: CommandHost, ids: readonly unknown[], budgetMs: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    const late = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), budgetMs);
-    });
-    const decided = resolveContactSelection(
-      { webApi: host.webApi, userId: host.userId, configCache: host.configCache, scope: host.scope },
-      Array.isArray(ids) ? ids : [],
-    ).then(everyContactAllowed);
-    return await Promise.race([decided, late]);
-  } catch {
-    return false; // fail closed
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Enable rule of the gated out-of-box commands on contact grids: every selected contact's account allowed (or none). */
-export function isEveryContactSelectedAllowed(
-  host: CommandHost,
-  ids: readonly unknown[],
-  budgetMs = ENABLE_RULE_BUDGET_MS,
-): Promise<boolean> {
-  return contactRule(host, ids, budgetMs);
-}
-
-/** "Quick campaign: all records on current page" on contact grids (SelectedControlAllItemIds). */
-export function isEveryContactOnPageAllowed(
-  host: CommandHost,
-  ids: readonly unknown[],
-  budgetMs = ENABLE_RULE_BUDGET_MS,
-): Promise<boolean> {
-  return contactRule(host, ids, budgetMs);
-}
-
-/** What the contact form passes as PrimaryControl: only what the rule uses. */
-export interface ContactFormLike {
-  data: { entity: { getId(): string } };
-  getAttribute(name: string): { getValue(): unknown } | null;
-}
-
-/**
- * Enable rule of the gated out-of-box commands on the contact form (Add to marketing list): the
- * company as the form holds it now (a changed company is a new question); without an account,
- * nothing to block. When the form does not carry the company column, the saved one is read.
- */
-export function isContactFormAllowed(
-  host: CommandHost,
-  form: ContactFormLike,
-  budgetMs = ENABLE_RULE_BUDGET_MS,
-): Promise<boolean> {
-  try {
-    const company = form.getAttribute(Contact.company);
-    if (!company) return contactRule(host, [form.data.entity.getId()], budgetMs);
-    const value = company.getValue();
-    const first = (Array.isArray(value) ? value[0] : undefined) as { id?: unknown; entityType?: unknown } | undefined;
-    if (!first) return Promise.resolve(true); // no company: nothing to check
-    if (first.entityType !== Account.logicalName) return Promise.resolve(true); // a contact: no account
-    const account = normalizeGuid(first.id);
-    if (!account) return Promise.resolve(false);
-    return rule(host, [account], (s) => allowed(s.verdicts.get(account)), budgetMs, false);
-  } catch {
-    return Promise.resolve(false);
-  }
-}
-
 // ---- The notification: why commands are off for this selection ---------------------------------
 
 interface NoticeState {
@@ -212,12 +136,33 @@ const notCleared = (s: SelectionVerdicts) => s.ids.filter((id) => !allowed(s.ver
  * same selection: the second finds the notice already about it.
  */
 export async function explainWhyOff(host: CommandHost, selection: SelectionVerdicts): Promise<void> {
+  const blocked = selection.status === "ok" ? notCleared(selection) : [];
+  const problem = selection.status === "over-limit" || blocked.length > 0;
+  await replaceNotice(
+    host,
+    problem ? `${selection.status}:${selectionKey(selection.ids)}` : "",
+    (t) =>
+      selection.status === "over-limit"
+        ? t("Grid_NoticeOverLimit", { count: selection.ids.length, max: MAX_SELECTION })
+        : t("Grid_Notice", { count: blocked.length, total: selection.ids.length }),
+    () => showWhy(host, selection),
+  );
+}
+
+/**
+ * Show the notification about the selection `key` ("" for none), replacing the one shown; nothing
+ * when it is already about that selection. One bar per window, shared by account and contact grids
+ * (a seller selects in one grid at a time; their keys differ).
+ */
+export async function replaceNotice(
+  host: CommandHost,
+  key: string,
+  message: (t: Translate) => string,
+  showDetails: () => Promise<void>,
+): Promise<void> {
   if (!host.notify || !host.clearNotification) return;
   const t = translator(host);
   const state = noticeOf(host);
-  const blocked = selection.status === "ok" ? notCleared(selection) : [];
-  const problem = selection.status === "over-limit" || blocked.length > 0;
-  const key = problem ? `${selection.status}:${selectionKey(selection.ids)}` : "";
   if (key === state.key) return;
   const previous = state.id;
   state.key = key; // synchronously: the other rule, running beside this one, sees it
@@ -227,13 +172,9 @@ export async function explainWhyOff(host: CommandHost, selection: SelectionVerdi
     // The seller may have closed it already (it has a close button): then there is nothing to clear.
     if (id) await host.clearNotification(id).catch(() => undefined);
   }
-  if (!problem) return;
-  const message =
-    selection.status === "over-limit"
-      ? t("Grid_NoticeOverLimit", { count: selection.ids.length, max: MAX_SELECTION })
-      : t("Grid_Notice", { count: blocked.length, total: selection.ids.length });
-  const shown = host.notify(message, t("Grid_NoticeAction"), () => {
-    showWhy(host, selection).catch(() => undefined);
+  if (!key) return;
+  const shown = host.notify(message(t), t("Grid_NoticeAction"), () => {
+    showDetails().catch(() => undefined);
   });
   state.id = shown.catch(() => undefined);
   await state.id;
@@ -251,7 +192,7 @@ async function showWhy(host: CommandHost, selection: SelectionVerdicts): Promise
 
 // ---- The action ---------------------------------------------------------------------------------
 
-function translator(host: CommandHost): Translate {
+export function translator(host: CommandHost): Translate {
   return makeTranslate((key) => host.getString(key));
 }
 
@@ -259,14 +200,19 @@ const nameOf = (selection: SelectionVerdicts, id: string) => selection.names.get
 
 /** "Contoso: Partner of record: Harbor … since …" — the card's line, and for an unverified account its first reason. */
 function accountLine(host: CommandHost, t: Translate, selection: SelectionVerdicts, id: string): string {
-  const verdict = selection.verdicts.get(id) as Verdict;
+  return t("Grid_AccountLine", {
+    account: nameOf(selection, id),
+    reason: whyLine(host, t, selection.verdicts.get(id) as Verdict),
+  });
+}
+
+/** The card's line for a verdict, and for an unverified one its first reason. */
+export function whyLine(host: CommandHost, t: Translate, verdict: Verdict): string {
   const locale = LOCALES[host.languageId] ?? "en-GB";
-  let reason = verdictLine(t, verdict, locale);
-  if (verdict.outreach === "unverified") {
-    const why = verdict.reasons.map((r) => reasonText(t, verdict, r, Date.now())).find((r) => !!r);
-    if (why) reason = `${reason} ${why}`;
-  }
-  return t("Grid_AccountLine", { account: nameOf(selection, id), reason });
+  const line = verdictLine(t, verdict, locale);
+  if (verdict.outreach !== "unverified") return line;
+  const why = verdict.reasons.map((r) => reasonText(t, verdict, r, Date.now())).find((r) => !!r);
+  return why ? `${line} ${why}` : line;
 }
 
 function notClearedText(host: CommandHost, t: Translate, selection: SelectionVerdicts, ids: string[]): string {
@@ -277,7 +223,7 @@ function notClearedText(host: CommandHost, t: Translate, selection: SelectionVer
 }
 
 /** Run `work` over items, a few at a time; results in input order. */
-async function inTurns<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
+export async function inTurns<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
@@ -291,7 +237,7 @@ async function inTurns<T, R>(items: T[], work: (item: T) => Promise<R>): Promise
   return results;
 }
 
-function decisionOf(verdict: Verdict): AuditDecision {
+export function decisionOf(verdict: Verdict): AuditDecision {
   if (verdict.outreach !== "allowed") return "blocked";
   return verdict.exception ? "allowed-by-exception" : "allowed";
 }

@@ -10,6 +10,7 @@ import * as form from "./form";
 import * as grid from "./grid";
 import * as approvals from "./approvals";
 import * as email from "./email";
+import * as contact from "./contact";
 
 export const Ribbon = {
   isOutreachEnabled: (primaryControl: ribbon.FormLike): Promise<boolean> => {
@@ -78,29 +79,49 @@ export const Email = {
 
 /** Contact homepage grids and subgrids (issue 25; names in src/schema.ts ScriptFunctions.contactGrid*). */
 export const ContactGrid = {
+  isOutreachEnabled: (selectedIds: string[]): Promise<boolean> => {
+    try {
+      return contact.isContactOutreachEnabled(xrmHost(), selectedIds);
+    } catch {
+      return Promise.resolve(false);
+    }
+  },
   isEverySelectedAllowed: (selectedIds: string[]): Promise<boolean> => {
     try {
-      return grid.isEveryContactSelectedAllowed(xrmHost(), selectedIds);
+      return contact.isEveryContactSelectedAllowed(xrmHost(), selectedIds);
     } catch {
       return Promise.resolve(false);
     }
   },
   isEveryOnPageAllowed: (pageIds: string[]): Promise<boolean> => {
     try {
-      return grid.isEveryContactOnPageAllowed(xrmHost(), pageIds);
+      return contact.isEveryContactOnPageAllowed(xrmHost(), pageIds);
     } catch {
       return Promise.resolve(false);
     }
   },
+  startOutreach: (selectedIds: string[], selectedControl?: grid.SelectedControlLike): Promise<void> =>
+    contact.startContactOutreach(xrmHost(), selectedIds, selectedControl).then(() => undefined),
 };
 
-/** The contact form (issue 25): the gated out-of-box commands, judged through the contact's account. */
+/** The contact form (issue 25; ScriptFunctions.contactForm*): judged through the contact's account. */
 export const ContactForm = {
-  isEveryAllowed: (primaryControl: grid.ContactFormLike): Promise<boolean> => {
+  /** The gated out-of-box commands (Add to marketing list). */
+  isEveryAllowed: (primaryControl: contact.ContactFormLike): Promise<boolean> => {
     try {
-      return grid.isContactFormAllowed(xrmHost(), primaryControl);
+      return contact.isContactFormAllowed(xrmHost(), primaryControl);
     } catch {
       return Promise.resolve(false);
     }
   },
+  /** Start outreach: the same question for one contact (and the same form notification). */
+  isOutreachEnabled: (primaryControl: contact.ContactFormLike): Promise<boolean> => {
+    try {
+      return contact.isContactFormAllowed(xrmHost(), primaryControl);
+    } catch {
+      return Promise.resolve(false);
+    }
+  },
+  startOutreach: (primaryControl: contact.ContactFormLike): Promise<void> =>
+    contact.startContactFormOutreach(xrmHost(), primaryControl).then(() => undefined),
 };

@@ -29,6 +29,7 @@ import {
   SystemUserRoles,
   ENGAGEMENT_ACTIVITY,
   OUTREACH_ACTIVITY_REGARDING_ACCOUNT,
+  OUTREACH_ACTIVITY_REGARDING_CONTACT,
   StoredOutreachCodes,
   StoredOutreachLabels,
   StoredVerdict,
@@ -65,7 +66,11 @@ const DEFINITIONS: Record<string, TableDefinition> = {
   phonecall: {
     primaryId: "activityid",
     primaryName: "subject",
-    navigation: { [OUTREACH_ACTIVITY_REGARDING_ACCOUNT]: "regardingobjectid" },
+    // One navigation property per table a phone call may be regarding (Web API phonecall EntityType).
+    navigation: {
+      [OUTREACH_ACTIVITY_REGARDING_ACCOUNT]: "regardingobjectid",
+      [OUTREACH_ACTIVITY_REGARDING_CONTACT]: "regardingobjectid",
+    },
   },
   [Association.logicalName]: {
     primaryId: Association.id,

@@ -64,6 +64,8 @@ export const SALES_BASE_PRIVILEGES: Privilege[] = [
   { name: "prvReadLead", depth: "Global" },
   { name: "prvReadUser", depth: "Global" },
   { name: "prvAppendToAccount", depth: "Global" },
+  // A seller logs calls to contacts: an activity regarding a contact takes Append To on Contact.
+  { name: "prvAppendToContact", depth: "Global" },
   ...basic(["Create", "Read", "Write", "Append"], "Task", "PhoneCall"),
 ];
 

@@ -23,6 +23,11 @@ export type AuditDecision = keyof typeof AuditDecisionCodes;
 export interface AuditInput {
   verdict: Verdict;
   decision: AuditDecision;
+  /**
+   * The account checked. Empty for a contact without an account (Start outreach from contacts):
+   * the row then names no account; pg_accountid is required on the table's forms only, and
+   * Dataverse does not enforce that level on Web API writes (ApplicationRequired).
+   */
   accountId: string;
   accountName: string;
   /** The moment the reasons are worded for ("ends in 3 days"); the row's time is the server's. */
@@ -49,7 +54,9 @@ function auditRecord(words: AuditWording, input: AuditInput): Row {
   const text = words(input);
   return {
     [OutreachAudit.name]: text.name.slice(0, 200),
-    [`${OutreachAudit.accountNav}@odata.bind`]: `/${Account.entitySet}(${input.accountId})`,
+    ...(input.accountId
+      ? { [`${OutreachAudit.accountNav}@odata.bind`]: `/${Account.entitySet}(${input.accountId})` }
+      : {}),
     [OutreachAudit.verdict]: AuditVerdictCodes[verdict.outreach],
     [OutreachAudit.decision]: AuditDecisionCodes[decision],
     [OutreachAudit.reasons]: [...text.reasons, ...(input.details ?? [])].join("\n"),

@@ -3,8 +3,8 @@
  * (`parentcustomerid`) when that is an account.
  *
  * - Two round trips, the fewest the platform allows without a second copy of the account
- *   resolution: one FetchXML read of the contacts' company (all selected contacts in one `in`
- *   condition), then the existing selection resolution (`resolveSelection`: one request per table,
+ *   resolution: one FetchXML read of the contacts' name and company (all selected contacts in one
+ *   `in` condition; the name is for the faces' lists and the phone calls' subjects), then the existing selection resolution (`resolveSelection`: one request per table,
  *   cached by the set of account ids) over the distinct accounts.
  * - A contact whose company is empty or is another contact has no account: it blocks nothing.
  * - A contact the read does not return (deleted, or not readable by the user) is "unreadable": the
@@ -27,6 +27,8 @@ export interface ContactSelection {
   ids: string[];
   /** Each contact read: its account's id, or undefined when it has none (no company, or a contact). */
   accountOf: Map<string, string | undefined>;
+  /** Each contact read: its name as read (absent when empty). */
+  names: Map<string, string | undefined>;
   /** The accounts' verdicts (status `ok` with at least one account). */
   accounts?: SelectionVerdicts;
   at: number;
@@ -39,7 +41,7 @@ const COMPANY = `_${Contact.company}_value`;
 export function contactCompanyFetchXml(ids: readonly string[]): string {
   return fetchXml(
     Contact.logicalName,
-    attributes([Contact.id, Contact.company]) +
+    attributes([Contact.id, Contact.name, Contact.company]) +
       `<filter>${inCondition(Contact.id, ids.map(inValue).join(""))}</filter>`,
     MAX_SELECTION,
     1,
@@ -66,6 +68,7 @@ export function forgetContactSelections(scope: object = globalThis): void {
 
 async function resolve(deps: SelectionDeps, ids: string[], fresh: boolean, at: number): Promise<ContactSelection> {
   const accountOf = new Map<string, string | undefined>();
+  const names = new Map<string, string | undefined>();
   const guids = ids.filter((id) => normalizeGuid(id) === id);
   let rows: Record<string, unknown>[] = [];
   if (guids.length) {
@@ -79,7 +82,7 @@ async function resolve(deps: SelectionDeps, ids: string[], fresh: boolean, at: n
         1,
       );
     } catch {
-      return { status: "failed", ids, accountOf, at };
+      return { status: "failed", ids, accountOf, names, at };
     }
   }
   for (const row of rows) {
@@ -87,10 +90,12 @@ async function resolve(deps: SelectionDeps, ids: string[], fresh: boolean, at: n
     if (!id || !ids.includes(id)) continue;
     const company = normalizeGuid(row[COMPANY]);
     accountOf.set(id, company && row[COMPANY + LOOKUP_TYPE] === Account.logicalName ? company : undefined);
+    const name = row[Contact.name];
+    names.set(id, typeof name === "string" && name.trim() ? name.trim() : undefined);
   }
   const accountIds = [...new Set([...accountOf.values()].filter((a): a is string => a !== undefined))];
   const accounts = accountIds.length ? await resolveSelection(deps, accountIds, fresh) : undefined;
-  return { status: "ok", ids, accountOf, accounts, at };
+  return { status: "ok", ids, accountOf, names, accounts, at };
 }
 
 /** The verdicts of a selection of contacts. Never rejects. */
@@ -101,7 +106,12 @@ export function resolveContactSelection(
 ): Promise<ContactSelection> {
   const clock = deps.clock ?? Date.now;
   const ids = selectionIds(raw);
-  const base = { ids, accountOf: new Map<string, string | undefined>(), at: clock() };
+  const base = {
+    ids,
+    accountOf: new Map<string, string | undefined>(),
+    names: new Map<string, string | undefined>(),
+    at: clock(),
+  };
   if (!ids.length) return Promise.resolve({ status: "empty", ...base });
   if (ids.length > MAX_SELECTION) return Promise.resolve({ status: "over-limit", ...base });
   const registry = registryOf(deps.scope ?? globalThis);

@@ -7,6 +7,7 @@ import { installXrm } from "../helpers/xrm";
 import { DEMO, demoEmulator } from "../helpers/demo";
 import { ContactForm, ContactGrid } from "../../webresource/index";
 import * as grid from "../../webresource/grid";
+import * as contact from "../../webresource/contact";
 import { forgetSelections } from "../../src/sources/selectionResolution";
 import { forgetContactSelections } from "../../src/sources/contactSelection";
 import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
@@ -119,7 +120,7 @@ describe("the gated commands on a seller's selection of contacts", () => {
     };
     forgetContactSelections();
     const host = { ...(await import("../../webresource/host")).xrmHost(), webApi: failing };
-    await expect(grid.isEveryContactSelectedAllowed(host, [C.ofAllowed])).resolves.toBe(false);
+    await expect(contact.isEveryContactSelectedAllowed(host, [C.ofAllowed])).resolves.toBe(false);
   });
 });
 

@@ -62,8 +62,13 @@ describe("the gated out-of-box commands on contact", () => {
   const quoted = researchCommands(research);
   const commands = commandsOf(ribbon);
 
-  test("the contact file redefines exactly the gated commands of the main account file", () => {
-    expect([...commands.keys()].sort()).toEqual(GATED.map((g) => g.id).sort());
+  test("the contact file redefines exactly the gated commands of the main account file (besides PartnerGuard's own)", () => {
+    const microsofts = [...commands.keys()].filter((id) => !id.startsWith("pg."));
+    expect(microsofts.sort()).toEqual(GATED.map((g) => g.id).sort());
+    expect([...commands.keys()].filter((id) => id.startsWith("pg.")).sort()).toEqual([
+      "pg.contact.Grid.StartOutreach.Command",
+      "pg.contact.StartOutreach.Command",
+    ]);
   });
 
   test.each(GATED)("$id keeps Microsoft's actions and rules and adds PartnerGuard's contact rule", (g) => {
@@ -85,6 +90,12 @@ describe("the gated out-of-box commands on contact", () => {
       [GRID_RULE, ScriptFunctions.contactGridEveryAllowed, "SelectedControlSelectedItemIds"],
       [PAGE_RULE, ScriptFunctions.contactGridEveryOnPageAllowed, "SelectedControlAllItemIds"],
       [FORM_RULE, ScriptFunctions.contactFormEveryAllowed, "PrimaryControl"],
+      [
+        "pg.contact.Grid.StartOutreach.EnableRule",
+        ScriptFunctions.contactGridEnableRule,
+        "SelectedControlSelectedItemIds",
+      ],
+      ["pg.contact.Form.StartOutreach.EnableRule", ScriptFunctions.contactFormEnableRule, "PrimaryControl"],
     ]) {
       const rule = rules.find((r) => r.attrs.Id === id);
       expect(rule).toBeDefined();
@@ -113,14 +124,24 @@ describe("the gated out-of-box commands on contact", () => {
     for (const l of libraries) expect(l === ourLibrary || PLATFORM_RIBBON_LIBRARIES.has(l)).toBe(true);
   });
 
-  test("every function PartnerGuard's contact rules name exists in the built web resource", () => {
+  test("every function PartnerGuard's contact rules and commands name exists in the built web resource", () => {
     execFileSync(process.execPath, [join(root, "scripts/build-webresource.mjs")], { cwd: root });
     const globals: Record<string, unknown> = {};
     runInNewContext(read(`out/webresources/${WebResources.commandScript}`), globals);
-    const ours = elements(ribbon, "CustomRule")
+    const ours = [...elements(ribbon, "CustomRule"), ...elements(ribbon, "JavaScriptFunction")]
       .filter((f) => f.attrs.Library === ourLibrary)
       .map((f) => f.attrs.FunctionName);
-    expect(ours).toHaveLength(3);
+    expect(ours.sort()).toEqual(
+      [
+        ScriptFunctions.contactGridEveryAllowed,
+        ScriptFunctions.contactGridEveryOnPageAllowed,
+        ScriptFunctions.contactFormEveryAllowed,
+        ScriptFunctions.contactGridEnableRule,
+        ScriptFunctions.contactFormEnableRule,
+        ScriptFunctions.contactGridCommand,
+        ScriptFunctions.contactFormCommand,
+      ].sort(),
+    );
     for (const name of ours) {
       const value = name.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], globals);
       expect(typeof value).toBe("function");

@@ -15,7 +15,7 @@ export const SCHEMAS = path.resolve(REPO, "..", "shared", "schemas");
 
 /** A bundle shaped like esbuild's iife output with globalName PartnerGuard. */
 export const FIXTURE_SCRIPT =
-  "var PartnerGuard=(()=>{var n={Ribbon:{isOutreachEnabled:function(){return Promise.resolve(false)},startOutreach:function(){}},Form:{onLoad:function(){}},Approvals:{onLoad:function(){}},Email:{isSendAllowed:function(){return Promise.resolve(false)},checkRecipients:function(){}},ContactGrid:{isEverySelectedAllowed:function(){return Promise.resolve(false)},isEveryOnPageAllowed:function(){return Promise.resolve(false)}},ContactForm:{isEveryAllowed:function(){return Promise.resolve(false)}}};return n})();\n";
+  "var PartnerGuard=(()=>{var n={Ribbon:{isOutreachEnabled:function(){return Promise.resolve(false)},startOutreach:function(){}},Form:{onLoad:function(){}},Approvals:{onLoad:function(){}},Email:{isSendAllowed:function(){return Promise.resolve(false)},checkRecipients:function(){}},ContactGrid:{isOutreachEnabled:function(){return Promise.resolve(false)},isEverySelectedAllowed:function(){return Promise.resolve(false)},isEveryOnPageAllowed:function(){return Promise.resolve(false)},startOutreach:function(){}},ContactForm:{isEveryAllowed:function(){return Promise.resolve(false)},isOutreachEnabled:function(){return Promise.resolve(false)},startOutreach:function(){}}};return n})();\n";
 
 export const FIXTURE_RIBBON = `<RibbonDiffXml>
   <CustomActions>

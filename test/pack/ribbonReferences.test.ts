@@ -103,7 +103,11 @@ describe("ribbon and form references", () => {
   it("falls back to the script's text when it needs the browser to load", async () => {
     const needsBrowser = "document.title; " + FIXTURE_SCRIPT;
     expect(await problemsWith(fx, FIXTURE_RIBBON, needsBrowser)).toEqual([]);
-    const problems = await problemsWith(fx, FIXTURE_RIBBON, needsBrowser.replace("startOutreach:", "beginOutreach:"));
+    const problems = await problemsWith(
+      fx,
+      FIXTURE_RIBBON,
+      needsBrowser.replaceAll("startOutreach:", "beginOutreach:"),
+    );
     expect(problems.join("\n")).toContain(
       `JavaScriptFunction ${ScriptFunctions.command} is not a function defined by ${WebResources.commandScript}`,
     );

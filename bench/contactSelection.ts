@@ -1,0 +1,148 @@
+/**
+ * Contact selection budget (issue 25, item 2): Start outreach's rule for 250 contacts of 100
+ * accounts (some with a parent, a third with partner associations, 10 contacts without an
+ * account) against the emulator with 50 ms latency per request, as the shipped seller; then the
+ * action, confirmed. Prints requests per source, round trips, what re-selecting costs, and the
+ * writes of the action (one audit per account, one phone call per contact). Prints numbers;
+ * asserts nothing. `npm run bench:contacts`.
+ */
+import { performance } from "perf_hooks";
+import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
+import { TABLES } from "../src/emulator/fromFeed";
+import { PERSONAS } from "../src/emulator/personas";
+import { Account, Association, Contact, OutreachAudit } from "../src/schema";
+import { WebApiHost } from "../src/sources/webApi";
+import * as contact from "../webresource/contact";
+import { CommandHost } from "../webresource/host";
+
+const LATENCY_MS = 50;
+const CONTACTS = 250;
+const ACCOUNTS = 100;
+const guid = (prefix: string, i: number) => `${prefix}-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
+const lookup = (table: string, id: string) => ({ $lookup: table, id });
+
+function org(): { emulator: DataverseEmulator; selection: string[] } {
+  const emulator = new DataverseEmulator(TABLES, { latencyMs: LATENCY_MS });
+  emulator.insert("systemuser", { systemuserid: PERSONAS.seller.id, fullname: PERSONAS.seller.name });
+  for (let i = 0; i < ACCOUNTS; i++) {
+    const id = guid("c0000000", i);
+    const parent = i % 4 === 0 ? undefined : guid("c0000000", i - 1);
+    emulator.insert(Account.logicalName, {
+      [Account.id]: id,
+      [Account.name]: `Account ${i}`,
+      ...(parent ? { [Account.parent]: lookup("account", parent) } : {}),
+    });
+    if (i % 3 === 0)
+      emulator.insert(Association.logicalName, {
+        [Association.id]: guid("d0000000", i),
+        [Association.customer]: lookup("account", id),
+        [Association.relationshipType]: 100000000 + (i % 8),
+        [Association.status]: 100000000,
+        [Association.start]: "2024-01-01",
+        [Association.end]: i % 2 ? "2027-12-31" : "2025-12-31",
+      });
+  }
+  const selection: string[] = [];
+  for (let i = 0; i < CONTACTS; i++) {
+    const id = guid("f0000000", i);
+    emulator.insert(Contact.logicalName, {
+      [Contact.id]: id,
+      [Contact.name]: `Contact ${i}`,
+      ...(i % 25 === 0 ? {} : { [Contact.company]: lookup("account", guid("c0000000", i % ACCOUNTS)) }),
+    });
+    selection.push(id);
+  }
+  return { emulator, selection };
+}
+
+interface Timed {
+  entity: string;
+  start: number;
+  end: number;
+}
+
+function recording(host: WebApiHost, log: Timed[]): WebApiHost {
+  return {
+    ...host,
+    retrieveMultipleRecords: async (entity, options, maxPageSize) => {
+      const start = performance.now();
+      const answer = await host.retrieveMultipleRecords(entity, options, maxPageSize);
+      log.push({ entity, start, end: performance.now() });
+      return answer;
+    },
+  };
+}
+
+/** Sequential waves: a request that starts after an earlier one answered begins a new round trip. */
+function roundTrips(log: Timed[]): number {
+  let trips = 0;
+  let waveEnd = -Infinity;
+  for (const r of [...log].sort((a, b) => a.start - b.start)) {
+    if (r.start >= waveEnd) {
+      trips++;
+      waveEnd = r.end;
+    } else waveEnd = Math.min(waveEnd, r.end);
+  }
+  return trips;
+}
+
+function hostOf(webApi: WebApiHost, confirm: boolean): CommandHost {
+  return {
+    webApi,
+    getString: (key) => key,
+    languageId: 1033,
+    userId: PERSONAS.seller.id,
+    openForm: () => Promise.resolve(undefined),
+    alert: () => Promise.resolve(),
+    confirm: () => Promise.resolve(confirm),
+  };
+}
+
+const perSource = (log: Timed[]) => {
+  const counts = new Map<string, number>();
+  for (const r of log) counts.set(r.entity, (counts.get(r.entity) ?? 0) + 1);
+  return [...counts].map(([entity, n]) => `${entity}: ${n}`).join(", ");
+};
+
+async function main(): Promise<void> {
+  const { emulator, selection } = org();
+  const log: Timed[] = [];
+  const host = hostOf(recording(emulator.as(PERSONAS.seller), log), true);
+  const t0 = performance.now();
+  const enabled = await contact.isContactOutreachEnabled(host, selection);
+  const wall = performance.now() - t0;
+  const ruleLog = log.slice();
+  const before = log.length;
+  await contact.isEveryContactSelectedAllowed(host, [...selection].reverse());
+  const again = log.length - before;
+
+  const writesBefore = emulator.requests.filter((r) => r.operation === "createRecord").length;
+  const a0 = performance.now();
+  const outcome = await contact.startContactOutreach(host, selection);
+  const actionWall = performance.now() - a0;
+  const actionLog = log.slice(before);
+  const creates = emulator.requests.filter((r) => r.operation === "createRecord").slice(writesBefore);
+  const byTable = new Map<string, number>();
+  for (const c of creates) byTable.set(c.entity, (byTable.get(c.entity) ?? 0) + 1);
+
+  console.log(`Start outreach from ${selection.length} contacts of ${ACCOUNTS} accounts, seller persona`);
+  console.log(`  latency injected: ${LATENCY_MS} ms per request`);
+  console.log(`  rule answered: ${enabled} in ${wall.toFixed(0)} ms wall`);
+  console.log(`  requests per source: ${perSource(ruleLog)}`);
+  console.log(`  round trips: ${roundTrips(ruleLog)} (the contacts' companies, then the accounts)`);
+  console.log(`  re-selecting the same set: ${again} requests`);
+  console.log(
+    `  action (confirmed): ${outcome.cleared.length} contacts cleared (${outcome.noAccount.length} without an account), ` +
+      `${outcome.notCleared.length} not, ${outcome.started.length} started, ${outcome.failed.length} failed, ${actionWall.toFixed(0)} ms wall`,
+  );
+  console.log(`  action reads: ${perSource(actionLog)}; round trips ${roundTrips(actionLog)}`);
+  console.log(
+    `  action writes: ${[...byTable].map(([t, n]) => `${t}: ${n}`).join(", ")} ` +
+      `(${OutreachAudit.logicalName}: one per account checked and per contact without an account)`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
