@@ -8,6 +8,7 @@
  * tenant id on the account). With Graph off, nothing of them is loaded. Its URL carries the version
  * of the script built with this control (cache-busting; see graphScriptUrl).
  */
+import { WebApiGet } from "../src/sources/columnAccess";
 import { SourceFailure, SourceOutcome } from "../src/core/types";
 import { PartnerGuardConfig } from "../src/sources/configSource";
 import { ExtraSource } from "../src/sources/resolver";
@@ -116,6 +117,11 @@ export function loginHintOf(context: ComponentFramework.Context<unknown>): Promi
 export interface PartnerGuardOptions {
   /** Where Graph is and how tokens are had; by default graph.microsoft.com with MSAL from pg_/scripts/graph.js. */
   graph?: GraphOptions;
+  /**
+   * The Web API GETs PCF's `context.webAPI` cannot make (a function, metadata): by default the
+   * org's Web API on the page's own origin (src/sources/columnAccess.ts, `sameOriginWebApiGet`).
+   */
+  webApiGet?: WebApiGet;
 }
 
 export class GraphConnection {

@@ -20,7 +20,9 @@ import {
   sessionStorageOrUndefined,
 } from "../src/sources/formResolution";
 import { GraphConnection, PartnerGuardOptions, loginHintOf } from "./graphWiring";
-import { withheldTenantSource } from "../src/sources/graph/withheldTenant";
+import { withheldTenantSource, withheldUnlessReadableSource } from "../src/sources/graph/withheldTenant";
+import { columnReadable, sameOriginWebApiGet } from "../src/sources/columnAccess";
+import { Account } from "../src/schema";
 
 /**
  * Whether the form withholds the column's value from this user: column (field) security, and the
@@ -79,7 +81,10 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
         webApi: this.context.webAPI,
         userId: this.context.userSettings.userId,
         // A tenant id the user may not read is not an absent one: where Graph is on, it fails closed.
-        extraSources: [tenantWithheld ? withheldTenantSource : this.graph.source],
+        // On a contact, an absent one is asked about (once per session, only where Graph is on).
+        extraSources: [
+          !tenantWithheld ? this.graph.source : this.contact ? this.tenantUnlessReadable : withheldTenantSource,
+        ],
         storage: sessionStorageOrUndefined(),
         // Across sessions, so that Graph starts beside the configuration read on every load.
         configCache: localConfigCache(window.location.host, this.context.userSettings.userId),
@@ -92,11 +97,29 @@ export class PartnerGuard implements ComponentFramework.ReactControl<IInputs, IO
   }
 
   /**
+   * On a contact form, for an account whose tenant id the read did not return: with Graph on, whether
+   * the user may read the column decides (src/sources/columnAccess.ts, kept for the session): readable,
+   * the account has none and Graph does not apply, as on the account form; otherwise Graph's part
+   * fails closed. Asked beside the Dataverse queries, so it adds no round trip after the first.
+   */
+  private tenantUnlessReadable = withheldUnlessReadableSource(() =>
+    columnReadable(
+      {
+        api: this.options.webApiGet ?? sameOriginWebApiGet(),
+        userId: this.context.userSettings.userId,
+        storage: sessionStorageOrUndefined(),
+      },
+      Account.logicalName,
+      Account.tenantId,
+    ),
+  );
+
+  /**
    * The customer tenant id Graph is asked about, and whether the user may be denied it. On the
    * account form: the bound column, whose `security` says whether the form withholds it. On a
    * contact form: the account's column as the contact read returned it; an absent one may be none
-   * or withheld (a query leaves out both), so where Graph is on it fails closed, as on the grids
-   * (src/sources/selectionResolution.ts) and the contact form's gated commands.
+   * or withheld (a query leaves out both), so where Graph is on the column's read privilege decides
+   * (`tenantUnlessReadable`).
    */
   private tenant(context: ComponentFramework.Context<IInputs>): { tenantId?: string; tenantWithheld: boolean } {
     if (this.contact) {

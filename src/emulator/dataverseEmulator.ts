@@ -34,6 +34,7 @@ import type {
 } from "./emulatorTypes";
 import { mergeInto } from "./merge";
 import { EmulatorError } from "./emulatorError";
+import { attributeMetadataId } from "./fieldSecurity";
 import { checkODataOptions } from "./odataOptions";
 import { MAX_PAGE_SIZE, checkFetchXml } from "./queryCheck";
 import { OrgPrivileges, Persona, PersonaAccess } from "./security";
@@ -333,6 +334,10 @@ export class DataverseEmulator implements ImpersonatingHost {
     return this.mergeAs(SYSTEM, request);
   }
 
+  webApiGet(path: string): Promise<unknown> {
+    return this.get(SYSTEM, path);
+  }
+
   transaction(): { host: EmulatorHost; rollback(): void } {
     return this.transactionOf(SYSTEM);
   }
@@ -440,6 +445,7 @@ export class DataverseEmulator implements ImpersonatingHost {
       fetchXmlPage: (entity, fetchXml) => this.page(caller, entity, fetchXml),
       merge: (request) => this.mergeAs(caller, request),
       transaction: () => this.transactionOf(caller),
+      webApiGet: (path) => this.get(caller, path),
     };
   }
 
@@ -501,6 +507,63 @@ export class DataverseEmulator implements ImpersonatingHost {
       const fetchXml = options.slice("?fetchXml=".length);
       await this.options.checkQuery?.(fetchXml);
       return { entities: this.evaluate(caller, entity, fetchXml).entities };
+    });
+  }
+
+  /**
+   * The GETs besides queries (EmulatorHost.webApiGet), as column-level-security.md and the function
+   * reference describe them: metadata is readable by everyone; RetrievePrincipalAttributePrivileges
+   * needs read access on the user row it names and lists what that user's field security profiles
+   * grant (FieldSecurity.privileges), `CanRead`/`CanCreate`/`CanUpdate` as Int32 with the field
+   * permission values 4 (Allowed) and 0 (Not Allowed).
+   */
+  private get(caller: Caller, path: string): Promise<unknown> {
+    const metadata =
+      /^EntityDefinitions\(LogicalName='([a-z0-9_]+)'\)\/Attributes\(LogicalName='([a-z0-9_]+)'\)\/MetadataId$/.exec(
+        path,
+      );
+    const privileges =
+      /^systemusers\(([0-9a-fA-F-]{36})\)\/Microsoft\.Dynamics\.CRM\.RetrievePrincipalAttributePrivileges\(\)$/.exec(
+        path,
+      );
+    const entity = metadata ? "EntityDefinitions" : privileges ? SystemUser.logicalName : path.split(/[(/?]/)[0];
+    return this.answer(caller, { operation: "get", entity, options: path }, () => {
+      if (metadata) {
+        const [, table, column] = metadata;
+        const def = this.definitions[table];
+        const known =
+          def &&
+          (column === def.primaryId ||
+            column === def.primaryName ||
+            !!def.columns?.includes(column) ||
+            !!def.secured?.includes(column) ||
+            column in (def.lookups ?? {}));
+        if (!known)
+          throw new EmulatorError(
+            404,
+            `Could not find attribute '${column}' of entity '${table}' (emulator)`,
+            "0x80040217",
+          );
+        return { value: attributeMetadataId(table, column) };
+      }
+      if (privileges) {
+        const userId = privileges[1].toLowerCase();
+        const row = this.table(SystemUser.logicalName).find((u) => this.idOf(u[SystemUser.id]) === userId);
+        if (!row) throw new EmulatorError(404, `systemuser With Id = ${userId} Does Not Exist`, "0x80040217");
+        caller.access?.requireOn("Read", SystemUser.logicalName, row, userId);
+        const persona = this.personas.get(userId);
+        const granted = persona ? new PersonaAccess(persona, this.businessUnits).fields.privileges() : [];
+        const level = (yes: boolean) => (yes ? 4 : 0);
+        return {
+          AttributePrivileges: granted.map((p) => ({
+            AttributeId: attributeMetadataId(p.table, p.column),
+            CanRead: level(p.read),
+            CanCreate: level(p.create),
+            CanUpdate: level(p.update),
+          })),
+        };
+      }
+      throw new EmulatorError(501, `emulator: GET ${path} is not implemented`);
     });
   }
 

@@ -75,7 +75,15 @@ export interface MergeRequest {
 }
 
 export interface RequestRecord {
-  operation: "retrieveMultipleRecords" | "createRecord" | "updateRecord" | "upsert" | "deleteRecord" | "merge";
+  operation:
+    | "retrieveMultipleRecords"
+    | "createRecord"
+    | "updateRecord"
+    | "upsert"
+    | "deleteRecord"
+    | "merge"
+    /** A GET of a metadata path or a function (`webApiGet`): `options` holds the path. */
+    | "get";
   entity: string;
   options?: string;
   data?: Row;
@@ -98,6 +106,12 @@ export interface EmulatorHost extends WebApiHost {
     data: Row,
   ): Promise<{ id: string; created: boolean }>;
   fetchXmlPage(entity: string, fetchXml: string): Promise<{ entities: Row[]; moreRecords: boolean }>;
+  /**
+   * A GET the emulator answers besides queries (path after /api/data/v9.2/): a column's MetadataId
+   * (`EntityDefinitions(LogicalName='t')/Attributes(LogicalName='c')/MetadataId`) and
+   * `systemusers(<id>)/Microsoft.Dynamics.CRM.RetrievePrincipalAttributePrivileges()`. Anything else: 501.
+   */
+  webApiGet(path: string): Promise<unknown>;
   /** The Web API `Merge` action (merge.ts): runs in system context once the caller's privileges pass. */
   merge(request: MergeRequest): Promise<void>;
   /**

@@ -22,7 +22,7 @@ export class FieldSecurity {
   private readonly allowed = new Set<string>();
 
   constructor(
-    profiles: readonly FieldSecurityProfileKey[],
+    private readonly profiles: readonly FieldSecurityProfileKey[],
     /** System Administrators read and write every secured column. */
     private readonly unrestricted: boolean,
   ) {
@@ -33,6 +33,32 @@ export class FieldSecurity {
         if (p.update) this.allowed.add(key(p.table, p.column, "update"));
       }
     }
+  }
+
+  /**
+   * What RetrievePrincipalAttributePrivileges answers for the user: the secured-column privileges
+   * its profiles grant, "through direct or indirect (through team membership) associations with the
+   * FieldSecurityProfile entity" (learn.microsoft.com/previous-versions/dynamicscrm-2016/developers-guide/mt607755).
+   * Only profiles: a System Administrator's reach through the role is not listed (the documentation
+   * names profiles alone, so the emulator never answers more kindly than that).
+   */
+  privileges(): { table: string; column: string; read: boolean; create: boolean; update: boolean }[] {
+    const byColumn = new Map<
+      string,
+      { table: string; column: string; read: boolean; create: boolean; update: boolean }
+    >();
+    for (const profile of FIELD_SECURITY_PROFILES.filter((p) => this.profiles.includes(p.key)))
+      for (const p of profile.permissions) {
+        const k = `${p.table}.${p.column}`;
+        const seen = byColumn.get(k) ?? { table: p.table, column: p.column, read: false, create: false, update: false };
+        byColumn.set(k, {
+          ...seen,
+          read: seen.read || p.read,
+          create: seen.create || p.create,
+          update: seen.update || p.update,
+        });
+      }
+    return [...byColumn.values()];
   }
 
   /** Whether the user may use a secured column so; ask only for columns the table secures. */
@@ -52,3 +78,18 @@ export class FieldSecurity {
 }
 
 const key = (table: string, column: string, access: ColumnAccess) => `${table}.${column}:${access}`;
+
+/**
+ * A column's `MetadataId` in the emulator: a GUID fixed by table and column (an org gives each
+ * column its own at creation; any stable, distinct id does here). FNV-1a over the name, four times.
+ */
+export function attributeMetadataId(table: string, column: string): string {
+  const text = `${table}.${column}`;
+  let hex = "";
+  for (let round = 0; round < 4; round++) {
+    let h = 0x811c9dc5 ^ round;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    hex += (h >>> 0).toString(16).padStart(8, "0");
+  }
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

@@ -24,8 +24,21 @@ export interface ExtraSource {
   name: string;
   /** Whether the source applies to this account under this configuration. */
   appliesTo(config: PartnerGuardConfig, tenantId: string | undefined): boolean;
+  /** The source's outcome; `NOT_APPLICABLE` when, once asked, it finds it does not apply after all. */
   read(tenantId: string | undefined, signal: AbortSignal, context: ExtraSourceContext): Promise<SourceOutcome>;
 }
+
+/**
+ * What an extra source answers when, once asked, it finds it did not apply (the contact card's
+ * stand-in for Graph when the user may read the empty tenant id: graph/withheldTenant.ts). The
+ * resolver drops it: no outcome, as if the source had not applied. Compared by identity.
+ */
+export const NOT_APPLICABLE: SourceOutcome = Object.freeze({
+  source: "(not applicable)",
+  sourceKind: "graph",
+  ok: false,
+  failure: Object.freeze({ kind: "invalid-input", message: "the source does not apply" }),
+}) as SourceOutcome;
 
 interface ResolverDeps {
   webApi: WebApiHost;
@@ -200,7 +213,8 @@ export async function resolveVerdict(
     now,
     utcOffsetMinutes: (deps.utcOffsetMinutes ?? localUtcOffsetMinutes)(now),
   };
-  const outcomes = answered.map((o) => settlePartial(o, judged));
+  // A source that found it did not apply is no outcome, as if it had not been asked.
+  const outcomes = answered.filter((o) => o !== NOT_APPLICABLE).map((o) => settlePartial(o, judged));
   const verdict = evaluate({ ...judged, outcomes });
   return { verdict, config, tenantId, unaskedSources };
 }

@@ -36,7 +36,7 @@ import { CONFIGURATION_SOURCE, MAX_BUDGET_MS, localUtcOffsetMinutes, settleParti
 import { MAX_SELECTION, Reach, SelectionRead, readSelection } from "./selectionSource";
 import { DATAVERSE_SOURCE } from "./dataverseSource";
 import { GRAPH_SOURCE } from "./graph/graphApi";
-import { withheldTenantSource } from "./graph/withheldTenant";
+import { WITHHELD_TENANT_OUTCOME } from "./graph/withheldTenant";
 import { WebApiHost, normalizeGuid } from "./webApi";
 import { toFailure, withTimeout } from "./failures";
 
@@ -196,11 +196,7 @@ async function resolve(
         ok: false,
         failure: { kind: "invalid-input", message: `"${id}" is not an account id` },
       });
-  const withheld = await withheldTenantSource.read(undefined, controller.signal, {
-    accountId: "",
-    config,
-    remainingMs: 0,
-  });
+  const withheld = WITHHELD_TENANT_OUTCOME;
   const now = clock();
   const utcOffsetMinutes = (deps.utcOffsetMinutes ?? localUtcOffsetMinutes)(now);
   const verdicts = new Map<string, Verdict>();

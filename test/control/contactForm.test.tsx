@@ -22,11 +22,13 @@ import { GRAPH_SOURCE } from "../../src/sources/graph/graphApi";
 import { WebApiHost } from "../../src/sources/webApi";
 import { contactAccountFetchXml, readContactAccount } from "../../src/sources/contactAccount";
 import { validateFetchXml } from "../helpers/fetchSchema";
+import { attributePrivilegesPath, forgetColumnAccess, metadataIdPath } from "../../src/sources/columnAccess";
 
 jest.setTimeout(60_000);
 
 beforeEach(() => {
   forgetSharedResolutions();
+  forgetColumnAccess();
   sessionStorage.clear();
   localStorage.clear();
 });
@@ -59,7 +61,7 @@ function Host({ control, context }: { control: PartnerGuard; context: ComponentF
 }
 
 /** The seller's requests, counted (entity of each). */
-function counted(host: WebApiHost, calls: string[]): WebApiHost {
+function counted<T extends WebApiHost>(host: T, calls: string[]): T {
   return new Proxy(host, {
     get: (target, name: string) => {
       const method = (target as unknown as Record<string, unknown>)[name];
@@ -82,6 +84,7 @@ function mount(
   persona: Persona = PERSONAS.seller,
 ) {
   const calls: string[] = [];
+  const host = counted(emulator.as(persona), calls);
   const context = createContext({
     accountId: record.id,
     accountName: record.name,
@@ -89,10 +92,11 @@ function mount(
     languageId,
     strings: resxStrings(languageId),
     width: 500,
-    webApi: counted(emulator.as(persona), calls),
+    webApi: host,
     requestRender: () => undefined,
   });
-  const control = new PartnerGuard(options);
+  // The GETs PCF's webAPI cannot make go to the same emulator, as the same persona (and are counted).
+  const control = new PartnerGuard({ webApiGet: { get: (path) => host.webApiGet(path) }, ...options });
   control.init(context as never);
   const view = render(<Host control={control} context={context} />);
   return { calls, control, unmount: view.unmount };
@@ -250,15 +254,86 @@ describe("Microsoft Graph on the contact form: the account's customer tenant id"
     expect(card.calls.filter((c) => c.endsWith(` ${Contact.logicalName}`))).toHaveLength(1);
   });
 
-  test("an account without a tenant id as read (none, or withheld by column security): Graph's part fails closed", async () => {
+  const GRAPH_WITHHELD = "Microsoft Graph could not be read (access is not granted; ask your admin).";
+  const privilegeCalls = (calls: string[]) => calls.filter((c) => c.startsWith("webApiGet "));
+
+  test("a seller with the profile, an account without a tenant id: the account form's verdict (Dataverse), the column's privilege asked once per session", async () => {
     const emulator = graphOn(withContacts());
     const graph = recordingGraph();
-    mount(emulator, { table: "contact", id: C.ofWoodgrove, name: "Wes Porter" }, 1033, graph.options);
-    expect(
-      await screen.findByText("Microsoft Graph could not be read (access is not granted; ask your admin)."),
-    ).toBeTruthy();
-    expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("unverified");
+    const account = mount(
+      emulator,
+      { table: "account", id: DEMO.woodgrove, name: "Woodgrove Bank" },
+      1033,
+      graph.options,
+    );
+    expect(await screen.findByText("No partner of record. Outreach is allowed.")).toBeTruthy();
+    const onAccountForm = { banner: banner(), calls: account.calls.length };
+    account.unmount();
+    cleanup();
+    forgetSharedResolutions();
+
+    const first = mount(emulator, { table: "contact", id: C.ofWoodgrove, name: "Wes Porter" }, 1033, graph.options);
+    expect(await screen.findByText("No partner of record. Outreach is allowed.")).toBeTruthy();
+    expect(banner()).toBe(onAccountForm.banner);
+    expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("allowed");
+    expect(screen.queryByText(GRAPH_WITHHELD)).toBeNull();
     expect(graph.asked).toEqual([]);
+    // The contact read, the account form's requests, and the column's privilege: its MetadataId and the user's privileges.
+    expect(privilegeCalls(first.calls).sort()).toEqual(
+      [
+        `webApiGet ${metadataIdPath(Account.logicalName, Account.tenantId)}`,
+        `webApiGet ${attributePrivilegesPath(PERSONAS.seller.id)}`,
+      ].sort(),
+    );
+    expect(first.calls).toHaveLength(onAccountForm.calls + 1 + 2);
+    first.unmount();
+    cleanup();
+    forgetSharedResolutions();
+
+    // The same session, another contact form: the answer is kept, no privilege request.
+    const again = mount(emulator, { table: "contact", id: C.ofWoodgrove, name: "Wes Porter" }, 1033, graph.options);
+    expect(await screen.findByText("No partner of record. Outreach is allowed.")).toBeTruthy();
+    expect(privilegeCalls(again.calls)).toEqual([]);
+    expect(again.calls).toHaveLength(onAccountForm.calls + 1);
+  });
+
+  test("a seller with the profile, an account without a tenant id, Graph off: the privilege is not asked", async () => {
+    const emulator = withContacts();
+    const card = mount(emulator, { table: "contact", id: C.ofWoodgrove, name: "Wes Porter" });
+    expect(await screen.findByText("No partner of record. Outreach is allowed.")).toBeTruthy();
+    expect(privilegeCalls(card.calls)).toEqual([]);
+  });
+
+  test("a persona without read on the column (no profile), an account without a tenant id: still fails closed", async () => {
+    const emulator = graphOn(withContacts());
+    const graph = recordingGraph();
+    const noProfile: Persona = { ...PERSONAS.seller, fieldSecurityProfiles: [] };
+    const card = mount(
+      emulator,
+      { table: "contact", id: C.ofWoodgrove, name: "Wes Porter" },
+      1033,
+      graph.options,
+      noProfile,
+    );
+    expect(await screen.findByText(GRAPH_WITHHELD)).toBeTruthy();
+    expect(document.querySelector("[data-outreach]")?.getAttribute("data-outreach")).toBe("unverified");
+    expect(privilegeCalls(card.calls)).toHaveLength(2);
+    expect(graph.asked).toEqual([]);
+  });
+
+  test("the privilege cannot be asked (the request fails): fails closed, and is asked again next time", async () => {
+    const emulator = graphOn(withContacts());
+    const graph = recordingGraph();
+    const failing = { get: () => Promise.reject(new Error("503")) };
+    mount(emulator, { table: "contact", id: C.ofWoodgrove, name: "Wes Porter" }, 1033, {
+      ...graph.options,
+      webApiGet: failing,
+    });
+    expect(await screen.findByText(GRAPH_WITHHELD)).toBeTruthy();
+    cleanup();
+    forgetSharedResolutions();
+    mount(emulator, { table: "contact", id: C.ofWoodgrove, name: "Wes Porter" }, 1033, graph.options);
+    expect(await screen.findByText("No partner of record. Outreach is allowed.")).toBeTruthy();
   });
 
   test("a seller without the field security profile: the tenant id is withheld, Graph's part fails closed, Graph is not asked", async () => {
