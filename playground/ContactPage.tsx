@@ -14,7 +14,7 @@ import * as ReactDOM from "react-dom";
 import { CommandBar, Dropdown, ICommandBarItemProps, MessageBar, MessageBarType, Text } from "@fluentui/react";
 import type { PartnerGuard as PartnerGuardControl } from "../PartnerGuard/index";
 import { createContext } from "./fakeContext";
-import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
+import { DataverseEmulator, EmulatorHost } from "../src/emulator/dataverseEmulator";
 import { Account, Contact } from "../src/schema";
 import { WebApiHost } from "../src/sources/webApi";
 import {
@@ -140,7 +140,12 @@ function ContactControl(props: { contact: DemoContact; languageId: number; strin
   const { contact, languageId, strings, host, control: Control, controlOptions } = props;
   React.useEffect(() => {
     const container = ref.current as HTMLDivElement;
-    const control = new Control(controlOptions as never);
+    // The GETs PCF's webAPI cannot make (the column's read privilege) go to the same emulator, as the signed-in user.
+    const webApiGet = (host as Partial<Pick<EmulatorHost, "webApiGet">>).webApiGet;
+    const control = new Control({
+      ...(controlOptions as object),
+      ...(webApiGet ? { webApiGet: { get: (path: string) => webApiGet(path) } } : {}),
+    } as never);
     const render = () => ReactDOM.render(control.updateView(context as never), container);
     const context = createContext({
       accountId: undefined,
