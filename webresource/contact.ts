@@ -39,6 +39,9 @@ import {
   resolveContactSelection,
 } from "../src/sources/contactSelection";
 import { normalizeGuid } from "../src/sources/webApi";
+import { replaceFormListener, resolutionAskedWith } from "../src/sources/sharedResolution";
+import { DATAVERSE_SOURCE } from "../src/sources/dataverseSource";
+import { GRAPH_SOURCE } from "../src/sources/graph/graphApi";
 import { Translate } from "../src/text/translate";
 import { actionWording } from "../src/text/auditText";
 import { CommandHost } from "./host";
@@ -440,7 +443,9 @@ function summary(t: Translate, s: ContactSelection, outcome: ContactOutreachOutc
 /** What the contact form passes as PrimaryControl: only what the rules and the action use. */
 export interface ContactFormLike {
   data: { entity: { getId(): string } };
-  getAttribute(name: string): { getValue(): unknown } | null;
+  getAttribute(name: string): { getValue(): unknown; getIsDirty?(): boolean } | null;
+  /** Xrm: the form's control of that name, null when the form has none (PartnerGuard's card is bound to `Contact.status`). */
+  getControl?(name: string): unknown;
   ui?: {
     refreshRibbon?(refreshAll?: boolean): void;
     setFormNotification?(message: string, level: "ERROR" | "WARNING" | "INFO", uniqueId: string): boolean;
@@ -459,7 +464,7 @@ interface FormJudgement {
   verdict?: Verdict;
 }
 
-async function judgeForm(host: CommandHost, form: ContactFormLike): Promise<FormJudgement> {
+async function judgeForm(host: CommandHost, form: ContactFormLike, budgetMs: number): Promise<FormJudgement> {
   const company = form.getAttribute(Contact.company);
   if (!company) {
     // A form without the company column: the saved company is read.
@@ -474,18 +479,60 @@ async function judgeForm(host: CommandHost, form: ContactFormLike): Promise<Form
     };
   }
   const value = company.getValue();
-  const first = (Array.isArray(value) ? value[0] : undefined) as { id?: unknown; entityType?: unknown } | undefined;
+  const first = (Array.isArray(value) ? value[0] : undefined) as
+    { id?: unknown; entityType?: unknown; name?: unknown } | undefined;
   if (!first || first.entityType !== Account.logicalName) return { standing: "none" }; // no company, or a contact
   const account = normalizeGuid(first.id);
   if (!account) return { standing: "unverified" };
+  if (cardOnForm(form) && !company.getIsDirty?.()) {
+    // The card on this form judges the saved company: its resolution, adopted with no request.
+    followCard(host, form, account);
+    const resolution = await resolutionAskedWith(account, CARD_SOURCES, budgetMs, host.scope ?? globalThis);
+    const verdict = resolution?.verdict;
+    return {
+      standing: standingOf(verdict),
+      account,
+      accountName: typeof first.name === "string" && first.name.trim() ? first.name : account,
+      verdict,
+    };
+  }
   const s = await resolveSelection(depsOf(host), [account], false);
   const verdict = s.verdicts.get(account);
-  return {
-    standing: allowed(verdict) ? "allowed" : verdict?.outreach === "blocked" ? "blocked" : "unverified",
+  return { standing: standingOf(verdict), account, accountName: s.names.get(account) ?? account, verdict };
+}
+
+const standingOf = (verdict: Verdict | undefined): Standing =>
+  allowed(verdict) ? "allowed" : verdict?.outreach === "blocked" ? "blocked" : "unverified";
+
+/** The sources the card asks (Graph included, where it applies): a resolution asked so is the card's. */
+const CARD_SOURCES = [DATAVERSE_SOURCE, GRAPH_SOURCE];
+
+/**
+ * Whether PartnerGuard's card is on this form ("Contact (PartnerGuard)"): the control bound to the
+ * contact's status column. Microsoft's contact form does not hold that column, so `getControl`
+ * answers null there (formContext.ui.controls / getControl, client API reference).
+ */
+function cardOnForm(form: ContactFormLike): boolean {
+  try {
+    return !!form.getControl?.(Contact.status);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The command bar follows the card: when the card resolves the account anew (Retry, a write) and
+ * the verdict changes, this form's command bar is refreshed (its rules then adopt the new one).
+ * One listener per window: the Unified Interface never unloads a form script.
+ */
+function followCard(host: CommandHost, form: ContactFormLike, account: string): void {
+  replaceFormListener(
     account,
-    accountName: s.names.get(account) ?? account,
-    verdict,
-  };
+    (_resolution, changed, asked) => {
+      if (changed && CARD_SOURCES.every((s) => asked.sources.includes(s))) form.ui?.refreshRibbon?.(false);
+    },
+    host.scope ?? globalThis,
+  );
 }
 
 const shownOnForm = new WeakMap<object, string>();
@@ -517,7 +564,7 @@ export function isContactFormAllowed(
 ): Promise<boolean> {
   return withinBudget(
     () =>
-      judgeForm(host, form).then((judged) => {
+      judgeForm(host, form, budgetMs).then((judged) => {
         try {
           explainOnForm(host, form, judged);
         } catch {

@@ -348,3 +348,44 @@ export function simulateReload(): void {
   forgetSharedResolutions(globalThis);
   (globalThis as { [RELOADED]?: string })[RELOADED] = `-reload-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
+
+/**
+ * What a face that asks less may adopt from one that asks more on the same form, with no request:
+ * the newest resolution of the account asked by a face that asks every one of `sources` (the card
+ * asks Dataverse and Graph; a command bar never asks Graph), pending or settled; when there is none
+ * yet (the card is still reading), the next such one that settles, within `waitMs`. Undefined when
+ * none comes in time or the one waited for fails. Never rejects.
+ */
+export function resolutionAskedWith(
+  accountId: string,
+  sources: readonly string[],
+  waitMs: number,
+  scope: object = globalThis,
+): Promise<Resolution | undefined> {
+  const registry = registryOf(scope);
+  const asksAll = (asked: readonly string[]) => sources.every((s) => asked.includes(s));
+  const newest = registry.accounts
+    .get(norm(accountId))
+    ?.entries.filter((e) => asksAll(e.sources))
+    .sort((a, b) => b.seq - a.seq)[0];
+  if (newest) return newest.settled ? Promise.resolve(newest.settled) : newest.promise.catch(() => undefined);
+  return new Promise((resolve) => {
+    const unsubscribe = onSharedResolution(
+      accountId,
+      (resolution, _changed, asked) => {
+        if (!asksAll(asked.sources)) return;
+        done();
+        resolve(resolution);
+      },
+      scope,
+    );
+    const timer = setTimeout(() => {
+      done();
+      resolve(undefined);
+    }, waitMs);
+    function done() {
+      clearTimeout(timer);
+      unsubscribe();
+    }
+  });
+}

@@ -16,6 +16,9 @@ import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { PERSONAS } from "../../src/emulator/personas";
 import { Persona } from "../../src/emulator/security";
 import { Account, Contact, EnvironmentVariables, OutreachAudit, OutreachExceptionTable } from "../../src/schema";
+import { CONTACT_FORM_NOTIFICATION, ContactFormLike, isContactFormAllowed } from "../../webresource/contact";
+import { CommandHost } from "../../webresource/host";
+import { forgetSelections } from "../../src/sources/selectionResolution";
 import { PartnerGuardOptions } from "../../PartnerGuard/graphWiring";
 import { GraphModule } from "../../src/sources/graph/graphModule";
 import { GRAPH_SOURCE } from "../../src/sources/graph/graphApi";
@@ -373,5 +376,112 @@ describe("the contact's account, read in one request", () => {
 
   test("the query is one Dataverse accepts (Fetch.xsd)", async () => {
     await expect(validateFetchXml(contactAccountFetchXml(C.ofContoso))).resolves.toEqual([]);
+  });
+});
+
+describe("the contact form's command bar adopts the card's resolution (no request of its own)", () => {
+  const strings = resxStrings(1033);
+  /** The command script's host as the seller, its requests counted (the same window as the card). */
+  function commandHost(emulator: DataverseEmulator, calls: string[]): CommandHost {
+    return {
+      webApi: counted(emulator.as(PERSONAS.seller), calls),
+      getString: (key) => strings.get(key) ?? key,
+      languageId: 1033,
+      userId: PERSONAS.seller.id,
+      openForm: () => Promise.resolve(),
+      alert: () => Promise.resolve(),
+      confirm: () => Promise.resolve(false),
+      storage: sessionStorage,
+    };
+  }
+  /** The contact form as the script sees it: the company it holds, and whether the card is on it. */
+  function contactFormOf(contactId: string, accountId: string, accountName: string, card: boolean) {
+    const shown = new Map<string, string>();
+    const refreshes: (boolean | undefined)[] = [];
+    const form: ContactFormLike = {
+      data: { entity: { getId: () => `{${contactId.toUpperCase()}}` } },
+      getAttribute: (name) =>
+        name === Contact.company
+          ? { getValue: () => [{ id: `{${accountId.toUpperCase()}}`, entityType: "account", name: accountName }] }
+          : null,
+      getControl: (name) => (card && name === Contact.status ? { getName: () => name } : null),
+      ui: {
+        refreshRibbon: (all) => void refreshes.push(all),
+        setFormNotification: (message, _level, id) => !!shown.set(id, message),
+        clearFormNotification: (id) => shown.delete(id),
+      },
+    };
+    return { form, shown, refreshes };
+  }
+
+  test("Graph on, a tenant id: the card asks Graph; both rules answer the card's verdict with 0 requests", async () => {
+    const emulator = graphOn(withContacts());
+    emulator.table(Account.logicalName).find((r) => r[Account.id] === DEMO.woodgrove)![Account.tenantId] = TENANT;
+    const graph = recordingGraph();
+    mount(emulator, { table: "contact", id: C.ofWoodgrove, name: "Wes Porter" }, 1033, graph.options);
+    expect(await screen.findByText("No partner of record. Outreach is allowed.")).toBeTruthy();
+    expect(graph.asked).toEqual([TENANT]);
+    const calls: string[] = [];
+    const host = commandHost(emulator, calls);
+    const { form, shown } = contactFormOf(C.ofWoodgrove, DEMO.woodgrove, "Woodgrove Bank", true);
+    // The same verdict as the card (Graph included): a rule of its own cannot ask Graph and would say "not verified".
+    await expect(isContactFormAllowed(host, form)).resolves.toBe(true);
+    await expect(isContactFormAllowed(host, form)).resolves.toBe(true);
+    expect(calls).toEqual([]);
+    expect(shown.size).toBe(0);
+  });
+
+  test("a rule that runs before the card has resolved waits for the card's verdict: blocked, said on the form, 0 requests", async () => {
+    const emulator = withContacts();
+    const calls: string[] = [];
+    const { form, shown } = contactFormOf(C.ofContoso, DEMO.contoso, "Contoso Pharmaceuticals", true);
+    const rule = isContactFormAllowed(commandHost(emulator, calls), form);
+    mount(emulator, { table: "contact", id: C.ofContoso, name: "Dana Whitman" });
+    await expect(rule).resolves.toBe(false);
+    expect(await screen.findByText(BLOCKED)).toBeTruthy();
+    expect(calls).toEqual([]);
+    expect(shown.get(CONTACT_FORM_NOTIFICATION)).toMatch(
+      /^PartnerGuard: outreach to this contact is off because its account Contoso Pharmaceuticals is not cleared\. Partner of record: Harbor Computer Services/,
+    );
+  });
+
+  test("the card's verdict changes (Retry after Dataverse failed): the command bar is refreshed and adopts it", async () => {
+    const emulator = withContacts();
+    let failing = true;
+    emulator.setOptions({
+      fault: (r) =>
+        failing && r.entity === Account.logicalName ? { status: 500, message: "Dataverse is down" } : undefined,
+    });
+    mount(emulator, { table: "contact", id: C.ofWoodgrove, name: "Wes Porter" });
+    expect(await screen.findByRole("button", { name: "Retry" })).toBeTruthy();
+    const calls: string[] = [];
+    const host = commandHost(emulator, calls);
+    const { form, refreshes } = contactFormOf(C.ofWoodgrove, DEMO.woodgrove, "Woodgrove Bank", true);
+    await expect(isContactFormAllowed(host, form)).resolves.toBe(false);
+    failing = false;
+    fireEvent.click(screen.getByRole("button", { name: "Retry" }));
+    expect(await screen.findByText("No partner of record. Outreach is allowed.")).toBeTruthy();
+    expect(refreshes).toEqual([false]);
+    await expect(isContactFormAllowed(host, form)).resolves.toBe(true);
+    expect(calls).toEqual([]);
+  });
+
+  test("without the card (Microsoft's contact form) or with a changed company: the rule resolves on its own", async () => {
+    const emulator = graphOn(withContacts());
+    emulator.table(Account.logicalName).find((r) => r[Account.id] === DEMO.woodgrove)![Account.tenantId] = TENANT;
+    const calls: string[] = [];
+    const { form } = contactFormOf(C.ofWoodgrove, DEMO.woodgrove, "Woodgrove Bank", false);
+    // On its own it cannot ask Graph: where Graph applies, it is not verified (fail closed), as on the grids.
+    await expect(isContactFormAllowed(commandHost(emulator, calls), form)).resolves.toBe(false);
+    expect(calls.length).toBeGreaterThan(0);
+
+    // The card's form, but the seller changed the company and has not saved: the card judges the saved one.
+    forgetSelections();
+    const edited = contactFormOf(C.ofWoodgrove, DEMO.contoso, "Contoso Pharmaceuticals", true).form;
+    const company = edited.getAttribute(Contact.company)!;
+    edited.getAttribute = (name) => (name === Contact.company ? { ...company, getIsDirty: () => true } : null);
+    const own: string[] = [];
+    await expect(isContactFormAllowed(commandHost(emulator, own), edited)).resolves.toBe(false);
+    expect(own.length).toBeGreaterThan(0);
   });
 });
