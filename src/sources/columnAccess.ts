@@ -77,7 +77,7 @@ interface ColumnReadDeps {
 export function columnReadable(deps: ColumnReadDeps, table: string, column: string): Promise<boolean> {
   const key = `${COLUMN_ACCESS_PREFIX}${(normalizeGuid(deps.userId) ?? deps.userId).toLowerCase()}:${table}.${column}`;
   const holder = (deps.scope ?? globalThis) as { [KEY]?: Map<string, Promise<boolean>> };
-  const cache = (holder[KEY] ??= new Map());
+  const cache = (holder[KEY] ??= new Map<string, Promise<boolean>>());
   const known = cache.get(key);
   if (known) return known;
   let stored: string | null | undefined;

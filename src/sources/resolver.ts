@@ -38,7 +38,7 @@ export const NOT_APPLICABLE: SourceOutcome = Object.freeze({
   sourceKind: "graph",
   ok: false,
   failure: Object.freeze({ kind: "invalid-input", message: "the source does not apply" }),
-}) as SourceOutcome;
+});
 
 interface ResolverDeps {
   webApi: WebApiHost;
