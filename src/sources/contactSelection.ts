@@ -62,8 +62,8 @@ async function resolve(deps: SelectionDeps, ids: string[], fresh: boolean, at: n
     [],
     new Map([[Contact.logicalName, guids]]),
     (looked) => {
-      const accounts = looked.get(Contact.logicalName)?.accounts ?? new Map();
-      return [...new Set([...accounts.values()].flatMap((a) => (a.kind === "account" ? [a.accountId] : [])))];
+      const accounts = [...(looked.get(Contact.logicalName)?.accounts.values() ?? [])];
+      return [...new Set(accounts.flatMap((a) => (a.kind === "account" ? [a.accountId] : [])))];
     },
     { fresh },
   );
