@@ -4,7 +4,8 @@
  * a lead's is `parentaccountid` — then judged through the grid's selection resolution (one request
  * per source for all the distinct accounts, parents included, `readSelection`).
  *
- * Requests: the contacts and leads not yet known are read in one query per table, and the accounts
+ * Requests (`readThroughParties`, partyAccounts.ts, shared with the contact grid's selection): the
+ * contacts and leads not yet known are read in one query per table, and the accounts
  * in one request per source, all issued together (one round trip): the accounts' queries take the
  * contacts' and leads' ids too and reach their accounts through `link-type="any"` link-entities,
  * parents up to three levels above included (selectionSource.ts, `Reach`). A second round trip
