@@ -26,7 +26,9 @@ module.exports = {
     "^csv-parse/sync$": "<rootDir>/node_modules/csv-parse/dist/cjs/sync.cjs",
     "^csv-stringify/sync$": "<rootDir>/node_modules/csv-stringify/dist/cjs/sync.cjs",
   },
-  testTimeout: 20000,
+  // Generous: the CLI and security suites spawn processes and run a role-enforcing emulator; on two
+  // shared cores under load a healthy test took over 20 s. A hang still fails, later.
+  testTimeout: 60000,
   // Many suites wait on spawned processes and local servers: one worker per core, not cores - 1.
   maxWorkers: "100%",
 };

@@ -2,9 +2,12 @@
  * Contact selection budget (issue 25, item 2): Start outreach's rule for 250 contacts of 100
  * accounts (some with a parent, a third with partner associations, 10 contacts without an
  * account) against the emulator with 50 ms latency per request, as the shipped seller; then the
- * action, confirmed. Prints requests per source, round trips, what re-selecting costs, and the
- * writes of the action (one audit per account, one phone call per contact). Prints numbers;
- * asserts nothing. `npm run bench:contacts`.
+ * action, confirmed. Prints requests per source, round trips (the contacts' read and the accounts'
+ * reaching queries go out together: partyAccounts.ts), how many parents above the contacts'
+ * accounts the first request reaches, what re-selecting costs, and the writes of the action (one
+ * audit per account, one phone call per contact). Then the documented fallback: contacts whose
+ * accounts' tops lie further up than the first request reaches (one more hierarchy request).
+ * Prints numbers; asserts nothing. `npm run bench:contacts`.
  */
 import { performance } from "perf_hooks";
 import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
@@ -12,6 +15,8 @@ import { TABLES } from "../src/emulator/fromFeed";
 import { PERSONAS } from "../src/emulator/personas";
 import { Account, Association, Contact, OutreachAudit } from "../src/schema";
 import { WebApiHost } from "../src/sources/webApi";
+import { reachHops } from "../src/sources/selectionSource";
+import { forgetContactSelections } from "../src/sources/contactSelection";
 import * as contact from "../webresource/contact";
 import { CommandHost } from "../webresource/host";
 
@@ -129,7 +134,10 @@ async function main(): Promise<void> {
   console.log(`  latency injected: ${LATENCY_MS} ms per request`);
   console.log(`  rule answered: ${enabled} in ${wall.toFixed(0)} ms wall`);
   console.log(`  requests per source: ${perSource(ruleLog)}`);
-  console.log(`  round trips: ${roundTrips(ruleLog)} (the contacts' companies, then the accounts)`);
+  console.log(
+    `  round trips: ${roundTrips(ruleLog)} (the contacts' companies and the accounts' queries together; ` +
+      `those reach ${reachHops([], { contacts: selection, leads: [] })} parent(s) above the contacts' accounts at this size)`,
+  );
   console.log(`  re-selecting the same set: ${again} requests`);
   console.log(
     `  action (confirmed): ${outcome.cleared.length} contacts cleared (${outcome.noAccount.length} without an account), ` +
@@ -142,7 +150,55 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+/** Contacts of accounts two levels below their top (partner of record on the top), no top selected. */
+async function deep(count: number): Promise<void> {
+  const emulator = new DataverseEmulator(TABLES, { latencyMs: LATENCY_MS });
+  emulator.insert("systemuser", { systemuserid: PERSONAS.seller.id, fullname: PERSONAS.seller.name });
+  const selection: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const [top, middle, own] = ["a0000000", "b0000000", "c0000000"].map((p) => guid(p, i));
+    emulator.insert(Account.logicalName, { [Account.id]: top, [Account.name]: `Top ${i}` });
+    emulator.insert(Account.logicalName, {
+      [Account.id]: middle,
+      [Account.name]: `Middle ${i}`,
+      [Account.parent]: lookup("account", top),
+    });
+    emulator.insert(Account.logicalName, {
+      [Account.id]: own,
+      [Account.name]: `Account ${i}`,
+      [Account.parent]: lookup("account", middle),
+    });
+    emulator.insert(Association.logicalName, {
+      [Association.id]: guid("d0000000", i),
+      [Association.customer]: lookup("account", top),
+      [Association.relationshipType]: 100000000,
+      [Association.status]: 100000000,
+      [Association.start]: "2024-01-01",
+    });
+    emulator.insert(Contact.logicalName, {
+      [Contact.id]: guid("f0000000", i),
+      [Contact.name]: `Contact ${i}`,
+      [Contact.company]: lookup("account", own),
+    });
+    selection.push(guid("f0000000", i));
+  }
+  forgetContactSelections();
+  const log: Timed[] = [];
+  const host = hostOf(recording(emulator.as(PERSONAS.seller), log), false);
+  const t0 = performance.now();
+  const enabled = await contact.isContactOutreachEnabled(host, selection);
+  const wall = performance.now() - t0;
+  const hops = reachHops([], { contacts: selection, leads: [] });
+  console.log(
+    `${count} contacts, each of an account 2 levels below its partnered top (first request reaches ${hops} up): ` +
+      `rule ${enabled} in ${wall.toFixed(0)} ms wall; ${perSource(log)}; round trips ${roundTrips(log)}`,
+  );
+}
+
+main()
+  .then(() => deep(100))
+  .then(() => deep(250))
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });

@@ -1,9 +1,10 @@
 /**
  * Contacts (issue 25): Start outreach on contact views, contact subgrids and the contact form, and
  * the rules of the gated out-of-box commands there. Each contact is judged through its account
- * (`parentcustomerid` when it is an account; `resolveContactSelection`): one read of the contacts,
- * then the account selection's one request per table over the DISTINCT accounts, so several
- * contacts of one account are judged once and its verdict covers them all.
+ * (`parentcustomerid` when it is an account; `resolveContactSelection`): the read of the contacts
+ * and the account selection's one request per table, issued together (one round trip: the
+ * accounts' queries reach the contacts' DISTINCT accounts), so several contacts of one account are
+ * judged once and its verdict covers them all.
  *
  * - A contact without an account (no company, or another contact as company) blocks nothing: the
  *   rules count it as cleared and the action reaches it, with an audit entry that names no account.

@@ -2,10 +2,13 @@
  * Verdicts for a selection of contacts (issue 25): each contact is judged through its company
  * (`parentcustomerid`) when that is an account.
  *
- * - Two round trips, the fewest the platform allows without a second copy of the account
- *   resolution: one FetchXML read of the contacts' name and company (all selected contacts in one
- *   `in` condition; the name is for the faces' lists and the phone calls' subjects), then the existing selection resolution (`resolveSelection`: one request per table,
- *   cached by the set of account ids) over the distinct accounts.
+ * - One round trip, one request per source: the FetchXML read of the contacts' name and company
+ *   (all selected contacts in one `in` condition; the name is for the faces' lists and the phone
+ *   calls' subjects) goes out together with the accounts' queries, which reach the contacts'
+ *   accounts themselves, parents up to three levels above (`readThroughParties`, shared with the
+ *   email: partyAccounts.ts). The documented fallbacks: an ancestor further up costs one more
+ *   hierarchy request; so many contacts that the accounts' queries would not fit the URL read the
+ *   accounts after the contacts (`resolveSelection`, two round trips; docs/architecture.md).
  * - A contact whose company is empty or is another contact has no account: it blocks nothing.
  * - A contact the read does not return (deleted, or not readable by the user) is "unreadable": the
  *   rules treat it as "could not be verified" (fail closed), and so is every contact when the read
@@ -13,11 +16,10 @@
  * - Cached per window by the set of contact ids, like the account selection, for the policy's
  *   freshness once settled; an unsettled read is shared. `fresh` never reuses it.
  */
-import { Account, Contact } from "../schema";
-import { attributes, fetchXml, inCondition, inValue } from "./fetchXml";
-import { allPages } from "./dataverseSource";
-import { SelectionDeps, SelectionVerdicts, resolveSelection, selectionIds, selectionKey } from "./selectionResolution";
+import { Contact } from "../schema";
+import { SelectionDeps, SelectionVerdicts, selectionIds, selectionKey } from "./selectionResolution";
 import { MAX_SELECTION } from "./selectionSource";
+import { readThroughParties } from "./partyAccounts";
 import { normalizeGuid } from "./webApi";
 
 export interface ContactSelection {
@@ -32,20 +34,6 @@ export interface ContactSelection {
   /** The accounts' verdicts (status `ok` with at least one account). */
   accounts?: SelectionVerdicts;
   at: number;
-}
-
-const LOOKUP_TYPE = "@Microsoft.Dynamics.CRM.lookuplogicalname";
-const COMPANY = `_${Contact.company}_value`;
-
-/** The selected contacts' company (one query; the ids are canonical GUIDs). */
-export function contactCompanyFetchXml(ids: readonly string[]): string {
-  return fetchXml(
-    Contact.logicalName,
-    attributes([Contact.id, Contact.name, Contact.company]) +
-      `<filter>${inCondition(Contact.id, ids.map(inValue).join(""))}</filter>`,
-    MAX_SELECTION,
-    1,
-  );
 }
 
 interface Entry {
@@ -68,34 +56,23 @@ export function forgetContactSelections(scope: object = globalThis): void {
 
 async function resolve(deps: SelectionDeps, ids: string[], fresh: boolean, at: number): Promise<ContactSelection> {
   const accountOf = new Map<string, string | undefined>();
-  const names = new Map<string, string | undefined>();
   const guids = ids.filter((id) => normalizeGuid(id) === id);
-  let rows: Record<string, unknown>[] = [];
-  if (guids.length) {
-    try {
-      rows = await allPages(
-        deps.webApi,
-        Contact.logicalName,
-        () => contactCompanyFetchXml(guids),
-        MAX_SELECTION,
-        {},
-        1,
-      );
-    } catch {
-      return { status: "failed", ids, accountOf, names, at };
-    }
-  }
-  for (const row of rows) {
-    const id = normalizeGuid(row[Contact.id]);
-    if (!id || !ids.includes(id)) continue;
-    const company = normalizeGuid(row[COMPANY]);
-    accountOf.set(id, company && row[COMPANY + LOOKUP_TYPE] === Account.logicalName ? company : undefined);
-    const name = row[Contact.name];
-    names.set(id, typeof name === "string" && name.trim() ? name.trim() : undefined);
-  }
-  const accountIds = [...new Set([...accountOf.values()].filter((a): a is string => a !== undefined))];
-  const accounts = accountIds.length ? await resolveSelection(deps, accountIds, fresh) : undefined;
-  return { status: "ok", ids, accountOf, names, accounts, at };
+  const { looked, read } = await readThroughParties(
+    deps,
+    [],
+    new Map([[Contact.logicalName, guids]]),
+    (looked) => {
+      const accounts = [...(looked.get(Contact.logicalName)?.accounts.values() ?? [])];
+      return [...new Set(accounts.flatMap((a) => (a.kind === "account" ? [a.accountId] : [])))];
+    },
+    { fresh },
+  );
+  const contacts = looked.get(Contact.logicalName);
+  const names = contacts?.names ?? new Map<string, string | undefined>();
+  if (contacts?.failure) return { status: "failed", ids, accountOf, names, at };
+  for (const [id, account] of contacts?.accounts ?? [])
+    if (account.kind !== "unverified") accountOf.set(id, account.kind === "account" ? account.accountId : undefined);
+  return { status: "ok", ids, accountOf, names, accounts: read, at };
 }
 
 /** The verdicts of a selection of contacts. Never rejects. */

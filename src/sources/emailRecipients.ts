@@ -4,7 +4,8 @@
  * a lead's is `parentaccountid` — then judged through the grid's selection resolution (one request
  * per source for all the distinct accounts, parents included, `readSelection`).
  *
- * Requests: the contacts and leads not yet known are read in one query per table, and the accounts
+ * Requests (`readThroughParties`, partyAccounts.ts, shared with the contact grid's selection): the
+ * contacts and leads not yet known are read in one query per table, and the accounts
  * in one request per source, all issued together (one round trip): the accounts' queries take the
  * contacts' and leads' ids too and reach their accounts through `link-type="any"` link-entities,
  * parents up to three levels above included (selectionSource.ts, `Reach`). A second round trip
@@ -22,18 +23,13 @@
  * customer (users, queues, unresolved addresses, …) do not block. Data only, no words.
  */
 import { Verdict, SourceFailure } from "../core/types";
-import { Account, Contact, LeadTable } from "../schema";
-import { attributes, fetchXml, inCondition, inValue } from "./fetchXml";
-import { WebApiHost, normalizeGuid } from "./webApi";
-import { SourceError, toFailure } from "./failures";
-import {
-  MAX_SELECTION,
-  SelectionDeps,
-  SelectionVerdicts,
-  resolveReaching,
-  resolveSelection,
-} from "./selectionResolution";
-import { reachHops } from "./selectionSource";
+import { Account } from "../schema";
+import { normalizeGuid } from "./webApi";
+import { MAX_SELECTION, SelectionDeps } from "./selectionResolution";
+import { PartyAccount, isLookedUp, readThroughParties } from "./partyAccounts";
+
+export { MAX_LOOKUP_IDS, lookupFetchXml } from "./partyAccounts";
+export type { PartyAccount } from "./partyAccounts";
 
 export type PartyRole = "regarding" | "to" | "cc" | "bcc";
 
@@ -45,10 +41,6 @@ export interface Party {
   id?: string;
   name?: string;
 }
-
-/** What a party comes to: an account, no account (does not block), or not known (fails closed). */
-export type PartyAccount =
-  { kind: "account"; accountId: string } | { kind: "none" } | { kind: "unverified"; failure: SourceFailure };
 
 export interface AccountJudgement {
   id: string;
@@ -69,18 +61,6 @@ export interface EmailJudgement {
   /** More distinct accounts than one read can check (MAX_SELECTION): how many. */
   overLimit?: number;
 }
-
-/** Parties whose account is looked up (table → the column that names it). */
-const LOOKUPS: Record<string, { table: string; id: string; column: string }> = {
-  [Contact.logicalName]: { table: Contact.logicalName, id: Contact.id, column: Contact.company },
-  [LeadTable.logicalName]: { table: LeadTable.logicalName, id: LeadTable.id, column: LeadTable.parentAccount },
-};
-
-/**
- * Most contacts (or leads) one lookup query holds: 250 `in` values keep the GET URL near 17,000 of
- * its 32,768 characters once URL-encoded (the email test measures it); more fail closed.
- */
-export const MAX_LOOKUP_IDS = 250;
 
 /** What one form remembers between judgements (the window keeps it while the form is open). */
 export interface EmailState {
@@ -116,45 +96,7 @@ export function partiesOf(role: PartyRole, value: unknown): Party[] {
 }
 
 /** Does this party reach a customer at all? */
-const isCustomer = (p: Party) => !!p.id && (p.entityType === Account.logicalName || p.entityType in LOOKUPS);
-
-export function lookupFetchXml(entityType: string, ids: readonly string[]): string {
-  const l = LOOKUPS[entityType];
-  return fetchXml(
-    l.table,
-    attributes([l.id, l.column]) + `<filter>${inCondition(l.id, ids.map(inValue).join(""))}</filter>`,
-  );
-}
-
-/** Read the accounts of the given contacts or leads (one query); ids the answer leaves out fail closed. */
-async function lookUp(host: WebApiHost, entityType: string, ids: string[]): Promise<Map<string, PartyAccount>> {
-  const l = LOOKUPS[entityType];
-  const found = new Map<string, PartyAccount>();
-  try {
-    if (ids.length > MAX_LOOKUP_IDS)
-      throw new SourceError({ kind: "invalid-input", message: `more than ${MAX_LOOKUP_IDS} recipients of one kind` });
-    const { entities } = await host.retrieveMultipleRecords(l.table, `?fetchXml=${lookupFetchXml(entityType, ids)}`);
-    for (const row of entities) {
-      const id = normalizeGuid(row[l.id]);
-      if (!id) continue;
-      const parent = normalizeGuid(row[`_${l.column}_value`]);
-      const parentType = row[`_${l.column}_value@Microsoft.Dynamics.CRM.lookuplogicalname`];
-      // parentcustomerid may name a contact: then the contact has no account of its own.
-      const isAccount = parent && (parentType === undefined || parentType === Account.logicalName);
-      found.set(id, isAccount ? { kind: "account", accountId: parent } : { kind: "none" });
-    }
-    for (const id of ids)
-      if (!found.has(id))
-        found.set(id, {
-          kind: "unverified",
-          failure: { kind: "not-found", message: `${entityType} ${id} was not found or is not readable` },
-        });
-  } catch (error) {
-    const failure = toFailure(error);
-    for (const id of ids) found.set(id, { kind: "unverified", failure });
-  }
-  return found;
-}
+const isCustomer = (p: Party) => !!p.id && (p.entityType === Account.logicalName || isLookedUp(p.entityType));
 
 /**
  * Judge an email's parties. Never rejects: whatever cannot be read is "could not be verified".
@@ -181,13 +123,6 @@ export async function judgeEmail(
     if (!list.includes(p.id as string)) list.push(p.id as string);
     unknown.set(p.entityType, list);
   }
-  const lookups = Promise.all(
-    [...unknown].map(([type, ids]) => lookUp(deps.webApi, type, ids).then((m) => ({ type, m }))),
-  ).then((looked) => {
-    const at = clock();
-    for (const { type, m } of looked)
-      for (const [id, account] of m) state.parties.set(`${type}:${id}`, { account, at });
-  });
 
   // 2. Every party's account (those of the contacts and leads just looked up once they are known).
   const unverified: EmailJudgement["unverified"] = [];
@@ -215,46 +150,32 @@ export async function judgeEmail(
       return fresh || !v || clock() - v.at >= v.freshMs;
     });
 
-  // 3. The accounts, one request per source. With contacts or leads to look up, the same requests
-  // go out beside the lookups and reach those parties' accounts (and their parents) by themselves:
-  // one round trip (selectionSource.ts, Reach). Known accounts only: as the grid reads a selection.
-  const contacts = unknown.get(Contact.logicalName) ?? [];
-  const leads = unknown.get(LeadTable.logicalName) ?? [];
+  // 3. The accounts, one request per source, beside the lookups: the accounts' queries reach the
+  // contacts' and leads' accounts (and their parents) by themselves — one round trip
+  // (partyAccounts.ts, `readThroughParties`). Reaching costs no request when the accounts' queries
+  // go out anyway (known accounts to read) or when nothing is judged yet; on a changed recipient
+  // whose account may well be judged already (another recipient had it), the contact or lead is
+  // looked up first and its account read only if it is new: one request instead of one per source.
   const known = notYoung([...partiesByAccount().keys()]);
-  const reachIds = { contacts, leads };
-  // Reaching costs no request when the accounts' queries go out anyway (known accounts to read) or
-  // when nothing is judged yet; on a changed recipient whose account may well be judged already
-  // (another recipient had it), the contact or lead is looked up first and its account read only
-  // if it is new: one request instead of one per source.
   const anyYoung = [...state.verdicts.values()].some((v) => !fresh && clock() - v.at < v.freshMs);
-  const hops =
-    unknown.size && known.length <= MAX_SELECTION && (known.length || !anyYoung)
-      ? reachHops(known, reachIds)
-      : undefined;
-  let reading: Promise<SelectionVerdicts | undefined> | undefined;
-  let missing: string[] = [];
-  if (hops !== undefined) {
-    const targets = lookups.then(() => {
-      const ids = [...partiesByAccount().keys()];
-      missing = ids.length > MAX_SELECTION ? [] : notYoung(ids);
-      return missing;
-    });
-    reading = resolveReaching(deps, known, { ...reachIds, targets, hops }, fresh);
-  }
-  await lookups;
+  let ids: string[] = [];
+  const { read, wanted } = await readThroughParties(
+    deps,
+    known,
+    unknown,
+    (looked) => {
+      const at = clock();
+      for (const [type, m] of looked)
+        for (const [id, account] of m.accounts) state.parties.set(`${type}:${id}`, { account, at });
+      ids = [...partiesByAccount().keys()];
+      // Over the limit nothing is read (the answer below says so).
+      return ids.length > MAX_SELECTION ? ids : notYoung(ids);
+    },
+    { fresh, reach: known.length > 0 || !anyYoung },
+  );
   const byAccount = partiesByAccount();
-  const ids = [...byAccount.keys()];
-  if (ids.length > MAX_SELECTION) {
-    await reading; // nothing more is read: the answer, whatever it is, is not used
-    return { key, allowed: false, accounts: [], unverified, overLimit: ids.length };
-  }
-  if (!reading) {
-    // Nothing to look up, or too many contacts and leads for the accounts' queries to reach:
-    // the accounts are read once the lookups have named them (a second round trip).
-    missing = notYoung(ids);
-    reading = missing.length ? resolveSelection(deps, missing, fresh) : Promise.resolve(undefined);
-  }
-  const read = await reading;
+  if (ids.length > MAX_SELECTION) return { key, allowed: false, accounts: [], unverified, overLimit: ids.length };
+  const missing = wanted;
   const judged = new Map<string, { verdict: Verdict; name?: string }>();
   if (read) {
     const freshMs = (read.config?.policy.freshnessSeconds ?? 0) * 1000;

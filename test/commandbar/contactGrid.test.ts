@@ -88,7 +88,7 @@ describe("the gated commands on a seller's selection of contacts", () => {
     await expect(ContactGrid.isEveryOnPageAllowed(asGrid(ids))).resolves.toBe(expected);
   });
 
-  test("one read of the contacts, then one request per table for the distinct accounts; the same set again costs nothing", async () => {
+  test("one read of the contacts and one request per table for the distinct accounts; the same set again costs nothing", async () => {
     const emulator = await org();
     installXrm(emulator.as(PERSONAS.seller), undefined);
     const ids = [C.ofAllowed, C.ofAllowed2, C.ofBlocked, C.noAccount];

@@ -24,6 +24,7 @@ import { resolveVerdict } from "../../src/sources/resolver";
 import { WebApiHost } from "../../src/sources/webApi";
 import { Persona } from "../../src/emulator/security";
 import { validateFetchXml } from "../helpers/fetchSchema";
+import { waves } from "../helpers/waves";
 
 const NOW = Date.parse("2026-11-24T12:00:00Z");
 const clock = () => NOW;
@@ -33,42 +34,6 @@ const lookup = (table: string, id: string) => ({ $lookup: table, id });
 const OTHER_USER = "99999999-9999-4999-8999-999999999999";
 
 beforeEach(() => forgetSelections());
-
-/** A host that holds every request until the test lets the whole wave go: one release is one round trip. */
-function waves(inner: WebApiHost) {
-  const held: (() => void)[] = [];
-  const entities: string[] = [];
-  const host: WebApiHost = {
-    ...inner,
-    retrieveMultipleRecords: (entity, options, maxPageSize) =>
-      new Promise((resolve, reject) => {
-        entities.push(entity);
-        held.push(() => void inner.retrieveMultipleRecords(entity, options, maxPageSize).then(resolve, reject));
-      }),
-  };
-  const tick = () => new Promise((r) => setTimeout(r, 0));
-  async function run<T>(
-    work: (host: WebApiHost) => Promise<T>,
-  ): Promise<{ result: T; trips: number; entities: string[] }> {
-    entities.length = 0;
-    let settled: { result: T } | undefined;
-    const done = work(host).then((result) => void (settled = { result }));
-    let trips = 0;
-    for (let idle = 0; !settled && idle < 50;) {
-      await tick();
-      await tick(); // requests issued together all start before the wave goes
-      if (!held.length) {
-        idle++;
-        continue;
-      }
-      trips++;
-      for (const go of held.splice(0)) go();
-    }
-    await done;
-    return { result: (settled as { result: T }).result, trips, entities: [...entities] };
-  }
-  return { run };
-}
 
 function org(): DataverseEmulator {
   const emulator = new DataverseEmulator(TABLES, { clock });
