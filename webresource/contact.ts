@@ -19,6 +19,9 @@
  *   form notification (formContext.ui.setFormNotification): it works on every contact form,
  *   Microsoft's included, where PartnerGuard's card is not; on the "Contact (PartnerGuard)" form
  *   the card says the same at length.
+ * - On that form the rules ask nothing themselves: they take the card's resolution of the saved
+ *   company (`resolutionAskedWith`, the shared registry), so the command bar and the card agree,
+ *   Graph included, and a changed verdict on the card refreshes the command bar.
  * - The outreach: one phone call per contact, REGARDING THE CONTACT (the seller's unit of work; the
  *   relationship Contact_Phonecalls, and the account's Activities view rolls up activities of its
  *   contacts, RollupType.Related: learn.microsoft.com/previous-versions/dynamicscrm-2016/developers-guide/gg308245),
