@@ -209,6 +209,8 @@ export function ContactPage(props: Props) {
           : name === Contact.name
             ? { getValue: () => contact.fullname, addOnChange: (): void => undefined }
             : null,
+      // The card is on this form ("Contact (PartnerGuard)"): the control bound to the status column.
+      getControl: (name: string) => (name === Contact.status ? { getName: () => name } : null),
       ui: {
         refreshRibbon: () => setRefreshes((n) => n + 1),
         setFormNotification: (message: string) => (setNotification(message), true),
