@@ -267,6 +267,16 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
       return { status: 204 };
     }
 
+    // A column's MetadataId and RetrievePrincipalAttributePrivileges (EmulatorHost.webApiGet).
+    const decodedPath = decodeURIComponent(pathPart);
+    if (
+      method === "GET" &&
+      !queryPart &&
+      (decodedPath.startsWith("EntityDefinitions(") ||
+        decodedPath.endsWith("/Microsoft.Dynamics.CRM.RetrievePrincipalAttributePrivileges()"))
+    )
+      return { status: 200, body: await host.webApiGet(decodedPath) };
+
     const logical = setMatch ? LOGICAL_BY_SET.get(setMatch[1]) : undefined;
     if (!setMatch || !logical)
       return {

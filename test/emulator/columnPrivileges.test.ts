@@ -5,6 +5,7 @@
  * client's reading of it (src/sources/columnAccess.ts): each rule both ways.
  */
 import { demoEmulator } from "../helpers/demo";
+import { startWebApiServer } from "../../src/emulator/webApiServer";
 import { PERSONAS } from "../../src/emulator/personas";
 import { Persona } from "../../src/emulator/security";
 import { Account, StoredVerdict } from "../../src/schema";
@@ -132,5 +133,43 @@ describe("reading it: may the user read account.pg_customertenantid?", () => {
     await expect(columnReadable(failing, Account.logicalName, Account.tenantId)).resolves.toBe(false);
     const working = { ...failing, api };
     await expect(columnReadable(working, Account.logicalName, Account.tenantId)).resolves.toBe(true);
+  });
+});
+
+describe("over HTTP (the server the command line's tests use)", () => {
+  test("the same answers through the Web API paths, read by the client's own HTTP GET; a seller in no profile may not read", async () => {
+    const emulator = demoEmulator();
+    const noProfile: Persona = {
+      ...PERSONAS.seller,
+      id: "88888888-8888-4888-8888-888888888888",
+      fieldSecurityProfiles: [],
+    };
+    emulator.as(PERSONAS.seller);
+    emulator.as(noProfile);
+    const server = await startWebApiServer({
+      emulator,
+      token: "system",
+      users: { seller: PERSONAS.seller, bare: noProfile },
+    });
+    try {
+      const api = (token: string) => ({
+        get: async (path: string) => {
+          const response = await fetch(`${server.url}/api/data/v9.2/${path}`, {
+            headers: { Authorization: `Bearer ${token}`, Accept: "application/json" },
+          });
+          if (!response.ok) throw new Error(String(response.status));
+          return (await response.json()) as unknown;
+        },
+      });
+      await expect(
+        canReadColumn(api("seller"), PERSONAS.seller.id, Account.logicalName, Account.tenantId),
+      ).resolves.toBe(true);
+      await expect(canReadColumn(api("bare"), noProfile.id, Account.logicalName, Account.tenantId)).resolves.toBe(
+        false,
+      );
+      await expect(api("seller").get(metadataIdPath(Account.logicalName, "pg_nosuchcolumn"))).rejects.toThrow("404");
+    } finally {
+      await server.close();
+    }
   });
 });
