@@ -75,6 +75,9 @@ async function main(): Promise<void> {
     users: { [APP_TOKEN]: PERSONAS.commandLine },
     latencyMs: LATENCY_MS,
     fault: protection.fault,
+    // A million rows keep both processes busy for seconds at a time: idle connections stay open
+    // for a minute rather than 5 s, or a $batch sent on one the server just closed is lost.
+    keepAliveTimeoutMs: 60_000,
   });
   const dir = mkdtempSync(join(tmpdir(), "pg-bench-sync-"));
   // A million changes do not fit the output buffer as JSON: the text summary line is read instead.
