@@ -261,16 +261,23 @@ export class DataverseEmulator implements ImpersonatingHost {
   private readonly indexes = new Map<string, Map<string, number[]>>();
   /** Per parsed condition: its `in` values, or the ancestry set of a hierarchy condition. */
   private readonly conditionCache = new WeakMap<XmlNode, Set<string>>();
-  /** Whole results by caller and query without its page (cacheResults). */
-  private readonly results = new Map<string, Row[]>();
+  /** Whole results by caller and query without its page (cacheResults), with the tables each query reads. */
+  private readonly results = new Map<string, { rows: Row[]; tables: Set<string> }>();
 
   /**
    * After any write: indexes and cached results are stale; after an update of a row in place, only
-   * the indexes of the columns it wrote (`table` and `columns`).
+   * the indexes of the columns it wrote (`table` and `columns`), and the results of queries that read
+   * that table (its root or a link-entity). A query of another table shows a row of this one only as
+   * a lookup's formatted value, its primary name: writing that column makes every result stale.
    */
   private changed(table?: string, columns?: string[]): void {
-    this.results.clear();
-    if (table === undefined || columns === undefined) return this.indexes.clear();
+    if (table === undefined || columns === undefined) {
+      this.results.clear();
+      return this.indexes.clear();
+    }
+    const name = this.definitions[table]?.primaryName;
+    if (name === undefined || columns.includes(name)) this.results.clear();
+    else for (const [key, result] of this.results) if (result.tables.has(table)) this.results.delete(key);
     for (const column of columns) this.indexes.delete(`${table}|${column}`);
   }
 
@@ -944,7 +951,8 @@ export class DataverseEmulator implements ImpersonatingHost {
       : undefined;
     const cached = key === undefined ? undefined : this.results.get(key);
     if (cached) {
-      return { entities: cached.slice((page - 1) * count, page * count), total: cached.length, end: page * count };
+      const all = cached.rows;
+      return { entities: all.slice((page - 1) * count, page * count), total: all.length, end: page * count };
     }
     const entity = fetch.entity as XmlNode;
     const name = String(entity.name);
@@ -966,7 +974,13 @@ export class DataverseEmulator implements ImpersonatingHost {
     if (key !== undefined) {
       if (this.results.size >= CACHED_RESULTS) this.results.delete(this.results.keys().next().value as string);
       const all = rows.map((r) => r.values);
-      this.results.set(key, all);
+      const tables = new Set<string>();
+      const walk = (node: XmlNode) => {
+        tables.add(String(node.name));
+        linksOf(node).forEach(walk);
+      };
+      walk(entity);
+      this.results.set(key, { rows: all, tables });
       return { entities: all.slice((page - 1) * count, page * count), total: all.length, end: page * count };
     }
     return {

@@ -63,6 +63,12 @@ export interface WebApiServerOptions {
    * By default: Fetch.xsd (fetchSchema.node.ts) when the schemas are there; `false`: none.
    */
   checkQuery?: ((fetchXml: string) => Promise<void>) | false;
+  /**
+   * How long an idle keep-alive connection stays open (Node's default: 5 s). A bench whose server
+   * and client both stall for seconds under load raises it: a client that reuses a connection the
+   * server has just closed loses that request ("fetch failed"), and a lost `$batch` is not resent.
+   */
+  keepAliveTimeoutMs?: number;
 }
 
 export interface WebApiServer {
@@ -354,6 +360,7 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
       })
       .finally(() => inFlight--);
   });
+  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -11,8 +11,9 @@
  * The store answers `EvidenceChain`, so `outcomeFor` (vet's) builds each account's outcome and the
  * core's `evaluate` judges it: one core, whatever face asks.
  *
- * Memory: an account costs its id (a Map key), a parent index and its stored verdict (shared
- * objects for the common partnerless values); only accounts with evidence keep mapped evidence.
+ * Memory: an account costs about 40 bytes: its id as 16 bytes in a `GuidIndex` (no string, no
+ * object), a parent slot, flags and the number of its stored verdict in typed arrays (the values
+ * themselves are shared: `StoredValues`); only accounts with evidence keep mapped evidence.
  */
 import {
   Account,
@@ -31,6 +32,8 @@ import { attributes, fetchXml, order } from "../fetchXml";
 import { ASSOCIATION_COLUMNS, EXCEPTION_ROWS, exceptionsFetchXml, mapExceptions, mapRows } from "../dataverseSource";
 import { EvidenceChain, FetchXmlPager, OwnEvidence, canonicalGuid } from "./batchSource";
 import { toFailure } from "../failures";
+import { GuidIndex } from "./guidIndex";
+import { StoredValues } from "./storedValues";
 
 /** The page size (the most the service returns for a standard table). */
 export const WHOLE_TABLE_PAGE = 5000;
@@ -146,12 +149,13 @@ const NONE = -1;
  * row arrives); a slot whose row never arrives is a parent that was not read (not readable, or gone).
  */
 export class AccountTable implements EvidenceChain {
-  private readonly index = new Map<string, number>();
-  readonly ids: string[] = [];
+  private readonly guids = new GuidIndex();
   private parents = new Int32Array(1024);
   /** Flags by slot: READ (the account's row arrived), PARENT (some account names it), OWN (it has associations). */
   private flags = new Uint8Array(1024);
-  readonly stored: (StoredVerdictValue | undefined)[] = [];
+  /** The stored verdict of each slot, as its number in `values` (0, NO_VALUE: none stored). */
+  private stored = new Int32Array(1024);
+  private readonly values = new StoredValues();
   /** Mapped associations, of the accounts that keep them (parents; a leaf's only while it is judged). */
   private readonly associations = new Map<number, PartnerAssociation[]>();
   private readonly requests = new Map<number, OutreachException[]>();
@@ -164,7 +168,17 @@ export class AccountTable implements EvidenceChain {
 
   /** Slots, read accounts and parents that were not alike. */
   get size(): number {
-    return this.ids.length;
+    return this.guids.size;
+  }
+
+  /** The id of a slot (canonical form). */
+  idOf(at: number): string {
+    return this.guids.idAt(at);
+  }
+
+  /** What the account stores now (read with its row), undefined when nothing. */
+  storedOf(at: number): StoredVerdictValue | undefined {
+    return this.values.valueOf(this.stored[at]);
   }
 
   /** One copy of a string that recurs (partner names and ids, dates). */
@@ -176,7 +190,8 @@ export class AccountTable implements EvidenceChain {
   };
 
   indexOf(id: string): number | undefined {
-    return this.index.get(id);
+    const at = this.guids.slotOf(id);
+    return at < 0 ? undefined : at;
   }
 
   isRead(at: number): boolean {
@@ -193,12 +208,9 @@ export class AccountTable implements EvidenceChain {
   }
 
   private slot(id: string): number {
-    const known = this.index.get(id);
-    if (known !== undefined) return known;
-    const at = this.ids.length;
-    this.index.set(id, at);
-    this.ids.push(id);
-    this.stored.push(undefined);
+    const size = this.guids.size;
+    const at = this.guids.add(id);
+    if (at < size) return at;
     if (at >= this.parents.length) {
       const parents = new Int32Array(this.parents.length * 2);
       parents.set(this.parents);
@@ -206,6 +218,9 @@ export class AccountTable implements EvidenceChain {
       const flags = new Uint8Array(this.flags.length * 2);
       flags.set(this.flags);
       this.flags = flags;
+      const stored = new Int32Array(this.stored.length * 2);
+      stored.set(this.stored);
+      this.stored = stored;
     }
     this.parents[at] = NONE;
     return at;
@@ -224,7 +239,7 @@ export class AccountTable implements EvidenceChain {
       this.parents[at] = p;
       this.flags[p] |= PARENT;
     }
-    this.stored[at] = storedFromRow(row, this.intern);
+    this.stored[at] = this.values.numberOf(storedFromRow(row));
   }
 
   /** The requests (newest first) and decisions read, mapped per account by the control's `mapExceptions`. */
@@ -232,8 +247,8 @@ export class AccountTable implements EvidenceChain {
     const byAccount = new Map<number, Row[]>();
     for (const row of requestRows) {
       const id = canonicalGuid(row[`_${OutreachExceptionTable.account}_value`]);
-      const at = id === undefined ? undefined : this.index.get(id);
-      if (at === undefined) continue;
+      const at = id === undefined ? -1 : this.guids.slotOf(id);
+      if (at < 0) continue;
       const list = byAccount.get(at) ?? [];
       if (!byAccount.has(at)) byAccount.set(at, list);
       if (list.length < EXCEPTION_ROWS) list.push(row);
@@ -258,8 +273,8 @@ export class AccountTable implements EvidenceChain {
    * by the control's `mapRows`; kept when `keep`, else only marked (the account has some).
    */
   addAssociations(customerId: string, rows: Row[], keep: boolean): number | undefined {
-    const at = this.index.get(customerId);
-    if (at === undefined || !this.isRead(at) || !rows.length) return undefined;
+    const at = this.guids.slotOf(customerId);
+    if (at < 0 || !this.isRead(at) || !rows.length) return undefined;
     this.flags[at] |= OWN;
     if (!keep) return at;
     const { associations } = mapRows(
@@ -272,7 +287,7 @@ export class AccountTable implements EvidenceChain {
       if (a.partnerName) a.partnerName = this.intern(a.partnerName);
       if (a.startDate) a.startDate = this.intern(a.startDate);
       if (a.endDate) a.endDate = this.intern(a.endDate);
-      a.customerAccountId = this.ids[at];
+      a.customerAccountId = customerId;
     }
     if (associations.length) this.associations.set(at, associations);
     return at;
@@ -286,8 +301,8 @@ export class AccountTable implements EvidenceChain {
   // ---- EvidenceChain ----
 
   known(id: string): boolean {
-    const at = this.index.get(id);
-    return at !== undefined && this.isRead(at);
+    const at = this.guids.slotOf(id);
+    return at >= 0 && this.isRead(at);
   }
 
   failure(): SourceFailure | undefined {
@@ -295,9 +310,9 @@ export class AccountTable implements EvidenceChain {
   }
 
   parentOf(id: string): string | undefined {
-    const at = this.index.get(id);
-    const p = at === undefined ? NONE : this.parents[at];
-    return p >= 0 ? this.ids[p] : undefined;
+    const at = this.guids.slotOf(id);
+    const p = at < 0 ? NONE : this.parents[at];
+    return p >= 0 ? this.guids.idAt(p) : undefined;
   }
 
   nameOf(): string | undefined {
@@ -305,8 +320,8 @@ export class AccountTable implements EvidenceChain {
   }
 
   ownEvidence(id: string): OwnEvidence | undefined {
-    const at = this.index.get(id);
-    if (at === undefined || !this.isRead(at)) return undefined;
+    const at = this.guids.slotOf(id);
+    if (at < 0 || !this.isRead(at)) return undefined;
     const associations = this.associations.get(at);
     const exceptions = this.requests.get(at);
     if (!associations && !exceptions) return NO_EVIDENCE;
@@ -318,7 +333,7 @@ export class AccountTable implements EvidenceChain {
 
   inheritedAssociations(id: string, own: OwnEvidence, depth: number): PartnerAssociation[] {
     if (depth === 0 || !own.associations.length) return own.associations;
-    const at = this.index.get(id) as number;
+    const at = this.guids.slotOf(id);
     let byDepth = this.inherited.get(at);
     if (!byDepth) this.inherited.set(at, (byDepth = []));
     let list = byDepth[depth];
