@@ -6,5 +6,7 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/"],
   setupFilesAfterEnv: [],
   testTimeout: 120000,
-  maxWorkers: 1,
+  // Two suites at a time (each its own Chromium and playground server): 3 min 23 s instead of 4 min 28 s
+  // on the 2-core machine, twice in a row green.
+  maxWorkers: 2,
 };
