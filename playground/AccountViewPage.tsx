@@ -37,6 +37,7 @@ import {
   GridSelection,
   RibbonModel,
   RuleHost,
+  shippedRuleHost,
   evaluateCommand,
   readRibbon,
   runActions,
@@ -339,39 +340,7 @@ export function AccountViewPage(props: Props) {
     [gridControl, languageId],
   );
 
-  const shippedWebResources = React.useMemo(
-    () =>
-      new Set(
-        Array.from(
-          new DOMParser()
-            .parseFromString(customizationsXml, "application/xml")
-            .querySelectorAll("WebResources > WebResource > Name"),
-        ).map((n) => n.textContent?.trim() ?? ""),
-      ),
-    [customizationsXml],
-  );
-  const ruleHost: RuleHost = React.useMemo(
-    () => ({
-      scope: window,
-      // A library of the solution is loaded from the zip when a rule first needs it; another
-      // library is the platform's own (Microsoft's scripts are not here).
-      loadLibrary: (library) => {
-        const name = /^\$webresource:(.+)$/.exec(library)?.[1];
-        if (!name || !shippedWebResources.has(name)) return Promise.resolve(false);
-        const src = `/WebResources/${name}`;
-        if (document.querySelector(`script[src="${src}"]`)) return Promise.resolve(false);
-        return new Promise<boolean>((resolve) => {
-          const script = document.createElement("script");
-          script.src = src;
-          script.onload = () => resolve(true);
-          script.onerror = () => resolve(false);
-          document.body.appendChild(script);
-        });
-      },
-      setTimeout: (fn, ms) => window.setTimeout(fn, ms),
-    }),
-    [shippedWebResources],
-  );
+  const ruleHost: RuleHost = React.useMemo(() => shippedRuleHost(customizationsXml), [customizationsXml]);
 
   // The platform evaluates every command's enable rules on each selection change.
   const evaluation = React.useRef(0);

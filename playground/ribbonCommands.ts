@@ -267,6 +267,39 @@ export interface RuleHost {
   setTimeout(fn: () => void, ms: number): unknown;
 }
 
+/**
+ * The page's rule host: a library of the solution (a web resource named in the zip's
+ * customizations.xml) is loaded from the zip when a rule first needs it; any other library is the
+ * platform's own (Microsoft's scripts are not here), so its rules cannot be evaluated.
+ */
+export function shippedRuleHost(customizationsXml: string, page: Window = window): RuleHost {
+  const shipped = new Set(
+    Array.from(
+      new DOMParser()
+        .parseFromString(customizationsXml, "application/xml")
+        .querySelectorAll("WebResources > WebResource > Name"),
+    ).map((n) => n.textContent?.trim() ?? ""),
+  );
+  const document = page.document;
+  return {
+    scope: page,
+    loadLibrary: (library) => {
+      const name = /^\$webresource:(.+)$/.exec(library)?.[1];
+      if (!name || !shipped.has(name)) return Promise.resolve(false);
+      const src = `/WebResources/${name}`;
+      if (document.querySelector(`script[src="${src}"]`)) return Promise.resolve(false);
+      return new Promise<boolean>((resolve) => {
+        const script = document.createElement("script");
+        script.src = src;
+        script.onload = () => resolve(true);
+        script.onerror = () => resolve(false);
+        document.body.appendChild(script);
+      });
+    },
+    setTimeout: (fn, ms) => page.setTimeout(fn, ms),
+  };
+}
+
 async function customRule(
   step: Extract<RuleStep, { kind: "custom" }>,
   s: GridSelection,

@@ -7,9 +7,8 @@
  * contact's standing is the card's verdict of its account.
  */
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
-import { TABLES } from "../../src/emulator/fromFeed";
 import { PERSONAS } from "../../src/emulator/personas";
-import { Account, Association, Contact } from "../../src/schema";
+import { Contact } from "../../src/schema";
 import {
   ContactSelection,
   contactOutreach,
@@ -19,17 +18,22 @@ import {
 } from "../../src/sources/contactSelection";
 import { forgetSelections } from "../../src/sources/selectionResolution";
 import { MAX_REACH_HOPS, MAX_SELECTION } from "../../src/sources/selectionSource";
-import { resolveVerdict } from "../../src/sources/resolver";
 import { WebApiHost } from "../../src/sources/webApi";
 import * as contact from "../../webresource/contact";
 import { CommandHost } from "../../webresource/host";
 import { waves } from "../helpers/waves";
+import {
+  account,
+  card,
+  clock,
+  guid,
+  lookup,
+  memoryStorage,
+  org,
+  partnerOfRecord,
+  utcOffsetMinutes,
+} from "../helpers/reachOrg";
 
-const NOW = Date.parse("2026-11-24T12:00:00Z");
-const clock = () => NOW;
-const utcOffsetMinutes = () => 60;
-const guid = (prefix: string, i: number) => `${prefix}-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
-const lookup = (table: string, id: string) => ({ $lookup: table, id });
 const SOURCES = [
   "account",
   "contact",
@@ -44,50 +48,12 @@ beforeEach(() => {
   forgetContactSelections();
 });
 
-function org(): DataverseEmulator {
-  const e = new DataverseEmulator(TABLES, { clock });
-  e.insert("systemuser", { systemuserid: PERSONAS.seller.id, fullname: PERSONAS.seller.name });
-  return e;
-}
-
-function account(e: DataverseEmulator, id: string, name: string, parent?: string) {
-  e.insert(Account.logicalName, {
-    [Account.id]: id,
-    [Account.name]: name,
-    ownerid: lookup("systemuser", PERSONAS.seller.id),
-    ...(parent ? { [Account.parent]: lookup("account", parent) } : {}),
-  });
-}
-
-function partnerOfRecord(e: DataverseEmulator, id: string, on: string) {
-  e.insert(Association.logicalName, {
-    [Association.id]: id,
-    [Association.customer]: lookup("account", on),
-    [Association.relationshipType]: 100000000,
-    [Association.status]: 100000000,
-    [Association.start]: "2024-01-01",
-  });
-}
-
 const contactOf = (e: DataverseEmulator, id: string, company?: { $lookup: string; id: string }) =>
   e.insert(Contact.logicalName, {
     [Contact.id]: id,
     [Contact.name]: `Contact ${id.slice(-4)}`,
     ...(company ? { [Contact.company]: company } : {}),
   });
-
-async function card(webApi: WebApiHost, id: string) {
-  return (await resolveVerdict({ webApi, userId: PERSONAS.seller.id, clock, utcOffsetMinutes }, id)).verdict;
-}
-
-function memoryStorage(): Pick<Storage, "getItem" | "setItem" | "removeItem"> {
-  const items = new Map<string, string>();
-  return {
-    getItem: (k) => items.get(k) ?? null,
-    setItem: (k, v) => void items.set(k, v),
-    removeItem: (k) => void items.delete(k),
-  };
-}
 
 function judge(webApi: WebApiHost, ids: string[], fresh = false, scope: object = globalThis) {
   const configCache = { storage: memoryStorage(), key: "partnerguard:config-cache:v1:test" };

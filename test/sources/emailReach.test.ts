@@ -5,11 +5,8 @@
  * answer at once), and each account's verdict against the card's for that account alone.
  */
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
-import { TABLES } from "../../src/emulator/fromFeed";
 import { PERSONAS } from "../../src/emulator/personas";
 import {
-  Account,
-  Association,
   Contact,
   DecisionCodes,
   ENGAGEMENT_ACTIVITY,
@@ -20,46 +17,26 @@ import {
 import { EmailState, Party, judgeEmail, newEmailState } from "../../src/sources/emailRecipients";
 import { forgetSelections } from "../../src/sources/selectionResolution";
 import { MAX_REACH_HOPS, reachHops, selectionHierarchyFetchXml } from "../../src/sources/selectionSource";
-import { resolveVerdict } from "../../src/sources/resolver";
 import { WebApiHost } from "../../src/sources/webApi";
 import { Persona } from "../../src/emulator/security";
 import { validateFetchXml } from "../helpers/fetchSchema";
 import { waves } from "../helpers/waves";
+import {
+  NOW,
+  account,
+  card,
+  clock,
+  guid,
+  lookup,
+  memoryStorage,
+  org,
+  partnerOfRecord,
+  utcOffsetMinutes,
+} from "../helpers/reachOrg";
 
-const NOW = Date.parse("2026-11-24T12:00:00Z");
-const clock = () => NOW;
-const utcOffsetMinutes = () => 60;
-const guid = (prefix: string, i: number) => `${prefix}-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
-const lookup = (table: string, id: string) => ({ $lookup: table, id });
 const OTHER_USER = "99999999-9999-4999-8999-999999999999";
 
 beforeEach(() => forgetSelections());
-
-function org(): DataverseEmulator {
-  const emulator = new DataverseEmulator(TABLES, { clock });
-  emulator.insert("systemuser", { systemuserid: PERSONAS.seller.id, fullname: PERSONAS.seller.name });
-  return emulator;
-}
-
-function account(e: DataverseEmulator, id: string, name: string, parent?: string, owner: string = PERSONAS.seller.id) {
-  e.insert(Account.logicalName, {
-    [Account.id]: id,
-    [Account.name]: name,
-    ownerid: lookup("systemuser", owner),
-    ...(parent ? { [Account.parent]: lookup("account", parent) } : {}),
-  });
-}
-
-/** An active partner of record on the account: its outreach (and its children's) is blocked. */
-function partnerOfRecord(e: DataverseEmulator, id: string, on: string) {
-  e.insert(Association.logicalName, {
-    [Association.id]: id,
-    [Association.customer]: lookup("account", on),
-    [Association.relationshipType]: 100000000,
-    [Association.status]: 100000000,
-    [Association.start]: "2024-01-01",
-  });
-}
 
 const contactOf = (e: DataverseEmulator, id: string, accountId: string) =>
   e.insert(Contact.logicalName, {
@@ -75,18 +52,6 @@ const leadOf = (e: DataverseEmulator, id: string, accountId: string) =>
   });
 
 /** The card's verdict of one account (the form's resolver, as the seller). */
-async function card(webApi: WebApiHost, id: string) {
-  return (await resolveVerdict({ webApi, userId: PERSONAS.seller.id, clock, utcOffsetMinutes }, id)).verdict;
-}
-
-function memoryStorage(): Pick<Storage, "getItem" | "setItem" | "removeItem"> {
-  const items = new Map<string, string>();
-  return {
-    getItem: (k) => items.get(k) ?? null,
-    setItem: (k, v) => void items.set(k, v),
-    removeItem: (k) => void items.delete(k),
-  };
-}
 
 /** The configuration as the form finds it: in the card's localStorage entry once read. */
 const configCache = () => ({ storage: memoryStorage(), key: "partnerguard:config-cache:v1:test" });

@@ -1,0 +1,65 @@
+/**
+ * A small org for counting requests through the real sources (test/sources/*Reach.test.ts): an
+ * emulator with the shipped seller, accounts in chains, partners of record, and the card's verdict
+ * of one account to compare with.
+ */
+import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
+import { TABLES } from "../../src/emulator/fromFeed";
+import { PERSONAS } from "../../src/emulator/personas";
+import { Account, Association } from "../../src/schema";
+import { resolveVerdict } from "../../src/sources/resolver";
+import { WebApiHost } from "../../src/sources/webApi";
+
+export const NOW = Date.parse("2026-11-24T12:00:00Z");
+export const clock = () => NOW;
+export const utcOffsetMinutes = () => 60;
+export const guid = (prefix: string, i: number) => `${prefix}-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
+export const lookup = (table: string, id: string) => ({ $lookup: table, id });
+
+/** An emulator on the demo clock that knows the seller. */
+export function org(): DataverseEmulator {
+  const emulator = new DataverseEmulator(TABLES, { clock });
+  emulator.insert("systemuser", { systemuserid: PERSONAS.seller.id, fullname: PERSONAS.seller.name });
+  return emulator;
+}
+
+export function account(
+  e: DataverseEmulator,
+  id: string,
+  name: string,
+  parent?: string,
+  owner: string = PERSONAS.seller.id,
+) {
+  e.insert(Account.logicalName, {
+    [Account.id]: id,
+    [Account.name]: name,
+    ownerid: lookup("systemuser", owner),
+    ...(parent ? { [Account.parent]: lookup("account", parent) } : {}),
+  });
+}
+
+/** An active partner of record on the account: its outreach (and its children's) is blocked. */
+export function partnerOfRecord(e: DataverseEmulator, id: string, on: string) {
+  e.insert(Association.logicalName, {
+    [Association.id]: id,
+    [Association.customer]: lookup("account", on),
+    [Association.relationshipType]: 100000000,
+    [Association.status]: 100000000,
+    [Association.start]: "2024-01-01",
+  });
+}
+
+/** The card's verdict of one account, for the seller. */
+export async function card(webApi: WebApiHost, id: string) {
+  return (await resolveVerdict({ webApi, userId: PERSONAS.seller.id, clock, utcOffsetMinutes }, id)).verdict;
+}
+
+/** Browser storage in memory (the configuration cache's). */
+export function memoryStorage(): Pick<Storage, "getItem" | "setItem" | "removeItem"> {
+  const items = new Map<string, string>();
+  return {
+    getItem: (k) => items.get(k) ?? null,
+    setItem: (k, v) => void items.set(k, v),
+    removeItem: (k) => void items.delete(k),
+  };
+}
