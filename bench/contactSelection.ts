@@ -19,6 +19,7 @@ import { reachHops } from "../src/sources/selectionSource";
 import { forgetContactSelections } from "../src/sources/contactSelection";
 import * as contact from "../webresource/contact";
 import { CommandHost } from "../webresource/host";
+import { Timed, recording, roundTrips } from "./requestLog";
 
 const LATENCY_MS = 50;
 const CONTACTS = 250;
@@ -58,37 +59,6 @@ function org(): { emulator: DataverseEmulator; selection: string[] } {
     selection.push(id);
   }
   return { emulator, selection };
-}
-
-interface Timed {
-  entity: string;
-  start: number;
-  end: number;
-}
-
-function recording(host: WebApiHost, log: Timed[]): WebApiHost {
-  return {
-    ...host,
-    retrieveMultipleRecords: async (entity, options, maxPageSize) => {
-      const start = performance.now();
-      const answer = await host.retrieveMultipleRecords(entity, options, maxPageSize);
-      log.push({ entity, start, end: performance.now() });
-      return answer;
-    },
-  };
-}
-
-/** Sequential waves: a request that starts after an earlier one answered begins a new round trip. */
-function roundTrips(log: Timed[]): number {
-  let trips = 0;
-  let waveEnd = -Infinity;
-  for (const r of [...log].sort((a, b) => a.start - b.start)) {
-    if (r.start >= waveEnd) {
-      trips++;
-      waveEnd = r.end;
-    } else waveEnd = Math.min(waveEnd, r.end);
-  }
-  return trips;
 }
 
 function hostOf(webApi: WebApiHost, confirm: boolean): CommandHost {

@@ -12,10 +12,10 @@ import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
 import { TABLES } from "../src/emulator/fromFeed";
 import { PERSONAS } from "../src/emulator/personas";
 import { Account, Association, Contact, LeadTable } from "../src/schema";
-import { WebApiHost } from "../src/sources/webApi";
 import { MAX_REACH_HOPS } from "../src/sources/selectionSource";
 import * as email from "../webresource/email";
 import { CommandHost } from "../webresource/host";
+import { Timed, recording, roundTrips } from "./requestLog";
 
 const LATENCY_MS = 50;
 const guid = (prefix: string, i: number) => `${prefix}-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
@@ -53,38 +53,6 @@ function org(): DataverseEmulator {
     });
   }
   return emulator;
-}
-
-interface Timed {
-  entity: string;
-  start: number;
-  end: number;
-}
-
-function recording(host: WebApiHost, log: Timed[]): WebApiHost {
-  return {
-    ...host,
-    retrieveMultipleRecords: async (entity, options, maxPageSize) => {
-      const start = performance.now();
-      const answer = await host.retrieveMultipleRecords(entity, options, maxPageSize);
-      log.push({ entity, start, end: performance.now() });
-      return answer;
-    },
-  };
-}
-
-/** Sequential waves: a request that starts after an earlier one answered begins a new round trip. */
-function roundTrips(log: Timed[]): number {
-  const sorted = [...log].sort((a, b) => a.start - b.start);
-  let trips = 0;
-  let waveEnd = -Infinity;
-  for (const r of sorted) {
-    if (r.start >= waveEnd) {
-      trips++;
-      waveEnd = r.end;
-    } else waveEnd = Math.min(waveEnd, r.end);
-  }
-  return trips;
 }
 
 function memoryStorage(): Pick<Storage, "getItem" | "setItem" | "removeItem"> {

@@ -14,11 +14,12 @@ import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
 import { TABLES } from "../src/emulator/fromFeed";
 import { PERSONAS } from "../src/emulator/personas";
 import { Account, Association, DecisionCodes, OutreachDecision, OutreachExceptionTable } from "../src/schema";
-import { Row, WebApiHost } from "../src/sources/webApi";
+import { WebApiHost } from "../src/sources/webApi";
 import { forgetSelections, resolveSelection } from "../src/sources/selectionResolution";
 import { MAX_SELECTION, selectionHierarchyFetchXml } from "../src/sources/selectionSource";
 import * as grid from "../webresource/grid";
 import { CommandHost } from "../webresource/host";
+import { Timed, recording, roundTrips } from "./requestLog";
 
 const LATENCY_MS = 50;
 const SELECTED = 250;
@@ -74,40 +75,6 @@ function org(): { emulator: DataverseEmulator; selection: string[] } {
   }
   // Every eighth account: deep and shallow ones, children whose parents are selected too and not.
   return { emulator, selection: accounts.filter((_, i) => i % 8 === 3 || i % 8 === 6).slice(0, SELECTED) };
-}
-
-interface Timed {
-  entity: string;
-  start: number;
-  end: number;
-  answer: { entities: Row[]; nextLink?: string };
-}
-
-/** The emulator as the seller, recording when each request started and answered, and what it answered. */
-function recording(host: WebApiHost, log: Timed[]): WebApiHost {
-  return {
-    ...host,
-    retrieveMultipleRecords: async (entity, options, maxPageSize) => {
-      const start = performance.now();
-      const answer = await host.retrieveMultipleRecords(entity, options, maxPageSize);
-      log.push({ entity, start, end: performance.now(), answer: JSON.parse(JSON.stringify(answer)) });
-      return answer;
-    },
-  };
-}
-
-/** Sequential waves: a request that starts after an earlier one answered begins a new round trip. */
-function roundTrips(log: Timed[]): number {
-  const sorted = [...log].sort((a, b) => a.start - b.start);
-  let trips = 0;
-  let waveEnd = -Infinity;
-  for (const r of sorted) {
-    if (r.start >= waveEnd) {
-      trips++;
-      waveEnd = r.end;
-    } else waveEnd = Math.min(waveEnd, r.end);
-  }
-  return trips;
 }
 
 /** Answers each request with what the emulator answered, after the same latency: no server work on this CPU. */
