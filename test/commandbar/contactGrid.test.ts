@@ -4,14 +4,14 @@
  * script's Xrm functions (webresource/index.ts ContactGrid).
  */
 import { installXrm } from "../helpers/xrm";
-import { DEMO, demoEmulator } from "../helpers/demo";
+import { DEMO, approveExceptionOn, demoEmulator } from "../helpers/demo";
 import { ContactForm, ContactGrid } from "../../webresource/index";
 import * as grid from "../../webresource/grid";
 import * as contact from "../../webresource/contact";
 import { forgetSelections } from "../../src/sources/selectionResolution";
 import { forgetContactSelections } from "../../src/sources/contactSelection";
 import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
-import { Contact, DecisionCodes, OutreachDecision, OutreachExceptionTable } from "../../src/schema";
+import { Contact } from "../../src/schema";
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { PERSONAS } from "../../src/emulator/personas";
 
@@ -52,18 +52,7 @@ async function org(): Promise<DataverseEmulator> {
   contact(C.deleted, "Dora Deleted", { $lookup: "account", id: DEMO.woodgrove });
   await emulator.deleteRecord(Contact.logicalName, C.deleted);
   // An approved exception on Alpine (it has a partner of record).
-  const request = await emulator.as(PERSONAS.seller).createRecord(OutreachExceptionTable.logicalName, {
-    [OutreachExceptionTable.name]: "Exception request",
-    [`${OutreachExceptionTable.accountNav}@odata.bind`]: `/accounts(${DEMO.alpine})`,
-    [OutreachExceptionTable.requestedFor]: DEMO.alpine,
-    [OutreachExceptionTable.requestedDays]: 7,
-  });
-  await emulator.as(PERSONAS.approver).createRecord(OutreachDecision.logicalName, {
-    [OutreachDecision.name]: "Exception approved",
-    [`${OutreachDecision.exceptionNav}@odata.bind`]: `/pg_outreachexceptions(${request.id})`,
-    [OutreachDecision.decision]: DecisionCodes.approved,
-    [OutreachDecision.days]: 7,
-  });
+  await approveExceptionOn(emulator, DEMO.alpine, PERSONAS.seller);
   emulator.requests.length = 0;
   return emulator;
 }

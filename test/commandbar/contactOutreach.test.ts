@@ -5,7 +5,7 @@
  * .resx strings.
  */
 import { installXrm } from "../helpers/xrm";
-import { DEMO, demoEmulator } from "../helpers/demo";
+import { DEMO, approveExceptionOn, demoEmulator } from "../helpers/demo";
 import { ContactForm, ContactGrid } from "../../webresource/index";
 import * as grid from "../../webresource/grid";
 import * as contact from "../../webresource/contact";
@@ -13,15 +13,7 @@ import { xrmHost } from "../../webresource/host";
 import { forgetSelections } from "../../src/sources/selectionResolution";
 import { forgetContactSelections } from "../../src/sources/contactSelection";
 import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
-import {
-  AuditDecisionCodes,
-  Contact,
-  DecisionCodes,
-  ENGAGEMENT_ACTIVITY,
-  OutreachAudit,
-  OutreachDecision,
-  OutreachExceptionTable,
-} from "../../src/schema";
+import { AuditDecisionCodes, Contact, ENGAGEMENT_ACTIVITY, OutreachAudit } from "../../src/schema";
 import { DataverseEmulator, EmulatorOptions } from "../../src/emulator/dataverseEmulator";
 import { PERSONAS } from "../../src/emulator/personas";
 import { Persona } from "../../src/emulator/security";
@@ -65,18 +57,7 @@ async function org(options: EmulatorOptions = {}): Promise<DataverseEmulator> {
   add(C.paul, "Paul Person", { $lookup: "contact", id: C.nina });
   add(C.dora, "Dora Deleted", account(DEMO.woodgrove));
   await emulator.deleteRecord(Contact.logicalName, C.dora);
-  const request = await emulator.as(PERSONAS.seller).createRecord(OutreachExceptionTable.logicalName, {
-    [OutreachExceptionTable.name]: "Exception request",
-    [`${OutreachExceptionTable.accountNav}@odata.bind`]: `/accounts(${DEMO.alpine})`,
-    [OutreachExceptionTable.requestedFor]: DEMO.alpine,
-    [OutreachExceptionTable.requestedDays]: 7,
-  });
-  await emulator.as(PERSONAS.approver).createRecord(OutreachDecision.logicalName, {
-    [OutreachDecision.name]: "Exception approved",
-    [`${OutreachDecision.exceptionNav}@odata.bind`]: `/pg_outreachexceptions(${request.id})`,
-    [OutreachDecision.decision]: DecisionCodes.approved,
-    [OutreachDecision.days]: 7,
-  });
+  await approveExceptionOn(emulator, DEMO.alpine, PERSONAS.seller);
   emulator.requests.length = 0;
   return emulator;
 }

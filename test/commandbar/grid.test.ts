@@ -4,21 +4,13 @@
  * the real .resx strings.
  */
 import { installXrm } from "../helpers/xrm";
-import { DEMO, demoEmulator } from "../helpers/demo";
+import { DEMO, approveExceptionOn, demoEmulator } from "../helpers/demo";
 import { Grid } from "../../webresource/index";
 import * as grid from "../../webresource/grid";
 import { xrmHost } from "../../webresource/host";
 import { forgetSelections, MAX_SELECTION } from "../../src/sources/selectionResolution";
 import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
-import {
-  Account,
-  AuditDecisionCodes,
-  DecisionCodes,
-  ENGAGEMENT_ACTIVITY,
-  OutreachAudit,
-  OutreachDecision,
-  OutreachExceptionTable,
-} from "../../src/schema";
+import { Account, AuditDecisionCodes, ENGAGEMENT_ACTIVITY, OutreachAudit } from "../../src/schema";
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { PERSONAS } from "../../src/emulator/personas";
 import { Persona } from "../../src/emulator/security";
@@ -44,21 +36,6 @@ async function mixedOrg() {
   await emulator.deleteRecord(Account.logicalName, DEMO.wideWorld);
   emulator.requests.length = 0;
   return emulator;
-}
-
-async function approveExceptionOn(emulator: DataverseEmulator, account: string, asker: Persona) {
-  const request = await emulator.as(asker).createRecord(OutreachExceptionTable.logicalName, {
-    [OutreachExceptionTable.name]: "Exception request",
-    [`${OutreachExceptionTable.accountNav}@odata.bind`]: `/accounts(${account})`,
-    [OutreachExceptionTable.requestedFor]: account,
-    [OutreachExceptionTable.requestedDays]: 7,
-  });
-  await emulator.as(PERSONAS.approver).createRecord(OutreachDecision.logicalName, {
-    [OutreachDecision.name]: "Exception approved",
-    [`${OutreachDecision.exceptionNav}@odata.bind`]: `/pg_outreachexceptions(${request.id})`,
-    [OutreachDecision.decision]: DecisionCodes.approved,
-    [OutreachDecision.days]: 7,
-  });
 }
 
 /** allowed, allowed, blocked, parent-protected, allowed by exception, unverified, deleted. */

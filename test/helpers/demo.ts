@@ -2,7 +2,10 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { parseFeed } from "../../src/sources/feedFile";
 import { emulatorFromFeed } from "../../src/emulator/fromFeed";
-import { EmulatorOptions } from "../../src/emulator/dataverseEmulator";
+import { DataverseEmulator, EmulatorOptions } from "../../src/emulator/dataverseEmulator";
+import { PERSONAS } from "../../src/emulator/personas";
+import { Persona } from "../../src/emulator/security";
+import { DecisionCodes, OutreachDecision, OutreachExceptionTable } from "../../src/schema";
 
 export const DEMO = {
   contoso: "a1000000-0000-4000-8000-000000000001",
@@ -20,4 +23,20 @@ export function demoEmulator(options: EmulatorOptions = {}) {
   const { rows, errors } = parseFeed(readFileSync(join(__dirname, "../../data/demo-feed.csv"), "utf8"));
   if (errors.length) throw new Error(`demo feed: ${JSON.stringify(errors)}`);
   return emulatorFromFeed(rows, options);
+}
+
+/** A 7-day exception the asker requested on the account, approved by the approver persona. */
+export async function approveExceptionOn(emulator: DataverseEmulator, account: string, asker: Persona) {
+  const request = await emulator.as(asker).createRecord(OutreachExceptionTable.logicalName, {
+    [OutreachExceptionTable.name]: "Exception request",
+    [`${OutreachExceptionTable.accountNav}@odata.bind`]: `/accounts(${account})`,
+    [OutreachExceptionTable.requestedFor]: account,
+    [OutreachExceptionTable.requestedDays]: 7,
+  });
+  await emulator.as(PERSONAS.approver).createRecord(OutreachDecision.logicalName, {
+    [OutreachDecision.name]: "Exception approved",
+    [`${OutreachDecision.exceptionNav}@odata.bind`]: `/pg_outreachexceptions(${request.id})`,
+    [OutreachDecision.decision]: DecisionCodes.approved,
+    [OutreachDecision.days]: 7,
+  });
 }
