@@ -341,6 +341,7 @@ export const EmailForm = {
 /** A lead's account: `parentaccountid`. */
 export const LeadTable = {
   logicalName: "lead",
+  entitySet: "leads",
   id: "leadid",
   name: "fullname",
   parentAccount: "parentaccountid",
@@ -536,6 +537,8 @@ export const EntitySets = {
   [OUTREACH_ACTIVITY]: "phonecalls",
   systemuser: "systemusers",
   environmentvariabledefinition: "environmentvariabledefinitions",
+  [Contact.logicalName]: Contact.entitySet,
+  [LeadTable.logicalName]: LeadTable.entitySet,
 } as const;
 
 /** The alternate key `partnerguard sync` upserts on: one row per source and external reference. */

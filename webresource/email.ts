@@ -39,6 +39,7 @@ import {
   partiesOf,
 } from "../src/sources/emailRecipients";
 import { MAX_SELECTION } from "../src/sources/selectionResolution";
+import { batchedReads } from "../src/sources/webApiBatch";
 import { messageOf, withTimeout } from "../src/sources/failures";
 import { auditWording } from "../src/text/auditText";
 import { Translate } from "../src/text/translate";
@@ -145,11 +146,16 @@ export function judgeForm(host: CommandHost, form: EmailFormLike, fresh = false)
   const parties = partiesOnForm(form);
   const key = partiesKey(parties);
   if (state.pending && state.pendingKey === key) return state.pending;
+  // The first judgement's reads go out in parallel (one request per source, one round trip); a
+  // judgement after it (a changed recipient) sends what it reads as one `$batch` request.
+  const batched = !!host.batch && !fresh && state.last !== undefined;
+  const webApi = batched && host.batch ? batchedReads(host.webApi, host.batch) : host.webApi;
   const pending = judgeEmail(
-    { webApi: host.webApi, userId: host.userId, configCache: host.configCache, scope: host.scope },
+    { webApi, userId: host.userId, configCache: host.configCache, scope: host.scope },
     parties,
     state.memory,
     fresh,
+    batched,
   ).then((judgement) => {
     // Newest wins: a judgement of parties no longer on the form changes nothing.
     if (partiesKey(partiesOnForm(form)) === judgement.key) {

@@ -3,6 +3,7 @@
  * one reads the global `Xrm`; tests and the playground pass their own.
  */
 import { WebApiHost } from "../src/sources/webApi";
+import { BatchTransport, sameOriginBatch } from "../src/sources/webApiBatch";
 import { SharedOptions } from "../src/sources/sharedResolution";
 import { WebResources } from "../src/schema";
 import { ConfigCache } from "../src/sources/configSource";
@@ -28,6 +29,11 @@ export interface CommandHost {
   notify?(message: string, actionLabel: string, action: () => void): Promise<string>;
   /** Remove a notification `notify` showed (Xrm.App.clearGlobalNotification). */
   clearNotification?(id: string): Promise<void>;
+  /**
+   * Posts a `$batch` to the org's Web API (webApiBatch.ts): reads issued together go as one
+   * request where the request count is the budget (a changed email recipient). Absent: one request each.
+   */
+  batch?: BatchTransport;
   storage?: SharedOptions["storage"];
   /** The configuration kept in localStorage for this org and user (shared with the control). */
   configCache?: ConfigCache;
@@ -36,9 +42,12 @@ export interface CommandHost {
 
 /** The host of the real platform. */
 export function xrmHost(): CommandHost {
-  const settings = Xrm.Utility.getGlobalContext().userSettings;
+  const context = Xrm.Utility.getGlobalContext();
+  const settings = context.userSettings;
   return {
     webApi: Xrm.WebApi as unknown as WebApiHost,
+    // The org's own origin (getClientUrl: "the base URL that was used to access the application").
+    batch: sameOriginBatch(context.getClientUrl()),
     getString: (key) => Xrm.Utility.getResourceString(WebResources.commandScript, key),
     languageId: settings.languageId,
     userId: settings.userId,

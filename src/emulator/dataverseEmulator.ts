@@ -23,6 +23,8 @@ import { FORMATTED, Row, normalizeGuid } from "../sources/webApi";
 import { BusinessUnits, ROOT_BUSINESS_UNIT } from "./businessUnits";
 import { ROLES } from "../pack/model/roles";
 import type {
+  BatchPost,
+  BatchReply,
   CellValue,
   EmulatorHost,
   ImpersonatingHost,
@@ -33,6 +35,7 @@ import type {
   TableDefinition,
 } from "./emulatorTypes";
 import { mergeInto } from "./merge";
+import { answerBatch } from "./webApiRoutes";
 import { EmulatorError } from "./emulatorError";
 import { attributeMetadataId } from "./fieldSecurity";
 import { checkODataOptions } from "./odataOptions";
@@ -105,6 +108,8 @@ interface Caller {
   refusal?: EmulatorError;
   /** Inside a change set: how to undo each write, newest last. */
   undo?: (() => void)[];
+  /** Inside a `$batch`: the batch was the request on the wire (its latency, its record). */
+  inBatch?: true;
 }
 
 const SYSTEM: Caller = { userId: SYSTEM_USER_ID };
@@ -349,6 +354,10 @@ export class DataverseEmulator implements ImpersonatingHost {
     return this.transactionOf(SYSTEM);
   }
 
+  batch(request: BatchPost): Promise<BatchReply> {
+    return this.hostOf(SYSTEM).batch(request);
+  }
+
   /** A change set as `caller`: writes through the host log how to undo them; rollback undoes them, newest first. */
   private transactionOf(caller: Caller): { host: EmulatorHost; rollback(): void } {
     const undo: (() => void)[] = [];
@@ -453,6 +462,10 @@ export class DataverseEmulator implements ImpersonatingHost {
       merge: (request) => this.mergeAs(caller, request),
       transaction: () => this.transactionOf(caller),
       webApiGet: (path) => this.get(caller, path),
+      batch: (request) =>
+        this.answer(caller, { operation: "batch", entity: "$batch" }, () =>
+          answerBatch(this.hostOf({ ...caller, inBatch: true }), request),
+        ),
     };
   }
 
@@ -482,12 +495,13 @@ export class DataverseEmulator implements ImpersonatingHost {
       ...request,
       ...(caller.access || caller.delegate ? { userId: caller.userId } : {}),
       ...(caller.delegate ? { callerId: caller.delegate.userId } : {}),
+      ...(caller.inBatch ? { inBatch: true as const } : {}),
     };
     this.requests.push(recorded);
     const fault = this.options.fault?.(recorded);
     this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
     try {
-      if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
+      if (this.options.latencyMs && !caller.inBatch) await new Promise((r) => setTimeout(r, this.options.latencyMs));
       if (fault === "hang") return await new Promise<T>(() => undefined);
       if (fault)
         throw Object.assign(new EmulatorError(fault.status, fault.message), { retryAfter: fault.retryAfterSeconds });

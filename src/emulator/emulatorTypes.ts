@@ -83,7 +83,9 @@ export interface RequestRecord {
     | "deleteRecord"
     | "merge"
     /** A GET of a metadata path or a function (`webApiGet`): `options` holds the path. */
-    | "get";
+    | "get"
+    /** `POST $batch` (`batch`): one request; the requests inside it are recorded with `inBatch`. */
+    | "batch";
   entity: string;
   options?: string;
   data?: Row;
@@ -91,6 +93,22 @@ export interface RequestRecord {
   userId?: string;
   /** Who sent a request made on behalf of another user (impersonation): the caller, not `userId`. */
   callerId?: string;
+  /** A request inside a `$batch`: no request of its own on the wire (the batch is recorded once). */
+  inBatch?: true;
+}
+
+/** A `POST $batch` as it goes over the wire: its Content-Type, Prefer header and multipart body. */
+export interface BatchPost {
+  contentType: string | undefined;
+  prefer?: string;
+  body: string;
+}
+
+/** The answer to a `$batch`, as the service writes it (status, headers, multipart body). */
+export interface BatchReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
 }
 
 /** The Web API the emulator answers, for the system user or a persona (the HTTP server serves either). */
@@ -119,6 +137,11 @@ export interface EmulatorHost extends WebApiHost {
    * "if any one of the operations fails, any completed operations will be rolled back".
    */
   transaction(): { host: EmulatorHost; rollback(): void };
+  /**
+   * `POST $batch` in process (webApiRoutes.ts, `answerBatch`): one request (one latency, one
+   * record); the requests inside it are answered as they are on their own, as the same caller.
+   */
+  batch(request: BatchPost): Promise<BatchReply>;
 }
 
 /** A signed-in user's (or the system's) Web API, which may also act on behalf of another user. */

@@ -16,7 +16,9 @@
  * Both maps live in the form's state, so a changed recipient costs only what is new: its contact or
  * lead (one query) and, when no other recipient had its account, that account's requests — then
  * after the lookup (two round trips), so that a recipient whose account is judged already costs
- * the one lookup alone; an added account costs its requests (one round trip).
+ * the one lookup alone; an added account costs its requests (one round trip). Where the host can
+ * batch (`batched`: the email form on the platform, webApiBatch.ts), a judgement after the first
+ * sends its lookup and its accounts' queries together as one `$batch`: one request either way.
  *
  * Fail closed: a contact or lead the answer leaves out (deleted, or the seller may not read it) or
  * whose read failed is "could not be verified" — the email is not cleared. Recipients that are no
@@ -108,6 +110,12 @@ export async function judgeEmail(
   state: EmailState = newEmailState(),
   /** Read every account again, never a cached verdict (the button's "check again"). */
   fresh = false,
+  /**
+   * `deps.webApi` sends the reads issued together as ONE request (`batchedReads`, webApiBatch.ts):
+   * then the accounts' queries always go out beside the lookups — a changed recipient costs one
+   * `$batch` whether its account is new or judged already.
+   */
+  batched = false,
 ): Promise<EmailJudgement> {
   const clock = deps.clock ?? Date.now;
   const key = partiesKey(parties);
@@ -171,7 +179,7 @@ export async function judgeEmail(
       // Over the limit nothing is read (the answer below says so).
       return ids.length > MAX_SELECTION ? ids : notYoung(ids);
     },
-    { fresh, reach: known.length > 0 || !anyYoung },
+    { fresh, reach: batched || known.length > 0 || !anyYoung },
   );
   const byAccount = partiesByAccount();
   if (ids.length > MAX_SELECTION) return { key, allowed: false, accounts: [], unverified, overLimit: ids.length };

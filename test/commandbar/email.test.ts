@@ -13,9 +13,11 @@ import { forgetSelections } from "../../src/sources/selectionResolution";
 import { AuditDecisionCodes, Contact, EmailForm, LeadTable, OutreachAudit } from "../../src/schema";
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { PERSONAS } from "../../src/emulator/personas";
+import { inProcessBatch } from "../../src/emulator/webApiRoutes";
 
 const CONTACT_CONTOSO = "c1000000-0000-4000-8000-000000000001"; // Contoso: Harbor is partner of record
 const CONTACT_WOODGROVE = "c1000000-0000-4000-8000-000000000002"; // Woodgrove: no partner
+const CONTACT_WOODGROVE_2 = "c1000000-0000-4000-8000-000000000004"; // Woodgrove again
 const CONTACT_HIDDEN = "c1000000-0000-4000-8000-000000000003"; // not readable by the seller (see below)
 const LEAD_FABRIKAM = "d1000000-0000-4000-8000-000000000001"; // parent account Fabrikam Europe (blocked through its parent)
 const LEAD_NO_ACCOUNT = "d1000000-0000-4000-8000-000000000002";
@@ -268,6 +270,91 @@ describe("Send on the email form", () => {
     // The contact, then one request per source for Contoso alone (hierarchy, requests, decisions, engagements).
     expect(emulator.requests.filter((r) => r.entity === "contact").length).toBe(1);
     expect(emulator.requests.length).toBeLessThanOrEqual(5);
+  });
+});
+
+describe("a changed recipient, with the org's $batch (as on the platform: xrmHost posts it on the org's origin)", () => {
+  /** The seller's host with the org's $batch endpoint; `onWire` lists what went over the wire since `mark`. */
+  function batchingHost(emulator: DataverseEmulator, refuse = () => false) {
+    const seller = emulator.as(PERSONAS.seller);
+    const { host } = hostFor(emulator, seller);
+    const endpoint = inProcessBatch(seller);
+    host.batch = (body, headers) =>
+      refuse()
+        ? Promise.resolve({
+            status: 503,
+            contentType: "application/json",
+            text: '{"error":{"code":"","message":"busy"}}',
+          })
+        : endpoint(body, headers);
+    let mark = 0;
+    return {
+      host,
+      mark: () => void (mark = emulator.requests.length),
+      onWire: () =>
+        emulator.requests
+          .slice(mark)
+          .filter((r) => !r.inBatch)
+          .map((r) => r.entity),
+    };
+  }
+
+  it("costs ONE request, whether the recipient's account is new or judged already", async () => {
+    const emulator = org();
+    emulator.insert(Contact.logicalName, {
+      contactid: CONTACT_WOODGROVE_2,
+      fullname: "Wanda Woodgrove",
+      parentcustomerid: { $lookup: "account", id: DEMO.woodgrove },
+    });
+    const { host, mark, onWire } = batchingHost(emulator);
+    const form = new EmailFormFake();
+    form.values.to = [contact(CONTACT_WOODGROVE, "Wes Woodgrove"), account(DEMO.tailspin, "Tailspin Toys")];
+    mark();
+    expect(await email.isSendAllowed(host, form)).toBe(true);
+    // The first judgement: one request per source, in parallel (no batch).
+    expect(onWire()).not.toContain("$batch");
+    expect(new Set(onWire()).size).toBe(onWire().length);
+
+    mark();
+    form.set("cc", [contact(CONTACT_CONTOSO, "Dana Contoso")]); // a contact of an account not on the email
+    expect(await email.isSendAllowed(host, form)).toBe(false);
+    expect(onWire()).toEqual(["$batch"]);
+    expect(form.notification).toMatch(/Contoso Pharmaceuticals \(via Dana Contoso\)/);
+    expect(form.notification).toMatch(/Harbor Computer Services/);
+
+    mark();
+    form.set("bcc", [contact(CONTACT_WOODGROVE_2, "Wanda Woodgrove")]); // a contact of an account judged already
+    expect(await email.isSendAllowed(host, form)).toBe(false);
+    expect(onWire()).toEqual(["$batch"]);
+
+    mark();
+    form.set("regardingobjectid", [account(DEMO.fabrikamEurope, "Fabrikam Europe GmbH")]); // an account, blocked through its parent
+    expect(await email.isSendAllowed(host, form)).toBe(false);
+    expect(onWire()).toEqual(["$batch"]);
+    expect(form.notification).toMatch(/Northwind Partners/);
+
+    mark();
+    form.set("cc", []); // a recipient removed: nothing to read
+    form.set("regardingobjectid", null);
+    expect(await email.isSendAllowed(host, form)).toBe(true);
+    expect(onWire()).toEqual([]);
+    expect(form.notification).toBeUndefined();
+  });
+
+  it("a batch that fails as a whole fails the changed recipient closed: could not be verified", async () => {
+    const emulator = org();
+    let refuse = false;
+    const { host, mark, onWire } = batchingHost(emulator, () => refuse);
+    const form = new EmailFormFake();
+    form.values.to = [contact(CONTACT_WOODGROVE, "Wes Woodgrove")];
+    expect(await email.isSendAllowed(host, form)).toBe(true);
+    refuse = true;
+    mark();
+    form.set("cc", [contact(CONTACT_CONTOSO, "Dana Contoso")]);
+    expect(await email.isSendAllowed(host, form)).toBe(false);
+    expect(onWire()).toEqual([]); // refused at the door: the org recorded nothing
+    expect(form.notification).toMatch(/Dana Contoso could not be verified/);
+    expect(await form.send()).toBe(false);
   });
 });
 

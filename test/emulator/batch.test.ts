@@ -12,7 +12,7 @@ import { TABLES } from "../../src/emulator/fromFeed";
 import { WebApiServer, startWebApiServer } from "../../src/emulator/webApiServer";
 import { PERSONAS } from "../../src/emulator/personas";
 import { HttpWebApi, readBatchResponse } from "../../src/sources/node/httpWebApi";
-import { boundaryOf, parseHttpMessage, splitMultipart, statusOf } from "../../src/sources/node/multipart";
+import { boundaryOf, parseHttpMessage, splitMultipart, statusOf } from "../../src/sources/multipart";
 import { Account, StoredOutreachCodes, StoredVerdict } from "../../src/schema";
 
 const TOKEN = "batch-token";

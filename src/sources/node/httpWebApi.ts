@@ -21,7 +21,7 @@ import {
   statusOf,
   writeHttpMessage,
   writeMultipart,
-} from "./multipart";
+} from "../multipart";
 
 const API_PATH = "/api/data/v9.2/";
 
