@@ -15,7 +15,8 @@ import { Account, Association, Contact, LeadTable } from "../src/schema";
 import { MAX_REACH_HOPS } from "../src/sources/selectionSource";
 import * as email from "../webresource/email";
 import { CommandHost } from "../webresource/host";
-import { Timed, recording, roundTrips } from "./requestLog";
+import { inProcessBatch } from "../src/emulator/webApiRoutes";
+import { Timed, recording, recordingBatch, roundTrips } from "./requestLog";
 
 const LATENCY_MS = 50;
 const guid = (prefix: string, i: number) => `${prefix}-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
@@ -83,8 +84,11 @@ function perSource(log: Timed[]): string {
 }
 
 function hostOf(emulator: DataverseEmulator, log: Timed[]): CommandHost {
+  const seller = emulator.as(PERSONAS.seller);
   return {
-    webApi: recording(emulator.as(PERSONAS.seller), log),
+    webApi: recording(seller, log),
+    // The org's $batch, as the platform's xrmHost posts it (one request, one latency).
+    batch: recordingBatch(inProcessBatch(seller), log),
     getString: (key) => key,
     languageId: 1033,
     userId: PERSONAS.seller.id,

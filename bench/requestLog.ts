@@ -4,6 +4,7 @@
  * of requests took.
  */
 import { Row, WebApiHost } from "../src/sources/webApi";
+import { BatchTransport } from "../src/sources/webApiBatch";
 
 export interface Timed {
   entity: string;
@@ -22,6 +23,20 @@ export function recording(host: WebApiHost, log: Timed[]): WebApiHost {
       log.push({ entity, start, end: performance.now(), answer: JSON.parse(JSON.stringify(answer)) });
       return answer;
     },
+  };
+}
+
+/** A `$batch` transport, recording each batch as one request named by the tables it reads: `$batch(contacts, accounts, …)`. */
+export function recordingBatch(post: BatchTransport, log: Timed[]): BatchTransport {
+  return async (body, headers) => {
+    const start = performance.now();
+    const answer = await post(body, headers);
+    const sets = body
+      .split("\r\n")
+      .filter((line) => line.startsWith("GET "))
+      .map((line) => line.slice(4).split("?")[0].split("/").pop());
+    log.push({ entity: `$batch(${sets.join(", ")})`, start, end: performance.now(), answer: { entities: [] } });
+    return answer;
   };
 }
 

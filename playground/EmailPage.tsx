@@ -87,6 +87,7 @@ export function EmailPage(props: {
   const [allowed, setAllowed] = React.useState<boolean | undefined>(undefined);
   const [notification, setNotification] = React.useState<string | undefined>(undefined);
   const [sent, setSent] = React.useState<string | undefined>(undefined);
+  const [requests, setRequests] = React.useState<number | undefined>(undefined);
   const valuesRef = React.useRef(values);
   valuesRef.current = values;
 
@@ -120,7 +121,13 @@ export function EmailPage(props: {
     };
     const evaluate = () => {
       setAllowed(undefined);
-      void ruleFunction()(context).then(setAllowed, () => setAllowed(false));
+      // What this check sent to the org: requests on the wire (a $batch is one; the reads inside it are not).
+      const from = emulator.requests.length;
+      const done = (ok: boolean) => {
+        setRequests(emulator.requests.slice(from).filter((r) => !r.inBatch).length);
+        setAllowed(ok);
+      };
+      void ruleFunction()(context).then(done, () => done(false));
     };
     return { context, evaluate };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- one form per page load
@@ -188,6 +195,11 @@ export function EmailPage(props: {
               ? "PartnerGuard: every recipient's account is clear."
               : "Playground only: Send is shown disabled. In Dynamics 365 the platform hides a command whose rule is false; Send itself stays and PartnerGuard refuses it, with the notification above."}
         </Text>
+        {allowed !== undefined && requests !== undefined && (
+          <Text block variant="small" data-testid="email-requests">
+            {`Requests to the org for this check: ${requests}.`}
+          </Text>
+        )}
         {picker(EmailForm.regarding, "Regarding", false)}
         {picker(EmailForm.to, "To", true)}
         {picker(EmailForm.cc, "Cc", true)}

@@ -2,7 +2,40 @@
  * The parts of `Xrm` the command-bar script uses, for the playground: Xrm.WebApi is the same
  * emulator the control reads (so request counts are real), dialogs and forms are shown by the page.
  */
+import type { EmulatorHost } from "../src/emulator/emulatorTypes";
 import { WebApiHost } from "../src/sources/webApi";
+import { API_ROOT } from "../src/sources/webApiBatch";
+
+/** The host the org's endpoint answers as (the signed-in user's), once `installFakeXrm` ran. */
+let endpointHost: Pick<EmulatorHost, "batch"> | undefined;
+
+/**
+ * The org's own origin, as the platform serves it to a page of the app: a script's same-origin
+ * `POST /api/data/v9.2/$batch` (webApiBatch.ts, `sameOriginBatch`) is answered by the same emulator
+ * as Xrm.WebApi, as the signed-in user, with the wire format's body and response (the emulator's
+ * `batch`). Every other request goes out as it would.
+ */
+function installOrgEndpoint(): void {
+  const w = window as unknown as { fetch: typeof fetch; __pgOrgEndpoint?: true };
+  if (w.__pgOrgEndpoint) return;
+  w.__pgOrgEndpoint = true;
+  const original = w.fetch.bind(window);
+  w.fetch = async (input, init) => {
+    const raw = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    const url = new URL(raw, location.href);
+    if (url.origin === location.origin && url.pathname === `${API_ROOT}$batch` && init?.method === "POST") {
+      if (!endpointHost) return new Response(null, { status: 401 });
+      const headers = new Headers(init.headers);
+      const reply = await endpointHost.batch({
+        contentType: headers.get("content-type") ?? undefined,
+        prefer: headers.get("prefer") ?? "",
+        body: typeof init.body === "string" ? init.body : "",
+      });
+      return new Response(reply.body, { status: reply.status, headers: reply.headers });
+    }
+    return original(input, init);
+  };
+}
 
 export interface PlaygroundUi {
   alert(title: string, text: string): Promise<void>;
@@ -67,16 +100,22 @@ export interface FakeFormContext {
 }
 
 export function installFakeXrm(options: {
-  webApi: WebApiHost;
+  /** The signed-in user's Web API; with `batch`, the org's `$batch` endpoint answers too. */
+  webApi: WebApiHost & Partial<Pick<EmulatorHost, "batch">>;
   strings: () => Map<string, string>;
   languageId: () => number;
   ui: PlaygroundUi;
 }) {
+  const { batch } = options.webApi;
+  endpointHost = batch ? { batch } : undefined;
+  installOrgEndpoint();
   const xrm = {
     App: appNotifications((current) => options.ui.notifications?.(current)),
     WebApi: options.webApi,
     Utility: {
       getGlobalContext: () => ({
+        // "the base URL that was used to access the application": the page's own origin.
+        getClientUrl: () => location.origin,
         userSettings: {
           languageId: options.languageId(),
           userId: "{11111111-1111-4111-8111-111111111111}",

@@ -22,7 +22,7 @@ import {
 } from "@fluentui/react";
 import { parseFeed } from "../src/sources/feedFile";
 import { emulatorFromFeed } from "../src/emulator/fromFeed";
-import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
+import { DataverseEmulator, EmulatorHost } from "../src/emulator/dataverseEmulator";
 import type { PartnerGuard as PartnerGuardControl } from "../PartnerGuard/index";
 import type { PartnerGuardOptions } from "../PartnerGuard/graphWiring";
 import { createContext, parseResx } from "./fakeContext";
@@ -39,7 +39,6 @@ import ribbonXml from "../Solution/Entities/account/RibbonDiff.xml";
 import { onSharedResolution, sharedSettled, simulateReload } from "../src/sources/sharedResolution";
 import { LOCALES, makeTranslate, verdictLine } from "../src/text/verdictText";
 import { Account, EnvironmentVariables, OutreachAudit } from "../src/schema";
-import { WebApiHost } from "../src/sources/webApi";
 import { CONFIG_CACHE_PREFIX } from "../src/sources/configSource";
 
 /** The command-bar web resource, loaded by its own <script> tag like the platform does. */
@@ -203,9 +202,9 @@ function withUsers(emulator: DataverseEmulator): DataverseEmulator {
  */
 /** Who is signed in to the form: Avery Seller (fakeContext and fakeXrm say the same). */
 const SIGNED_IN = PLAYGROUND_USERS[0].id;
-const hostsByEmulator = new WeakMap<DataverseEmulator, Map<string, WebApiHost>>();
-function hostFor(emulator: DataverseEmulator, userId: string): WebApiHost {
-  const hosts = hostsByEmulator.get(emulator) ?? new Map<string, WebApiHost>();
+const hostsByEmulator = new WeakMap<DataverseEmulator, Map<string, EmulatorHost>>();
+function hostFor(emulator: DataverseEmulator, userId: string): EmulatorHost {
+  const hosts = hostsByEmulator.get(emulator) ?? new Map<string, EmulatorHost>();
   hostsByEmulator.set(emulator, hosts);
   const persona = PLAYGROUND_USERS.find((u) => u.id === userId) ?? PLAYGROUND_USERS[0];
   const host = hosts.get(persona.id) ?? emulator.as(persona);

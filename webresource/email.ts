@@ -9,7 +9,8 @@
  *   notification (`formContext.ui.setFormNotification`, WARNING) naming the accounts, their partners
  *   and how to include the partner, and, once per form, registers
  *   - `addOnChange` on `to`, `cc`, `bcc` and `regardingobjectid` → `refreshRibbon()`: a changed
- *     recipient list is judged again (only what is new is read);
+ *     recipient list is judged again (only what is new is read, as ONE `$batch` request when the
+ *     host can post one: `CommandHost.batch`, src/sources/webApiBatch.ts);
  *   - `formContext.data.entity.addOnSave` → the Send guard.
  * - The Send guard: the OnSave event's `getSaveMode()` is 7 for Send (clientapi
  *   save-event-arguments/getsavemode); `preventDefault()` cancels it and may only be called

@@ -199,8 +199,7 @@ export function answerBatch(
  */
 export function inProcessBatch(host: Pick<EmulatorHost, "batch">): BatchTransport {
   return async (body, headers) => {
-    const header = (name: string) =>
-      Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+    const header = (name: string) => Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
     const reply = await host.batch({ contentType: header("content-type"), prefer: header("prefer") ?? "", body });
     return { status: reply.status, contentType: reply.headers["Content-Type"], text: reply.body };
   };

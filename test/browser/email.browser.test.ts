@@ -34,6 +34,11 @@ test("a contact of a blocked account in To turns Send off with the notification;
   await settled(page);
   await toggle(page, "to", "Dana Whitman (contact)");
   expect(await settled(page)).toMatch(/platform hides a command whose rule is false/);
+  // A changed recipient costs one request: the contact's lookup and its account's reads in one $batch
+  // (the shipped script's same-origin POST, answered by the page's org).
+  await expect(page.getByTestId("email-requests").textContent()).resolves.toBe(
+    "Requests to the org for this check: 1.",
+  );
   await expect(page.getByTestId("email-send").isDisabled()).resolves.toBe(true);
   const notice = (await page.getByTestId("email-notification").textContent()) ?? "";
   expect(notice).toMatch(/Contoso Pharmaceuticals \(via Dana Whitman\)/);

@@ -18,6 +18,8 @@ import { EmailState, Party, judgeEmail, newEmailState } from "../../src/sources/
 import { forgetSelections } from "../../src/sources/selectionResolution";
 import { MAX_REACH_HOPS, reachHops, selectionHierarchyFetchXml } from "../../src/sources/selectionSource";
 import { WebApiHost } from "../../src/sources/webApi";
+import { batchedReads } from "../../src/sources/webApiBatch";
+import { inProcessBatch } from "../../src/emulator/webApiRoutes";
 import { Persona } from "../../src/emulator/security";
 import { validateFetchXml } from "../helpers/fetchSchema";
 import { waves } from "../helpers/waves";
@@ -136,6 +138,48 @@ describe("an email with 50 recipients across 20 accounts", () => {
     expect(next.result.accounts.find((a) => a.id === guid("c0000000", 30))?.verdict).toEqual(
       await card(seller, guid("c0000000", 30)),
     );
+  });
+});
+
+describe("a changed recipient through the org's $batch (webApiBatch.ts)", () => {
+  it("is one request on the wire, and every account's verdict is still the card's", async () => {
+    const e = org();
+    for (let i = 0; i < 8; i++) {
+      account(e, guid("c0000000", i), `Account ${i}`, i % 2 ? guid("c0000000", i - 1) : undefined);
+      if (i % 4 === 0) partnerOfRecord(e, guid("d0000000", i), guid("c0000000", i));
+      contactOf(e, guid("f0000000", i), guid("c0000000", i));
+      leadOf(e, guid("a9000000", i), guid("c0000000", i));
+    }
+    const seller = e.as(PERSONAS.seller);
+    const state = newEmailState();
+    const cache = configCache();
+    const deps = { userId: PERSONAS.seller.id, clock, utcOffsetMinutes, configCache: cache };
+    const all = [party("contact", guid("f0000000", 2)), party("account", guid("c0000000", 6), "cc")];
+    await judgeEmail({ ...deps, webApi: seller }, all, state);
+    for (const [changed, i] of [
+      [party("contact", guid("f0000000", 1)), 1], // blocked through its parent (0)
+      [party("lead", guid("a9000000", 5), "bcc"), 5], // blocked through its parent (4)
+      [party("account", guid("c0000000", 3)), 3], // clear
+    ] as const) {
+      all.push(changed);
+      const before = e.requests.length;
+      const result = await judgeEmail(
+        { ...deps, webApi: batchedReads(seller, inProcessBatch(seller)) },
+        all,
+        state,
+        false,
+        true,
+      );
+      expect(
+        e.requests
+          .slice(before)
+          .filter((r) => !r.inBatch)
+          .map((r) => r.entity),
+      ).toEqual(["$batch"]);
+      const judged = result.accounts.find((a) => a.id === guid("c0000000", i));
+      expect(judged?.verdict).toEqual(await card(seller, guid("c0000000", i)));
+      expect(judged?.verdict.outreach).toBe(i === 3 ? "allowed" : "blocked");
+    }
   });
 });
 
