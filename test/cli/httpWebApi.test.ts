@@ -192,7 +192,7 @@ describe("HttpWebApi", () => {
     expect(retryAfterMs(new Date(61_000).toUTCString(), 0, 1_000)).toBe(60_000);
     expect(keyLiteral("a'b/c")).toBe("'a''b%2Fc'");
     expect(toFailure(new HttpError(429, "x")).kind).toBe("throttled");
-    expect(() => HttpWebApi.entitySet("contact")).toThrow(/no entity set/);
+    expect(() => HttpWebApi.entitySet("opportunity")).toThrow(/no entity set/);
   });
 
   test("auth: a token from the environment, client credentials with a secret, else device code", () => {

@@ -62,6 +62,8 @@ export function installXrm(
     return strings.get(key) ?? "";
   };
   xrm.Utility.getGlobalContext = () => ({
+    // No org answers here (the discard port): a script that posts to the org fails, closed.
+    getClientUrl: () => "http://127.0.0.1:9",
     userSettings: { languageId: 1033, userId: "{11111111-1111-4111-8111-111111111111}" },
   });
   xrm.Navigation.openForm = async (o: { entityName: string }, p: Record<string, unknown>) => {
@@ -122,6 +124,7 @@ export function installRecordForm(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- patching a fake of the platform global
   const xrm = Xrm as unknown as Record<string, any>;
   xrm.Utility.getGlobalContext = () => ({
+    getClientUrl: () => "http://127.0.0.1:9",
     userSettings: { languageId: options.languageId ?? 1033, userId: `{${options.userId.toUpperCase()}}` },
   });
   return { recorded, open: (id?: string) => openRecordForm(webApi, entityName, id ?? options.id) };
