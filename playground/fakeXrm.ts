@@ -8,6 +8,7 @@ import { API_ROOT } from "../src/sources/webApiBatch";
 
 /** The host the org's endpoint answers as (the signed-in user's), once `installFakeXrm` ran. */
 let endpointHost: Pick<EmulatorHost, "batch"> | undefined;
+let endpointInstalled = false;
 
 /**
  * The org's own origin, as the platform serves it to a page of the app: a script's same-origin
@@ -16,11 +17,10 @@ let endpointHost: Pick<EmulatorHost, "batch"> | undefined;
  * `batch`). Every other request goes out as it would.
  */
 function installOrgEndpoint(): void {
-  const w = window as unknown as { fetch: typeof fetch; __pgOrgEndpoint?: true };
-  if (w.__pgOrgEndpoint) return;
-  w.__pgOrgEndpoint = true;
-  const original = w.fetch.bind(window);
-  w.fetch = async (input, init) => {
+  if (endpointInstalled) return;
+  endpointInstalled = true;
+  const original = window.fetch.bind(window);
+  window.fetch = async (input, init) => {
     const raw = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const url = new URL(raw, location.href);
     if (url.origin === location.origin && url.pathname === `${API_ROOT}$batch` && init?.method === "POST") {
