@@ -16,10 +16,9 @@
  * - one alone goes through `base` unchanged (a batch of one saves nothing);
  * - two or more go as one `$batch` of GETs (no change set: "GET requests are not allowed within
  *   change sets"), each asking `Prefer: odata.include-annotations="*"` (the formatted values and
- *   lookup annotations Xrm.WebApi gives), the batch asking `Prefer: odata.continue-on-error` (and the
- *   annotations again), so a
- *   refused read fails alone and the others are answered ("When an error occurs for a request
- *   within a batch ... more requests won't be processed" without it).
+ *   lookup annotations Xrm.WebApi gives), the batch asking `Prefer: odata.continue-on-error` (and
+ *   the annotations again), so a refused read fails alone and the others are answered ("When an
+ *   error occurs for a request within a batch ... more requests won't be processed" without it).
  * Each read then resolves with its own part (the parts come in the requests' order) or rejects
  * with its own status and message (`BatchPartError`, read by failures.ts like any HTTP error).
  * A batch that fails as a whole (no answer, another status, a body that cannot be read) rejects
