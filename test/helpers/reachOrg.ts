@@ -53,13 +53,3 @@ export function partnerOfRecord(e: DataverseEmulator, id: string, on: string) {
 export async function card(webApi: WebApiHost, id: string) {
   return (await resolveVerdict({ webApi, userId: PERSONAS.seller.id, clock, utcOffsetMinutes }, id)).verdict;
 }
-
-/** Browser storage in memory (the configuration cache's). */
-export function memoryStorage(): Pick<Storage, "getItem" | "setItem" | "removeItem"> {
-  const items = new Map<string, string>();
-  return {
-    getItem: (k) => items.get(k) ?? null,
-    setItem: (k, v) => void items.set(k, v),
-    removeItem: (k) => void items.delete(k),
-  };
-}

@@ -22,17 +22,8 @@ import { WebApiHost } from "../../src/sources/webApi";
 import * as contact from "../../webresource/contact";
 import { CommandHost } from "../../webresource/host";
 import { waves } from "../helpers/waves";
-import {
-  account,
-  card,
-  clock,
-  guid,
-  lookup,
-  memoryStorage,
-  org,
-  partnerOfRecord,
-  utcOffsetMinutes,
-} from "../helpers/reachOrg";
+import { account, card, clock, guid, lookup, org, partnerOfRecord, utcOffsetMinutes } from "../helpers/reachOrg";
+import { memoryStorage } from "../helpers/memoryStorage";
 
 const SOURCES = [
   "account",

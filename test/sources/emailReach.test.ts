@@ -23,18 +23,8 @@ import { inProcessBatch } from "../../src/emulator/webApiRoutes";
 import { Persona } from "../../src/emulator/security";
 import { validateFetchXml } from "../helpers/fetchSchema";
 import { waves } from "../helpers/waves";
-import {
-  NOW,
-  account,
-  card,
-  clock,
-  guid,
-  lookup,
-  memoryStorage,
-  org,
-  partnerOfRecord,
-  utcOffsetMinutes,
-} from "../helpers/reachOrg";
+import { NOW, account, card, clock, guid, lookup, org, partnerOfRecord, utcOffsetMinutes } from "../helpers/reachOrg";
+import { memoryStorage } from "../helpers/memoryStorage";
 
 const OTHER_USER = "99999999-9999-4999-8999-999999999999";
 
