@@ -5,6 +5,7 @@
  * .resx strings.
  */
 import { installXrm } from "../helpers/xrm";
+import { auditRefusedFor } from "../helpers/faults";
 import { showWhy } from "../helpers/selectionNotice";
 import { DEMO } from "../helpers/demo";
 import { CONTACTS as C, MISSING_ACCOUNT, ONE_CONTACT_CASES, contactOrg } from "../helpers/contacts";
@@ -227,14 +228,7 @@ describe("Start outreach's action on a seller's selection of contacts", () => {
   });
 
   test("an account whose check cannot be recorded: none of its contacts gets a call, the seller is told, the others proceed", async () => {
-    const emulator = await contactOrg({
-      fault: (r) =>
-        r.operation === "createRecord" &&
-        r.entity === OutreachAudit.logicalName &&
-        JSON.stringify(r.data).includes(DEMO.woodgrove)
-          ? { status: 503, message: "audit store unavailable" }
-          : undefined,
-    });
+    const emulator = await contactOrg({ fault: auditRefusedFor(DEMO.woodgrove) });
     const { recorded } = installXrm(emulator.as(PERSONAS.seller), undefined, { confirm: true });
     const outcome = await contact.startContactOutreach(xrmHost(), [C.ana, C.wes, C.alma]);
     expect(outcome.started).toEqual([C.alma]);

@@ -4,6 +4,7 @@
  * the real .resx strings.
  */
 import { installXrm } from "../helpers/xrm";
+import { auditRefusedFor } from "../helpers/faults";
 import { showWhy } from "../helpers/selectionNotice";
 import { DEMO, approveExceptionOn, demoEmulator } from "../helpers/demo";
 import { Grid } from "../../webresource/index";
@@ -245,14 +246,7 @@ describe("the action on a seller's selection", () => {
   });
 
   test("an audit entry that cannot be written: nothing opens for that account, the seller is told, the others proceed", async () => {
-    const emulator = demoEmulator({
-      fault: (r) =>
-        r.operation === "createRecord" &&
-        r.entity === OutreachAudit.logicalName &&
-        JSON.stringify(r.data).includes(DEMO.tailspin)
-          ? { status: 503, message: "audit store unavailable" }
-          : undefined,
-    });
+    const emulator = demoEmulator({ fault: auditRefusedFor(DEMO.tailspin) });
     const { recorded } = installXrm(emulator.as(PERSONAS.seller), undefined, { confirm: true });
     const outcome = await grid.startOutreach(xrmHost(), [DEMO.woodgrove, DEMO.tailspin]);
     expect(outcome.started).toEqual([DEMO.woodgrove]);
