@@ -6,7 +6,7 @@
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { TABLES } from "../../src/emulator/fromFeed";
 import { PERSONAS } from "../../src/emulator/personas";
-import { Account, Association } from "../../src/schema";
+import { Account, Association, Contact, LeadTable } from "../../src/schema";
 import { resolveVerdict } from "../../src/sources/resolver";
 import { WebApiHost } from "../../src/sources/webApi";
 
@@ -35,6 +35,24 @@ export function account(
     [Account.name]: name,
     ownerid: lookup("systemuser", owner),
     ...(parent ? { [Account.parent]: lookup("account", parent) } : {}),
+  });
+}
+
+/** A contact named after its id; its company an account or a contact (a lookup), or none. */
+export function contactOf(e: DataverseEmulator, id: string, company?: { $lookup: string; id: string }) {
+  e.insert(Contact.logicalName, {
+    [Contact.id]: id,
+    [Contact.name]: `Contact ${id.slice(-4)}`,
+    ...(company ? { [Contact.company]: company } : {}),
+  });
+}
+
+/** A lead named after its id, with its parent account. */
+export function leadOf(e: DataverseEmulator, id: string, accountId: string) {
+  e.insert(LeadTable.logicalName, {
+    [LeadTable.id]: id,
+    [LeadTable.name]: `Lead ${id.slice(-4)}`,
+    [LeadTable.parentAccount]: lookup("account", accountId),
   });
 }
 
