@@ -6,7 +6,15 @@
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { TABLES } from "../../src/emulator/fromFeed";
 import { PERSONAS } from "../../src/emulator/personas";
-import { Account, Association, Contact, LeadTable } from "../../src/schema";
+import {
+  Account,
+  Association,
+  Contact,
+  DecisionCodes,
+  LeadTable,
+  OutreachDecision,
+  OutreachExceptionTable,
+} from "../../src/schema";
 import { resolveVerdict } from "../../src/sources/resolver";
 import { WebApiHost } from "../../src/sources/webApi";
 
@@ -65,6 +73,31 @@ export function partnerOfRecord(e: DataverseEmulator, id: string, on: string) {
     [Association.status]: 100000000,
     [Association.start]: "2024-01-01",
   });
+}
+
+/**
+ * The seller's 14-day exception request on the account, made two days before NOW (its id
+ * guid("e1000000", n)); `approved`: the approver approved it a day before NOW.
+ */
+export function exceptionOn(e: DataverseEmulator, n: number, accountId: string, approved: boolean) {
+  const request = guid("e1000000", n);
+  e.insert(OutreachExceptionTable.logicalName, {
+    [OutreachExceptionTable.id]: request,
+    [OutreachExceptionTable.account]: lookup("account", accountId),
+    [OutreachExceptionTable.requestedFor]: accountId,
+    [OutreachExceptionTable.requestedDays]: 14,
+    createdby: lookup("systemuser", PERSONAS.seller.id),
+    createdon: new Date(NOW - 86_400_000 * 2).toISOString(),
+  });
+  if (approved)
+    e.insert(OutreachDecision.logicalName, {
+      [OutreachDecision.id]: guid("dd000000", n),
+      [OutreachDecision.exception]: lookup(OutreachExceptionTable.logicalName, request),
+      [OutreachDecision.decision]: DecisionCodes.approved,
+      [OutreachDecision.days]: 14,
+      createdby: lookup("systemuser", PERSONAS.approver.id),
+      createdon: new Date(NOW - 86_400_000).toISOString(),
+    });
 }
 
 /** The card's verdict of one account, for the seller. */

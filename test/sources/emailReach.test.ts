@@ -6,7 +6,7 @@
  */
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { PERSONAS } from "../../src/emulator/personas";
-import { DecisionCodes, ENGAGEMENT_ACTIVITY, OutreachDecision, OutreachExceptionTable } from "../../src/schema";
+import { ENGAGEMENT_ACTIVITY } from "../../src/schema";
 import { EmailState, Party, judgeEmail, newEmailState } from "../../src/sources/emailRecipients";
 import { forgetSelections } from "../../src/sources/selectionResolution";
 import { MAX_REACH_HOPS, reachHops, selectionHierarchyFetchXml } from "../../src/sources/selectionSource";
@@ -22,6 +22,7 @@ import {
   card,
   clock,
   contactOf,
+  exceptionOn,
   guid,
   leadOf,
   lookup,
@@ -177,26 +178,7 @@ describe("requests, decisions and engagements of accounts only the recipients na
     contactOf(e, guid("f0000000", 1), lookup("account", approved));
     leadOf(e, guid("a9000000", 2), pending);
     contactOf(e, guid("f0000000", 3), lookup("account", engaged));
-    for (const [i, id] of [approved, pending].entries()) {
-      const request = guid("e1000000", i);
-      e.insert(OutreachExceptionTable.logicalName, {
-        [OutreachExceptionTable.id]: request,
-        [OutreachExceptionTable.account]: lookup("account", id),
-        [OutreachExceptionTable.requestedFor]: id,
-        [OutreachExceptionTable.requestedDays]: 14,
-        createdby: lookup("systemuser", PERSONAS.seller.id),
-        createdon: new Date(NOW - 86_400_000 * 2).toISOString(),
-      });
-      if (id === approved)
-        e.insert(OutreachDecision.logicalName, {
-          [OutreachDecision.id]: guid("dd000000", i),
-          [OutreachDecision.exception]: lookup(OutreachExceptionTable.logicalName, request),
-          [OutreachDecision.decision]: DecisionCodes.approved,
-          [OutreachDecision.days]: 14,
-          createdby: lookup("systemuser", PERSONAS.approver.id),
-          createdon: new Date(NOW - 86_400_000).toISOString(),
-        });
-    }
+    for (const [i, id] of [approved, pending].entries()) exceptionOn(e, i, id, id === approved);
     e.insert(ENGAGEMENT_ACTIVITY.logicalName, {
       activityid: guid("ac000000", 1),
       subject: "Engaged",
