@@ -5,7 +5,7 @@ import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { TABLES } from "../../src/emulator/fromFeed";
 import { PERSONAS } from "../../src/emulator/personas";
 import { Account, Association, EnvironmentVariables, OutreachDecision } from "../../src/schema";
-import { DEMO, demoEmulator } from "../helpers/demo";
+import { DEMO, demoEmulator, withGraphOn } from "../helpers/demo";
 import { validateFetchXml } from "../helpers/fetchSchema";
 import { NOW, clock, exceptionOn, guid, lookup, utcOffsetMinutes } from "../helpers/reachOrg";
 
@@ -198,17 +198,7 @@ describe("the cache: by the set of ids, per window, for the policy's freshness",
 describe("Microsoft Graph, as the form's command bar counts it", () => {
   const TENANT = "0f0e0d0c-0000-4000-8000-0000000000aa";
   function graphOn() {
-    const emulator = demoEmulator();
-    for (const [i, [schemaname, defaultvalue]] of [
-      [EnvironmentVariables.graphEnabled, "yes"],
-      [EnvironmentVariables.graphClientId, "0f0e0d0c-0000-4000-8000-000000000001"],
-      [EnvironmentVariables.graphTenantId, "0f0e0d0c-0000-4000-8000-000000000002"],
-    ].entries())
-      emulator.insert("environmentvariabledefinition", {
-        environmentvariabledefinitionid: `e9000000-0000-4000-8000-00000000001${i}`,
-        schemaname,
-        defaultvalue,
-      });
+    const emulator = withGraphOn(demoEmulator());
     const woodgrove = emulator.table(Account.logicalName).find((r) => r[Account.id] === DEMO.woodgrove);
     if (woodgrove) woodgrove[Account.tenantId] = TENANT;
     return emulator;
