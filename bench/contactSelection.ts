@@ -14,12 +14,11 @@ import { DataverseEmulator } from "../src/emulator/dataverseEmulator";
 import { TABLES } from "../src/emulator/fromFeed";
 import { PERSONAS } from "../src/emulator/personas";
 import { Account, Association, Contact, OutreachAudit } from "../src/schema";
-import { WebApiHost } from "../src/sources/webApi";
 import { reachHops } from "../src/sources/selectionSource";
 import { forgetContactSelections } from "../src/sources/contactSelection";
 import * as contact from "../webresource/contact";
-import { CommandHost } from "../webresource/host";
 import { Timed, recording, roundTrips } from "./requestLog";
+import { sellerHost } from "./sellerHost";
 
 const LATENCY_MS = 50;
 const CONTACTS = 250;
@@ -61,18 +60,6 @@ function org(): { emulator: DataverseEmulator; selection: string[] } {
   return { emulator, selection };
 }
 
-function hostOf(webApi: WebApiHost, confirm: boolean): CommandHost {
-  return {
-    webApi,
-    getString: (key) => key,
-    languageId: 1033,
-    userId: PERSONAS.seller.id,
-    openForm: () => Promise.resolve(undefined),
-    alert: () => Promise.resolve(),
-    confirm: () => Promise.resolve(confirm),
-  };
-}
-
 const perSource = (log: Timed[]) => {
   const counts = new Map<string, number>();
   for (const r of log) counts.set(r.entity, (counts.get(r.entity) ?? 0) + 1);
@@ -82,7 +69,7 @@ const perSource = (log: Timed[]) => {
 async function main(): Promise<void> {
   const { emulator, selection } = org();
   const log: Timed[] = [];
-  const host = hostOf(recording(emulator.as(PERSONAS.seller), log), true);
+  const host = sellerHost(recording(emulator.as(PERSONAS.seller), log), true);
   const t0 = performance.now();
   const enabled = await contact.isContactOutreachEnabled(host, selection);
   const wall = performance.now() - t0;
@@ -154,7 +141,7 @@ async function deep(count: number): Promise<void> {
   }
   forgetContactSelections();
   const log: Timed[] = [];
-  const host = hostOf(recording(emulator.as(PERSONAS.seller), log), false);
+  const host = sellerHost(recording(emulator.as(PERSONAS.seller), log), false);
   const t0 = performance.now();
   const enabled = await contact.isContactOutreachEnabled(host, selection);
   const wall = performance.now() - t0;

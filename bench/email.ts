@@ -17,6 +17,7 @@ import * as email from "../webresource/email";
 import { CommandHost } from "../webresource/host";
 import { inProcessBatch } from "../src/emulator/webApiRoutes";
 import { Timed, recording, recordingBatch, roundTrips } from "./requestLog";
+import { memoryStorage, sellerHost } from "./sellerHost";
 
 const LATENCY_MS = 50;
 const guid = (prefix: string, i: number) => `${prefix}-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
@@ -56,15 +57,6 @@ function org(): DataverseEmulator {
   return emulator;
 }
 
-function memoryStorage(): Pick<Storage, "getItem" | "setItem" | "removeItem"> {
-  const items = new Map<string, string>();
-  return {
-    getItem: (k) => items.get(k) ?? null,
-    setItem: (k, v) => void items.set(k, v),
-    removeItem: (k) => void items.delete(k),
-  };
-}
-
 type Lookup = { id: string; name: string; entityType: string };
 
 /** The smallest email form the script needs. */
@@ -86,15 +78,9 @@ function perSource(log: Timed[]): string {
 function hostOf(emulator: DataverseEmulator, log: Timed[]): CommandHost {
   const seller = emulator.as(PERSONAS.seller);
   return {
-    webApi: recording(seller, log),
+    ...sellerHost(recording(seller, log)),
     // The org's $batch, as the platform's xrmHost posts it (one request, one latency).
     batch: recordingBatch(inProcessBatch(seller), log),
-    getString: (key) => key,
-    languageId: 1033,
-    userId: PERSONAS.seller.id,
-    openForm: () => Promise.resolve(undefined),
-    alert: () => Promise.resolve(),
-    confirm: () => Promise.resolve(false),
     configCache: { storage: memoryStorage(), key: "partnerguard:config-cache:v1:bench" },
     scope: {},
   };

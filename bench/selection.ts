@@ -18,8 +18,8 @@ import { WebApiHost } from "../src/sources/webApi";
 import { forgetSelections, resolveSelection } from "../src/sources/selectionResolution";
 import { MAX_SELECTION, selectionHierarchyFetchXml } from "../src/sources/selectionSource";
 import * as grid from "../webresource/grid";
-import { CommandHost } from "../webresource/host";
 import { Timed, recording, roundTrips } from "./requestLog";
+import { sellerHost } from "./sellerHost";
 
 const LATENCY_MS = 50;
 const SELECTED = 250;
@@ -88,22 +88,10 @@ function replay(log: Timed[]): WebApiHost {
   };
 }
 
-function hostOf(webApi: WebApiHost): CommandHost {
-  return {
-    webApi,
-    getString: (key) => key,
-    languageId: 1033,
-    userId: PERSONAS.seller.id,
-    openForm: () => Promise.resolve(undefined),
-    alert: () => Promise.resolve(),
-    confirm: () => Promise.resolve(false),
-  };
-}
-
 async function main(): Promise<void> {
   const { emulator, selection } = org();
   const log: Timed[] = [];
-  const host = hostOf(recording(emulator.as(PERSONAS.seller), log));
+  const host = sellerHost(recording(emulator.as(PERSONAS.seller), log));
   const t0 = performance.now();
   const enabled = await grid.isOutreachEnabled(host, selection);
   const wall = performance.now() - t0;
@@ -128,7 +116,7 @@ async function main(): Promise<void> {
   const cpu: number[] = [];
   for (let i = 0; i < 20; i++) {
     forgetSelections();
-    const replayHost = hostOf(replay(log));
+    const replayHost = sellerHost(replay(log));
     const c0 = process.cpuUsage();
     await grid.isOutreachEnabled(replayHost, selection);
     const used = process.cpuUsage(c0);

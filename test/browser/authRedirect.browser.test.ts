@@ -11,7 +11,7 @@ import { readFile } from "fs/promises";
 import { createServer, Server } from "http";
 import { AddressInfo } from "net";
 import { join } from "path";
-import { Browser, Page, chromium } from "playwright-core";
+import { Browser, Page } from "playwright-core";
 import { packSolution } from "../../src/pack/packSolution";
 import { unzipEntries } from "../../src/pack/zip";
 import { childText, elements } from "../../src/pack/xmlScan";
@@ -19,7 +19,7 @@ import { WebResourceType } from "../../src/pack/model/webResources";
 import { WebResources } from "../../src/schema";
 import { redirectUriFor } from "../../src/sources/graph/redirectUri";
 import { Fixture, SCHEMAS, makeFixture } from "../pack/fixture";
-import { ROOT } from "./harness";
+import { ROOT, launchChromium } from "./harness";
 
 const CONTENT_TYPES: Record<number, string> = {
   [WebResourceType.html]: "text/html; charset=utf-8",
@@ -78,18 +78,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
+  browser = await launchChromium();
 }, 90000);
 
 afterAll(async () => {

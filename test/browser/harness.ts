@@ -16,6 +16,22 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+/** Debian's chromium (or CHROMIUM_PATH), headless, with nothing of its own going out to the network. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
+}
+
 export async function startHarness(): Promise<Harness> {
   const server: ChildProcess = spawn(process.execPath, [join(ROOT, "scripts/playground.mjs")], {
     cwd: ROOT,
@@ -35,18 +51,7 @@ export async function startHarness(): Promise<Harness> {
     });
     server.once("exit", (code) => reject(new Error(`playground exited with ${code}: ${out}`)));
   });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
+  const browser = await launchChromium();
   mkdirSync(SHOTS, { recursive: true });
   return {
     url,

@@ -1,19 +1,10 @@
 /** `partnerguard policy check`, spawned for real: a file, and the environment variable on a Web API on 127.0.0.1. */
-import { WebApiServer } from "../../src/emulator/webApiServer";
 import { DEFAULT_POLICY, parsePolicy } from "../../src/core/policy";
 import { EnvironmentVariables } from "../../src/schema";
 import { ExitCode } from "../../cli/exitCodes";
-import { buildCli, demoDataverse, demoServer, runCli, tempDir } from "./helpers/cli";
+import { cliTestBed, demoDataverse, demoServer, runCli } from "./helpers/cli";
 
-let server: WebApiServer | undefined;
-let tmp: ReturnType<typeof tempDir>;
-beforeAll(buildCli);
-beforeEach(() => (tmp = tempDir()));
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  tmp.cleanup();
-});
+const { tmp, serve } = cliTestBed();
 
 const MISTAKES = JSON.stringify({
   expiringSoonDays: 500,
@@ -116,9 +107,11 @@ describe("partnerguard policy check <file>", () => {
 
 describe("partnerguard policy check --env", () => {
   test("reads the variable's current value over its default, through the control's configuration path", async () => {
-    server = await serverWith({
-      [EnvironmentVariables.policy]: { default: "{}", value: MISTAKES },
-    });
+    const server = await serve(
+      serverWith({
+        [EnvironmentVariables.policy]: { default: "{}", value: MISTAKES },
+      }),
+    );
     const run = await runCli(["policy", "check", "--env", server.url]);
     expect(run.code).toBe(ExitCode.usage);
     expect(run.stdout).toContain(`Policy: ${EnvironmentVariables.policy} of ${server.url}\n`);
@@ -128,10 +121,12 @@ describe("partnerguard policy check --env", () => {
   });
 
   test("a clean variable exits 0; pg_GraphEnabled decides graph.enabled over the policy, and the output says so", async () => {
-    server = await serverWith({
-      [EnvironmentVariables.policy]: { default: JSON.stringify({ graph: { enabled: false } }) },
-      [EnvironmentVariables.graphEnabled]: { default: "yes" },
-    });
+    const server = await serve(
+      serverWith({
+        [EnvironmentVariables.policy]: { default: JSON.stringify({ graph: { enabled: false } }) },
+        [EnvironmentVariables.graphEnabled]: { default: "yes" },
+      }),
+    );
     const run = await runCli(["policy", "check", "--env", server.url, "--json"]);
     expect(run.code).toBe(ExitCode.ok);
     const report = JSON.parse(run.stdout);
@@ -141,14 +136,14 @@ describe("partnerguard policy check --env", () => {
   });
 
   test("no value in the environment: the defaults, exit 0", async () => {
-    server = await demoServer();
+    const server = await serve(demoServer());
     const run = await runCli(["policy", "check", "--env", server.url]);
     expect(run.code).toBe(ExitCode.ok);
     expect(run.stdout).toContain("(no value: the defaults apply)");
   });
 
   test("a sign-in Dataverse refuses: exit 3, nothing on stdout", async () => {
-    server = await demoServer();
+    const server = await serve(demoServer());
     const run = await runCli(["policy", "check", "--env", server.url], {
       env: { PARTNERGUARD_ACCESS_TOKEN: "not-the-token" },
     });

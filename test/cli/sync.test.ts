@@ -1,17 +1,8 @@
 /** `partnerguard sync` and `check`, spawned for real against a Web API on 127.0.0.1. */
-import { WebApiServer } from "../../src/emulator/webApiServer";
 import { DEMO } from "../helpers/demo";
-import { DEMO_FEED, DEMO_NOW, buildCli, demoServer, runCli, tempDir } from "./helpers/cli";
+import { cliTestBed, DEMO_FEED, DEMO_NOW, demoServer, runCli } from "./helpers/cli";
 
-let server: WebApiServer | undefined;
-let tmp: ReturnType<typeof tempDir>;
-beforeAll(buildCli);
-beforeEach(() => (tmp = tempDir()));
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  tmp.cleanup();
-});
+const { tmp, serve } = cliTestBed();
 
 const HEADER =
   "customerAccountId,customerName,parentAccountId,customerTenantId,partnerId,partnerName,relationshipType,status,startDate,endDate,externalReference,source";
@@ -37,7 +28,7 @@ const BAD = [
 
 describe("partnerguard sync", () => {
   test("bad rows are reported by line and skipped; dry run writes nothing; the second run changes nothing", async () => {
-    server = await demoServer();
+    const server = await serve(demoServer());
     const feed = tmp.write("feed.csv", [HEADER, ...GOOD, ...BAD].join("\n"));
     const dry = await runCli(["sync", feed, "--env", server.url, "--dry-run"]);
     expect(dry.code).toBe(0);
@@ -90,7 +81,7 @@ describe("partnerguard sync", () => {
   });
 
   test("a write the service refuses exits 3", async () => {
-    server = await demoServer();
+    const server = await serve(demoServer());
     const unknownAccount = "f0000000-0000-4000-8000-000000000001";
     const feed = tmp.write(
       "feed.csv",
@@ -118,12 +109,14 @@ describe("partnerguard check", () => {
     const unknown = await runCli(["check", "No Such Company", "--feed", DEMO_FEED]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no account matches "No Such Company"/);
-    server = await demoServer({
-      fault: (r) =>
-        r.fetchXml?.includes("eq-or-above")
-          ? { status: 503, body: { error: { code: "", message: "down" } } }
-          : undefined,
-    });
+    const server = await serve(
+      demoServer({
+        fault: (r) =>
+          r.fetchXml?.includes("eq-or-above")
+            ? { status: 503, body: { error: { code: "", message: "down" } } }
+            : undefined,
+      }),
+    );
     const down = await runCli(["check", DEMO.contoso, "--env", server.url]);
     expect(down.code).toBe(3);
     expect(down.stdout).toContain("UNVERIFIED: Partner status could not be verified. Outreach stays disabled.");
@@ -133,7 +126,7 @@ describe("partnerguard check", () => {
 
 describe("partnerguard sync: dates", () => {
   test("a feed's timestamps are written to the date-only columns as days (Edm.Date refuses a time part)", async () => {
-    server = await demoServer();
+    const server = await serve(demoServer());
     const feed = tmp.write(
       "feed.csv",
       [
@@ -152,7 +145,7 @@ describe("partnerguard sync: dates", () => {
 
 describe("partnerguard sync --full-snapshot", () => {
   test("active associations of the feed's sources that it no longer holds are set inactive; other sources are left alone", async () => {
-    server = await demoServer();
+    const server = await serve(demoServer());
     await runCli(["sync", tmp.write("first.csv", [HEADER, ...GOOD].join("\n")), "--env", server.url]);
     // The partner lost Woodgrove: the next complete feed of that source no longer has DPOR-1.
     const next = tmp.write(
@@ -189,7 +182,7 @@ describe("partnerguard sync --full-snapshot", () => {
   });
 
   test("a feed with skipped rows is refused as a snapshot (exit 2, nothing written)", async () => {
-    server = await demoServer();
+    const server = await serve(demoServer());
     const run = await runCli([
       "sync",
       tmp.write("bad.csv", [HEADER, ...GOOD, BAD[0]].join("\n")),

@@ -2,32 +2,22 @@
 import { existsSync } from "fs";
 import { join } from "path";
 import { parse } from "csv-parse/sync";
-import { WebApiServer } from "../../src/emulator/webApiServer";
 import { DecisionCodes, OutreachDecision, OutreachExceptionTable } from "../../src/schema";
 import { PERSONAS } from "../../src/emulator/personas";
 import { DEMO } from "../helpers/demo";
 import {
-  buildCli,
+  cliTestBed,
   DEMO_FEED,
   DEMO_NOW,
   demoDataverse,
   demoServer,
   EXTRA,
   runCli,
-  tempDir,
   TOKEN,
   webApiServer,
 } from "./helpers/cli";
 
-let server: WebApiServer | undefined;
-let tmp: ReturnType<typeof tempDir>;
-beforeAll(buildCli);
-beforeEach(() => (tmp = tempDir()));
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  tmp.cleanup();
-});
+const { tmp, serve } = cliTestBed();
 
 const LIST = [
   "Company,Account ID,Account Number,Email,Website",
@@ -57,7 +47,7 @@ describe("partnerguard --help", () => {
 
 describe("partnerguard vet", () => {
   test("vets every row against Dataverse in a few batched requests and writes them all", async () => {
-    server = await demoServer();
+    const server = await serve(demoServer());
     const list = tmp.write("list.csv", LIST);
     const run = await runCli(["vet", list, "--env", server.url, "--out", "vetted.csv", "--as-of", DEMO_NOW], {
       cwd: tmp.dir,
@@ -101,7 +91,7 @@ describe("partnerguard vet", () => {
   });
 
   test("offline against the feed gives the verdicts Dataverse gives, hierarchy included", async () => {
-    server = await demoServer();
+    const server = await serve(demoServer());
     const list = tmp.write("list.csv", [`accountId`, ...Object.values(DEMO)].join("\n"));
     const online = await runCli(["vet", list, "--env", server.url, "--out", "a.csv", "--as-of", DEMO_NOW], {
       cwd: tmp.dir,
@@ -152,7 +142,7 @@ describe("partnerguard vet", () => {
       [OutreachDecision.decision]: DecisionCodes.approved,
       [OutreachDecision.days]: 14,
     });
-    server = await webApiServer({ emulator, token: TOKEN });
+    const server = await serve(webApiServer({ emulator, token: TOKEN }));
     const list = tmp.write("exc.csv", `accountId\n${DEMO.contoso}\n`);
     const env = { PARTNERGUARD_ACCESS_TOKEN: TOKEN };
     const during = await runCli(["vet", list, "--env", server.url, "--as-of", "2026-11-25", "--json"], {
@@ -181,15 +171,17 @@ describe("partnerguard vet", () => {
   test("429 with Retry-After is honoured during a run; a failed account query is tried again before its rows become unverified", async () => {
     let accountQueries = 0;
     let throttled = 0;
-    server = await demoServer({
-      fault: (r) => {
-        if (throttled++ < 2) return { status: 429, headers: { "Retry-After": "0" } };
-        // One 500 (not retried by the HTTP layer): the chunk itself is read again.
-        if (r.entitySet === "accounts" && accountQueries++ === 0)
-          return { status: 500, body: { error: { code: "", message: "busy" } } };
-        return undefined;
-      },
-    });
+    const server = await serve(
+      demoServer({
+        fault: (r) => {
+          if (throttled++ < 2) return { status: 429, headers: { "Retry-After": "0" } };
+          // One 500 (not retried by the HTTP layer): the chunk itself is read again.
+          if (r.entitySet === "accounts" && accountQueries++ === 0)
+            return { status: 500, body: { error: { code: "", message: "busy" } } };
+          return undefined;
+        },
+      }),
+    );
     const list = tmp.write("list.csv", `accountId\n${DEMO.contoso}\n${DEMO.woodgrove}\n`);
     const run = await runCli(["vet", list, "--env", server.url, "--json", "--as-of", DEMO_NOW], { cwd: tmp.dir });
     expect(run.code).toBe(0);
@@ -199,10 +191,12 @@ describe("partnerguard vet", () => {
   });
 
   test("an account query that keeps failing leaves its rows unverified, with the cause", async () => {
-    server = await demoServer({
-      fault: (r) =>
-        r.entitySet === "accounts" ? { status: 503, body: { error: { code: "", message: "busy" } } } : undefined,
-    });
+    const server = await serve(
+      demoServer({
+        fault: (r) =>
+          r.entitySet === "accounts" ? { status: 503, body: { error: { code: "", message: "busy" } } } : undefined,
+      }),
+    );
     const list = tmp.write("list.csv", `accountId\n${DEMO.contoso}\n${DEMO.woodgrove}\n`);
     const run = await runCli(["vet", list, "--env", server.url, "--json", "--as-of", DEMO_NOW], { cwd: tmp.dir });
     expect(run.code).toBe(0);
@@ -231,7 +225,7 @@ describe("partnerguard vet", () => {
       expect({ args, code: runs[i].code }).toEqual({ args, code: 2 });
       expect(runs[i].stderr).toMatch(message);
     });
-    server = await demoServer();
+    const server = await serve(demoServer());
     const refused = await runCli(["vet", list, "--env", server.url], {
       cwd: tmp.dir,
       env: { PARTNERGUARD_ACCESS_TOKEN: "expired" },

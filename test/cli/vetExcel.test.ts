@@ -6,21 +6,12 @@ import { spawn } from "child_process";
 import { existsSync, readFileSync } from "fs";
 import { join } from "path";
 import { parse } from "csv-parse/sync";
-import { WebApiServer } from "../../src/emulator/webApiServer";
 import { DEMO } from "../helpers/demo";
 import { makeTranslate, reasonText, verdictLine } from "../../src/text/verdictText";
 import { Verdict } from "../../src/core/types";
-import { BIN, DEMO_FEED, DEMO_NOW, EXTRA, ROOT, TOKEN, buildCli, demoServer, runCli, tempDir } from "./helpers/cli";
+import { BIN, cliTestBed, DEMO_FEED, DEMO_NOW, demoServer, EXTRA, ROOT, runCli, TOKEN } from "./helpers/cli";
 
-let server: WebApiServer | undefined;
-let tmp: ReturnType<typeof tempDir>;
-beforeAll(buildCli);
-beforeEach(() => (tmp = tempDir()));
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  tmp.cleanup();
-});
+const { tmp, serve } = cliTestBed();
 
 const BOM = "\uFEFF";
 
@@ -84,7 +75,7 @@ describe("Excel-safe output", () => {
 
 describe("matching lists from other systems", () => {
   test("by customer tenant id and by web domain in any spelling; each row says how it matched", async () => {
-    server = await demoServer();
+    const server = await serve(demoServer());
     const list = tmp.write(
       "list.csv",
       [
@@ -111,7 +102,7 @@ describe("matching lists from other systems", () => {
   });
 
   test("a value with a character no XML can hold is refused on its own row; the rest of its query is answered", async () => {
-    server = await demoServer();
+    const server = await serve(demoServer());
     // Excel's "CSV UTF-8" starts with a BOM; the control characters come from another system's export.
     const list = tmp.write(
       "list.csv",

@@ -5,19 +5,10 @@
  */
 import { existsSync, readdirSync } from "fs";
 import { parse } from "csv-parse/sync";
-import { WebApiServer } from "../../src/emulator/webApiServer";
 import { DEMO } from "../helpers/demo";
-import { DEMO_FEED, DEMO_NOW, buildCli, demoServer, runCli, tempDir } from "./helpers/cli";
+import { cliTestBed, DEMO_FEED, DEMO_NOW, demoServer, runCli } from "./helpers/cli";
 
-let server: WebApiServer | undefined;
-let tmp: ReturnType<typeof tempDir>;
-beforeAll(buildCli);
-beforeEach(() => (tmp = tempDir()));
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  tmp.cleanup();
-});
+const { tmp, serve } = cliTestBed();
 
 /** Rows 2.. of a list: `n` accounts nobody has, with the given rows put at the given lines. */
 function longList(n: number, at: Record<number, string>): string {
@@ -89,7 +80,7 @@ describe("partnerguard vet, streamed", () => {
   );
 
   test("online, batch after batch: an account in a later batch inherits as in the first (parents kept between batches)", async () => {
-    server = await demoServer();
+    const server = await serve(demoServer());
     const list = tmp.write(
       "long.csv",
       longList(21_000, { 2: `Fabrikam EU,${DEMO.fabrikamEurope}`, 20_500: `Litware,${DEMO.litware}` }),

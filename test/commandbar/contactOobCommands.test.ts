@@ -4,13 +4,12 @@
  * commands are the same application-wide ids): each contact redefinition keeps them unchanged and
  * adds PartnerGuard's contact rule; "all records on all pages" is hidden; every function named exists.
  */
-import { execFileSync } from "child_process";
 import { readFileSync } from "fs";
 import { join } from "path";
-import { runInNewContext } from "vm";
-import { elements, ScannedElement } from "../../src/pack/xmlScan";
+import { elements } from "../../src/pack/xmlScan";
 import { PLATFORM_RIBBON_LIBRARIES, PLATFORM_RIBBON_RULES } from "../../src/pack/checks/platformRibbon";
 import { ScriptFunctions, WebResources } from "../../src/schema";
+import { builtCommandScript, commandsOf, differences, globalAt, researchCommands, ruleIds } from "../helpers/ribbon";
 
 const root = join(__dirname, "../..");
 const read = (rel: string) => readFileSync(join(root, rel), "utf8");
@@ -32,31 +31,6 @@ const GATED: { id: string; enable: string[]; display: string[] }[] = [
   { id: "Mscrm.HomepageGrid.ACL.QuickCampaign.AllCurrentPage", enable: [PAGE_RULE], display: [] },
   { id: "Mscrm.HomepageGrid.ACL.QuickCampaign.AllAllPages", enable: [], display: ALWAYS_FALSE },
 ];
-
-function researchCommands(md: string): Map<string, ScannedElement> {
-  const blocks = [...md.matchAll(/```xml\n([\s\S]*?)```/g)].map((m) => m[1]);
-  const out = new Map<string, ScannedElement>();
-  for (const block of blocks) for (const c of elements(block, "CommandDefinition")) out.set(c.attrs.Id, c);
-  return out;
-}
-const commandsOf = (xml: string) =>
-  new Map(elements(elements(xml, "CommandDefinitions")[0].inner, "CommandDefinition").map((c) => [c.attrs.Id, c]));
-const ruleIds = (command: ScannedElement, list: "EnableRules" | "DisplayRules", tag: string) =>
-  elements(elements(command.inner, list)[0]?.inner ?? "", tag).map((r) => r.attrs.Id);
-const squash = (xml: string) => xml.replace(/\s+/g, " ").replace(/> </g, "><").trim();
-const actionsOf = (command: ScannedElement) => squash(elements(command.inner, "Actions")[0]?.inner ?? "");
-
-function differences(original: ScannedElement, redefined: ScannedElement, enable: string[], display: string[]) {
-  const out: string[] = [];
-  const wantEnable = [...ruleIds(original, "EnableRules", "EnableRule"), ...enable];
-  const wantDisplay = [...ruleIds(original, "DisplayRules", "DisplayRule"), ...display];
-  const gotEnable = ruleIds(redefined, "EnableRules", "EnableRule");
-  const gotDisplay = ruleIds(redefined, "DisplayRules", "DisplayRule");
-  if (gotEnable.join() !== wantEnable.join()) out.push(`enable rules ${gotEnable.join()} ≠ ${wantEnable.join()}`);
-  if (gotDisplay.join() !== wantDisplay.join()) out.push(`display rules ${gotDisplay.join()} ≠ ${wantDisplay.join()}`);
-  if (actionsOf(redefined) !== actionsOf(original)) out.push("actions differ from Microsoft's");
-  return out;
-}
 
 describe("the gated out-of-box commands on contact", () => {
   const quoted = researchCommands(research);
@@ -125,9 +99,7 @@ describe("the gated out-of-box commands on contact", () => {
   });
 
   test("every function PartnerGuard's contact rules and commands name exists in the built web resource", () => {
-    execFileSync(process.execPath, [join(root, "scripts/build-webresource.mjs")], { cwd: root });
-    const globals: Record<string, unknown> = {};
-    runInNewContext(read(`out/webresources/${WebResources.commandScript}`), globals);
+    const globals = builtCommandScript();
     const ours = [...elements(ribbon, "CustomRule"), ...elements(ribbon, "JavaScriptFunction")]
       .filter((f) => f.attrs.Library === ourLibrary)
       .map((f) => f.attrs.FunctionName);
@@ -142,9 +114,6 @@ describe("the gated out-of-box commands on contact", () => {
         ScriptFunctions.contactFormCommand,
       ].sort(),
     );
-    for (const name of ours) {
-      const value = name.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], globals);
-      expect(typeof value).toBe("function");
-    }
+    for (const name of ours) expect(typeof globalAt(globals, name)).toBe("function");
   });
 });

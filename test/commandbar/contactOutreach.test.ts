@@ -5,7 +5,10 @@
  * .resx strings.
  */
 import { installXrm } from "../helpers/xrm";
-import { DEMO, approveExceptionOn, demoEmulator } from "../helpers/demo";
+import { auditRefusedFor } from "../helpers/faults";
+import { showWhy } from "../helpers/selectionNotice";
+import { DEMO } from "../helpers/demo";
+import { CONTACTS as C, MISSING_ACCOUNT, ONE_CONTACT_CASES, contactOrg } from "../helpers/contacts";
 import { ContactForm, ContactGrid } from "../../webresource/index";
 import * as grid from "../../webresource/grid";
 import * as contact from "../../webresource/contact";
@@ -14,22 +17,9 @@ import { forgetSelections } from "../../src/sources/selectionResolution";
 import { forgetContactSelections } from "../../src/sources/contactSelection";
 import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
 import { AuditDecisionCodes, Contact, ENGAGEMENT_ACTIVITY, OutreachAudit } from "../../src/schema";
-import { DataverseEmulator, EmulatorOptions } from "../../src/emulator/dataverseEmulator";
+import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { PERSONAS } from "../../src/emulator/personas";
 import { Persona } from "../../src/emulator/security";
-
-const C = {
-  ana: "c1000000-0000-4000-8000-000000000001", // Woodgrove: allowed
-  wes: "c1000000-0000-4000-8000-000000000002", // Woodgrove too
-  carl: "c1000000-0000-4000-8000-000000000003", // Contoso: partner of record
-  cora: "c1000000-0000-4000-8000-000000000004", // Contoso too
-  alma: "c1000000-0000-4000-8000-000000000005", // Alpine: allowed by an approved exception
-  ursula: "c1000000-0000-4000-8000-000000000006", // an account that is not there
-  nina: "c1000000-0000-4000-8000-000000000007", // no company
-  paul: "c1000000-0000-4000-8000-000000000008", // its company is another contact
-  dora: "c1000000-0000-4000-8000-000000000009", // deleted
-};
-const MISSING_ACCOUNT = "a1000000-0000-4000-8000-0000000000f9";
 
 beforeEach(() => {
   forgetSelections();
@@ -37,30 +27,6 @@ beforeEach(() => {
   grid.forgetNotice();
   forgetSharedResolutions();
 });
-
-async function org(options: EmulatorOptions = {}): Promise<DataverseEmulator> {
-  const emulator = demoEmulator(options);
-  const add = (id: string, name: string, company?: { $lookup: string; id: string }) =>
-    emulator.insert(Contact.logicalName, {
-      [Contact.id]: id,
-      [Contact.name]: name,
-      ...(company ? { [Contact.company]: company } : {}),
-    });
-  const account = (id: string) => ({ $lookup: "account", id });
-  add(C.ana, "Ana Woodgrove", account(DEMO.woodgrove));
-  add(C.wes, "Wes Woodgrove", account(DEMO.woodgrove));
-  add(C.carl, "Carl Contoso", account(DEMO.contoso));
-  add(C.cora, "Cora Contoso", account(DEMO.contoso));
-  add(C.alma, "Alma Alpine", account(DEMO.alpine));
-  add(C.ursula, "Ursula Unknown", account(MISSING_ACCOUNT));
-  add(C.nina, "Nina Nobody");
-  add(C.paul, "Paul Person", { $lookup: "contact", id: C.nina });
-  add(C.dora, "Dora Deleted", account(DEMO.woodgrove));
-  await emulator.deleteRecord(Contact.logicalName, C.dora);
-  await approveExceptionOn(emulator, DEMO.alpine, PERSONAS.seller);
-  emulator.requests.length = 0;
-  return emulator;
-}
 
 /** The grid passes ids in braces, upper case. */
 const asGrid = (ids: string[]) => ids.map((id) => `{${id.toUpperCase()}}`);
@@ -74,24 +40,18 @@ const lookupOf = (row: Record<string, unknown>, column: string) =>
 
 describe("Start outreach's rule on a seller's selection of contacts", () => {
   test.each([
-    ["a contact of an allowed account", [C.ana], true],
-    ["a contact of an account allowed by an approved exception", [C.alma], true],
-    ["a contact without an account (nothing to block)", [C.nina], true],
-    ["a contact whose company is another contact", [C.paul], true],
-    ["a contact of a blocked account", [C.carl], false],
-    ["a contact of an account that could not be verified", [C.ursula], false],
-    ["a deleted contact (not readable: could not be verified)", [C.dora], false],
+    ...ONE_CONTACT_CASES,
     ["one allowed contact among blocked and unverified ones", [C.carl, C.ursula, C.dora, C.ana], true],
     ["only a contact without an account among blocked ones", [C.carl, C.cora, C.nina], true],
     ["blocked, unverified and deleted only", [C.carl, C.ursula, C.dora], false],
   ])("%s", async (_what, ids, expected) => {
-    const emulator = await org();
+    const emulator = await contactOrg();
     installXrm(emulator.as(PERSONAS.seller), undefined);
     await expect(ContactGrid.isOutreachEnabled(asGrid(ids))).resolves.toBe(expected);
   });
 
   test("a mixed selection: Start outreach on, the gated commands off, one notification saying why, from the same answer", async () => {
-    const emulator = await org();
+    const emulator = await contactOrg();
     const { recorded } = installXrm(emulator.as(PERSONAS.seller), undefined);
     const [some, every] = await Promise.all([
       ContactGrid.isOutreachEnabled(asGrid(MIXED)),
@@ -108,17 +68,13 @@ describe("Start outreach's rule on a seller's selection of contacts", () => {
       "task",
     ]);
     await settle();
-    expect(recorded.shownNotices).toHaveLength(1);
-    const [notice] = [...recorded.notices.values()];
-    expect(notice.message).toBe(
-      "PartnerGuard: 4 of 8 selected contacts belong to accounts that are blocked or could not be verified, so commands that reach every selected contact (email, marketing list, quick campaign, sequence) are off. Start outreach lists them and offers to engage their partners.",
-    );
-    expect(notice).toMatchObject({ type: 2, level: 3, showCloseButton: true, action: { actionLabel: "Show why" } });
-    const before = emulator.requests.length;
-    notice.action?.eventHandler?.();
-    await settle();
-    expect(emulator.requests).toHaveLength(before); // no extra request
-    const why = recorded.alerts[0].text.split("\n");
+    const why = (
+      await showWhy(
+        recorded,
+        emulator,
+        "PartnerGuard: 4 of 8 selected contacts belong to accounts that are blocked or could not be verified, so commands that reach every selected contact (email, marketing list, quick campaign, sequence) are off. Start outreach lists them and offers to engage their partners.",
+      )
+    ).split("\n");
     expect(why[0]).toBe("Not cleared for direct outreach: 4 contacts.");
     // Several contacts of one account: the account is judged once, and named once with them.
     expect(why.filter((l) => l.includes("Contoso Pharmaceuticals"))).toHaveLength(1);
@@ -135,7 +91,7 @@ describe("Start outreach's rule on a seller's selection of contacts", () => {
   });
 
   test("the same set again, in another order and spelling: no request, no new notification; a fine selection clears it", async () => {
-    const emulator = await org();
+    const emulator = await contactOrg();
     const { recorded } = installXrm(emulator.as(PERSONAS.seller), undefined);
     await ContactGrid.isOutreachEnabled(asGrid(MIXED));
     const after = emulator.requests.length;
@@ -150,7 +106,7 @@ describe("Start outreach's rule on a seller's selection of contacts", () => {
   });
 
   test("'all records on current page' leaves the selection's notification alone", async () => {
-    const emulator = await org();
+    const emulator = await contactOrg();
     const { recorded } = installXrm(emulator.as(PERSONAS.seller), undefined);
     await expect(ContactGrid.isEveryOnPageAllowed(asGrid(MIXED))).resolves.toBe(false);
     await settle();
@@ -158,7 +114,7 @@ describe("Start outreach's rule on a seller's selection of contacts", () => {
   });
 
   test("nothing selected, over 250 contacts, or a contact read that fails: off; the last two say so", async () => {
-    const emulator = await org({
+    const emulator = await contactOrg({
       fault: (r) =>
         r.operation === "retrieveMultipleRecords" && r.entity === Contact.logicalName
           ? { status: 503, message: "service unavailable" }
@@ -183,7 +139,7 @@ describe("Start outreach's rule on a seller's selection of contacts", () => {
 
 describe("Start outreach's action on a seller's selection of contacts", () => {
   test("lists what is not cleared by account, engages those partners, then one audit per account and one phone call per contact", async () => {
-    const emulator = await org();
+    const emulator = await contactOrg();
     const { recorded } = installXrm(emulator.as(PERSONAS.seller), undefined, { confirm: true });
     const outcome = await contact.startContactOutreach(xrmHost(), asGrid(MIXED));
     expect(outcome.cleared).toEqual([C.ana, C.wes, C.alma, C.nina]);
@@ -260,7 +216,7 @@ describe("Start outreach's action on a seller's selection of contacts", () => {
   });
 
   test("the seller cancels: no phone call, no engagement; the check of each blocked account read is still recorded once", async () => {
-    const emulator = await org();
+    const emulator = await contactOrg();
     installXrm(emulator.as(PERSONAS.seller), undefined, { confirm: false });
     const outcome = await contact.startContactOutreach(xrmHost(), MIXED);
     expect(outcome.cancelled).toBe(true);
@@ -272,14 +228,7 @@ describe("Start outreach's action on a seller's selection of contacts", () => {
   });
 
   test("an account whose check cannot be recorded: none of its contacts gets a call, the seller is told, the others proceed", async () => {
-    const emulator = await org({
-      fault: (r) =>
-        r.operation === "createRecord" &&
-        r.entity === OutreachAudit.logicalName &&
-        JSON.stringify(r.data).includes(DEMO.woodgrove)
-          ? { status: 503, message: "audit store unavailable" }
-          : undefined,
-    });
+    const emulator = await contactOrg({ fault: auditRefusedFor(DEMO.woodgrove) });
     const { recorded } = installXrm(emulator.as(PERSONAS.seller), undefined, { confirm: true });
     const outcome = await contact.startContactOutreach(xrmHost(), [C.ana, C.wes, C.alma]);
     expect(outcome.started).toEqual([C.alma]);
@@ -300,7 +249,7 @@ describe("Start outreach's action on a seller's selection of contacts", () => {
   });
 
   test("the action checks again, fresh: contacts of an account blocked since the rule ran get nothing", async () => {
-    const emulator = await org();
+    const emulator = await contactOrg();
     installXrm(emulator.as(PERSONAS.seller), undefined, { confirm: true });
     await expect(ContactGrid.isEverySelectedAllowed([C.ana, C.nina])).resolves.toBe(true);
     emulator.insert("pg_partnerassociation", {
@@ -328,7 +277,7 @@ describe("Start outreach's action on a seller's selection of contacts", () => {
   });
 
   test("only a deleted contact: it is listed as not verified and nothing is written", async () => {
-    const emulator = await org();
+    const emulator = await contactOrg();
     const { recorded } = installXrm(emulator.as(PERSONAS.seller), undefined, { confirm: true });
     const outcome = await contact.startContactOutreach(xrmHost(), [C.dora]);
     expect(outcome).toMatchObject({ cleared: [], notCleared: [C.dora], started: [], cancelled: true });
@@ -344,7 +293,7 @@ describe("Start outreach's action on a seller's selection of contacts", () => {
   });
 
   test("the contacts cannot be read: the seller is told, nothing is written (fail closed)", async () => {
-    const emulator = await org({
+    const emulator = await contactOrg({
       fault: (r) =>
         r.operation === "retrieveMultipleRecords" && r.entity === Contact.logicalName
           ? { status: 503, message: "service unavailable" }
@@ -360,7 +309,7 @@ describe("Start outreach's action on a seller's selection of contacts", () => {
   });
 
   test("a seller whose base role may not append to contacts: the check is recorded, the refused phone call is reported", async () => {
-    const emulator = await org();
+    const emulator = await contactOrg();
     const noAppendTo: Persona = {
       ...PERSONAS.seller,
       base: PERSONAS.seller.base.filter((p) => p.name !== "prvAppendToContact"),
@@ -398,7 +347,7 @@ describe("Start outreach on the contact form", () => {
   }
 
   test("off while the contact's account is not allowed, with a form notification saying why; a changed company is judged again", async () => {
-    const emulator = await org();
+    const emulator = await contactOrg();
     installXrm(emulator.as(PERSONAS.seller), undefined);
     const { form, shown } = contactForm(C.carl, lookup("account", DEMO.contoso));
     await expect(ContactForm.isOutreachEnabled(form)).resolves.toBe(false);
@@ -423,7 +372,7 @@ describe("Start outreach on the contact form", () => {
   });
 
   test("the form's action: the saved contact judged afresh, one audit naming the account, one phone call regarding the contact", async () => {
-    const emulator = await org();
+    const emulator = await contactOrg();
     const { recorded } = installXrm(emulator.as(PERSONAS.seller), undefined, { confirm: true });
     const { form, refreshes } = contactForm(C.ana, lookup("account", DEMO.woodgrove));
     await ContactForm.startOutreach(form);
@@ -436,7 +385,7 @@ describe("Start outreach on the contact form", () => {
   });
 
   test("a new contact (no id yet): asked to save first, nothing is read or written", async () => {
-    const emulator = await org();
+    const emulator = await contactOrg();
     const { recorded } = installXrm(emulator.as(PERSONAS.seller), undefined, { confirm: true });
     await ContactForm.startOutreach(contactForm("", null).form);
     expect(recorded.alerts.map((a) => a.text)).toEqual([

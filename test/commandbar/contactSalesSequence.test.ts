@@ -5,13 +5,11 @@
  * file quotes them and swaps in PartnerGuard's contact rules, which judge each contact through its
  * account; it validates against RibbonCore.xsd and every function it names exists in the built script.
  */
-import { execFileSync } from "child_process";
 import { readFileSync } from "fs";
 import { join } from "path";
-import { runInNewContext } from "vm";
-import { validateXML } from "xmllint-wasm";
 import { elements, ScannedElement } from "../../src/pack/xmlScan";
 import { ScriptFunctions, WebResources } from "../../src/schema";
+import { builtCommandScript, commandsOf, globalAt, ruleDefinition, squash, validateRibbon } from "../helpers/ribbon";
 
 const root = join(__dirname, "../..");
 const read = (rel: string) => readFileSync(join(root, rel), "utf8");
@@ -27,17 +25,9 @@ const RULES = {
   form: { account: "pg.account.Sales.OutreachAllowed.EnableRule", contact: "pg.contact.Sales.EveryAllowed.EnableRule" },
 };
 
-const commandsOf = (xml: string) =>
-  new Map(elements(elements(xml, "CommandDefinitions")[0].inner, "CommandDefinition").map((c) => [c.attrs.Id, c]));
 const enableRules = (c: ScannedElement) =>
   elements(elements(c.inner, "EnableRules")[0].inner, "EnableRule").map((r) => r.attrs.Id);
-const squash = (xml: string) => xml.replace(/\s+/g, " ").replace(/> </g, "><").trim();
 const rest = (c: ScannedElement) => squash(c.inner.replace(elements(c.inner, "EnableRules")[0].inner, ""));
-
-function ruleDefinition(ribbon: string, id: string): ScannedElement | undefined {
-  const rules = elements(elements(ribbon, "RuleDefinitions")[0].inner, "EnableRules")[0].inner;
-  return elements(rules, "EnableRule").find((r) => r.attrs.Id === id);
-}
 
 /** How the contact file differs from account's besides PartnerGuard's rule (none expected). */
 function differences(account: ScannedElement, contact: ScannedElement, ours: { account: string; contact: string }) {
@@ -95,29 +85,16 @@ describe("Connect sequence on contact (the separate Sales file)", () => {
   });
 
   test("validates against RibbonCore.xsd", async () => {
-    const schemas = join(root, "../shared/schemas");
-    const result = await validateXML({
-      xml: [{ fileName: "RibbonDiff.xml", contents: contactSales }],
-      schema: [{ fileName: "RibbonCore.xsd", contents: readFileSync(join(schemas, "RibbonCore.xsd"), "utf8") }],
-      preload: ["RibbonTypes.xsd", "RibbonWSS.xsd"].map((f) => ({
-        fileName: f,
-        contents: readFileSync(join(schemas, f), "utf8"),
-      })),
-    });
+    const result = await validateRibbon(contactSales);
     expect(result.errors).toEqual([]);
   });
 
   test("every function PartnerGuard's rules name exists in the built web resource", () => {
-    execFileSync(process.execPath, [join(root, "scripts/build-webresource.mjs")], { cwd: root });
-    const globals: Record<string, unknown> = {};
-    runInNewContext(read(`out/webresources/${WebResources.commandScript}`), globals);
+    const globals = builtCommandScript();
     const ours = elements(contactSales, "CustomRule")
       .filter((f) => f.attrs.Library === ourLibrary)
       .map((f) => f.attrs.FunctionName);
     expect(ours).toHaveLength(2);
-    for (const name of ours) {
-      const value = name.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], globals);
-      expect(typeof value).toBe("function");
-    }
+    for (const name of ours) expect(typeof globalAt(globals, name)).toBe("function");
   });
 });

@@ -5,6 +5,7 @@
  */
 import { DEMO, demoEmulator } from "../helpers/demo";
 import { resxStrings } from "../helpers/strings";
+import { memoryStorage } from "../helpers/memoryStorage";
 import * as email from "../../webresource/email";
 import { MAX_LOOKUP_IDS, lookupFetchXml } from "../../src/sources/emailRecipients";
 import { validateFetchXml } from "../helpers/fetchSchema";
@@ -87,15 +88,6 @@ function org(): DataverseEmulator {
   emulator.insert(LeadTable.logicalName, { leadid: LEAD_NO_ACCOUNT, fullname: "Lee Nobody" });
   emulator.requests.length = 0;
   return emulator;
-}
-
-function memoryStorage(): Pick<Storage, "getItem" | "setItem" | "removeItem"> {
-  const items = new Map<string, string>();
-  return {
-    getItem: (k) => items.get(k) ?? null,
-    setItem: (k, v) => void items.set(k, v),
-    removeItem: (k) => void items.delete(k),
-  };
 }
 
 function hostFor(emulator: DataverseEmulator, webApi = emulator.as(PERSONAS.seller)) {

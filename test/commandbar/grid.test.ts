@@ -4,6 +4,8 @@
  * the real .resx strings.
  */
 import { installXrm } from "../helpers/xrm";
+import { auditRefusedFor } from "../helpers/faults";
+import { showWhy } from "../helpers/selectionNotice";
 import { DEMO, approveExceptionOn, demoEmulator } from "../helpers/demo";
 import { Grid } from "../../webresource/index";
 import * as grid from "../../webresource/grid";
@@ -66,18 +68,12 @@ describe("the rules on a seller's selection", () => {
       "task",
     ]);
     await new Promise((r) => setTimeout(r, 0));
-    expect(recorded.shownNotices).toHaveLength(1);
-    const [notice] = [...recorded.notices.values()];
-    expect(notice.message).toBe(
+    // Its action lists them, with partner and reason, without a request.
+    const why = await showWhy(
+      recorded,
+      emulator,
       "PartnerGuard: 4 of 7 selected accounts are blocked or could not be verified, so commands that reach every selected customer (email, marketing list, quick campaign, sequence) are off. Start outreach lists them and offers to engage their partners.",
     );
-    expect(notice).toMatchObject({ type: 2, level: 3, showCloseButton: true, action: { actionLabel: "Show why" } });
-    // Its action lists them, with partner and reason, without a request.
-    const before = emulator.requests.length;
-    notice.action?.eventHandler?.();
-    await new Promise((r) => setTimeout(r, 0));
-    expect(emulator.requests).toHaveLength(before);
-    const why = recorded.alerts[0].text;
     expect(why).toContain("Not cleared for direct outreach: 4 accounts.");
     expect(why).toContain(
       "• Contoso Pharmaceuticals: Partner of record: Harbor Computer Services — CSP reseller since",
@@ -250,14 +246,7 @@ describe("the action on a seller's selection", () => {
   });
 
   test("an audit entry that cannot be written: nothing opens for that account, the seller is told, the others proceed", async () => {
-    const emulator = demoEmulator({
-      fault: (r) =>
-        r.operation === "createRecord" &&
-        r.entity === OutreachAudit.logicalName &&
-        JSON.stringify(r.data).includes(DEMO.tailspin)
-          ? { status: 503, message: "audit store unavailable" }
-          : undefined,
-    });
+    const emulator = demoEmulator({ fault: auditRefusedFor(DEMO.tailspin) });
     const { recorded } = installXrm(emulator.as(PERSONAS.seller), undefined, { confirm: true });
     const outcome = await grid.startOutreach(xrmHost(), [DEMO.woodgrove, DEMO.tailspin]);
     expect(outcome.started).toEqual([DEMO.woodgrove]);

@@ -4,12 +4,9 @@
  * prove every redefinition keeps Microsoft's actions and rules unchanged and adds PartnerGuard's rule,
  * that "all records on all pages" is hidden, and that every function and library named exists.
  */
-import { execFileSync } from "child_process";
 import { readFileSync } from "fs";
 import { join } from "path";
-import { runInNewContext } from "vm";
-import { validateXML } from "xmllint-wasm";
-import { elements, ScannedElement } from "../../src/pack/xmlScan";
+import { elements } from "../../src/pack/xmlScan";
 import { PLATFORM_RIBBON_LIBRARIES, PLATFORM_RIBBON_RULES } from "../../src/pack/checks/platformRibbon";
 import { ScriptFunctions, WebResources } from "../../src/schema";
 import { readSource } from "../../src/pack/readSource";
@@ -18,6 +15,16 @@ import { checkPackage } from "../../src/pack/checks/packageChecks";
 import { validateCustomizations } from "../../src/pack/checks/schemaValidation";
 import { formatProblem } from "../../src/pack/errors";
 import { FIXTURE_SCRIPT, SCHEMAS, makeFixture } from "../pack/fixture";
+import {
+  builtCommandScript,
+  commandsOf,
+  differences,
+  globalAt,
+  researchCommands,
+  ruleDefinition,
+  ruleIds,
+  validateRibbon,
+} from "../helpers/ribbon";
 
 const root = join(__dirname, "../..");
 const read = (rel: string) => readFileSync(join(root, rel), "utf8");
@@ -46,45 +53,12 @@ const GATED: { id: string; file: "main" | "sales"; enable: string[]; display: st
   { id: "Mscrm.Form.Cadence.Apply", file: "sales", enable: [SALES_FORM_RULE], display: [] },
 ];
 
-/** Microsoft's CommandDefinitions quoted in the research file, by id. */
-function researchCommands(md: string): Map<string, ScannedElement> {
-  const blocks = [...md.matchAll(/```xml\n([\s\S]*?)```/g)].map((m) => m[1]);
-  const out = new Map<string, ScannedElement>();
-  for (const block of blocks) for (const c of elements(block, "CommandDefinition")) out.set(c.attrs.Id, c);
-  return out;
-}
-
 /** Microsoft's rule definitions quoted in the research file (EnableRule/DisplayRule with content). */
 function researchRuleIds(md: string): Set<string> {
   const blocks = [...md.matchAll(/```xml\n([\s\S]*?)```/g)].map((m) => m[1]);
   return new Set(
     blocks.flatMap((b) => [...b.matchAll(/^<(?:EnableRule|DisplayRule) Id="([^"]+)">/gm)].map((m) => m[1])),
   );
-}
-
-const commandsOf = (ribbon: string) =>
-  new Map(elements(elements(ribbon, "CommandDefinitions")[0].inner, "CommandDefinition").map((c) => [c.attrs.Id, c]));
-const ruleIds = (command: ScannedElement, list: "EnableRules" | "DisplayRules", tag: string) =>
-  elements(elements(command.inner, list)[0]?.inner ?? "", tag).map((r) => r.attrs.Id);
-const squash = (xml: string) => xml.replace(/\s+/g, " ").replace(/> </g, "><").trim();
-const actionsOf = (command: ScannedElement) => squash(elements(command.inner, "Actions")[0]?.inner ?? "");
-
-/** How a redefinition differs from Microsoft's command plus the expected additions ([] = as it must be). */
-function differences(original: ScannedElement, redefined: ScannedElement, enable: string[], display: string[]) {
-  const out: string[] = [];
-  const wantEnable = [...ruleIds(original, "EnableRules", "EnableRule"), ...enable];
-  const wantDisplay = [...ruleIds(original, "DisplayRules", "DisplayRule"), ...display];
-  const gotEnable = ruleIds(redefined, "EnableRules", "EnableRule");
-  const gotDisplay = ruleIds(redefined, "DisplayRules", "DisplayRule");
-  if (gotEnable.join() !== wantEnable.join()) out.push(`enable rules ${gotEnable.join()} ≠ ${wantEnable.join()}`);
-  if (gotDisplay.join() !== wantDisplay.join()) out.push(`display rules ${gotDisplay.join()} ≠ ${wantDisplay.join()}`);
-  if (actionsOf(redefined) !== actionsOf(original)) out.push("actions differ from Microsoft's");
-  return out;
-}
-
-function ruleDefinition(ribbon: string, id: string): ScannedElement | undefined {
-  const rules = elements(elements(ribbon, "RuleDefinitions")[0].inner, "EnableRules")[0].inner;
-  return elements(rules, "EnableRule").find((r) => r.attrs.Id === id);
 }
 
 describe("the gated out-of-box commands on account", () => {
@@ -186,25 +160,13 @@ describe("the gated out-of-box commands on account", () => {
   });
 
   test("the Sales file validates against RibbonCore.xsd", async () => {
-    const schemas = join(root, "../shared/schemas");
-    const result = await validateXML({
-      xml: [{ fileName: "RibbonDiff.xml", contents: salesRibbon }],
-      schema: [{ fileName: "RibbonCore.xsd", contents: readFileSync(join(schemas, "RibbonCore.xsd"), "utf8") }],
-      preload: ["RibbonTypes.xsd", "RibbonWSS.xsd"].map((f) => ({
-        fileName: f,
-        contents: readFileSync(join(schemas, f), "utf8"),
-      })),
-    });
+    const result = await validateRibbon(salesRibbon);
     expect(result.errors).toEqual([]);
   });
 
   describe("every function PartnerGuard's rules name exists in the built web resource", () => {
     let globals: Record<string, unknown>;
-    beforeAll(() => {
-      execFileSync(process.execPath, [join(root, "scripts/build-webresource.mjs")], { cwd: root });
-      globals = {};
-      runInNewContext(read(`out/webresources/${WebResources.commandScript}`), globals);
-    });
+    beforeAll(() => (globals = builtCommandScript()));
 
     test.each([
       ["main", mainRibbon],
@@ -215,12 +177,7 @@ describe("the gated out-of-box commands on account", () => {
         .filter((f) => f.attrs.Library === ourLibrary)
         .map((f) => f.attrs.FunctionName);
       expect(ours.length).toBeGreaterThan(0);
-      for (const name of ours) {
-        const value = name
-          .split(".")
-          .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], globals);
-        expect(typeof value).toBe("function");
-      }
+      for (const name of ours) expect(typeof globalAt(globals, name)).toBe("function");
     });
   });
 });

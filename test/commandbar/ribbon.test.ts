@@ -1,5 +1,5 @@
 import { installXrm } from "../helpers/xrm";
-import { DEMO, demoEmulator } from "../helpers/demo";
+import { DEMO, demoEmulator, withGraphOn } from "../helpers/demo";
 import { Ribbon, Form } from "../../webresource/index";
 import * as ribbon from "../../webresource/ribbon";
 import { xrmHost } from "../../webresource/host";
@@ -9,7 +9,6 @@ import {
   AuditDecisionCodes,
   AuditVerdictCodes,
   DecisionCodes,
-  EnvironmentVariables,
   OutreachAudit,
   OutreachDecision,
   OutreachExceptionTable,
@@ -223,20 +222,6 @@ describe("form OnLoad PartnerGuard.Form.onLoad", () => {
 });
 
 describe("a customer tenant id the seller may not read (column security)", () => {
-  function withGraphOn(emulator: ReturnType<typeof demoEmulator>) {
-    for (const [i, [schemaname, defaultvalue]] of [
-      [EnvironmentVariables.graphEnabled, "yes"],
-      [EnvironmentVariables.graphClientId, "0f0e0d0c-0000-4000-8000-000000000001"],
-      [EnvironmentVariables.graphTenantId, "0f0e0d0c-0000-4000-8000-000000000002"],
-    ].entries())
-      emulator.insert("environmentvariabledefinition", {
-        environmentvariabledefinitionid: `e9000000-0000-4000-8000-00000000001${i}`,
-        schemaname,
-        defaultvalue,
-      });
-    return emulator;
-  }
-
   test("with Graph on, the command stays off: a withheld tenant id is not an account without one", async () => {
     const emulator = withGraphOn(demoEmulator());
     const { form } = installXrm(emulator.as(PERSONAS.seller), DEMO.woodgrove, { tenantReadable: false });
@@ -260,17 +245,7 @@ describe("a customer tenant id the seller may not read (column security)", () =>
 describe("the command's re-check asks about the saved customer tenant id, not an unsaved edit", () => {
   const SAVED = "0f0e0d0c-0000-4000-8000-0000000000aa";
   function graphOn(savedTenantId: string | undefined) {
-    const emulator = demoEmulator();
-    for (const [i, [schemaname, defaultvalue]] of [
-      [EnvironmentVariables.graphEnabled, "yes"],
-      [EnvironmentVariables.graphClientId, "0f0e0d0c-0000-4000-8000-000000000001"],
-      [EnvironmentVariables.graphTenantId, "0f0e0d0c-0000-4000-8000-000000000002"],
-    ].entries())
-      emulator.insert("environmentvariabledefinition", {
-        environmentvariabledefinitionid: `e9000000-0000-4000-8000-00000000002${i}`,
-        schemaname,
-        defaultvalue,
-      });
+    const emulator = withGraphOn(demoEmulator());
     const row = emulator.table(Account.logicalName).find((r) => r[Account.id] === DEMO.woodgrove);
     if (row && savedTenantId) row[Account.tenantId] = savedTenantId;
     return emulator;

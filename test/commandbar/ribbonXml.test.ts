@@ -3,12 +3,11 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { runInNewContext } from "vm";
 import { XMLParser } from "fast-xml-parser";
-import { validateXML } from "xmllint-wasm";
 import { ScriptFunctions, WebResources } from "../../src/schema";
 import { PLATFORM_RIBBON_LIBRARIES, PLATFORM_RIBBON_RULES } from "../../src/pack/checks/platformRibbon";
+import { validateRibbon } from "../helpers/ribbon";
 
 const root = join(__dirname, "../..");
-const schemas = join(root, "../shared/schemas");
 const ribbonPath = join(root, "Solution/Entities/account/RibbonDiff.xml");
 const scriptPath = join(root, "out/webresources/pg_/scripts/outreach.js");
 
@@ -65,30 +64,14 @@ function resolveDotted(scope: Record<string, unknown>, dotted: string): unknown 
 
 describe("RibbonDiffXml of the account form", () => {
   test("validates against RibbonCore.xsd", async () => {
-    const preload = ["RibbonTypes.xsd", "RibbonWSS.xsd"].map((f) => ({
-      fileName: f,
-      contents: readFileSync(join(schemas, f), "utf8"),
-    }));
-    const result = await validateXML({
-      xml: [{ fileName: "RibbonDiff.xml", contents: readFileSync(ribbonPath, "utf8") }],
-      schema: [{ fileName: "RibbonCore.xsd", contents: readFileSync(join(schemas, "RibbonCore.xsd"), "utf8") }],
-      preload,
-    });
+    const result = await validateRibbon(readFileSync(ribbonPath, "utf8"));
     expect(result.errors).toEqual([]);
     expect(result.valid).toBe(true);
   });
 
   test("the validation catches a broken document (the check can fail)", async () => {
     const broken = readFileSync(ribbonPath, "utf8").replace("<CustomRule ", "<CustomRules ");
-    const preload = ["RibbonTypes.xsd", "RibbonWSS.xsd"].map((f) => ({
-      fileName: f,
-      contents: readFileSync(join(schemas, f), "utf8"),
-    }));
-    const result = await validateXML({
-      xml: [{ fileName: "b.xml", contents: broken }],
-      schema: [{ fileName: "RibbonCore.xsd", contents: readFileSync(join(schemas, "RibbonCore.xsd"), "utf8") }],
-      preload,
-    });
+    const result = await validateRibbon(broken, "b.xml");
     expect(result.valid).toBe(false);
   });
 

@@ -1,11 +1,9 @@
 /** @jest-environment jsdom */
 import { render, waitFor } from "@testing-library/react";
-import { PartnerGuard } from "../../PartnerGuard/index";
-import { createContext } from "../../playground/fakeContext";
 import { Ribbon, Form } from "../../webresource/index";
 import { installXrm } from "../helpers/xrm";
+import { initControl } from "../helpers/control";
 import { DEMO, demoEmulator } from "../helpers/demo";
-import { resxStrings } from "../helpers/strings";
 import { forgetSharedResolutions } from "../../src/sources/sharedResolution";
 import * as ribbon from "../../webresource/ribbon";
 import { CommandHost } from "../../webresource/host";
@@ -20,18 +18,7 @@ beforeEach(() => {
 });
 
 function mountControl(emulator: DataverseEmulator, accountId: string) {
-  const requestRender = jest.fn();
-  const context = createContext({
-    accountId,
-    accountName: "x",
-    languageId: 1033,
-    strings: resxStrings(1033),
-    width: 400,
-    webApi: emulator,
-    requestRender,
-  });
-  const control = new PartnerGuard();
-  control.init(context as never);
+  const { control, context, requestRender } = initControl(emulator, accountId);
   render(control.updateView(context as never));
   return { requestRender };
 }

@@ -1,26 +1,12 @@
 /** @jest-environment jsdom */
 import { render, screen, waitFor } from "@testing-library/react";
-import { PartnerGuard } from "../../PartnerGuard/index";
-import { createContext } from "../../playground/fakeContext";
 import { DEMO, demoEmulator } from "../helpers/demo";
-import { resxStrings } from "../helpers/strings";
+import { initControl } from "../helpers/control";
 import { forgetSharedResolutions, sharedResolve } from "../../src/sources/sharedResolution";
 
 function setup(accountId: string | undefined, latencyMs = 0) {
   const emulator = demoEmulator({ latencyMs });
-  const requestRender = jest.fn();
-  const context = createContext({
-    accountId,
-    accountName: "x",
-    languageId: 1033,
-    strings: resxStrings(1033),
-    width: 400,
-    webApi: emulator,
-    requestRender,
-  });
-  const control = new PartnerGuard();
-  control.init(context as never);
-  return { control, context, emulator, requestRender };
+  return { ...initControl(emulator, accountId), emulator };
 }
 
 beforeEach(() => {

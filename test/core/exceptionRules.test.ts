@@ -5,32 +5,8 @@
 import { checkDecision, checkRequest, judgeException, latestRejection } from "../../src/core/exceptions";
 import { DEFAULT_POLICY } from "../../src/core/policy";
 import { ExceptionDecision, ExceptionState, OutreachException } from "../../src/core/types";
+import { APPROVER, ASKED, DAY, SELLER, decision, iso, request } from "../helpers/exceptions";
 
-const SELLER = "11111111-1111-4111-8111-111111111111";
-const APPROVER = "22222222-2222-4222-8222-222222222222";
-const DAY = 86_400_000;
-const ASKED = Date.parse("2026-11-20T09:00:00Z");
-const iso = (ms: number) => new Date(ms).toISOString();
-
-const request = (decisions: ExceptionDecision[] = [], over: Partial<OutreachException> = {}): OutreachException => ({
-  id: "ex-1",
-  accountId: "acc-1",
-  requestedFor: "acc-1",
-  createdBy: SELLER,
-  createdOn: iso(ASKED),
-  decisions,
-  ...over,
-});
-const decision = (over: Partial<ExceptionDecision> = {}): ExceptionDecision => ({
-  id: "dc-1",
-  exceptionId: "ex-1",
-  decision: "approved",
-  days: 14,
-  createdBy: APPROVER,
-  createdByName: "Jordan Approver",
-  createdOn: iso(ASKED + DAY),
-  ...over,
-});
 const judge = (r: OutreachException, now = ASKED + 2 * DAY) => judgeException(r, DEFAULT_POLICY, now);
 
 describe("checkRequest", () => {

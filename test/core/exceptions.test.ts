@@ -8,12 +8,7 @@ import {
 } from "../../src/core/exceptions";
 import { DEFAULT_POLICY, parsePolicy } from "../../src/core/policy";
 import { ExceptionDecision, ExceptionState, OutreachException } from "../../src/core/types";
-
-const SELLER = "11111111-1111-4111-8111-111111111111";
-const APPROVER = "22222222-2222-4222-8222-222222222222";
-const DAY = 86_400_000;
-const ASKED = Date.parse("2026-11-20T09:00:00Z");
-const iso = (ms: number) => new Date(ms).toISOString();
+import { APPROVER, ASKED, DAY, SELLER, decision, iso, request as plainRequest } from "../helpers/exceptions";
 
 const good = {
   accountId: "acc-1",
@@ -21,27 +16,9 @@ const good = {
   reason: "customer-asked" as const,
   days: 14,
 };
-const request = (decisions: ExceptionDecision[] = [], over: Partial<OutreachException> = {}): OutreachException => ({
-  id: "ex-1",
-  accountId: "ACC-1",
-  requestedFor: "acc-1",
-  createdBy: SELLER,
-  requestedBy: "Avery Seller",
-  createdOn: iso(ASKED),
-  requestedDays: 14,
-  decisions,
-  ...over,
-});
-const decision = (over: Partial<ExceptionDecision> = {}): ExceptionDecision => ({
-  id: "dc-1",
-  exceptionId: "ex-1",
-  decision: "approved",
-  days: 14,
-  createdBy: APPROVER,
-  createdByName: "Jordan Approver",
-  createdOn: iso(ASKED + DAY),
-  ...over,
-});
+/** As the form saves it: the account id in another case, the seller's name and the days asked. */
+const request = (decisions: ExceptionDecision[] = [], over: Partial<OutreachException> = {}): OutreachException =>
+  plainRequest(decisions, { accountId: "ACC-1", requestedBy: "Avery Seller", requestedDays: 14, ...over });
 const state = (status: ExceptionState["status"], over: Partial<OutreachException> = {}): ExceptionState => ({
   request: request([], over),
   status,

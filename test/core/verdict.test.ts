@@ -2,6 +2,7 @@ import { evaluate } from "../../src/core/verdict";
 import { DEFAULT_POLICY, parsePolicy } from "../../src/core/policy";
 import { RELATIONSHIP_TYPES } from "../../src/core/types";
 import { association, ok } from "../helpers/associations";
+import { SELLER, decision, request } from "../helpers/exceptions";
 
 const NOW = "2026-11-24T12:00:00Z";
 /** The user the verdicts are for: a seller who approved nothing. */
@@ -193,25 +194,8 @@ describe("sources that fail", () => {
 });
 
 describe("exceptions", () => {
-  const SELLER = "11111111-1111-4111-8111-111111111111";
-  const APPROVER = "22222222-2222-4222-8222-222222222222";
-  const approval = {
-    id: "dc-1",
-    exceptionId: "ex-1",
-    decision: "approved",
-    days: 14,
-    createdBy: APPROVER,
-    createdByName: "Jordan Approver",
-    createdOn: "2026-11-20T00:00:00Z",
-  } as const;
-  const approved = {
-    id: "ex-1",
-    accountId: "acc-1",
-    requestedFor: "acc-1",
-    createdBy: SELLER,
-    createdOn: "2026-11-19T00:00:00Z",
-    decisions: [approval],
-  };
+  const approval = decision({ createdOn: "2026-11-20T00:00:00Z" });
+  const approved = request([approval], { createdOn: "2026-11-19T00:00:00Z" });
 
   test("an approval that counts allows outreach and says until when (createdon + days)", () => {
     const v = run([ok([association({})])], { exceptions: [approved] });

@@ -6,10 +6,9 @@ import { evaluate } from "../../src/core/verdict";
 import { DEFAULT_POLICY, Policy, parsePolicy } from "../../src/core/policy";
 import { ExceptionDecision, OutreachException, PartnerAssociation, SourceOutcome } from "../../src/core/types";
 import { association, ok } from "../helpers/associations";
+import { SELLER, decision as approval } from "../helpers/exceptions";
 
 const NOW = "2026-11-24T12:00:00Z";
-const SELLER = "11111111-1111-4111-8111-111111111111";
-const APPROVER = "22222222-2222-4222-8222-222222222222";
 
 function run(
   outcomes: SourceOutcome[],
@@ -30,16 +29,8 @@ const okParts = (associations: PartnerAssociation[], source = "Dataverse") =>
 const ids = (evidence: { association: PartnerAssociation }[]) => evidence.map((e) => e.association.id);
 const codes = (v: ReturnType<typeof run>) => v.reasons.map((r) => r.code);
 
-const decision = (over: Partial<ExceptionDecision> = {}): ExceptionDecision => ({
-  id: "dc-1",
-  exceptionId: "ex-1",
-  decision: "approved",
-  days: 14,
-  createdBy: APPROVER,
-  createdByName: "Jordan Approver",
-  createdOn: "2026-11-20T00:00:00Z",
-  ...over,
-});
+/** Approved on 20 November, 00:00 UTC. */
+const decision = (over: Partial<ExceptionDecision> = {}) => approval({ createdOn: "2026-11-20T00:00:00Z", ...over });
 const request = (over: Partial<OutreachException> = {}): OutreachException => ({
   id: "ex-1",
   accountId: "acc-1",

@@ -10,7 +10,7 @@ import { WebApiServer } from "../../src/emulator/webApiServer";
 import { Persona } from "../../src/emulator/security";
 import { Depth, Privilege } from "../../src/pack/model/roles";
 import { ExitCode } from "../../cli/exitCodes";
-import { buildCli, DEMO_NOW, demoDataverse, runCli, tempDir, TOKEN, webApiServer } from "../cli/helpers/cli";
+import { cliTestBed, DEMO_NOW, demoDataverse, runCli, TOKEN, webApiServer } from "../cli/helpers/cli";
 import { DEMO } from "../helpers/demo";
 
 const ADMIN_GUIDE = readFileSync(join(__dirname, "../../docs/admin.md"), "utf8");
@@ -52,21 +52,16 @@ const appUser = (base: Privilege[]): Persona => ({
 });
 
 let server: WebApiServer | undefined;
-let tmp: ReturnType<typeof tempDir>;
-beforeAll(buildCli);
-beforeEach(() => (tmp = tempDir()));
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  tmp.cleanup();
-});
+const { tmp, serve } = cliTestBed();
 
 const HEADER =
   "customerAccountId,customerName,parentAccountId,customerTenantId,partnerId,partnerName,relationshipType,status,startDate,endDate,externalReference,source";
 const PARTNER = "b1000000-0000-4000-8000-000000000001";
 
 async function runAs(base: Privilege[]) {
-  server = await webApiServer({ emulator: demoDataverse(), token: TOKEN, users: { [APP_TOKEN]: appUser(base) } });
+  server = await serve(
+    webApiServer({ emulator: demoDataverse(), token: TOKEN, users: { [APP_TOKEN]: appUser(base) } }),
+  );
   const env = { PARTNERGUARD_ACCESS_TOKEN: APP_TOKEN };
   const feed = tmp.write(
     "partners.csv",

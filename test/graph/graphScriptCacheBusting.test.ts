@@ -19,6 +19,7 @@ import { graphScriptFallbackUrl, graphScriptUrl, loadGraphFromOrg } from "../../
 import { GRAPH_MODULE_KEY } from "../../src/sources/graph/graphModule";
 import { GRAPH_SCRIPT_VERSION } from "../../src/sources/graph/graphScriptVersion";
 import { WebResources } from "../../src/schema";
+import { memoryStorage } from "../helpers/memoryStorage";
 
 jest.setTimeout(60000);
 const ROOT = join(__dirname, "../..");
@@ -122,12 +123,6 @@ describe("loading from the org", () => {
       consoleError.mockRestore();
     }
   });
-
-  /** The browser's localStorage, kept across page loads. */
-  function memoryStorage() {
-    const memory = new Map<string, string>();
-    return { getItem: (k: string) => memory.get(k) ?? null, setItem: (k: string, v: string) => void memory.set(k, v) };
-  }
 
   /** A new page load: no module in the window, no script loaded by this page; localStorage stays. */
   function nextPageLoad(): typeof import("../../PartnerGuard/graphWiring") {

@@ -5,7 +5,7 @@ import { emulatorFromFeed } from "../../src/emulator/fromFeed";
 import { DataverseEmulator, EmulatorOptions } from "../../src/emulator/dataverseEmulator";
 import { PERSONAS } from "../../src/emulator/personas";
 import { Persona } from "../../src/emulator/security";
-import { DecisionCodes, OutreachDecision, OutreachExceptionTable } from "../../src/schema";
+import { DecisionCodes, EnvironmentVariables, OutreachDecision, OutreachExceptionTable } from "../../src/schema";
 
 export const DEMO = {
   contoso: "a1000000-0000-4000-8000-000000000001",
@@ -39,4 +39,19 @@ export async function approveExceptionOn(emulator: DataverseEmulator, account: s
     [OutreachDecision.decision]: DecisionCodes.approved,
     [OutreachDecision.days]: 7,
   });
+}
+
+/** Microsoft Graph switched on in the org's environment variables, with a client id and a tenant id as an admin sets them. */
+export function withGraphOn(emulator: DataverseEmulator): DataverseEmulator {
+  for (const [i, [schemaname, defaultvalue]] of [
+    [EnvironmentVariables.graphEnabled, "yes"],
+    [EnvironmentVariables.graphClientId, "0f0e0d0c-0000-4000-8000-000000000001"],
+    [EnvironmentVariables.graphTenantId, "0f0e0d0c-0000-4000-8000-000000000002"],
+  ].entries())
+    emulator.insert("environmentvariabledefinition", {
+      environmentvariabledefinitionid: `e9000000-0000-4000-8000-00000000001${i}`,
+      schemaname,
+      defaultvalue,
+    });
+  return emulator;
 }

@@ -7,6 +7,7 @@
  *   refuse.on = true; // from here on the server refuses
  */
 import { EmulatorOptions } from "../../src/emulator/dataverseEmulator";
+import { OutreachAudit } from "../../src/schema";
 
 type Answer = { status: number; message: string };
 
@@ -28,4 +29,12 @@ export function refusal(operation: string, entity: string, answer: Answer, optio
     fault: (r) => (switchable.on && r.operation === operation && r.entity === entity ? answer : undefined),
   };
   return switchable;
+}
+
+/** The audit store refuses (503, "audit store unavailable") every outreach audit entry that names `account`. */
+export function auditRefusedFor(account: string): FaultOf {
+  return (r) =>
+    r.operation === "createRecord" && r.entity === OutreachAudit.logicalName && JSON.stringify(r.data).includes(account)
+      ? { status: 503, message: "audit store unavailable" }
+      : undefined;
 }

@@ -6,7 +6,15 @@
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { TABLES } from "../../src/emulator/fromFeed";
 import { PERSONAS } from "../../src/emulator/personas";
-import { Account, Association } from "../../src/schema";
+import {
+  Account,
+  Association,
+  Contact,
+  DecisionCodes,
+  LeadTable,
+  OutreachDecision,
+  OutreachExceptionTable,
+} from "../../src/schema";
 import { resolveVerdict } from "../../src/sources/resolver";
 import { WebApiHost } from "../../src/sources/webApi";
 
@@ -38,6 +46,24 @@ export function account(
   });
 }
 
+/** A contact named after its id; its company an account or a contact (a lookup), or none. */
+export function contactOf(e: DataverseEmulator, id: string, company?: { $lookup: string; id: string }) {
+  e.insert(Contact.logicalName, {
+    [Contact.id]: id,
+    [Contact.name]: `Contact ${id.slice(-4)}`,
+    ...(company ? { [Contact.company]: company } : {}),
+  });
+}
+
+/** A lead named after its id, with its parent account. */
+export function leadOf(e: DataverseEmulator, id: string, accountId: string) {
+  e.insert(LeadTable.logicalName, {
+    [LeadTable.id]: id,
+    [LeadTable.name]: `Lead ${id.slice(-4)}`,
+    [LeadTable.parentAccount]: lookup("account", accountId),
+  });
+}
+
 /** An active partner of record on the account: its outreach (and its children's) is blocked. */
 export function partnerOfRecord(e: DataverseEmulator, id: string, on: string) {
   e.insert(Association.logicalName, {
@@ -49,17 +75,32 @@ export function partnerOfRecord(e: DataverseEmulator, id: string, on: string) {
   });
 }
 
+/**
+ * The seller's 14-day exception request on the account, made two days before NOW (its id
+ * guid("e1000000", n)); `approved`: the approver approved it a day before NOW.
+ */
+export function exceptionOn(e: DataverseEmulator, n: number, accountId: string, approved: boolean) {
+  const request = guid("e1000000", n);
+  e.insert(OutreachExceptionTable.logicalName, {
+    [OutreachExceptionTable.id]: request,
+    [OutreachExceptionTable.account]: lookup("account", accountId),
+    [OutreachExceptionTable.requestedFor]: accountId,
+    [OutreachExceptionTable.requestedDays]: 14,
+    createdby: lookup("systemuser", PERSONAS.seller.id),
+    createdon: new Date(NOW - 86_400_000 * 2).toISOString(),
+  });
+  if (approved)
+    e.insert(OutreachDecision.logicalName, {
+      [OutreachDecision.id]: guid("dd000000", n),
+      [OutreachDecision.exception]: lookup(OutreachExceptionTable.logicalName, request),
+      [OutreachDecision.decision]: DecisionCodes.approved,
+      [OutreachDecision.days]: 14,
+      createdby: lookup("systemuser", PERSONAS.approver.id),
+      createdon: new Date(NOW - 86_400_000).toISOString(),
+    });
+}
+
 /** The card's verdict of one account, for the seller. */
 export async function card(webApi: WebApiHost, id: string) {
   return (await resolveVerdict({ webApi, userId: PERSONAS.seller.id, clock, utcOffsetMinutes }, id)).verdict;
-}
-
-/** Browser storage in memory (the configuration cache's). */
-export function memoryStorage(): Pick<Storage, "getItem" | "setItem" | "removeItem"> {
-  const items = new Map<string, string>();
-  return {
-    getItem: (k) => items.get(k) ?? null,
-    setItem: (k, v) => void items.set(k, v),
-    removeItem: (k) => void items.delete(k),
-  };
 }

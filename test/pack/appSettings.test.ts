@@ -2,23 +2,16 @@
  * The PartnerGuard app ships with in-app notifications switched on: an app setting in its
  * AppModule, in the documented shape, which the schema check accepts only in that shape.
  */
-import { assemble } from "../../src/pack/assemble";
-import { readSource } from "../../src/pack/readSource";
 import { elements } from "../../src/pack/xmlScan";
 import { NEWER_THAN_SCHEMA, defaultSchemasDir, validateCustomizations } from "../../src/pack/checks/schemaValidation";
 import { InAppNotificationsSetting, ModelDrivenApp } from "../../src/schema";
-import { Fixture, makeFixture } from "./fixture";
+import { Fixture, assembledFixture } from "./fixture";
 import path from "node:path";
 
 let xml: string;
 let fx: Fixture;
 beforeAll(async () => {
-  fx = await makeFixture();
-  const read = await readSource(fx.root);
-  if (!read.ok) throw new Error(JSON.stringify(read.problems));
-  const assembled = assemble(read.source, true);
-  if (!assembled.ok) throw new Error(JSON.stringify(assembled.problems));
-  xml = Buffer.from(assembled.entries.get("customizations.xml")!).toString("utf8");
+  ({ fx, customizations: xml } = await assembledFixture(true));
 });
 afterAll(() => fx.cleanup());
 

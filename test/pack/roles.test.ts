@@ -1,6 +1,4 @@
 /** Packed roles carry exactly the privileges listed in src/pack/model/roles.ts, and the listed ones keep their promises. */
-import { assemble } from "../../src/pack/assemble";
-import { readSource } from "../../src/pack/readSource";
 import { Depth, PLATFORM_TABLES, ROLES } from "../../src/pack/model/roles";
 import { TABLES } from "../../src/pack/model/tables";
 import { TARGET_SCHEMA_NAMES } from "../../src/pack/render/relationships";
@@ -8,18 +6,15 @@ import { elements } from "../../src/pack/xmlScan";
 import { AppNotification, SecurityRoleIds, SecurityRoles, TableSchemaNames } from "../../src/schema";
 import { stableGuid } from "../../src/pack/guid";
 import { roleId } from "../../src/pack/render/role";
-import { Fixture, makeFixture } from "./fixture";
+import { Fixture, assembledFixture } from "./fixture";
 
 /** Role name → privilege name → level, as packed (managed) from this repository's Solution/. */
 let packed: Map<string, Map<string, string>>;
 let fx: Fixture;
 beforeAll(async () => {
-  fx = await makeFixture();
-  const read = await readSource(fx.root);
-  if (!read.ok) throw new Error(JSON.stringify(read.problems));
-  const assembled = assemble(read.source, true);
-  if (!assembled.ok) throw new Error(JSON.stringify(assembled.problems));
-  const xml = Buffer.from(assembled.entries.get("customizations.xml")!).toString("utf8");
+  const assembled = await assembledFixture(true);
+  fx = assembled.fx;
+  const xml = assembled.customizations;
   packed = new Map(
     // The <Roles> section only: the app's role map and the account form's display conditions name roles too.
     elements(elements(xml, "Roles")[0].inner, "Role").map((r) => [

@@ -6,7 +6,6 @@
  * queries reach the contacts' accounts themselves), re-selecting costs nothing, and every
  * contact's standing is the card's verdict of its account.
  */
-import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { PERSONAS } from "../../src/emulator/personas";
 import { Contact } from "../../src/schema";
 import {
@@ -26,13 +25,14 @@ import {
   account,
   card,
   clock,
+  contactOf,
   guid,
   lookup,
-  memoryStorage,
   org,
   partnerOfRecord,
   utcOffsetMinutes,
 } from "../helpers/reachOrg";
+import { memoryStorage } from "../helpers/memoryStorage";
 
 const SOURCES = [
   "account",
@@ -47,13 +47,6 @@ beforeEach(() => {
   forgetSelections();
   forgetContactSelections();
 });
-
-const contactOf = (e: DataverseEmulator, id: string, company?: { $lookup: string; id: string }) =>
-  e.insert(Contact.logicalName, {
-    [Contact.id]: id,
-    [Contact.name]: `Contact ${id.slice(-4)}`,
-    ...(company ? { [Contact.company]: company } : {}),
-  });
 
 function judge(webApi: WebApiHost, ids: string[], fresh = false, scope: object = globalThis) {
   const configCache = { storage: memoryStorage(), key: "partnerguard:config-cache:v1:test" };

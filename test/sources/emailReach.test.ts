@@ -6,14 +6,7 @@
  */
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { PERSONAS } from "../../src/emulator/personas";
-import {
-  Contact,
-  DecisionCodes,
-  ENGAGEMENT_ACTIVITY,
-  LeadTable,
-  OutreachDecision,
-  OutreachExceptionTable,
-} from "../../src/schema";
+import { ENGAGEMENT_ACTIVITY } from "../../src/schema";
 import { EmailState, Party, judgeEmail, newEmailState } from "../../src/sources/emailRecipients";
 import { forgetSelections } from "../../src/sources/selectionResolution";
 import { MAX_REACH_HOPS, reachHops, selectionHierarchyFetchXml } from "../../src/sources/selectionSource";
@@ -28,30 +21,20 @@ import {
   account,
   card,
   clock,
+  contactOf,
+  exceptionOn,
   guid,
+  leadOf,
   lookup,
-  memoryStorage,
   org,
   partnerOfRecord,
   utcOffsetMinutes,
 } from "../helpers/reachOrg";
+import { memoryStorage } from "../helpers/memoryStorage";
 
 const OTHER_USER = "99999999-9999-4999-8999-999999999999";
 
 beforeEach(() => forgetSelections());
-
-const contactOf = (e: DataverseEmulator, id: string, accountId: string) =>
-  e.insert(Contact.logicalName, {
-    [Contact.id]: id,
-    [Contact.name]: `Contact ${id.slice(-4)}`,
-    [Contact.company]: lookup("account", accountId),
-  });
-const leadOf = (e: DataverseEmulator, id: string, accountId: string) =>
-  e.insert(LeadTable.logicalName, {
-    [LeadTable.id]: id,
-    [LeadTable.name]: `Lead ${id.slice(-4)}`,
-    [LeadTable.parentAccount]: lookup("account", accountId),
-  });
 
 /** The card's verdict of one account (the form's resolver, as the seller). */
 
@@ -82,7 +65,7 @@ describe("an email with 50 recipients across 20 accounts", () => {
     for (let i = 0; i < 40; i++) {
       account(e, guid("c0000000", i), `Account ${i}`, i % 2 ? guid("c0000000", i - 1) : undefined);
       if (i % 6 === 0) partnerOfRecord(e, guid("d0000000", i), guid("c0000000", i));
-      for (let c = 0; c < 3; c++) contactOf(e, guid(`f${c}000000`, i), guid("c0000000", i));
+      for (let c = 0; c < 3; c++) contactOf(e, guid(`f${c}000000`, i), lookup("account", guid("c0000000", i)));
       leadOf(e, guid("a9000000", i), guid("c0000000", i));
     }
     return e;
@@ -147,7 +130,7 @@ describe("a changed recipient through the org's $batch (webApiBatch.ts)", () => 
     for (let i = 0; i < 8; i++) {
       account(e, guid("c0000000", i), `Account ${i}`, i % 2 ? guid("c0000000", i - 1) : undefined);
       if (i % 4 === 0) partnerOfRecord(e, guid("d0000000", i), guid("c0000000", i));
-      contactOf(e, guid("f0000000", i), guid("c0000000", i));
+      contactOf(e, guid("f0000000", i), lookup("account", guid("c0000000", i)));
       leadOf(e, guid("a9000000", i), guid("c0000000", i));
     }
     const seller = e.as(PERSONAS.seller);
@@ -192,29 +175,10 @@ describe("requests, decisions and engagements of accounts only the recipients na
       account(e, id, `Account ${i}`);
       partnerOfRecord(e, guid("d0000000", i), id);
     }
-    contactOf(e, guid("f0000000", 1), approved);
+    contactOf(e, guid("f0000000", 1), lookup("account", approved));
     leadOf(e, guid("a9000000", 2), pending);
-    contactOf(e, guid("f0000000", 3), engaged);
-    for (const [i, id] of [approved, pending].entries()) {
-      const request = guid("e1000000", i);
-      e.insert(OutreachExceptionTable.logicalName, {
-        [OutreachExceptionTable.id]: request,
-        [OutreachExceptionTable.account]: lookup("account", id),
-        [OutreachExceptionTable.requestedFor]: id,
-        [OutreachExceptionTable.requestedDays]: 14,
-        createdby: lookup("systemuser", PERSONAS.seller.id),
-        createdon: new Date(NOW - 86_400_000 * 2).toISOString(),
-      });
-      if (id === approved)
-        e.insert(OutreachDecision.logicalName, {
-          [OutreachDecision.id]: guid("dd000000", i),
-          [OutreachDecision.exception]: lookup(OutreachExceptionTable.logicalName, request),
-          [OutreachDecision.decision]: DecisionCodes.approved,
-          [OutreachDecision.days]: 14,
-          createdby: lookup("systemuser", PERSONAS.approver.id),
-          createdon: new Date(NOW - 86_400_000).toISOString(),
-        });
-    }
+    contactOf(e, guid("f0000000", 3), lookup("account", engaged));
+    for (const [i, id] of [approved, pending].entries()) exceptionOn(e, i, id, id === approved);
     e.insert(ENGAGEMENT_ACTIVITY.logicalName, {
       activityid: guid("ac000000", 1),
       subject: "Engaged",
@@ -252,7 +216,7 @@ describe("parents of the recipients' accounts", () => {
       ),
     );
     partnerOfRecord(e, guid("d0000000", 1), ids[0]);
-    contactOf(e, guid("f0000000", 1), ids[depth]);
+    contactOf(e, guid("f0000000", 1), lookup("account", ids[depth]));
     leadOf(e, guid("a9000000", 1), ids[depth]);
     return { e, ids, bottom: ids[depth] };
   }
@@ -328,7 +292,7 @@ describe("when the accounts' queries cannot reach the recipients", () => {
     partnerOfRecord(e, guid("d0000000", 1), accounts[1]);
     const contacts = Array.from({ length: 250 }, (_, i) => guid("f0000000", i));
     const leads = Array.from({ length: 250 }, (_, i) => guid("a9000000", i));
-    contacts.forEach((id, i) => contactOf(e, id, accounts[i % 10]));
+    contacts.forEach((id, i) => contactOf(e, id, lookup("account", accounts[i % 10])));
     leads.forEach((id, i) => leadOf(e, id, accounts[i % 10]));
     expect(reachHops(accounts, { contacts, leads })).toBeUndefined();
     const seller = e.as(PERSONAS.seller);

@@ -4,22 +4,10 @@ import { resolveVerdict } from "../../src/sources/resolver";
 import { DataverseEmulator } from "../../src/emulator/dataverseEmulator";
 import { TABLES } from "../../src/emulator/fromFeed";
 import { PERSONAS } from "../../src/emulator/personas";
-import {
-  Account,
-  Association,
-  DecisionCodes,
-  EnvironmentVariables,
-  OutreachDecision,
-  OutreachExceptionTable,
-} from "../../src/schema";
-import { DEMO, demoEmulator } from "../helpers/demo";
+import { Account, Association, EnvironmentVariables, OutreachDecision } from "../../src/schema";
+import { DEMO, demoEmulator, withGraphOn } from "../helpers/demo";
 import { validateFetchXml } from "../helpers/fetchSchema";
-
-const lookup = (table: string, id: string) => ({ $lookup: table, id });
-const NOW = Date.parse("2026-11-24T12:00:00Z");
-const clock = () => NOW;
-const utcOffsetMinutes = () => 60;
-const guid = (prefix: string, i: number) => `${prefix}-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
+import { NOW, clock, exceptionOn, guid, lookup, utcOffsetMinutes } from "../helpers/reachOrg";
 
 beforeEach(() => forgetSelections());
 
@@ -100,29 +88,8 @@ describe("one live resolution for a selection", () => {
     emulator.insert(Account.logicalName, { [Account.id]: lonely, [Account.name]: "Lonely" });
     ids.push(lonely);
     // An approved exception on child 7 (by someone else) and a pending one on child 8.
-    for (const [i, approved] of [
-      [7, true],
-      [8, false],
-    ] as const) {
-      const request = guid("e1000000", i);
-      emulator.insert(OutreachExceptionTable.logicalName, {
-        [OutreachExceptionTable.id]: request,
-        [OutreachExceptionTable.account]: lookup("account", guid("c1000000", i)),
-        [OutreachExceptionTable.requestedFor]: guid("c1000000", i),
-        [OutreachExceptionTable.requestedDays]: 14,
-        createdby: lookup("systemuser", PERSONAS.seller.id),
-        createdon: new Date(NOW - 86_400_000 * 2).toISOString(),
-      });
-      if (approved)
-        emulator.insert(OutreachDecision.logicalName, {
-          [OutreachDecision.id]: guid("dd000000", i),
-          [OutreachDecision.exception]: lookup(OutreachExceptionTable.logicalName, request),
-          [OutreachDecision.decision]: DecisionCodes.approved,
-          [OutreachDecision.days]: 14,
-          createdby: lookup("systemuser", PERSONAS.approver.id),
-          createdon: new Date(NOW - 86_400_000).toISOString(),
-        });
-    }
+    exceptionOn(emulator, 7, guid("c1000000", 7), true);
+    exceptionOn(emulator, 8, guid("c1000000", 8), false);
     const selection = await resolveSelection(
       { webApi: emulator, userId: PERSONAS.seller.id, clock, utcOffsetMinutes },
       [...ids].reverse(),
@@ -231,17 +198,7 @@ describe("the cache: by the set of ids, per window, for the policy's freshness",
 describe("Microsoft Graph, as the form's command bar counts it", () => {
   const TENANT = "0f0e0d0c-0000-4000-8000-0000000000aa";
   function graphOn() {
-    const emulator = demoEmulator();
-    for (const [i, [schemaname, defaultvalue]] of [
-      [EnvironmentVariables.graphEnabled, "yes"],
-      [EnvironmentVariables.graphClientId, "0f0e0d0c-0000-4000-8000-000000000001"],
-      [EnvironmentVariables.graphTenantId, "0f0e0d0c-0000-4000-8000-000000000002"],
-    ].entries())
-      emulator.insert("environmentvariabledefinition", {
-        environmentvariabledefinitionid: `e9000000-0000-4000-8000-00000000001${i}`,
-        schemaname,
-        defaultvalue,
-      });
+    const emulator = withGraphOn(demoEmulator());
     const woodgrove = emulator.table(Account.logicalName).find((r) => r[Account.id] === DEMO.woodgrove);
     if (woodgrove) woodgrove[Account.tenantId] = TENANT;
     return emulator;

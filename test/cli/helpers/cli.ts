@@ -9,7 +9,7 @@ import { join } from "path";
 import { parseFeed } from "../../../src/sources/feedFile";
 import { emulatorFromFeed } from "../../../src/emulator/fromFeed";
 import { DataverseEmulator, SYSTEM_USER_ID } from "../../../src/emulator/dataverseEmulator";
-import { WebApiServerOptions, startWebApiServer } from "../../../src/emulator/webApiServer";
+import { WebApiServer, WebApiServerOptions, startWebApiServer } from "../../../src/emulator/webApiServer";
 import { Account } from "../../../src/schema";
 
 export const ROOT = join(__dirname, "../../..");
@@ -53,12 +53,14 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
   });
 }
 
-export function tempDir(): {
+export interface TempDir {
   dir: string;
   write(name: string, content: string): string;
   read(name: string): string;
   cleanup(): void;
-} {
+}
+
+export function tempDir(): TempDir {
   const dir = mkdtempSync(join(tmpdir(), "pg-cli-"));
   return {
     dir,
@@ -135,4 +137,42 @@ export function webApiServer(options: WebApiServerOptions) {
 
 export function demoServer(options: Partial<WebApiServerOptions> = {}) {
   return webApiServer({ emulator: demoDataverse(), token: TOKEN, ...options });
+}
+
+/**
+ * The hooks of a test file that spawns the CLI: the bundle built once, a fresh temp folder for each
+ * test (`tmp` is always the running test's), and the servers a test started through `serve` closed
+ * after it, before its folder is removed.
+ */
+export function cliTestBed(): {
+  tmp: Omit<TempDir, "cleanup">;
+  serve(starting: Promise<WebApiServer>): Promise<WebApiServer>;
+} {
+  let current: TempDir | undefined;
+  const servers: WebApiServer[] = [];
+  const running = () => {
+    if (!current) throw new Error("the temp folder exists only while a test runs");
+    return current;
+  };
+  beforeAll(buildCli);
+  beforeEach(() => (current = tempDir()));
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await server.close();
+    current?.cleanup();
+    current = undefined;
+  });
+  return {
+    tmp: {
+      get dir() {
+        return running().dir;
+      },
+      write: (name, content) => running().write(name, content),
+      read: (name) => running().read(name),
+    },
+    serve: async (starting) => {
+      const server = await starting;
+      servers.push(server);
+      return server;
+    },
+  };
 }
