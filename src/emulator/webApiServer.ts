@@ -17,10 +17,9 @@
 import { createServer, IncomingMessage, ServerResponse } from "http";
 import { AddressInfo } from "net";
 import { DataverseEmulator, EmulatorHost, ImpersonatingHost } from "./dataverseEmulator";
-import { runBatch } from "./batchRequest";
 import { fetchXsdAvailable, fetchXsdCheck } from "./fetchSchema.node";
 import { Persona } from "./security";
-import { API_PREFIX, errorAnswer, odataError, routeRequest } from "./webApiRoutes";
+import { API_PREFIX, answerBatch, errorAnswer, odataError, routeRequest } from "./webApiRoutes";
 
 export type { Answer } from "./webApiRoutes";
 export { errorAnswer };
@@ -180,10 +179,10 @@ export async function startWebApiServer(options: WebApiServerOptions): Promise<W
     if (isBatch) {
       if (request.method !== "POST")
         return send(res, 405, odataError(405, "The $batch resource only accepts POST").body);
-      const answer = await runBatch(
-        { host, base, contentType: req.headers["content-type"], prefer: String(req.headers.prefer ?? "") },
-        text,
-        (inner) => routeRequest(inner.host, inner.method, inner.resource, inner.body, inner.headers, base, checkQuery),
+      const answer = await answerBatch(
+        host,
+        { contentType: req.headers["content-type"], prefer: String(req.headers.prefer ?? ""), body: text, base },
+        checkQuery,
       );
       res.writeHead(answer.status, answer.headers);
       return void res.end(answer.body);

@@ -3,6 +3,8 @@
  * control, `Xrm.WebApi` in the command-bar script, and the Web API over HTTP in Node.
  * The shape is the subset of ComponentFramework.WebApi we use, so the control passes its own.
  */
+import { isObject } from "../core/json";
+
 export type Row = Record<string, unknown>;
 
 export interface WebApiHost {
@@ -13,6 +15,18 @@ export interface WebApiHost {
   ): Promise<{ entities: Row[]; nextLink?: string }>;
   createRecord(entityLogicalName: string, data: Row): Promise<{ id: string; entityType?: string }>;
   updateRecord(entityLogicalName: string, id: string, data: Row): Promise<{ id: string; entityType?: string }>;
+}
+
+/** Pull the OData error message out of an error body, whatever shape it came in. */
+export function odataErrorMessage(body: unknown): { message?: string; code?: string } {
+  if (isObject(body) && isObject(body.error)) {
+    const { message, code } = body.error;
+    return {
+      message: typeof message === "string" ? message : undefined,
+      code: typeof code === "string" ? code : undefined,
+    };
+  }
+  return {};
 }
 
 export const FORMATTED = "@OData.Community.Display.V1.FormattedValue";

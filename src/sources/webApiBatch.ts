@@ -28,7 +28,7 @@
 import { isObject } from "../core/json";
 import { EntitySets } from "../schema";
 import { boundaryOf, parseHttpMessage, splitMultipart, statusOf, writeHttpMessage, writeMultipart } from "./multipart";
-import { Row, WebApiHost } from "./webApi";
+import { Row, WebApiHost, odataErrorMessage } from "./webApi";
 
 export const API_ROOT = "/api/data/v9.2/";
 
@@ -70,22 +70,18 @@ interface Queued {
 }
 
 function errorOf(status: number, text: string, retryAfter?: string): BatchPartError {
-  let message = "";
-  let code: string | undefined;
+  let body: unknown;
   try {
-    const body = JSON.parse(text) as unknown;
-    if (isObject(body) && isObject(body.error)) {
-      if (typeof body.error.message === "string") message = body.error.message;
-      if (typeof body.error.code === "string" && body.error.code) code = body.error.code;
-    }
+    body = JSON.parse(text) as unknown;
   } catch {
-    // not JSON: the status says it
+    body = undefined; // not JSON: the status says it
   }
+  const { message, code } = odataErrorMessage(body);
   const seconds = retryAfter === undefined ? NaN : Number(retryAfter);
   return new BatchPartError(
     status,
     `HTTP ${status}${message ? `: ${message}` : ""}`,
-    code,
+    code || undefined,
     Number.isFinite(seconds) ? seconds : undefined,
   );
 }

@@ -8,7 +8,7 @@
  * in one place; callers above the source turn them into values.
  */
 import { isObject } from "../../core/json";
-import { Row, WebApiHost } from "../webApi";
+import { Row, WebApiHost, odataErrorMessage } from "../webApi";
 import { EntitySets } from "../../schema";
 import { FetchPage, FetchXmlPager } from "./batchSource";
 import { nextPagingCookie } from "../fetchXml";
@@ -74,18 +74,6 @@ const RETRY_READ_STATUS = new Set([502, 503, 504]);
 const backoff = (attempt: number) => 250 * 4 ** attempt;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Pull the OData error message out of an error body, whatever shape it came in. */
-function odataErrorMessage(body: unknown): { message?: string; code?: string } {
-  if (isObject(body) && isObject(body.error)) {
-    const { message, code } = body.error;
-    return {
-      message: typeof message === "string" ? message : undefined,
-      code: typeof code === "string" ? code : undefined,
-    };
-  }
-  return {};
-}
 
 /** Retry-After is seconds (Dataverse) or an HTTP date (allowed by RFC 9110); missing means 2^attempt s. */
 export function retryAfterMs(header: string | null, attempt: number, now = Date.now()): number {
