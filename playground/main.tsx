@@ -212,6 +212,19 @@ function hostFor(emulator: DataverseEmulator, userId: string): EmulatorHost {
   return host;
 }
 
+/** The app's top bar, as Sales Hub draws it, on every playground page. */
+function AppHeader() {
+  return (
+    <header className="pg-topbar">
+      <span className="pg-waffle" aria-hidden>
+        ⋮⋮⋮
+      </span>
+      <span className="pg-appname">Dynamics 365</span>
+      <span className="pg-appsub">Sales Hub · PartnerGuard playground</span>
+    </header>
+  );
+}
+
 /** Mounts the control the way the platform does and re-renders on requestRender. */
 function ControlHost(props: { scenario: Scenario; languageId: number; width: number; emulator: DataverseEmulator }) {
   const ref = React.useRef<HTMLDivElement>(null);
@@ -317,13 +330,7 @@ function App() {
 
   return (
     <div className="pg-app" lang={languageId === 1031 ? "de" : "en"}>
-      <header className="pg-topbar">
-        <span className="pg-waffle" aria-hidden>
-          ⋮⋮⋮
-        </span>
-        <span className="pg-appname">Dynamics 365</span>
-        <span className="pg-appsub">Sales Hub · PartnerGuard playground</span>
-      </header>
+      <AppHeader />
       <div className="pg-toolbar" role="region" aria-label="Playground settings">
         <nav className="pg-pages" aria-label="Playground pages">
           <Link
@@ -674,13 +681,7 @@ function ContactApp() {
   const accountName = React.useCallback((id: string) => names.get(id), []);
   return (
     <div className="pg-app" lang={languageId === 1031 ? "de" : "en"}>
-      <header className="pg-topbar">
-        <span className="pg-waffle" aria-hidden>
-          ⋮⋮⋮
-        </span>
-        <span className="pg-appname">Dynamics 365</span>
-        <span className="pg-appsub">Sales Hub · PartnerGuard playground</span>
-      </header>
+      <AppHeader />
       <div className="pg-toolbar" role="region" aria-label="Language">
         <Dropdown
           label="Language"
